@@ -1,0 +1,3 @@
+"""zhurnal: an electronic class journal that runs on spreadsheets."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,150 @@
+"""The command line: flags in, one library call, a table or JSON out.
+
+Exit codes: 0 all accepted or done; 1 finished but something was rejected or failed;
+2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from zhurnal.settings import ConfigError, Settings, load_settings, resolve_workspace
+
+
+def _fail(message: str) -> None:
+    click.echo(f"zhurnal: {message}", err=True)
+    sys.exit(2)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    try:
+        return load_settings(ctx.obj["workspace"])
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _engine(settings: Settings):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zhurnal.store import open_store
+    try:
+        return open_store(settings.store_url)
+    except (SQLAlchemyError, ImportError) as exc:
+        _fail(f"store {settings.store.url}: {exc}")
+
+
+def _print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--workspace", "-w", type=click.Path(file_okay=False), default=None,
+              help="Workspace folder (else $ZHURNAL_WORKSPACE, else the current folder).")
+@click.option("--verbose", "-v", is_flag=True, help="Log every step to stderr.")
+@click.pass_context
+def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
+    """zhurnal: an electronic class journal that runs on spreadsheets."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = resolve_workspace(workspace)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--code", default="school", show_default=True, help="Short school code (latin).")
+@click.option("--name", default="Моя школа", show_default=True, help="School name.")
+def init(directory: str, code: str, name: str) -> None:
+    """Make a workspace: folders, zhurnal.toml and the signing secret."""
+    from zhurnal.workspace import init_workspace
+    made = init_workspace(Path(directory).resolve(), code=code, name=name)
+    for path in made:
+        click.echo(f"created {path}")
+    if not made:
+        click.echo(f"{Path(directory).resolve()} is already a workspace")
+
+
+@main.group()
+def templates() -> None:
+    """Write blank or prefilled workbooks to templates_xlsx/."""
+
+
+@templates.command("setup")
+@click.pass_context
+def templates_setup(ctx: click.Context) -> None:
+    """The school setup workbook (prefilled with the current setup)."""
+    from zhurnal.templates.issue import issue_setup
+    settings = _settings(ctx)
+    click.echo(issue_setup(settings, _engine(settings)))
+
+
+@templates.command("roster")
+@click.option("--class", "class_code", default=None, help="One class, e.g. 7А (default: all).")
+@click.pass_context
+def templates_roster(ctx: click.Context, class_code: str | None) -> None:
+    """Class rosters (prefilled with the students and parents the store holds)."""
+    from zhurnal.templates.issue import class_codes, issue_roster
+    settings = _settings(ctx)
+    engine = _engine(settings)
+    codes = [class_code] if class_code else class_codes(engine, settings)
+    if not codes:
+        _fail("no classes yet: ingest the setup workbook first")
+    for code in codes:
+        try:
+            click.echo(issue_roster(settings, engine, code))
+        except LookupError:
+            _fail(f"class {code!r} is not in the setup")
+
+
+def _print_ingest(report) -> None:
+    from zhurnal.report import ingest_table
+    click.echo(ingest_table(report))
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Validate and show the plan; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def ingest(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+    """Process every workbook in inbox/: validate, merge, archive, feedback."""
+    from zhurnal.ingest.pipeline import ingest as run_ingest
+    settings = _settings(ctx)
+    report = run_ingest(settings, _engine(settings), dry_run=dry_run)
+    _print_json(report.as_dict()) if as_json else _print_ingest(report)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """What the store holds, recent submissions, what waits in inbox/."""
+    from zhurnal.report import status_text
+    from zhurnal.status import workspace_status
+    settings = _settings(ctx)
+    result = workspace_status(settings, _engine(settings))
+    _print_json(result.as_dict()) if as_json else click.echo(status_text(result))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False), default="demo")
+@click.option("--students", default=300, show_default=True, type=click.IntRange(50, 20000),
+              help="About how many students the school has.")
+@click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same school).")
+def demo(directory: str, students: int, seed: int) -> None:
+    """Create a realistic demo school in DIRECTORY and run it through the pipeline."""
+    from zhurnal.demo.run import run_demo
+    try:
+        summary = run_demo(Path(directory).resolve(), students=students, seed=seed, echo=click.echo)
+    except FileExistsError as exc:
+        _fail(str(exc))
+    sys.exit(0 if summary.ok else 1)
+
+
+if __name__ == "__main__":
+    main()

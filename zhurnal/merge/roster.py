@@ -1,0 +1,79 @@
+"""Applying an accepted roster: authoritative for its class's students, subgroups and parents.
+
+A student missing from the roster is marked inactive (left the class), never deleted, so
+their marks and history stay. Parents are matched by hidden id, then e-mail, then name and
+phone, so one parent of children in two classes stays one person.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert
+
+from zhurnal.merge.sync import Changes, record_revision, sync_rows
+from zhurnal.store import schema as s
+from zhurnal.validate.normalize import match_key
+from zhurnal.validate.roster_rules import RosterCheck, RosterContext
+
+
+def _insert(conn: Connection, table, values: dict, *, school_id: int, submission_id: int) -> int:
+    row = {**values, "school_id": school_id}
+    new_id = conn.execute(insert(table).values(**row)).inserted_primary_key[0]
+    record_revision(conn, school_id=school_id, submission_id=submission_id, entity=table.name,
+                    key=str(new_id), old=None, new={**row, "id": new_id})
+    return new_id
+
+
+def _student_ids(conn, check: RosterCheck, cls: str, ids: dict) -> list[int]:
+    found = []
+    for student in check.students:
+        values = {"class_code": cls, "full_name": student.values["full_name"],
+                  "birth_date": student.values["birth_date"], "sex": student.values["sex"],
+                  "active": True}
+        found.append(student.id if student.id is not None else _insert(conn, s.students, values, **ids))
+    return found
+
+
+def _parent_identity(parent_values: dict, yo: bool) -> tuple:
+    if parent_values.get("email"):
+        return ("email", parent_values["email"])
+    return ("name", match_key(parent_values["full_name"], yo), parent_values.get("phone") or "")
+
+
+def apply_roster(conn: Connection, check: RosterCheck, ctx: RosterContext, *, school_id: int,
+                 submission_id: int, yo_as_ye: bool = False) -> Changes:
+    """Write the roster's students, memberships, parents and links in the open transaction."""
+    ids = {"school_id": school_id, "submission_id": submission_id}
+    cls = ctx.class_code
+    student_ids = _student_ids(conn, check, cls, ids)
+    rows = [{"id": sid, "class_code": cls, **{k: st.values[k] for k in ("full_name", "birth_date", "sex")},
+             "active": True} for sid, st in zip(student_ids, check.students)]
+    changes = sync_rows(conn, s.students, key=("id",), rows=rows, scope={"class_code": cls},
+                        on_missing="deactivate", **ids)
+    for sid, student in zip(student_ids, check.students):
+        members = [{"student_id": sid, "subject": subject, "subgroup": name}
+                   for subject, name in student.values["subgroups"].items()]
+        changes += sync_rows(conn, s.subgroup_members, key=("subject",), rows=members,
+                             scope={"student_id": sid}, **ids)
+
+    known = {}
+    for parent in ctx.parents:
+        known.setdefault(_parent_identity(parent, yo_as_ye), parent["id"])
+    links: dict[int, list[dict]] = {sid: [] for sid in student_ids}
+    for parent in check.parents:
+        person = {k: parent.values[k] for k in ("full_name", "email", "phone")}
+        identity = _parent_identity(person, yo_as_ye)
+        pid = parent.id or known.get(identity)
+        if pid is None:
+            pid = _insert(conn, s.parents, person, **ids)
+        else:
+            changes += sync_rows(conn, s.parents, key=("id",), rows=[{"id": pid, **person}],
+                                 scope={"id": pid}, on_missing="keep", **ids)
+        known[identity] = pid
+        sid = student_ids[parent.student_index]
+        links[sid].append({"parent_id": pid, "student_id": sid, "relation": parent.values["relation"],
+                           "receives_diary": bool(parent.values["receives_diary"])})
+    for sid, wanted in links.items():
+        unique = list({link["parent_id"]: link for link in wanted}.values())
+        changes += sync_rows(conn, s.guardianships, key=("parent_id",), rows=unique,
+                             scope={"student_id": sid}, **ids)
+    return changes

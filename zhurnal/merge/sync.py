@@ -1,0 +1,103 @@
+"""Making a table's rows in one scope equal to a submitted set, with a revision per change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table, and_, insert
+
+from zhurnal.store.schema import revisions
+
+
+@dataclass
+class Changes:
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    def __iadd__(self, other: "Changes") -> "Changes":
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.removed += other.removed
+        return self
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated + self.removed
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return value
+
+
+def _as_json(row: dict | None) -> str | None:
+    if row is None:
+        return None
+    return json.dumps({k: _jsonable(v) for k, v in sorted(row.items()) if k != "school_id"},
+                      ensure_ascii=False)
+
+
+def record_revision(conn: Connection, *, school_id: int, submission_id: int, entity: str,
+                    key: str, old: dict | None, new: dict | None) -> None:
+    """Keep one change (old → new) with the submission that made it."""
+    conn.execute(insert(revisions).values(school_id=school_id, submission_id=submission_id,
+                                          entity=entity, key=key, old_value=_as_json(old),
+                                          new_value=_as_json(new)))
+
+
+def _where(table: Table, values: dict):
+    return and_(*(table.c[k] == v for k, v in values.items()))
+
+
+def sync_rows(conn: Connection, table: Table, *, school_id: int, submission_id: int,
+              key: tuple[str, ...], rows: list[dict], scope: dict | None = None,
+              on_missing: str = "delete") -> Changes:
+    """Make ``table``'s rows within ``scope`` equal ``rows`` (matched on ``key``).
+
+    ``on_missing``: what happens to a stored row the submission no longer has: ``delete`` it,
+    ``deactivate`` it (``active`` = false; people are never deleted), or ``keep`` it.
+    """
+    scope = {"school_id": school_id, **(scope or {})}
+    columns = [c.name for c in table.columns]
+    stored = {tuple(r[k] for k in key): dict(r)
+              for r in conn.execute(table.select().where(_where(table, scope))).mappings()}
+    changes = Changes()
+    seen = set()
+    for new in rows:
+        new = {k: v for k, v in {**new, **scope}.items() if k in columns}
+        ident = tuple(new[k] for k in key)
+        seen.add(ident)
+        old = stored.get(ident)
+        label = "/".join(str(v) for v in ident)
+        if old is None:
+            conn.execute(insert(table).values(**new))
+            changes.inserted += 1
+        elif any(old.get(k) != v for k, v in new.items()):
+            conn.execute(table.update().where(_where(table, {**scope, **dict(zip(key, ident))}))
+                         .values(**new))
+            changes.updated += 1
+            new = {**old, **new}
+        else:
+            continue
+        record_revision(conn, school_id=school_id, submission_id=submission_id,
+                        entity=table.name, key=label, old=old, new=new)
+    for ident, old in stored.items():
+        if ident in seen or on_missing == "keep":
+            continue
+        where = _where(table, {**scope, **dict(zip(key, ident))})
+        if on_missing == "deactivate":
+            if not old.get("active", True):
+                continue
+            conn.execute(table.update().where(where).values(active=False))
+            new = {**old, "active": False}
+        else:
+            conn.execute(table.delete().where(where))
+            new = None
+        changes.removed += 1
+        record_revision(conn, school_id=school_id, submission_id=submission_id,
+                        entity=table.name, key="/".join(str(v) for v in ident), old=old, new=new)
+    return changes

@@ -1,0 +1,105 @@
+"""The feedback workbook for a rejected submission: the author's own file, marked up.
+
+Each offending cell is filled (red for errors, yellow for warnings) and carries a comment in
+Russian; a first sheet «Ошибки» lists every finding with a link to its cell. Files openpyxl
+cannot edit (.xls, .ods) are rebuilt as .xlsx from the values zhurnal read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from zhurnal.findings import Finding
+from zhurnal.ingest.read import WorkbookCells
+from zhurnal.publish.cells import set_text
+from zhurnal.templates.metadata import META_SHEET
+
+SHEET = "Ошибки"
+FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
+SEVERITY_RU = {"error": "ошибка", "warning": "предупреждение"}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_name(text: str) -> str:
+    """A file or folder name from free text (author names may hold anything)."""
+    return _UNSAFE.sub("_", text).strip(" .") or "без_автора"
+
+
+def _open_editable(original: Path, cells: WorkbookCells | None):
+    if original.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            return openpyxl.load_workbook(original, keep_vba=original.suffix.lower() == ".xlsm")
+        except (InvalidFileException, OSError, KeyError, ValueError, TypeError, EOFError,
+                zipfile.BadZipFile):
+            pass
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, grid in (cells.sheets.items() if cells else []):
+        if name == META_SHEET:
+            continue
+        sheet = book.create_sheet(name[:31])
+        for r, line in enumerate(grid, start=1):
+            for c, value in enumerate(line, start=1):
+                if value != "":
+                    set_text(sheet.cell(row=r, column=c), value)
+    return book
+
+
+def _list_sheet(book, findings: list[Finding], file_name: str) -> None:
+    sheet = book.create_sheet(SHEET, 0)
+    sheet.append(["Файл:", file_name])
+    sheet.append(["Книга не принята. Исправьте ячейки, отмеченные цветом, и сдайте книгу снова."])
+    headers = ["№", "Лист", "Ячейка", "Важность", "Что не так", "Значение", "Код"]
+    sheet.append(headers)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for number, item in enumerate(findings, start=1):
+        row = sheet.max_row + 1
+        values = [number, item.sheet, item.cell, SEVERITY_RU[item.severity.value], item.message,
+                  item.value, item.code]
+        for col, value in enumerate(values, start=1):
+            set_text(sheet.cell(row=row, column=col), value)
+        if item.sheet and item.cell and item.sheet in book.sheetnames:
+            link = sheet.cell(row=row, column=3)
+            link.hyperlink = f"#'{item.sheet}'!{item.cell}"
+            link.font = Font(color="0563C1", underline="single")
+    for letter, width in zip("ABCDEFG", (5, 18, 9, 15, 80, 24, 26)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A4"
+    book.active = 0
+    for other in book.worksheets[1:]:
+        other.sheet_view.tabSelected = False
+
+
+def _mark_cells(book, findings: list[Finding]) -> None:
+    by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for item in findings:
+        if item.sheet in book.sheetnames and item.cell:
+            by_cell[(item.sheet, item.cell)].append(item)
+    for (sheet_name, ref), items in by_cell.items():
+        cell = book[sheet_name][ref]
+        worst = "error" if any(i.is_error for i in items) else "warning"
+        cell.fill = FILLS[worst]
+        text = "\n".join(f"• {i.message}" for i in items)
+        cell.comment = Comment(text, "zhurnal", width=360, height=max(80, 40 * len(items)))
+
+
+def write_feedback(original: Path, findings: list[Finding], out_dir: Path, *, author: str,
+                   original_name: str, cells: WorkbookCells | None = None) -> Path:
+    """Write the marked-up copy into ``out_dir/<author>/`` and return its path."""
+    book = _open_editable(original, cells)
+    _mark_cells(book, findings)
+    _list_sheet(book, findings, original_name)
+    suffix = ".xlsm" if original.suffix.lower() == ".xlsm" else ".xlsx"
+    target = out_dir / safe_name(author) / f"{safe_name(Path(original_name).stem)}_ошибки{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return target

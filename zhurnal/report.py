@@ -1,0 +1,51 @@
+"""Plain-text tables for the terminal (the sysadmin's view of a run)."""
+
+from __future__ import annotations
+
+from zhurnal.ingest.pipeline import IngestReport
+from zhurnal.status import Status
+
+STATUS_RU = {"accepted": "принят", "rejected": "ОТКЛОНЁН", "duplicate": "повтор",
+             "deferred": "ещё пишется", "failed": "СБОЙ"}
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)] if rows else \
+        [len(h) for h in headers]
+    line = lambda values: "  ".join(str(v).ljust(w) for v, w in zip(values, widths)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def ingest_table(report: IngestReport) -> str:
+    """One line per file, then one line per error finding with its sheet and cell."""
+    rows = [[f.name, STATUS_RU.get(f.status, f.status), f.kind, f.author, str(f.changes),
+             str(sum(1 for x in f.findings if x.is_error))] for f in report.files]
+    out = [_table(["файл", "итог", "вид", "автор", "изменений", "ошибок"], rows)]
+    for item in report.files:
+        for found in item.findings:
+            where = "!".join(p for p in (found.sheet, found.cell) if p)
+            out.append(f"  {item.name}: {found.severity.value} {found.code} {where} {found.message}")
+        if item.feedback:
+            out.append(f"  {item.name}: feedback → {item.feedback}")
+    counts = {s: sum(1 for f in report.files if f.status == s) for s in STATUS_RU}
+    out.append("итого: " + ", ".join(f"{STATUS_RU[s]} {n}" for s, n in counts.items() if n)
+               + (" (пробный прогон, ничего не изменено)" if report.dry_run else ""))
+    if not report.files:
+        out.append("во входящих (inbox/) нет файлов")
+    return "\n".join(out)
+
+
+def status_text(status: Status) -> str:
+    """The ``zhurnal status`` screen."""
+    out = [f"Школа: {status.school}", f"Хранилище: {status.store_url}", ""]
+    shown = {k: v for k, v in status.counts.items() if v}
+    out.append(_table(["таблица", "строк"], [[k, str(v)] for k, v in sorted(shown.items())]))
+    out += ["", f"Во входящих: {len(status.inbox)}"] + [f"  {n}" for n in status.inbox]
+    out += ["", "Последние сдачи:"]
+    out.append(_table(["№", "файл", "вид", "автор", "итог", "получен"],
+                      [[str(r["id"]), r["file"], r["kind"] or "", r["author"] or "",
+                        STATUS_RU.get(r["status"], r["status"]), r["received_at"]] for r in status.recent]))
+    if status.rejected:
+        out += ["", "Отклонены:"]
+        out += [f"  {r['file']} ({r['author'] or '—'}): {', '.join(r['errors'])}" for r in status.rejected]
+    return "\n".join(out)

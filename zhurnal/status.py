@@ -1,0 +1,51 @@
+"""What a workspace holds right now: store counts, recent submissions, inbox, rejections."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Engine, select
+
+from zhurnal.ingest.inbox import is_ignored
+from zhurnal.settings import Settings
+from zhurnal.store import queries as q
+from zhurnal.store.schema import submissions
+
+
+@dataclass
+class Status:
+    school: str
+    store_url: str
+    counts: dict[str, int]
+    inbox: list[str]
+    recent: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _submission(row) -> dict:
+    findings = json.loads(row["findings"] or "[]")
+    return {"id": row["id"], "file": row["original_name"], "kind": row["kind"],
+            "author": row["author"], "status": row["status"],
+            "received_at": row["received_at"].isoformat(sep=" "),
+            "errors": sorted({f["code"] for f in findings if f["severity"] == "error"})}
+
+
+def workspace_status(settings: Settings, engine: Engine, *, recent: int = 10) -> Status:
+    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones."""
+    with engine.begin() as conn:
+        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
+        counts = q.counts(conn, school_id)
+        rows = conn.execute(select(submissions).where(submissions.c.school_id == school_id)
+                            .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
+        rejected = conn.execute(select(submissions).where(submissions.c.school_id == school_id,
+                                                          submissions.c.status == "rejected")
+                                .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
+    inbox = sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) \
+        if settings.inbox.is_dir() else []
+    url = engine.url.render_as_string(hide_password=True)
+    return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
+                  recent=[_submission(r) for r in rows], rejected=[_submission(r) for r in rejected])

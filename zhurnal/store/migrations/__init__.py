@@ -1,0 +1,48 @@
+"""Schema migrations with Alembic, run from code (no alembic.ini needed by users).
+
+The tables are declared once in :mod:`zhurnal.store.schema`. A migration script creates the
+tables and adds the columns whose ``info["since"]`` names its revision, so a fresh store and
+an upgraded one end in the same shape without the schema being written twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+FIRST_REVISION = "0001"
+
+
+def alembic_config(connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the store at ``engine`` to ``revision`` (the newest by default)."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def since(item) -> str:
+    return item.info.get("since", FIRST_REVISION)
+
+
+def create_introduced(bind, revision: str) -> None:
+    """Create the tables that ``revision`` introduces, with the columns they had then."""
+    from sqlalchemy import MetaData
+
+    from zhurnal.store.schema import metadata
+
+    snapshot = MetaData()
+    for table in metadata.sorted_tables:
+        copy = table.to_metadata(snapshot)
+        for column in [c for c in copy.columns if since(c) > revision]:
+            copy._columns.remove(column)  # added by a later migration's op.add_column
+    snapshot.create_all(bind, tables=[snapshot.tables[t.name] for t in metadata.sorted_tables
+                                      if since(t) == revision])

@@ -1,0 +1,85 @@
+"""Reads the stages need from the store, kept in one place so SQL does not spread."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Connection, func, insert, select
+
+from zhurnal.store import schema as s
+
+
+def ensure_school(conn: Connection, code: str, name: str) -> int:
+    """The id of the school ``code``, creating its row on first use."""
+    found = conn.execute(select(s.schools.c.id).where(s.schools.c.code == code)).scalar()
+    if found is not None:
+        return found
+    return conn.execute(insert(s.schools).values(code=code, name=name)).inserted_primary_key[0]
+
+
+def school_row(conn: Connection, school_id: int) -> dict:
+    return dict(conn.execute(s.schools.select().where(s.schools.c.id == school_id)).mappings().one())
+
+
+def table_rows(conn: Connection, table, school_id: int, *order: str, **where) -> list[dict]:
+    """All rows of ``table`` for the school (optionally filtered by equality), as dicts."""
+    query = table.select().where(table.c.school_id == school_id)
+    for key, value in where.items():
+        query = query.where(table.c[key] == value)
+    if order:
+        query = query.order_by(*(table.c[o] for o in order))
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def class_subgroups(conn: Connection, school_id: int, class_code: str) -> dict[str, list[str]]:
+    """Subject → subgroup names declared for a class."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for row in table_rows(conn, s.subgroups, school_id, "subject", "name", class_code=class_code):
+        found[row["subject"]].append(row["name"])
+    return dict(found)
+
+
+def active_students(conn: Connection, school_id: int) -> list[dict]:
+    return table_rows(conn, s.students, school_id, "class_code", "full_name", active=True)
+
+
+def subgroup_membership(conn: Connection, school_id: int, student_ids: list[int]) -> dict[int, dict]:
+    """Student id → {subject: subgroup}."""
+    found: dict[int, dict] = defaultdict(dict)
+    query = s.subgroup_members.select().where(s.subgroup_members.c.school_id == school_id,
+                                              s.subgroup_members.c.student_id.in_(student_ids))
+    for row in conn.execute(query).mappings():
+        found[row["student_id"]][row["subject"]] = row["subgroup"]
+    return found
+
+
+def guardians_of(conn: Connection, school_id: int, student_ids: list[int]) -> list[dict]:
+    """Parent rows joined with their links to the given students."""
+    g, p = s.guardianships, s.parents
+    query = (select(p, g.c.student_id, g.c.relation, g.c.receives_diary)
+             .join(g, g.c.parent_id == p.c.id)
+             .where(g.c.school_id == school_id, g.c.student_id.in_(student_ids))
+             .order_by(p.c.full_name, g.c.student_id))
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def all_parents(conn: Connection, school_id: int) -> list[dict]:
+    return table_rows(conn, s.parents, school_id, "id")
+
+
+def submission_by_hash(conn: Connection, school_id: int, sha256: str) -> dict | None:
+    row = conn.execute(s.submissions.select().where(s.submissions.c.school_id == school_id,
+                                                    s.submissions.c.sha256 == sha256)).mappings().first()
+    return dict(row) if row else None
+
+
+def counts(conn: Connection, school_id: int) -> dict[str, int]:
+    """How many rows each school table holds for this school."""
+    found = {}
+    for table in s.metadata.sorted_tables:
+        if "school_id" in table.c and table.name not in ("revisions",):
+            found[table.name] = conn.execute(select(func.count()).select_from(table)
+                                             .where(table.c.school_id == school_id)).scalar_one()
+    found["revisions"] = conn.execute(select(func.count()).select_from(s.revisions)
+                                      .where(s.revisions.c.school_id == school_id)).scalar_one()
+    return found

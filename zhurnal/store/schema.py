@@ -1,0 +1,180 @@
+"""The master dataset's tables (SQLAlchemy Core), as they stand at the newest migration.
+
+Every row carries ``school_id`` so one store can hold a district. Setup entities are keyed by
+the natural keys staff type (class «7А», subject name, teacher's full name) because those are
+what workbooks carry; students and parents get surrogate ids that travel in hidden cells.
+
+Each table and each column added after the first migration names its migration in
+``info={"since": "<revision>"}``; :mod:`zhurnal.store.migrations` builds from that, so this
+file stays the one declaration of the schema.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer,
+                        MetaData, String, Table, Text, UniqueConstraint)
+
+metadata = MetaData()
+
+
+def _school(key: bool = True) -> Column:
+    """The owning school; part of the primary key where the rest of the key is natural."""
+    return Column("school_id", Integer, ForeignKey("schools.id"), nullable=False, index=True,
+                  primary_key=key)
+
+
+schools = Table(
+    "schools", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("year_label", String(16)),
+    Column("year_start", Date),
+    Column("year_end", Date),
+)
+
+periods = Table(
+    "periods", metadata, _school(),
+    Column("code", String(16), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("grade_from", Integer, nullable=False),
+    Column("grade_to", Integer, nullable=False),
+)
+
+holidays = Table(
+    "holidays", metadata, _school(),
+    Column("name", Text, primary_key=True),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("grade_from", Integer, nullable=False),
+    Column("grade_to", Integer, nullable=False),
+)
+
+teachers = Table(
+    "teachers", metadata, _school(),
+    Column("full_name", Text, primary_key=True),
+    Column("email", Text),
+)
+
+classes = Table(
+    "classes", metadata, _school(),
+    Column("code", String(16), primary_key=True),
+    Column("grade", Integer, nullable=False),
+    Column("days_per_week", Integer, nullable=False),
+    Column("class_teacher", Text),
+    Column("has_marks", Boolean, nullable=False),
+)
+
+subjects = Table(
+    "subjects", metadata, _school(),
+    Column("name", Text, primary_key=True),
+    Column("short", Text),
+    Column("scale", String(16), nullable=False),
+)
+
+teaching_load = Table(
+    "teaching_load", metadata, _school(),
+    Column("class_code", String(16), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("subgroup", String(32), primary_key=True),
+    Column("teacher", Text, nullable=False),
+    Column("hours", Float),
+)
+
+subgroups = Table(
+    "subgroups", metadata, _school(),
+    Column("class_code", String(16), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("name", String(32), primary_key=True),
+)
+
+timetable = Table(
+    "timetable", metadata, _school(),
+    Column("period", String(16), primary_key=True),
+    Column("weekday", Integer, primary_key=True),
+    Column("lesson_no", Integer, primary_key=True),
+    Column("class_code", String(16), primary_key=True),
+    Column("subgroup", String(32), primary_key=True),
+    Column("parity", String(8), primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("room", String(32)),
+)
+
+bells = Table(
+    "bells", metadata, _school(),
+    Column("lesson_no", Integer, primary_key=True),
+    Column("start", String(5), nullable=False),
+    Column("end", String(5), nullable=False),
+)
+
+work_types = Table(
+    "work_types", metadata, _school(),
+    Column("name", Text, primary_key=True),
+    Column("weight", Float, nullable=False),
+)
+
+absence_reasons = Table(
+    "absence_reasons", metadata, _school(),
+    Column("code", String(8), primary_key=True),
+    Column("name", Text, nullable=False),
+)
+
+students = Table(
+    "students", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("class_code", String(16), nullable=False, index=True),
+    Column("full_name", Text, nullable=False),
+    Column("birth_date", Date),
+    Column("sex", String(1)),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+subgroup_members = Table(
+    "subgroup_members", metadata, _school(key=False),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("subgroup", String(32), nullable=False),
+)
+
+parents = Table(
+    "parents", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("full_name", Text, nullable=False),
+    Column("email", Text),
+    Column("phone", Text),
+)
+
+guardianships = Table(
+    "guardianships", metadata, _school(key=False),
+    Column("parent_id", Integer, ForeignKey("parents.id"), primary_key=True),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("relation", Text),
+    Column("receives_diary", Boolean, nullable=False, default=True),
+)
+
+submissions = Table(
+    "submissions", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("original_name", Text, nullable=False),
+    Column("kind", String(32)),
+    Column("template_id", String(64)),
+    Column("author", Text),
+    Column("received_at", DateTime, nullable=False),
+    Column("saved_at", DateTime),
+    Column("status", String(16), nullable=False),
+    Column("findings", Text, nullable=False, default="[]"),
+    UniqueConstraint("school_id", "sha256", name="uq_submission_hash"),
+)
+
+revisions = Table(
+    "revisions", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False, index=True),
+    Column("entity", String(32), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("old_value", Text),
+    Column("new_value", Text),
+)

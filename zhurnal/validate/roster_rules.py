@@ -1,0 +1,140 @@
+"""Rules for a class roster: students, their subgroups, and parents linked to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhurnal.findings import Finding, finding
+from zhurnal.validate.checks import Names, duplicate_keys
+from zhurnal.validate.normalize import match_key
+from zhurnal.validate.table import Row, Table
+
+
+@dataclass
+class RosterContext:
+    """What the store knows that a roster is checked against."""
+
+    class_code: str
+    class_exists: bool
+    subgroups: dict[str, list[str]]
+    students: list[dict]              # every active student of the school
+    parents: list[dict]               # every parent of the school
+
+    def by_id(self) -> dict[int, dict]:
+        return {st["id"]: st for st in self.students}
+
+
+@dataclass
+class RosterStudent:
+    row: Row
+    id: int | None
+    values: dict
+
+
+@dataclass
+class RosterParent:
+    row: Row
+    id: int | None
+    values: dict
+    student_index: int
+
+
+@dataclass
+class RosterCheck:
+    students: list[RosterStudent] = field(default_factory=list)
+    parents: list[RosterParent] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _hidden_id(row: Row) -> int | None:
+    value = row.get("id")
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _identify_student(row: Row, ctx: RosterContext, yo: bool, found: list[Finding]) -> int | None:
+    by_id = ctx.by_id()
+    ident = _hidden_id(row)
+    if ident is not None and ident in by_id:
+        other = by_id[ident]["class_code"]
+        if other != ctx.class_code:
+            found.append(finding("student-in-two-classes", **row.at("full_name"),
+                                 value=row.get("full_name"), other_class=other))
+        return ident
+    name_key = match_key(row.get("full_name") or "", yo)
+    for st in ctx.students:
+        if match_key(st["full_name"], yo) == name_key and st["birth_date"] == row.get("birth_date"):
+            if st["class_code"] != ctx.class_code:
+                found.append(finding("student-in-two-classes", **row.at("full_name"),
+                                     value=row.get("full_name"), other_class=st["class_code"]))
+            return st["id"]
+    return None
+
+
+def _check_students(table: Table, ctx: RosterContext, yo: bool, out: RosterCheck) -> None:
+    found = out.findings
+    found += duplicate_keys(table.rows, ("full_name", "birth_date"), yo_as_ye=yo)
+    seen_ids: dict[int, int] = {}
+    for row in table.rows:
+        name = row.get("full_name")
+        if name and len(name.split()) < 2:
+            found.append(finding("student-name-incomplete", **row.at("full_name"), value=name))
+        ident = _identify_student(row, ctx, yo, found) if name else None
+        if ident is not None and ident in seen_ids:
+            found.append(finding("duplicate-key", **row.at("full_name"), value=name,
+                                 first_row=seen_ids[ident]))
+        elif ident is not None:
+            seen_ids[ident] = row.number
+        membership = {}
+        for subject, names in ctx.subgroups.items():
+            key = f"subgroup:{subject}"
+            typed = row.values.get(key)
+            if typed in (None, ""):
+                continue
+            canonical = Names(names, yo).get(typed)
+            if canonical is None:
+                found.append(finding("subgroup-not-in-class", **row.at(key), value=typed,
+                                     cls=ctx.class_code, subject=subject))
+            membership[subject] = canonical
+        values = {k: row.get(k) for k in ("full_name", "birth_date", "sex")}
+        values["subgroups"] = membership
+        out.students.append(RosterStudent(row=row, id=ident, values=values))
+
+
+def _check_parents(table: Table, yo: bool, ctx: RosterContext, out: RosterCheck) -> None:
+    found = out.findings
+    by_name: dict[str, list[int]] = {}
+    for index, student in enumerate(out.students):
+        by_name.setdefault(match_key(student.values["full_name"] or "", yo), []).append(index)
+    known_ids = {p["id"] for p in ctx.parents}
+    for row in table.rows:
+        typed = row.get("student")
+        if typed in (None, ""):
+            found.append(finding("parent-without-student", **row.at("student"),
+                                 value=row.get("full_name")))
+            continue
+        matches = by_name.get(match_key(typed, yo), [])
+        if not matches:
+            found.append(finding("unknown-student", **row.at("student"), value=typed))
+            continue
+        if len(matches) > 1:
+            found.append(finding("ambiguous-student", **row.at("student"), value=typed))
+            continue
+        ident = _hidden_id(row)
+        values = {k: row.get(k) for k in ("full_name", "relation", "email", "phone")}
+        values["receives_diary"] = row.get("receives_diary", True)
+        out.parents.append(RosterParent(row=row, id=ident if ident in known_ids else None,
+                                        values=values, student_index=matches[0]))
+
+
+def check_roster(tables: dict[str, Table], ctx: RosterContext, *, yo_as_ye: bool = False) -> RosterCheck:
+    """Every roster rule; the result carries the typed students and parents to merge."""
+    out = RosterCheck()
+    if not ctx.class_exists:
+        out.findings.append(finding("class-not-found", value=ctx.class_code))
+        return out
+    _check_students(tables["Ученики"], ctx, yo_as_ye, out)
+    _check_parents(tables["Родители"], yo_as_ye, ctx, out)
+    return out

@@ -1,0 +1,81 @@
+"""Reading one declared table sheet into typed rows, each value with its cell reference."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhurnal.findings import Finding, finding
+from zhurnal.ingest.read import WorkbookCells
+from zhurnal.templates.spec import SheetSpec, cell_ref
+from zhurnal.validate.normalize import BadValue, clean_text, is_blank, normalise
+
+
+@dataclass
+class Row:
+    """One filled row: typed ``values`` by field key and the A1 ``refs`` they came from."""
+
+    sheet: str
+    number: int
+    values: dict[str, object] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+
+    def get(self, key: str, default: object = None) -> object:
+        value = self.values.get(key)
+        return default if value is None else value
+
+    def at(self, key: str) -> dict[str, str]:
+        """The coordinates of ``key``'s cell, for ``finding(..., **row.at(key))``."""
+        return {"sheet": self.sheet, "cell": self.refs[key]}
+
+
+@dataclass
+class Table:
+    sheet: SheetSpec
+    rows: list[Row]
+
+
+def _header_findings(grid: list[list[object]], spec: SheetSpec) -> list[Finding]:
+    found = []
+    header = grid[0] if grid else []
+    for col, item in enumerate(spec.fields):
+        typed = clean_text(header[col]) if col < len(header) else ""
+        if typed != item.header:
+            found.append(finding("header-changed", sheet=spec.name, cell=cell_ref(0, col),
+                                 value=typed, expected=item.header))
+    return found
+
+
+def read_table(cells: WorkbookCells, spec: SheetSpec, *, yo_as_ye: bool = False
+               ) -> tuple[Table, list[Finding]]:
+    """Typed rows of sheet ``spec`` and the findings met on the way (blank rows skipped)."""
+    grid = cells.sheets.get(spec.name)
+    if grid is None:
+        return Table(spec, []), [finding("sheet-missing", sheet=spec.name)]
+    findings = _header_findings(grid, spec)
+    if findings:
+        return Table(spec, []), findings
+    rows = []
+    visible = [i for i, f in enumerate(spec.fields) if not f.hidden]
+    for r in range(1, len(grid)):
+        line = grid[r]
+        if all(is_blank(line[c]) if c < len(line) else True for c in visible):
+            continue  # a cleared row: its hidden id alone does not keep it
+        row = Row(sheet=spec.name, number=r + 1)
+        for c, item in enumerate(spec.fields):
+            raw = line[c] if c < len(line) else ""
+            ref = cell_ref(r, c)
+            row.refs[item.key] = ref
+            if is_blank(raw):
+                row.values[item.key] = None
+                if item.required:
+                    findings.append(finding("required-missing", sheet=spec.name, cell=ref,
+                                            column=item.header))
+                continue
+            try:
+                row.values[item.key] = normalise(item, raw, yo_as_ye=yo_as_ye)
+            except BadValue as bad:
+                row.values[item.key] = None
+                findings.append(finding(bad.code, sheet=spec.name, cell=ref,
+                                        value=clean_text(raw), **bad.params))
+        rows.append(row)
+    return Table(spec, rows), findings
