@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zhurnal.findings import Finding
@@ -69,7 +70,7 @@ def _list_sheet(book, findings: list[Finding], file_name: str) -> None:
             set_text(sheet.cell(row=row, column=col), value)
         if item.sheet and item.cell and item.sheet in book.sheetnames:
             link = sheet.cell(row=row, column=3)
-            link.hyperlink = f"#'{item.sheet}'!{item.cell}"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{item.sheet}'!{item.cell}")
             link.font = Font(color="0563C1", underline="single")
     for letter, width in zip("ABCDEFG", (5, 18, 9, 15, 80, 24, 26)):
         sheet.column_dimensions[letter].width = width

@@ -1,0 +1,116 @@
+"""Shared fixtures: temporary workspaces, a small demo school, and helpers that play staff."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from zhurnal.demo.fill import fill_workbook, read_rows
+from zhurnal.demo.school import build_school
+from zhurnal.ingest.pipeline import ingest
+from zhurnal.settings import load_settings
+from zhurnal.store import open_store
+from zhurnal.store import schema as s
+from zhurnal.templates.issue import issue_roster, issue_setup
+from zhurnal.templates.kinds import SETUP, roster_spec
+from zhurnal.workspace import init_workspace
+
+
+def make_workspace(path: Path, code: str = "school17"):
+    init_workspace(path, code=code, name="МБОУ СОШ № 17")
+    toml = path / "zhurnal.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
+                    encoding="utf-8")
+    return load_settings(path)
+
+
+class Workspace:
+    """A workspace with its settings and store, and the moves a person makes in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.settings = load_settings(path)
+        self.engine = open_store(self.settings.store_url)
+        self.path = path
+
+    def ingest(self, **kwargs):
+        return ingest(self.settings, self.engine, **kwargs)
+
+    def rows(self, table, *order):
+        with self.engine.connect() as conn:
+            query = select(table)
+            if order:
+                query = query.order_by(*(table.c[o] for o in order))
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def setup_template(self) -> Path:
+        return issue_setup(self.settings, self.engine)
+
+    def roster_template(self, class_code: str) -> Path:
+        return issue_roster(self.settings, self.engine, class_code)
+
+    def drop_setup(self, data: dict, name: str = "setup.xlsx") -> Path:
+        return fill_workbook(self.setup_template(), self.settings.inbox / name, SETUP, data)
+
+    def roster_spec(self, class_code: str):
+        from zhurnal.store.queries import class_subgroups
+        with self.engine.connect() as conn:
+            return roster_spec(tuple(class_subgroups(conn, 1, class_code)))
+
+    def drop_roster(self, class_code: str, data: dict, name: str | None = None) -> Path:
+        target = self.settings.inbox / (name or f"roster_{class_code}.xlsx")
+        return fill_workbook(self.roster_template(class_code), target, self.roster_spec(class_code), data)
+
+    def prefilled_roster(self, class_code: str) -> dict:
+        return read_rows(self.roster_template(class_code), self.roster_spec(class_code))
+
+
+@pytest.fixture(scope="session")
+def school():
+    """A small demo school (about 60 students, one class per grade)."""
+    return build_school(students=60, seed=7)
+
+
+@pytest.fixture(scope="session")
+def _school_with_rosters(tmp_path_factory, school) -> Path:
+    path = tmp_path_factory.mktemp("base") / "ws"
+    make_workspace(path)
+    ws = Workspace(path)
+    ws.drop_setup(school.setup)
+    assert ws.ingest().ok
+    for code, roster in school.rosters.items():
+        ws.drop_roster(code, roster)
+    assert ws.ingest().ok
+    ws.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def ws(tmp_path) -> Workspace:
+    """An empty workspace."""
+    make_workspace(tmp_path / "ws")
+    return Workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def loaded(tmp_path, _school_with_rosters) -> Workspace:
+    """A workspace whose store already holds the small school's setup and rosters."""
+    target = tmp_path / "loaded"
+    shutil.copytree(_school_with_rosters, target)
+    return Workspace(target)
+
+
+def findings_of(report, name: str | None = None) -> set[tuple[str, str, str]]:
+    """The (sheet, cell, code) triples of one file's findings (or of the only file)."""
+    files = [f for f in report.files if name is None or f.name == name]
+    assert len(files) == 1, [f.name for f in report.files]
+    return {f.where() for f in files[0].findings}
+
+
+def status_of(report) -> dict[str, str]:
+    return {f.name: f.status for f in report.files}
+
+
+__all__ = ["Workspace", "findings_of", "make_workspace", "s", "status_of"]

@@ -1,0 +1,129 @@
+"""Files that are not good workbooks: each rejected with its own code, the batch goes on,
+and nothing but the good file changes the store."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import msoffcrypto
+import openpyxl
+from conftest import Workspace, findings_of, make_workspace, s, status_of
+
+from zhurnal.demo.fill import fill_workbook
+from zhurnal.settings import IngestSettings
+from zhurnal.store import queries as q
+from zhurnal.templates.kinds import SETUP
+from zhurnal.templates.metadata import META_SHEET
+
+
+def _store_counts(ws):
+    with ws.engine.connect() as conn:
+        counts = q.counts(conn, 1)
+    counts.pop("submissions")
+    return counts
+
+
+def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, tmp_path):
+    inbox = loaded.settings.inbox
+    good = loaded.drop_roster("8А", loaded.prefilled_roster("8А"), name="good.xlsx")
+    good_bytes = good.read_bytes()
+    roster = loaded.prefilled_roster("9А")
+    roster["Ученики"][0]["full_name"] = "Изменённый Ученик Иванович"
+
+    edited = loaded.drop_roster("9А", roster, name="edited_meta.xlsx")
+    book = openpyxl.load_workbook(edited)
+    meta = book[META_SHEET]
+    for row in meta.iter_rows():
+        if row[0].value == "class_code":
+            row[1].value = "8А"  # a teacher "fixes" the class in the hidden sheet
+    book.save(edited)
+
+    missing = loaded.drop_roster("9А", roster, name="no_meta.xlsx")
+    book = openpyxl.load_workbook(missing)
+    del book[META_SHEET]
+    book.save(missing)
+
+    make_workspace(tmp_path / "other", code="school17")
+    other = Workspace(tmp_path / "other")
+    other.drop_setup(school.setup)
+    assert other.ingest().ok
+    fill_workbook(other.roster_template("9А"), inbox / "foreign.xlsx", other.roster_spec("9А"), roster)
+
+    (inbox / "text.xlsx").write_text("ФИО;класс\nИванов;5А\n", encoding="utf-8")
+    (inbox / "empty.xlsx").write_bytes(b"")
+    (inbox / "notes.docx").write_bytes(b"PK\x03\x04")
+
+    plain = loaded.drop_roster("9А", roster, name="plain.xlsx")
+    encrypted = io.BytesIO()
+    with plain.open("rb") as handle:
+        office = msoffcrypto.OfficeFile(handle)
+        office.encrypt("секрет", encrypted)
+    (inbox / "password.xlsx").write_bytes(encrypted.getvalue())
+    plain.unlink()
+
+    # lock files and hidden files are not submissions at all
+    (inbox / "~$good.xlsx").write_bytes(b"lock")
+    (inbox / ".~lock.good.xlsx#").write_text("lock")
+    (inbox / ".hidden.xlsx").write_bytes(good_bytes)
+
+    before = _store_counts(loaded)
+    archived = len(list(loaded.settings.archive.rglob("*.*")))
+    report = loaded.ingest()
+    assert status_of(report) == {
+        "good.xlsx": "accepted", "edited_meta.xlsx": "rejected", "no_meta.xlsx": "rejected",
+        "foreign.xlsx": "rejected", "text.xlsx": "rejected", "empty.xlsx": "rejected",
+        "notes.docx": "rejected", "password.xlsx": "rejected"}
+    codes = {f.name: {x.code for x in f.findings} for f in report.files}
+    assert codes["edited_meta.xlsx"] == {"metadata-tampered"}
+    assert codes["no_meta.xlsx"] == {"metadata-missing"}
+    assert codes["foreign.xlsx"] == {"signed-by-other-workspace"}
+    assert codes["text.xlsx"] == {"file-unreadable"}
+    assert codes["empty.xlsx"] == {"file-empty"}
+    assert codes["notes.docx"] == {"file-unsupported-type"}
+    assert codes["password.xlsx"] == {"file-encrypted"}
+    assert _store_counts(loaded) == before          # the good roster changed nothing either
+    assert "Изменённый Ученик Иванович" not in {r["full_name"] for r in loaded.rows(s.students)}
+    assert sorted(p.name for p in inbox.iterdir()) == [".hidden.xlsx", ".~lock.good.xlsx#", "~$good.xlsx"]
+    # every rejected file got a feedback workbook and an archived original
+    assert len(list((loaded.settings.outbox / "feedback").rglob("*.xlsx"))) == 7
+    assert len(list(loaded.settings.archive.rglob("*.*"))) == archived + 8
+
+
+def test_zip_bomb_and_oversized_files(ws, school):
+    ws.settings = ws.settings.model_copy(update={"ingest": IngestSettings(
+        settle_seconds=0, max_file_mb=1, max_unzipped_mb=5)})
+    bomb = ws.drop_setup(school.setup, name="bomb.xlsx")
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (6 * 1024 * 1024))
+    (ws.settings.inbox / "big.xlsx").write_bytes(b"x" * (1024 * 1024 + 1))
+    report = ws.ingest()
+    assert findings_of(report, "bomb.xlsx") == {("", "", "file-zip-bomb")}
+    assert findings_of(report, "big.xlsx") == {("", "", "file-too-large")}
+    assert ws.rows(s.teachers) == []
+
+
+def test_dry_run_changes_nothing(ws, school):
+    ws.drop_setup(school.setup)
+    report = ws.ingest(dry_run=True)
+    assert status_of(report) == {"setup.xlsx": "accepted"} and report.files[0].changes > 500
+    assert ws.rows(s.teachers) == [] and ws.rows(s.submissions) == []
+    assert [p.name for p in ws.settings.inbox.iterdir()] == ["setup.xlsx"]
+    assert not list(ws.settings.archive.rglob("*.xlsx"))
+
+
+def test_a_file_still_being_written_waits(ws, school, monkeypatch):
+    import zhurnal.ingest.inbox as inbox_module
+    ws.settings = ws.settings.model_copy(update={"ingest": IngestSettings(settle_seconds=0.2)})
+    path = ws.drop_setup(school.setup)
+    real_sleep = inbox_module.time.sleep
+
+    def copying_meanwhile(seconds):
+        real_sleep(seconds)
+        with path.open("ab") as handle:
+            handle.write(b"more bytes")
+
+    monkeypatch.setattr(inbox_module.time, "sleep", copying_meanwhile)
+    report = ws.ingest()
+    assert status_of(report) == {"setup.xlsx": "deferred"} and report.ok
+    assert path.exists()

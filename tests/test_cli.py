@@ -1,0 +1,125 @@
+"""The command line as a sysadmin meets it: help, init, exit codes, JSON, status, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from zhurnal.cli import main
+from zhurnal.settings import ConfigError, load_settings, resolve_workspace
+
+
+def commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from commands(command, (*prefix, name))
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for path in commands(main):
+        assert path[0] in result.output
+        sub = runner.invoke(main, [*path, "--help"])
+        assert sub.exit_code == 0 and "Usage" in sub.output, path
+
+
+def test_init_makes_a_workspace_with_a_private_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZHURNAL_SECRET", raising=False)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "school")])
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "school"
+    assert {p.name for p in root.iterdir()} >= {"inbox", "outbox", "archive", "templates_xlsx",
+                                               "zhurnal.toml", ".zhurnal-secret"}
+    assert stat.S_IMODE((root / ".zhurnal-secret").stat().st_mode) == 0o600
+    assert "secret" not in (root / "zhurnal.toml").read_text(encoding="utf-8").split("[school]")[1]
+    settings = load_settings(root)
+    assert settings.store_url == f"sqlite:///{root}/master.sqlite"
+
+
+def test_a_wrong_key_in_the_toml_names_the_key_and_file(tmp_path):
+    runner = CliRunner()
+    runner.invoke(main, ["init", str(tmp_path)])
+    toml = tmp_path / "zhurnal.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds", "settle_secs"), encoding="utf-8")
+    result = runner.invoke(main, ["--workspace", str(tmp_path), "status"])
+    assert result.exit_code == 2
+    assert "ingest.settle_secs" in result.output and "zhurnal.toml" in result.output
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_secs", "settle_seconds")
+                    .replace("max_file_mb = 20", "max_file_mb = -1"), encoding="utf-8")
+    result = runner.invoke(main, ["--workspace", str(tmp_path), "status"])
+    assert result.exit_code == 2 and "ingest.max_file_mb" in result.output
+
+
+def test_secret_file_must_be_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZHURNAL_SECRET", raising=False)
+    CliRunner().invoke(main, ["init", str(tmp_path)])
+    os.chmod(tmp_path / ".zhurnal-secret", 0o644)
+    with pytest.raises(ConfigError, match="0600"):
+        load_settings(tmp_path)
+    monkeypatch.setenv("ZHURNAL_SECRET", "from-the-environment-0123456789")
+    assert load_settings(tmp_path).secret == b"from-the-environment-0123456789"
+
+
+def test_workspace_resolution_order(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ZHURNAL_WORKSPACE", raising=False)
+    assert resolve_workspace(None) == tmp_path.resolve()
+    monkeypatch.setenv("ZHURNAL_WORKSPACE", str(tmp_path / "env"))
+    assert resolve_workspace(None) == (tmp_path / "env").resolve()
+    assert resolve_workspace(str(tmp_path / "flag")) == (tmp_path / "flag").resolve()
+
+
+def test_not_a_workspace_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["--workspace", str(tmp_path), "ingest"])
+    assert result.exit_code == 2 and "zhurnal init" in result.output
+
+
+def test_ingest_json_and_exit_codes(loaded):
+    runner = CliRunner()
+    where = ["--workspace", str(loaded.path)]
+    result = runner.invoke(main, [*where, "ingest", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["files"] == []
+    (loaded.settings.inbox / "broken.xlsx").write_text("not a workbook")
+    result = runner.invoke(main, [*where, "ingest", "--json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.output)
+    assert payload["ok"] is False
+    assert payload["files"][0]["findings"][0]["code"] == "file-unreadable"
+    status = json.loads(runner.invoke(main, [*where, "status", "--json"]).output)
+    assert status["rejected"][0]["file"] == "broken.xlsx"
+    assert status["counts"]["students"] > 50
+    text = runner.invoke(main, [*where, "status"]).output
+    assert "broken.xlsx" in text and "file-unreadable" in text
+
+
+def test_templates_commands_write_files(loaded):
+    runner = CliRunner()
+    where = ["--workspace", str(loaded.path)]
+    result = runner.invoke(main, [*where, "templates", "roster", "--class", "7А"])
+    assert result.exit_code == 0 and Path(result.output.strip()).exists()
+    assert runner.invoke(main, [*where, "templates", "roster", "--class", "12Я"]).exit_code == 2
+    result = runner.invoke(main, [*where, "templates", "setup"])
+    assert result.exit_code == 0 and Path(result.output.strip()).name == "настройка_школы.xlsx"
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--students", "80"])
+    assert result.exit_code == 0, result.output
+    assert "ОТКЛОНЁН" in result.output and "Итог" in result.output
+    root = tmp_path / "demo"
+    feedback = list((root / "outbox" / "feedback").rglob("*_ошибки.xlsx"))
+    assert len(feedback) == 1
+    assert len(list((root / "templates_xlsx").glob("список_класса_*.xlsx"))) == 11
+    # running it again rebuilds the demo folder; a folder that is not a demo is left alone
+    assert CliRunner().invoke(main, ["demo", str(root), "--students", "80"]).exit_code == 0
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "keep.txt").write_text("x")
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "mine")]).exit_code == 2

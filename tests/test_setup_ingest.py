@@ -1,0 +1,70 @@
+"""The setup workbook filled as a sysadmin would and ingested: the store holds what was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import findings_of, s, status_of
+
+from zhurnal.demo.fill import read_rows
+from zhurnal.templates.kinds import SETUP
+
+
+def test_setup_typed_values_reach_the_store(ws, school):
+    """GIVEN a blank workspace WHEN the filled setup is ingested THEN every table equals the input."""
+    ws.drop_setup(school.setup)
+    report = ws.ingest()
+    assert status_of(report) == {"setup.xlsx": "accepted"}
+    assert findings_of(report) == set()
+
+    schools = ws.rows(s.schools)
+    assert schools[0]["name"] == school.setup["Школа"][0]["name"]
+    assert schools[0]["year_start"] == dt.date(2026, 9, 1)
+    assert {r["code"]: (r["start"], r["end"], r["grade_from"], r["grade_to"]) for r in ws.rows(s.periods)} == {
+        p["code"]: (p["start"], p["end"], p["grade_from"], p["grade_to"]) for p in school.setup["Периоды"]}
+    assert {(r["full_name"], r["email"]) for r in ws.rows(s.teachers)} == {
+        (t["full_name"], t["email"]) for t in school.setup["Учителя"]}
+    classes = {r["code"]: r for r in ws.rows(s.classes)}
+    assert classes["1А"]["has_marks"] is False and classes["5А"]["has_marks"] is True
+    assert classes["10А"]["days_per_week"] == 6 and classes["9А"]["days_per_week"] == 5
+    assert {r["name"]: r["scale"] for r in ws.rows(s.subjects)}["ОРКСЭ"] == "pass"
+    weekday = {"Пн": 1, "Вт": 2, "Ср": 3, "Чт": 4, "Пт": 5, "Сб": 6}
+    assert {(r["period"], r["weekday"], r["lesson_no"], r["class_code"], r["subject"], r["subgroup"], r["room"])
+            for r in ws.rows(s.timetable)} == {
+        (t["period"], weekday[t["weekday"]], t["lesson_no"], t["class_code"], t["subject"], t["subgroup"], t["room"])
+        for t in school.setup["Расписание"]}
+    assert len(ws.rows(s.teaching_load)) == len(school.setup["Нагрузка"])
+    assert [(b["lesson_no"], b["start"], b["end"]) for b in ws.rows(s.bells, "lesson_no")][:2] == [
+        (1, "08:30", "09:15"), (2, "09:25", "10:10")]
+    assert {r["name"]: r["weight"] for r in ws.rows(s.work_types)}["Контрольная работа"] == 2.0
+    holidays = {r["name"]: r for r in ws.rows(s.holidays)}
+    assert (holidays["Дополнительные каникулы 1 классов"]["grade_from"],
+            holidays["Дополнительные каникулы 1 классов"]["grade_to"]) == (1, 1)
+    # the original is archived under its hash and has left the inbox
+    assert not list(ws.settings.inbox.iterdir())
+    assert ws.rows(s.submissions)[0]["sha256"] in str(next(ws.settings.archive.rglob("*.xlsx")))
+
+
+def test_setup_template_comes_back_prefilled(ws, school):
+    ws.drop_setup(school.setup)
+    assert ws.ingest().ok
+    rows = read_rows(ws.setup_template(), SETUP)
+    assert len(rows["Расписание"]) == len(school.setup["Расписание"])
+    assert {r["full_name"] for r in rows["Учителя"]} == {t["full_name"] for t in school.setup["Учителя"]}
+    assert rows["Предметы"][0]["scale"] in ("5-балльная", "зачёт/незачёт", "без отметок")
+
+
+def test_resubmitting_changed_setup_records_revisions(ws, school):
+    ws.drop_setup(school.setup)
+    assert ws.ingest().ok
+    before = len(ws.rows(s.revisions))
+    changed = {k: [dict(r) for r in v] for k, v in school.setup.items()}
+    changed["Виды работ"][0]["weight"] = 3
+    del changed["Причины пропусков"][-1]
+    ws.drop_setup(changed, name="setup2.xlsx")
+    report = ws.ingest()
+    assert status_of(report) == {"setup2.xlsx": "accepted"}
+    new = ws.rows(s.revisions)[before:]
+    assert {(r["entity"], r["key"]) for r in new} == {
+        ("work_types", changed["Виды работ"][0]["name"]), ("absence_reasons", "н")}
+    assert {r["code"] for r in ws.rows(s.absence_reasons)} == {"б", "у"}
