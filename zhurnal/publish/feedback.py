@@ -75,6 +75,9 @@ def _list_sheet(book, findings: list[Finding], file_name: str) -> None:
     for letter, width in zip("ABCDEFG", (5, 18, 9, 15, 80, 24, 26)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A4"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False

@@ -129,6 +129,9 @@ def _write_sheet(book, formats: _Formats, spec: WorkbookSpec, sheet_spec: SheetS
     first_visible = next((i for i, f in enumerate(sheet_spec.fields) if not f.hidden), 0)
     sheet.freeze_panes(1, first_visible + 1)
     sheet.autofilter(0, 0, last_row, len(sheet_spec.fields) - 1)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
     sheet.protect("", PROTECTION)
 
 
