@@ -11,6 +11,7 @@ import os
 import stat
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -48,11 +49,29 @@ class NormaliseSettings(_Section):
     yo_as_ye: bool = False
 
 
+class MarkSettings(_Section):
+    allow_plus_minus: bool = True
+    # 4+ counts as 4 + step and 5- as 5 - step in averages; 0 means the sign is ignored
+    modifier_step: float = Field(default=0.0, ge=0, lt=0.5)
+    # average → period mark: ≥ thresholds[0] gives 5, ≥ [1] gives 4, ≥ [2] gives 3, else 2
+    thresholds: tuple[float, float, float] = (4.5, 3.5, 2.5)
+    min_marks: int = Field(default=3, ge=0)
+    default_weight: float = Field(default=1.0, gt=0)
+
+
+class JournalSettings(_Section):
+    # changes to lessons older than this many days are flagged with edit_window_severity
+    edit_window_days: int = Field(default=14, ge=0)
+    edit_window_severity: Literal["warning", "error"] = "warning"
+
+
 class SettingsFile(_Section):
     school: SchoolSettings
     store: StoreSettings = StoreSettings()
     ingest: IngestSettings = IngestSettings()
     normalise: NormaliseSettings = NormaliseSettings()
+    marks: MarkSettings = MarkSettings()
+    journal: JournalSettings = JournalSettings()
 
 
 class Settings(BaseModel):
@@ -65,6 +84,8 @@ class Settings(BaseModel):
     store: StoreSettings
     ingest: IngestSettings
     normalise: NormaliseSettings
+    marks: MarkSettings = MarkSettings()
+    journal: JournalSettings = JournalSettings()
     secret: bytes
 
     @property
@@ -135,8 +156,8 @@ def load_settings(workspace: Path) -> Settings:
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path)) from exc
     return Settings(workspace=workspace, school=parsed.school, store=parsed.store,
-                    ingest=parsed.ingest, normalise=parsed.normalise,
-                    secret=read_secret(workspace))
+                    ingest=parsed.ingest, normalise=parsed.normalise, marks=parsed.marks,
+                    journal=parsed.journal, secret=read_secret(workspace))
 
 
 def resolve_workspace(option: str | None) -> Path:

@@ -32,6 +32,20 @@ max_unzipped_mb = 300
 [normalise]
 # treat «ё» and «е» as the same letter when matching names
 yo_as_ye = false
+
+[marks]
+allow_plus_minus = true
+# 4+ counts as 4 + modifier_step in averages (0: the sign is ignored)
+modifier_step = 0.0
+# average → period mark: >= 4.5 → 5, >= 3.5 → 4, >= 2.5 → 3; some schools use [4.65, 3.65, 2.65]
+thresholds = [4.5, 3.5, 2.5]
+# fewer marks than this suggest «н/а»
+min_marks = 3
+
+[journal]
+# a change to a lesson older than this many days is flagged: "warning" or "error"
+edit_window_days = 14
+edit_window_severity = "warning"
 """
 
 

@@ -76,4 +76,11 @@ def apply_roster(conn: Connection, check: RosterCheck, ctx: RosterContext, *, sc
         unique = list({link["parent_id"]: link for link in wanted}.values())
         changes += sync_rows(conn, s.guardianships, key=("parent_id",), rows=unique,
                              scope={"student_id": sid}, **ids)
+    exempt: dict[int, list[dict]] = {sid: [] for sid in student_ids}
+    for item in check.exemptions:
+        sid = student_ids[item.student_index]
+        exempt[sid].append({"student_id": sid, **item.values})
+    for sid, wanted in exempt.items():
+        changes += sync_rows(conn, s.exemptions, key=("subject", "start"), rows=wanted,
+                             scope={"student_id": sid}, **ids)
     return changes

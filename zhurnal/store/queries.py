@@ -83,3 +83,32 @@ def counts(conn: Connection, school_id: int) -> dict[str, int]:
     found["revisions"] = conn.execute(select(func.count()).select_from(s.revisions)
                                       .where(s.revisions.c.school_id == school_id)).scalar_one()
     return found
+
+
+def lessons_between(conn: Connection, school_id: int, start, end) -> list[dict]:
+    """Stored lessons dated ``start``..``end`` inclusive."""
+    query = s.lessons.select().where(s.lessons.c.school_id == school_id,
+                                     s.lessons.c.date.between(start, end))
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def entries_of(conn: Connection, lesson_ids: list[int]) -> list[dict]:
+    """Journal entries (marks and presence) of the given lessons."""
+    found = []
+    for chunk in range(0, len(lesson_ids), 500):
+        query = s.journal_entries.select().where(s.journal_entries.c.lesson_id.in_(lesson_ids[chunk:chunk + 500]))
+        found += [dict(r) for r in conn.execute(query).mappings()]
+    return found
+
+
+def absences_between(conn: Connection, school_id: int, start, end) -> list[dict]:
+    query = s.absences.select().where(s.absences.c.school_id == school_id,
+                                      s.absences.c.date.between(start, end))
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def plan_between(conn: Connection, school_id: int, start, end) -> list[dict]:
+    query = (s.plan_items.select().where(s.plan_items.c.school_id == school_id,
+                                         s.plan_items.c.date.between(start, end))
+             .order_by(s.plan_items.c.item_no))
+    return [dict(r) for r in conn.execute(query).mappings()]

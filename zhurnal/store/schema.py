@@ -178,3 +178,93 @@ revisions = Table(
     Column("old_value", Text),
     Column("new_value", Text),
 )
+
+# ---- the weekly journal (migration 0002) ----------------------------------------------------
+
+_J = {"since": "0002"}
+
+lessons = Table(
+    "lessons", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("class_code", String(16), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("subgroup", String(32), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("lesson_no", Integer, nullable=False),
+    Column("teacher", Text),
+    Column("topic", Text),
+    Column("homework", Text),
+    Column("work_type", Text),
+    Column("ict", Boolean),
+    Column("extra", Boolean, nullable=False, default=False),
+    UniqueConstraint("school_id", "class_code", "subject", "subgroup", "date", "lesson_no",
+                     name="uq_lesson"),
+    info=_J,
+)
+
+journal_entries = Table(
+    "journal_entries", metadata, _school(key=False),
+    Column("lesson_id", Integer, ForeignKey("lessons.id"), primary_key=True),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("marks", String(32), nullable=False, default=""),     # "5", "5/4", "4+", "зач"
+    Column("presence", String(4), nullable=False, default=""),   # "", "н", "оп"
+    info=_J,
+)
+
+absences = Table(
+    "absences", metadata, _school(key=False),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("lessons", Integer, nullable=False),
+    Column("reason", String(8)),
+    info=_J,
+)
+
+period_marks = Table(
+    "period_marks", metadata, _school(key=False),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("mark", String(8), nullable=False),
+    Column("teacher", Text),
+    info=_J,
+)
+
+plan_items = Table(
+    "plan_items", metadata, _school(),
+    Column("class_code", String(16), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("subgroup", String(32), primary_key=True),
+    Column("item_no", Integer, primary_key=True),
+    Column("date", Date, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("hours", Float),
+    Column("lesson_type", Text),
+    info=_J,
+)
+
+exemptions = Table(
+    "exemptions", metadata, _school(key=False),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("start", Date, primary_key=True),
+    Column("end", Date, nullable=False),
+    info=_J,
+)
+
+period_locks = Table(
+    "period_locks", metadata, _school(),
+    Column("period", String(16), primary_key=True),
+    Column("closed", Boolean, nullable=False),
+    info=_J,
+)
+
+period_events = Table(
+    "period_events", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("period", String(16), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("reason", Text),
+    Column("at", DateTime, nullable=False),
+    info=_J,
+)

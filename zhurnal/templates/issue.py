@@ -81,8 +81,11 @@ def _roster_prefill(conn, school_id: int, class_code: str) -> tuple[dict, str]:
     for link in q.guardians_of(conn, school_id, ids):
         parents.append({**link, "student": names[link["student_id"]],
                         "receives_diary": link["receives_diary"]})
+    exemptions = [{**row, "student": names[row["student_id"]]}
+                  for row in q.table_rows(conn, s.exemptions, school_id, "student_id", "start")
+                  if row["student_id"] in names]
     digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
-    return {"Ученики": students, "Родители": parents}, digest
+    return {"Ученики": students, "Родители": parents, "Освобождения": exemptions}, digest
 
 
 def issue_roster(settings: Settings, engine: Engine, class_code: str,
@@ -96,8 +99,10 @@ def issue_roster(settings: Settings, engine: Engine, class_code: str,
             raise LookupError(class_code)
         subgroups = q.class_subgroups(conn, school_id, class_code)
         prefill, digest = _roster_prefill(conn, school_id, class_code)
+        subjects = [r["name"] for r in q.table_rows(conn, s.subjects, school_id, "name")]
     spec = roster_spec(tuple(subgroups))
     lists = {f"subgroups:{subject}": names for subject, names in subgroups.items()}
+    lists["subjects"] = subjects
     meta = _meta(settings, "roster", spec.version, cls["class_teacher"] or "", class_code=class_code,
                  roster_digest=digest, sections={"subgroup_subjects": list(subgroups)})
     path = (out_dir or settings.templates) / f"список_класса_{class_code}.xlsx"

@@ -125,18 +125,48 @@ def roster_spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
         Field("receives_diary", "Получает дневник", T.BOOL, choices=YES_NO, width=12,
               note="«да» — дневник по почте (или на бумаге, если почты нет)"),
     ))
+    exemptions_sheet = SheetSpec("Освобождения", rows=40, fields=(
+        Field("student", "Ученик", T.CHOICE, required=True, width=38,
+              choices=Choices(sheet="Ученики", column="full_name")),
+        Field("subject", "Предмет", T.CHOICE, required=True, width=30, choices=Choices(named="subjects"),
+              note="Освобождённому ученику отметки по предмету не ставятся"),
+        Field("start", "С", T.DATE, required=True, width=14),
+        Field("end", "По", T.DATE, required=True, width=14),
+    ))
     return WorkbookSpec(kind="roster", version=1, title="Список класса",
-                        sheets=(students_sheet, parents_sheet),
+                        sheets=(students_sheet, parents_sheet, exemptions_sheet),
                         extra={"subgroup_subjects": list(subgroup_subjects)})
+
+
+LESSON_TYPES = Choices(labels=("открытие новых знаний", "комбинированный", "закрепление",
+                               "обобщение и систематизация", "контроль знаний", "практикум",
+                               "проектная работа"))
+
+PLAN = WorkbookSpec(kind="plan", version=1, title="Календарно-тематический план", sheets=(
+    SheetSpec("КТП", rows=250, fields=(
+        Field("item_no", "№ урока", T.INT, required=True, width=8),
+        Field("date", "Дата (или день недели)", T.DATE, required=True, width=14),
+        Field("topic", "Тема урока", required=True, width=70),
+        Field("hours", "Часов", T.NUMBER, width=7),
+        Field("lesson_type", "Тип урока", T.CHOICE, choices=LESSON_TYPES, width=26),
+    )),
+))
+
+# grid kinds have no table sheets: their layout lives in zhurnal.templates.grid
+GRID_KINDS = ("journal", "attendance", "period")
+KINDS = ("setup", "roster", "plan", *GRID_KINDS)
 
 
 def spec_for(kind: str, version: int, meta: dict) -> WorkbookSpec | None:
     """The declaration a submitted workbook was issued from, or None if unknown."""
-    if kind == "setup" and version == SETUP.version:
+    if version != 1:
+        return None
+    if kind == "setup":
         return SETUP
-    if kind == "roster" and version == 1:
+    if kind == "roster":
         return roster_spec(tuple(meta.get("sections", {}).get("subgroup_subjects", [])))
+    if kind == "plan":
+        return PLAN
+    if kind in GRID_KINDS:
+        return WorkbookSpec(kind=kind, version=version, sheets=())
     return None
-
-
-KINDS = ("setup", "roster")

@@ -17,6 +17,7 @@ class RosterContext:
     class_code: str
     class_exists: bool
     subgroups: dict[str, list[str]]
+    subjects: list[str]
     students: list[dict]              # every active student of the school
     parents: list[dict]               # every parent of the school
 
@@ -40,9 +41,16 @@ class RosterParent:
 
 
 @dataclass
+class RosterExemption:
+    values: dict
+    student_index: int
+
+
+@dataclass
 class RosterCheck:
     students: list[RosterStudent] = field(default_factory=list)
     parents: list[RosterParent] = field(default_factory=list)
+    exemptions: list[RosterExemption] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -103,30 +111,48 @@ def _check_students(table: Table, ctx: RosterContext, yo: bool, out: RosterCheck
         out.students.append(RosterStudent(row=row, id=ident, values=values))
 
 
+def _student_index(row: Row, out: RosterCheck, yo: bool) -> int | None:
+    """Which roster student ``row["student"]`` names, or None after a finding at that cell."""
+    typed = row.get("student")
+    matches = [i for i, st in enumerate(out.students)
+               if match_key(st.values["full_name"] or "", yo) == match_key(typed, yo)]
+    if not matches:
+        out.findings.append(finding("unknown-student", **row.at("student"), value=typed))
+        return None
+    if len(matches) > 1:
+        out.findings.append(finding("ambiguous-student", **row.at("student"), value=typed))
+        return None
+    return matches[0]
+
+
+def _check_exemptions(table: Table, yo: bool, ctx: RosterContext, out: RosterCheck) -> None:
+    subjects = Names(ctx.subjects, yo)
+    for row in table.rows:
+        index = _student_index(row, out, yo) if row.get("student") else None
+        subject = subjects.resolve(row, "subject", "unknown-subject", out.findings)
+        start, end = row.get("start"), row.get("end")
+        if start and end and end < start:
+            out.findings.append(finding("period-bad-range", **row.at("end"), value=end))
+        elif index is not None and subject and start and end:
+            out.exemptions.append(RosterExemption({"subject": subject, "start": start, "end": end}, index))
+
+
 def _check_parents(table: Table, yo: bool, ctx: RosterContext, out: RosterCheck) -> None:
     found = out.findings
-    by_name: dict[str, list[int]] = {}
-    for index, student in enumerate(out.students):
-        by_name.setdefault(match_key(student.values["full_name"] or "", yo), []).append(index)
     known_ids = {p["id"] for p in ctx.parents}
     for row in table.rows:
-        typed = row.get("student")
-        if typed in (None, ""):
+        if row.get("student") in (None, ""):
             found.append(finding("parent-without-student", **row.at("student"),
                                  value=row.get("full_name")))
             continue
-        matches = by_name.get(match_key(typed, yo), [])
-        if not matches:
-            found.append(finding("unknown-student", **row.at("student"), value=typed))
-            continue
-        if len(matches) > 1:
-            found.append(finding("ambiguous-student", **row.at("student"), value=typed))
+        index = _student_index(row, out, yo)
+        if index is None:
             continue
         ident = _hidden_id(row)
         values = {k: row.get(k) for k in ("full_name", "relation", "email", "phone")}
         values["receives_diary"] = row.get("receives_diary", True)
         out.parents.append(RosterParent(row=row, id=ident if ident in known_ids else None,
-                                        values=values, student_index=matches[0]))
+                                        values=values, student_index=index))
 
 
 def check_roster(tables: dict[str, Table], ctx: RosterContext, *, yo_as_ye: bool = False) -> RosterCheck:
@@ -137,4 +163,5 @@ def check_roster(tables: dict[str, Table], ctx: RosterContext, *, yo_as_ye: bool
         return out
     _check_students(tables["Ученики"], ctx, yo_as_ye, out)
     _check_parents(tables["Родители"], yo_as_ye, ctx, out)
+    _check_exemptions(tables["Освобождения"], yo_as_ye, ctx, out)
     return out

@@ -42,6 +42,7 @@ def _roster_context(conn: Connection, school_id: int, class_code: str) -> Roster
                                                    s.classes.c.code == class_code)).first()
     return RosterContext(class_code=class_code, class_exists=exists is not None,
                          subgroups=q.class_subgroups(conn, school_id, class_code),
+                         subjects=[r["name"] for r in q.table_rows(conn, s.subjects, school_id, "name")],
                          students=q.active_students(conn, school_id),
                          parents=q.all_parents(conn, school_id))
 

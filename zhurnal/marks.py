@@ -1,0 +1,134 @@
+"""Reading what a teacher types into a journal cell, and computing averages from marks.
+
+A cell holds a presence code (``н`` absent, ``оп`` late), marks, or both where that makes
+sense (a late student may be marked; an absent one may not). Marks are ``1``–``5`` with an
+optional ``+``/``-`` where the school allows them, a double mark ``5/4``, or ``зач``/``незач``
+for pass/fail subjects. What people really type is normalised when it is unambiguous:
+``5.0``, `` 5 ``, Latin ``H``/``n`` and capital ``Н`` for ``н``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ABSENT, LATE = "н", "оп"
+PASS_MARKS = ("зач", "незач")
+_LATIN = str.maketrans({"h": "н", "n": "н", "o": "о", "p": "п", "c": "с"})
+_NUMERIC = re.compile(r"^([1-9]\d*)(?:[.,]0+)?$")
+_MARK = re.compile(r"^(?:(\d+)([+-]?)|(зач|незач))$")
+
+
+class BadMark(ValueError):
+    """A cell that cannot be read; ``code`` is the finding code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A journal cell read: ``marks`` joined by ``/`` (may be empty) and ``presence``."""
+
+    marks: str = ""
+    presence: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not self.marks and not self.presence
+
+    def shown(self) -> str:
+        return " ".join(p for p in (self.presence, self.marks) if p)
+
+
+def _one_mark(token: str, scale: str, allow_plus_minus: bool) -> str:
+    found = _MARK.match(token)
+    if not found:
+        raise BadMark("mark-invalid")
+    digits, sign, word = found.groups()
+    if word:
+        if scale != "pass":
+            raise BadMark("mark-out-of-scale")
+        return word
+    if scale != "5" or not 1 <= int(digits) <= 5:
+        raise BadMark("mark-out-of-scale")
+    if sign and not allow_plus_minus:
+        raise BadMark("mark-modifier-not-allowed")
+    return digits + sign
+
+
+def _split_presence(text: str) -> tuple[str, str]:
+    for code in (LATE, "нб", ABSENT):
+        if text.startswith(code) and not text.startswith("незач"):
+            return (ABSENT if code == "нб" else code), text[len(code):].strip()
+        if text.endswith(code) and len(text) > len(code) and not text.endswith("незач"):
+            return (ABSENT if code == "нб" else code), text[:-len(code)].strip()
+    return "", text
+
+
+def read_cell(raw: object, *, scale: str = "5", allow_plus_minus: bool = True) -> Cell:
+    """The typed ``raw`` value of a journal cell; raises :class:`BadMark`."""
+    if raw is None or raw == "":
+        return Cell()
+    if isinstance(raw, float):
+        if not raw.is_integer():
+            raise BadMark("mark-invalid")
+        raw = int(raw)
+    text = re.sub(r"\s+", " ", str(raw)).strip().lower().translate(_LATIN)
+    if not text:
+        return Cell()
+    numeric = _NUMERIC.match(text)
+    if numeric:
+        text = numeric.group(1)
+    presence, rest = _split_presence(text)
+    if presence == ABSENT and rest:
+        raise BadMark("mark-with-absence")
+    if not rest:
+        return Cell(presence=presence)
+    rest = rest.replace(" ", "")
+    if "/" in rest:
+        parts = rest.split("/")
+        if len(parts) != 2 or not all(parts):
+            raise BadMark("mark-double-malformed")
+    else:
+        parts = [rest]
+    return Cell(marks="/".join(_one_mark(p, scale, allow_plus_minus) for p in parts), presence=presence)
+
+
+def mark_values(marks: str, modifier_step: float = 0.0) -> list[float]:
+    """The numbers a cell's marks count as (a double mark is two; зач/незач count as none)."""
+    values = []
+    for token in filter(None, marks.split("/")):
+        if token in PASS_MARKS:
+            continue
+        value = float(token.rstrip("+-"))
+        if token.endswith("+"):
+            value += modifier_step
+        elif token.endswith("-"):
+            value -= modifier_step
+        values.append(value)
+    return values
+
+
+def weighted_average(cells: list[tuple[str, float]], modifier_step: float = 0.0) -> tuple[float | None, int]:
+    """Σ(w·m)/Σw over ``(marks, weight)`` pairs, and how many marks went into it."""
+    total = weights = 0.0
+    count = 0
+    for marks, weight in cells:
+        for value in mark_values(marks, modifier_step):
+            total += weight * value
+            weights += weight
+            count += 1
+    return (total / weights if weights else None), count
+
+
+def suggested_mark(average: float | None, count: int, thresholds: tuple[float, float, float],
+                   min_marks: int) -> str:
+    """The period mark the school's thresholds give, or ``н/а`` with too few marks."""
+    if average is None or count < min_marks:
+        return "н/а"
+    high, middle, low = thresholds
+    # compare on the rounded hundredths people see, so 4.4999… shown as 4.50 gives 5
+    shown = round(average + 1e-9, 2)
+    return "5" if shown >= high else "4" if shown >= middle else "3" if shown >= low else "2"

@@ -1,0 +1,126 @@
+"""The school as one read: setup, students, memberships and calendar, for issuing and checking.
+
+Issuing a week's workbooks and validating them need the same few hundred rows many times over;
+reading them once into plain dicts keeps both fast and keeps SQL out of the rule code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Connection
+
+from zhurnal.calendar import Calendar, Week, parity_matches
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+
+WEEKDAYS_RU = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
+
+
+@dataclass(frozen=True)
+class Section:
+    """What one teacher teaches one group: a class, a subject and a subgroup ('' = whole class)."""
+
+    class_code: str
+    subject: str
+    subgroup: str
+
+
+@dataclass
+class School:
+    school_id: int
+    classes: dict[str, dict]
+    subjects: dict[str, dict]
+    load: dict[Section, str]
+    timetable: list[dict]
+    calendar: Calendar
+    bells: dict[int, tuple[str, str]]
+    work_types: dict[str, float]
+    reasons: dict[str, str]
+    students: dict[int, dict]
+    members: dict[int, dict[str, str]]
+    exemptions: list[dict] = field(default_factory=list)
+    closed_periods: set[str] = field(default_factory=set)
+
+    def class_students(self, class_code: str) -> list[dict]:
+        return sorted((st for st in self.students.values()
+                       if st["class_code"] == class_code and st["active"]), key=lambda st: st["full_name"])
+
+    def section_students(self, section: Section) -> list[dict]:
+        everyone = self.class_students(section.class_code)
+        if not section.subgroup:
+            return everyone
+        return [st for st in everyone
+                if self.members.get(st["id"], {}).get(section.subject) == section.subgroup]
+
+    def grade(self, class_code: str) -> int:
+        return self.classes[class_code]["grade"]
+
+    def school_days(self, class_code: str, week: Week) -> list[dt.date]:
+        cls = self.classes[class_code]
+        return self.calendar.school_days(week, cls["grade"], cls["days_per_week"])
+
+    def lessons(self, section: Section, week: Week) -> list[tuple[dt.date, int]]:
+        """(date, lesson number) of the section's timetabled lessons in ``week``."""
+        grade = self.grade(section.class_code)
+        entries = self._by_section.get(section, [])
+        found = []
+        for day in self.school_days(section.class_code, week):
+            period = self.calendar.period(day, grade)
+            found += [(day, e["lesson_no"]) for e in entries
+                      if e["period"] == period and e["weekday"] == day.isoweekday()
+                      and parity_matches(e["parity"], day)]
+        return sorted(set(found))
+
+    @cached_property
+    def _by_section(self) -> dict[Section, list[dict]]:
+        found: dict[Section, list[dict]] = defaultdict(list)
+        for entry in self.timetable:
+            found[Section(entry["class_code"], entry["subject"], entry["subgroup"])].append(entry)
+        return found
+
+    def lessons_per_day(self, class_code: str, day: dt.date) -> int:
+        """How many lesson slots the class has that day (parallel subgroups count once)."""
+        period = self.calendar.period(day, self.grade(class_code))
+        return len({e["lesson_no"] for e in self.timetable
+                    if e["period"] == period and e["class_code"] == class_code
+                    and e["weekday"] == day.isoweekday() and parity_matches(e["parity"], day)})
+
+    def exempt(self, student_id: int, subject: str, day: dt.date) -> bool:
+        return any(e["student_id"] == student_id and e["subject"] == subject and e["start"] <= day <= e["end"]
+                   for e in self.exemptions)
+
+    def teacher_sections(self) -> dict[str, list[Section]]:
+        found: dict[str, list[Section]] = defaultdict(list)
+        for section, teacher in sorted(self.load.items(), key=lambda kv: (kv[1], self.grade(kv[0].class_code),
+                                                                          kv[0].class_code, kv[0].subject,
+                                                                          kv[0].subgroup)):
+            found[teacher].append(section)
+        return dict(found)
+
+
+def load_school(conn: Connection, school_id: int) -> School:
+    """Read everything the journal stages need in a handful of queries."""
+    rows = lambda table, *order: q.table_rows(conn, table, school_id, *order)
+    students = {st["id"]: st for st in rows(s.students, "id")}
+    members: dict[int, dict[str, str]] = defaultdict(dict)
+    for row in rows(s.subgroup_members):
+        members[row["student_id"]][row["subject"]] = row["subgroup"]
+    return School(
+        school_id=school_id,
+        classes={c["code"]: c for c in rows(s.classes, "grade", "code")},
+        subjects={x["name"]: x for x in rows(s.subjects, "name")},
+        load={Section(r["class_code"], r["subject"], r["subgroup"]): r["teacher"] for r in rows(s.teaching_load)},
+        timetable=rows(s.timetable),
+        calendar=Calendar(periods=tuple(rows(s.periods, "start")), holidays=tuple(rows(s.holidays, "start"))),
+        bells={b["lesson_no"]: (b["start"], b["end"]) for b in rows(s.bells)},
+        work_types={w["name"]: w["weight"] for w in rows(s.work_types)},
+        reasons={r["code"]: r["name"] for r in rows(s.absence_reasons)},
+        students=students,
+        members=dict(members),
+        exemptions=rows(s.exemptions),
+        closed_periods={p["period"] for p in rows(s.period_locks) if p["closed"]},
+    )
