@@ -101,6 +101,119 @@ def templates_roster(ctx: click.Context, class_code: str | None) -> None:
             _fail(f"class {code!r} is not in the setup")
 
 
+@templates.command("week")
+@click.argument("week")
+@click.option("--teacher", default=None, help="Only this teacher's workbooks (full name).")
+@click.pass_context
+def templates_week(ctx: click.Context, week: str, teacher: str | None) -> None:
+    """Journals and attendance registers for WEEK (2026-W48 or any date in it)."""
+    from zhurnal.templates.weekly import issue_week
+    settings = _settings(ctx)
+    for path in issue_week(settings, _engine(settings), _week(week), teacher=teacher):
+        click.echo(path)
+
+
+@templates.command("period")
+@click.argument("period")
+@click.option("--teacher", default=None, help="Only this teacher's workbook (full name).")
+@click.pass_context
+def templates_period(ctx: click.Context, period: str, teacher: str | None) -> None:
+    """Period-mark workbooks for PERIOD (Q2, H1, …) with averages and suggested marks."""
+    from zhurnal.templates.weekly import issue_period
+    settings = _settings(ctx)
+    try:
+        paths = issue_period(settings, _engine(settings), period, teacher=teacher)
+    except LookupError:
+        _fail(f"period {period!r} is not in the setup")
+    for path in paths:
+        click.echo(path)
+
+
+@templates.command("plan")
+@click.option("--teacher", default=None, help="Only this teacher's plans (full name).")
+@click.pass_context
+def templates_plan(ctx: click.Context, teacher: str | None) -> None:
+    """Calendar-thematic plans (КТП), one per teacher × class × subject × subgroup."""
+    from zhurnal.templates.weekly import issue_plans
+    settings = _settings(ctx)
+    for path in issue_plans(settings, _engine(settings), teacher=teacher):
+        click.echo(path)
+
+
+def _week(text: str):
+    from zhurnal.calendar import BadWeek, parse_week
+    try:
+        return parse_week(text)
+    except BadWeek:
+        _fail(f"{text!r} is not a week: use 2026-W48 or a date such as 2026-11-25")
+
+
+def _date(text: str | None):
+    from zhurnal.validate.normalize import BadValue, to_date
+    if not text:
+        return None
+    try:
+        return to_date(text)
+    except BadValue:
+        _fail(f"{text!r} is not a date")
+
+
+@main.group()
+def period() -> None:
+    """Close or reopen a period (closed periods accept no changes)."""
+
+
+def _lock(ctx: click.Context, code: str, closed: bool, reason: str | None) -> None:
+    from zhurnal.merge.period_lock import close_period
+    from zhurnal.store import queries as q
+    from zhurnal.store.schema import periods as periods_table
+    settings = _settings(ctx)
+    engine = _engine(settings)
+    with engine.begin() as conn:
+        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
+        if code not in {p["code"] for p in q.table_rows(conn, periods_table, school_id)}:
+            _fail(f"period {code!r} is not in the setup")
+        changed = close_period(conn, school_id, code, closed=closed, reason=reason)
+    state = "closed" if closed else "open"
+    click.echo(f"{code}: {state}" if changed else f"{code} was already {state}")
+
+
+@period.command("close")
+@click.argument("code")
+@click.option("--reason", default=None, help="Why (kept with the event).")
+@click.pass_context
+def period_close(ctx: click.Context, code: str, reason: str | None) -> None:
+    """Lock period CODE (Q1, H1, …)."""
+    _lock(ctx, code, True, reason)
+
+
+@period.command("reopen")
+@click.argument("code")
+@click.option("--reason", required=True, help="Why it is reopened (required, kept with the event).")
+@click.pass_context
+def period_reopen(ctx: click.Context, code: str, reason: str) -> None:
+    """Unlock period CODE; the reason is recorded."""
+    _lock(ctx, code, False, reason)
+
+
+@main.command("history")
+@click.option("--student", "student_id", type=int, default=None, help="Student id.")
+@click.option("--class", "class_code", default=None, help="Class, e.g. 7А.")
+@click.option("--subject", default=None, help="Subject name.")
+@click.option("--from", "start", default=None, help="From date (01.09.2026 or 2026-09-01).")
+@click.option("--to", "end", default=None, help="To date.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def history_command(ctx: click.Context, student_id, class_code, subject, start, end, as_json) -> None:
+    """The trail of changes to marks, absences, lessons and period marks."""
+    from zhurnal.history import HistoryFilter, history
+    from zhurnal.report import history_text
+    settings = _settings(ctx)
+    rows = history(_engine(settings), settings.school.code, settings.school.name,
+                   HistoryFilter(student_id, class_code, subject, _date(start), _date(end)))
+    _print_json(rows) if as_json else click.echo(history_text(rows))
+
+
 def _print_ingest(report) -> None:
     from zhurnal.report import ingest_table
     click.echo(ingest_table(report))

@@ -66,6 +66,28 @@ RU: dict[str, str] = {
     "subgroup-not-in-class": "В классе {cls} нет подгруппы «{value}» по предмету «{subject}» "
                              "(см. лист «Подгруппы» в настройке школы).",
     "student-name-incomplete": "ФИО «{value}» неполное: нужны хотя бы фамилия и имя.",
+    # the weekly journal
+    "mark-invalid": "«{value}» не похоже на отметку. Допустимо: 5, 4, 3, 2, 1 (4+, 5-, 5/4), н, оп.",
+    "mark-out-of-scale": "Отметка «{value}» не из шкалы этого предмета.",
+    "mark-modifier-not-allowed": "В школе не ставят отметки с плюсом или минусом («{value}»).",
+    "mark-double-malformed": "Двойная отметка записана неверно: «{value}». Пишите через дробь: 5/4.",
+    "mark-with-absence": "В одной ячейке и отметка, и «н» («{value}»): отсутствовавшему отметку не ставят.",
+    "mark-student-not-in-group": "Ученик «{value}» не в этой подгруппе: отметка не может быть поставлена здесь.",
+    "mark-student-exempt": "{student} освобождён(а) от предмета «{subject}»: отметка «{value}» не ставится.",
+    "extra-lesson-outside-week": "Дата доп. урока {value} вне недели {week}.",
+    "extra-lesson-on-holiday": "Дата доп. урока {value} приходится на каникулы или праздник ({holiday}).",
+    "period-closed": "Период {period} закрыт: изменения в нём не принимаются. Обратитесь к заместителю директора.",
+    "edit-window-passed": "Урок был {days} дн. назад, а править журнал можно в течение {window} дн.",
+    "topic-missing": "Не указана тема урока {date}.",
+    "homework-missing": "Не указано домашнее задание к уроку {date}.",
+    "absence-exceeds-lessons": "Пропущено {value} уроков, а {date} у класса было {lessons}.",
+    "absence-reason-unknown": "Неизвестный код причины «{value}». Допустимо: {allowed}.",
+    "absence-reason-missing": "Не указана причина пропуска.",
+    "period-mark-invalid": "«{value}» нельзя поставить за период. Допустимо: {allowed}.",
+    "period-mark-far-from-average": "Отметка {value} отличается от среднего балла {average} больше чем на 1.",
+    "period-mark-too-few-marks": "У ученика всего {count} отм. (нужно не меньше {minimum}): обычно ставят «н/а».",
+    "stale-submission": "Книга сохранена {value}, а из этого же шаблона уже принята более новая "
+                        "(сохранена {newest}). Старая версия не принимается.",
     "internal-error": "Книгу не удалось обработать из-за внутренней ошибки zhurnal ({detail}). "
                       "Файл оставлен во входящих; администратор увидит подробности в журнале.",
     "value-normalised": "Значение «{value}» прочитано как «{normalised}».",

@@ -49,3 +49,22 @@ def status_text(status: Status) -> str:
         out += ["", "Отклонены:"]
         out += [f"  {r['file']} ({r['author'] or '—'}): {', '.join(r['errors'])}" for r in status.rejected]
     return "\n".join(out)
+
+
+_IDENTITY = {"class_code", "subject", "subgroup", "date", "lesson_no", "extra", "teacher"}
+
+
+def _describe(value: dict | None) -> str:
+    if value is None:
+        return "—"
+    return "; ".join(f"{k}={v}" for k, v in value.items() if v not in (None, "") and k not in _IDENTITY)
+
+
+def history_text(rows: list[dict]) -> str:
+    """One line per change: when, who, what, old → new."""
+    if not rows:
+        return "изменений не найдено"
+    table = [[str(r["received_at"]), r["author"] or "", r.get("class_code") or "", r.get("subject") or "",
+              str(r.get("date") or r.get("period") or ""), r.get("student") or "",
+              _describe(r["old"]), _describe(r["new"])] for r in rows]
+    return _table(["когда", "кто", "класс", "предмет", "дата", "ученик", "было", "стало"], table)

@@ -56,3 +56,65 @@ def fill_workbook(template: Path, target: Path, spec: WorkbookSpec,
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
     return target
+
+
+def fill_grid(template: Path, target: Path, values: dict[str, dict[tuple[object, str], object]],
+              *, modified: dt.datetime | None = None) -> Path:
+    """Type into grid sheets: ``values[sheet][(student id or marker, column key)] = value``.
+
+    Cells are found the way zhurnal reads them back: by the hidden ids in column A and the
+    hidden column keys in row 2. ``modified`` sets the workbook's own saved time.
+    """
+    book = openpyxl.load_workbook(template)
+    for sheet_name, cells in values.items():
+        sheet = book[sheet_name]
+        columns = {cell.value: cell.column for cell in sheet[2] if cell.value not in (None, "")}
+        rows = {}
+        for (marker,) in sheet.iter_rows(min_row=3, max_col=1):
+            if marker.value not in (None, ""):
+                key = int(marker.value) if isinstance(marker.value, (int, float)) else marker.value
+                rows[key] = marker.row
+        for (row_key, column_key), value in cells.items():
+            cell = sheet.cell(row=rows[row_key], column=columns[column_key])
+            cell.value = _typed(value)
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "DD.MM.YYYY"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    if modified is not None:
+        set_saved_time(target, modified)
+    return target
+
+
+def set_saved_time(path: Path, when: dt.datetime) -> None:
+    """Rewrite an xlsx's own last-saved time (openpyxl always stamps "now" on save)."""
+    import re
+    import shutil
+    import tempfile
+    import zipfile
+
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".xlsx", dir=path.parent) as handle:
+        temporary = Path(handle.name)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+            copy.writestr(info, data)
+    shutil.move(temporary, path)
+
+
+def grid_layout(path: Path) -> dict[str, tuple[list[object], list[str]]]:
+    """Per sheet: the row ids/markers (column A) and the column keys (row 2) of a grid workbook."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    found = {}
+    for sheet in book.worksheets:
+        if sheet.title.startswith("_"):
+            continue
+        lines = list(sheet.iter_rows(values_only=True))
+        keys = [v for v in lines[1][2:] if v not in (None, "")] if len(lines) > 1 else []
+        ids = [line[0] for line in lines[2:] if line and line[0] not in (None, "")]
+        found[sheet.title] = ([int(v) if isinstance(v, (int, float)) else v for v in ids], keys)
+    book.close()
+    return found

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.demo.fill import fill_workbook
+from zhurnal.calendar import parse_week
+from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.demo.school import DemoSchool, build_school
+from zhurnal.demo.week import WeekFill, fill_week
 from zhurnal.ingest.pipeline import IngestReport, ingest
 from zhurnal.report import ingest_table
 from zhurnal.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import queries as q
+from zhurnal.store.snapshot import load_school
 from zhurnal.templates.issue import issue_roster, issue_setup
+from zhurnal.templates.weekly import issue_week
 from zhurnal.templates.kinds import SETUP, roster_spec
 from zhurnal.workspace import init_workspace
 
 MARKER = ".zhurnal-demo"
+DEMO_WEEK = parse_week("2026-W48")
+# the demo's runs happen on the Saturday of its week, whatever today's date is
+DEMO_NOW = dt.datetime(2026, 11, 28, 14, 0)
 
 
 @dataclass
@@ -26,6 +36,7 @@ class DemoSummary:
     workspace: Path
     reports: list[IngestReport] = field(default_factory=list)
     expected_rejections: int = 0
+    corrected_class: str = ""
 
     @property
     def ok(self) -> bool:
@@ -71,7 +82,7 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     summary = DemoSummary(directory)
 
     def run(title: str) -> None:
-        report = ingest(settings, engine)
+        report = ingest(settings, engine, now=DEMO_NOW)
         summary.reports.append(report)
         echo(f"\n== {title}\n{ingest_table(report)}")
 
@@ -96,15 +107,69 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     fill_workbook(template, settings.inbox / f"Список {faulty} исправленный.xlsx", spec, roster)
     run(f"Классный руководитель {faulty} исправляет ошибки и сдаёт список снова")
 
+    with tempfile.TemporaryDirectory() as staging:
+        _school_week(settings, engine, Path(staging), seed, run, summary)
+
     with engine.connect() as conn:
         counts = q.counts(conn, q.ensure_school(conn, settings.school.code, settings.school.name))
     echo("\n== Итог")
     echo(f"Учителей {counts['teachers']}, классов {counts['classes']}, учеников {counts['students']}, "
          f"родителей {counts['parents']}, уроков в расписании {counts['timetable']}.")
+    echo(f"Неделя {DEMO_WEEK.label}: уроков {counts['lessons']}, записей в журнале {counts['journal_entries']}, "
+         f"пропусков по дням {counts['absences']}, изменений в истории {counts['revisions']}.")
     echo(f"Рабочая папка:        {directory}")
     echo(f"Шаблоны:              {settings.templates}")
     echo(f"Книга с ошибками:     {next(iter(sorted((settings.outbox / 'feedback').rglob('*.xlsx'))), '—')}")
     echo(f"Архив сдач:           {settings.archive}")
     echo(f"Хранилище:            {directory / 'master.sqlite'}")
+    echo(f"Журналы недели:       {settings.templates / DEMO_WEEK.label}")
     echo(f"Дальше: zhurnal --workspace {directory} status")
+    echo(f"        zhurnal --workspace {directory} history --class {summary.corrected_class} --from 23.11.2026")
     return summary
+
+
+def _with_journal_mistakes(filled: WeekFill, teacher: str, target: Path) -> Path:
+    """A teacher's slips: a mark off the scale, a mark with «н», a broken double mark."""
+    values = filled.values[teacher]
+    sheet = next(name for name, cells in values.items() if any(isinstance(k[0], int) for k in cells))
+    cells = [k for k in values[sheet] if isinstance(k[0], int)]
+    slips = dict(zip(cells, ("6", "5н", "5//4")))
+    return fill_grid(filled.journals[teacher], target, {sheet: slips})
+
+
+def _correction(filled: WeekFill, teacher: str, target: Path) -> tuple[Path, str]:
+    """Two marks changed and one topic reworded in an already accepted journal."""
+    values = filled.values[teacher]
+    sheet = next(name for name, cells in values.items()
+                 if sum(1 for k, v in cells.items() if isinstance(k[0], int) and v[:1].isdigit()) >= 2)
+    marks = [k for k, v in values[sheet].items() if isinstance(k[0], int) and v[:1].isdigit()][:2]
+    changes = {marks[0]: "5", marks[1]: "4"} if values[sheet][marks[0]] != "5" else {marks[0]: "4", marks[1]: "5"}
+    topic_key = next(k for k in values[sheet] if k[0] == "topic")
+    changes[topic_key] = values[sheet][topic_key] + " (повторение)"
+    return fill_grid(filled.journals[teacher], target, {sheet: changes}), sheet
+
+
+def _school_week(settings, engine, staging: Path, seed: int, run, summary: DemoSummary) -> None:
+    templates = issue_week(settings, engine, DEMO_WEEK)
+    with engine.connect() as conn:
+        school = load_school(conn, q.ensure_school(conn, settings.school.code, settings.school.name))
+    filled = fill_week(school, templates, staging, DEMO_WEEK, random.Random(seed),
+                       allow_plus_minus=settings.marks.allow_plus_minus)
+    teachers = sorted(filled.journals)
+    late, careless, corrector = teachers[0], teachers[1], teachers[2]
+    for teacher, path in filled.journals.items():
+        if teacher == careless:
+            _with_journal_mistakes(filled, teacher, settings.inbox / path.name)
+        elif teacher != late:
+            shutil.copy(path, settings.inbox / path.name)
+    for path in filled.registers.values():
+        shutil.copy(path, settings.inbox / path.name)
+    summary.expected_rejections += 1
+    run(f"Неделя {DEMO_WEEK.label}: учителя и классные руководители сдают журналы "
+        f"({careless} ошибается, {late} опаздывает)")
+
+    shutil.copy(filled.journals[careless], settings.inbox / f"исправлено_{filled.journals[careless].name}")
+    shutil.copy(filled.journals[late], settings.inbox / filled.journals[late].name)
+    path, sheet = _correction(filled, corrector, settings.inbox / f"поправка_{filled.journals[corrector].name}")
+    summary.corrected_class = sheet.split()[0]
+    run(f"{careless} исправляет ошибки, {late} сдаёт с опозданием, {corrector} поправляет две отметки и тему")

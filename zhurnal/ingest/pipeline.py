@@ -64,13 +64,12 @@ class IngestReport:
 
 
 def _record(conn: Connection, school_id: int, item: InboxFile, status: str, findings: list[Finding],
-            meta: dict | None) -> int:
+            meta: dict | None, now: dt.datetime) -> int:
     meta = meta or {}
     return conn.execute(insert(submissions).values(
         school_id=school_id, sha256=item.sha256, original_name=item.path.name,
         kind=meta.get("kind"), template_id=meta.get("template_id"), author=meta.get("author"),
-        received_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
-        saved_at=saved_time(item.path), status=status,
+        received_at=now, saved_at=saved_time(item.path), status=status,
         findings=json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False),
     )).inserted_primary_key[0]
 
@@ -80,10 +79,11 @@ def _with_file(findings: list[Finding], name: str) -> list[Finding]:
 
 
 class _Run:
-    def __init__(self, settings: Settings, engine: Engine, dry_run: bool) -> None:
+    def __init__(self, settings: Settings, engine: Engine, dry_run: bool, now: dt.datetime) -> None:
         self.settings = settings
         self.engine = engine
         self.dry_run = dry_run
+        self.now = now
         with engine.begin() as conn:
             self.school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
 
@@ -106,9 +106,18 @@ class _Run:
                                   original_name=item.path.name, cells=known.cells if known else None)
         result.feedback = str(feedback.relative_to(self.settings.workspace))
         with self.engine.begin() as conn:
-            _record(conn, self.school_id, item, "rejected", findings, meta)
+            _record(conn, self.school_id, item, "rejected", findings, meta, self.now)
         remove_from_inbox(item.path)
         return result
+
+    def stale(self, conn: Connection, item: InboxFile, known: Identified) -> Finding | None:
+        """A workbook saved before one already merged from the same template is out of date."""
+        saved = saved_time(item.path)
+        newest = q.newest_saved(conn, self.school_id, known.meta.get("template_id", ""))
+        if saved is None or newest is None or saved >= newest:
+            return None
+        return finding("stale-submission", file=item.path.name, value=f"{saved:%d.%m.%Y %H:%M}",
+                       newest=f"{newest:%d.%m.%Y %H:%M}")
 
     def process(self, item: InboxFile) -> FileResult:
         with self.engine.connect() as conn:
@@ -118,9 +127,12 @@ class _Run:
         known, findings = identify(item.path, item.size, self.settings)
         if known is None:
             return self.reject(item, _with_file(findings, item.path.name), None)
-        yo = self.settings.normalise.yo_as_ye
         with self.engine.connect() as conn:
-            checked = validate_workbook(known, conn, self.school_id, yo_as_ye=yo)
+            stale = self.stale(conn, item, known)
+            if stale:
+                return self.reject(item, [stale], known)
+            checked = validate_workbook(known, conn, self.school_id, settings=self.settings,
+                                        today=self.now.date())
         findings = _with_file(checked.findings, item.path.name)
         if has_errors(findings) or checked.apply is None:
             return self.reject(item, findings, known)
@@ -130,7 +142,7 @@ class _Run:
             archive_copy(item.path, self.settings.archive, item.sha256)
         with self.engine.connect() as conn:
             transaction = conn.begin()
-            submission_id = _record(conn, self.school_id, item, "accepted", findings, known.meta)
+            submission_id = _record(conn, self.school_id, item, "accepted", findings, known.meta, self.now)
             result.changes = checked.apply(conn, self.school_id, submission_id).total
             if self.dry_run:
                 transaction.rollback()
@@ -140,9 +152,15 @@ class _Run:
         return result
 
 
-def ingest(settings: Settings, engine: Engine, *, dry_run: bool = False) -> IngestReport:
-    """Process every ready file in ``inbox/``; one bad file never stops the others."""
-    run = _Run(settings, engine, dry_run)
+def ingest(settings: Settings, engine: Engine, *, dry_run: bool = False,
+           now: dt.datetime | None = None) -> IngestReport:
+    """Process every ready file in ``inbox/``; one bad file never stops the others.
+
+    ``now`` (UTC, naive) is when the run happens; the editing window and "lessons that took
+    place" are measured from it.
+    """
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    run = _Run(settings, engine, dry_run, now)
     report = IngestReport(dry_run=dry_run)
     ready, growing = scan_inbox(settings.inbox, settings.ingest.settle_seconds)
     for path in growing:

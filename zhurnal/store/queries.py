@@ -112,3 +112,12 @@ def plan_between(conn: Connection, school_id: int, start, end) -> list[dict]:
                                          s.plan_items.c.date.between(start, end))
              .order_by(s.plan_items.c.item_no))
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def newest_saved(conn: Connection, school_id: int, template_id: str):
+    """The latest own saved time among accepted submissions of one issued template."""
+    if not template_id:
+        return None
+    return conn.execute(select(func.max(s.submissions.c.saved_at)).where(
+        s.submissions.c.school_id == school_id, s.submissions.c.template_id == template_id,
+        s.submissions.c.status == "accepted")).scalar()

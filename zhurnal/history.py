@@ -1,0 +1,78 @@
+"""The trail of changes to marks, absences, lessons and period marks, filtered for a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+
+JOURNAL_ENTITIES = ("journal_entries", "lessons", "absences", "period_marks")
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    student_id: int | None = None
+    class_code: str | None = None
+    subject: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _parse_key(entity: str, key: str, students: dict[int, dict]) -> dict:
+    parts = key.split("/")
+    if entity in ("journal_entries", "lessons"):
+        found = {"class_code": parts[0], "subject": parts[1], "subgroup": parts[2],
+                 "date": dt.date.fromisoformat(parts[3]), "lesson_no": int(parts[4])}
+        if entity == "journal_entries":
+            found["student_id"] = int(parts[5])
+        return found
+    student_id = int(parts[0])
+    found = {"student_id": student_id, "class_code": students.get(student_id, {}).get("class_code")}
+    if entity == "absences":
+        found["date"] = dt.date.fromisoformat(parts[1])
+    else:
+        found["subject"], found["period"] = parts[1], parts[2]
+    return found
+
+
+def _keep(item: dict, wanted: HistoryFilter) -> bool:
+    if wanted.student_id is not None and item.get("student_id") not in (None, wanted.student_id):
+        return False
+    if wanted.student_id is not None and "student_id" not in item:
+        return False
+    if wanted.class_code and item.get("class_code") != wanted.class_code:
+        return False
+    if wanted.subject and item.get("subject") not in (None, wanted.subject):
+        return False
+    day = item.get("date")
+    if day and ((wanted.start and day < wanted.start) or (wanted.end and day > wanted.end)):
+        return False
+    return True
+
+
+def history(engine: Engine, school_code: str, school_name: str, wanted: HistoryFilter) -> list[dict]:
+    """Every matching revision, oldest first, with who submitted it and when."""
+    r, sub = s.revisions, s.submissions
+    query = (select(r, sub.c.author, sub.c.original_name, sub.c.received_at)
+             .join(sub, sub.c.id == r.c.submission_id)
+             .where(r.c.entity.in_(JOURNAL_ENTITIES)).order_by(r.c.id))
+    with engine.begin() as conn:
+        school_id = q.ensure_school(conn, school_code, school_name)
+        students = {st["id"]: st for st in q.table_rows(conn, s.students, school_id)}
+        rows = conn.execute(query.where(r.c.school_id == school_id)).mappings().all()
+    found = []
+    for row in rows:
+        item = _parse_key(row["entity"], row["key"], students)
+        if not _keep(item, wanted):
+            continue
+        student = students.get(item.get("student_id"), {})
+        found.append({**item, "entity": row["entity"], "student": student.get("full_name"),
+                      "old": json.loads(row["old_value"]) if row["old_value"] else None,
+                      "new": json.loads(row["new_value"]) if row["new_value"] else None,
+                      "author": row["author"], "file": row["original_name"], "received_at": row["received_at"]})
+    return found

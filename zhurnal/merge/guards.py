@@ -1,0 +1,29 @@
+"""Rules that weigh a change against time: closed periods and the school's editing window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zhurnal.findings import Finding, Severity, finding
+from zhurnal.settings import JournalSettings
+from zhurnal.store.snapshot import School
+
+
+class ChangeGuard:
+    """Says whether a change to data dated ``day`` for a class may be made, as findings."""
+
+    def __init__(self, school: School, settings: JournalSettings, today: dt.date) -> None:
+        self.school = school
+        self.settings = settings
+        self.today = today
+
+    def check(self, class_code: str, day: dt.date, sheet: str, cell: str, value: object) -> list[Finding]:
+        period = self.school.calendar.period(day, self.school.grade(class_code))
+        if period in self.school.closed_periods:
+            return [finding("period-closed", sheet=sheet, cell=cell, value=value, period=period)]
+        age = (self.today - day).days
+        if age > self.settings.edit_window_days:
+            return [finding("edit-window-passed", sheet=sheet, cell=cell, value=value,
+                            severity=Severity(self.settings.edit_window_severity),
+                            days=age, window=self.settings.edit_window_days)]
+        return []

@@ -1,0 +1,26 @@
+"""Closing and reopening a period; every change of state is kept as an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, insert, update
+
+from zhurnal.store import schema as s
+
+
+def close_period(conn: Connection, school_id: int, period: str, *, closed: bool, reason: str | None) -> bool:
+    """Lock or unlock ``period``; returns False when it already was in that state."""
+    row = conn.execute(s.period_locks.select().where(s.period_locks.c.school_id == school_id,
+                                                     s.period_locks.c.period == period)).mappings().first()
+    if row is not None and row["closed"] == closed:
+        return False
+    if row is None:
+        conn.execute(insert(s.period_locks).values(school_id=school_id, period=period, closed=closed))
+    else:
+        conn.execute(update(s.period_locks).where(s.period_locks.c.school_id == school_id,
+                                                  s.period_locks.c.period == period).values(closed=closed))
+    conn.execute(insert(s.period_events).values(
+        school_id=school_id, period=period, action="close" if closed else "reopen", reason=reason,
+        at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)))
+    return True

@@ -1,0 +1,60 @@
+"""Applying period marks: authoritative for the students and subjects of its sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, and_, delete, insert, update
+
+from zhurnal.findings import Finding, finding
+from zhurnal.merge.sync import Changes, record_revision
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.store.snapshot import School
+from zhurnal.validate.period_rules import PeriodMarkRead, PeriodRead
+
+
+@dataclass
+class PeriodPlan:
+    period: str
+    changes: list[tuple[PeriodMarkRead, str | None]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def plan_period(conn: Connection, school: School, read: PeriodRead) -> PeriodPlan:
+    plan = PeriodPlan(read.period)
+    stored = {(r["student_id"], r["subject"]): r["mark"]
+              for r in q.table_rows(conn, s.period_marks, school.school_id, period=read.period)}
+    for item in read.marks:
+        old = stored.get((item.student_id, item.section.subject))
+        if old == item.mark:
+            continue
+        plan.changes.append((item, old))
+        if read.period in school.closed_periods:
+            plan.findings.append(finding("period-closed", sheet=item.sheet, cell=item.ref, value=item.mark,
+                                         period=read.period))
+    return plan
+
+
+def apply_period(conn: Connection, plan: PeriodPlan, *, school_id: int, submission_id: int,
+                 teacher: str) -> Changes:
+    changes = Changes()
+    P = s.period_marks
+    for item, old in plan.changes:
+        where = and_(P.c.student_id == item.student_id, P.c.subject == item.section.subject,
+                     P.c.period == plan.period)
+        if old is None:
+            conn.execute(insert(P).values(school_id=school_id, student_id=item.student_id,
+                                          subject=item.section.subject, period=plan.period,
+                                          mark=item.mark, teacher=teacher))
+            changes.inserted += 1
+        elif item.mark is None:
+            conn.execute(delete(P).where(where))
+            changes.removed += 1
+        else:
+            conn.execute(update(P).where(where).values(mark=item.mark, teacher=teacher))
+            changes.updated += 1
+        record_revision(conn, school_id=school_id, submission_id=submission_id, entity="period_marks",
+                        key=f"{item.student_id}/{item.section.subject}/{plan.period}",
+                        old={"mark": old} if old else None, new={"mark": item.mark} if item.mark else None)
+    return changes

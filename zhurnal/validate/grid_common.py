@@ -1,0 +1,57 @@
+"""What the grid kinds (journal, attendance, period marks) share when they are read back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhurnal.findings import Finding, finding
+from zhurnal.ingest.identify import Identified
+from zhurnal.store.snapshot import School, Section
+from zhurnal.templates.grid import GridRead, read_grid
+from zhurnal.templates.metadata import sections
+
+
+@dataclass
+class SheetRef:
+    """One grid sheet of a submission with the group it was issued for."""
+
+    name: str
+    grid: GridRead
+    section: Section | None
+    class_code: str
+
+
+def grid_sheets(item: Identified, school: School, found: list[Finding]) -> list[SheetRef]:
+    """The issued sheets found in the workbook; a missing sheet or a vanished group is a finding."""
+    result = []
+    for info in sections(item.meta).get("sheets", []):
+        name = info.get("sheet", "")
+        grid = read_grid(item.cells, name)
+        if grid is None:
+            found.append(finding("sheet-missing", sheet=name))
+            continue
+        class_code = info.get("class_code", "")
+        if class_code not in school.classes:
+            found.append(finding("unknown-class", sheet=name, cell="B1", value=class_code))
+            continue
+        section = None
+        if "subject" in info:
+            section = Section(class_code, info["subject"], info.get("subgroup", ""))
+            if section not in school.load:
+                found.append(finding("unknown-load", sheet=name, cell="B1", value=section.subject,
+                                     cls=class_code, subject=section.subject,
+                                     subgroup_text=f", подгруппа {section.subgroup}" if section.subgroup else ""))
+                continue
+        result.append(SheetRef(name, grid, section, class_code))
+    return result
+
+
+def student_problem(school: School, student_id: int, class_code: str, section: Section | None) -> str | None:
+    """Why a student row may not carry data in this sheet, as a finding code (None if it may)."""
+    student = school.students.get(student_id)
+    if student is None or not student["active"] or student["class_code"] != class_code:
+        return "unknown-student"
+    if section and section.subgroup and \
+            school.members.get(student_id, {}).get(section.subject) != section.subgroup:
+        return "mark-student-not-in-group"
+    return None

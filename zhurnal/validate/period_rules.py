@@ -1,0 +1,71 @@
+"""Reading period marks: the mark a teacher sets per student, checked against the journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhurnal.findings import Finding, Severity, finding
+from zhurnal.ingest.identify import Identified
+from zhurnal.settings import MarkSettings
+from zhurnal.store.snapshot import School, Section
+from zhurnal.templates.period import PERIOD_CHOICES
+from zhurnal.validate.grid_common import grid_sheets, student_problem
+from zhurnal.validate.normalize import clean_text, is_blank
+
+
+@dataclass
+class PeriodMarkRead:
+    student_id: int
+    section: Section
+    mark: str | None
+    sheet: str
+    ref: str
+
+
+@dataclass
+class PeriodRead:
+    period: str
+    marks: list[PeriodMarkRead] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _normalise(raw: object) -> str:
+    text = clean_text(raw).casefold().replace(" ", "")
+    return {"на": "н/а", "н\\а": "н/а", "н.а.": "н/а", "осв.": "осв", "зачёт": "зач", "незачёт": "незач"}.get(text, text)
+
+
+def read_period(item: Identified, school: School, stats: dict[Section, dict], settings: MarkSettings) -> PeriodRead:
+    """``stats``: per group, student id → (average, number of marks, suggested) from the journal."""
+    read = PeriodRead(item.meta.get("period", ""))
+    found = read.findings
+    for ref in grid_sheets(item, school, found):
+        grid, section = ref.grid, ref.section
+        if "mark" not in grid.columns:
+            found.append(finding("sheet-missing", sheet=grid.sheet))
+            continue
+        scale = school.subjects[section.subject]["scale"]
+        allowed = PERIOD_CHOICES.get(scale, PERIOD_CHOICES["5"])
+        for student_id, row in grid.students.items():
+            raw = grid.value(row, "mark")
+            where = {"sheet": grid.sheet, "cell": grid.ref(row, "mark")}
+            if is_blank(raw):
+                read.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
+                continue
+            mark = _normalise(raw)
+            if mark not in allowed:
+                found.append(finding("period-mark-invalid", **where, value=clean_text(raw), allowed=", ".join(allowed)))
+                continue
+            problem = student_problem(school, student_id, section.class_code, section)
+            if problem:
+                found.append(finding(problem, **where, value=student_id))
+                continue
+            average, count, _ = stats.get(section, {}).get(student_id, (None, 0, "н/а"))
+            if mark.isdigit():
+                if count < settings.min_marks:
+                    found.append(finding("period-mark-too-few-marks", **where, value=mark, count=count,
+                                         minimum=settings.min_marks, severity=Severity.WARNING))
+                elif average is not None and abs(int(mark) - average) > 1:
+                    found.append(finding("period-mark-far-from-average", **where, value=mark,
+                                         average=f"{average:.2f}", severity=Severity.WARNING))
+            read.marks.append(PeriodMarkRead(student_id, section, mark, grid.sheet, where["cell"]))
+    return read
