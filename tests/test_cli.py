@@ -115,9 +115,11 @@ def test_demo_runs_end_to_end(tmp_path):
     assert result.exit_code == 0, result.output
     assert "ОТКЛОНЁН" in result.output and "Итог" in result.output
     root = tmp_path / "demo"
-    feedback = list((root / "outbox" / "feedback").rglob("*_ошибки.xlsx"))
-    assert len(feedback) == 1
+    feedback = sorted(p.name for p in (root / "outbox" / "feedback").rglob("*_ошибки.xlsx"))
+    assert len(feedback) == 2  # one roster and one journal had mistakes
+    assert feedback[0].startswith("Список ") and feedback[1].startswith("журнал_2026-W48_")
     assert len(list((root / "templates_xlsx").glob("список_класса_*.xlsx"))) == 11
+    assert len(list((root / "templates_xlsx" / "2026-W48").glob("посещаемость_*.xlsx"))) == 11
     # running it again rebuilds the demo folder; a folder that is not a demo is left alone
     assert CliRunner().invoke(main, ["demo", str(root), "--students", "80"]).exit_code == 0
     (tmp_path / "mine").mkdir()
