@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from zhurnal.demo.fill import fill_workbook, read_rows
+import datetime as dt
+
+from zhurnal.calendar import parse_week
+from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, read_rows
+from zhurnal.ingest.identify import read_metadata
+from zhurnal.ingest.read import read_cells
+from zhurnal.store.snapshot import Section, load_school
+from zhurnal.templates.metadata import sections
+from zhurnal.templates.weekly import issue_week
 from zhurnal.demo.school import build_school
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.settings import load_settings
@@ -66,11 +74,43 @@ class Workspace:
     def prefilled_roster(self, class_code: str) -> dict:
         return read_rows(self.roster_template(class_code), self.roster_spec(class_code))
 
+    def school(self):
+        with self.engine.connect() as conn:
+            return load_school(conn, 1)
+
+    def week_templates(self, week=None) -> dict[tuple[str, str], Path]:
+        """(kind, author or class) → issued template of the week (2026-W48 by default)."""
+        found = {}
+        for path in issue_week(self.settings, self.engine, week or WEEK):
+            meta = read_metadata(read_cells(path))
+            who = meta["author"] if meta["kind"] == "journal" else sections(meta)["sheets"][0]["class_code"]
+            found[(meta["kind"], who)] = path
+        return found
+
+    def drop_grid(self, template: Path, values: dict, name: str | None = None, **kwargs) -> Path:
+        return fill_grid(template, self.settings.inbox / (name or template.name), values, **kwargs)
+
+
+WEEK = parse_week("2026-W48")
+SATURDAY = dt.datetime(2026, 11, 28, 14, 0)
+
+
+def journal_sheets(path: Path) -> dict[str, dict]:
+    """Sheet → {section, students (ids), keys (lesson columns)} of an issued journal."""
+    meta = read_metadata(read_cells(path))
+    layout = grid_layout(path)
+    found = {}
+    for info in sections(meta)["sheets"]:
+        ids, keys = layout[info["sheet"]]
+        found[info["sheet"]] = {"section": Section(info["class_code"], info["subject"], info.get("subgroup", "")),
+                                "students": [i for i in ids if isinstance(i, int)], "keys": keys}
+    return found
+
 
 @pytest.fixture(scope="session")
 def school():
-    """A small demo school (about 60 students, one class per grade)."""
-    return build_school(students=60, seed=7)
+    """A small demo school (150 students, one class per grade)."""
+    return build_school(students=150, seed=7)
 
 
 @pytest.fixture(scope="session")
@@ -113,4 +153,4 @@ def status_of(report) -> dict[str, str]:
     return {f.name: f.status for f in report.files}
 
 
-__all__ = ["Workspace", "findings_of", "make_workspace", "s", "status_of"]
+__all__ = ["SATURDAY", "WEEK", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "status_of"]

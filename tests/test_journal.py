@@ -1,0 +1,275 @@
+"""The weekly journal and attendance register: what teachers type is what the store holds,
+each rule lands at its cell, and every change leaves a revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import openpyxl
+import pytest
+from conftest import SATURDAY, WEEK, findings_of, journal_sheets, s, status_of
+
+from zhurnal.calendar import parse_week
+from zhurnal.demo.fill import fill_grid
+from zhurnal.demo.week import fill_week
+from zhurnal.marks import read_cell
+from zhurnal.settings import JournalSettings, MarkSettings
+
+FIRST = 7   # the first student row: title, hidden keys, two header rows, date, lesson number
+
+
+def stored_cells(ws) -> dict[tuple, tuple[str, str]]:
+    lessons = {l["id"]: l for l in ws.rows(s.lessons)}
+    return {(lessons[e["lesson_id"]]["class_code"], lessons[e["lesson_id"]]["subject"],
+             lessons[e["lesson_id"]]["subgroup"], lessons[e["lesson_id"]]["date"].isoformat(),
+             lessons[e["lesson_id"]]["lesson_no"], e["student_id"]): (e["marks"], e["presence"])
+            for e in ws.rows(s.journal_entries)}
+
+
+def lesson_fields(ws) -> dict[tuple, dict]:
+    return {(l["class_code"], l["subject"], l["subgroup"], l["date"].isoformat(), l["lesson_no"]): l
+            for l in ws.rows(s.lessons)}
+
+
+def typed_cells(path, values) -> dict[tuple, tuple[str, str]]:
+    """What a teacher typed, read the way the journal reads it, keyed like stored_cells."""
+    found = {}
+    for sheet, info in journal_sheets(path).items():
+        section = info["section"]
+        for (row, key), value in values.get(sheet, {}).items():
+            if isinstance(row, int):
+                cell = read_cell(value, scale="pass" if value in ("зач", "незач") else "5")
+                day, _, number = key.partition("|")
+                found[(section.class_code, section.subject, section.subgroup, day, int(number), row)] = \
+                    (cell.marks, cell.presence)
+    return found
+
+
+def teacher_with(templates, predicate):
+    for (kind, who), path in sorted(templates.items()):
+        if kind == "journal":
+            for sheet, info in journal_sheets(path).items():
+                if info["students"] and predicate(info):
+                    return who, path, sheet, info
+    raise LookupError("no such teacher")
+
+
+@pytest.fixture
+def week(loaded):
+    return loaded.week_templates()
+
+
+def test_a_whole_week_typed_is_what_the_store_holds(loaded, week, tmp_path):
+    """GIVEN every journal and register of the week filled WHEN ingested THEN the store holds
+    exactly the typed marks, absences, topics and homework, and nothing else."""
+    filled = fill_week(loaded.school(), sorted(week.values()), tmp_path / "typed", WEEK, random.Random(3))
+    for path in [*filled.journals.values(), *filled.registers.values()]:
+        path.rename(loaded.settings.inbox / path.name)
+    report = loaded.ingest(now=SATURDAY)
+    assert set(status_of(report).values()) == {"accepted"}, [f.findings[:3] for f in report.files]
+    expected = {}
+    for teacher, values in filled.values.items():
+        expected.update(typed_cells(week[("journal", teacher)], values))
+    assert stored_cells(loaded) == {k: v for k, v in expected.items() if v != ("", "")}
+    fields = lesson_fields(loaded)
+    for teacher, values in filled.values.items():
+        for sheet, info in journal_sheets(week[("journal", teacher)]).items():
+            sec = info["section"]
+            for (marker, key), value in values[sheet].items():
+                if marker in ("topic", "homework", "work_type"):
+                    day, _, number = key.partition("|")
+                    assert fields[(sec.class_code, sec.subject, sec.subgroup, day, int(number))][marker] == value
+    assert {(a["student_id"], a["date"]): (a["lessons"], a["reason"]) for a in loaded.rows(s.absences)} == {
+        key: (missed, reason) for key, (missed, reason, _) in filled.absent.items()}
+    # every absent student is «н» in the subject journals of the lessons they missed
+    # (grade 1 has no mark grid: its absences live only in the register)
+    school = loaded.school()
+    absent_marks = {(k[5], k[3]) for k, v in stored_cells(loaded).items() if v[1] == "н"}
+    assert absent_marks == {(sid, day.isoformat()) for (sid, day) in filled.absent
+                            if school.classes[school.students[sid]["class_code"]]["has_marks"]}
+
+
+def test_marks_rules_at_their_cells(loaded, week):
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    keys, students = info["keys"], info["students"]
+    cells = {(students[0], keys[0]): "6", (students[1], keys[0]): "5//4", (students[2], keys[0]): "5 н",
+             (students[3], keys[0]): "4/", (students[4], keys[0]): "хорошо", (students[5], keys[0]): "зач"}
+    loaded.drop_grid(path, {sheet: cells})
+    report = loaded.ingest(now=SATURDAY)
+    rows = {sid: FIRST + i for i, sid in enumerate(students)}
+    found = findings_of(report)
+    assert {(sheet, f"C{rows[students[0]]}", "mark-out-of-scale"),
+            (sheet, f"C{rows[students[1]]}", "mark-double-malformed"),
+            (sheet, f"C{rows[students[2]]}", "mark-with-absence"),
+            (sheet, f"C{rows[students[3]]}", "mark-double-malformed"),
+            (sheet, f"C{rows[students[4]]}", "mark-invalid"),
+            (sheet, f"C{rows[students[5]]}", "mark-out-of-scale")} <= found
+    assert loaded.rows(s.journal_entries) == []
+
+
+def test_plus_minus_only_where_the_school_allows(loaded, week):
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    student, key = info["students"][0], info["keys"][0]
+    loaded.settings = loaded.settings.model_copy(update={"marks": MarkSettings(allow_plus_minus=False)})
+    loaded.drop_grid(path, {sheet: {(student, key): "4+"}})
+    assert findings_of(loaded.ingest(now=SATURDAY)) >= {(sheet, "C7", "mark-modifier-not-allowed")}
+
+
+def test_what_people_really_type_is_normalised(loaded, week):
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    key, st = info["keys"][0], info["students"]
+    typed = {(st[0], key): 5.0, (st[1], key): " 5 ", (st[2], key): "5.0", (st[3], key): "H",
+             (st[4], key): "n", (st[5], key): "Н", (st[6], key): "4/5", (st[7], key): "ОП 4"}
+    loaded.drop_grid(path, {sheet: typed})
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {path.name: "accepted"}
+    cells = {k[5]: v for k, v in stored_cells(loaded).items()}
+    assert [cells[sid] for sid in st[:8]] == [("5", ""), ("5", ""), ("5", ""), ("", "н"), ("", "н"), ("", "н"),
+                                              ("4/5", ""), ("4", "оп")]
+    warned = {cell for _, cell, code in findings_of(report) if code == "value-normalised"}
+    assert {"C10", "C11"} <= warned  # the Latin letters were flagged, not silently changed
+
+
+def test_marks_for_students_outside_the_group_or_exempt(loaded, week, school):
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Английский язык"
+                                              and i["section"].class_code == "7А" and i["section"].subgroup == "1")
+    moved = info["students"][0]
+    pe_teacher, pe_path, pe_sheet, pe_info = teacher_with(week, lambda i: i["section"].subject == "Физическая культура"
+                                                          and i["section"].class_code == "7А")
+    # the class teacher moves a student to subgroup 2 and exempts another from PE after the week was issued
+    roster = loaded.prefilled_roster("7А")
+    by_id = {st["id"]: st for st in roster["Ученики"]}
+    by_id[moved]["subgroup:Английский язык"] = "2"
+    exempt = pe_info["students"][1]
+    roster["Освобождения"] = [{"student": by_id[exempt]["full_name"], "subject": "Физическая культура",
+                               "start": dt.date(2026, 11, 16), "end": dt.date(2026, 12, 25)}]
+    loaded.drop_roster("7А", roster)
+    assert loaded.ingest(now=SATURDAY).ok
+    loaded.drop_grid(path, {sheet: {(moved, info["keys"][0]): "5"}})
+    loaded.drop_grid(pe_path, {pe_sheet: {(exempt, pe_info["keys"][0]): "4", (exempt, pe_info["keys"][-3]): "н"}})
+    report = loaded.ingest(now=SATURDAY)
+    assert (sheet, "C7", "mark-student-not-in-group") in findings_of(report, path.name)
+    assert (pe_sheet, "C8", "mark-student-exempt") in findings_of(report, pe_path.name)
+
+
+def _spare(info):
+    return info["keys"].index("extra1")
+
+
+def test_extra_lessons_inside_the_week_and_not_on_holidays(loaded):
+    w45 = loaded.week_templates(week=parse_week("2026-W45"))
+    teacher, path, sheet, info = teacher_with(w45, lambda i: i["section"].subject == "Математика")
+    col = "CDEFGHIJ"[_spare(info)]
+    loaded.drop_grid(path, {sheet: {("date", "extra1"): dt.date(2026, 11, 4), ("lesson_no", "extra1"): 3,
+                                    (info["students"][0], "extra1"): "5",
+                                    ("date", "extra2"): dt.date(2026, 11, 12), ("lesson_no", "extra2"): 2,
+                                    (info["students"][0], "extra2"): "4"}})
+    found = findings_of(loaded.ingest(now=dt.datetime(2026, 11, 7, 12)))
+    assert (sheet, f"{col}5", "extra-lesson-on-holiday") in found
+    assert (sheet, f"{chr(ord(col) + 1)}5", "extra-lesson-outside-week") in found
+
+
+def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    extra = {("date", "extra1"): "27.11.2026", ("lesson_no", "extra1"): 7, ("topic", "extra1"): "Консультация",
+             ("homework", "extra1"): "—", (info["students"][0], "extra1"): "5"}
+    loaded.drop_grid(path, {sheet: extra}, name="a.xlsx")
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"a.xlsx": "accepted"}
+    stored = [l for l in loaded.rows(s.lessons) if l["extra"]]
+    assert [(l["date"], l["lesson_no"], l["topic"]) for l in stored] == [(dt.date(2026, 11, 27), 7, "Консультация")]
+    # the reissued template carries the extra lesson; clearing its column removes it
+    again = loaded.week_templates()[("journal", teacher)]
+    cleared = {key: None for key in extra}
+    loaded.drop_grid(again, {sheet: cleared}, name="b.xlsx")
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"b.xlsx": "accepted"}
+    assert [l for l in loaded.rows(s.lessons) if l["extra"]] == []
+    assert stored_cells(loaded) == {}
+
+
+def test_closed_period_and_editing_window(loaded, week):
+    from click.testing import CliRunner
+
+    from zhurnal.cli import main
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    where = ["--workspace", str(loaded.path)]
+    assert CliRunner().invoke(main, [*where, "period", "close", "Q2"]).exit_code == 0
+    loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "5"}}, name="closed.xlsx")
+    assert (sheet, "C7", "period-closed") in findings_of(loaded.ingest(now=SATURDAY))
+    assert CliRunner().invoke(main, [*where, "period", "reopen", "Q2", "--reason", "ошибка учителя"]).exit_code == 0
+    assert [(e["period"], e["action"], e["reason"]) for e in loaded.rows(s.period_events, "id")] == [
+        ("Q2", "close", None), ("Q2", "reopen", "ошибка учителя")]
+
+    late = dt.datetime(2026, 12, 20, 10)   # four weeks after the lesson
+    loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "4"}}, name="late.xlsx")
+    report = loaded.ingest(now=late)
+    assert status_of(report) == {"late.xlsx": "accepted"}
+    assert (sheet, "C7", "edit-window-passed") in findings_of(report)
+    loaded.settings = loaded.settings.model_copy(update={"journal": JournalSettings(edit_window_severity="error")})
+    loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "3"}}, name="later.xlsx")
+    report = loaded.ingest(now=late)
+    assert status_of(report) == {"later.xlsx": "rejected"}
+    assert [c[0] for c in stored_cells(loaded).values()] == ["4"]
+
+
+def test_missing_topic_and_homework_are_warnings(loaded, week):
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    key = info["keys"][0]
+    loaded.drop_grid(path, {sheet: {(info["students"][0], key): "5"}})
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {path.name: "accepted"}
+    found = findings_of(report)
+    topic_row = FIRST + len(info["students"]) + 1
+    assert (sheet, f"C{topic_row}", "topic-missing") in found
+    assert (sheet, f"C{topic_row + 1}", "homework-missing") in found
+    assert all(f.severity == "warning" for f in report.files[0].findings)
+
+
+def test_attendance_rules(loaded, week):
+    path = week[("attendance", "5А")]
+    book = openpyxl.load_workbook(path)
+    keys = [c.value for c in book["5А"][2] if c.value and "|" in str(c.value)]
+    students = [c.value for c in book["5А"]["A"][4:] if isinstance(c.value, int)]
+    loaded.drop_grid(path, {"5А": {(students[0], keys[0]): 9, (students[0], keys[1]): "б",
+                                   (students[1], keys[2]): 2, (students[1], keys[3]): "x",
+                                   (students[2], keys[4]): 1}})
+    found = findings_of(loaded.ingest(now=SATURDAY))
+    assert ("5А", "C5", "absence-exceeds-lessons") in found
+    assert ("5А", "F6", "absence-reason-unknown") in found
+    assert ("5А", "H7", "absence-reason-missing") in found
+
+
+def test_resubmission_changes_exactly_what_changed(loaded, week):
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    st, keys = info["students"], info["keys"]
+    first = {(st[0], keys[0]): "5", (st[1], keys[0]): "4", (st[2], keys[0]): "н", (st[3], keys[1]): "3",
+             ("topic", keys[0]): "Дроби", ("homework", keys[0]): "№ 12"}
+    original = loaded.drop_grid(path, {sheet: first}, name="first.xlsx", modified=dt.datetime(2026, 11, 27, 18))
+    kept = original.read_bytes()
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"first.xlsx": "accepted"}
+    before = len(loaded.rows(s.revisions))
+    second = {(st[0], keys[0]): "4", (st[2], keys[0]): None, ("topic", keys[0]): "Сложение дробей"}
+    fill_grid(_kept(loaded, kept), loaded.settings.inbox / "second.xlsx", {sheet: second},
+              modified=dt.datetime(2026, 11, 28, 9))
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"second.xlsx": "accepted"}
+    revisions = loaded.rows(s.revisions)[before:]
+    changed = {(r["entity"], r["key"].rsplit("/", 1)[-1] if r["entity"] == "journal_entries" else "lesson")
+               for r in revisions}
+    assert changed == {("journal_entries", str(st[0])), ("journal_entries", str(st[2])), ("lessons", "lesson")}
+    cells = {k[5]: v for k, v in stored_cells(loaded).items()}
+    assert cells == {st[0]: ("4", ""), st[1]: ("4", ""), st[3]: ("3", "")}
+    # the same bytes again change nothing; an older save of the template is stale
+    (loaded.settings.inbox / "again.xlsx").write_bytes(kept)
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"again.xlsx": "duplicate"}
+    fill_grid(path, loaded.settings.inbox / "older.xlsx", {sheet: {(st[0], keys[0]): "2"}},
+              modified=dt.datetime(2026, 11, 27, 20))
+    report = loaded.ingest(now=SATURDAY)
+    assert findings_of(report) == {("", "", "stale-submission")}
+    assert {k[5]: v for k, v in stored_cells(loaded).items()} == cells
+
+
+def _kept(ws, data: bytes):
+    """The teacher's own copy of what they sent, to edit and send again."""
+    path = ws.path / "kept.xlsx"
+    path.write_bytes(data)
+    return path
