@@ -273,3 +273,25 @@ def _kept(ws, data: bytes):
     path = ws.path / "kept.xlsx"
     path.write_bytes(data)
     return path
+
+
+def test_history_shows_the_trail(loaded, week):
+    import json
+
+    from click.testing import CliRunner
+
+    from zhurnal.cli import main
+    teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    student, key = info["students"][0], info["keys"][0]
+    loaded.drop_grid(path, {sheet: {(student, key): "3"}}, name="one.xlsx", modified=dt.datetime(2026, 11, 27, 9))
+    assert loaded.ingest(now=SATURDAY).ok
+    loaded.drop_grid(path, {sheet: {(student, key): "5"}}, name="two.xlsx", modified=dt.datetime(2026, 11, 27, 10))
+    assert loaded.ingest(now=SATURDAY).ok
+    result = CliRunner().invoke(main, ["--workspace", str(loaded.path), "history", "--student", str(student),
+                                       "--json"])
+    trail = [(r["old"], r["new"], r["file"]) for r in json.loads(result.output) if r["entity"] == "journal_entries"]
+    assert trail == [(None, {"marks": "3", "presence": ""}, "one.xlsx"),
+                     ({"marks": "3", "presence": ""}, {"marks": "5", "presence": ""}, "two.xlsx")]
+    text = CliRunner().invoke(main, ["--workspace", str(loaded.path), "history", "--class", info["section"].class_code,
+                                     "--from", "23.11.2026", "--to", "29.11.2026"]).output
+    assert "marks=5" in text and teacher in text

@@ -1,0 +1,81 @@
+"""Benchmark: a school week of N students issued, filled and ingested, phase by phase.
+
+    python benchmarks/week_ingest.py --students 1000
+
+Prints seconds per phase, workbooks per second for the week's ingest and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from zhurnal.demo.fill import fill_workbook
+from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
+from zhurnal.demo.school import build_school
+from zhurnal.demo.week import fill_week
+from zhurnal.ingest.pipeline import ingest
+from zhurnal.settings import load_settings
+from zhurnal.store import open_store
+from zhurnal.store.snapshot import load_school
+from zhurnal.templates.issue import issue_roster, issue_setup
+from zhurnal.templates.kinds import SETUP, roster_spec
+from zhurnal.templates.weekly import issue_week
+from zhurnal.workspace import init_workspace
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    timings: dict[str, float] = {}
+
+    def phase(name: str, started: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - started, 2)
+        return now
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "ws"
+        init_workspace(root, code="bench", name="Школа")
+        toml = root / "zhurnal.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
+                        encoding="utf-8")
+        settings = load_settings(root)
+        engine = open_store(settings.store_url)
+        t = time.perf_counter()
+        school = build_school(args.students, args.seed)
+        fill_workbook(issue_setup(settings, engine), settings.inbox / "setup.xlsx", SETUP, school.setup)
+        assert ingest(settings, engine, now=DEMO_NOW).ok
+        for code, roster in school.rosters.items():
+            subjects = tuple(k.split(":", 1)[1] for k in roster["Ученики"][0] if k.startswith("subgroup:"))
+            fill_workbook(issue_roster(settings, engine, code), settings.inbox / f"{code}.xlsx",
+                          roster_spec(subjects), roster)
+        assert ingest(settings, engine, now=DEMO_NOW).ok
+        t = phase("setup_and_rosters", t)
+        templates = issue_week(settings, engine, DEMO_WEEK)
+        t = phase("issue_week", t)
+        with engine.connect() as conn:
+            snapshot = load_school(conn, 1)
+        filled = fill_week(snapshot, templates, Path(folder) / "typed", DEMO_WEEK, random.Random(args.seed))
+        t = phase("fill_week", t)
+        for path in [*filled.journals.values(), *filled.registers.values()]:
+            shutil.move(path, settings.inbox / path.name)
+        report = ingest(settings, engine, now=DEMO_NOW)
+        t = phase("ingest_week", t)
+        assert report.ok, [f.findings[:2] for f in report.files if f.status != "accepted"]
+    result = {"students": args.students, "workbooks": len(templates), "seconds": timings,
+              "week_workbooks_per_second": round(len(templates) / timings["ingest_week"], 1),
+              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
