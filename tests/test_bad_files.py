@@ -127,3 +127,15 @@ def test_a_file_still_being_written_waits(ws, school, monkeypatch):
     report = ws.ingest()
     assert status_of(report) == {"setup.xlsx": "deferred"} and report.ok
     assert path.exists()
+
+
+def test_formulas_where_values_belong_are_findings(loaded):
+    roster = loaded.prefilled_roster("6А")
+    path = loaded.drop_roster("6А", roster, name="formula.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Ученики"]["C2"] = "=DATE(2014,5,1)"
+    book["Родители"]["E3"] = '=CONCATENATE("a","@b.ru")'
+    book.save(path)
+    report = loaded.ingest()
+    assert status_of(report) == {"formula.xlsx": "rejected"}
+    assert {("Ученики", "C2", "formula-not-allowed"), ("Родители", "E3", "formula-not-allowed")} <= findings_of(report)

@@ -28,6 +28,7 @@ class Identified:
     meta: dict[str, str]
     spec: WorkbookSpec
     cells: WorkbookCells
+    path: Path
 
 
 def _meta_text(value: object) -> str:
@@ -94,4 +95,4 @@ def identify(path: Path, size: int, settings: Settings) -> tuple[Identified | No
         return None, [finding(code, sheet=META_SHEET, value=meta.get("kind") or version)]
     if meta.get("school") != settings.school.code:
         return None, [finding("school-mismatch", sheet=META_SHEET, value=meta.get("school"))]
-    return Identified(meta=meta, spec=spec, cells=cells), []
+    return Identified(meta=meta, spec=spec, cells=cells, path=path), []

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from zhurnal.averages import averages, subject_marks
 from zhurnal.findings import Finding, finding
+from zhurnal.ingest.formulas import formula_cells
 from zhurnal.ingest.identify import Identified
 from zhurnal.merge.attendance import apply_attendance, plan_attendance
 from zhurnal.merge.guards import ChangeGuard
@@ -139,4 +140,7 @@ VALIDATORS = {"setup": _setup, "roster": _roster, "plan": _plan, "journal": _jou
 def validate_workbook(item: Identified, conn: Connection, school_id: int, *, settings: Settings,
                       today: dt.date) -> Validation:
     """Run the rules of ``item``'s kind against the store as ``conn`` sees it."""
-    return VALIDATORS[item.meta["kind"]](item, Context(conn, school_id, settings, today))
+    checked = VALIDATORS[item.meta["kind"]](item, Context(conn, school_id, settings, today))
+    formulas = [finding("formula-not-allowed", sheet=sheet, cell=cell)
+                for sheet, cells in formula_cells(item.path).items() if not sheet.startswith("_") for cell in cells]
+    return Validation(formulas + checked.findings, checked.apply)
