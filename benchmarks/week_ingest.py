@@ -18,7 +18,7 @@ from pathlib import Path
 
 from zhurnal.demo.fill import fill_workbook
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
-from zhurnal.demo.school import build_school
+from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.settings import load_settings
@@ -55,9 +55,8 @@ def main() -> None:
         fill_workbook(issue_setup(settings, engine), settings.inbox / "setup.xlsx", SETUP, school.setup)
         assert ingest(settings, engine, now=DEMO_NOW).ok
         for code, roster in school.rosters.items():
-            subjects = tuple(k.split(":", 1)[1] for k in roster["Ученики"][0] if k.startswith("subgroup:"))
             fill_workbook(issue_roster(settings, engine, code), settings.inbox / f"{code}.xlsx",
-                          roster_spec(subjects), roster)
+                          roster_spec(roster_subjects(roster)), roster)
         assert ingest(settings, engine, now=DEMO_NOW).ok
         t = phase("setup_and_rosters", t)
         templates = issue_week(settings, engine, DEMO_WEEK)

@@ -7,6 +7,10 @@ fields take the label a person picks from the dropdown.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
+import tempfile
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -88,11 +92,6 @@ def fill_grid(template: Path, target: Path, values: dict[str, dict[tuple[object,
 
 def set_saved_time(path: Path, when: dt.datetime) -> None:
     """Rewrite an xlsx's own last-saved time (openpyxl always stamps "now" on save)."""
-    import re
-    import shutil
-    import tempfile
-    import zipfile
-
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     with tempfile.NamedTemporaryFile(delete=False, suffix=".xlsx", dir=path.parent) as handle:
         temporary = Path(handle.name)

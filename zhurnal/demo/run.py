@@ -12,7 +12,7 @@ from pathlib import Path
 
 from zhurnal.calendar import parse_week
 from zhurnal.demo.fill import fill_grid, fill_workbook
-from zhurnal.demo.school import DemoSchool, build_school
+from zhurnal.demo.school import DemoSchool, build_school, roster_subjects
 from zhurnal.demo.week import WeekFill, fill_week
 from zhurnal.ingest.pipeline import IngestReport, ingest
 from zhurnal.report import ingest_table
@@ -95,7 +95,7 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
                   if any(k.startswith("subgroup:") for k in roster["Ученики"][0]) and code[0] in "56789")
     for code, roster in school.rosters.items():
         template = issue_roster(settings, engine, code)
-        spec = roster_spec(tuple(k.split(":", 1)[1] for k in roster["Ученики"][0] if k.startswith("subgroup:")))
+        spec = roster_spec(roster_subjects(roster))
         data = with_mistakes(roster) if code == faulty else roster
         fill_workbook(template, settings.inbox / f"Список {code}.xlsx", spec, data)
     summary.expected_rejections = 1
@@ -103,7 +103,7 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
 
     template = issue_roster(settings, engine, faulty)
     roster = school.rosters[faulty]
-    spec = roster_spec(tuple(k.split(":", 1)[1] for k in roster["Ученики"][0] if k.startswith("subgroup:")))
+    spec = roster_spec(roster_subjects(roster))
     fill_workbook(template, settings.inbox / f"Список {faulty} исправленный.xlsx", spec, roster)
     run(f"Классный руководитель {faulty} исправляет ошибки и сдаёт список снова")
 

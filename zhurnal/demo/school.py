@@ -258,3 +258,9 @@ def build_school(students: int = 300, seed: int = 2026) -> DemoSchool:
     setup, class_teachers, dropped = _setup(classes, _Staff(names), rng)
     return DemoSchool(setup=setup, rosters=_rosters(classes, setup, names, rng),
                       class_teachers=class_teachers, dropped_lessons=dropped)
+
+
+def roster_subjects(roster: dict[str, list[dict]]) -> tuple[str, ...]:
+    """The subjects a demo roster splits into subgroups (its ``subgroup:`` columns)."""
+    first = roster["Ученики"][0] if roster["Ученики"] else {}
+    return tuple(k.split(":", 1)[1] for k in first if k.startswith("subgroup:"))

@@ -52,7 +52,7 @@ class _Formats:
         return self.input
 
 
-def _write_value(sheet, row: int, col: int, value: object, fmt) -> None:
+def write_value(sheet, row: int, col: int, value: object, fmt) -> None:
     if value is None or value == "":
         sheet.write_blank(row, col, None, fmt)
     elif isinstance(value, dt.datetime):
@@ -119,7 +119,7 @@ def _write_sheet(book, formats: _Formats, spec: WorkbookSpec, sheet_spec: SheetS
         fmt = formats.for_field(item)
         for row in range(1, last_row + 1):
             record = rows[row - 1] if row - 1 < len(rows) else {}
-            _write_value(sheet, row, col, record.get(item.key), fmt)
+            write_value(sheet, row, col, record.get(item.key), fmt)
         rule = _validation(item, spec, lists)
         if rule:
             rule.update({"error_title": "Значение не из списка",
@@ -149,6 +149,16 @@ def _write_guide(book, formats: _Formats, spec: WorkbookSpec, guide: list[str]) 
     sheet.protect("", PROTECTION)
 
 
+def write_meta_sheet(book: xlsxwriter.Workbook, meta: dict[str, str]) -> None:
+    """The hidden, protected ``_zhurnal`` sheet: one ``key | value`` pair per row, as text."""
+    sheet = book.add_worksheet(META_SHEET)
+    for row, (key, value) in enumerate(meta.items()):
+        sheet.write_string(row, 0, key)
+        sheet.write_string(row, 1, value)
+    sheet.hide()
+    sheet.protect("")
+
+
 def write_workbook(path: Path, spec: WorkbookSpec, meta: dict[str, str], *,
                    prefill: dict[str, list[dict]] | None = None,
                    lists: dict[str, list[str]] | None = None,
@@ -163,12 +173,7 @@ def write_workbook(path: Path, spec: WorkbookSpec, meta: dict[str, str], *,
     _write_guide(book, formats, spec, guide or [])
     for sheet_spec in spec.sheets:
         _write_sheet(book, formats, spec, sheet_spec, (prefill or {}).get(sheet_spec.name, []), named)
-    meta_sheet = book.add_worksheet(META_SHEET)
-    for row, (key, value) in enumerate(meta.items()):
-        meta_sheet.write_string(row, 0, key)
-        meta_sheet.write_string(row, 1, value)
-    meta_sheet.hide()
-    meta_sheet.protect("")
+    write_meta_sheet(book, meta)
     book.worksheets()[1].activate()
     book.close()
     return path

@@ -21,8 +21,7 @@ from pathlib import Path
 import xlsxwriter
 
 from zhurnal.ingest.read import WorkbookCells
-from zhurnal.templates.generate import PROTECTION, _write_value
-from zhurnal.templates.metadata import META_SHEET
+from zhurnal.templates.generate import PROTECTION, write_value, write_meta_sheet
 from zhurnal.templates.spec import cell_ref
 
 TITLE_ROW, KEY_ROW, FIRST_HEADER_ROW = 0, 1, 2
@@ -91,7 +90,7 @@ def _write_markers(sheet, fmt: _Formats, row: int, grid: GridSheet, markers: lis
         sheet.write_string(row, NAME_COL, marker.label, fmt.label)
         for col, column in enumerate(grid.columns, start=2):
             editable = column.key in marker.inputs
-            _write_value(sheet, row, col, marker.values.get(column.key), fmt.cell(editable, marker.kind))
+            write_value(sheet, row, col, marker.values.get(column.key), fmt.cell(editable, marker.kind))
             if editable and marker.validation:
                 sheet.data_validation(row, col, row, col, dict(marker.validation))
         if marker.height:
@@ -123,7 +122,7 @@ def _write_sheet(book, fmt: _Formats, grid: GridSheet) -> None:
         sheet.write_string(row, NAME_COL, name, fmt.name)
         for col, column in enumerate(grid.columns, start=2):
             value = grid.values.get((student_id, column.key))
-            _write_value(sheet, row, col, value, fmt.cell(column.input, column.kind))
+            write_value(sheet, row, col, value, fmt.cell(column.input, column.kind))
         row += 1
     for col, column in enumerate(grid.columns, start=2):
         if column.validation and column.input and grid.students:
@@ -146,12 +145,7 @@ def write_grid_workbook(path: Path, meta: dict[str, str], sheets: list[GridSheet
     fmt = _Formats(book)
     for grid in sheets:
         _write_sheet(book, fmt, grid)
-    meta_sheet = book.add_worksheet(META_SHEET)
-    for row, (key, value) in enumerate(meta.items()):
-        meta_sheet.write_string(row, 0, key)
-        meta_sheet.write_string(row, 1, value)
-    meta_sheet.hide()
-    meta_sheet.protect("")
+    write_meta_sheet(book, meta)
     book.close()
     return path
 
