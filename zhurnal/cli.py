@@ -232,6 +232,109 @@ def ingest(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+def _progress(label: str, enabled: bool):
+    """A click progress bar fed by ``callback(done, total)`` calls (silent with --json)."""
+    state = {"bar": None, "done": 0}
+
+    def callback(done: int, total: int) -> None:
+        if not enabled:
+            return
+        if state["bar"] is None:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["done"])
+        state["done"] = done
+        if done >= total:
+            state["bar"].__exit__(None, None, None)
+
+    return callback
+
+
+def _publish(ctx: click.Context, settings, engine, week: str | None, period_code: str | None, force: bool,
+             as_json: bool) -> dict:
+    from zhurnal.publish.run import publish_period, publish_week
+    result = {}
+    if week:
+        report = publish_week(settings, engine, _week(week), force=force, progress=_progress("Дневники", not as_json))
+        result["week"] = report.as_dict()
+    if period_code:
+        try:
+            result["period"] = publish_period(settings, engine, period_code).as_dict()
+        except LookupError:
+            _fail(f"period {period_code!r} is not in the setup")
+    return result
+
+
+def _print_publish(result: dict) -> None:
+    week = result.get("week")
+    if week:
+        click.echo(f"Неделя {week['week']}: дневников {week['diaries']}, писем родителям {week['mails']} "
+                   f"(без изменений, не отправляются: {week['unchanged']}), пакетов для печати "
+                   f"{len(week['print_bundles'])}, писем с ошибками учителям {week['feedback_mails']}.")
+        click.echo(f"Всё лежит в {week['outbox']}")
+    for part in result.values():
+        for path in part["summaries"]:
+            click.echo(f"Сводка: {path}")
+
+
+@main.command()
+@click.option("--week", default=None, help="The week: 2026-W48 or any date in it.")
+@click.option("--period", "period_code", default=None, help="A period report too (Q2, H1, …).")
+@click.option("--force", is_flag=True, help="Mail parents even when their diary did not change.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def publish(ctx: click.Context, week: str | None, period_code: str | None, force: bool, as_json: bool) -> None:
+    """Diaries (PDF), parents' mail (.eml), print bundles and summaries into outbox/."""
+    if not week and not period_code:
+        _fail("say --week, --period or both")
+    settings = _settings(ctx)
+    result = _publish(ctx, settings, _engine(settings), week, period_code, force, as_json)
+    _print_json(result) if as_json else _print_publish(result)
+
+
+@main.command()
+@click.option("--week", required=True, help="The week: 2026-W48 or any date in it.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def run(ctx: click.Context, week: str, as_json: bool) -> None:
+    """The weekly batch: ingest the inbox, then publish the week."""
+    from zhurnal.ingest.pipeline import ingest as run_ingest
+    settings = _settings(ctx)
+    engine = _engine(settings)
+    report = run_ingest(settings, engine)
+    result = _publish(ctx, settings, engine, week, None, False, as_json)
+    if as_json:
+        _print_json({"ingest": report.as_dict(), **result})
+    else:
+        _print_ingest(report)
+        _print_publish(result)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.option("--week", default=None, help="Only this week's mail (default: everything in outbox/).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def send(ctx: click.Context, week: str | None, as_json: bool) -> None:
+    """Deliver outbox mail over SMTP; a rerun never sends twice what the server accepted."""
+    from zhurnal.publish.send import SmtpUnavailable, send_outbox
+    settings = _settings(ctx)
+    label = _week(week).label if week else None
+    try:
+        report = send_outbox(settings, _engine(settings), week=label, progress=_progress("Письма", not as_json))
+    except SmtpUnavailable as exc:
+        click.echo(f"zhurnal: SMTP server unavailable: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        click.echo(f"Отправлено {len(report.sent)}, уже были отправлены {report.skipped}, "
+                   f"отклонено сервером {len(report.refused)}, не удалось {len(report.failed)}.")
+        for msg_id, answer in {**report.refused, **report.failed}.items():
+            click.echo(f"  {msg_id}: {answer}")
+    sys.exit(0 if report.ok else 1)
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
 @click.pass_context

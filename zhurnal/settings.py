@@ -65,6 +65,33 @@ class JournalSettings(_Section):
     edit_window_severity: Literal["warning", "error"] = "warning"
 
 
+class MailSettings(_Section):
+    sender_name: str = "Электронный журнал"
+    sender_address: str = "journal@school.example"
+    # the deputy director who receives the summaries (optional)
+    deputy_address: str = ""
+    # send a parent the week's diary again even when nothing in it changed
+    resend_unchanged: bool = False
+
+
+class SmtpSettings(_Section):
+    host: str = "localhost"
+    port: int = Field(default=587, gt=0, lt=65536)
+    security: Literal["none", "starttls", "ssl"] = "starttls"
+    # names of the environment variables holding the login (never the values themselves)
+    user_env: str = "ZHURNAL_SMTP_USER"
+    password_env: str = "ZHURNAL_SMTP_PASSWORD"
+    rate_per_minute: float = Field(default=60, gt=0)
+    retries: int = Field(default=3, ge=0)
+    timeout_seconds: float = Field(default=30, gt=0)
+
+
+class RiskSettings(_Section):
+    # a student is at risk with an average below this, or more unexcused+other absences than this
+    average_below: float = 3.0
+    absent_lessons_over: int = 20
+
+
 class SettingsFile(_Section):
     school: SchoolSettings
     store: StoreSettings = StoreSettings()
@@ -72,6 +99,9 @@ class SettingsFile(_Section):
     normalise: NormaliseSettings = NormaliseSettings()
     marks: MarkSettings = MarkSettings()
     journal: JournalSettings = JournalSettings()
+    mail: MailSettings = MailSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    risk: RiskSettings = RiskSettings()
 
 
 class Settings(BaseModel):
@@ -86,6 +116,9 @@ class Settings(BaseModel):
     normalise: NormaliseSettings
     marks: MarkSettings = MarkSettings()
     journal: JournalSettings = JournalSettings()
+    mail: MailSettings = MailSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    risk: RiskSettings = RiskSettings()
     secret: bytes
 
     @property
@@ -157,7 +190,8 @@ def load_settings(workspace: Path) -> Settings:
         raise ConfigError(_describe(exc, path)) from exc
     return Settings(workspace=workspace, school=parsed.school, store=parsed.store,
                     ingest=parsed.ingest, normalise=parsed.normalise, marks=parsed.marks,
-                    journal=parsed.journal, secret=read_secret(workspace))
+                    journal=parsed.journal, mail=parsed.mail, smtp=parsed.smtp, risk=parsed.risk,
+                    secret=read_secret(workspace))
 
 
 def resolve_workspace(option: str | None) -> Path:

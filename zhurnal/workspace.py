@@ -46,6 +46,31 @@ min_marks = 3
 # a change to a lesson older than this many days is flagged: "warning" or "error"
 edit_window_days = 14
 edit_window_severity = "warning"
+
+[mail]
+sender_name = "Электронный журнал"
+sender_address = "journal@school.example"
+# the deputy director who receives the summaries (empty: none)
+deputy_address = ""
+# send a parent the diary again even when nothing in it changed since the last one sent
+resend_unchanged = false
+
+[smtp]
+host = "localhost"
+port = 587
+# "none", "starttls" or "ssl"
+security = "starttls"
+# the login is read from these environment variables, never from this file
+user_env = "ZHURNAL_SMTP_USER"
+password_env = "ZHURNAL_SMTP_PASSWORD"
+rate_per_minute = 60
+retries = 3
+timeout_seconds = 30
+
+[risk]
+# students at risk: period average below this, or more lessons missed in the period than this
+average_below = 3.0
+absent_lessons_over = 20
 """
 
 

@@ -15,6 +15,7 @@ from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.demo.school import DemoSchool, build_school, roster_subjects
 from zhurnal.demo.week import WeekFill, fill_week
 from zhurnal.ingest.pipeline import IngestReport, ingest
+from zhurnal.publish.run import publish_week
 from zhurnal.report import ingest_table
 from zhurnal.settings import load_settings
 from zhurnal.store import open_store
@@ -27,8 +28,12 @@ from zhurnal.workspace import init_workspace
 
 MARKER = ".zhurnal-demo"
 DEMO_WEEK = parse_week("2026-W48")
-# the demo's runs happen on the Saturday of its week, whatever today's date is
+# the two weeks before it are filled quietly, so averages and period figures mean something
+EARLIER_WEEKS = (parse_week("2026-W46"), parse_week("2026-W47"))
+# the demo's runs happen on the Saturday of each week, whatever today's date is; the late
+# teacher hands in on Monday
 DEMO_NOW = dt.datetime(2026, 11, 28, 14, 0)
+LATE_NOW = dt.datetime(2026, 11, 30, 9, 0)
 
 
 @dataclass
@@ -81,8 +86,8 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     school: DemoSchool = build_school(students, seed)
     summary = DemoSummary(directory)
 
-    def run(title: str) -> None:
-        report = ingest(settings, engine, now=DEMO_NOW)
+    def run(title: str, now: dt.datetime = DEMO_NOW) -> None:
+        report = ingest(settings, engine, now=now)
         summary.reports.append(report)
         echo(f"\n== {title}\n{ingest_table(report)}")
 
@@ -108,14 +113,17 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     run(f"Классный руководитель {faulty} исправляет ошибки и сдаёт список снова")
 
     with tempfile.TemporaryDirectory() as staging:
-        _school_week(settings, engine, Path(staging), seed, run, summary)
+        for number, week in enumerate(EARLIER_WEEKS):
+            _quiet_week(settings, engine, week, Path(staging) / week.label, seed + number, run)
+        _school_week(settings, engine, Path(staging) / DEMO_WEEK.label, seed, run, summary)
+    published = publish_week(settings, engine, DEMO_WEEK)
 
     with engine.connect() as conn:
         counts = q.counts(conn, q.ensure_school(conn, settings.school.code, settings.school.name))
     echo("\n== Итог")
     echo(f"Учителей {counts['teachers']}, классов {counts['classes']}, учеников {counts['students']}, "
          f"родителей {counts['parents']}, уроков в расписании {counts['timetable']}.")
-    echo(f"Неделя {DEMO_WEEK.label}: уроков {counts['lessons']}, записей в журнале {counts['journal_entries']}, "
+    echo(f"В журнале за три недели: уроков {counts['lessons']}, отметок и пометок {counts['journal_entries']}, "
          f"пропусков по дням {counts['absences']}, изменений в истории {counts['revisions']}.")
     echo(f"Рабочая папка:        {directory}")
     echo(f"Шаблоны:              {settings.templates}")
@@ -123,6 +131,15 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     echo(f"Архив сдач:           {settings.archive}")
     echo(f"Хранилище:            {directory / 'master.sqlite'}")
     echo(f"Журналы недели:       {settings.templates / DEMO_WEEK.label}")
+    echo(f"\n== Публикация недели {DEMO_WEEK.label}: дневников {published.diaries}, писем родителям "
+         f"{published.mails}, пакетов для печати {len(published.print_bundles)}, писем учителям с ошибками "
+         f"{published.feedback_mails}")
+    example = next(iter(sorted((settings.outbox / DEMO_WEEK.label / "diaries").rglob("*.pdf"))), None)
+    echo(f"Дневник (PDF):        {example}")
+    echo(f"Письма (.eml):        {settings.outbox / DEMO_WEEK.label / 'mail'}")
+    echo(f"Печать для классов:   {settings.outbox / DEMO_WEEK.label / 'print'}")
+    echo(f"Сводка завучу:        {published.summaries[0]}")
+    echo("Отправка почты:       задайте [smtp] в zhurnal.toml и выполните zhurnal send")
     echo(f"Дальше: zhurnal --workspace {directory} status")
     echo(f"        zhurnal --workspace {directory} history --class {summary.corrected_class} --from 23.11.2026")
     return summary
@@ -149,6 +166,18 @@ def _correction(filled: WeekFill, teacher: str, target: Path) -> tuple[Path, str
     return fill_grid(filled.journals[teacher], target, {sheet: changes}), sheet
 
 
+def _quiet_week(settings, engine, week, staging: Path, seed: int, run) -> None:
+    """A week in which everybody hands in on time and without mistakes."""
+    templates = issue_week(settings, engine, week)
+    with engine.connect() as conn:
+        school = load_school(conn, q.ensure_school(conn, settings.school.code, settings.school.name))
+    filled = fill_week(school, templates, staging, week, random.Random(seed),
+                       allow_plus_minus=settings.marks.allow_plus_minus)
+    for path in [*filled.journals.values(), *filled.registers.values()]:
+        shutil.move(path, settings.inbox / path.name)
+    run(f"Неделя {week.label}: все сдают журналы вовремя", now=dt.datetime.combine(week.sunday, dt.time(12)))
+
+
 def _school_week(settings, engine, staging: Path, seed: int, run, summary: DemoSummary) -> None:
     templates = issue_week(settings, engine, DEMO_WEEK)
     with engine.connect() as conn:
@@ -172,4 +201,5 @@ def _school_week(settings, engine, staging: Path, seed: int, run, summary: DemoS
     shutil.copy(filled.journals[late], settings.inbox / filled.journals[late].name)
     path, sheet = _correction(filled, corrector, settings.inbox / f"поправка_{filled.journals[corrector].name}")
     summary.corrected_class = sheet.split()[0]
-    run(f"{careless} исправляет ошибки, {late} сдаёт с опозданием, {corrector} поправляет две отметки и тему")
+    run(f"{careless} исправляет ошибки, {late} сдаёт с опозданием, {corrector} поправляет две отметки и тему",
+        now=LATE_NOW)

@@ -70,6 +70,7 @@ def _record(conn: Connection, school_id: int, item: InboxFile, status: str, find
         school_id=school_id, sha256=item.sha256, original_name=item.path.name,
         kind=meta.get("kind"), template_id=meta.get("template_id"), author=meta.get("author"),
         received_at=now, saved_at=saved_time(item.path), status=status,
+        week=meta.get("week") or meta.get("period"),
         findings=json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False),
     )).inserted_primary_key[0]
 

@@ -166,6 +166,7 @@ submissions = Table(
     Column("saved_at", DateTime),
     Column("status", String(16), nullable=False),
     Column("findings", Text, nullable=False, default="[]"),
+    Column("week", String(16), info={"since": "0003"}),     # the week or period a template was issued for
     UniqueConstraint("school_id", "sha256", name="uq_submission_hash"),
 )
 
@@ -267,4 +268,23 @@ period_events = Table(
     Column("reason", Text),
     Column("at", DateTime, nullable=False),
     info=_J,
+)
+
+# ---- publishing (migration 0003) ------------------------------------------------------------
+
+_P = {"since": "0003"}
+
+mail_ledger = Table(
+    "mail_ledger", metadata, _school(key=False),
+    Column("message_id", String(255), primary_key=True),
+    Column("kind", String(16), nullable=False),         # diary | feedback | summary
+    Column("recipient", Text, nullable=False),
+    Column("week", String(16)),
+    Column("parent_id", Integer),
+    Column("digest", String(64)),
+    Column("status", String(16), nullable=False),       # queued | sent | refused | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("response", Text),
+    Column("updated_at", DateTime, nullable=False),
+    info=_P,
 )

@@ -46,3 +46,15 @@ def create_introduced(bind, revision: str) -> None:
             copy._columns.remove(column)  # added by a later migration's op.add_column
     snapshot.create_all(bind, tables=[snapshot.tables[t.name] for t in metadata.sorted_tables
                                       if since(t) == revision])
+
+
+def add_introduced_columns(op, revision: str) -> None:
+    """Add to older tables the columns that ``revision`` introduces."""
+    from zhurnal.store.schema import metadata
+
+    for table in metadata.sorted_tables:
+        if since(table) >= revision:
+            continue
+        for column in table.columns:
+            if since(column) == revision:
+                op.add_column(table.name, column._copy())

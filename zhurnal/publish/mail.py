@@ -1,0 +1,62 @@
+"""Building the messages zhurnal sends: RFC 5322, UTF-8, Russian text, PDFs or workbooks attached."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formataddr, formatdate
+from pathlib import Path
+
+from zhurnal.settings import MailSettings
+
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def message_id(kind: str, key: str, digest: str, school_code: str) -> str:
+    """A Message-ID that is the same for the same content, so a rerun cannot mail it twice."""
+    safe = re.sub(r"[^A-Za-z0-9.-]", "-", key)
+    return f"<{kind}.{safe}.{digest[:16]}@{school_code}.zhurnal>"
+
+
+def build_message(settings: MailSettings, *, to_name: str, to_address: str, subject: str, body: str,
+                  attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str) -> EmailMessage:
+    """One message with its attachments ``(file name, bytes, (maintype, subtype))``."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = formataddr((settings.sender_name, settings.sender_address))
+    message["To"] = formataddr((to_name, to_address))
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = msg_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body)
+    for name, data, (maintype, subtype) in attachments:
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return message
+
+
+def write_eml(message: EmailMessage, folder: Path) -> Path:
+    """Save as ``<folder>/<message id>.eml`` (atomically, so a half-written file is never sent)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[<>@/\\]", "_", message["Message-ID"]).strip("_") + ".eml"
+    target = folder / name
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(message.as_bytes())
+    partial.replace(target)
+    return target
+
+
+def diary_body(parent: str, children: list[str], week_title: str, school: str) -> str:
+    names = ", ".join(children)
+    return (f"Здравствуйте, {parent}!\n\n"
+            f"Во вложении — электронный дневник за неделю {week_title}: {names}.\n"
+            f"В нём отметки, домашние задания, темы уроков, пропуски и средние баллы.\n\n"
+            f"Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, "
+            f"сообщите классному руководителю.\n\n{school}\n")
+
+
+def feedback_body(teacher: str, file_name: str, errors: int) -> str:
+    return (f"Здравствуйте, {teacher}!\n\n"
+            f"Книга «{file_name}» не принята: найдено ошибок — {errors}. Во вложении ваша книга, в которой "
+            f"ошибочные ячейки выделены цветом и снабжены примечаниями, а первый лист «Ошибки» содержит их список "
+            f"со ссылками.\n\nИсправьте ячейки и сдайте книгу снова.\n")

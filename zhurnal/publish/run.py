@@ -1,0 +1,184 @@
+"""``zhurnal publish``: a week's diaries, parents' mail, print bundles, feedback mail, summaries.
+
+Everything lands in ``outbox/<week>/``: ``diaries/<class>/``, ``print/``, ``mail/`` (ready
+``.eml``), ``summaries/``. A parent whose children's diaries did not change since the last
+mail their server accepted gets nothing new, unless the school resends unchanged diaries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from zhurnal.calendar import Week
+from zhurnal.publish import ledger
+from zhurnal.publish.diary import DiaryRenderer, template_path
+from zhurnal.publish.feedback import safe_name
+from zhurnal.publish.mail import XLSX, build_message, diary_body, feedback_body, message_id, write_eml
+from zhurnal.publish.summaries import write_summary
+from zhurnal.publish.summary_data import period_summary, week_summary
+from zhurnal.publish.week_data import digest, load_week
+from zhurnal.settings import Settings
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.store.snapshot import load_school
+
+PDF = ("application", "pdf")
+
+
+@dataclass
+class PublishReport:
+    week: str
+    diaries: int = 0
+    mails: int = 0
+    unchanged: int = 0
+    print_bundles: list[str] = field(default_factory=list)
+    feedback_mails: int = 0
+    summaries: list[str] = field(default_factory=list)
+    outbox: str = ""
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _file_name(text: str) -> str:
+    return safe_name(text).replace(" ", "_")
+
+
+def _families(conn, school_id: int) -> dict[int, dict]:
+    """Parent id → parent row with the children (ids) whose diary they receive."""
+    found: dict[int, dict] = {}
+    for link in q.guardians_of(conn, school_id, [r["id"] for r in q.active_students(conn, school_id)]):
+        parent = found.setdefault(link["id"], {**{k: link[k] for k in ("id", "full_name", "email")}, "children": []})
+        if link["receives_diary"]:
+            parent["children"].append(link["student_id"])
+    return found
+
+
+def publish_week(settings: Settings, engine: Engine, week: Week, *, force: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> PublishReport:
+    """Render and write everything of ``week`` into the outbox; returns what was made."""
+    out = settings.outbox / week.label
+    report = PublishReport(week=week.label, outbox=str(out))
+    with engine.begin() as conn:
+        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
+        data = load_week(conn, school_id, week, settings)
+        families = _families(conn, school_id)
+    renderer = DiaryRenderer(template_path(settings.workspace))
+    school = data.school
+    students = [st for code in school.classes for st in school.class_students(code)]
+    diaries: dict[int, dict] = {}
+    pdfs: dict[int, bytes] = {}
+    for done, student in enumerate(students, start=1):
+        diaries[student["id"]] = data.diary(student["id"])
+        pdfs[student["id"]] = renderer.render([diaries[student["id"]]])
+        folder = out / "diaries" / _file_name(student["class_code"])
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{_file_name(student['full_name'])}_{student['id']}.pdf").write_bytes(pdfs[student["id"]])
+        report.diaries += 1
+        if progress:
+            progress(done, len(students))
+    mailed: set[int] = set()
+    with engine.begin() as conn:
+        for parent in sorted(families.values(), key=lambda p: p["id"]):
+            children = sorted(c for c in parent["children"] if c in diaries)
+            if not parent["email"] or not children:
+                continue
+            mailed.update(children)
+            fingerprint = digest([diaries[c] for c in children])
+            if not (force or settings.mail.resend_unchanged) and \
+                    ledger.last_sent_digest(conn, school_id, parent["id"], week.label) == fingerprint:
+                report.unchanged += 1
+                continue
+            names = [school.students[c]["full_name"] for c in children]
+            msg_id = message_id("diary", f"{week.label}.p{parent['id']}", fingerprint, settings.school.code)
+            message = build_message(
+                settings.mail, to_name=parent["full_name"], to_address=parent["email"],
+                subject=f"Дневник за неделю {week.title()}: {', '.join(names)}",
+                body=diary_body(parent["full_name"], names, week.title(), data.school_row["name"]),
+                attachments=[(f"Дневник_{_file_name(school.students[c]['full_name'])}_{week.label}.pdf", pdfs[c], PDF)
+                             for c in children], msg_id=msg_id)
+            write_eml(message, out / "mail")
+            ledger.queue(conn, school_id, msg_id, kind="diary", recipient=parent["email"], week=week.label,
+                         parent_id=parent["id"], digest=fingerprint)
+            report.mails += 1
+        _print_bundles(renderer, school, diaries, mailed, out, report)
+        report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
+        with_summary = week_summary(conn, school, settings, week)
+    summary_path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", with_summary, settings,
+                                 with_week=True)
+    report.summaries.append(str(summary_path))
+    _summary_mail(engine, settings, school_id, week.label, [summary_path], out, f"Сводка за неделю {week.title()}")
+    return report
+
+
+def _print_bundles(renderer: DiaryRenderer, school, diaries: dict[int, dict], mailed: set[int], out: Path,
+                   report: PublishReport) -> None:
+    by_class: dict[str, list[dict]] = defaultdict(list)
+    for sid, diary in diaries.items():
+        if sid not in mailed:
+            by_class[school.students[sid]["class_code"]].append(diary)
+    for class_code, items in sorted(by_class.items()):
+        folder = out / "print"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"Печать_{_file_name(class_code)}.pdf"
+        path.write_bytes(renderer.render(sorted(items, key=lambda d: d["student"])))
+        report.print_bundles.append(str(path))
+
+
+def _feedback_mail(conn, settings: Settings, school_id: int, week: Week, out: Path) -> int:
+    """A message with the feedback workbook for each rejected submission not mailed yet."""
+    teachers = {t["full_name"]: t["email"] for t in q.table_rows(conn, s.teachers, school_id)}
+    sent = 0
+    rows = conn.execute(select(s.submissions).where(s.submissions.c.school_id == school_id,
+                                                    s.submissions.c.status == "rejected")).mappings().all()
+    for row in rows:
+        address = teachers.get(row["author"] or "")
+        feedback = settings.outbox / "feedback" / safe_name(row["author"] or "без_автора") / \
+            f"{safe_name(Path(row['original_name']).stem)}_ошибки.xlsx"
+        if not address or not feedback.exists():
+            continue
+        msg_id = message_id("feedback", f"s{row['id']}", row["sha256"], settings.school.code)
+        if ledger.status_of(conn, msg_id):
+            continue
+        errors = sum(1 for f in json.loads(row["findings"]) if f["severity"] == "error")
+        message = build_message(settings.mail, to_name=row["author"], to_address=address,
+                                subject=f"Книга не принята: {row['original_name']}",
+                                body=feedback_body(row["author"], row["original_name"], errors),
+                                attachments=[(feedback.name, feedback.read_bytes(), XLSX)], msg_id=msg_id)
+        write_eml(message, out / "mail")
+        ledger.queue(conn, school_id, msg_id, kind="feedback", recipient=address, week=week.label)
+        sent += 1
+    return sent
+
+
+def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str, paths: list[Path], out: Path,
+                  subject: str) -> None:
+    if not settings.mail.deputy_address:
+        return
+    data = [(p.name, p.read_bytes(), XLSX) for p in paths]
+    msg_id = message_id("summary", label, digest([p.name for p in paths] + [str(len(d[1])) for d in data]),
+                        settings.school.code)
+    message = build_message(settings.mail, to_name="Заместитель директора", to_address=settings.mail.deputy_address,
+                            subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id)
+    write_eml(message, out / "mail")
+    with engine.begin() as conn:
+        ledger.queue(conn, school_id, msg_id, kind="summary", recipient=settings.mail.deputy_address, week=label)
+
+
+def publish_period(settings: Settings, engine: Engine, code: str) -> PublishReport:
+    """The director's period report: the period's metrics in one workbook."""
+    out = settings.outbox / code
+    report = PublishReport(week=code, outbox=str(out))
+    with engine.connect() as conn:
+        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
+        data = period_summary(conn, load_school(conn, school_id), settings, code)
+    path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
+    report.summaries.append(str(path))
+    _summary_mail(engine, settings, school_id, code, [path], out, f"Отчёт за {data.title}")
+    return report

@@ -1,0 +1,141 @@
+"""``zhurnal send``: deliver the outbox's ``.eml`` files over SMTP, each at most once.
+
+The ledger is keyed by Message-ID and written right after the server accepts a message, one
+commit per message; a rerun after a crash or a network fault skips what was accepted and tries
+again what was refused or never reached the server. The only window left is between the
+server's "250 OK" and that commit (milliseconds); a message lost there is sent twice rather
+than never, which is the side a school would rather err on.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import smtplib
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.policy import SMTP as SMTP_POLICY
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from zhurnal.publish import ledger
+from zhurnal.settings import Settings, SmtpSettings
+from zhurnal.store import queries as q
+
+
+class SmtpUnavailable(Exception):
+    """The SMTP server cannot be reached or refuses the login: nothing more can be sent now."""
+
+
+@dataclass
+class SendReport:
+    sent: list[str] = field(default_factory=list)
+    skipped: int = 0
+    refused: dict[str, str] = field(default_factory=dict)     # message id → server answer
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and not self.failed
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "sent": len(self.sent), "skipped": self.skipped,
+                "refused": self.refused, "failed": self.failed}
+
+
+def _connect(config: SmtpSettings) -> smtplib.SMTP:
+    try:
+        if config.security == "ssl":
+            client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout_seconds,
+                                      context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+            if config.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+        user, password = os.environ.get(config.user_env), os.environ.get(config.password_env)
+        if user:
+            client.login(user, password or "")
+        return client
+    except (OSError, smtplib.SMTPException) as exc:
+        raise SmtpUnavailable(f"{config.host}:{config.port}: {exc}") from exc
+
+
+def outbox_messages(outbox: Path, week: str | None = None) -> list[Path]:
+    """Every ready ``.eml`` in ``outbox/<week>/mail/`` (all weeks when ``week`` is None)."""
+    pattern = f"{week}/mail/*.eml" if week else "*/mail/*.eml"
+    return sorted(outbox.glob(pattern))
+
+
+def send_outbox(settings: Settings, engine: Engine, *, week: str | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                sleep: Callable[[float], None] = time.sleep) -> SendReport:
+    """Send what the ledger does not record as accepted; raise SmtpUnavailable if no server."""
+    report = SendReport()
+    config = settings.smtp
+    pending = []
+    with engine.begin() as conn:
+        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
+        for path in outbox_messages(settings.outbox, week):
+            message = email.message_from_bytes(path.read_bytes(), policy=SMTP_POLICY)
+            msg_id = message["Message-ID"]
+            if ledger.status_of(conn, msg_id) == "sent":
+                report.skipped += 1
+                continue
+            ledger.queue(conn, school_id, msg_id, kind="other", recipient=str(message["To"]))
+            pending.append((msg_id, message))
+    if not pending:
+        return report
+    client = _connect(config)
+    pause = 60.0 / config.rate_per_minute
+    try:
+        for done, (msg_id, message) in enumerate(pending, start=1):
+            outcome, answer = _deliver(client, message, config, sleep)
+            if outcome == "disconnected":   # the server dropped us: one fresh connection, one more try
+                client = _connect(config)
+                outcome, answer = _deliver(client, message, config, sleep)
+                outcome = "failed" if outcome == "disconnected" else outcome
+            with engine.begin() as conn:
+                ledger.mark(conn, msg_id, outcome, answer)
+            if outcome == "sent":
+                report.sent.append(msg_id)
+            elif outcome == "refused":
+                report.refused[msg_id] = answer
+            else:
+                report.failed[msg_id] = answer
+            if progress:
+                progress(done, len(pending))
+            if done < len(pending):
+                sleep(pause)
+    finally:
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return report
+
+
+def _deliver(client: smtplib.SMTP, message, config: SmtpSettings, sleep) -> tuple[str, str]:
+    """One message: ``sent``, ``refused`` (a permanent 5xx), ``failed`` or ``disconnected``."""
+    for attempt in range(config.retries + 1):
+        try:
+            refused = client.send_message(message)
+            if refused:
+                return "refused", "; ".join(f"{r}: {code} {text!r}" for r, (code, text) in refused.items())
+            return "sent", "250"
+        except smtplib.SMTPRecipientsRefused as exc:
+            answer = "; ".join(f"{r}: {code} {text!r}" for r, (code, text) in exc.recipients.items())
+            if all(400 <= code < 500 for code, _ in exc.recipients.values()) and attempt < config.retries:
+                sleep(min(2 ** attempt, 30))
+                continue
+            return "refused", answer
+        except smtplib.SMTPResponseException as exc:
+            if 400 <= exc.smtp_code < 500 and attempt < config.retries:
+                sleep(min(2 ** attempt, 30))
+                continue
+            return "refused", f"{exc.smtp_code} {exc.smtp_error!r}"
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            return "disconnected", str(exc)
+    return "failed", "retries exhausted"

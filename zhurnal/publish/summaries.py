@@ -1,0 +1,224 @@
+"""The deputy director's summary workbook (and the director's period report), with xlsxwriter.
+
+Russian, print-ready (landscape, fit to width, repeated headers), frozen headers, autofilter,
+native Excel charts, a colour scale on the grade sheet. Every text is written as a string, so
+nothing that came from a submission can become a formula.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import xlsxwriter
+
+from zhurnal.publish.metrics import HEADERS, metrics
+from zhurnal.publish.summary_data import Result, SummaryData
+from zhurnal.settings import Settings
+
+CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
+                   "Журнал сдан", "Учеников с малым числом отметок (риск н/а)", "По КТП запланировано",
+                   "Проведено (с темой)"]
+
+
+class _Book:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+        self.title = self.book.add_format({"bold": True, "font_size": 13})
+        self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                            "valign": "vcenter", "align": "center"})
+        self.cell = self.book.add_format({"border": 1})
+        self.number = self.book.add_format({"border": 1, "num_format": "0.00"})
+        self.percent = self.book.add_format({"border": 1, "num_format": "0.0"})
+        self.bold = self.book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
+        self.warn = self.book.add_format({"bg_color": "#FFC7CE"})
+
+    def sheet(self, name: str, title: str):
+        sheet = self.book.add_worksheet(name)
+        sheet.write_string(0, 0, title, self.title)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.set_paper(9)
+        return sheet
+
+    def row(self, sheet, row: int, values: list, fmt=None) -> None:
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                sheet.write_blank(row, col, None, fmt or self.cell)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                sheet.write_number(row, col, value, fmt or (self.number if isinstance(value, float) else self.cell))
+            else:
+                sheet.write_string(row, col, str(value), fmt or self.cell)
+
+    def table(self, sheet, top: int, headers: list[str], rows: list[list], formats: dict[int, object] | None = None) -> int:
+        """Headers at ``top``, rows below, autofilter; returns the row after the table."""
+        sheet.set_row(top, 30)
+        self.row(sheet, top, headers, self.header)
+        for offset, values in enumerate(rows, start=1):
+            self.row(sheet, top + offset, values)
+            for col, fmt in (formats or {}).items():
+                if isinstance(values[col], (int, float)):
+                    sheet.write_number(top + offset, col, values[col], fmt)
+        return top + len(rows) + 2
+
+
+def _grade_sheet(out: _Book, data: SummaryData) -> None:
+    sheet = out.sheet("Ведомость", f"Сводная ведомость: средние баллы — {data.title}")
+    by_class: dict[str, dict[int, dict[str, Result]]] = defaultdict(lambda: defaultdict(dict))
+    for result in data.results:
+        by_class[result.class_code][result.student_id][result.subject] = result
+    row = 2
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 40, 9)
+    sheet.freeze_panes(2, 1)
+    for class_code in sorted(by_class, key=lambda c: (data.school.grade(c), c)):
+        students = by_class[class_code]
+        subjects = sorted({subject for per in students.values() for subject in per})
+        short = [data.school.subjects[s_]["short"] or s_ for s_ in subjects]
+        out.row(sheet, row, [f"Класс {class_code}"], out.bold)
+        out.row(sheet, row + 1, ["Ученик", *short, "Средний"], out.header)
+        sheet.set_row(row + 1, 30)
+        first = row + 2
+        names = sorted(students, key=lambda sid: data.school.students[sid]["full_name"])
+        for offset, sid in enumerate(names):
+            averages = [students[sid].get(subject).average if subject in students[sid] else None for subject in subjects]
+            known = [a for a in averages if a is not None]
+            out.row(sheet, first + offset, [data.school.students[sid]["full_name"],
+                                            *[round(a, 2) if a is not None else None for a in averages],
+                                            round(sum(known) / len(known), 2) if known else None])
+        last = first + len(names) - 1
+        if names:
+            sheet.conditional_format(first, 1, last, len(subjects) + 1, {
+                "type": "3_color_scale", "min_type": "num", "min_value": 2, "mid_type": "num", "mid_value": 3.5,
+                "max_type": "num", "max_value": 5, "min_color": "#F8696B", "mid_color": "#FFEB84",
+                "max_color": "#63BE7B"})
+        row = last + 3
+
+
+def _metric_rows(results: list[Result], key, field: str) -> list[list]:
+    groups: dict[str, list[str | None]] = defaultdict(list)
+    for result in results:
+        value = getattr(result, field)
+        if field == "week_result" and value is None:
+            continue  # a week's metrics count students who were marked that week
+        groups[key(result)].append(value)
+    return [[name, *metrics(values).row()] for name, values in sorted(groups.items())]
+
+
+def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
+    sheet = out.sheet("Метрики", f"Успеваемость, качество, СОУ — {data.title}")
+    sheet.set_column(0, 0, 36)
+    sheet.set_column(1, 11, 11)
+    pct = {9: out.percent, 10: out.percent, 11: out.percent}
+    blocks = [("За период (отметка за период, а где её нет — по среднему баллу)", "result")]
+    if with_week:
+        blocks.append(("За неделю (по отметкам недели)", "week_result"))
+    row = 2
+    class_rows = None
+    for caption, field in blocks:
+        for label, key in (("По классам", lambda r: r.class_code),
+                           ("По предметам", lambda r: f"{r.class_code} · {r.subject}"),
+                           ("По учителям", lambda r: r.teacher)):
+            out.row(sheet, row, [f"{caption}: {label.lower()}"], out.bold)
+            rows = _metric_rows(data.results, key, field)
+            if field == "result" and label == "По классам":
+                class_rows = (row + 1, rows)
+            row = out.table(sheet, row + 1, ["Группа", *HEADERS], rows, pct)
+    if class_rows and class_rows[1]:
+        top, rows = class_rows
+        chart = out.book.add_chart({"type": "column"})
+        for col, name in ((9, "Успеваемость, %"), (10, "Качество, %"), (11, "СОУ, %")):
+            chart.add_series({"name": name, "categories": ["Метрики", top + 1, 0, top + len(rows), 0],
+                              "values": ["Метрики", top + 1, col, top + len(rows), col]})
+        chart.set_title({"name": "Успеваемость, качество и СОУ по классам"})
+        chart.set_y_axis({"min": 0, "max": 100})
+        chart.set_size({"width": 760, "height": 320})
+        sheet.insert_chart(2, 13, chart)
+    sheet.freeze_panes(1, 1)
+
+
+def _absence_sheet(out: _Book, data: SummaryData) -> None:
+    sheet = out.sheet("Пропуски", f"Пропуски уроков — {data.title}")
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, 7, 12)
+    reasons = sorted(data.school.reasons)
+    rows = []
+    for sid, per in sorted(data.absences.items(), key=lambda kv: (data.school.students[kv[0]]["class_code"],
+                                                                  data.school.students[kv[0]]["full_name"])):
+        student = data.school.students[sid]
+        rows.append([student["class_code"], student["full_name"], *[per.get(r, 0) for r in reasons],
+                     per.get("?", 0), sum(per.values()), data.period_absences.get(sid, 0)])
+    headers = ["Класс", "Ученик", *[f"{data.school.reasons[r]} ({r})" for r in reasons], "Без причины",
+               "Всего уроков", "За период"]
+    end = out.table(sheet, 2, headers, rows)
+    sheet.autofilter(2, 0, 2 + len(rows), len(headers) - 1)
+    sheet.freeze_panes(3, 2)
+    totals = defaultdict(int)
+    for values in rows:
+        totals[values[0]] += values[-2]
+    out.row(sheet, end, ["По классам"], out.bold)
+    class_rows = [[c, "", total] for c, total in sorted(totals.items())]
+    out.table(sheet, end + 1, ["Класс", "", "Уроков пропущено"], class_rows)
+    if class_rows:
+        chart = out.book.add_chart({"type": "bar"})
+        chart.add_series({"name": "Пропущено уроков", "categories": ["Пропуски", end + 2, 0, end + 1 + len(class_rows), 0],
+                          "values": ["Пропуски", end + 2, 2, end + 1 + len(class_rows), 2]})
+        chart.set_legend({"none": True})
+        sheet.insert_chart(2, len(headers) + 1, chart)
+
+
+def _control_sheet(out: _Book, data: SummaryData) -> None:
+    sheet = out.sheet("Ведение журнала", f"Контроль ведения журнала — {data.title}")
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 8, 14)
+    rows = [[c.teacher, c.timetabled, c.with_topic, c.with_homework, c.with_marks, c.submitted, c.few_marks,
+             c.planned, c.delivered] for c in data.control]
+    out.table(sheet, 2, CONTROL_HEADERS, rows)
+    sheet.autofilter(2, 0, 2 + len(rows), len(CONTROL_HEADERS) - 1)
+    sheet.freeze_panes(3, 1)
+    sheet.conditional_format(3, 5, 2 + max(len(rows), 1), 5, {"type": "text", "criteria": "not containing",
+                                                             "value": "в срок", "format": out.warn})
+
+
+def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
+    sheet = out.sheet("Группа риска", f"Ученики группы риска — {data.title}")
+    sheet.set_column(0, 0, 8)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, 2, 90)
+    per_student: dict[int, list[Result]] = defaultdict(list)
+    for result in data.results:
+        per_student[result.student_id].append(result)
+    rows = []
+    for sid in sorted(set(per_student) | set(data.period_absences), key=lambda i: (data.school.students[i]["class_code"],
+                                                                                  data.school.students[i]["full_name"])):
+        why = []
+        twos = [r.subject for r in per_student.get(sid, []) if r.result == "2"]
+        if twos:
+            why.append("«2» за период: " + ", ".join(twos))
+        averages = [r.average for r in per_student.get(sid, []) if r.average is not None]
+        if averages and sum(averages) / len(averages) < settings.risk.average_below:
+            why.append(f"средний балл {sum(averages) / len(averages):.2f}")
+        if data.period_absences.get(sid, 0) > settings.risk.absent_lessons_over:
+            why.append(f"пропущено уроков: {data.period_absences[sid]}")
+        if why:
+            student = data.school.students[sid]
+            rows.append([student["class_code"], student["full_name"], "; ".join(why)])
+    out.table(sheet, 2, ["Класс", "Ученик", "Причины"], rows)
+    sheet.autofilter(2, 0, 2 + len(rows), 2)
+    sheet.freeze_panes(3, 2)
+
+
+def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
+    """Write the summary workbook for a week (``with_week``) or a period report."""
+    out = _Book(path)
+    out.book.set_properties({"title": data.title, "author": "zhurnal"})
+    _grade_sheet(out, data)
+    _metrics_sheet(out, data, with_week)
+    _absence_sheet(out, data)
+    if with_week:
+        _control_sheet(out, data)
+    _risk_sheet(out, data, settings)
+    out.book.close()
+    return path

@@ -1,0 +1,186 @@
+"""The numbers behind the deputy's summaries, gathered from the store for a week or a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, select
+
+from zhurnal.calendar import Week
+from zhurnal.marks import suggested_mark, weighted_average
+from zhurnal.settings import Settings
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.store.snapshot import School, Section
+
+
+@dataclass
+class Result:
+    """One student in one subject: the period average so far and the result counted in metrics."""
+
+    student_id: int
+    class_code: str
+    subject: str
+    teacher: str
+    average: float | None
+    count: int
+    period_mark: str | None
+    result: str | None          # the period mark if set, else the mark the average suggests
+    week_result: str | None     # the mark the week's own marks suggest (None: no marks this week)
+
+
+@dataclass
+class TeacherControl:
+    teacher: str
+    timetabled: int = 0
+    with_topic: int = 0
+    with_homework: int = 0
+    with_marks: int = 0
+    submitted: str = "нет"       # нет | в срок | с опозданием
+    few_marks: int = 0           # students with fewer marks than the minimum (н/а risk)
+    planned: int = 0             # КТП lessons planned up to the week's end
+    delivered: int = 0           # lessons held with a topic up to the week's end
+
+
+@dataclass
+class SummaryData:
+    school: School
+    title: str
+    results: list[Result] = field(default_factory=list)
+    absences: dict[int, dict[str, int]] = field(default_factory=dict)          # student → reason → lessons
+    period_absences: dict[int, int] = field(default_factory=dict)
+    control: list[TeacherControl] = field(default_factory=list)
+
+
+def _marks(conn: Connection, school_id: int, start: dt.date, end: dt.date) -> list:
+    l, e = s.lessons, s.journal_entries
+    return list(conn.execute(
+        select(e.c.student_id, l.c.class_code, l.c.subject, l.c.date, l.c.work_type, e.c.marks)
+        .join(l, l.c.id == e.c.lesson_id)
+        .where(l.c.school_id == school_id, l.c.date.between(start, end), e.c.marks != "")))
+
+
+def _periods(school: School, day: dt.date) -> dict[str, dict]:
+    """Class → the period ``day`` falls in (by the class's grade)."""
+    found = {}
+    for code, cls in school.classes.items():
+        period = school.calendar.period(day, cls["grade"])
+        if period:
+            found[code] = school.calendar.period_row(period)
+    return found
+
+
+def gather(conn: Connection, school: School, settings: Settings, *, until: dt.date, week: Week | None,
+           periods: dict[str, dict], title: str) -> SummaryData:
+    """Results per student and subject for the classes in ``periods`` (class → period row)."""
+    data = SummaryData(school=school, title=title)
+    if not periods:
+        return data
+    start = min(p["start"] for p in periods.values())
+    weights = school.work_types
+    by_pair: dict[tuple[int, str], list] = defaultdict(list)
+    in_week: dict[tuple[int, str], list] = defaultdict(list)
+    for row in _marks(conn, school.school_id, start, until):
+        period = periods.get(row.class_code)
+        if period is None or not period["start"] <= row.date <= period["end"]:
+            continue
+        weight = weights.get(row.work_type or "", settings.marks.default_weight)
+        by_pair[(row.student_id, row.subject)].append((row.marks, weight))
+        if week and row.date in week:
+            in_week[(row.student_id, row.subject)].append((row.marks, weight))
+    marks = settings.marks
+    stored = {(r["student_id"], r["subject"], r["period"]): r["mark"] for r in q.table_rows(conn, s.period_marks, school.school_id)}
+    for section, teacher in sorted(school.load.items(), key=lambda kv: (kv[0].class_code, kv[0].subject, kv[0].subgroup)):
+        cls = school.classes[section.class_code]
+        period = periods.get(section.class_code)
+        if period is None or not cls["has_marks"] or school.subjects[section.subject]["scale"] != "5":
+            continue
+        for student in school.section_students(section):
+            pair = (student["id"], section.subject)
+            average, count = weighted_average(by_pair.get(pair, []), marks.modifier_step)
+            period_mark = stored.get((student["id"], section.subject, period["code"]))
+            suggested = suggested_mark(average, count, marks.thresholds, marks.min_marks) if count else None
+            week_average, week_count = weighted_average(in_week.get(pair, []), marks.modifier_step)
+            data.results.append(Result(
+                student["id"], section.class_code, section.subject, teacher, average, count, period_mark,
+                period_mark or suggested,
+                suggested_mark(week_average, week_count, marks.thresholds, 1) if week_count else None))
+    _absences(conn, school, data, periods, week, until)
+    return data
+
+
+def _absences(conn, school: School, data: SummaryData, periods: dict[str, dict], week: Week | None,
+              until: dt.date) -> None:
+    start = min(p["start"] for p in periods.values())
+    for row in q.absences_between(conn, school.school_id, start, until):
+        student = school.students.get(row["student_id"])
+        if not student or student["class_code"] not in periods:
+            continue
+        data.period_absences[row["student_id"]] = data.period_absences.get(row["student_id"], 0) + row["lessons"]
+        if week is None or row["date"] in week:
+            reasons = data.absences.setdefault(row["student_id"], {})
+            reasons[row["reason"] or "?"] = reasons.get(row["reason"] or "?", 0) + row["lessons"]
+
+
+def week_summary(conn: Connection, school: School, settings: Settings, week: Week) -> SummaryData:
+    """The week's summaries; results are for the period each class is in at the week's end."""
+    data = gather(conn, school, settings, until=week.sunday, week=week, periods=_periods(school, week.sunday)
+                  or _periods(school, week.monday), title=f"Неделя {week.title()}")
+    data.control = _control(conn, school, settings, week, data)
+    return data
+
+
+def period_summary(conn: Connection, school: School, settings: Settings, code: str) -> SummaryData:
+    """The period report: the classes the period covers, results to its last day."""
+    period = school.calendar.period_row(code)
+    if period is None:
+        raise LookupError(code)
+    periods = {c: period for c, cls in school.classes.items() if period["grade_from"] <= cls["grade"] <= period["grade_to"]}
+    return gather(conn, school, settings, until=period["end"], week=None, periods=periods,
+                  title=f"{period['name']} ({period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y})")
+
+
+def _control(conn, school: School, settings: Settings, week: Week, data: SummaryData) -> list[TeacherControl]:
+    lessons = q.lessons_between(conn, school.school_id, week.monday, week.sunday)
+    cells = {e["lesson_id"] for e in q.entries_of(conn, [l["id"] for l in lessons]) if e["marks"]}
+    by_section = defaultdict(list)
+    for lesson in lessons:
+        by_section[Section(lesson["class_code"], lesson["subject"], lesson["subgroup"])].append(lesson)
+    received = {}
+    for row in conn.execute(select(s.submissions.c.author, s.submissions.c.received_at).where(
+            s.submissions.c.school_id == school.school_id, s.submissions.c.kind == "journal",
+            s.submissions.c.status == "accepted", s.submissions.c.week == week.label)):
+        received[row.author] = min(received.get(row.author, row.received_at), row.received_at)
+    deadline = dt.datetime.combine(week.sunday, dt.time(23, 59, 59))
+    few = defaultdict(int)
+    for result in data.results:
+        if result.count < settings.marks.min_marks:
+            few[result.teacher] += 1
+    plan = defaultdict(int)
+    periods = _periods(school, week.sunday)
+    for item in q.table_rows(conn, s.plan_items, school.school_id):
+        period = periods.get(item["class_code"])
+        if period and period["start"] <= item["date"] <= week.sunday:
+            plan[Section(item["class_code"], item["subject"], item["subgroup"])] += 1
+    delivered = defaultdict(int)
+    starts = [p["start"] for p in periods.values()]
+    for lesson in (q.lessons_between(conn, school.school_id, min(starts), week.sunday) if starts else []):
+        if lesson["topic"]:
+            delivered[Section(lesson["class_code"], lesson["subject"], lesson["subgroup"])] += 1
+    found = {}
+    for section, teacher in school.load.items():
+        row = found.setdefault(teacher, TeacherControl(teacher))
+        row.timetabled += len(school.lessons(section, week))
+        for lesson in by_section.get(section, []):
+            row.with_topic += bool(lesson["topic"])
+            row.with_homework += bool(lesson["homework"])
+            row.with_marks += lesson["id"] in cells
+        row.planned += plan.get(section, 0)
+        row.delivered += delivered.get(section, 0) if plan.get(section) else 0
+    for teacher, row in found.items():
+        row.few_marks = few.get(teacher, 0)
+        if teacher in received:
+            row.submitted = "в срок" if received[teacher] <= deadline else "с опозданием"
+    return sorted((r for r in found.values() if r.timetabled), key=lambda r: r.teacher)
