@@ -127,6 +127,33 @@ def _school_with_rosters(tmp_path_factory, school) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _school_with_week(tmp_path_factory, _school_with_rosters) -> tuple[Path, object]:
+    import random
+
+    from zhurnal.demo.week import fill_week
+    path = tmp_path_factory.mktemp("week") / "ws"
+    shutil.copytree(_school_with_rosters, path)
+    ws = Workspace(path)
+    templates = issue_week(ws.settings, ws.engine, WEEK)
+    filled = fill_week(ws.school(), templates, path.parent / "typed", WEEK, random.Random(5))
+    for item in [*filled.journals.values(), *filled.registers.values()]:
+        item.rename(ws.settings.inbox / item.name)
+    assert ws.ingest(now=SATURDAY).ok
+    ws.engine.dispose()
+    return path, filled
+
+
+@pytest.fixture
+def week_ws(tmp_path, _school_with_week) -> Workspace:
+    """A workspace whose week 2026-W48 is filled and ingested (``.filled`` says what was typed)."""
+    target = tmp_path / "week"
+    shutil.copytree(_school_with_week[0], target)
+    ws = Workspace(target)
+    ws.filled = _school_with_week[1]
+    return ws
+
+
 @pytest.fixture
 def ws(tmp_path) -> Workspace:
     """An empty workspace."""

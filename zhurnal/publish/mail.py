@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
@@ -19,29 +22,40 @@ def message_id(kind: str, key: str, digest: str, school_code: str) -> str:
     return f"<{kind}.{safe}.{digest[:16]}@{school_code}.zhurnal>"
 
 
+# The classic header encoder keeps the spaces inside RFC 2047 encoded words when it folds a long
+# Cyrillic subject; the modern one (email.policy.SMTP) drops them between folded words.
+CRLF = compat32.clone(linesep="\r\n")
+
+
+def _address(name: str, address: str) -> str:
+    return formataddr((str(Header(name, "utf-8")), address))
+
+
 def build_message(settings: MailSettings, *, to_name: str, to_address: str, subject: str, body: str,
-                  attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str) -> EmailMessage:
+                  attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str) -> MIMEMultipart:
     """One message with its attachments ``(file name, bytes, (maintype, subtype))``."""
-    message = EmailMessage(policy=SMTP)
-    message["From"] = formataddr((settings.sender_name, settings.sender_address))
-    message["To"] = formataddr((to_name, to_address))
-    message["Subject"] = subject
+    message = MIMEMultipart(policy=CRLF)
+    message["From"] = _address(settings.sender_name, settings.sender_address)
+    message["To"] = _address(to_name, to_address)
+    message["Subject"] = Header(subject, "utf-8")
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = msg_id
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body)
-    for name, data, (maintype, subtype) in attachments:
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    message.attach(MIMEText(body, "plain", "utf-8"))
+    for name, data, (_, subtype) in attachments:   # PDFs and workbooks: all application/*
+        part = MIMEApplication(data, subtype, policy=CRLF)
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+        message.attach(part)
     return message
 
 
-def write_eml(message: EmailMessage, folder: Path) -> Path:
+def write_eml(message: MIMEMultipart, folder: Path) -> Path:
     """Save as ``<folder>/<message id>.eml`` (atomically, so a half-written file is never sent)."""
     folder.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[<>@/\\]", "_", message["Message-ID"]).strip("_") + ".eml"
     target = folder / name
     partial = target.with_suffix(".partial")
-    partial.write_bytes(message.as_bytes())
+    partial.write_bytes(message.as_bytes(policy=CRLF))
     partial.replace(target)
     return target
 

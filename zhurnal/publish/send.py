@@ -79,13 +79,16 @@ def send_outbox(settings: Settings, engine: Engine, *, week: str | None = None,
     with engine.begin() as conn:
         school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
         for path in outbox_messages(settings.outbox, week):
-            message = email.message_from_bytes(path.read_bytes(), policy=SMTP_POLICY)
+            raw = path.read_bytes()
+            message = email.message_from_bytes(raw, policy=SMTP_POLICY)
             msg_id = message["Message-ID"]
             if ledger.status_of(conn, msg_id) == "sent":
                 report.skipped += 1
                 continue
-            ledger.queue(conn, school_id, msg_id, kind="other", recipient=str(message["To"]))
-            pending.append((msg_id, message))
+            recipients = [a.addr_spec for a in message["To"].addresses]
+            ledger.queue(conn, school_id, msg_id, kind="other", recipient=", ".join(recipients))
+            sender = message["From"].addresses[0].addr_spec
+            pending.append((msg_id, (sender, recipients, raw)))
     if not pending:
         return report
     client = _connect(config)
@@ -117,11 +120,14 @@ def send_outbox(settings: Settings, engine: Engine, *, week: str | None = None,
     return report
 
 
-def _deliver(client: smtplib.SMTP, message, config: SmtpSettings, sleep) -> tuple[str, str]:
-    """One message: ``sent``, ``refused`` (a permanent 5xx), ``failed`` or ``disconnected``."""
+def _deliver(client: smtplib.SMTP, message: tuple[str, list[str], bytes], config: SmtpSettings,
+             sleep) -> tuple[str, str]:
+    """One message, its bytes exactly as in the outbox: ``sent``, ``refused`` (a permanent
+    5xx), ``failed`` or ``disconnected``."""
+    sender, recipients, raw = message
     for attempt in range(config.retries + 1):
         try:
-            refused = client.send_message(message)
+            refused = client.sendmail(sender, recipients, raw)
             if refused:
                 return "refused", "; ".join(f"{r}: {code} {text!r}" for r, (code, text) in refused.items())
             return "sent", "250"

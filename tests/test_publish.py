@@ -1,0 +1,180 @@
+"""Publishing a week: every diary holds exactly its student's week and nobody else's, mail
+goes to the right parents, print bundles cover the rest, summaries are safe and right."""
+
+from __future__ import annotations
+
+import email
+import re
+import subprocess
+from collections import Counter
+from email.policy import default
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import WEEK, s
+
+from zhurnal.publish.run import publish_period, publish_week
+from zhurnal.store import queries as q
+
+MARK = re.compile(r"^(?:[1-5][+-]?|зач|незач)$")
+
+
+def pdf_words(path: Path) -> list[tuple[int, float, float, str]]:
+    """(page, x, y, word) for every word, as pdftotext -bbox sees the page."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    words, page = [], 0
+    for line in html.splitlines():
+        if "<page " in line:
+            page += 1
+        found = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)".*?>(.*?)</word>', line)
+        if found:
+            words.append((page, float(found.group(1)), float(found.group(2)), found.group(3)))
+    return words
+
+
+def marks_column(words) -> list[str]:
+    """Words in the «Отметки» column of the day tables (right of its header, above the sections
+    that follow the days: averages and absences)."""
+    headers = [(p, x, y) for p, x, y, w in words if w == "Отметки"]
+    header_x = min(x for _, x, _ in headers)
+    first_page, _, first_y = min(headers, key=lambda h: (h[0], h[2]))
+    stop = {(p, y) for p, _, y, w in words if w in ("Средние", "Пропуски")}
+    found = []
+    for page, x, y, word in words:
+        if (page, y) < (first_page, first_y):
+            continue  # the title block above the first day (its period name may hold digits)
+        if x >= header_x - 1 and not any(p == page and y >= stop_y for p, stop_y in stop):
+            found.append(word)
+    return found
+
+
+def text_of(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+def store_week(ws) -> dict[int, dict]:
+    """Per student: the marks, «н» count, topics, homework and absences the store holds for W48."""
+    found: dict[int, dict] = {}
+    school = ws.school()
+    with ws.engine.connect() as conn:
+        lessons = {l["id"]: l for l in q.lessons_between(conn, 1, WEEK.monday, WEEK.sunday)}
+        entries = q.entries_of(conn, list(lessons))
+        absences = q.absences_between(conn, 1, WEEK.monday, WEEK.sunday)
+    for sid, st in school.students.items():
+        found[sid] = {"marks": Counter(), "absent": 0, "late": 0, "topics": set(), "homework": set(), "absences": []}
+        members = school.members.get(sid, {})
+        for lesson in lessons.values():
+            if lesson["class_code"] == st["class_code"] and (not lesson["subgroup"]
+                                                             or members.get(lesson["subject"]) == lesson["subgroup"]):
+                found[sid]["topics"].add(lesson["topic"])
+                found[sid]["homework"].add(lesson["homework"])
+    for entry in entries:
+        record = found[entry["student_id"]]
+        record["marks"].update(m for m in entry["marks"].split("/") if m)
+        record["absent"] += entry["presence"] == "н"
+        record["late"] += entry["presence"] == "оп"
+    for row in absences:
+        found[row["student_id"]]["absences"].append((row["date"].strftime("%d.%m"), row["lessons"]))
+    return found
+
+
+def test_every_diary_holds_its_students_week_and_nobody_elses(week_ws):
+    report = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    school = week_ws.school()
+    active = {sid: st for sid, st in school.students.items() if st["active"]}
+    assert report.diaries == len(active)
+    expected = store_week(week_ws)
+    names = {st["full_name"] for st in active.values()}
+    # the test school has two unrelated families called Смирнов with children in one class
+    smirnovs = [st for st in active.values() if st["class_code"] == "5А" and st["full_name"].startswith("Смирнов")]
+    assert len(smirnovs) >= 2
+    for sid, student in active.items():
+        [pdf] = (week_ws.settings.outbox / WEEK.label / "diaries").rglob(f"*_{sid}.pdf")
+        text = text_of(pdf)
+        want = expected[sid]
+        assert student["full_name"] in text
+        assert not [n for n in names - {student["full_name"]} if n in text], sid
+        column = marks_column(pdf_words(pdf))
+        assert Counter(w for w in column if MARK.match(w)) == want["marks"], student["full_name"]
+        assert column.count("отсутствовал(а)") == want["absent"]
+        assert column.count("опоздание") == want["late"]
+        # a cell may wrap a topic over lines, and pdftotext joins a line ending in "-" with the next
+        squeeze = lambda value: re.sub(r"[\s-]+", "", value)
+        squeezed = squeeze(text)
+        for item in want["topics"] | want["homework"]:
+            assert squeeze(item) in squeezed, (student["full_name"], item)
+        for day, lessons in want["absences"]:
+            assert f"{day}: пропущено уроков — {lessons}" in text
+
+
+def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
+    report = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    school = week_ws.school()
+    with week_ws.engine.connect() as conn:
+        links = q.guardians_of(conn, 1, list(school.students))
+    expected: dict[str, set[str]] = {}
+    for link in links:
+        if link["email"] and link["receives_diary"]:
+            expected.setdefault(link["email"], set()).add(school.students[link["student_id"]]["full_name"])
+    mails = list((week_ws.settings.outbox / WEEK.label / "mail").glob("diary.*.eml"))
+    assert len(mails) == report.mails == len(expected)
+    seen = {}
+    for path in mails:
+        message = email.message_from_bytes(path.read_bytes(), policy=default)
+        address = message["To"].addresses[0].addr_spec
+        assert address not in seen
+        attached = [part.get_filename() for part in message.iter_attachments()]
+        children = expected[address]
+        assert len(attached) == len(children)
+        for name in children:
+            assert any(name.replace(" ", "_") in a for a in attached)
+        assert message["Subject"].startswith("Дневник за неделю 23.11–29.11.2026")
+        assert all(name in message["Subject"] for name in children), (message["Subject"], children)
+        assert message.get_body(("plain",)).get_content().startswith("Здравствуйте")
+        seen[address] = path
+    # raw headers are RFC 2047 encoded ASCII; the body is UTF-8
+    raw = mails[0].read_bytes().split(b"\r\n\r\n", 1)[0]
+    assert raw.isascii() and b"=?utf-8?" in raw.lower()
+
+    # families without email (or who opted out) are in their class's print bundle
+    mailed = {n for names in expected.values() for n in names}
+    for bundle in report.print_bundles:
+        text = text_of(Path(bundle))
+        class_code = Path(bundle).stem.split("_", 1)[1]
+        paper = {st["full_name"] for st in school.class_students(class_code) if st["full_name"] not in mailed}
+        assert paper and all(name in text for name in paper)
+        assert not [st["full_name"] for st in school.class_students(class_code)
+                    if st["full_name"] in mailed and st["full_name"] in text]
+
+
+def test_unchanged_diaries_are_not_mailed_again(week_ws):
+    from zhurnal.publish import ledger
+    first = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    with week_ws.engine.begin() as conn:   # as if the server accepted everything
+        for path in (week_ws.settings.outbox / WEEK.label / "mail").glob("diary.*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=default)
+            ledger.mark(conn, message["Message-ID"], "sent", "250")
+            path.unlink()
+    second = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    assert second.mails == 0 and second.unchanged == first.mails
+    forced = publish_week(week_ws.settings, week_ws.engine, WEEK, force=True)
+    assert forced.mails == first.mails
+
+
+def test_summary_workbook_sheets_and_period_report(week_ws):
+    report = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    book = openpyxl.load_workbook(report.summaries[0])
+    assert book.sheetnames == ["Ведомость", "Метрики", "Пропуски", "Ведение журнала", "Группа риска"]
+    assert book["Метрики"]._charts and book["Пропуски"]._charts
+    assert book["Ведомость"].conditional_formatting
+    control = [row for row in book["Ведение журнала"].iter_rows(min_row=4, values_only=True) if row[0]]
+    assert control and all(row[5] == "в срок" for row in control)
+    absences = {row[1]: row[-2] for row in book["Пропуски"].iter_rows(min_row=4, values_only=True)
+                if row[1] and row[0] != "По классам" and isinstance(row[-2], (int, float))}
+    school = week_ws.school()
+    for (sid, _), (missed, _, _) in week_ws.filled.absent.items():
+        assert school.students[sid]["full_name"] in absences
+    period = publish_period(week_ws.settings, week_ws.engine, "Q2")
+    assert openpyxl.load_workbook(period.summaries[0]).sheetnames == ["Ведомость", "Метрики", "Пропуски", "Группа риска"]

@@ -1,0 +1,179 @@
+"""Delivery over real SMTP (aiosmtpd on loopback): each parent gets exactly one message with
+their children's diaries, through refusals, a killed sender and a rerun."""
+
+from __future__ import annotations
+
+import email
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import WEEK
+
+from zhurnal.publish.run import publish_week
+from zhurnal.publish.send import SmtpUnavailable, send_outbox
+from zhurnal.settings import SmtpSettings
+from zhurnal.store import queries as q
+
+
+class Mailbox:
+    """An SMTP server's handler that keeps what it accepts and refuses chosen recipients."""
+
+    def __init__(self, refuse: set[str] | None = None, delay: float = 0.0) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse = refuse or set()
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.rcpts = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.rcpts += 1
+        if self.delay:   # a slow server: the sender spends its time before DATA
+            time.sleep(self.delay)
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+    def by_recipient(self) -> dict[str, list]:
+        found: dict[str, list] = {}
+        for rcpts, content in self.messages:
+            for rcpt in rcpts:
+                found.setdefault(rcpt, []).append(email.message_from_bytes(content, policy=default))
+        return found
+
+
+@pytest.fixture
+def smtp():
+    servers = []
+
+    def start(handler: Mailbox) -> int:
+        with socket.socket() as probe:   # a free loopback port (aiosmtpd needs a real number)
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        servers.append(controller)
+        return port
+
+    yield start
+    for controller in servers:
+        controller.stop()
+
+
+def _use(ws, port: int) -> None:
+    ws.settings = ws.settings.model_copy(update={"smtp": SmtpSettings(
+        host="127.0.0.1", port=port, security="none", rate_per_minute=60000, retries=1)})
+
+
+def _expected(ws) -> dict[str, set[str]]:
+    school = ws.school()
+    with ws.engine.connect() as conn:
+        links = q.guardians_of(conn, 1, list(school.students))
+    found: dict[str, set[str]] = {}
+    for link in links:
+        if link["email"] and link["receives_diary"]:
+            found.setdefault(link["email"], set()).add(school.students[link["student_id"]]["full_name"])
+    return found
+
+
+def _check_one_each(mailbox: Mailbox, expected: dict[str, set[str]]) -> None:
+    received = mailbox.by_recipient()
+    diaries = {r: [m for m in ms if m["Message-ID"].startswith("<diary.")] for r, ms in received.items()}
+    diaries = {r: ms for r, ms in diaries.items() if ms}
+    assert set(diaries) == set(expected)
+    for address, messages in diaries.items():
+        assert len(messages) == 1, address
+        names = {part.get_filename() for part in messages[0].iter_attachments()}
+        assert len(names) == len(expected[address])
+        for child in expected[address]:
+            assert any(child.replace(" ", "_") in n for n in names)
+
+
+def test_every_parent_gets_exactly_one_message(week_ws, smtp):
+    mailbox = Mailbox()
+    _use(week_ws, smtp(mailbox))
+    publish_week(week_ws.settings, week_ws.engine, WEEK)
+    report = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    assert report.ok and report.sent
+    _check_one_each(mailbox, _expected(week_ws))
+    again = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    assert again.sent == [] and again.skipped == len(report.sent)
+    _check_one_each(mailbox, _expected(week_ws))
+
+
+SENDER = """
+import sys
+from zhurnal.cli import main
+main(["--workspace", sys.argv[1], "send", "--json"])
+"""
+
+
+def test_refusals_a_killed_sender_and_a_rerun(week_ws, smtp, tmp_path):
+    """GIVEN a server that refuses some parents and a sender killed mid-run WHEN send runs again
+    against a healthy server THEN every parent has exactly one diary message."""
+    expected = _expected(week_ws)
+    refused = set(sorted(expected)[:3])
+    slow = Mailbox(refuse=refused, delay=0.05)
+    port = smtp(slow)
+    toml = week_ws.path / "zhurnal.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('host = "localhost"', 'host = "127.0.0.1"').replace("port = 587", f"port = {port}") \
+        .replace('security = "starttls"', 'security = "none"').replace("rate_per_minute = 60", "rate_per_minute = 60000")
+    toml.write_text(text, encoding="utf-8")
+    publish_week(week_ws.settings, week_ws.engine, WEEK)
+    week_ws.engine.dispose()
+
+    sender = subprocess.Popen([sys.executable, "-c", SENDER, str(week_ws.path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    # kill while the server is busy with the recipient of a message: by then the sender has
+    # committed everything before it (the gap between "250 OK" and the ledger is the one window
+    # no SMTP client can close; zhurnal keeps it to one local commit)
+    deadline = time.time() + 60
+    while slow.rcpts < len(expected) // 3 and time.time() < deadline and sender.poll() is None:
+        time.sleep(0.005)
+    sender.kill()
+    sender.wait()
+    assert sender.returncode == -9
+    partly = len(slow.messages)
+    assert 0 < partly < len(expected)
+
+    healthy = Mailbox()
+    _use(week_ws, smtp(healthy))
+    report = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    assert report.ok
+    combined = Mailbox()
+    combined.messages = slow.messages + healthy.messages
+    _check_one_each(combined, expected)
+    assert set(healthy.by_recipient()) >= refused      # the refused ones were retried and delivered
+
+
+def test_refused_messages_are_reported_and_retried(week_ws, smtp):
+    expected = _expected(week_ws)
+    refused = set(sorted(expected)[:2])
+    _use(week_ws, smtp(Mailbox(refuse=refused)))
+    publish_week(week_ws.settings, week_ws.engine, WEEK)
+    report = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    assert not report.ok and len(report.refused) == 2
+    assert all("550" in answer for answer in report.refused.values())
+    second = Mailbox()
+    _use(week_ws, smtp(second))
+    retry = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    assert retry.ok and set(second.by_recipient()) == refused
+
+
+def test_no_server_is_a_clear_error(week_ws):
+    _use(week_ws, 9)   # nothing listens on the discard port here
+    publish_week(week_ws.settings, week_ws.engine, WEEK)
+    with pytest.raises(SmtpUnavailable):
+        send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
