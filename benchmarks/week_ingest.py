@@ -1,8 +1,9 @@
-"""Benchmark: a school week of N students issued, filled and ingested, phase by phase.
+"""Benchmark: a school week of N students issued, filled, ingested and published, phase by phase.
 
     python benchmarks/week_ingest.py --students 1000
 
-Prints seconds per phase, workbooks per second for the week's ingest and peak memory.
+Prints seconds per phase, workbooks per second for the week's ingest, diaries per second for
+publishing, and the process's peak memory (resident set size).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
 from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
+from zhurnal.publish.run import publish_week
 from zhurnal.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store.snapshot import load_school
@@ -70,8 +72,12 @@ def main() -> None:
         report = ingest(settings, engine, now=DEMO_NOW)
         t = phase("ingest_week", t)
         assert report.ok, [f.findings[:2] for f in report.files if f.status != "accepted"]
+        published = publish_week(settings, engine, DEMO_WEEK)
+        t = phase("publish_week", t)
     result = {"students": args.students, "workbooks": len(templates), "seconds": timings,
               "week_workbooks_per_second": round(len(templates) / timings["ingest_week"], 1),
+              "diaries": published.diaries, "mails": published.mails,
+              "diaries_per_second": round(published.diaries / timings["publish_week"], 1),
               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -24,14 +28,25 @@ def template_path(workspace: Path) -> Path:
 
 
 class DiaryRenderer:
-    """Compiles diaries with one Typst compiler (fonts and template parsed once)."""
+    """Compiles diaries with Typst; each thread keeps its own compiler (fonts parsed once)."""
 
     def __init__(self, template: Path) -> None:
-        self.compiler = typst.Compiler(str(template), root=str(template.parent))
+        self.template = template
+        self.local = threading.local()
+
+    def _compiler(self) -> typst.Compiler:
+        if not hasattr(self.local, "compiler"):
+            self.local.compiler = typst.Compiler(str(self.template), root=str(self.template.parent))
+        return self.local.compiler
 
     def render(self, diaries: list[dict]) -> bytes:
         """One PDF with a page (or more) per diary, in the given order."""
         try:
-            return self.compiler.compile(sys_inputs={"data": json.dumps({"diaries": diaries}, ensure_ascii=False)})
+            return self._compiler().compile(sys_inputs={"data": json.dumps({"diaries": diaries}, ensure_ascii=False)})
         except typst.TypstError as exc:
             raise RenderError(str(exc)) from exc
+
+    def render_each(self, diaries: Iterable[dict]) -> Iterator[bytes]:
+        """One PDF per diary, in order, rendered on all cores (Typst releases the GIL)."""
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            yield from pool.map(lambda diary: self.render([diary]), diaries)

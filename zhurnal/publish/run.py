@@ -72,11 +72,11 @@ def publish_week(settings: Settings, engine: Engine, week: Week, *, force: bool 
     renderer = DiaryRenderer(template_path(settings.workspace))
     school = data.school
     students = [st for code in school.classes for st in school.class_students(code)]
-    diaries: dict[int, dict] = {}
+    diaries: dict[int, dict] = {st["id"]: data.diary(st["id"]) for st in students}
     pdfs: dict[int, bytes] = {}
-    for done, student in enumerate(students, start=1):
-        diaries[student["id"]] = data.diary(student["id"])
-        pdfs[student["id"]] = renderer.render([diaries[student["id"]]])
+    rendered = renderer.render_each(diaries[st["id"]] for st in students)
+    for done, (student, pdf) in enumerate(zip(students, rendered), start=1):
+        pdfs[student["id"]] = pdf
         folder = out / "diaries" / _file_name(student["class_code"])
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{_file_name(student['full_name'])}_{student['id']}.pdf").write_bytes(pdfs[student["id"]])

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
@@ -32,6 +32,7 @@ class WeekData:
     cells: dict[tuple[int, int], dict]               # (lesson id, student id) → entry
     absences: dict[int, list[dict]]                  # student → absences of the week
     period_marks: dict[tuple[int, str], list[tuple[str, float]]]   # (student, subject) → [(marks, weight)]
+    _class_averages: dict[tuple[str, str], float | None] = field(default_factory=dict)
 
     def period_of(self, class_code: str) -> dict | None:
         grade = self.school.grade(class_code)
@@ -41,8 +42,16 @@ class WeekData:
                 return self.school.calendar.period_row(code)
         return None
 
+    def _class_average(self, class_code: str, subject: str) -> float | None:
+        key = (class_code, subject)
+        if key not in self._class_averages:
+            found = [weighted_average(self.period_marks.get((c["id"], subject), []), self.settings.marks.modifier_step)[0]
+                     for c in self.school.class_students(class_code)]
+            found = [a for a in found if a is not None]
+            self._class_averages[key] = round(sum(found) / len(found), 2) if found else None
+        return self._class_averages[key]
+
     def _averages(self, student: dict) -> list[dict]:
-        classmates = self.school.class_students(student["class_code"])
         subjects = sorted({subject for (sid, subject) in self.period_marks if sid == student["id"]}
                           | {l["subject"] for l in self.lessons.get(student["class_code"], [])
                              if self.school.subjects[l["subject"]]["scale"] == "5"})
@@ -52,12 +61,8 @@ class WeekData:
                 continue
             mine, count = weighted_average(self.period_marks.get((student["id"], subject), []),
                                            self.settings.marks.modifier_step)
-            others = [weighted_average(self.period_marks.get((c["id"], subject), []),
-                                       self.settings.marks.modifier_step)[0] for c in classmates]
-            others = [a for a in others if a is not None]
             found.append({"subject": subject, "average": round(mine, 2) if mine is not None else None,
-                          "count": count,
-                          "class_average": round(sum(others) / len(others), 2) if others else None})
+                          "count": count, "class_average": self._class_average(student["class_code"], subject)})
         return found
 
     def diary(self, student_id: int) -> dict:

@@ -1,0 +1,71 @@
+"""Report metrics against hand-computed classes, and summaries that never turn text into formulas."""
+
+from __future__ import annotations
+
+import zipfile
+
+import openpyxl
+import pytest
+from conftest import SATURDAY, WEEK, status_of
+from test_journal import teacher_with
+
+from zhurnal.publish.metrics import metrics
+from zhurnal.publish.run import publish_period, publish_week
+from zhurnal.templates.weekly import issue_period
+
+
+def test_a_class_with_an_exempt_student():
+    # N = 8 − 1 exempt = 7; success (2+3+1)/7; quality (2+3)/7; SOU (200+192+36+16)/7
+    m = metrics(["5", "5", "4", "4", "4", "3", "2", "осв"])
+    assert (m.students, m.n5, m.n4, m.n3, m.n2, m.not_assessed, m.exempt) == (7, 2, 3, 1, 1, 0, 1)
+    assert (m.success, m.quality, m.sou, m.average) == (85.7, 71.4, 63.4, 3.86)
+
+
+def test_a_class_with_not_assessed_students():
+    # н/а stays in N = 6: success (1+1+2)/6, quality (1+1)/6, SOU (100+64+36·2+7·2)/6
+    m = metrics(["5", "4", "3", "3", "н/а", "н/а"])
+    assert (m.students, m.not_assessed) == (6, 2)
+    assert (m.success, m.quality, m.sou, m.average) == (66.7, 33.3, 41.7, 3.75)
+
+
+def test_nobody_to_count():
+    m = metrics(["осв", "осв"])
+    assert (m.students, m.success, m.quality, m.sou, m.average) == (0, None, None, None, None)
+
+
+def test_period_report_metrics_from_the_store(loaded):
+    """GIVEN period marks set for 8А algebra WHEN the period report is published THEN its row
+    holds the hand-computed figures."""
+    teacher, path, sheet, info = teacher_with(loaded.week_templates(), lambda i: i["section"].subject == "Алгебра"
+                                              and i["section"].class_code == "8А")
+    students = info["students"]
+    assert len(students) == 13
+    marks = ["5", "5", "4", "4", "4", "3", "3", "2", "н/а", "н/а", "осв", "5", "4"]
+    [period] = issue_period(loaded.settings, loaded.engine, "Q2", teacher=teacher)
+    loaded.drop_grid(period, {sheet: {(sid, "mark"): mark for sid, mark in zip(students, marks)}}, name="q2.xlsx")
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"q2.xlsx": "accepted"}
+    report = publish_period(loaded.settings, loaded.engine, "Q2")
+    rows = {row[0]: row for row in openpyxl.load_workbook(report.summaries[0])["Метрики"].iter_rows(values_only=True)
+            if row and row[0]}
+    # N = 13 − 1 = 12; «5» 3, «4» 4, «3» 2, «2» 1, н/а 2, осв 1
+    # success 9·100/12 = 75.0; quality 7·100/12 = 58.3; SOU (300+256+72+16+14)/12 = 54.8; mean 39/10
+    assert rows["8А · Алгебра"][1:12] == (12, 3, 4, 2, 1, 2, 1, 3.9, 75.0, 58.3, 54.8)
+
+
+@pytest.mark.parametrize("name", ["=SUM(1,2) Хакеров", "+Сидоров Сидор", "-Петров Пётр", "@Иванов Иван"])
+def test_text_from_submissions_stays_text_in_summaries(loaded, name):
+    roster = loaded.prefilled_roster("8А")
+    roster["Ученики"].append({"full_name": name, "birth_date": "01.02.2012", "sex": "м"})
+    path = loaded.drop_roster("8А", roster)
+    book = openpyxl.load_workbook(path)   # as Excel would keep it: typed as text, not a formula
+    sheet = book["Ученики"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[1].value == name:
+            row[1].data_type = "s"
+    book.save(path)
+    assert loaded.ingest(now=SATURDAY).ok
+    summary = publish_week(loaded.settings, loaded.engine, WEEK).summaries[0]
+    cells = [c for row in openpyxl.load_workbook(summary)["Ведомость"].iter_rows() for c in row if c.value == name]
+    assert cells and all(c.data_type == "s" for c in cells)
+    with zipfile.ZipFile(summary) as archive:   # and no formula element was written for it
+        assert not any(b"<f>" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
