@@ -120,6 +120,12 @@ def test_demo_runs_end_to_end(tmp_path):
     assert feedback[0].startswith("Список ") and feedback[1].startswith("журнал_2026-W48_")
     assert len(list((root / "templates_xlsx").glob("список_класса_*.xlsx"))) == 11
     assert len(list((root / "templates_xlsx" / "2026-W48").glob("посещаемость_*.xlsx"))) == 11
+    # the demo ends with a published week
+    week = root / "outbox" / "2026-W48"
+    assert len(list((week / "diaries").rglob("*.pdf"))) == 80
+    assert list((week / "mail").glob("diary.*.eml")) and list((week / "mail").glob("feedback.*.eml"))
+    assert (week / "summaries" / "Сводка_2026-W48.xlsx").exists()
+    assert "Дневник (PDF):" in result.output and "Сводка завучу:" in result.output
     # running it again rebuilds the demo folder; a folder that is not a demo is left alone
     assert CliRunner().invoke(main, ["demo", str(root), "--students", "80"]).exit_code == 0
     (tmp_path / "mine").mkdir()
