@@ -91,6 +91,19 @@ class Workspace:
         return fill_grid(template, self.settings.inbox / (name or template.name), values, **kwargs)
 
 
+def mailed_children(ws) -> dict[str, set[str]]:
+    """Parent e-mail → the full names of the children whose diary they receive, per the store."""
+    from zhurnal.store import queries
+    school = ws.school()
+    with ws.engine.connect() as conn:
+        links = queries.guardians_of(conn, 1, list(school.students))
+    found: dict[str, set[str]] = {}
+    for link in links:
+        if link["email"] and link["receives_diary"]:
+            found.setdefault(link["email"], set()).add(school.students[link["student_id"]]["full_name"])
+    return found
+
+
 WEEK = parse_week("2026-W48")
 SATURDAY = dt.datetime(2026, 11, 28, 14, 0)
 
@@ -180,4 +193,4 @@ def status_of(report) -> dict[str, str]:
     return {f.name: f.status for f in report.files}
 
 
-__all__ = ["SATURDAY", "WEEK", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "status_of"]
+__all__ = ["SATURDAY", "WEEK", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "status_of"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import WEEK, s
+from conftest import WEEK, mailed_children, s
 
 from zhurnal.publish.run import publish_period, publish_week
 from zhurnal.store import queries as q
@@ -112,12 +112,7 @@ def test_every_diary_holds_its_students_week_and_nobody_elses(week_ws):
 def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
     report = publish_week(week_ws.settings, week_ws.engine, WEEK)
     school = week_ws.school()
-    with week_ws.engine.connect() as conn:
-        links = q.guardians_of(conn, 1, list(school.students))
-    expected: dict[str, set[str]] = {}
-    for link in links:
-        if link["email"] and link["receives_diary"]:
-            expected.setdefault(link["email"], set()).add(school.students[link["student_id"]]["full_name"])
+    expected = mailed_children(week_ws)
     mails = list((week_ws.settings.outbox / WEEK.label / "mail").glob("diary.*.eml"))
     assert len(mails) == report.mails == len(expected)
     seen = {}

@@ -13,12 +13,11 @@ from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import WEEK
+from conftest import WEEK, mailed_children
 
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.send import SmtpUnavailable, send_outbox
 from zhurnal.settings import SmtpSettings
-from zhurnal.store import queries as q
 
 
 class Mailbox:
@@ -76,17 +75,6 @@ def _use(ws, port: int) -> None:
         host="127.0.0.1", port=port, security="none", rate_per_minute=60000, retries=1)})
 
 
-def _expected(ws) -> dict[str, set[str]]:
-    school = ws.school()
-    with ws.engine.connect() as conn:
-        links = q.guardians_of(conn, 1, list(school.students))
-    found: dict[str, set[str]] = {}
-    for link in links:
-        if link["email"] and link["receives_diary"]:
-            found.setdefault(link["email"], set()).add(school.students[link["student_id"]]["full_name"])
-    return found
-
-
 def _check_one_each(mailbox: Mailbox, expected: dict[str, set[str]]) -> None:
     received = mailbox.by_recipient()
     diaries = {r: [m for m in ms if m["Message-ID"].startswith("<diary.")] for r, ms in received.items()}
@@ -106,10 +94,10 @@ def test_every_parent_gets_exactly_one_message(week_ws, smtp):
     publish_week(week_ws.settings, week_ws.engine, WEEK)
     report = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
     assert report.ok and report.sent
-    _check_one_each(mailbox, _expected(week_ws))
+    _check_one_each(mailbox, mailed_children(week_ws))
     again = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
     assert again.sent == [] and again.skipped == len(report.sent)
-    _check_one_each(mailbox, _expected(week_ws))
+    _check_one_each(mailbox, mailed_children(week_ws))
 
 
 SENDER = """
@@ -122,7 +110,7 @@ main(["--workspace", sys.argv[1], "send", "--json"])
 def test_refusals_a_killed_sender_and_a_rerun(week_ws, smtp, tmp_path):
     """GIVEN a server that refuses some parents and a sender killed mid-run WHEN send runs again
     against a healthy server THEN every parent has exactly one diary message."""
-    expected = _expected(week_ws)
+    expected = mailed_children(week_ws)
     refused = set(sorted(expected)[:3])
     slow = Mailbox(refuse=refused, delay=0.05)
     port = smtp(slow)
@@ -159,7 +147,7 @@ def test_refusals_a_killed_sender_and_a_rerun(week_ws, smtp, tmp_path):
 
 
 def test_refused_messages_are_reported_and_retried(week_ws, smtp):
-    expected = _expected(week_ws)
+    expected = mailed_children(week_ws)
     refused = set(sorted(expected)[:2])
     _use(week_ws, smtp(Mailbox(refuse=refused)))
     publish_week(week_ws.settings, week_ws.engine, WEEK)

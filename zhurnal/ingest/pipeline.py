@@ -65,6 +65,7 @@ class IngestReport:
 
 def _record(conn: Connection, school_id: int, item: InboxFile, status: str, findings: list[Finding],
             meta: dict | None, now: dt.datetime) -> int:
+    """The submission row: what came in, from whom, when it was saved, and what was found."""
     meta = meta or {}
     return conn.execute(insert(submissions).values(
         school_id=school_id, sha256=item.sha256, original_name=item.path.name,
