@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 
 import openpyxl
@@ -50,6 +51,13 @@ def test_period_report_metrics_from_the_store(loaded):
     # N = 13 − 1 = 12; «5» 3, «4» 4, «3» 2, «2» 1, н/а 2, осв 1
     # success 9·100/12 = 75.0; quality 7·100/12 = 58.3; SOU (300+256+72+16+14)/12 = 54.8; mean 39/10
     assert rows["8А · Алгебра"][1:12] == (12, 3, 4, 2, 1, 2, 1, 3.9, 75.0, 58.3, 54.8)
+    # and each student's report card carries their period mark
+    school = loaded.school()
+    for sid, mark in zip(students[:3], marks):
+        [card] = (loaded.settings.outbox / "Q2" / "report_cards" / "8А").glob(f"*_{sid}.pdf")
+        text = " ".join(subprocess.run(["pdftotext", "-layout", str(card), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+        assert school.students[sid]["full_name"] in text and f"Алгебра {mark}" in text
 
 
 @pytest.mark.parametrize("name", ["=SUM(1,2) Хакеров", "+Сидоров Сидор", "-Петров Пётр", "@Иванов Иван"])

@@ -259,7 +259,8 @@ def _publish(ctx: click.Context, settings, engine, week: str | None, period_code
         result["week"] = report.as_dict()
     if period_code:
         try:
-            result["period"] = publish_period(settings, engine, period_code).as_dict()
+            result["period"] = publish_period(settings, engine, period_code, force=force,
+                                              progress=_progress("Табели", not as_json)).as_dict()
         except LookupError:
             _fail(f"period {period_code!r} is not in the setup")
     return result
@@ -272,6 +273,10 @@ def _print_publish(result: dict) -> None:
                    f"(без изменений, не отправляются: {week['unchanged']}), пакетов для печати "
                    f"{len(week['print_bundles'])}, писем с ошибками учителям {week['feedback_mails']}.")
         click.echo(f"Всё лежит в {week['outbox']}")
+    period = result.get("period")
+    if period:
+        click.echo(f"Период {period['week']}: табелей {period['diaries']}, писем родителям {period['mails']}, "
+                   f"пакетов для печати {len(period['print_bundles'])}. Всё лежит в {period['outbox']}")
     for part in result.values():
         for path in part["summaries"]:
             click.echo(f"Сводка: {path}")

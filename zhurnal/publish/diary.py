@@ -13,18 +13,19 @@ from pathlib import Path
 import typst
 
 TEMPLATE = "diary.typ"
+REPORT_CARD = "report_card.typ"
 
 
 class RenderError(Exception):
     """The diary template could not be compiled (a broken restyled template, say)."""
 
 
-def template_path(workspace: Path) -> Path:
-    """The workspace's own ``templates/diary.typ`` if a school restyled it, else ours."""
-    own = workspace / "templates" / TEMPLATE
+def template_path(workspace: Path, name: str = TEMPLATE) -> Path:
+    """The workspace's own ``templates/<name>`` if a school restyled it, else ours."""
+    own = workspace / "templates" / name
     if own.is_file():
         return own
-    return Path(str(resources.files("zhurnal.publish") / "templates" / TEMPLATE))
+    return Path(str(resources.files("zhurnal.publish") / "templates" / name))
 
 
 class DiaryRenderer:

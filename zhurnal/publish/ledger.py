@@ -33,9 +33,9 @@ def mark(conn: Connection, message_id: str, status: str, response: str = "") -> 
         status=status, response=response[:500], updated_at=_now(), attempts=mail_ledger.c.attempts + 1))
 
 
-def last_sent_digest(conn: Connection, school_id: int, parent_id: int, week: str) -> str | None:
-    """The digest of the last diary mail a parent's server accepted for ``week``."""
+def last_sent_digest(conn: Connection, school_id: int, parent_id: int, week: str, kind: str = "diary") -> str | None:
+    """The digest of the last ``kind`` mail a parent's server accepted for ``week`` (or period)."""
     return conn.execute(select(mail_ledger.c.digest).where(
         mail_ledger.c.school_id == school_id, mail_ledger.c.parent_id == parent_id, mail_ledger.c.week == week,
-        mail_ledger.c.kind == "diary", mail_ledger.c.status == "sent").order_by(mail_ledger.c.updated_at.desc())
+        mail_ledger.c.kind == kind, mail_ledger.c.status == "sent").order_by(mail_ledger.c.updated_at.desc())
     ).scalar()

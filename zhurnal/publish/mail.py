@@ -60,11 +60,13 @@ def write_eml(message: MIMEMultipart, folder: Path) -> Path:
     return target
 
 
-def diary_body(parent: str, children: list[str], week_title: str, school: str) -> str:
+def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary") -> str:
     names = ", ".join(children)
+    what = (f"электронный дневник за {title}: {names}.\n"
+            f"В нём отметки, домашние задания, темы уроков, пропуски и средние баллы.") if kind == "diary" else \
+        (f"табель успеваемости за {title}: {names}.\nВ нём отметки за период, средние баллы и пропуски.")
     return (f"Здравствуйте, {parent}!\n\n"
-            f"Во вложении — электронный дневник за неделю {week_title}: {names}.\n"
-            f"В нём отметки, домашние задания, темы уроков, пропуски и средние баллы.\n\n"
+            f"Во вложении — {what}\n\n"
             f"Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, "
             f"сообщите классному руководителю.\n\n{school}\n")
 

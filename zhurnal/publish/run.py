@@ -17,9 +17,10 @@ from sqlalchemy import Engine, select
 
 from zhurnal.calendar import Week
 from zhurnal.publish import ledger
-from zhurnal.publish.diary import DiaryRenderer, template_path
+from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
 from zhurnal.publish.feedback import safe_name
 from zhurnal.publish.mail import XLSX, build_message, diary_body, feedback_body, message_id, write_eml
+from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summaries import write_summary
 from zhurnal.publish.summary_data import period_summary, week_summary
 from zhurnal.publish.week_data import digest, load_week
@@ -60,6 +61,64 @@ def _families(conn, school_id: int) -> dict[int, dict]:
     return found
 
 
+def _write_pdfs(renderer: DiaryRenderer, school, docs: dict[int, dict], folder: Path,
+                progress: Callable[[int, int], None] | None) -> dict[int, bytes]:
+    """Render one PDF per student into ``folder/<class>/`` (all cores); returns them by student."""
+    order = sorted(docs, key=lambda sid: (school.grade(school.students[sid]["class_code"]),
+                                          school.students[sid]["class_code"], school.students[sid]["full_name"]))
+    pdfs = {}
+    for done, (sid, pdf) in enumerate(zip(order, renderer.render_each(docs[sid] for sid in order)), start=1):
+        student = school.students[sid]
+        target = folder / _file_name(student["class_code"])
+        target.mkdir(parents=True, exist_ok=True)
+        (target / f"{_file_name(student['full_name'])}_{sid}.pdf").write_bytes(pdf)
+        pdfs[sid] = pdf
+        if progress:
+            progress(done, len(order))
+    return pdfs
+
+
+@dataclass(frozen=True)
+class _Post:
+    """What kind of document goes to parents, and how the message about it reads."""
+
+    kind: str            # diary | report
+    label: str           # the week or period code
+    title: str           # "неделю 23.11–29.11.2026" or "2 четверть"
+    school_name: str
+
+
+def _mail_families(conn, settings: Settings, school_id: int, families: dict[int, dict], school,
+                   docs: dict[int, dict], pdfs: dict[int, bytes], post: _Post, out: Path, force: bool,
+                   report: PublishReport) -> set[int]:
+    """One message per parent with an address, holding only their own children's PDFs."""
+    mailed: set[int] = set()
+    for parent in sorted(families.values(), key=lambda p: p["id"]):
+        children = sorted(c for c in parent["children"] if c in docs)
+        if not parent["email"] or not children:
+            continue
+        mailed.update(children)
+        fingerprint = digest([docs[c] for c in children])
+        if not (force or settings.mail.resend_unchanged) and \
+                ledger.last_sent_digest(conn, school_id, parent["id"], post.label, post.kind) == fingerprint:
+            report.unchanged += 1
+            continue
+        names = [school.students[c]["full_name"] for c in children]
+        noun = "Дневник за" if post.kind == "diary" else "Табель за"
+        msg_id = message_id(post.kind, f"{post.label}.p{parent['id']}", fingerprint, settings.school.code)
+        message = build_message(
+            settings.mail, to_name=parent["full_name"], to_address=parent["email"],
+            subject=f"{noun} {post.title}: {', '.join(names)}",
+            body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind),
+            attachments=[(f"{noun.split()[0]}_{_file_name(school.students[c]['full_name'])}_{post.label}.pdf",
+                          pdfs[c], PDF) for c in children], msg_id=msg_id)
+        write_eml(message, out / "mail")
+        ledger.queue(conn, school_id, msg_id, kind=post.kind, recipient=parent["email"], week=post.label,
+                     parent_id=parent["id"], digest=fingerprint)
+        report.mails += 1
+    return mailed
+
+
 def publish_week(settings: Settings, engine: Engine, week: Week, *, force: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> PublishReport:
     """Render and write everything of ``week`` into the outbox; returns what was made."""
@@ -71,43 +130,13 @@ def publish_week(settings: Settings, engine: Engine, week: Week, *, force: bool 
         families = _families(conn, school_id)
     renderer = DiaryRenderer(template_path(settings.workspace))
     school = data.school
-    students = [st for code in school.classes for st in school.class_students(code)]
-    diaries: dict[int, dict] = {st["id"]: data.diary(st["id"]) for st in students}
-    pdfs: dict[int, bytes] = {}
-    rendered = renderer.render_each(diaries[st["id"]] for st in students)
-    for done, (student, pdf) in enumerate(zip(students, rendered), start=1):
-        pdfs[student["id"]] = pdf
-        folder = out / "diaries" / _file_name(student["class_code"])
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{_file_name(student['full_name'])}_{student['id']}.pdf").write_bytes(pdfs[student["id"]])
-        report.diaries += 1
-        if progress:
-            progress(done, len(students))
-    mailed: set[int] = set()
+    diaries = {st["id"]: data.diary(st["id"]) for code in school.classes for st in school.class_students(code)}
+    pdfs = _write_pdfs(renderer, school, diaries, out / "diaries", progress)
+    report.diaries = len(pdfs)
+    post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
     with engine.begin() as conn:
-        for parent in sorted(families.values(), key=lambda p: p["id"]):
-            children = sorted(c for c in parent["children"] if c in diaries)
-            if not parent["email"] or not children:
-                continue
-            mailed.update(children)
-            fingerprint = digest([diaries[c] for c in children])
-            if not (force or settings.mail.resend_unchanged) and \
-                    ledger.last_sent_digest(conn, school_id, parent["id"], week.label) == fingerprint:
-                report.unchanged += 1
-                continue
-            names = [school.students[c]["full_name"] for c in children]
-            msg_id = message_id("diary", f"{week.label}.p{parent['id']}", fingerprint, settings.school.code)
-            message = build_message(
-                settings.mail, to_name=parent["full_name"], to_address=parent["email"],
-                subject=f"Дневник за неделю {week.title()}: {', '.join(names)}",
-                body=diary_body(parent["full_name"], names, week.title(), data.school_row["name"]),
-                attachments=[(f"Дневник_{_file_name(school.students[c]['full_name'])}_{week.label}.pdf", pdfs[c], PDF)
-                             for c in children], msg_id=msg_id)
-            write_eml(message, out / "mail")
-            ledger.queue(conn, school_id, msg_id, kind="diary", recipient=parent["email"], week=week.label,
-                         parent_id=parent["id"], digest=fingerprint)
-            report.mails += 1
-        _print_bundles(renderer, school, diaries, mailed, out, report)
+        mailed = _mail_families(conn, settings, school_id, families, school, diaries, pdfs, post, out, force, report)
+        _print_bundles(renderer, school, {sid: d for sid, d in diaries.items() if sid not in mailed}, out, report)
         report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
         with_summary = week_summary(conn, school, settings, week)
     summary_path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", with_summary, settings,
@@ -117,12 +146,12 @@ def publish_week(settings: Settings, engine: Engine, week: Week, *, force: bool 
     return report
 
 
-def _print_bundles(renderer: DiaryRenderer, school, diaries: dict[int, dict], mailed: set[int], out: Path,
+def _print_bundles(renderer: DiaryRenderer, school, docs: dict[int, dict], out: Path,
                    report: PublishReport) -> None:
+    """One PDF per class with a page (or more) per student, for the class teacher to print."""
     by_class: dict[str, list[dict]] = defaultdict(list)
-    for sid, diary in diaries.items():
-        if sid not in mailed:
-            by_class[school.students[sid]["class_code"]].append(diary)
+    for sid, doc in docs.items():
+        by_class[school.students[sid]["class_code"]].append(doc)
     for class_code, items in sorted(by_class.items()):
         folder = out / "print"
         folder.mkdir(parents=True, exist_ok=True)
@@ -171,13 +200,27 @@ def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str
         ledger.queue(conn, school_id, msg_id, kind="summary", recipient=settings.mail.deputy_address, week=label)
 
 
-def publish_period(settings: Settings, engine: Engine, code: str) -> PublishReport:
-    """The director's period report: the period's metrics in one workbook."""
+def publish_period(settings: Settings, engine: Engine, code: str, *, force: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> PublishReport:
+    """At period end: report cards (PDF, mailed to parents, print bundles for every class) and
+    the director's period report."""
     out = settings.outbox / code
     report = PublishReport(week=code, outbox=str(out))
-    with engine.connect() as conn:
+    with engine.begin() as conn:
         school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
-        data = period_summary(conn, load_school(conn, school_id), settings, code)
+        school = load_school(conn, school_id)
+        data = period_summary(conn, school, settings, code)
+        period = school.calendar.period_row(code)
+        cards = report_cards(conn, data, period)
+        families = _families(conn, school_id)
+        school_name = q.school_row(conn, school_id)["name"]
+    renderer = DiaryRenderer(template_path(settings.workspace, REPORT_CARD))
+    pdfs = _write_pdfs(renderer, school, cards, out / "report_cards", progress)
+    report.diaries = len(pdfs)
+    with engine.begin() as conn:
+        _mail_families(conn, settings, school_id, families, school, cards, pdfs,
+                       _Post("report", code, period["name"], school_name), out, force, report)
+    _print_bundles(renderer, school, cards, out, report)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
     report.summaries.append(str(path))
     _summary_mail(engine, settings, school_id, code, [path], out, f"Отчёт за {data.title}")

@@ -1,0 +1,46 @@
+"""The period variant of the diary: a report card per student with the period marks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Connection
+
+from zhurnal.publish.summary_data import SummaryData
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+
+EXCUSED = ("б", "у")
+
+
+def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int, dict]:
+    """Student id → the report card data (JSON-ready) for every student ``data`` covers."""
+    school = data.school
+    marks = {(r["student_id"], r["subject"]): r["mark"]
+             for r in q.table_rows(conn, s.period_marks, school.school_id, period=period["code"])}
+    averages = {(r.student_id, r.subject): r for r in data.results}
+    excused: dict[int, int] = defaultdict(int)
+    for row in q.absences_between(conn, school.school_id, period["start"], period["end"]):
+        if row["reason"] in EXCUSED:
+            excused[row["student_id"]] += row["lessons"]
+    cards = {}
+    for class_code, cls in school.classes.items():
+        if not (period["grade_from"] <= cls["grade"] <= period["grade_to"]) or not cls["has_marks"]:
+            continue
+        subjects = sorted({sec.subject for sec in school.load if sec.class_code == class_code
+                           and school.subjects[sec.subject]["scale"] != "none"})
+        for student in school.class_students(class_code):
+            rows = []
+            for subject in subjects:
+                result = averages.get((student["id"], subject))
+                rows.append({"subject": subject, "mark": marks.get((student["id"], subject)) or "—",
+                             "average": round(result.average, 2) if result and result.average is not None else None,
+                             "count": result.count if result else 0})
+            cards[student["id"]] = {
+                "school": q.school_row(conn, school.school_id)["name"], "class": class_code,
+                "student": student["full_name"], "period": period["name"],
+                "period_dates": f"{period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y}",
+                "class_teacher": cls["class_teacher"] or "", "subjects": rows,
+                "absent_lessons": data.period_absences.get(student["id"], 0),
+                "excused_lessons": excused.get(student["id"], 0)}
+    return cards
