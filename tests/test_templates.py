@@ -1,0 +1,63 @@
+"""Issued templates as a teacher meets them: locked structure, unlocked inputs, dropdowns,
+frozen headers, hidden signed metadata — and ё/е matched only when the school says so."""
+
+from __future__ import annotations
+
+import copy
+
+import openpyxl
+from conftest import findings_of, s, status_of
+
+from zhurnal.settings import NormaliseSettings
+from zhurnal.templates.metadata import META_SHEET, verify
+
+
+def test_setup_template_structure(ws):
+    book = openpyxl.load_workbook(ws.setup_template())
+    assert book.sheetnames[0] == "Инструкция"
+    meta = book[META_SHEET]
+    assert meta.sheet_state == "hidden"
+    values = {row[0].value: row[1].value for row in meta.iter_rows()}
+    assert values["kind"] == "setup" and verify(values, ws.settings.secret) is None
+    load = book["Нагрузка"]
+    assert load.protection.sheet and not load.protection.password   # locked, with no password to know
+    assert load["A1"].protection.locked and not load["A2"].protection.locked
+    assert load.freeze_panes == "B2"
+    sources = {str(v.sqref).split(":")[0]: v.formula1 for v in load.data_validations.dataValidation}
+    assert sources["A2"] == "'Классы'!$A$2:$A$121"              # classes typed on their own sheet
+    assert sources["D2"] == "'Учителя'!$A$2:$A$301"
+    timetable = book["Расписание"]
+    days = {str(v.sqref).split(":")[0]: v.formula1 for v in timetable.data_validations.dataValidation}
+    assert days["B2"] == '"Пн,Вт,Ср,Чт,Пт,Сб"'
+
+
+def test_journal_template_structure(loaded):
+    templates = loaded.week_templates()
+    path = next(p for (kind, _), p in templates.items() if kind == "journal")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    assert sheet.column_dimensions["A"].hidden and sheet.row_dimensions[2].hidden   # ids and keys
+    assert sheet.protection.sheet and not sheet.protection.password
+    assert not sheet["C7"].protection.locked and sheet["B7"].protection.locked
+    marks = [v for v in sheet.data_validations.dataValidation if "C7" in str(v.sqref) or str(v.sqref).startswith("C7")]
+    assert marks and '"5,4,3,2,1,н,оп"' in {v.formula1 for v in marks}
+    notes = [c.value for c in sheet["B"] if isinstance(c.value, str) and c.value.startswith("•")]
+    assert any("н — отсутствовал" in n for n in notes)
+
+
+def test_yo_and_ye_are_one_letter_only_where_the_school_says_so(ws, school):
+    setup = copy.deepcopy(school.setup)
+    setup["Учителя"][0]["full_name"] = "Королёва Анна Петровна"
+    old_name = school.setup["Учителя"][0]["full_name"]
+    for row in setup["Нагрузка"]:
+        if row["teacher"] == old_name:
+            row["teacher"] = "Королева Анна Петровна"
+    for row in setup["Классы"]:
+        if row["class_teacher"] == old_name:
+            row["class_teacher"] = "Королёва Анна Петровна"
+    ws.drop_setup(setup)
+    assert "unknown-teacher" in {code for _, _, code in findings_of(ws.ingest())}
+    ws.settings = ws.settings.model_copy(update={"normalise": NormaliseSettings(yo_as_ye=True)})
+    ws.drop_setup(setup, name="again.xlsx")
+    assert status_of(ws.ingest()) == {"again.xlsx": "accepted"}
+    assert {r["teacher"] for r in ws.rows(s.teaching_load)} >= {"Королёва Анна Петровна"}
