@@ -164,16 +164,13 @@ def period() -> None:
 
 
 def _lock(ctx: click.Context, code: str, closed: bool, reason: str | None) -> None:
-    from zhurnal.merge.period_lock import close_period
-    from zhurnal.store import queries as q
-    from zhurnal.store.schema import periods as periods_table
+    from zhurnal.merge.period_lock import set_period_closed
     settings = _settings(ctx)
-    engine = _engine(settings)
-    with engine.begin() as conn:
-        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
-        if code not in {p["code"] for p in q.table_rows(conn, periods_table, school_id)}:
-            _fail(f"period {code!r} is not in the setup")
-        changed = close_period(conn, school_id, code, closed=closed, reason=reason)
+    try:
+        changed = set_period_closed(_engine(settings), settings.school.code, settings.school.name, code,
+                                    closed=closed, reason=reason)
+    except LookupError:
+        _fail(f"period {code!r} is not in the setup")
     state = "closed" if closed else "open"
     click.echo(f"{code}: {state}" if changed else f"{code} was already {state}")
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, Engine, insert, update
 
+from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
 
@@ -24,3 +25,13 @@ def close_period(conn: Connection, school_id: int, period: str, *, closed: bool,
         school_id=school_id, period=period, action="close" if closed else "reopen", reason=reason,
         at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)))
     return True
+
+
+def set_period_closed(engine: Engine, school_code: str, school_name: str, period: str, *, closed: bool,
+                      reason: str | None) -> bool:
+    """Close or reopen a period of the setup; LookupError when the setup has no such period."""
+    with engine.begin() as conn:
+        school_id = q.ensure_school(conn, school_code, school_name)
+        if period not in {p["code"] for p in q.table_rows(conn, s.periods, school_id)}:
+            raise LookupError(period)
+        return close_period(conn, school_id, period, closed=closed, reason=reason)
