@@ -64,13 +64,13 @@ class IngestReport:
 
 
 def _record(conn: Connection, school_id: int, item: InboxFile, status: str, findings: list[Finding],
-            meta: dict | None, now: dt.datetime) -> int:
+            meta: dict | None, now: dt.datetime, saved: dt.datetime | None) -> int:
     """The submission row: what came in, from whom, when it was saved, and what was found."""
     meta = meta or {}
     return conn.execute(insert(submissions).values(
         school_id=school_id, sha256=item.sha256, original_name=item.path.name,
         kind=meta.get("kind"), template_id=meta.get("template_id"), author=meta.get("author"),
-        received_at=now, saved_at=saved_time(item.path), status=status,
+        received_at=now, saved_at=saved, status=status,
         week=meta.get("week") or meta.get("period"),
         findings=json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False),
     )).inserted_primary_key[0]
@@ -96,7 +96,8 @@ class _Run:
         return FileResult(item.path.name, "duplicate", item.sha256, earlier.get("kind") or "",
                           earlier.get("author") or "")
 
-    def reject(self, item: InboxFile, findings: list[Finding], known: Identified | None) -> FileResult:
+    def reject(self, item: InboxFile, findings: list[Finding], known: Identified | None,
+               saved: dt.datetime | None) -> FileResult:
         meta = known.meta if known else {}
         result = FileResult(item.path.name, "rejected", item.sha256, meta.get("kind", ""),
                             meta.get("author", ""), findings=findings)
@@ -108,17 +109,16 @@ class _Run:
                                   original_name=item.path.name, cells=known.cells if known else None)
         result.feedback = str(feedback.relative_to(self.settings.workspace))
         with self.engine.begin() as conn:
-            _record(conn, self.school_id, item, "rejected", findings, meta, self.now)
+            _record(conn, self.school_id, item, "rejected", findings, meta, self.now, saved)
         remove_from_inbox(item.path)
         return result
 
-    def stale(self, conn: Connection, item: InboxFile, known: Identified) -> Finding | None:
+    def stale(self, conn: Connection, known: Identified, saved: dt.datetime | None) -> Finding | None:
         """A workbook saved before one already merged from the same template is out of date."""
-        saved = saved_time(item.path)
         newest = q.newest_saved(conn, self.school_id, known.meta.get("template_id", ""))
         if saved is None or newest is None or saved >= newest:
             return None
-        return finding("stale-submission", file=item.path.name, value=f"{saved:%d.%m.%Y %H:%M}",
+        return finding("stale-submission", file=known.path.name, value=f"{saved:%d.%m.%Y %H:%M}",
                        newest=f"{newest:%d.%m.%Y %H:%M}")
 
     def process(self, item: InboxFile) -> FileResult:
@@ -126,25 +126,26 @@ class _Run:
             earlier = q.submission_by_hash(conn, self.school_id, item.sha256)
         if earlier:
             return self.duplicate(item, earlier)
+        saved = saved_time(item.path)
         known, findings = identify(item.path, item.size, self.settings)
         if known is None:
-            return self.reject(item, _with_file(findings, item.path.name), None)
+            return self.reject(item, _with_file(findings, item.path.name), None, saved)
         with self.engine.connect() as conn:
-            stale = self.stale(conn, item, known)
+            stale = self.stale(conn, known, saved)
             if stale:
-                return self.reject(item, [stale], known)
+                return self.reject(item, [stale], known, saved)
             checked = validate_workbook(known, conn, self.school_id, settings=self.settings,
                                         today=self.now.date())
         findings = _with_file(checked.findings, item.path.name)
         if has_errors(findings) or checked.apply is None:
-            return self.reject(item, findings, known)
+            return self.reject(item, findings, known, saved)
         result = FileResult(item.path.name, "accepted", item.sha256, known.meta["kind"],
                             known.meta.get("author", ""), findings=findings)
         if not self.dry_run:
             archive_copy(item.path, self.settings.archive, item.sha256)
         with self.engine.connect() as conn:
             transaction = conn.begin()
-            submission_id = _record(conn, self.school_id, item, "accepted", findings, known.meta, self.now)
+            submission_id = _record(conn, self.school_id, item, "accepted", findings, known.meta, self.now, saved)
             result.changes = checked.apply(conn, self.school_id, submission_id).total
             if self.dry_run:
                 transaction.rollback()

@@ -96,6 +96,11 @@ def _mark_cells(book, findings: list[Finding]) -> None:
         cell.comment = Comment(text, "zhurnal", width=360, height=max(80, 40 * len(items)))
 
 
+def feedback_path(out_dir: Path, author: str, original_name: str, suffix: str = ".xlsx") -> Path:
+    """Where the feedback workbook for ``original_name`` by ``author`` lives."""
+    return out_dir / safe_name(author or "без_автора") / f"{safe_name(Path(original_name).stem)}_ошибки{suffix}"
+
+
 def write_feedback(original: Path, findings: list[Finding], out_dir: Path, *, author: str,
                    original_name: str, cells: WorkbookCells | None = None) -> Path:
     """Write the marked-up copy into ``out_dir/<author>/`` and return its path."""
@@ -103,7 +108,7 @@ def write_feedback(original: Path, findings: list[Finding], out_dir: Path, *, au
     _mark_cells(book, findings)
     _list_sheet(book, findings, original_name)
     suffix = ".xlsm" if original.suffix.lower() == ".xlsm" else ".xlsx"
-    target = out_dir / safe_name(author) / f"{safe_name(Path(original_name).stem)}_ошибки{suffix}"
+    target = feedback_path(out_dir, author, original_name, suffix)
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
     return target

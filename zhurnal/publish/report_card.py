@@ -23,6 +23,7 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
     for row in q.absences_between(conn, school.school_id, period["start"], period["end"]):
         if row["reason"] in EXCUSED:
             excused[row["student_id"]] += row["lessons"]
+    school_name = q.school_row(conn, school.school_id)["name"]
     cards = {}
     for class_code, cls in school.classes.items():
         if not (period["grade_from"] <= cls["grade"] <= period["grade_to"]) or not cls["has_marks"]:
@@ -37,7 +38,7 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
                              "average": round(result.average, 2) if result and result.average is not None else None,
                              "count": result.count if result else 0})
             cards[student["id"]] = {
-                "school": q.school_row(conn, school.school_id)["name"], "class": class_code,
+                "school": school_name, "class": class_code,
                 "student": student["full_name"], "period": period["name"],
                 "period_dates": f"{period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y}",
                 "class_teacher": cls["class_teacher"] or "", "subjects": rows,

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 from zhurnal.calendar import Week
 from zhurnal.publish import ledger
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
-from zhurnal.publish.feedback import safe_name
+from zhurnal.publish.feedback import feedback_path, safe_name
 from zhurnal.publish.mail import XLSX, build_message, diary_body, feedback_body, message_id, write_eml
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summaries import write_summary
@@ -168,8 +168,7 @@ def _feedback_mail(conn, settings: Settings, school_id: int, week: Week, out: Pa
                                                     s.submissions.c.status == "rejected")).mappings().all()
     for row in rows:
         address = teachers.get(row["author"] or "")
-        feedback = settings.outbox / "feedback" / safe_name(row["author"] or "без_автора") / \
-            f"{safe_name(Path(row['original_name']).stem)}_ошибки.xlsx"
+        feedback = feedback_path(settings.outbox / "feedback", row["author"], row["original_name"])
         if not address or not feedback.exists():
             continue
         msg_id = message_id("feedback", f"s{row['id']}", row["sha256"], settings.school.code)

@@ -122,11 +122,11 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings) 
         query = (select(e.c.student_id, l.c.class_code, l.c.subject, l.c.date, l.c.work_type, e.c.marks)
                  .join(l, l.c.id == e.c.lesson_id)
                  .where(l.c.school_id == school_id, l.c.date.between(min(starts), week.sunday), e.c.marks != ""))
+        # each class's own current period (quarters and semesters differ by grade), found once
+        current = {code: school.calendar.period(_last_day(school, week, code), cls["grade"])
+                   for code, cls in school.classes.items()}
         for row in conn.execute(query):
-            period = school.calendar.period(row.date, school.grade(row.class_code))
-            current = school.calendar.period(min(week.sunday, _last_day(school, week, row.class_code)),
-                                             school.grade(row.class_code))
-            if period == current:
+            if school.calendar.period(row.date, school.grade(row.class_code)) == current.get(row.class_code):
                 weight = school.work_types.get(row.work_type or "", settings.marks.default_weight)
                 period_marks[(row.student_id, row.subject)].append((row.marks, weight))
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,

@@ -93,12 +93,14 @@ class School:
         return any(e["student_id"] == student_id and e["subject"] == subject and e["start"] <= day <= e["end"]
                    for e in self.exemptions)
 
-    def teacher_sections(self) -> dict[str, list[Section]]:
+    def teacher_sections(self, only: str | None = None) -> dict[str, list[Section]]:
+        """Teacher → the groups they teach, in class order; ``only`` keeps one teacher."""
         found: dict[str, list[Section]] = defaultdict(list)
         for section, teacher in sorted(self.load.items(), key=lambda kv: (kv[1], self.grade(kv[0].class_code),
                                                                           kv[0].class_code, kv[0].subject,
                                                                           kv[0].subgroup)):
-            found[teacher].append(section)
+            if only is None or teacher == only:
+                found[teacher].append(section)
         return dict(found)
 
 

@@ -58,9 +58,7 @@ def issue_week(settings: Settings, engine: Engine, week: Week, *, teacher: str |
     for item in plan:
         plans[Section(item["class_code"], item["subject"], item["subgroup"])].append(item)
     written = []
-    for name, sections in school.teacher_sections().items():
-        if teacher and name != teacher:
-            continue
+    for name, sections in school.teacher_sections(teacher).items():
         taken: set[str] = set()
         sheets, info = [], []
         for section in sections:
@@ -98,9 +96,7 @@ def issue_period(settings: Settings, engine: Engine, period_code: str, *, teache
     with engine.connect() as conn:
         stored = {(r["student_id"], r["subject"]): r["mark"]
                   for r in q.table_rows(conn, s.period_marks, school.school_id, period=period_code)}
-        for name, sections in school.teacher_sections().items():
-            if teacher and name != teacher:
-                continue
+        for name, sections in school.teacher_sections(teacher).items():
             taken: set[str] = set()
             sheets, info = [], []
             for section in sections:
@@ -131,9 +127,7 @@ def issue_plans(settings: Settings, engine: Engine, *, teacher: str | None = Non
     school = _school(settings, engine)
     written = []
     with engine.connect() as conn:
-        for name, sections in school.teacher_sections().items():
-            if teacher and name != teacher:
-                continue
+        for name, sections in school.teacher_sections(teacher).items():
             for section in sections:
                 items = q.table_rows(conn, s.plan_items, school.school_id, "item_no",
                                      class_code=section.class_code, subject=section.subject,

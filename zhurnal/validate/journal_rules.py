@@ -18,9 +18,13 @@ from zhurnal.ingest.identify import Identified
 from zhurnal.marks import BadMark, Cell, read_cell
 from zhurnal.store.snapshot import School, Section
 from zhurnal.templates.journal import LESSON_FIELDS, SPARE_COLUMNS
+from zhurnal.templates.spec import Field, FieldType
 from zhurnal.validate.grid_common import grid_sheets, student_problem
-from zhurnal.validate.normalize import BadValue, clean_text, is_blank, to_date, to_int
+from zhurnal.validate.normalize import clean_text, is_blank
+from zhurnal.validate.table import typed_cell
 
+EXTRA_DATE = Field("date", "Дата", FieldType.DATE, required=True)
+EXTRA_NUMBER = Field("lesson_no", "Номер урока", FieldType.INT, required=True)
 YES = {"да": True, "нет": False, "+": True, "-": False, "yes": True, "no": False}
 
 
@@ -91,21 +95,8 @@ def _extra_lesson(grid, key: str, week: Week, school: School, section: Section,
         return None
     date_ref, number_ref = grid.ref(date_row, key), grid.ref(number_row, key)
     problems = len(found)
-    day = number = None
-    if is_blank(raw_date):
-        found.append(finding("required-missing", sheet=grid.sheet, cell=date_ref, column="Дата"))
-    else:
-        try:
-            day = to_date(raw_date)
-        except BadValue:
-            found.append(finding("invalid-date", sheet=grid.sheet, cell=date_ref, value=clean_text(raw_date)))
-    if is_blank(raw_number):
-        found.append(finding("required-missing", sheet=grid.sheet, cell=number_ref, column="Номер урока"))
-    else:
-        try:
-            number = to_int(raw_number)
-        except BadValue:
-            found.append(finding("invalid-number", sheet=grid.sheet, cell=number_ref, value=clean_text(raw_number)))
+    day = typed_cell(EXTRA_DATE, raw_date, sheet=grid.sheet, cell=date_ref, found=found)
+    number = typed_cell(EXTRA_NUMBER, raw_number, sheet=grid.sheet, cell=number_ref, found=found)
     if day and day not in week:
         found.append(finding("extra-lesson-outside-week", sheet=grid.sheet, cell=date_ref,
                              value=f"{day:%d.%m.%Y}", week=week.title()))
@@ -144,7 +135,7 @@ def _cells(grid, key: str, school: School, ref, lesson: LessonRead, allow_pm: bo
             found.append(finding("mark-student-exempt", **where, value=cell.marks,
                                  student=school.students[student_id]["full_name"], subject=section.subject))
             continue
-        if isinstance(raw, str) and clean_text(raw) != cell.shown() and not raw.strip().isdigit():
+        if isinstance(raw, str) and clean_text(raw) != cell.shown():
             found.append(finding("value-normalised", **where, value=clean_text(raw), normalised=cell.shown(),
                                  severity=Severity.WARNING))
         lesson.cells[student_id] = (cell, where["cell"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zhurnal.findings import Finding, Severity, finding
@@ -34,8 +35,9 @@ def _normalise(raw: object) -> str:
     return {"на": "н/а", "н\\а": "н/а", "н.а.": "н/а", "осв.": "осв", "зачёт": "зач", "незачёт": "незач"}.get(text, text)
 
 
-def read_period(item: Identified, school: School, stats: dict[Section, dict], settings: MarkSettings) -> PeriodRead:
-    """``stats``: per group, student id → (average, number of marks, suggested) from the journal."""
+def read_period(item: Identified, school: School, stats_for: Callable[[Section], dict],
+                settings: MarkSettings) -> PeriodRead:
+    """``stats_for(group)``: student id → (average, number of marks, suggested) from the journal."""
     read = PeriodRead(item.meta.get("period", ""))
     found = read.findings
     for ref in grid_sheets(item, school, found):
@@ -45,6 +47,7 @@ def read_period(item: Identified, school: School, stats: dict[Section, dict], se
             continue
         scale = school.subjects[section.subject]["scale"]
         allowed = PERIOD_CHOICES.get(scale, PERIOD_CHOICES["5"])
+        stats = stats_for(section)
         for student_id, row in grid.students.items():
             raw = grid.value(row, "mark")
             where = {"sheet": grid.sheet, "cell": grid.ref(row, "mark")}
@@ -59,7 +62,7 @@ def read_period(item: Identified, school: School, stats: dict[Section, dict], se
             if problem:
                 found.append(finding(problem, **where, value=student_id))
                 continue
-            average, count, _ = stats.get(section, {}).get(student_id, (None, 0, "н/а"))
+            average, count, _ = stats.get(student_id, (None, 0, "н/а"))
             if mark.isdigit():
                 if count < settings.min_marks:
                     found.append(finding("period-mark-too-few-marks", **where, value=mark, count=count,

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from zhurnal.findings import Finding, finding
 from zhurnal.ingest.read import WorkbookCells
-from zhurnal.templates.spec import SheetSpec, cell_ref
+from zhurnal.templates.spec import Field, SheetSpec, cell_ref
 from zhurnal.validate.normalize import BadValue, clean_text, is_blank, normalise
 
 
@@ -45,6 +45,20 @@ def _header_findings(grid: list[list[object]], spec: SheetSpec) -> list[Finding]
     return found
 
 
+def typed_cell(item: Field, raw: object, *, sheet: str, cell: str, found: list[Finding],
+               yo_as_ye: bool = False) -> object:
+    """The typed value of one cell of column ``item``, or None after adding a finding at it."""
+    if is_blank(raw):
+        if item.required:
+            found.append(finding("required-missing", sheet=sheet, cell=cell, column=item.header))
+        return None
+    try:
+        return normalise(item, raw, yo_as_ye=yo_as_ye)
+    except BadValue as bad:
+        found.append(finding(bad.code, sheet=sheet, cell=cell, value=clean_text(raw), **bad.params))
+        return None
+
+
 def read_table(cells: WorkbookCells, spec: SheetSpec, *, yo_as_ye: bool = False
                ) -> tuple[Table, list[Finding]]:
     """Typed rows of sheet ``spec`` and the findings met on the way (blank rows skipped)."""
@@ -65,17 +79,7 @@ def read_table(cells: WorkbookCells, spec: SheetSpec, *, yo_as_ye: bool = False
             raw = line[c] if c < len(line) else ""
             ref = cell_ref(r, c)
             row.refs[item.key] = ref
-            if is_blank(raw):
-                row.values[item.key] = None
-                if item.required:
-                    findings.append(finding("required-missing", sheet=spec.name, cell=ref,
-                                            column=item.header))
-                continue
-            try:
-                row.values[item.key] = normalise(item, raw, yo_as_ye=yo_as_ye)
-            except BadValue as bad:
-                row.values[item.key] = None
-                findings.append(finding(bad.code, sheet=spec.name, cell=ref,
-                                        value=clean_text(raw), **bad.params))
+            row.values[item.key] = typed_cell(item, raw, sheet=spec.name, cell=ref, found=findings,
+                                              yo_as_ye=yo_as_ye)
         rows.append(row)
     return Table(spec, rows), findings

@@ -26,7 +26,6 @@ from zhurnal.store import schema as s
 from zhurnal.store.snapshot import load_school
 from zhurnal.validate.attendance_rules import read_attendance
 from zhurnal.validate.checks import duplicate_keys
-from zhurnal.validate.grid_common import grid_sheets
 from zhurnal.validate.journal_rules import read_journal
 from zhurnal.validate.period_rules import read_period
 from zhurnal.validate.roster_rules import RosterContext, check_roster
@@ -122,12 +121,12 @@ def _period(item: Identified, ctx: Context) -> Validation:
     period = school.calendar.period_row(item.meta.get("period", ""))
     if period is None:
         return Validation([finding("unknown-period", value=item.meta.get("period"))], None)
-    stats = {}
-    for ref in grid_sheets(item, school, []):
-        marks = subject_marks(ctx.conn, ctx.school_id, ref.section.class_code, ref.section.subject,
+    def stats_for(section):
+        marks = subject_marks(ctx.conn, ctx.school_id, section.class_code, section.subject,
                               period["start"], period["end"])
-        stats[ref.section] = averages(marks, school.work_types, ctx.settings.marks)
-    read = read_period(item, school, stats, ctx.settings.marks)
+        return averages(marks, school.work_types, ctx.settings.marks)
+
+    read = read_period(item, school, stats_for, ctx.settings.marks)
     plan = plan_period(ctx.conn, school, read)
     return Validation(read.findings + plan.findings, lambda c, sid, sub: apply_period(
         c, plan, school_id=sid, submission_id=sub, teacher=item.meta.get("author", "")))
