@@ -101,7 +101,7 @@ def journal_sheet(school: School, section: Section, week: Week, name: str, *, st
         markers_below=[
             MarkerRow("topic", "Тема урока", field_values["topic"], inputs=every, kind="long", height=45),
             MarkerRow("homework", "Домашнее задание", field_values["homework"], inputs=every, kind="long", height=45),
-            MarkerRow("work_type", "Вид работы", field_values["work_type"], inputs=every,
+            MarkerRow("work_type", "Вид работы", field_values["work_type"], inputs=every, kind="long", height=30,
                       validation={"validate": "list", "source": sorted(school.work_types)}),
             MarkerRow("ict", "ИКТ (да/нет)", field_values["ict"], inputs=every,
                       validation={"validate": "list", "source": ["да", "нет"]}),
