@@ -26,9 +26,11 @@ from zhurnal.publish.run import publish_week
 from zhurnal.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store.snapshot import load_school
-from zhurnal.templates.issue import issue_roster, issue_setup
-from zhurnal.templates.kinds import SETUP, roster_spec
-from zhurnal.templates.weekly import issue_week
+from zhurnal.context import open_context
+from zhurnal.issue import issue_setup
+from zhurnal.kinds import roster as roster_kind
+from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.issue import issue_week
 from zhurnal.workspace import init_workspace
 
 
@@ -52,16 +54,17 @@ def main() -> None:
                         encoding="utf-8")
         settings = load_settings(root)
         engine = open_store(settings.store_url)
+        ctx = open_context(settings, engine, now=DEMO_NOW)
         t = time.perf_counter()
         school = build_school(args.students, args.seed)
-        fill_workbook(issue_setup(settings, engine), settings.inbox / "setup.xlsx", SETUP, school.setup)
-        assert ingest(settings, engine, now=DEMO_NOW).ok
+        fill_workbook(issue_setup(ctx), settings.inbox / "setup.xlsx", SETUP, school.setup)
+        assert ingest(ctx).ok
         for code, roster in school.rosters.items():
-            fill_workbook(issue_roster(settings, engine, code), settings.inbox / f"{code}.xlsx",
-                          roster_spec(roster_subjects(roster)), roster)
-        assert ingest(settings, engine, now=DEMO_NOW).ok
+            fill_workbook(roster_kind.issue(ctx, code), settings.inbox / f"{code}.xlsx",
+                          roster_kind.spec(roster_subjects(roster)), roster)
+        assert ingest(ctx).ok
         t = phase("setup_and_rosters", t)
-        templates = issue_week(settings, engine, DEMO_WEEK)
+        templates = issue_week(ctx, DEMO_WEEK)
         t = phase("issue_week", t)
         with engine.connect() as conn:
             snapshot = load_school(conn, 1)
@@ -69,10 +72,10 @@ def main() -> None:
         t = phase("fill_week", t)
         for path in [*filled.journals.values(), *filled.registers.values()]:
             shutil.move(path, settings.inbox / path.name)
-        report = ingest(settings, engine, now=DEMO_NOW)
+        report = ingest(ctx)
         t = phase("ingest_week", t)
         assert report.ok, [f.findings[:2] for f in report.files if f.status != "accepted"]
-        published = publish_week(settings, engine, DEMO_WEEK)
+        published = publish_week(ctx, DEMO_WEEK)
         t = phase("publish_week", t)
     result = {"students": args.students, "workbooks": len(templates), "seconds": timings,
               "week_workbooks_per_second": round(len(templates) / timings["ingest_week"], 1),

@@ -12,18 +12,19 @@ import datetime as dt
 
 from zhurnal.calendar import parse_week
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, read_rows
-from zhurnal.ingest.identify import read_metadata
-from zhurnal.ingest.read import read_cells
-from zhurnal.store.snapshot import Section, load_school
-from zhurnal.templates.metadata import sections
-from zhurnal.templates.weekly import issue_week
+from zhurnal.context import open_context
 from zhurnal.demo.school import build_school
+from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
+from zhurnal.ingest.read import cells_of
+from zhurnal.issue import issue_setup, issue_week
+from zhurnal.kinds import roster as roster_kind
+from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
-from zhurnal.templates.issue import issue_roster, issue_setup
-from zhurnal.templates.kinds import SETUP, roster_spec
+from zhurnal.store.snapshot import Section, load_school
+from zhurnal.templates.metadata import sections
 from zhurnal.workspace import init_workspace
 
 
@@ -43,8 +44,12 @@ class Workspace:
         self.engine = open_store(self.settings.store_url)
         self.path = path
 
-    def ingest(self, **kwargs):
-        return ingest(self.settings, self.engine, **kwargs)
+    def ctx(self, now: dt.datetime | None = None):
+        """The run context of a command run at ``now`` (UTC, naive; default: the real now)."""
+        return open_context(self.settings, self.engine, now=now)
+
+    def ingest(self, now: dt.datetime | None = None, **kwargs):
+        return ingest(self.ctx(now), **kwargs)
 
     def rows(self, table, *order):
         with self.engine.connect() as conn:
@@ -54,10 +59,10 @@ class Workspace:
             return [dict(r) for r in conn.execute(query).mappings()]
 
     def setup_template(self) -> Path:
-        return issue_setup(self.settings, self.engine)
+        return issue_setup(self.ctx())
 
     def roster_template(self, class_code: str) -> Path:
-        return issue_roster(self.settings, self.engine, class_code)
+        return roster_kind.issue(self.ctx(), class_code)
 
     def drop_setup(self, data: dict, name: str = "setup.xlsx") -> Path:
         return fill_workbook(self.setup_template(), self.settings.inbox / name, SETUP, data)
@@ -65,7 +70,7 @@ class Workspace:
     def roster_spec(self, class_code: str):
         from zhurnal.store.queries import class_subgroups
         with self.engine.connect() as conn:
-            return roster_spec(tuple(class_subgroups(conn, 1, class_code)))
+            return roster_kind.spec(tuple(class_subgroups(conn, 1, class_code)))
 
     def drop_roster(self, class_code: str, data: dict, name: str | None = None) -> Path:
         target = self.settings.inbox / (name or f"roster_{class_code}.xlsx")
@@ -81,8 +86,8 @@ class Workspace:
     def week_templates(self, week=None) -> dict[tuple[str, str], Path]:
         """(kind, author or class) → issued template of the week (2026-W48 by default)."""
         found = {}
-        for path in issue_week(self.settings, self.engine, week or WEEK):
-            meta = read_metadata(read_cells(path))
+        for path in issue_week(self.ctx(), week or WEEK):
+            meta = read_metadata(cells_of(path))
             who = meta["author"] if meta["kind"] == "journal" else sections(meta)["sheets"][0]["class_code"]
             found[(meta["kind"], who)] = path
         return found
@@ -110,7 +115,7 @@ SATURDAY = dt.datetime(2026, 11, 28, 14, 0)
 
 def journal_sheets(path: Path) -> dict[str, dict]:
     """Sheet → {section, students (ids), keys (lesson columns)} of an issued journal."""
-    meta = read_metadata(read_cells(path))
+    meta = read_metadata(cells_of(path))
     layout = grid_layout(path)
     found = {}
     for info in sections(meta)["sheets"]:
@@ -148,7 +153,7 @@ def _school_with_week(tmp_path_factory, _school_with_rosters) -> tuple[Path, obj
     path = tmp_path_factory.mktemp("week") / "ws"
     shutil.copytree(_school_with_rosters, path)
     ws = Workspace(path)
-    templates = issue_week(ws.settings, ws.engine, WEEK)
+    templates = issue_week(ws.ctx(), WEEK)
     filled = fill_week(ws.school(), templates, path.parent / "typed", WEEK, random.Random(5))
     for item in [*filled.journals.values(), *filled.registers.values()]:
         item.rename(ws.settings.inbox / item.name)

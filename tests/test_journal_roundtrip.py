@@ -13,8 +13,8 @@ from test_journal import stored_cells, teacher_with
 from test_libreoffice import resave
 
 from zhurnal.demo.fill import fill_grid, fill_workbook
-from zhurnal.templates.kinds import PLAN
-from zhurnal.templates.weekly import issue_period, issue_plans
+from zhurnal.kinds.plan import SPEC as PLAN
+from zhurnal.issue import issue_period, issue_plans
 
 
 def _typed_journal(loaded, tmp_path):
@@ -47,7 +47,7 @@ def test_journal_register_period_and_plan_saved_by_libreoffice(loaded, tmp_path,
     journal, expected, sheet, info = _typed_journal(loaded, tmp_path)
     register, absences = _typed_register(loaded, tmp_path)
     teacher = loaded.school().load[info["section"]]
-    plan_template = next(p for p in issue_plans(loaded.settings, loaded.engine, teacher=teacher)
+    plan_template = next(p for p in issue_plans(loaded.ctx(), teacher=teacher)
                          if "7А_Английский язык" in p.name)
     plan = fill_workbook(plan_template, tmp_path / "typed" / "plan.xlsx", PLAN, {"КТП": [
         {"item_no": 1, "date": dt.date(2026, 11, 23), "topic": "Present Perfect", "hours": 1}]})
@@ -61,7 +61,7 @@ def test_journal_register_period_and_plan_saved_by_libreoffice(loaded, tmp_path,
     assert {(a["student_id"], a["date"]): (a["lessons"], a["reason"]) for a in loaded.rows(s.absences)} == absences
     assert [p["topic"] for p in loaded.rows(s.plan_items)] == ["Present Perfect"]
 
-    [period] = issue_period(loaded.settings, loaded.engine, "Q2", teacher=teacher)
+    [period] = issue_period(loaded.ctx(), "Q2", teacher=teacher)
     first = info["students"][0]
     typed = fill_grid(period, tmp_path / "typed" / "period.xlsx", {sheet: {(first, "mark"): "5"}})
     [saved] = resave([typed], fmt, tmp_path / "saved2", tmp_path / "profile")

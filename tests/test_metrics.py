@@ -12,7 +12,7 @@ from test_journal import teacher_with
 
 from zhurnal.publish.metrics import metrics
 from zhurnal.publish.run import publish_period, publish_week
-from zhurnal.templates.weekly import issue_period
+from zhurnal.issue import issue_period
 
 
 def test_a_class_with_an_exempt_student():
@@ -42,10 +42,10 @@ def test_period_report_metrics_from_the_store(loaded):
     students = info["students"]
     assert len(students) == 13
     marks = ["5", "5", "4", "4", "4", "3", "3", "2", "н/а", "н/а", "осв", "5", "4"]
-    [period] = issue_period(loaded.settings, loaded.engine, "Q2", teacher=teacher)
+    [period] = issue_period(loaded.ctx(), "Q2", teacher=teacher)
     loaded.drop_grid(period, {sheet: {(sid, "mark"): mark for sid, mark in zip(students, marks)}}, name="q2.xlsx")
     assert status_of(loaded.ingest(now=SATURDAY)) == {"q2.xlsx": "accepted"}
-    report = publish_period(loaded.settings, loaded.engine, "Q2")
+    report = publish_period(loaded.ctx(), "Q2")
     rows = {row[0]: row for row in openpyxl.load_workbook(report.summaries[0])["Метрики"].iter_rows(values_only=True)
             if row and row[0]}
     # N = 13 − 1 = 12; «5» 3, «4» 4, «3» 2, «2» 1, н/а 2, осв 1
@@ -72,7 +72,7 @@ def test_text_from_submissions_stays_text_in_summaries(loaded, name):
             row[1].data_type = "s"
     book.save(path)
     assert loaded.ingest(now=SATURDAY).ok
-    summary = publish_week(loaded.settings, loaded.engine, WEEK).summaries[0]
+    summary = publish_week(loaded.ctx(), WEEK).summaries[0]
     cells = [c for row in openpyxl.load_workbook(summary)["Ведомость"].iter_rows() for c in row if c.value == name]
     assert cells and all(c.data_type == "s" for c in cells)
     with zipfile.ZipFile(summary) as archive:   # and no formula element was written for it

@@ -11,8 +11,8 @@ from test_journal import teacher_with
 
 from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.merge.period_lock import close_period
-from zhurnal.templates.kinds import PLAN
-from zhurnal.templates.weekly import issue_period, issue_plans
+from zhurnal.kinds.plan import SPEC as PLAN
+from zhurnal.issue import issue_period, issue_plans
 
 FIRST = 4  # period sheets: title, hidden keys, one header row
 
@@ -36,7 +36,7 @@ def algebra_week(loaded):
 
 def test_period_sheet_shows_averages_and_suggestions(loaded, algebra_week):
     teacher, info = algebra_week
-    [path] = issue_period(loaded.settings, loaded.engine, "Q2", teacher=teacher)
+    [path] = issue_period(loaded.ctx(), "Q2", teacher=teacher)
     sheet = openpyxl.load_workbook(path)["8А Алг"]
     rows = {sheet.cell(row=r, column=1).value: [sheet.cell(row=r, column=c).value for c in range(3, 6)]
             for r in range(FIRST, FIRST + len(info["students"]))}
@@ -47,7 +47,7 @@ def test_period_sheet_shows_averages_and_suggestions(loaded, algebra_week):
     assert rows[st[3]] == [4.5, 3, "5"]     # 4.5 reaches the default threshold
     strict = loaded.settings.marks.model_copy(update={"thresholds": (4.65, 3.65, 2.65)})
     loaded.settings = loaded.settings.model_copy(update={"marks": strict})
-    [path] = issue_period(loaded.settings, loaded.engine, "Q2", teacher=teacher)
+    [path] = issue_period(loaded.ctx(), "Q2", teacher=teacher)
     sheet = openpyxl.load_workbook(path)["8А Алг"]
     assert [sheet.cell(row=FIRST + 3, column=c).value for c in range(3, 6)] == [4.5, 3, "4"]
 
@@ -55,7 +55,7 @@ def test_period_sheet_shows_averages_and_suggestions(loaded, algebra_week):
 def test_period_marks_are_stored_with_warnings_and_closed_periods_hold(loaded, algebra_week):
     teacher, info = algebra_week
     st = info["students"]
-    [path] = issue_period(loaded.settings, loaded.engine, "Q2", teacher=teacher)
+    [path] = issue_period(loaded.ctx(), "Q2", teacher=teacher)
     marks = {(st[0], "mark"): "4", (st[1], "mark"): "3", (st[2], "mark"): "5", (st[3], "mark"): "осв",
              (st[4], "mark"): "Н/А"}
     loaded.drop_grid(path, {"8А Алг": marks}, name="q2.xlsx")
@@ -71,7 +71,7 @@ def test_period_marks_are_stored_with_warnings_and_closed_periods_hold(loaded, a
     loaded.drop_grid(path, {"8А Алг": {(st[1], "mark"): "7"}}, name="bad.xlsx")
     assert findings_of(loaded.ingest(now=SATURDAY)) == {("8А Алг", f"F{FIRST + 1}", "period-mark-invalid")}
     with loaded.engine.begin() as conn:
-        close_period(conn, 1, "Q2", closed=True, reason=None)
+        close_period(conn, 1, "Q2", closed=True, reason=None, now=SATURDAY)
     fill_grid(path, loaded.settings.inbox / "closed.xlsx", {"8А Алг": {**marks, (st[0], "mark"): "н/а"}})
     report = loaded.ingest(now=SATURDAY)
     assert status_of(report) == {"closed.xlsx": "rejected"}
@@ -81,7 +81,7 @@ def test_period_marks_are_stored_with_warnings_and_closed_periods_hold(loaded, a
 def test_plan_is_ingested_and_prefills_the_week(loaded):
     teacher, path, sheet, info = teacher_with(loaded.week_templates(), lambda i: i["section"].subject == "Физика"
                                               and i["section"].class_code == "9А")
-    plans = issue_plans(loaded.settings, loaded.engine, teacher=teacher)
+    plans = issue_plans(loaded.ctx(), teacher=teacher)
     plan_path = next(p for p in plans if "9А_Физика" in p.name)
     rows = [{"item_no": n, "date": dt.date(2026, 11, 16) + dt.timedelta(days=7 * (n // 3)),
              "topic": f"Тема {n}: {'Закон Ома' if n == 4 else 'Электрический ток'}", "hours": 1,

@@ -81,7 +81,7 @@ def store_week(ws) -> dict[int, dict]:
 
 
 def test_every_diary_holds_its_students_week_and_nobody_elses(week_ws):
-    report = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    report = publish_week(week_ws.ctx(), WEEK)
     school = week_ws.school()
     active = {sid: st for sid, st in school.students.items() if st["active"]}
     assert report.diaries == len(active)
@@ -110,7 +110,7 @@ def test_every_diary_holds_its_students_week_and_nobody_elses(week_ws):
 
 
 def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
-    report = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    report = publish_week(week_ws.ctx(), WEEK)
     school = week_ws.school()
     expected = mailed_children(week_ws)
     mails = list((week_ws.settings.outbox / WEEK.label / "mail").glob("diary.*.eml"))
@@ -146,20 +146,20 @@ def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
 
 def test_unchanged_diaries_are_not_mailed_again(week_ws):
     from zhurnal.publish import ledger
-    first = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    first = publish_week(week_ws.ctx(), WEEK)
     with week_ws.engine.begin() as conn:   # as if the server accepted everything
         for path in (week_ws.settings.outbox / WEEK.label / "mail").glob("diary.*.eml"):
             message = email.message_from_bytes(path.read_bytes(), policy=default)
             ledger.mark(conn, message["Message-ID"], "sent", "250")
             path.unlink()
-    second = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    second = publish_week(week_ws.ctx(), WEEK)
     assert second.mails == 0 and second.unchanged == first.mails
-    forced = publish_week(week_ws.settings, week_ws.engine, WEEK, force=True)
+    forced = publish_week(week_ws.ctx(), WEEK, force=True)
     assert forced.mails == first.mails
 
 
 def test_summary_workbook_sheets_and_period_report(week_ws):
-    report = publish_week(week_ws.settings, week_ws.engine, WEEK)
+    report = publish_week(week_ws.ctx(), WEEK)
     book = openpyxl.load_workbook(report.summaries[0])
     assert book.sheetnames == ["Ведомость", "Метрики", "Пропуски", "Ведение журнала", "Группа риска"]
     assert book["Метрики"]._charts and book["Пропуски"]._charts
@@ -171,5 +171,5 @@ def test_summary_workbook_sheets_and_period_report(week_ws):
     school = week_ws.school()
     for (sid, _), (missed, _, _) in week_ws.filled.absent.items():
         assert school.students[sid]["full_name"] in absences
-    period = publish_period(week_ws.settings, week_ws.engine, "Q2")
+    period = publish_period(week_ws.ctx(), "Q2")
     assert openpyxl.load_workbook(period.summaries[0]).sheetnames == ["Ведомость", "Метрики", "Пропуски", "Группа риска"]

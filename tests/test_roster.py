@@ -7,7 +7,7 @@ import openpyxl
 import python_calamine
 from conftest import findings_of, s, status_of
 
-from zhurnal.publish.feedback import SHEET
+from zhurnal.ingest.feedback import SHEET
 
 
 def students_of(ws, class_code, active=True):

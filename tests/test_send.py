@@ -91,11 +91,11 @@ def _check_one_each(mailbox: Mailbox, expected: dict[str, set[str]]) -> None:
 def test_every_parent_gets_exactly_one_message(week_ws, smtp):
     mailbox = Mailbox()
     _use(week_ws, smtp(mailbox))
-    publish_week(week_ws.settings, week_ws.engine, WEEK)
-    report = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    publish_week(week_ws.ctx(), WEEK)
+    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
     assert report.ok and report.sent
     _check_one_each(mailbox, mailed_children(week_ws))
-    again = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    again = send_outbox(week_ws.ctx(), sleep=lambda _: None)
     assert again.sent == [] and again.skipped == len(report.sent)
     _check_one_each(mailbox, mailed_children(week_ws))
 
@@ -119,7 +119,7 @@ def test_refusals_a_killed_sender_and_a_rerun(week_ws, smtp, tmp_path):
     text = text.replace('host = "localhost"', 'host = "127.0.0.1"').replace("port = 587", f"port = {port}") \
         .replace('security = "starttls"', 'security = "none"').replace("rate_per_minute = 60", "rate_per_minute = 60000")
     toml.write_text(text, encoding="utf-8")
-    publish_week(week_ws.settings, week_ws.engine, WEEK)
+    publish_week(week_ws.ctx(), WEEK)
     week_ws.engine.dispose()
 
     sender = subprocess.Popen([sys.executable, "-c", SENDER, str(week_ws.path)], stdout=subprocess.PIPE,
@@ -138,7 +138,7 @@ def test_refusals_a_killed_sender_and_a_rerun(week_ws, smtp, tmp_path):
 
     healthy = Mailbox()
     _use(week_ws, smtp(healthy))
-    report = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
     assert report.ok
     combined = Mailbox()
     combined.messages = slow.messages + healthy.messages
@@ -150,18 +150,18 @@ def test_refused_messages_are_reported_and_retried(week_ws, smtp):
     expected = mailed_children(week_ws)
     refused = set(sorted(expected)[:2])
     _use(week_ws, smtp(Mailbox(refuse=refused)))
-    publish_week(week_ws.settings, week_ws.engine, WEEK)
-    report = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    publish_week(week_ws.ctx(), WEEK)
+    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
     assert not report.ok and len(report.refused) == 2
     assert all("550" in answer for answer in report.refused.values())
     second = Mailbox()
     _use(week_ws, smtp(second))
-    retry = send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+    retry = send_outbox(week_ws.ctx(), sleep=lambda _: None)
     assert retry.ok and set(second.by_recipient()) == refused
 
 
 def test_no_server_is_a_clear_error(week_ws):
     _use(week_ws, 9)   # nothing listens on the discard port here
-    publish_week(week_ws.settings, week_ws.engine, WEEK)
+    publish_week(week_ws.ctx(), WEEK)
     with pytest.raises(SmtpUnavailable):
-        send_outbox(week_ws.settings, week_ws.engine, sleep=lambda _: None)
+        send_outbox(week_ws.ctx(), sleep=lambda _: None)

@@ -7,7 +7,7 @@ import datetime as dt
 from conftest import findings_of, s, status_of
 
 from zhurnal.demo.fill import read_rows
-from zhurnal.templates.kinds import SETUP
+from zhurnal.kinds.setup import SPEC as SETUP
 
 
 def test_setup_typed_values_reach_the_store(ws, school):

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from conftest import findings_of, s, status_of
 
-from zhurnal.templates.kinds import SETUP
+from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.templates.spec import column_letter
 
 

@@ -69,6 +69,27 @@ def init(directory: str, code: str, name: str) -> None:
         click.echo(f"{Path(directory).resolve()} is already a workspace")
 
 
+def _context(ctx: click.Context, *, read_only: bool = False):
+    """The run context: settings, store, the school (not created by commands that only read)."""
+    from zhurnal.context import open_context
+    settings = _settings(ctx)
+    return open_context(settings, _engine(settings), read_only=read_only)
+
+
+def _call(function, *args, **kwargs):
+    """Run one library call; a named usage problem (unknown class, period, …) exits 2."""
+    from zhurnal.errors import UsageError
+    try:
+        return function(*args, **kwargs)
+    except UsageError as exc:
+        _fail(str(exc))
+
+
+def _echo_paths(paths) -> None:
+    for path in paths:
+        click.echo(path)
+
+
 @main.group()
 def templates() -> None:
     """Write blank or prefilled workbooks to templates_xlsx/."""
@@ -78,9 +99,8 @@ def templates() -> None:
 @click.pass_context
 def templates_setup(ctx: click.Context) -> None:
     """The school setup workbook (prefilled with the current setup)."""
-    from zhurnal.templates.issue import issue_setup
-    settings = _settings(ctx)
-    click.echo(issue_setup(settings, _engine(settings)))
+    from zhurnal.issue import issue_setup
+    click.echo(issue_setup(_context(ctx)))
 
 
 @templates.command("roster")
@@ -88,17 +108,8 @@ def templates_setup(ctx: click.Context) -> None:
 @click.pass_context
 def templates_roster(ctx: click.Context, class_code: str | None) -> None:
     """Class rosters (prefilled with the students and parents the store holds)."""
-    from zhurnal.templates.issue import class_codes, issue_roster
-    settings = _settings(ctx)
-    engine = _engine(settings)
-    codes = [class_code] if class_code else class_codes(engine, settings)
-    if not codes:
-        _fail("no classes yet: ingest the setup workbook first")
-    for code in codes:
-        try:
-            click.echo(issue_roster(settings, engine, code))
-        except LookupError:
-            _fail(f"class {code!r} is not in the setup")
+    from zhurnal.issue import issue_rosters
+    _echo_paths(_call(issue_rosters, _context(ctx), class_code))
 
 
 @templates.command("week")
@@ -107,10 +118,8 @@ def templates_roster(ctx: click.Context, class_code: str | None) -> None:
 @click.pass_context
 def templates_week(ctx: click.Context, week: str, teacher: str | None) -> None:
     """Journals and attendance registers for WEEK (2026-W48 or any date in it)."""
-    from zhurnal.templates.weekly import issue_week
-    settings = _settings(ctx)
-    for path in issue_week(settings, _engine(settings), _week(week), teacher=teacher):
-        click.echo(path)
+    from zhurnal.issue import issue_week
+    _echo_paths(_call(issue_week, _context(ctx), _week(week), teacher=teacher))
 
 
 @templates.command("period")
@@ -119,14 +128,8 @@ def templates_week(ctx: click.Context, week: str, teacher: str | None) -> None:
 @click.pass_context
 def templates_period(ctx: click.Context, period: str, teacher: str | None) -> None:
     """Period-mark workbooks for PERIOD (Q2, H1, …) with averages and suggested marks."""
-    from zhurnal.templates.weekly import issue_period
-    settings = _settings(ctx)
-    try:
-        paths = issue_period(settings, _engine(settings), period, teacher=teacher)
-    except LookupError:
-        _fail(f"period {period!r} is not in the setup")
-    for path in paths:
-        click.echo(path)
+    from zhurnal.issue import issue_period
+    _echo_paths(_call(issue_period, _context(ctx), period, teacher=teacher))
 
 
 @templates.command("plan")
@@ -134,10 +137,8 @@ def templates_period(ctx: click.Context, period: str, teacher: str | None) -> No
 @click.pass_context
 def templates_plan(ctx: click.Context, teacher: str | None) -> None:
     """Calendar-thematic plans (КТП), one per teacher × class × subject × subgroup."""
-    from zhurnal.templates.weekly import issue_plans
-    settings = _settings(ctx)
-    for path in issue_plans(settings, _engine(settings), teacher=teacher):
-        click.echo(path)
+    from zhurnal.issue import issue_plans
+    _echo_paths(_call(issue_plans, _context(ctx), teacher=teacher))
 
 
 def _week(text: str):
@@ -165,12 +166,8 @@ def period() -> None:
 
 def _lock(ctx: click.Context, code: str, closed: bool, reason: str | None) -> None:
     from zhurnal.merge.period_lock import set_period_closed
-    settings = _settings(ctx)
-    try:
-        changed = set_period_closed(_engine(settings), settings.school.code, settings.school.name, code,
-                                    closed=closed, reason=reason)
-    except LookupError:
-        _fail(f"period {code!r} is not in the setup")
+    run = _context(ctx)
+    changed = _call(set_period_closed, run.engine, run.school_id, code, closed=closed, reason=reason, now=run.now)
     state = "closed" if closed else "open"
     click.echo(f"{code}: {state}" if changed else f"{code} was already {state}")
 
@@ -205,9 +202,7 @@ def history_command(ctx: click.Context, student_id, class_code, subject, start, 
     """The trail of changes to marks, absences, lessons and period marks."""
     from zhurnal.history import HistoryFilter, history
     from zhurnal.report import history_text
-    settings = _settings(ctx)
-    rows = history(_engine(settings), settings.school.code, settings.school.name,
-                   HistoryFilter(student_id, class_code, subject, _date(start), _date(end)))
+    rows = history(_context(ctx, read_only=True), HistoryFilter(student_id, class_code, subject, _date(start), _date(end)))
     _print_json(rows) if as_json else click.echo(history_text(rows))
 
 
@@ -223,8 +218,7 @@ def _print_ingest(report) -> None:
 def ingest(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Process every workbook in inbox/: validate, merge, archive, feedback."""
     from zhurnal.ingest.pipeline import ingest as run_ingest
-    settings = _settings(ctx)
-    report = run_ingest(settings, _engine(settings), dry_run=dry_run)
+    report = run_ingest(_context(ctx), dry_run=dry_run)
     _print_json(report.as_dict()) if as_json else _print_ingest(report)
     sys.exit(0 if report.ok else 1)
 
@@ -247,36 +241,20 @@ def _progress(label: str, enabled: bool):
     return callback
 
 
-def _publish(ctx: click.Context, settings, engine, week: str | None, period_code: str | None, force: bool,
-             as_json: bool) -> dict:
+def _publish(run, week: str | None, period_code: str | None, force: bool, as_json: bool) -> dict:
     from zhurnal.publish.run import publish_period, publish_week
     result = {}
     if week:
-        report = publish_week(settings, engine, _week(week), force=force, progress=_progress("Дневники", not as_json))
-        result["week"] = report.as_dict()
+        result["week"] = publish_week(run, _week(week), force=force,
+                                      progress=_progress("Дневники", not as_json)).as_dict()
     if period_code:
-        try:
-            result["period"] = publish_period(settings, engine, period_code, force=force,
-                                              progress=_progress("Табели", not as_json)).as_dict()
-        except LookupError:
-            _fail(f"period {period_code!r} is not in the setup")
+        result["period"] = _call(publish_period, run, period_code, force=force,
+                                 progress=_progress("Табели", not as_json)).as_dict()
     return result
 
 
-def _print_publish(result: dict) -> None:
-    week = result.get("week")
-    if week:
-        click.echo(f"Неделя {week['week']}: дневников {week['diaries']}, писем родителям {week['mails']} "
-                   f"(без изменений, не отправляются: {week['unchanged']}), пакетов для печати "
-                   f"{len(week['print_bundles'])}, писем с ошибками учителям {week['feedback_mails']}.")
-        click.echo(f"Всё лежит в {week['outbox']}")
-    period = result.get("period")
-    if period:
-        click.echo(f"Период {period['week']}: табелей {period['diaries']}, писем родителям {period['mails']}, "
-                   f"пакетов для печати {len(period['print_bundles'])}. Всё лежит в {period['outbox']}")
-    for part in result.values():
-        for path in part["summaries"]:
-            click.echo(f"Сводка: {path}")
+def _published_ok(result: dict) -> bool:
+    return all(part["ok"] for part in result.values())
 
 
 @main.command()
@@ -287,11 +265,12 @@ def _print_publish(result: dict) -> None:
 @click.pass_context
 def publish(ctx: click.Context, week: str | None, period_code: str | None, force: bool, as_json: bool) -> None:
     """Diaries (PDF), parents' mail (.eml), print bundles and summaries into outbox/."""
+    from zhurnal.report import publish_text
     if not week and not period_code:
         _fail("say --week, --period or both")
-    settings = _settings(ctx)
-    result = _publish(ctx, settings, _engine(settings), week, period_code, force, as_json)
-    _print_json(result) if as_json else _print_publish(result)
+    result = _publish(_context(ctx), week, period_code, force, as_json)
+    _print_json(result) if as_json else click.echo(publish_text(result))
+    sys.exit(0 if _published_ok(result) else 1)
 
 
 @main.command()
@@ -301,16 +280,16 @@ def publish(ctx: click.Context, week: str | None, period_code: str | None, force
 def run(ctx: click.Context, week: str, as_json: bool) -> None:
     """The weekly batch: ingest the inbox, then publish the week."""
     from zhurnal.ingest.pipeline import ingest as run_ingest
-    settings = _settings(ctx)
-    engine = _engine(settings)
-    report = run_ingest(settings, engine)
-    result = _publish(ctx, settings, engine, week, None, False, as_json)
+    from zhurnal.report import publish_text
+    context = _context(ctx)
+    report = run_ingest(context)
+    result = _publish(context, week, None, False, as_json)
     if as_json:
         _print_json({"ingest": report.as_dict(), **result})
     else:
         _print_ingest(report)
-        _print_publish(result)
-    sys.exit(0 if report.ok else 1)
+        click.echo(publish_text(result))
+    sys.exit(0 if report.ok and _published_ok(result) else 1)
 
 
 @main.command()
@@ -320,10 +299,9 @@ def run(ctx: click.Context, week: str, as_json: bool) -> None:
 def send(ctx: click.Context, week: str | None, as_json: bool) -> None:
     """Deliver outbox mail over SMTP; a rerun never sends twice what the server accepted."""
     from zhurnal.publish.send import SmtpUnavailable, send_outbox
-    settings = _settings(ctx)
     label = _week(week).label if week else None
     try:
-        report = send_outbox(settings, _engine(settings), week=label, progress=_progress("Письма", not as_json))
+        report = send_outbox(_context(ctx), week=label, progress=_progress("Письма", not as_json))
     except SmtpUnavailable as exc:
         click.echo(f"zhurnal: SMTP server unavailable: {exc}", err=True)
         sys.exit(1)
@@ -344,8 +322,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """What the store holds, recent submissions, what waits in inbox/."""
     from zhurnal.report import status_text
     from zhurnal.status import workspace_status
-    settings = _settings(ctx)
-    result = workspace_status(settings, _engine(settings))
+    result = workspace_status(_context(ctx, read_only=True))
     _print_json(result.as_dict()) if as_json else click.echo(status_text(result))
 
 

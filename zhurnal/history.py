@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
+from zhurnal.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
@@ -55,14 +56,16 @@ def _keep(item: dict, wanted: HistoryFilter) -> bool:
     return True
 
 
-def history(engine: Engine, school_code: str, school_name: str, wanted: HistoryFilter) -> list[dict]:
-    """Every matching revision, oldest first, with who submitted it and when."""
+def history(ctx: RunContext, wanted: HistoryFilter) -> list[dict]:
+    """Every matching revision, oldest first, with who submitted it and when (reads only)."""
+    if ctx.school_id is None:
+        return []
     r, sub = s.revisions, s.submissions
     query = (select(r, sub.c.author, sub.c.original_name, sub.c.received_at)
              .join(sub, sub.c.id == r.c.submission_id)
              .where(r.c.entity.in_(JOURNAL_ENTITIES)).order_by(r.c.id))
-    with engine.begin() as conn:
-        school_id = q.ensure_school(conn, school_code, school_name)
+    school_id = ctx.school_id
+    with ctx.engine.connect() as conn:
         students = {st["id"]: st for st in q.table_rows(conn, s.students, school_id)}
         rows = conn.execute(query.where(r.c.school_id == school_id)).mappings().all()
     found = []

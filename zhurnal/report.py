@@ -51,6 +51,25 @@ def status_text(status: Status) -> str:
     return "\n".join(out)
 
 
+def publish_text(result: dict) -> str:
+    """What ``zhurnal publish`` made: per week or period, counts, where, and what failed."""
+    out = []
+    week = result.get("week")
+    if week:
+        out.append(f"Неделя {week['week']}: дневников {week['diaries']}, писем родителям {week['mails']} "
+                   f"(без изменений, не отправляются: {week['unchanged']}), пакетов для печати "
+                   f"{len(week['print_bundles'])}, писем с ошибками учителям {week['feedback_mails']}.")
+        out.append(f"Всё лежит в {week['outbox']}")
+    period = result.get("period")
+    if period:
+        out.append(f"Период {period['week']}: табелей {period['diaries']}, писем родителям {period['mails']}, "
+                   f"пакетов для печати {len(period['print_bundles'])}. Всё лежит в {period['outbox']}")
+    for part in result.values():
+        out += [f"Сводка: {path}" for path in part["summaries"]]
+        out += [f"НЕ СОБРАН: {item}" for item in part["failed"]]
+    return "\n".join(out)
+
+
 _IDENTITY = {"class_code", "subject", "subgroup", "date", "lesson_no", "extra", "teacher"}
 
 

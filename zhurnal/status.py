@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
+from zhurnal.context import RunContext
 from zhurnal.ingest.inbox import is_ignored
-from zhurnal.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.store.schema import submissions
 
@@ -34,11 +34,14 @@ def _submission(row) -> dict:
             "errors": sorted({f["code"] for f in findings if f["severity"] == "error"})}
 
 
-def workspace_status(settings: Settings, engine: Engine, *, recent: int = 10) -> Status:
-    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones."""
-    with engine.begin() as conn:
-        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
-        counts = q.counts(conn, school_id)
+def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
+    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones.
+
+    Reads only: a store that has no row for this school yet shows empty counts.
+    """
+    settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
+    with engine.connect() as conn:
+        counts = q.counts(conn, school_id) if school_id is not None else {}
         rows = conn.execute(select(submissions).where(submissions.c.school_id == school_id)
                             .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
         rejected = conn.execute(select(submissions).where(submissions.c.school_id == school_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import shutil
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhurnal.calendar import parse_week
+from zhurnal.context import RunContext, open_context
 from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.demo.school import DemoSchool, build_school, roster_subjects
 from zhurnal.demo.week import WeekFill, fill_week
@@ -20,10 +22,10 @@ from zhurnal.report import ingest_table
 from zhurnal.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import queries as q
+from zhurnal.issue import issue_setup, issue_week
+from zhurnal.kinds import roster as roster_kind
+from zhurnal.kinds import setup as setup_kind
 from zhurnal.store.snapshot import load_school
-from zhurnal.templates.issue import issue_roster, issue_setup
-from zhurnal.templates.weekly import issue_week
-from zhurnal.templates.kinds import SETUP, roster_spec
 from zhurnal.workspace import init_workspace
 
 MARKER = ".zhurnal-demo"
@@ -82,44 +84,44 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     """Build the demo school in ``directory`` and push its workbooks through ingest."""
     _fresh_workspace(directory)
     settings = load_settings(directory)
-    engine = open_store(settings.store_url)
+    ctx = open_context(settings, open_store(settings.store_url), now=DEMO_NOW)
     school: DemoSchool = build_school(students, seed)
     summary = DemoSummary(directory)
 
     def run(title: str, now: dt.datetime = DEMO_NOW) -> None:
-        report = ingest(settings, engine, now=now)
+        report = ingest(dataclasses.replace(ctx, now=now))
         summary.reports.append(report)
         echo(f"\n== {title}\n{ingest_table(report)}")
 
-    template = issue_setup(settings, engine)
-    fill_workbook(template, settings.inbox / "Настройка школы 2026-2027.xlsx", SETUP, school.setup)
+    template = issue_setup(ctx)
+    fill_workbook(template, settings.inbox / "Настройка школы 2026-2027.xlsx", setup_kind.SPEC, school.setup)
     run("Администратор сдаёт книгу настройки школы")
 
     # the class with mistakes is one that splits into subgroups, so every kind of slip shows
     faulty = next(code for code, roster in school.rosters.items()
                   if any(k.startswith("subgroup:") for k in roster["Ученики"][0]) and code[0] in "56789")
     for code, roster in school.rosters.items():
-        template = issue_roster(settings, engine, code)
-        spec = roster_spec(roster_subjects(roster))
+        template = roster_kind.issue(ctx, code)
+        spec = roster_kind.spec(roster_subjects(roster))
         data = with_mistakes(roster) if code == faulty else roster
         fill_workbook(template, settings.inbox / f"Список {code}.xlsx", spec, data)
     summary.expected_rejections = 1
     run(f"Классные руководители сдают списки классов (в списке {faulty} есть ошибки)")
 
-    template = issue_roster(settings, engine, faulty)
+    template = roster_kind.issue(ctx, faulty)
     roster = school.rosters[faulty]
-    spec = roster_spec(roster_subjects(roster))
+    spec = roster_kind.spec(roster_subjects(roster))
     fill_workbook(template, settings.inbox / f"Список {faulty} исправленный.xlsx", spec, roster)
     run(f"Классный руководитель {faulty} исправляет ошибки и сдаёт список снова")
 
     with tempfile.TemporaryDirectory() as staging:
         for number, week in enumerate(EARLIER_WEEKS):
-            _quiet_week(settings, engine, week, Path(staging) / week.label, seed + number, run)
-        _school_week(settings, engine, Path(staging) / DEMO_WEEK.label, seed, run, summary)
-    published = publish_week(settings, engine, DEMO_WEEK)
+            _quiet_week(ctx, week, Path(staging) / week.label, seed + number, run)
+        _school_week(ctx, Path(staging) / DEMO_WEEK.label, seed, run, summary)
+    published = publish_week(ctx, DEMO_WEEK)
 
-    with engine.connect() as conn:
-        counts = q.counts(conn, q.ensure_school(conn, settings.school.code, settings.school.name))
+    with ctx.engine.connect() as conn:
+        counts = q.counts(conn, ctx.school_id)
     echo("\n== Итог")
     echo(f"Учителей {counts['teachers']}, классов {counts['classes']}, учеников {counts['students']}, "
          f"родителей {counts['parents']}, уроков в расписании {counts['timetable']}.")
@@ -166,24 +168,26 @@ def _correction(filled: WeekFill, teacher: str, target: Path) -> tuple[Path, str
     return fill_grid(filled.journals[teacher], target, {sheet: changes}), sheet
 
 
-def _quiet_week(settings, engine, week, staging: Path, seed: int, run) -> None:
+def _filled_week(ctx: RunContext, week, staging: Path, seed: int) -> WeekFill:
+    """The week's templates issued and filled as staff would, in ``staging``."""
+    templates = issue_week(ctx, week)
+    with ctx.engine.connect() as conn:
+        school = load_school(conn, ctx.school_id)
+    return fill_week(school, templates, staging, week, random.Random(seed),
+                     allow_plus_minus=ctx.settings.marks.allow_plus_minus)
+
+
+def _quiet_week(ctx: RunContext, week, staging: Path, seed: int, run) -> None:
     """A week in which everybody hands in on time and without mistakes."""
-    templates = issue_week(settings, engine, week)
-    with engine.connect() as conn:
-        school = load_school(conn, q.ensure_school(conn, settings.school.code, settings.school.name))
-    filled = fill_week(school, templates, staging, week, random.Random(seed),
-                       allow_plus_minus=settings.marks.allow_plus_minus)
+    filled = _filled_week(ctx, week, staging, seed)
     for path in [*filled.journals.values(), *filled.registers.values()]:
-        shutil.move(path, settings.inbox / path.name)
+        shutil.move(path, ctx.settings.inbox / path.name)
     run(f"Неделя {week.label}: все сдают журналы вовремя", now=dt.datetime.combine(week.sunday, dt.time(12)))
 
 
-def _school_week(settings, engine, staging: Path, seed: int, run, summary: DemoSummary) -> None:
-    templates = issue_week(settings, engine, DEMO_WEEK)
-    with engine.connect() as conn:
-        school = load_school(conn, q.ensure_school(conn, settings.school.code, settings.school.name))
-    filled = fill_week(school, templates, staging, DEMO_WEEK, random.Random(seed),
-                       allow_plus_minus=settings.marks.allow_plus_minus)
+def _school_week(ctx: RunContext, staging: Path, seed: int, run, summary: DemoSummary) -> None:
+    settings = ctx.settings
+    filled = _filled_week(ctx, DEMO_WEEK, staging, seed)
     teachers = sorted(filled.journals)
     late, careless, corrector = teachers[0], teachers[1], teachers[2]
     for teacher, path in filled.journals.items():

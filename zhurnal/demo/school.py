@@ -31,7 +31,6 @@ PERIODS = [
     ("H1", "1 полугодие", dt.date(2026, 9, 1), dt.date(2026, 12, 28), 10, 11),
     ("H2", "2 полугодие", dt.date(2027, 1, 12), dt.date(2027, 5, 26), 10, 11),
 ]
-CURRENT_PERIODS = {"Q2", "H1"}  # the demo week, 2026-W48, falls in these
 HOLIDAYS = [
     ("Осенние каникулы", dt.date(2026, 10, 26), dt.date(2026, 11, 3), None, None),
     ("День народного единства", dt.date(2026, 11, 4), dt.date(2026, 11, 4), None, None),
@@ -55,7 +54,6 @@ class DemoSchool:
     setup: dict[str, list[dict]]
     rosters: dict[str, dict[str, list[dict]]]
     class_teachers: dict[str, str]
-    dropped_lessons: int = 0
 
 
 @dataclass
@@ -100,7 +98,7 @@ def _classes(students: int) -> list[tuple[str, int, int]]:
 
 
 def _place(units: list[tuple[str, list[tuple[str, str, str]]]], days: int, busy: set,
-           rng: random.Random) -> tuple[list[tuple[int, int, str, list]], int]:
+           rng: random.Random) -> list[tuple[int, int, str, list]]:
     """Lay a class's lesson units into (day, number) slots with no teacher in two places."""
     remaining = units[:]
     rng.shuffle(remaining)
@@ -117,7 +115,6 @@ def _place(units: list[tuple[str, list[tuple[str, str, str]]]], days: int, busy:
             today.add(choice[0])
             busy.update((t, day, number) for _, t, _ in choice[1])
             placed.append((day, number, choice[0], choice[1]))
-    dropped = 0
     for unit in remaining:  # a seventh lesson where a teacher is still free, else it is dropped
         for day in range(1, days + 1):
             number = 1 + max((n for d, n, _, _ in placed if d == day), default=0)
@@ -125,16 +122,13 @@ def _place(units: list[tuple[str, list[tuple[str, str, str]]]], days: int, busy:
                 busy.update((t, day, number) for _, t, _ in unit[1])
                 placed.append((day, number, unit[0], unit[1]))
                 break
-        else:
-            dropped += 1
-    return placed, dropped
+    return placed
 
 
-def _setup(classes, staff: _Staff, rng: random.Random) -> tuple[dict[str, list[dict]], dict[str, str], int]:
+def _setup(classes, staff: _Staff, rng: random.Random) -> tuple[dict[str, list[dict]], dict[str, str]]:
     class_rows, load, subgroups, timetable = [], [], [], []
     class_teachers: dict[str, str] = {}
     busy: set = set()
-    dropped = 0
     for code, grade, _ in classes:
         primary = staff.hire("Начальные классы", room=str(100 + len(class_teachers) + 1)) if grade <= 4 else None
         units = []
@@ -153,8 +147,7 @@ def _setup(classes, staff: _Staff, rng: random.Random) -> tuple[dict[str, list[d
                      for g, t in teachers]
             units += [(subject, [(g, t, staff.rooms[t]) for g, t in teachers])] * hours
         days = 6 if grade >= 10 else 5
-        placed, lost = _place(units, days, busy, rng)
-        dropped += lost
+        placed = _place(units, days, busy, rng)
         period = "H1" if grade >= 10 else "Q2"
         for day, number, subject, parts in sorted(placed):
             timetable += [{"period": period, "weekday": WEEKDAYS[day - 1], "lesson_no": number,
@@ -185,7 +178,7 @@ def _setup(classes, staff: _Staff, rng: random.Random) -> tuple[dict[str, list[d
         "Виды работ": [{"name": n, "weight": w} for n, w in WORK_TYPES],
         "Причины пропусков": [{"code": c, "name": n} for c, n in REASONS],
     }
-    return setup, class_teachers, dropped
+    return setup, class_teachers
 
 
 @dataclass
@@ -255,9 +248,8 @@ def build_school(students: int = 300, seed: int = 2026) -> DemoSchool:
     rng = random.Random(seed)
     names = NameMaker(rng)
     classes = _classes(students)
-    setup, class_teachers, dropped = _setup(classes, _Staff(names), rng)
-    return DemoSchool(setup=setup, rosters=_rosters(classes, setup, names, rng),
-                      class_teachers=class_teachers, dropped_lessons=dropped)
+    setup, class_teachers = _setup(classes, _Staff(names), rng)
+    return DemoSchool(setup=setup, rosters=_rosters(classes, setup, names, rng), class_teachers=class_teachers)
 
 
 def roster_subjects(roster: dict[str, list[dict]]) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from zhurnal.calendar import Week
 from zhurnal.demo.fill import fill_grid, grid_layout
 from zhurnal.ingest.identify import read_metadata
-from zhurnal.ingest.read import read_cells
+from zhurnal.ingest.read import cells_of
 from zhurnal.store.snapshot import School, Section
 from zhurnal.templates.metadata import sections
 
@@ -120,7 +120,7 @@ def fill_week(school: School, templates: list[Path], out: Path, week: Week, rng:
     by_day = {(student_id, day.isoformat()): value for (student_id, day), value in filled.absent.items()}
     counter = [0]
     for path in templates:
-        meta = read_metadata(read_cells(path))
+        meta = read_metadata(cells_of(path))
         layout = grid_layout(path)
         values = {}
         for info in sections(meta).get("sheets", []):

@@ -6,19 +6,24 @@ import os
 import shutil
 from pathlib import Path
 
+from zhurnal.workbook import Submission
+
 
 def archive_path(archive: Path, sha256: str, suffix: str) -> Path:
     return archive / sha256[:2] / f"{sha256}{suffix.lower()}"
 
 
-def archive_copy(source: Path, archive: Path, sha256: str) -> Path:
-    """Copy ``source`` into the archive atomically (a partial copy is never left under its name)."""
-    target = archive_path(archive, sha256, source.suffix)
+def archive_copy(sub: Submission, archive: Path) -> Path:
+    """Keep ``sub``'s bytes in the archive atomically (a partial copy is never left under its name)."""
+    target = archive_path(archive, sub.sha256, sub.suffix)
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    shutil.copyfile(source, partial)
+    if sub.data or sub.size == 0:
+        partial.write_bytes(sub.data)
+    else:  # a file too large to hold in memory is copied as it is
+        shutil.copyfile(sub.path, partial)
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from pathlib import Path
 
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
@@ -41,26 +40,23 @@ def _formula_refs(xml: bytes) -> list[str]:
     return refs
 
 
-def formula_cells(path: Path) -> dict[str, list[str]]:
-    """Sheet name → cells holding a formula; empty for formats other than xlsx/xlsm."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return {}
+def formula_cells(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Sheet name → cells holding a formula, read from an xlsx/xlsm archive's sheet XML."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml")
-            rels = archive.read("xl/_rels/workbook.xml.rels")
-            targets = {k: v for k, v in _REL.findall(rels)}
-            targets.update({k: v for v, k in _REL_REVERSED.findall(rels)})
-            found = {}
-            for name, rel_id in _SHEET.findall(workbook):
-                target = targets.get(rel_id)
-                if target is None:
-                    continue
-                member = target.decode().lstrip("/")
-                member = member if member.startswith("xl/") else posixpath.normpath(posixpath.join("xl", member))
-                cells = _formula_refs(archive.read(member))
-                if cells:
-                    found[_unescape(name)] = cells
-            return found
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+        targets = {k: v for k, v in _REL.findall(rels)}
+        targets.update({k: v for v, k in _REL_REVERSED.findall(rels)})
+        found = {}
+        for name, rel_id in _SHEET.findall(workbook):
+            target = targets.get(rel_id)
+            if target is None:
+                continue
+            member = target.decode().lstrip("/")
+            member = member if member.startswith("xl/") else posixpath.normpath(posixpath.join("xl", member))
+            cells = _formula_refs(archive.read(member))
+            if cells:
+                found[_unescape(name)] = cells
+        return found
     except (zipfile.BadZipFile, KeyError, OSError):
         return {}

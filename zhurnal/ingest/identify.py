@@ -6,29 +6,18 @@ nothing here raises for bad input.
 
 from __future__ import annotations
 
+import io
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
 
 from zhurnal.findings import Finding, finding
 from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
-from zhurnal.ingest.read import UnreadableWorkbook, WorkbookCells, read_cells
+from zhurnal.ingest.read import UnreadableWorkbook, read_workbook
+from zhurnal.kinds import KINDS, WorkbookKind
 from zhurnal.settings import Settings
-from zhurnal.templates.kinds import KINDS, spec_for
-from zhurnal.templates.metadata import META_SHEET, sections, verify
-from zhurnal.templates.spec import WorkbookSpec
+from zhurnal.templates.metadata import META_SHEET, verify
+from zhurnal.workbook import Submission, WorkbookCells
 
 MB = 1024 * 1024
-
-
-@dataclass
-class Identified:
-    """A workbook whose template we issued: its metadata, declaration and cells."""
-
-    meta: dict[str, str]
-    spec: WorkbookSpec
-    cells: WorkbookCells
-    path: Path
 
 
 def _meta_text(value: object) -> str:
@@ -49,17 +38,17 @@ def read_metadata(cells: WorkbookCells) -> dict[str, str] | None:
     return meta
 
 
-def _container_problem(path: Path, size: int, settings: Settings) -> Finding | None:
+def _container_problem(sub: Submission, settings: Settings) -> Finding | None:
     limits = settings.ingest
-    if path.suffix.lower() not in ACCEPTED_SUFFIXES:
-        return finding("file-unsupported-type", value=path.suffix or path.name)
-    if size == 0:
+    if sub.suffix not in ACCEPTED_SUFFIXES:
+        return finding("file-unsupported-type", value=sub.path.suffix or sub.name)
+    if sub.size == 0:
         return finding("file-empty")
-    if size > limits.max_file_mb * MB:
-        return finding("file-too-large", size_mb=round(size / MB, 1), limit_mb=limits.max_file_mb)
-    if zipfile.is_zipfile(path):
+    if sub.size > limits.max_file_mb * MB:
+        return finding("file-too-large", size_mb=round(sub.size / MB, 1), limit_mb=limits.max_file_mb)
+    if zipfile.is_zipfile(io.BytesIO(sub.data)):
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(io.BytesIO(sub.data)) as archive:
                 unpacked = sum(item.file_size for item in archive.infolist())
         except zipfile.BadZipFile:
             return finding("file-unreadable", detail="повреждённый архив")
@@ -68,31 +57,33 @@ def _container_problem(path: Path, size: int, settings: Settings) -> Finding | N
     return None
 
 
-def identify(path: Path, size: int, settings: Settings) -> tuple[Identified | None, list[Finding]]:
-    """Open ``path`` and check it is one of our signed templates."""
-    problem = _container_problem(path, size, settings)
+def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, list[Finding]]:
+    """Read ``sub``'s cells and check it is one of our signed templates; returns its kind.
+
+    On success ``sub.cells``, ``sub.meta``, ``sub.formulas``, ``sub.merged`` and
+    ``sub.saved_at`` are filled.
+    """
+    problem = _container_problem(sub, settings)
     if problem:
         return None, [problem]
     try:
-        cells = read_cells(path)
+        read_workbook(sub)
     except UnreadableWorkbook as exc:
         if exc.encrypted:
             return None, [finding("file-encrypted")]
         return None, [finding("file-unreadable", detail=str(exc)[:200])]
-    meta = read_metadata(cells)
+    meta = read_metadata(sub.cells)
     if meta is None:
         return None, [finding("metadata-missing", sheet=META_SHEET)]
     broken = verify(meta, settings.secret)
     if broken:
         return None, [finding(broken, sheet=META_SHEET)]
-    try:
-        version = int(meta.get("version", ""))
-    except ValueError:
-        version = -1
-    spec = spec_for(meta.get("kind", ""), version, {"sections": sections(meta)})
-    if spec is None:
-        code = "template-kind-unknown" if meta.get("kind") not in KINDS else "template-version-unsupported"
-        return None, [finding(code, sheet=META_SHEET, value=meta.get("kind") or version)]
+    kind = KINDS.get(meta.get("kind", ""))
+    if kind is None:
+        return None, [finding("template-kind-unknown", sheet=META_SHEET, value=meta.get("kind") or "")]
+    if meta.get("version") != str(kind.version):
+        return None, [finding("template-version-unsupported", sheet=META_SHEET, value=meta.get("version"))]
     if meta.get("school") != settings.school.code:
         return None, [finding("school-mismatch", sheet=META_SHEET, value=meta.get("school"))]
-    return Identified(meta=meta, spec=spec, cells=cells, path=path), []
+    sub.meta = meta
+    return kind, []

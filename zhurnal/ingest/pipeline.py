@@ -1,4 +1,4 @@
-"""The ingest run: every inbox file through identify → validate → merge → archive.
+"""The ingest run: every inbox file read once, identified, checked by its kind, merged, archived.
 
 Plan, commit, then move: a file's changes are applied in one transaction together with its
 submission row; its original is already in ``archive/`` by then; only after the commit does
@@ -12,23 +12,25 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.exc import SQLAlchemyError
 
+from zhurnal.context import RunContext
 from zhurnal.findings import Finding, finding, has_errors
 from zhurnal.ingest.archive import archive_copy, remove_from_inbox
-from zhurnal.ingest.identify import Identified, identify
-from zhurnal.ingest.inbox import InboxFile, scan_inbox
-from zhurnal.ingest.read import saved_time
-from zhurnal.publish.feedback import write_feedback
-from zhurnal.settings import Settings
+from zhurnal.ingest.feedback import write_feedback
+from zhurnal.ingest.identify import identify
+from zhurnal.ingest.inbox import scan_inbox
+from zhurnal.ingest.read import load_submission
+from zhurnal.kinds.base import StepContext, WorkbookKind
 from zhurnal.store import queries as q
 from zhurnal.store.schema import submissions
-from zhurnal.validate.workbook import validate_workbook
+from zhurnal.store.snapshot import School, load_school
+from zhurnal.workbook import Submission
 
 log = logging.getLogger("zhurnal.ingest")
+MB = 1024 * 1024
 
 
 @dataclass
@@ -63,14 +65,13 @@ class IngestReport:
         return {"ok": self.ok, "dry_run": self.dry_run, "files": [f.as_dict() for f in self.files]}
 
 
-def _record(conn: Connection, school_id: int, item: InboxFile, status: str, findings: list[Finding],
-            meta: dict | None, now: dt.datetime, saved: dt.datetime | None) -> int:
+def _record(conn: Connection, ctx: RunContext, sub: Submission, status: str, findings: list[Finding]) -> int:
     """The submission row: what came in, from whom, when it was saved, and what was found."""
-    meta = meta or {}
+    meta = sub.meta
     return conn.execute(insert(submissions).values(
-        school_id=school_id, sha256=item.sha256, original_name=item.path.name,
+        school_id=ctx.school_id, sha256=sub.sha256, original_name=sub.name,
         kind=meta.get("kind"), template_id=meta.get("template_id"), author=meta.get("author"),
-        received_at=now, saved_at=saved, status=status,
+        received_at=ctx.now, saved_at=sub.saved_at, status=status,
         week=meta.get("week") or meta.get("period"),
         findings=json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False),
     )).inserted_primary_key[0]
@@ -80,105 +81,112 @@ def _with_file(findings: list[Finding], name: str) -> list[Finding]:
     return [f.model_copy(update={"file": name}) for f in findings]
 
 
-class _Run:
-    def __init__(self, settings: Settings, engine: Engine, dry_run: bool, now: dt.datetime) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.dry_run = dry_run
-        self.now = now
-        with engine.begin() as conn:
-            self.school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
+def _formulas(sub: Submission) -> list[Finding]:
+    return [finding("formula-not-allowed", sheet=sheet, cell=cell)
+            for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
 
-    def duplicate(self, item: InboxFile, earlier: dict) -> FileResult:
+
+class _Run:
+    def __init__(self, ctx: RunContext, dry_run: bool) -> None:
+        self.ctx = ctx
+        self.settings = ctx.settings
+        self.dry_run = dry_run
+        self._school: School | None = None
+
+    def school(self, conn: Connection) -> School:
+        """The school snapshot, loaded once and again only after a workbook changed it."""
+        if self._school is None:
+            self._school = load_school(conn, self.ctx.school_id)
+        return self._school
+
+    def duplicate(self, sub: Submission, earlier: dict) -> FileResult:
         if not self.dry_run:
-            archive_copy(item.path, self.settings.archive, item.sha256)
-            remove_from_inbox(item.path)
-        return FileResult(item.path.name, "duplicate", item.sha256, earlier.get("kind") or "",
+            archive_copy(sub, self.settings.archive)
+            remove_from_inbox(sub.path)
+        return FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
                           earlier.get("author") or "")
 
-    def reject(self, item: InboxFile, findings: list[Finding], known: Identified | None,
-               saved: dt.datetime | None) -> FileResult:
-        meta = known.meta if known else {}
-        result = FileResult(item.path.name, "rejected", item.sha256, meta.get("kind", ""),
-                            meta.get("author", ""), findings=findings)
+    def reject(self, sub: Submission, findings: list[Finding]) -> FileResult:
+        result = FileResult(sub.name, "rejected", sub.sha256, sub.kind, sub.author, findings=findings)
         if self.dry_run:
             return result
-        archive_copy(item.path, self.settings.archive, item.sha256)
-        feedback = write_feedback(item.path, findings, self.settings.outbox / "feedback",
-                                  author=meta.get("author") or "без_автора",
-                                  original_name=item.path.name, cells=known.cells if known else None)
+        archive_copy(sub, self.settings.archive)
+        feedback = write_feedback(sub, findings, self.settings.outbox / "feedback",
+                                  author=sub.author or "без_автора")
         result.feedback = str(feedback.relative_to(self.settings.workspace))
-        with self.engine.begin() as conn:
-            _record(conn, self.school_id, item, "rejected", findings, meta, self.now, saved)
-        remove_from_inbox(item.path)
+        with self.ctx.engine.begin() as conn:
+            _record(conn, self.ctx, sub, "rejected", findings)
+        remove_from_inbox(sub.path)
         return result
 
-    def stale(self, conn: Connection, known: Identified, saved: dt.datetime | None) -> Finding | None:
+    def stale(self, conn: Connection, sub: Submission) -> Finding | None:
         """A workbook saved before one already merged from the same template is out of date."""
-        newest = q.newest_saved(conn, self.school_id, known.meta.get("template_id", ""))
-        if saved is None or newest is None or saved >= newest:
+        newest = q.newest_saved(conn, self.ctx.school_id, sub.meta.get("template_id", ""))
+        if sub.saved_at is None or newest is None or sub.saved_at >= newest:
             return None
-        return finding("stale-submission", file=known.path.name, value=f"{saved:%d.%m.%Y %H:%M}",
+        return finding("stale-submission", file=sub.name, value=f"{sub.saved_at:%d.%m.%Y %H:%M}",
                        newest=f"{newest:%d.%m.%Y %H:%M}")
 
-    def process(self, item: InboxFile) -> FileResult:
-        with self.engine.connect() as conn:
-            earlier = q.submission_by_hash(conn, self.school_id, item.sha256)
-        if earlier:
-            return self.duplicate(item, earlier)
-        saved = saved_time(item.path)
-        known, findings = identify(item.path, item.size, self.settings)
-        if known is None:
-            return self.reject(item, _with_file(findings, item.path.name), None, saved)
-        with self.engine.connect() as conn:
-            stale = self.stale(conn, known, saved)
-            if stale:
-                return self.reject(item, [stale], known, saved)
-            checked = validate_workbook(known, conn, self.school_id, settings=self.settings,
-                                        today=self.now.date())
-        findings = _with_file(checked.findings, item.path.name)
-        if has_errors(findings) or checked.apply is None:
-            return self.reject(item, findings, known, saved)
-        result = FileResult(item.path.name, "accepted", item.sha256, known.meta["kind"],
-                            known.meta.get("author", ""), findings=findings)
+    def accept(self, sub: Submission, kind: WorkbookKind, plan, findings: list[Finding]) -> FileResult:
+        result = FileResult(sub.name, "accepted", sub.sha256, kind.name, sub.author, findings=findings)
         if not self.dry_run:
-            archive_copy(item.path, self.settings.archive, item.sha256)
-        with self.engine.connect() as conn:
+            archive_copy(sub, self.settings.archive)
+        with self.ctx.engine.connect() as conn:
             transaction = conn.begin()
-            submission_id = _record(conn, self.school_id, item, "accepted", findings, known.meta, self.now, saved)
-            result.changes = checked.apply(conn, self.school_id, submission_id).total
+            submission_id = _record(conn, self.ctx, sub, "accepted", findings)
+            result.changes = kind.apply(plan, conn, self.ctx, submission_id).total
             if self.dry_run:
                 transaction.rollback()
                 return result
             transaction.commit()
-        remove_from_inbox(item.path)
+        if kind.changes_school:
+            self._school = None
+        remove_from_inbox(sub.path)
         return result
 
+    def process(self, sub: Submission) -> FileResult:
+        with self.ctx.engine.connect() as conn:
+            earlier = q.submission_by_hash(conn, self.ctx.school_id, sub.sha256)
+        if earlier:
+            return self.duplicate(sub, earlier)
+        kind, findings = identify(sub, self.settings)
+        if kind is None:
+            return self.reject(sub, _with_file(findings, sub.name))
+        with self.ctx.engine.connect() as conn:
+            stale = self.stale(conn, sub)
+            if stale:
+                return self.reject(sub, [stale])
+            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school))
+        findings = _with_file(_formulas(sub) + found, sub.name)
+        if has_errors(findings) or plan is None:
+            return self.reject(sub, findings)
+        return self.accept(sub, kind, plan, findings)
 
-def ingest(settings: Settings, engine: Engine, *, dry_run: bool = False,
-           now: dt.datetime | None = None) -> IngestReport:
+
+def ingest(ctx: RunContext, *, dry_run: bool = False) -> IngestReport:
     """Process every ready file in ``inbox/``; one bad file never stops the others.
 
-    ``now`` (UTC, naive) is when the run happens; the editing window and "lessons that took
-    place" are measured from it.
+    ``ctx.now`` is when the run happens; the editing window and "lessons that took place" are
+    measured from it.
     """
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    run = _Run(settings, engine, dry_run, now)
+    run = _Run(ctx, dry_run)
     report = IngestReport(dry_run=dry_run)
-    ready, growing = scan_inbox(settings.inbox, settings.ingest.settle_seconds)
+    ready, growing = scan_inbox(ctx.settings.inbox, ctx.settings.ingest.settle_seconds)
     for path in growing:
         report.files.append(FileResult(path.name, "deferred"))
-    for item in ready:
+    for path in ready:
+        sub = None
         try:
-            result = run.process(item)
+            sub = load_submission(path, ctx.settings.ingest.max_file_mb * MB)
+            result = run.process(sub)
         except (SQLAlchemyError, OSError):
             raise  # broken store or disk: stop, nothing half-applied thanks to the transaction
         except Exception as exc:  # a bug must not take the rest of the batch down
-            log.exception("internal error on %s", item.path.name)
-            result = FileResult(item.path.name, "failed", item.sha256,
-                                findings=[finding("internal-error", file=item.path.name,
+            log.exception("internal error on %s", path.name)
+            result = FileResult(path.name, "failed", sub.sha256 if sub else "",
+                                findings=[finding("internal-error", file=path.name,
                                                   detail=f"{type(exc).__name__}: {exc}")])
-        log.info("%s: %s (%s)", item.path.name, result.status,
+        log.info("%s: %s (%s)", path.name, result.status,
                  ", ".join(sorted({f.code for f in result.findings})) or "no findings")
         report.files.append(result)
     return report

@@ -1,16 +1,22 @@
-"""Reading a workbook's cells with their coordinates (python-calamine: xlsx, xlsm, xls, ods)."""
+"""Reading an inbox file once: its bytes, then its cells with their coordinates
+(python-calamine: xlsx, xlsm, xls, ods), saved time, formula cells and merged ranges."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as calamine
 
-Grid = list[list[object]]
+from zhurnal.ingest.formulas import formula_cells
+from zhurnal.templates.spec import cell_ref
+from zhurnal.workbook import Submission, WorkbookCells
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class UnreadableWorkbook(Exception):
@@ -21,45 +27,49 @@ class UnreadableWorkbook(Exception):
         self.encrypted = encrypted
 
 
-@dataclass
-class WorkbookCells:
-    """All sheets of one workbook as value grids; ``grid[row][col]`` is 0-based, '' when empty."""
+def load_submission(path: Path, max_bytes: int) -> Submission:
+    """The file's bytes and hash: the one time ingest reads it from disk.
 
-    sheets: dict[str, Grid] = field(default_factory=dict)
-
-    def value(self, sheet: str, row: int, col: int) -> object:
-        grid = self.sheets.get(sheet, [])
-        if row < len(grid) and col < len(grid[row]):
-            return grid[row][col]
-        return ""
-
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
-
-def _looks_encrypted(path: Path) -> bool:
-    # An encrypted .xlsx is an OLE compound file holding an "EncryptionInfo" stream.
+    A file over ``max_bytes`` is hashed in blocks and not kept in memory (``data`` empty).
+    """
+    size = path.stat().st_size
+    if size <= max_bytes:
+        data = path.read_bytes()
+        return Submission(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        head = handle.read(8)
-        if head != OLE_MAGIC:
-            return False
-        return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in handle.read()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return Submission(path=path, data=b"", sha256=digest.hexdigest(), size=size)
 
 
-def read_cells(path: Path) -> WorkbookCells:
-    """Every sheet (hidden ones too) with cells at their real coordinates."""
+def _looks_encrypted(data: bytes) -> bool:
+    # An encrypted .xlsx is an OLE compound file holding an "EncryptionInfo" stream.
+    return data[:8] == OLE_MAGIC and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o" in data
+
+
+def _range(merged) -> str:
+    (r1, c1), (r2, c2) = merged
+    return f"{cell_ref(r1, c1)}:{cell_ref(r2, c2)}"
+
+
+def read_cells(sub: Submission) -> WorkbookCells:
+    """Every sheet (hidden ones too) with cells at their real coordinates; fills ``sub.merged``."""
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(sub.data))
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook(str(exc), encrypted=True) from exc
     except Exception as exc:  # calamine raises several types for garbage input
         raise UnreadableWorkbook(str(exc) or type(exc).__name__,
-                                 encrypted=_looks_encrypted(path)) from exc
+                                 encrypted=_looks_encrypted(sub.data)) from exc
     cells = WorkbookCells()
     try:
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             cells.sheets[name] = sheet.to_python(skip_empty_area=False)
+            ranges = sheet.merged_cell_ranges or []
+            if ranges:
+                sub.merged[name] = [_range(r) for r in ranges]
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook(str(exc), encrypted=True) from exc
     except Exception as exc:
@@ -72,20 +82,21 @@ def read_cells(path: Path) -> WorkbookCells:
 _DATE = re.compile(rb"<(?:dcterms:modified|dc:date)[^>]*>([^<]+)<")
 
 
-def saved_time(path: Path) -> dt.datetime | None:
+def saved_time(archive: zipfile.ZipFile | None) -> dt.datetime | None:
     """The workbook's own last-saved time (xlsx/xlsm core properties, ods meta), in UTC."""
+    if archive is None:
+        return None
+    names = set(archive.namelist())
+    member = "docProps/core.xml" if "docProps/core.xml" in names else "meta.xml"
+    if member not in names:
+        return None
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            member = "docProps/core.xml" if "docProps/core.xml" in names else "meta.xml"
-            if member not in names:
-                return None
-            found = _DATE.search(archive.read(member))
+        found = _DATE.search(archive.read(member))
     except (zipfile.BadZipFile, OSError, KeyError):
         return None
     if not found:
         return None
-    text = found.group(1).decode().strip().replace("Z", "+00:00")
+    text = found.group(1).decode(errors="replace").strip().replace("Z", "+00:00")
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -93,3 +104,32 @@ def saved_time(path: Path) -> dt.datetime | None:
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return moment
+
+
+def zip_of(sub: Submission) -> zipfile.ZipFile | None:
+    """The file as a zip archive (xlsx, xlsm, ods), or None for other formats."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(sub.data))
+    except zipfile.BadZipFile:
+        return None
+
+
+def read_workbook(sub: Submission) -> None:
+    """Fill ``sub``'s cells, merged ranges, saved time and formula cells from its bytes.
+
+    Raises :class:`UnreadableWorkbook` when it is not a workbook.
+    """
+    archive = zip_of(sub)
+    if archive is not None:
+        with archive:
+            sub.saved_at = saved_time(archive)
+            if sub.suffix in (".xlsx", ".xlsm"):
+                sub.formulas = formula_cells(archive)
+    sub.cells = read_cells(sub)
+
+
+def cells_of(path: Path) -> WorkbookCells:
+    """The cells of a workbook on disk (for tools and tests that look at a written file)."""
+    sub = load_submission(path, max_bytes=path.stat().st_size)
+    read_workbook(sub)
+    return sub.cells

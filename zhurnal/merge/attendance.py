@@ -20,6 +20,9 @@ class AttendancePlan:
     changes: list[tuple[AbsenceRead, dict | None]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return apply_attendance(conn, self, school_id=school_id, submission_id=submission_id)
+
 
 def plan_attendance(conn: Connection, school: School, read: AttendanceRead, guard: ChangeGuard) -> AttendancePlan:
     plan = AttendancePlan()

@@ -20,15 +20,17 @@ from zhurnal.store import schema as s
 from zhurnal.store.snapshot import School
 from zhurnal.validate.journal_rules import JournalRead, LessonRead
 
-FIELDS = ("topic", "homework", "work_type", "ict")
-
-
 @dataclass
 class JournalPlan:
+    teacher: str
+    fields: tuple[str, ...]                                                      # lesson fields declared
     lessons: list[tuple[LessonRead, dict | None]] = field(default_factory=list)   # (read, stored)
     entries: dict[int, dict[int, dict]] = field(default_factory=dict)            # lesson id → student → row
     dropped: list[dict] = field(default_factory=list)                            # extra lessons removed
     findings: list[Finding] = field(default_factory=list)
+
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return apply_journal(conn, self, school_id=school_id, submission_id=submission_id)
 
 
 def _lesson_label(lesson: dict) -> str:
@@ -37,7 +39,7 @@ def _lesson_label(lesson: dict) -> str:
 
 def plan_journal(conn: Connection, school: School, read: JournalRead, guard: ChangeGuard) -> JournalPlan:
     """What applying ``read`` would change, with findings about changes that may not be made."""
-    plan = JournalPlan()
+    plan = JournalPlan(read.teacher, read.fields)
     stored = q.lessons_between(conn, school.school_id, read.week.monday, read.week.sunday)
     by_key = {(l["class_code"], l["subject"], l["subgroup"], l["date"], l["lesson_no"]): l for l in stored}
     for entry in q.entries_of(conn, [l["id"] for l in stored]):
@@ -48,7 +50,7 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
         old = by_key.get(lesson.key)
         plan.lessons.append((lesson, old))
         old_entries = plan.entries.get(old["id"], {}) if old else {}
-        for item in FIELDS:
+        for item in read.fields:
             before = old.get(item) if old else None
             if lesson.fields.get(item) != before and (lesson.fields.get(item) is not None or old):
                 plan.findings += guard.check(lesson.section.class_code, lesson.date, lesson.sheet,
@@ -72,21 +74,20 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     return plan
 
 
-def _lesson_row(lesson: LessonRead, teacher: str) -> dict:
+def _lesson_row(lesson: LessonRead, plan: JournalPlan) -> dict:
     section = lesson.section
     return {"class_code": section.class_code, "subject": section.subject, "subgroup": section.subgroup,
-            "date": lesson.date, "lesson_no": lesson.lesson_no, "teacher": teacher, "extra": lesson.extra,
-            **{k: lesson.fields.get(k) for k in FIELDS}}
+            "date": lesson.date, "lesson_no": lesson.lesson_no, "teacher": plan.teacher, "extra": lesson.extra,
+            **{k: lesson.fields.get(k) for k in plan.fields}}
 
 
-def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submission_id: int,
-                  teacher: str) -> Changes:
+def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submission_id: int) -> Changes:
     """Write the plan in the open transaction."""
     changes = Changes()
     ids = {"school_id": school_id, "submission_id": submission_id}
     E = s.journal_entries
     for lesson, old in plan.lessons:
-        new = _lesson_row(lesson, teacher)
+        new = _lesson_row(lesson, plan)
         label = _lesson_label(new)
         if old is None:
             lesson_id = conn.execute(insert(s.lessons).values(school_id=school_id, **new)).inserted_primary_key[0]
@@ -94,7 +95,7 @@ def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submis
             changes.inserted += 1
         else:
             lesson_id = old["id"]
-            compare = {k: new[k] for k in (*FIELDS, "teacher")}
+            compare = {k: new[k] for k in (*plan.fields, "teacher")}
             if any(old[k] != v for k, v in compare.items()):
                 conn.execute(update(s.lessons).where(s.lessons.c.id == lesson_id).values(**compare))
                 record_revision(conn, entity="lessons", key=label, old={k: old[k] for k in compare},
@@ -127,6 +128,6 @@ def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submis
                             old={"marks": before["marks"], "presence": before["presence"]}, new=None, **ids)
         conn.execute(delete(E).where(E.c.lesson_id == old["id"]))
         conn.execute(delete(s.lessons).where(s.lessons.c.id == old["id"]))
-        record_revision(conn, entity="lessons", key=label, old={k: old[k] for k in FIELDS}, new=None, **ids)
+        record_revision(conn, entity="lessons", key=label, old={k: old[k] for k in plan.fields}, new=None, **ids)
         changes.removed += 1
     return changes

@@ -6,11 +6,13 @@ import datetime as dt
 
 from sqlalchemy import Connection, Engine, insert, update
 
+from zhurnal.errors import UnknownPeriod
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
 
-def close_period(conn: Connection, school_id: int, period: str, *, closed: bool, reason: str | None) -> bool:
+def close_period(conn: Connection, school_id: int, period: str, *, closed: bool, reason: str | None,
+                 now: dt.datetime) -> bool:
     """Lock or unlock ``period``; returns False when it already was in that state."""
     row = conn.execute(s.period_locks.select().where(s.period_locks.c.school_id == school_id,
                                                      s.period_locks.c.period == period)).mappings().first()
@@ -23,15 +25,14 @@ def close_period(conn: Connection, school_id: int, period: str, *, closed: bool,
                                                   s.period_locks.c.period == period).values(closed=closed))
     conn.execute(insert(s.period_events).values(
         school_id=school_id, period=period, action="close" if closed else "reopen", reason=reason,
-        at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)))
+        at=now))
     return True
 
 
-def set_period_closed(engine: Engine, school_code: str, school_name: str, period: str, *, closed: bool,
-                      reason: str | None) -> bool:
-    """Close or reopen a period of the setup; LookupError when the setup has no such period."""
+def set_period_closed(engine: Engine, school_id: int, period: str, *, closed: bool, reason: str | None,
+                      now: dt.datetime) -> bool:
+    """Close or reopen a period of the setup; :class:`UnknownPeriod` when it has no such period."""
     with engine.begin() as conn:
-        school_id = q.ensure_school(conn, school_code, school_name)
         if period not in {p["code"] for p in q.table_rows(conn, s.periods, school_id)}:
-            raise LookupError(period)
-        return close_period(conn, school_id, period, closed=closed, reason=reason)
+            raise UnknownPeriod(period)
+        return close_period(conn, school_id, period, closed=closed, reason=reason, now=now)

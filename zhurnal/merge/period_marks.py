@@ -17,12 +17,16 @@ from zhurnal.validate.period_rules import PeriodMarkRead, PeriodRead
 @dataclass
 class PeriodPlan:
     period: str
+    teacher: str
     changes: list[tuple[PeriodMarkRead, str | None]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return apply_period(conn, self, school_id=school_id, submission_id=submission_id)
+
 
 def plan_period(conn: Connection, school: School, read: PeriodRead) -> PeriodPlan:
-    plan = PeriodPlan(read.period)
+    plan = PeriodPlan(read.period, read.teacher)
     stored = {(r["student_id"], r["subject"]): r["mark"]
               for r in q.table_rows(conn, s.period_marks, school.school_id, period=read.period)}
     for item in read.marks:
@@ -36,8 +40,7 @@ def plan_period(conn: Connection, school: School, read: PeriodRead) -> PeriodPla
     return plan
 
 
-def apply_period(conn: Connection, plan: PeriodPlan, *, school_id: int, submission_id: int,
-                 teacher: str) -> Changes:
+def apply_period(conn: Connection, plan: PeriodPlan, *, school_id: int, submission_id: int) -> Changes:
     changes = Changes()
     P = s.period_marks
     for item, old in plan.changes:
@@ -46,13 +49,13 @@ def apply_period(conn: Connection, plan: PeriodPlan, *, school_id: int, submissi
         if old is None:
             conn.execute(insert(P).values(school_id=school_id, student_id=item.student_id,
                                           subject=item.section.subject, period=plan.period,
-                                          mark=item.mark, teacher=teacher))
+                                          mark=item.mark, teacher=plan.teacher))
             changes.inserted += 1
         elif item.mark is None:
             conn.execute(delete(P).where(where))
             changes.removed += 1
         else:
-            conn.execute(update(P).where(where).values(mark=item.mark, teacher=teacher))
+            conn.execute(update(P).where(where).values(mark=item.mark, teacher=plan.teacher))
             changes.updated += 1
         record_revision(conn, school_id=school_id, submission_id=submission_id, entity="period_marks",
                         key=f"{item.student_id}/{item.section.subject}/{plan.period}",

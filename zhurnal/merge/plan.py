@@ -1,17 +1,24 @@
-"""Applying a calendar-thematic plan: authoritative for its class, subject and subgroup."""
+"""Applying a table of items that is authoritative for one scope (a КТП for its group)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import Connection
 
+from zhurnal.findings import Finding
 from zhurnal.merge.sync import Changes, sync_rows
 from zhurnal.store import schema as s
-from zhurnal.validate.table import Table
 
 
-def apply_plan(conn: Connection, table: Table, meta: dict[str, str], *, school_id: int,
-               submission_id: int) -> Changes:
-    scope = {"class_code": meta["class_code"], "subject": meta["subject"], "subgroup": meta.get("subgroup", "")}
-    rows = [{**row.values, **scope} for row in table.rows]
-    return sync_rows(conn, s.plan_items, school_id=school_id, submission_id=submission_id,
-                     key=("item_no",), rows=rows, scope=scope)
+@dataclass
+class ItemsPlan:
+    table: str
+    key: tuple[str, ...]
+    rows: list[dict]
+    scope: dict
+    findings: list[Finding] = field(default_factory=list)
+
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return sync_rows(conn, s.metadata.tables[self.table], school_id=school_id,
+                         submission_id=submission_id, key=self.key, rows=self.rows, scope=self.scope)

@@ -7,8 +7,11 @@ phone, so one parent of children in two classes stays one person.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import Connection, insert
 
+from zhurnal.findings import Finding
 from zhurnal.merge.sync import Changes, record_revision, sync_rows
 from zhurnal.store import schema as s
 from zhurnal.validate.normalize import match_key
@@ -84,3 +87,15 @@ def apply_roster(conn: Connection, check: RosterCheck, ctx: RosterContext, *, sc
         changes += sync_rows(conn, s.exemptions, key=("subject", "start"), rows=wanted,
                              scope={"student_id": sid}, **ids)
     return changes
+
+
+@dataclass
+class RosterPlan:
+    check: RosterCheck
+    context: RosterContext
+    yo_as_ye: bool
+    findings: list[Finding] = field(default_factory=list)
+
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return apply_roster(conn, self.check, self.context, school_id=school_id,
+                            submission_id=submission_id, yo_as_ye=self.yo_as_ye)

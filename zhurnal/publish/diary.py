@@ -47,7 +47,14 @@ class DiaryRenderer:
         except typst.TypstError as exc:
             raise RenderError(str(exc)) from exc
 
-    def render_each(self, diaries: Iterable[dict]) -> Iterator[bytes]:
-        """One PDF per diary, in order, rendered on all cores (Typst releases the GIL)."""
+    def _render_one(self, diary: dict) -> bytes | RenderError:
+        try:
+            return self.render([diary])
+        except RenderError as exc:
+            return exc
+
+    def render_each(self, diaries: Iterable[dict]) -> Iterator[bytes | RenderError]:
+        """One PDF per diary, in order, rendered on all cores (Typst releases the GIL); a diary
+        that cannot be rendered gives its :class:`RenderError` in its place."""
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            yield from pool.map(lambda diary: self.render([diary]), diaries)
+            yield from pool.map(self._render_one, diaries)

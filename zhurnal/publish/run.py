@@ -16,9 +16,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from zhurnal.calendar import Week
+from zhurnal.context import RunContext
+from zhurnal.errors import UnknownPeriod
 from zhurnal.publish import ledger
-from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
-from zhurnal.publish.feedback import feedback_path, safe_name
+from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
+from zhurnal.filenames import feedback_path, safe_name
 from zhurnal.publish.mail import XLSX, build_message, diary_body, feedback_body, message_id, write_eml
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summaries import write_summary
@@ -42,9 +44,14 @@ class PublishReport:
     feedback_mails: int = 0
     summaries: list[str] = field(default_factory=list)
     outbox: str = ""
+    failed: list[str] = field(default_factory=list)       # documents that could not be rendered
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {**self.__dict__, "ok": self.ok}
 
 
 def _file_name(text: str) -> str:
@@ -62,19 +69,25 @@ def _families(conn, school_id: int) -> dict[int, dict]:
 
 
 def _write_pdfs(renderer: DiaryRenderer, school, docs: dict[int, dict], folder: Path,
-                progress: Callable[[int, int], None] | None) -> dict[int, bytes]:
-    """Render one PDF per student into ``folder/<class>/`` (all cores); returns them by student."""
+                progress: Callable[[int, int], None] | None, report: "PublishReport") -> dict[int, bytes]:
+    """Render one PDF per student into ``folder/<class>/`` (all cores); returns them by student.
+
+    A document that cannot be rendered is listed in ``report.failed`` and left out.
+    """
     order = sorted(docs, key=lambda sid: (school.grade(school.students[sid]["class_code"]),
                                           school.students[sid]["class_code"], school.students[sid]["full_name"]))
     pdfs = {}
     for done, (sid, pdf) in enumerate(zip(order, renderer.render_each(docs[sid] for sid in order)), start=1):
         student = school.students[sid]
+        if progress:
+            progress(done, len(order))
+        if isinstance(pdf, RenderError):
+            report.failed.append(f"{student['class_code']} {student['full_name']}: {str(pdf)[:200]}")
+            continue
         target = folder / _file_name(student["class_code"])
         target.mkdir(parents=True, exist_ok=True)
         (target / f"{_file_name(student['full_name'])}_{sid}.pdf").write_bytes(pdf)
         pdfs[sid] = pdf
-        if progress:
-            progress(done, len(order))
     return pdfs
 
 
@@ -94,7 +107,7 @@ def _mail_families(conn, settings: Settings, school_id: int, families: dict[int,
     """One message per parent with an address, holding only their own children's PDFs."""
     mailed: set[int] = set()
     for parent in sorted(families.values(), key=lambda p: p["id"]):
-        children = sorted(c for c in parent["children"] if c in docs)
+        children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
         if not parent["email"] or not children:
             continue
         mailed.update(children)
@@ -119,24 +132,25 @@ def _mail_families(conn, settings: Settings, school_id: int, families: dict[int,
     return mailed
 
 
-def publish_week(settings: Settings, engine: Engine, week: Week, *, force: bool = False,
+def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> PublishReport:
     """Render and write everything of ``week`` into the outbox; returns what was made."""
+    settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
     out = settings.outbox / week.label
     report = PublishReport(week=week.label, outbox=str(out))
     with engine.begin() as conn:
-        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
         data = load_week(conn, school_id, week, settings)
         families = _families(conn, school_id)
     renderer = DiaryRenderer(template_path(settings.workspace))
     school = data.school
     diaries = {st["id"]: data.diary(st["id"]) for code in school.classes for st in school.class_students(code)}
-    pdfs = _write_pdfs(renderer, school, diaries, out / "diaries", progress)
+    pdfs = _write_pdfs(renderer, school, diaries, out / "diaries", progress, report)
     report.diaries = len(pdfs)
     post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
     with engine.begin() as conn:
         mailed = _mail_families(conn, settings, school_id, families, school, diaries, pdfs, post, out, force, report)
-        _print_bundles(renderer, school, {sid: d for sid, d in diaries.items() if sid not in mailed}, out, report)
+        _print_bundles(renderer, school, {sid: d for sid, d in diaries.items() if sid not in mailed and sid in pdfs},
+                       out, report)
         report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
         with_summary = week_summary(conn, school, settings, week)
     summary_path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", with_summary, settings,
@@ -199,27 +213,29 @@ def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str
         ledger.queue(conn, school_id, msg_id, kind="summary", recipient=settings.mail.deputy_address, week=label)
 
 
-def publish_period(settings: Settings, engine: Engine, code: str, *, force: bool = False,
+def publish_period(ctx: RunContext, code: str, *, force: bool = False,
                    progress: Callable[[int, int], None] | None = None) -> PublishReport:
     """At period end: report cards (PDF, mailed to parents, print bundles for every class) and
-    the director's period report."""
+    the director's period report; :class:`UnknownPeriod` when the setup has no such period."""
+    settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
     out = settings.outbox / code
     report = PublishReport(week=code, outbox=str(out))
     with engine.begin() as conn:
-        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
         school = load_school(conn, school_id)
+        if school.calendar.period_row(code) is None:
+            raise UnknownPeriod(code)
         data = period_summary(conn, school, settings, code)
         period = school.calendar.period_row(code)
         cards = report_cards(conn, data, period)
         families = _families(conn, school_id)
         school_name = q.school_row(conn, school_id)["name"]
     renderer = DiaryRenderer(template_path(settings.workspace, REPORT_CARD))
-    pdfs = _write_pdfs(renderer, school, cards, out / "report_cards", progress)
+    pdfs = _write_pdfs(renderer, school, cards, out / "report_cards", progress, report)
     report.diaries = len(pdfs)
     with engine.begin() as conn:
         _mail_families(conn, settings, school_id, families, school, cards, pdfs,
                        _Post("report", code, period["name"], school_name), out, force, report)
-    _print_bundles(renderer, school, cards, out, report)
+    _print_bundles(renderer, school, {sid: card for sid, card in cards.items() if sid in pdfs}, out, report)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
     report.summaries.append(str(path))
     _summary_mail(engine, settings, school_id, code, [path], out, f"Отчёт за {data.title}")

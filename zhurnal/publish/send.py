@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
-from sqlalchemy import Engine
-
+from zhurnal.context import RunContext
 from zhurnal.publish import ledger
-from zhurnal.settings import Settings, SmtpSettings
-from zhurnal.store import queries as q
+from zhurnal.settings import SmtpSettings
 
 
 class SmtpUnavailable(Exception):
@@ -69,15 +67,15 @@ def outbox_messages(outbox: Path, week: str | None = None) -> list[Path]:
     return sorted(outbox.glob(pattern))
 
 
-def send_outbox(settings: Settings, engine: Engine, *, week: str | None = None,
+def send_outbox(ctx: RunContext, *, week: str | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 sleep: Callable[[float], None] = time.sleep) -> SendReport:
     """Send what the ledger does not record as accepted; raise SmtpUnavailable if no server."""
+    settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
     report = SendReport()
     config = settings.smtp
     pending = []
     with engine.begin() as conn:
-        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
         for path in outbox_messages(settings.outbox, week):
             raw = path.read_bytes()
             message = email.message_from_bytes(raw, policy=SMTP_POLICY)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from zhurnal.calendar import Week
+from zhurnal.errors import UnknownPeriod
 from zhurnal.marks import suggested_mark, weighted_average
 from zhurnal.settings import Settings
 from zhurnal.store import queries as q
@@ -136,7 +137,7 @@ def period_summary(conn: Connection, school: School, settings: Settings, code: s
     """The period report: the classes the period covers, results to its last day."""
     period = school.calendar.period_row(code)
     if period is None:
-        raise LookupError(code)
+        raise UnknownPeriod(code)
     periods = {c: period for c, cls in school.classes.items() if period["grade_from"] <= cls["grade"] <= period["grade_to"]}
     return gather(conn, school, settings, until=period["end"], week=None, periods=periods,
                   title=f"{period['name']} ({period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y})")

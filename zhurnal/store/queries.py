@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from zhurnal.store import schema as s
-
-
-def ensure_school(conn: Connection, code: str, name: str) -> int:
-    """The id of the school ``code``, creating its row on first use."""
-    found = conn.execute(select(s.schools.c.id).where(s.schools.c.code == code)).scalar()
-    if found is not None:
-        return found
-    return conn.execute(insert(s.schools).values(code=code, name=name)).inserted_primary_key[0]
 
 
 def school_row(conn: Connection, school_id: int) -> dict:

@@ -14,15 +14,16 @@ and a short «Как заполнять» block.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter
 
-from zhurnal.ingest.read import WorkbookCells
+from zhurnal.store.snapshot import Section
 from zhurnal.templates.generate import PROTECTION, write_value, write_meta_sheet
-from zhurnal.templates.spec import cell_ref
+from zhurnal.templates.spec import Field, cell_ref
+from zhurnal.workbook import WorkbookCells
 
 TITLE_ROW, KEY_ROW, FIRST_HEADER_ROW = 0, 1, 2
 ID_COL, NAME_COL = 0, 1
@@ -166,9 +167,6 @@ class GridRead:
     def ref(self, row: int, key: str) -> str:
         return cell_ref(row, self.columns[key])
 
-    def name_ref(self, row: int) -> str:
-        return cell_ref(row, NAME_COL)
-
 
 def _as_id(value: object) -> int | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
@@ -195,5 +193,37 @@ def read_grid(cells: WorkbookCells, sheet: str) -> GridRead | None:
     return found
 
 
-def iso(day: dt.date) -> str:
-    return day.isoformat()
+_UNSAFE_SHEET = re.compile(r"[\[\]:*?/\\']")
+
+
+def sheet_name(section: Section, short: str, taken: set[str]) -> str:
+    """A unique sheet name (Excel: at most 31 characters, no []:*?/\\') for a group's sheet."""
+    base = f"{section.class_code} {short or section.subject}"
+    if section.subgroup:
+        base += f" гр{section.subgroup}"
+    base = _UNSAFE_SHEET.sub("", base)[:28].strip()
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base[:26]}~{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def section_info(name: str, section: Section) -> dict:
+    """What the metadata says of one sheet: which group it was issued for."""
+    return {"sheet": name, "class_code": section.class_code, "subject": section.subject,
+            "subgroup": section.subgroup}
+
+
+def list_validation(values: list[str], **more) -> dict:
+    """A dropdown of ``values`` for ``data_validation``."""
+    return {"validate": "list", "source": list(values), **more}
+
+
+def marker_row(item: Field, values: dict, inputs: set[str], *, kind: str = "text", height: float | None = None,
+               source: list[str] | None = None) -> "MarkerRow":
+    """A marker row declared by ``item`` (its key and label; its dropdown from ``source`` or
+    the field's fixed choices)."""
+    labels = source if source is not None else list(item.choices.labels) if item.choices else []
+    return MarkerRow(item.key, item.header, values, inputs=inputs, kind=kind, height=height,
+                     validation=list_validation(labels) if labels else None)

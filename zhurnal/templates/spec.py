@@ -48,6 +48,14 @@ class Choices:
 YES_NO = Choices(labels=("да", "нет"), values=(True, False))
 
 
+def by_key(fields: tuple["Field", ...], key: str) -> "Field":
+    """The field of ``fields`` with ``key``; KeyError when there is none."""
+    for item in fields:
+        if item.key == key:
+            return item
+    raise KeyError(key)
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a table sheet."""
@@ -64,18 +72,21 @@ class Field:
 
 @dataclass(frozen=True)
 class SheetSpec:
-    """A table: headers in row 1, ``rows`` input rows below it."""
+    """A table: headers in row 1, ``rows`` input rows below it.
+
+    ``table`` and ``key``: the store table the sheet feeds and the columns that identify a
+    row there (empty when the kind writes the sheet's rows some other way).
+    """
 
     name: str
     fields: tuple[Field, ...]
     rows: int = 200
     title_note: str = ""
+    table: str = ""
+    key: tuple[str, ...] = ()
 
     def field(self, key: str) -> Field:
-        for item in self.fields:
-            if item.key == key:
-                return item
-        raise KeyError(key)
+        return by_key(self.fields, key)
 
     def column_index(self, key: str) -> int:
         return [f.key for f in self.fields].index(key)
@@ -96,6 +107,31 @@ class WorkbookSpec:
             if item.name == name:
                 return item
         raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """A grid kind (students × columns): the marker rows it declares around the student rows.
+
+    ``above``: rows right under the headers (what a spare column's lesson is: date, number);
+    ``below``: rows under the students (what each column's lesson says: topic, homework, …);
+    ``spare``: keys of the columns left free for an extra lesson;
+    ``columns``: what each column (or each day's group of columns) holds on student rows.
+    """
+
+    kind: str
+    version: int
+    title: str
+    above: tuple[Field, ...] = ()
+    below: tuple[Field, ...] = ()
+    spare: tuple[str, ...] = ()
+    columns: tuple[Field, ...] = ()
+
+    def column(self, key: str) -> Field:
+        return by_key(self.columns, key)
+
+    def marker(self, key: str) -> Field:
+        return by_key(self.above + self.below, key)
 
 
 def column_letter(index: int) -> str:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from zhurnal.calendar import Week, parse_week
 from zhurnal.findings import Finding, Severity, finding
-from zhurnal.ingest.identify import Identified
 from zhurnal.store.snapshot import School
+from zhurnal.templates.spec import GridSpec
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import BadValue, clean_text, is_blank, to_int
+from zhurnal.workbook import Submission
 
 
 @dataclass
@@ -36,19 +37,26 @@ def _reason(raw: object, school: School) -> str | None:
     return text if text in school.reasons else None
 
 
-def read_attendance(item: Identified, school: School) -> AttendanceRead:
-    """Every (student, day) cell of the register, typed and checked."""
+def day_keys(day: dt.date, spec: GridSpec) -> tuple[str, str]:
+    """The keys of one day's two columns (lessons missed, reason) in a register of ``spec``."""
+    count, reason = (item.key for item in spec.columns)
+    return f"{day.isoformat()}|{count}", f"{day.isoformat()}|{reason}"
+
+
+def read_attendance(spec: GridSpec, item: Submission, school: School) -> AttendanceRead:
+    """Every (student, day) cell of a register declared by ``spec``, typed and checked."""
+    count_field = spec.columns[0]
     week = parse_week(item.meta.get("week", ""))
     found: list[Finding] = []
     read = AttendanceRead(week, [], findings=found)
     for ref in grid_sheets(item, school, found):
         grid = ref.grid
         read.class_codes.append(ref.class_code)
-        days = sorted({k.split("|")[0] for k in grid.columns if k.endswith("|count")})
+        days = sorted({k.split("|")[0] for k in grid.columns if k.endswith(f"|{count_field.key}")})
         for student_id, row in grid.students.items():
             for day_text in days:
                 day = dt.date.fromisoformat(day_text)
-                count_key, reason_key = f"{day_text}|count", f"{day_text}|reason"
+                count_key, reason_key = day_keys(day, spec)
                 raw_count = grid.value(row, count_key)
                 raw_reason = grid.value(row, reason_key) if reason_key in grid.columns else ""
                 where = {"sheet": grid.sheet, "cell": grid.ref(row, count_key)}
@@ -61,7 +69,7 @@ def read_attendance(item: Identified, school: School) -> AttendanceRead:
                     continue
                 reason_ref = grid.ref(row, reason_key) if reason_key in grid.columns else ""
                 if is_blank(raw_count):
-                    found.append(finding("required-missing", **where, column="уроков пропущено"))
+                    found.append(finding("required-missing", **where, column=count_field.header))
                     continue
                 try:
                     count = to_int(raw_count)

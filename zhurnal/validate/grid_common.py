@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zhurnal.findings import Finding, finding
-from zhurnal.ingest.identify import Identified
 from zhurnal.store.snapshot import School, Section
 from zhurnal.templates.grid import GridRead, read_grid
 from zhurnal.templates.metadata import sections
+from zhurnal.workbook import Submission
 
 
 @dataclass
@@ -21,7 +21,7 @@ class SheetRef:
     class_code: str
 
 
-def grid_sheets(item: Identified, school: School, found: list[Finding]) -> list[SheetRef]:
+def grid_sheets(item: Submission, school: School, found: list[Finding]) -> list[SheetRef]:
     """The issued sheets found in the workbook; a missing sheet or a vanished group is a finding."""
     result = []
     for info in sections(item.meta).get("sheets", []):

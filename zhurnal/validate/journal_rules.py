@@ -14,18 +14,13 @@ from dataclasses import dataclass, field
 
 from zhurnal.calendar import Week, parse_week
 from zhurnal.findings import Finding, Severity, finding
-from zhurnal.ingest.identify import Identified
 from zhurnal.marks import BadMark, Cell, read_cell
 from zhurnal.store.snapshot import School, Section
-from zhurnal.templates.journal import LESSON_FIELDS, SPARE_COLUMNS
-from zhurnal.templates.spec import Field, FieldType
+from zhurnal.templates.spec import GridSpec
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
 from zhurnal.validate.table import typed_cell
-
-EXTRA_DATE = Field("date", "Дата", FieldType.DATE, required=True)
-EXTRA_NUMBER = Field("lesson_no", "Номер урока", FieldType.INT, required=True)
-YES = {"да": True, "нет": False, "+": True, "-": False, "yes": True, "no": False}
+from zhurnal.workbook import Submission
 
 
 @dataclass
@@ -54,49 +49,46 @@ class JournalRead:
     lessons: list[LessonRead]
     covered: list[Section]
     findings: list[Finding]
+    fields: tuple[str, ...]                           # the lesson fields the journal declares
 
 
-def _lesson_fields(grid, key: str, school: School, found: list[Finding]) -> tuple[dict, dict]:
+def _lesson_fields(spec: GridSpec, grid, key: str, school: School, found: list[Finding]) -> tuple[dict, dict]:
     values, refs = {}, {}
-    for item in LESSON_FIELDS:
-        row = grid.markers.get(item)
+    for item in spec.below:
+        row = grid.markers.get(item.key)
         if row is None:
             continue
-        refs[item] = grid.ref(row, key)
+        refs[item.key] = ref = grid.ref(row, key)
         raw = grid.value(row, key)
-        text = None if is_blank(raw) else clean_text(raw)
-        if text and item == "work_type":
-            canonical = next((w for w in school.work_types if w.casefold() == text.casefold()), None)
+        value = None if is_blank(raw) else typed_cell(item, raw, sheet=grid.sheet, cell=ref, found=found)
+        if value and item.choices and item.choices.named == "work_types":
+            canonical = next((w for w in school.work_types if w.casefold() == value.casefold()), None)
             if canonical is None:
-                found.append(finding("invalid-choice", sheet=grid.sheet, cell=refs[item], value=text,
+                found.append(finding("invalid-choice", sheet=grid.sheet, cell=ref, value=value,
                                      allowed=", ".join(sorted(school.work_types))))
-            text = canonical
-        elif text and item == "ict":
-            if text.casefold() not in YES:
-                found.append(finding("invalid-choice", sheet=grid.sheet, cell=refs[item], value=text,
-                                     allowed="да, нет"))
-            text = YES.get(text.casefold())
-        values[item] = text
+            value = canonical
+        values[item.key] = value
     return values, refs
 
 
-def _column_has_data(grid, key: str) -> bool:
-    rows = list(grid.students.values()) + [grid.markers[m] for m in LESSON_FIELDS if m in grid.markers]
+def _column_has_data(spec: GridSpec, grid, key: str) -> bool:
+    rows = list(grid.students.values()) + [grid.markers[m.key] for m in spec.below if m.key in grid.markers]
     return any(not is_blank(grid.value(r, key)) for r in rows)
 
 
-def _extra_lesson(grid, key: str, week: Week, school: School, section: Section,
+def _extra_lesson(spec: GridSpec, grid, key: str, week: Week, school: School, section: Section,
                   found: list[Finding]) -> tuple[dt.date, int] | None:
-    date_row, number_row = grid.markers.get("date"), grid.markers.get("lesson_no")
+    date_field, number_field = spec.marker("date"), spec.marker("lesson_no")
+    date_row, number_row = grid.markers.get(date_field.key), grid.markers.get(number_field.key)
     if date_row is None or number_row is None:
         return None
     raw_date, raw_number = grid.value(date_row, key), grid.value(number_row, key)
-    if is_blank(raw_date) and is_blank(raw_number) and not _column_has_data(grid, key):
+    if is_blank(raw_date) and is_blank(raw_number) and not _column_has_data(spec, grid, key):
         return None
     date_ref, number_ref = grid.ref(date_row, key), grid.ref(number_row, key)
     problems = len(found)
-    day = typed_cell(EXTRA_DATE, raw_date, sheet=grid.sheet, cell=date_ref, found=found)
-    number = typed_cell(EXTRA_NUMBER, raw_number, sheet=grid.sheet, cell=number_ref, found=found)
+    day = typed_cell(date_field, raw_date, sheet=grid.sheet, cell=date_ref, found=found)
+    number = typed_cell(number_field, raw_number, sheet=grid.sheet, cell=number_ref, found=found)
     if day and day not in week:
         found.append(finding("extra-lesson-outside-week", sheet=grid.sheet, cell=date_ref,
                              value=f"{day:%d.%m.%Y}", week=week.title()))
@@ -141,8 +133,9 @@ def _cells(grid, key: str, school: School, ref, lesson: LessonRead, allow_pm: bo
         lesson.cells[student_id] = (cell, where["cell"])
 
 
-def read_journal(item: Identified, school: School, *, allow_plus_minus: bool) -> JournalRead:
-    """Every lesson column of every sheet, typed, with the findings met on the way."""
+def read_journal(spec: GridSpec, item: Submission, school: School, *, allow_plus_minus: bool) -> JournalRead:
+    """Every lesson column of every sheet of a journal declared by ``spec``, typed, with the
+    findings met on the way."""
     found: list[Finding] = []
     week = parse_week(item.meta.get("week", ""))
     lessons, covered = [], []
@@ -151,17 +144,18 @@ def read_journal(item: Identified, school: School, *, allow_plus_minus: bool) ->
         covered.append(section)
         has_marks = bool(school.classes[section.class_code]["has_marks"])
         for key in grid.columns:
-            if key in SPARE_COLUMNS:
-                when = _extra_lesson(grid, key, week, school, section, found)
+            if key in spec.spare:
+                when = _extra_lesson(spec, grid, key, week, school, section, found)
                 if when is None:
                     continue
                 day, number, extra = *when, True
             else:
                 day_text, _, number_text = key.partition("|")
                 day, number, extra = dt.date.fromisoformat(day_text), int(number_text), False
-            values, refs = _lesson_fields(grid, key, school, found)
+            values, refs = _lesson_fields(spec, grid, key, school, found)
             lesson = LessonRead(section, grid.sheet, day, number, extra, values, refs)
             if has_marks:
                 _cells(grid, key, school, ref, lesson, allow_plus_minus, found)
             lessons.append(lesson)
-    return JournalRead(week, item.meta.get("author", ""), lessons, covered, found)
+    return JournalRead(week, item.meta.get("author", ""), lessons, covered, found,
+                       tuple(f.key for f in spec.below))

@@ -156,21 +156,10 @@ def to_phone(value: object) -> str:
 
 def normalise(item: Field, value: object, *, yo_as_ye: bool = False) -> object:
     """The typed value of one non-blank cell of column ``item``; raises BadValue."""
-    kind = item.type
-    if kind in (FieldType.TEXT, FieldType.ID):
-        return clean_text(value)
-    if kind is FieldType.NAME:
-        return to_name(value)
-    if kind is FieldType.INT:
-        return to_int(value)
-    if kind is FieldType.NUMBER:
-        return to_number(value)
-    if kind is FieldType.DATE:
-        return to_date(value)
-    if kind is FieldType.TIME:
-        return to_time(value)
-    if kind is FieldType.EMAIL:
-        return to_email(value)
-    if kind is FieldType.PHONE:
-        return to_phone(value)
-    return to_choice(value, item, yo_as_ye)
+    convert = _CONVERTERS.get(item.type)
+    return convert(value) if convert else to_choice(value, item, yo_as_ye)
+
+
+_CONVERTERS = {FieldType.TEXT: clean_text, FieldType.ID: clean_text, FieldType.NAME: to_name,
+               FieldType.INT: to_int, FieldType.NUMBER: to_number, FieldType.DATE: to_date,
+               FieldType.TIME: to_time, FieldType.EMAIL: to_email, FieldType.PHONE: to_phone}

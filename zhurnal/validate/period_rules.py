@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zhurnal.findings import Finding, Severity, finding
-from zhurnal.ingest.identify import Identified
 from zhurnal.settings import MarkSettings
 from zhurnal.store.snapshot import School, Section
-from zhurnal.templates.period import PERIOD_CHOICES
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
+from zhurnal.workbook import Submission
 
 
 @dataclass
@@ -26,6 +25,7 @@ class PeriodMarkRead:
 @dataclass
 class PeriodRead:
     period: str
+    teacher: str
     marks: list[PeriodMarkRead] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -35,22 +35,26 @@ def _normalise(raw: object) -> str:
     return {"на": "н/а", "н\\а": "н/а", "н.а.": "н/а", "осв.": "осв", "зачёт": "зач", "незачёт": "незач"}.get(text, text)
 
 
-def read_period(item: Identified, school: School, stats_for: Callable[[Section], dict],
-                settings: MarkSettings) -> PeriodRead:
-    """``stats_for(group)``: student id → (average, number of marks, suggested) from the journal."""
-    read = PeriodRead(item.meta.get("period", ""))
+def read_period(mark_key: str, item: Submission, school: School, stats_for: Callable[[Section], dict],
+                allowed_for: Callable[[str], tuple[str, ...]], settings: MarkSettings) -> PeriodRead:
+    """The period marks in column ``mark_key`` of every sheet.
+
+    ``stats_for(group)``: student id → (average, number of marks, suggested) from the journal;
+    ``allowed_for(scale)``: the period marks a subject's scale allows.
+    """
+    read = PeriodRead(item.meta.get("period", ""), item.meta.get("author", ""))
     found = read.findings
     for ref in grid_sheets(item, school, found):
         grid, section = ref.grid, ref.section
-        if "mark" not in grid.columns:
+        if mark_key not in grid.columns:
             found.append(finding("sheet-missing", sheet=grid.sheet))
             continue
         scale = school.subjects[section.subject]["scale"]
-        allowed = PERIOD_CHOICES.get(scale, PERIOD_CHOICES["5"])
+        allowed = allowed_for(scale)
         stats = stats_for(section)
         for student_id, row in grid.students.items():
-            raw = grid.value(row, "mark")
-            where = {"sheet": grid.sheet, "cell": grid.ref(row, "mark")}
+            raw = grid.value(row, mark_key)
+            where = {"sheet": grid.sheet, "cell": grid.ref(row, mark_key)}
             if is_blank(raw):
                 read.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
                 continue

@@ -12,13 +12,6 @@ from zhurnal.validate.table import Row, Table
 
 WEEKDAY_NAMES = {1: "понедельник", 2: "вторник", 3: "среда", 4: "четверг", 5: "пятница", 6: "суббота"}
 
-KEYS = {
-    "Периоды": ("code",), "Каникулы": ("name",), "Учителя": ("full_name",), "Классы": ("code",),
-    "Предметы": ("name",), "Подгруппы": ("class_code", "subject", "name"),
-    "Нагрузка": ("class_code", "subject", "subgroup"), "Звонки": ("lesson_no",),
-    "Виды работ": ("name",), "Причины пропусков": ("code",),
-}
-
 
 @dataclass
 class SetupCheck:
@@ -126,10 +119,14 @@ def _check_timetable(tables: dict[str, Table], names: dict[str, Names], found: l
                 found.append(finding("timetable-room-clash", **b.at("room"), value=b.get("room"), **where))
 
 
-def check_setup(tables: dict[str, Table], *, yo_as_ye: bool = False) -> SetupCheck:
-    """Every setup rule over already typed tables (see :func:`zhurnal.validate.table.read_table`)."""
+def check_setup(tables: dict[str, Table], unique: dict[str, tuple[str, ...]], *,
+                yo_as_ye: bool = False) -> SetupCheck:
+    """Every setup rule over already typed tables (see :func:`zhurnal.validate.table.read_table`).
+
+    ``unique``: sheet → the columns no two rows may share (the declaration's keys).
+    """
     found: list[Finding] = []
-    for sheet, keys in KEYS.items():
+    for sheet, keys in unique.items():
         found += duplicate_keys(tables[sheet].rows, keys, yo_as_ye=yo_as_ye)
     names = {
         "periods": Names((r.get("code") for r in tables["Периоды"].rows if r.get("code")), yo_as_ye),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zhurnal.findings import Finding, finding
-from zhurnal.ingest.read import WorkbookCells
-from zhurnal.templates.spec import Field, SheetSpec, cell_ref
+from zhurnal.templates.spec import Field, SheetSpec, WorkbookSpec, cell_ref
 from zhurnal.validate.normalize import BadValue, clean_text, is_blank, normalise
+from zhurnal.workbook import WorkbookCells
 
 
 @dataclass
@@ -83,3 +83,13 @@ def read_table(cells: WorkbookCells, spec: SheetSpec, *, yo_as_ye: bool = False
                                               yo_as_ye=yo_as_ye)
         rows.append(row)
     return Table(spec, rows), findings
+
+
+def read_tables(cells: WorkbookCells, spec: WorkbookSpec, *, yo_as_ye: bool = False
+                ) -> tuple[dict[str, Table], list[Finding]]:
+    """Every sheet of ``spec`` read with :func:`read_table`, by sheet name."""
+    tables, found = {}, []
+    for sheet in spec.sheets:
+        tables[sheet.name], sheet_findings = read_table(cells, sheet, yo_as_ye=yo_as_ye)
+        found += sheet_findings
+    return tables, found

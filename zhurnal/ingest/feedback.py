@@ -7,7 +7,7 @@ cannot edit (.xls, .ods) are rebuilt as .xlsx from the values zhurnal read.
 
 from __future__ import annotations
 
-import re
+import io
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -18,32 +18,34 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zhurnal.filenames import feedback_path
 from zhurnal.findings import Finding
-from zhurnal.ingest.read import WorkbookCells
-from zhurnal.publish.cells import set_text
 from zhurnal.templates.metadata import META_SHEET
+from zhurnal.workbook import Submission
 
 SHEET = "Ошибки"
 FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
 SEVERITY_RU = {"error": "ошибка", "warning": "предупреждение"}
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
-def safe_name(text: str) -> str:
-    """A file or folder name from free text (author names may hold anything)."""
-    return _UNSAFE.sub("_", text).strip(" .") or "без_автора"
+def set_text(cell, value: object) -> None:
+    """Put ``value`` into an openpyxl cell; text that looks like a formula stays text."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
 
 
-def _open_editable(original: Path, cells: WorkbookCells | None):
-    if original.suffix.lower() in (".xlsx", ".xlsm"):
+def _open_editable(sub: Submission):
+    if sub.suffix in (".xlsx", ".xlsm") and sub.data:
         try:
-            return openpyxl.load_workbook(original, keep_vba=original.suffix.lower() == ".xlsm")
+            return openpyxl.load_workbook(io.BytesIO(sub.data), keep_vba=sub.suffix == ".xlsm")
         except (InvalidFileException, OSError, KeyError, ValueError, TypeError, EOFError,
                 zipfile.BadZipFile):
             pass
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for name, grid in (cells.sheets.items() if cells else []):
+    for name, grid in (sub.cells.sheets.items() if sub.cells else []):
         if name == META_SHEET:
             continue
         sheet = book.create_sheet(name[:31])
@@ -96,19 +98,13 @@ def _mark_cells(book, findings: list[Finding]) -> None:
         cell.comment = Comment(text, "zhurnal", width=360, height=max(80, 40 * len(items)))
 
 
-def feedback_path(out_dir: Path, author: str, original_name: str, suffix: str = ".xlsx") -> Path:
-    """Where the feedback workbook for ``original_name`` by ``author`` lives."""
-    return out_dir / safe_name(author or "без_автора") / f"{safe_name(Path(original_name).stem)}_ошибки{suffix}"
-
-
-def write_feedback(original: Path, findings: list[Finding], out_dir: Path, *, author: str,
-                   original_name: str, cells: WorkbookCells | None = None) -> Path:
-    """Write the marked-up copy into ``out_dir/<author>/`` and return its path."""
-    book = _open_editable(original, cells)
+def write_feedback(sub: Submission, findings: list[Finding], out_dir: Path, *, author: str) -> Path:
+    """Write the marked-up copy of ``sub`` into ``out_dir/<author>/`` and return its path."""
+    book = _open_editable(sub)
     _mark_cells(book, findings)
-    _list_sheet(book, findings, original_name)
-    suffix = ".xlsm" if original.suffix.lower() == ".xlsm" else ".xlsx"
-    target = feedback_path(out_dir, author, original_name, suffix)
+    _list_sheet(book, findings, sub.name)
+    suffix = ".xlsm" if sub.suffix == ".xlsm" else ".xlsx"
+    target = feedback_path(out_dir, author, sub.name, suffix)
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)
     return target

@@ -1,0 +1,49 @@
+"""Issuing templates to staff: each kind writes its own workbooks; this is what the commands call.
+
+Every template comes prefilled with what the store holds, so staff edit rather than retype.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhurnal.calendar import Week
+from zhurnal.context import RunContext
+from zhurnal.errors import NoClasses
+from zhurnal.kinds import attendance, journal, period, plan, roster, setup
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+
+
+def issue_setup(ctx: RunContext, out_dir: Path | None = None) -> Path:
+    """The school setup workbook, prefilled with the current setup."""
+    return setup.issue(ctx, out_dir)
+
+
+def issue_rosters(ctx: RunContext, class_code: str | None = None, out_dir: Path | None = None) -> list[Path]:
+    """The roster of ``class_code``, or of every class; :class:`UnknownClass`, :class:`NoClasses`."""
+    if class_code:
+        return [roster.issue(ctx, class_code, out_dir)]
+    with ctx.engine.connect() as conn:
+        codes = [r["code"] for r in q.table_rows(conn, s.classes, ctx.school_id, "grade", "code")]
+    if not codes:
+        raise NoClasses()
+    return [roster.issue(ctx, code, out_dir) for code in codes]
+
+
+def issue_week(ctx: RunContext, week: Week, *, teacher: str | None = None,
+               out_dir: Path | None = None) -> list[Path]:
+    """One journal per teacher and one attendance register per class teacher for ``week``."""
+    return (journal.issue(ctx, week, teacher=teacher, out_dir=out_dir)
+            + attendance.issue(ctx, week, teacher=teacher, out_dir=out_dir))
+
+
+def issue_period(ctx: RunContext, period_code: str, *, teacher: str | None = None,
+                 out_dir: Path | None = None) -> list[Path]:
+    """Period-mark workbooks per teacher; :class:`UnknownPeriod` when the setup has no such period."""
+    return period.issue(ctx, period_code, teacher=teacher, out_dir=out_dir)
+
+
+def issue_plans(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None = None) -> list[Path]:
+    """A calendar-thematic plan (КТП) per teacher × class × subject × subgroup, prefilled."""
+    return plan.issue(ctx, teacher=teacher, out_dir=out_dir)

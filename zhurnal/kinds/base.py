@@ -1,0 +1,110 @@
+"""The shape every workbook kind has: a declaration and the steps from a submission to the store.
+
+A kind is one object (in one module per kind, listed once in :data:`zhurnal.kinds.KINDS`).
+Ingest looks a submission's kind up and runs :meth:`WorkbookKind.check` then
+:meth:`WorkbookKind.apply`; nothing else dispatches on kind names. A kind overrides the two
+required steps, :meth:`records` (cells → typed records, with findings met on the way) and
+:meth:`plan` (what the records would change in the store, with findings about changes that may
+not be made), and keeps the defaults of the rest. The pattern follows beangulp's importers:
+a small base class, few required methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar, Protocol
+
+from sqlalchemy import Connection
+
+from zhurnal.context import RunContext
+from zhurnal.findings import Finding
+from zhurnal.merge.sync import Changes
+from zhurnal.store.snapshot import School
+from zhurnal.workbook import Submission
+
+STRUCTURE_CODES = frozenset({"sheet-missing", "header-changed"})
+
+
+class Plan(Protocol):
+    """What a workbook would change; ``findings`` about changes that may not be made."""
+
+    findings: list[Finding]
+
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes: ...
+
+
+@dataclass
+class Records:
+    """Typed records of one submission and the findings met while reading them.
+
+    ``unusable``: the workbook's structure is broken, so rules and plan would only add noise.
+    """
+
+    value: Any
+    findings: list[Finding] = field(default_factory=list)
+    unusable: bool = False
+
+    @classmethod
+    def of_tables(cls, value: Any, findings: list[Finding]) -> "Records":
+        """Table kinds stop at a missing sheet or a changed header."""
+        return cls(value, findings, unusable=any(f.code in STRUCTURE_CODES for f in findings))
+
+
+@dataclass
+class StepContext:
+    """What the steps of one kind see while one submission is checked."""
+
+    run: RunContext
+    conn: Connection
+    load_school: Callable[[Connection], School]
+
+    @cached_property
+    def school(self) -> School:
+        """The school snapshot (the run caches it between workbooks)."""
+        return self.load_school(self.conn)
+
+    @property
+    def school_id(self) -> int:
+        return self.run.school_id
+
+    @property
+    def settings(self):
+        return self.run.settings
+
+    @property
+    def yo(self) -> bool:
+        return self.run.settings.normalise.yo_as_ye
+
+
+class WorkbookKind:
+    """One kind of workbook: what it looks like and what it does to the store."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]                 # Russian, for people
+    version: ClassVar[int] = 1
+    changes_school: ClassVar[bool] = False   # accepting it changes the school snapshot
+
+    def records(self, sub: Submission, ctx: StepContext) -> Records:
+        raise NotImplementedError
+
+    def rules(self, records: Records, ctx: StepContext) -> Iterable[Finding]:
+        return ()
+
+    def plan(self, records: Records, ctx: StepContext) -> Plan:
+        raise NotImplementedError
+
+    def apply(self, plan: Plan, conn: Connection, ctx: RunContext, submission_id: int) -> Changes:
+        """Write ``plan`` in the open transaction of ``conn``."""
+        return plan.apply(conn, ctx.school_id, submission_id)
+
+    def check(self, sub: Submission, ctx: StepContext) -> tuple[list[Finding], Plan | None]:
+        """All findings of ``sub`` and, unless its structure is broken, its plan."""
+        records = self.records(sub, ctx)
+        found = list(records.findings)
+        if records.unusable:
+            return found, None
+        found += self.rules(records, ctx)
+        plan = self.plan(records, ctx)
+        return found + plan.findings, plan

@@ -1,0 +1,127 @@
+"""Period marks: per group, each student's weighted average, number of marks and the mark the
+school's thresholds suggest (shown, locked), and the period mark the teacher sets.
+
+Authoritative for the students and subjects of its sheets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhurnal.averages import averages, subject_marks
+from zhurnal.context import RunContext
+from zhurnal.errors import UnknownPeriod
+from zhurnal.filenames import safe_name
+from zhurnal.findings import finding
+from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.signing import signed_meta
+from zhurnal.merge.period_marks import PeriodPlan, plan_period
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.store.snapshot import Section, load_school
+from zhurnal.templates.grid import (GridColumn, GridSheet, list_validation, section_info, sheet_name,
+                                    write_grid_workbook)
+from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
+from zhurnal.validate.period_rules import read_period
+
+PERIOD_CHOICES = {"5": ("5", "4", "3", "2", "н/а", "осв"), "pass": ("зач", "незач", "н/а", "осв")}
+SPEC = GridSpec(kind="period", version=1, title="Отметки за период", columns=(
+    Field("average", "Средний балл", T.NUMBER, width=10),
+    Field("count", "Отметок", T.INT, width=9),
+    Field("suggested", "Рекомендуется", width=13),
+    Field("mark", "Отметка за", T.CHOICE, width=16, choices=Choices(named="period_marks")),
+))
+INPUTS = {"mark"}
+NOTES = [
+    "Как заполнять:",
+    "• Средний балл, число отметок и рекомендуемая отметка посчитаны по журналу (взвешенное среднее).",
+    "• В последнем столбце поставьте отметку за период: {choices}.",
+    "• н/а — не аттестован (мало отметок), осв — освобождён.",
+]
+
+
+def choices_for(scale: str) -> tuple[str, ...]:
+    """The period marks a subject of ``scale`` allows."""
+    return PERIOD_CHOICES.get(scale, PERIOD_CHOICES["5"])
+
+
+def period_sheet(name: str, section: Section, period: dict, scale: str, students: list[dict],
+                 stats: dict[int, tuple[float | None, int, str]], stored: dict[int, str]) -> GridSheet:
+    """``stats``: student id → (average, number of marks, suggested mark)."""
+    choices = choices_for(scale)
+    columns = [GridColumn(item.key, (f"{item.header} {period['name']}" if item.key in INPUTS else item.header,),
+                          width=item.width, input=item.key in INPUTS,
+                          validation=list_validation(choices) if item.key in INPUTS else None)
+               for item in SPEC.columns]
+    values = {}
+    for st in students:
+        average, count, suggested = stats.get(st["id"], (None, 0, "н/а"))
+        values[(st["id"], "average")] = round(average, 2) if average is not None else ""
+        values[(st["id"], "count")] = count
+        values[(st["id"], "suggested")] = suggested if scale == "5" else ""
+        values[(st["id"], "mark")] = stored.get(st["id"])
+    title = f"{section.class_code} — {section.subject}" + (f", подгруппа {section.subgroup}" if section.subgroup else "") \
+        + f" — {period['name']}"
+    return GridSheet(name=name, title=title, columns=columns,
+                     students=[(st["id"], st["full_name"]) for st in students], values=values,
+                     notes=[line.format(choices=", ".join(choices)) for line in NOTES])
+
+
+def _stats(ctx: RunContext, conn, school, section: Section, period: dict) -> dict:
+    marks = subject_marks(conn, ctx.school_id, section.class_code, section.subject, period["start"], period["end"])
+    return averages(marks, school.work_types, ctx.settings.marks)
+
+
+def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
+          out_dir: Path | None = None) -> list[Path]:
+    """One period-marks workbook per teacher for the classes the period covers."""
+    written = []
+    with ctx.engine.connect() as conn:
+        school = load_school(conn, ctx.school_id)
+        period = school.calendar.period_row(period_code)
+        if period is None:
+            raise UnknownPeriod(period_code)
+        stored = {(r["student_id"], r["subject"]): r["mark"]
+                  for r in q.table_rows(conn, s.period_marks, ctx.school_id, period=period_code)}
+        for name, sections in school.teacher_sections(teacher).items():
+            taken: set[str] = set()
+            sheets, info = [], []
+            for section in sections:
+                cls = school.classes[section.class_code]
+                scale = school.subjects[section.subject]["scale"]
+                if not (period["grade_from"] <= cls["grade"] <= period["grade_to"]) or not cls["has_marks"] \
+                        or scale == "none":
+                    continue
+                students = school.section_students(section)
+                title = sheet_name(section, school.subjects[section.subject]["short"], taken)
+                sheets.append(period_sheet(title, section, period, scale, students,
+                                           _stats(ctx, conn, school, section, period),
+                                           {st["id"]: stored.get((st["id"], section.subject)) for st in students}))
+                info.append(section_info(title, section))
+            if sheets:
+                meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, period=period_code)
+                written.append(write_grid_workbook(
+                    (out_dir or ctx.settings.templates) / period_code / f"оценки_{period_code}_{safe_name(name)}.xlsx",
+                    meta, sheets))
+    return written
+
+
+class PeriodKind(WorkbookKind):
+    name = SPEC.kind
+    title = SPEC.title
+
+    def records(self, sub, ctx: StepContext) -> Records:
+        school = ctx.school
+        period = school.calendar.period_row(sub.meta.get("period", ""))
+        if period is None:
+            return Records(None, [finding("unknown-period", value=sub.meta.get("period"))], unusable=True)
+        read = read_period(SPEC.column("mark").key, sub, school,
+                           lambda section: _stats(ctx.run, ctx.conn, school, section, period),
+                           choices_for, ctx.settings.marks)
+        return Records(read, read.findings)
+
+    def plan(self, records: Records, ctx: StepContext) -> PeriodPlan:
+        return plan_period(ctx.conn, ctx.school, records.value)
+
+
+KIND = PeriodKind()

@@ -1,0 +1,140 @@
+"""The class roster: the class teacher's students, subgroups, parents and exemptions.
+
+Authoritative for its class: a student missing from it has left (kept, inactive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from zhurnal.context import RunContext
+from zhurnal.errors import UnknownClass
+from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.signing import signed_meta
+from zhurnal.merge.roster import RosterPlan
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.templates.generate import write_workbook
+from zhurnal.templates.metadata import sections
+from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
+from zhurnal.validate.roster_rules import RosterContext, check_roster
+from zhurnal.validate.table import read_tables
+
+SEX = Choices(labels=("м", "ж"))
+RELATIONS = Choices(labels=("мать", "отец", "опекун", "бабушка", "дедушка", "другое"))
+GUIDE = [
+    "Список класса ведёт классный руководитель и обновляет его каждую неделю.",
+    "Лист «Ученики»: по строке на ученика. Новых учеников добавляйте в пустые строки внизу.",
+    "Лист «Родители»: по строке на каждую пару «родитель — ребёнок».",
+]
+
+
+def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
+    """The class roster; one dropdown column per subject that this class splits into subgroups."""
+    subgroup_fields = tuple(
+        Field(f"subgroup:{subject}", f"Подгруппа: {subject}", T.CHOICE, width=18,
+              choices=Choices(named=f"subgroups:{subject}"))
+        for subject in subgroup_subjects)
+    students_sheet = SheetSpec("Ученики", rows=60, fields=(
+        Field("id", "id", T.ID, hidden=True),
+        Field("full_name", "ФИО ученика", T.NAME, required=True, width=38,
+              note="Фамилия Имя Отчество. Чтобы отчислить ученика, удалите его строку."),
+        Field("birth_date", "Дата рождения", T.DATE, width=14),
+        Field("sex", "Пол", T.CHOICE, choices=SEX, width=6),
+        *subgroup_fields,
+    ))
+    parents_sheet = SheetSpec("Родители", rows=150, fields=(
+        Field("id", "id", T.ID, hidden=True),
+        Field("full_name", "ФИО родителя (законного представителя)", T.NAME, required=True, width=38),
+        Field("relation", "Кем приходится", T.CHOICE, width=14, choices=RELATIONS),
+        Field("student", "Ученик", T.CHOICE, width=38,
+              choices=Choices(sheet="Ученики", column="full_name"),
+              note="Если детей в классе двое, заполните по строке на каждого"),
+        Field("email", "Электронная почта", T.EMAIL, width=30),
+        Field("phone", "Телефон", T.PHONE, width=18),
+        Field("receives_diary", "Получает дневник", T.BOOL, choices=YES_NO, width=12,
+              note="«да» — дневник по почте (или на бумаге, если почты нет)"),
+    ))
+    exemptions_sheet = SheetSpec("Освобождения", rows=40, fields=(
+        Field("student", "Ученик", T.CHOICE, required=True, width=38,
+              choices=Choices(sheet="Ученики", column="full_name")),
+        Field("subject", "Предмет", T.CHOICE, required=True, width=30, choices=Choices(named="subjects"),
+              note="Освобождённому ученику отметки по предмету не ставятся"),
+        Field("start", "С", T.DATE, required=True, width=14),
+        Field("end", "По", T.DATE, required=True, width=14),
+    ))
+    return WorkbookSpec(kind="roster", version=1, title="Список класса",
+                        sheets=(students_sheet, parents_sheet, exemptions_sheet),
+                        extra={"subgroup_subjects": list(subgroup_subjects)})
+
+
+def spec_of(meta: dict[str, str]) -> WorkbookSpec:
+    """The roster declaration a submitted roster was issued with (its subgroup columns)."""
+    return spec(tuple(sections(meta).get("subgroup_subjects", [])))
+
+
+def _prefill(conn, school_id: int, class_code: str) -> tuple[dict, str]:
+    students = q.table_rows(conn, s.students, school_id, "full_name", class_code=class_code, active=True)
+    ids = [st["id"] for st in students]
+    membership = q.subgroup_membership(conn, school_id, ids)
+    names = {st["id"]: st["full_name"] for st in students}
+    for st in students:
+        for subject, subgroup in membership.get(st["id"], {}).items():
+            st[f"subgroup:{subject}"] = subgroup
+    parents = [{**link, "student": names[link["student_id"]]} for link in q.guardians_of(conn, school_id, ids)]
+    exemptions = [{**row, "student": names[row["student_id"]]}
+                  for row in q.table_rows(conn, s.exemptions, school_id, "student_id", "start")
+                  if row["student_id"] in names]
+    digest = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
+    return {"Ученики": students, "Родители": parents, "Освобождения": exemptions}, digest
+
+
+def issue(ctx: RunContext, class_code: str, out_dir: Path | None = None) -> Path:
+    """Write the roster of one class, prefilled with its students and parents."""
+    with ctx.engine.connect() as conn:
+        cls = conn.execute(s.classes.select().where(s.classes.c.school_id == ctx.school_id,
+                                                    s.classes.c.code == class_code)).mappings().first()
+        if cls is None:
+            raise UnknownClass(class_code)
+        subgroups = q.class_subgroups(conn, ctx.school_id, class_code)
+        prefill, digest = _prefill(conn, ctx.school_id, class_code)
+        subjects = [r["name"] for r in q.table_rows(conn, s.subjects, ctx.school_id, "name")]
+    declared = spec(tuple(subgroups))
+    lists = {f"subgroups:{subject}": names for subject, names in subgroups.items()}
+    lists["subjects"] = subjects
+    meta = signed_meta(ctx, "roster", declared.version, cls["class_teacher"] or "", class_code=class_code,
+                       roster_digest=digest, sections={"subgroup_subjects": list(subgroups)})
+    path = (out_dir or ctx.settings.templates) / f"список_класса_{class_code}.xlsx"
+    guide = [f"Класс {class_code}. Классный руководитель: {cls['class_teacher'] or '—'}."] + GUIDE
+    return write_workbook(path, declared, meta, prefill=prefill, lists=lists, guide=guide)
+
+
+def _context(ctx: StepContext, class_code: str) -> RosterContext:
+    conn, school_id = ctx.conn, ctx.school_id
+    exists = conn.execute(s.classes.select().where(s.classes.c.school_id == school_id,
+                                                   s.classes.c.code == class_code)).first()
+    return RosterContext(class_code=class_code, class_exists=exists is not None,
+                         subgroups=q.class_subgroups(conn, school_id, class_code),
+                         subjects=[r["name"] for r in q.table_rows(conn, s.subjects, school_id, "name")],
+                         students=q.active_students(conn, school_id),
+                         parents=q.all_parents(conn, school_id))
+
+
+class RosterKind(WorkbookKind):
+    name = "roster"
+    title = "Список класса"
+    changes_school = True
+
+    def records(self, sub, ctx: StepContext) -> Records:
+        tables, found = read_tables(sub.cells, spec_of(sub.meta), yo_as_ye=ctx.yo)
+        return Records.of_tables((tables, sub.meta.get("class_code", "")), found)
+
+    def plan(self, records: Records, ctx: StepContext) -> RosterPlan:
+        tables, class_code = records.value
+        roster = _context(ctx, class_code)
+        checked = check_roster(tables, roster, yo_as_ye=ctx.yo)
+        return RosterPlan(checked, roster, ctx.yo, findings=checked.findings)
+
+
+KIND = RosterKind()
