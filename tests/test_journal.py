@@ -258,13 +258,14 @@ def test_resubmission_changes_exactly_what_changed(loaded, week):
     assert changed == {("journal_entries", str(st[0])), ("journal_entries", str(st[2])), ("lessons", "lesson")}
     cells = {k[5]: v for k, v in stored_cells(loaded).items()}
     assert cells == {st[0]: ("4", ""), st[1]: ("4", ""), st[3]: ("3", "")}
-    # the same bytes again change nothing; an older save of the template is stale
+    # the same bytes again change nothing; another copy of the blank template that changes the
+    # same cell differently is a conflict at that cell, whatever its saved time
     (loaded.settings.inbox / "again.xlsx").write_bytes(kept)
     assert status_of(loaded.ingest(now=SATURDAY)) == {"again.xlsx": "duplicate"}
     fill_grid(path, loaded.settings.inbox / "older.xlsx", {sheet: {(st[0], keys[0]): "2"}},
               modified=dt.datetime(2026, 11, 27, 20))
     report = loaded.ingest(now=SATURDAY)
-    assert findings_of(report) == {("", "", "stale-submission")}
+    assert {f.where() for f in report.files[0].findings if f.is_error} == {(sheet, "C7", "merge-conflict")}
     assert {k[5]: v for k, v in stored_cells(loaded).items()} == cells
 
 
@@ -285,7 +286,8 @@ def test_history_shows_the_trail(loaded, week):
     student, key = info["students"][0], info["keys"][0]
     loaded.drop_grid(path, {sheet: {(student, key): "3"}}, name="one.xlsx", modified=dt.datetime(2026, 11, 27, 9))
     assert loaded.ingest(now=SATURDAY).ok
-    loaded.drop_grid(path, {sheet: {(student, key): "5"}}, name="two.xlsx", modified=dt.datetime(2026, 11, 27, 10))
+    fresh = loaded.week_templates()[("journal", teacher)]   # a single mark is corrected in a fresh copy
+    loaded.drop_grid(fresh, {sheet: {(student, key): "5"}}, name="two.xlsx", modified=dt.datetime(2026, 11, 27, 10))
     assert loaded.ingest(now=SATURDAY).ok
     result = CliRunner().invoke(main, ["--workspace", str(loaded.path), "history", "--student", str(student),
                                        "--json"])

@@ -63,6 +63,8 @@ class JournalSettings(_Section):
     # changes to lessons older than this many days are flagged with edit_window_severity
     edit_window_days: int = Field(default=14, ge=0)
     edit_window_severity: Literal["warning", "error"] = "warning"
+    # a submission that deletes more accepted marks than this gets a warning listing them
+    deletions_warning_above: int = Field(default=10, ge=0)
 
 
 class MailSettings(_Section):

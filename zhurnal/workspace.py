@@ -46,6 +46,8 @@ min_marks = 3
 # a change to a lesson older than this many days is flagged: "warning" or "error"
 edit_window_days = 14
 edit_window_severity = "warning"
+# a submission that deletes more accepted marks than this is accepted with a warning listing them
+deletions_warning_above = 10
 
 [mail]
 sender_name = "Электронный журнал"

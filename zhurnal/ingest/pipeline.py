@@ -24,6 +24,7 @@ from zhurnal.ingest.identify import identify
 from zhurnal.ingest.inbox import scan_inbox
 from zhurnal.ingest.read import load_submission
 from zhurnal.kinds.base import StepContext, WorkbookKind
+from zhurnal.merge.bases import issued_state
 from zhurnal.store import queries as q
 from zhurnal.store.schema import submissions
 from zhurnal.store.snapshot import School, load_school
@@ -120,7 +121,12 @@ class _Run:
         return result
 
     def stale(self, conn: Connection, sub: Submission) -> Finding | None:
-        """A workbook saved before one already merged from the same template is out of date."""
+        """A workbook saved before one already merged from the same template is out of date.
+
+        Only for templates with no recorded base: one with a base is merged against it instead.
+        """
+        if issued_state(conn, self.ctx.school_id, sub.meta.get("template_id", "")) is not None:
+            return None
         newest = q.newest_saved(conn, self.ctx.school_id, sub.meta.get("template_id", ""))
         if sub.saved_at is None or newest is None or sub.saved_at >= newest:
             return None
@@ -156,7 +162,7 @@ class _Run:
             stale = self.stale(conn, sub)
             if stale:
                 return self.reject(sub, [stale])
-            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school))
+            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta))
         findings = _with_file(_formulas(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)

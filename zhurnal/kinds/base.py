@@ -59,6 +59,7 @@ class StepContext:
     run: RunContext
     conn: Connection
     load_school: Callable[[Connection], School]
+    meta: dict[str, str] = field(default_factory=dict)      # the submission's template metadata
 
     @cached_property
     def school(self) -> School:

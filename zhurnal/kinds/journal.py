@@ -17,8 +17,9 @@ from zhurnal.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.marks import Cell
+from zhurnal.merge.bases import choose_base, record_issue
 from zhurnal.merge.guards import ChangeGuard
-from zhurnal.merge.journal import JournalPlan, plan_journal
+from zhurnal.merge.journal import JournalPlan, plan_journal, read_state, stored_state
 from zhurnal.store import queries as q
 from zhurnal.store.snapshot import WEEKDAYS_RU, School, Section, load_school
 from zhurnal.templates.grid import (GridColumn, GridSheet, list_validation, marker_row, section_info,
@@ -133,9 +134,10 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
     for item in plan:
         plans[Section(item["class_code"], item["subject"], item["subgroup"])].append(item)
     written = []
+    fields = tuple(item.key for item in SPEC.below)
     for name, sections in school.teacher_sections(teacher).items():
         taken: set[str] = set()
-        sheets, info = [], []
+        sheets, info, issued = [], [], []
         for section in sections:
             if not school.lessons(section, week) and not by_section.get(section):
                 continue
@@ -144,9 +146,13 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
                                         stored_entries=entries, plan=plans.get(section, []),
                                         allow_plus_minus=ctx.settings.marks.allow_plus_minus))
             info.append(section_info(title, section))
+            issued += by_section.get(section, {}).values()
         if sheets:
             meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, week=week.label)
             written.append(write_grid_workbook(out / f"журнал_{week.label}_{safe_name(name)}.xlsx", meta, sheets))
+            base = stored_state(issued, [e for l in issued for e in entries.get(l["id"], [])], fields)
+            with ctx.engine.begin() as conn:
+                record_issue(conn, ctx.school_id, meta, base, ctx.now)
     return written
 
 
@@ -159,8 +165,13 @@ class JournalKind(WorkbookKind):
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> JournalPlan:
+        read, template_id = records.value, ctx.meta.get("template_id", "")
+        state = read_state(read)
+        base = choose_base(ctx.conn, ctx.school_id, template_id, state)
         guard = ChangeGuard(ctx.school, ctx.settings.journal, ctx.run.today)
-        return plan_journal(ctx.conn, ctx.school, records.value, guard)
+        plan = plan_journal(ctx.conn, ctx.school, read, guard, base)
+        plan.template_id, plan.state = template_id, state
+        return plan
 
 
 KIND = JournalKind()

@@ -1,4 +1,11 @@
-"""Applying a journal: the workbook is authoritative for the lessons it covers.
+"""Applying a journal: merged three ways against the copy it was filled from.
+
+For every cell (a student's marks and presence in a lesson) and every lesson field (topic,
+homework, work type, ICT): what the teacher changed relative to the base (the copy as issued,
+or the accepted submission this copy continues, see :mod:`zhurnal.merge.bases`) is applied; a
+cleared cell deletes the mark; what changed in the store since the base and not in this copy
+is kept; a cell changed on both sides to different values is a ``merge-conflict``. A workbook
+issued before bases were recorded is authoritative for its lessons, as it always was.
 
 The plan is computed against the store before anything is written, so that a change in a
 closed period (or outside the editing window) can reject the workbook. Applying it writes
@@ -8,11 +15,14 @@ for every change.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.findings import Finding, Severity, finding
+from zhurnal.marks import Cell
+from zhurnal.merge.bases import State, last_change, record_state
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
@@ -28,28 +38,105 @@ class JournalPlan:
     entries: dict[int, dict[int, dict]] = field(default_factory=dict)            # lesson id → student → row
     dropped: list[dict] = field(default_factory=list)                            # extra lessons removed
     findings: list[Finding] = field(default_factory=list)
+    template_id: str = ""
+    state: State = field(default_factory=dict)                                   # what the copy held
 
     def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
-        return apply_journal(conn, self, school_id=school_id, submission_id=submission_id)
+        changes = apply_journal(conn, self, school_id=school_id, submission_id=submission_id)
+        if self.template_id:
+            record_state(conn, school_id, submission_id, self.template_id, self.state)
+        return changes
 
 
 def _lesson_label(lesson: dict) -> str:
     return "/".join(str(lesson[k]) for k in ("class_code", "subject", "subgroup", "date", "lesson_no"))
 
 
-def plan_journal(conn: Connection, school: School, read: JournalRead, guard: ChangeGuard) -> JournalPlan:
-    """What applying ``read`` would change, with findings about changes that may not be made."""
+def _label(key: tuple) -> str:
+    return "/".join(str(part) for part in key)
+
+
+def _shown(marks: str, presence: str) -> str | None:
+    return Cell(marks, presence).shown() or None
+
+
+def read_state(read: JournalRead) -> State:
+    """What a submitted journal holds, as cell key → value (the keys of :mod:`zhurnal.merge.bases`):
+    ``@<lesson>`` → True, ``<lesson>#<field>`` → the field, ``<lesson>/<student id>`` → the cell."""
+    state: State = {}
+    for lesson in read.lessons:
+        label = _label(lesson.key)
+        state[f"@{label}"] = True
+        state.update({f"{label}#{item}": lesson.fields.get(item) for item in read.fields})
+        state.update({f"{label}/{sid}": cell.shown() or None for sid, (cell, _) in lesson.cells.items()})
+    return state
+
+
+def stored_state(lessons: list[dict], entries: list[dict], fields: tuple[str, ...]) -> State:
+    """The same for what the store holds of ``lessons`` (with their ``entries``)."""
+    state: State = {}
+    labels = {}
+    for lesson in lessons:
+        labels[lesson["id"]] = label = _lesson_label(lesson)
+        state[f"@{label}"] = True
+        state.update({f"{label}#{item}": lesson.get(item) for item in fields})
+    for entry in entries:
+        if entry["lesson_id"] in labels:
+            state[f"{labels[entry['lesson_id']]}/{entry['student_id']}"] = _shown(entry["marks"], entry["presence"])
+    return state
+
+
+class _Merge:
+    """Three-way decisions for one submission: ``base`` None means the copy is authoritative."""
+
+    def __init__(self, conn: Connection, school: School, base: State | None) -> None:
+        self.conn, self.school, self.base = conn, school, base
+        self.findings: list[Finding] = []
+
+    def value(self, key: str, mine: object, theirs: object, *, sheet: str, cell: str, entity: str) -> object:
+        """The value the store should hold after this copy: mine, or theirs kept."""
+        if self.base is None or mine == theirs:
+            return mine
+        base = self.base.get(key)
+        if mine == base:
+            return theirs            # the teacher did not touch it: a later change elsewhere stays
+        if theirs == base:
+            return mine
+        origin = last_change(self.conn, self.school.school_id, entity, key.split("#")[0]) or {}
+        when = origin.get("received_at")
+        self.findings.append(finding(
+            "merge-conflict", sheet=sheet, cell=cell, value=_text(mine), stored=_text(theirs),
+            source=origin.get("original_name") or "—", author=origin.get("author") or "—",
+            when=f"{when:%d.%m.%Y %H:%M}" if when else "—"))
+        return theirs
+
+
+def _text(value: object) -> str:
+    if value is None or value == "":
+        return "пусто"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    return str(value)
+
+
+def plan_journal(conn: Connection, school: School, read: JournalRead, guard: ChangeGuard,
+                 base: State | None = None) -> JournalPlan:
+    """What applying ``read`` would change, merged against ``base`` (None: the copy is
+    authoritative), with findings about changes that may not be made."""
     plan = JournalPlan(read.teacher, read.fields)
+    merge = _Merge(conn, school, base)
     stored = q.lessons_between(conn, school.school_id, read.week.monday, read.week.sunday)
     by_key = {(l["class_code"], l["subject"], l["subgroup"], l["date"], l["lesson_no"]): l for l in stored}
     for entry in q.entries_of(conn, [l["id"] for l in stored]):
         plan.entries.setdefault(entry["lesson_id"], {})[entry["student_id"]] = entry
     read_keys = {lesson.key for lesson in read.lessons}
     covered = {(c.class_code, c.subject, c.subgroup) for c in read.covered}
-    for lesson in read.lessons:
-        old = by_key.get(lesson.key)
-        plan.lessons.append((lesson, old))
+    deleted: list[str] = []
+    for mine in read.lessons:
+        old = by_key.get(mine.key)
         old_entries = plan.entries.get(old["id"], {}) if old else {}
+        lesson = _resolved(mine, old, old_entries, read.fields, merge, deleted)
+        plan.lessons.append((lesson, old))
         for item in read.fields:
             before = old.get(item) if old else None
             if lesson.fields.get(item) != before and (lesson.fields.get(item) is not None or old):
@@ -67,11 +154,38 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
             plan.findings.append(finding("homework-missing", severity=Severity.WARNING, sheet=lesson.sheet,
                                          cell=lesson.refs.get("homework", ""), date=f"{lesson.date:%d.%m}"))
     for key, old in by_key.items():
-        if old["extra"] and key[:3] in covered and key not in read_keys:
+        if old["extra"] and key[:3] in covered and key not in read_keys and (base is None or f"@{_label(key)}" in base):
             plan.dropped.append(old)
+    plan.findings += merge.findings
+    if len(deleted) > guard.settings.deletions_warning_above:
+        plan.findings.append(finding("many-marks-deleted", severity=Severity.WARNING, value=len(deleted),
+                                     cells=", ".join(deleted[:30]) + (" …" if len(deleted) > 30 else "")))
     # findings about the same cell from several fields collapse to one
     plan.findings = list(dict.fromkeys(plan.findings))
     return plan
+
+
+def _resolved(mine: LessonRead, old: dict | None, old_entries: dict, fields: tuple[str, ...], merge: _Merge,
+              deleted: list[str]) -> LessonRead:
+    """``mine`` with every value the merge keeps from the store put back in place."""
+    label = _label(mine.key)
+    values = {item: merge.value(f"{label}#{item}", mine.fields.get(item), old.get(item) if old else None,
+                                sheet=mine.sheet, cell=mine.refs.get(item, ""), entity="lessons")
+              for item in fields}
+    cells = {}
+    for student_id, (cell, ref) in mine.cells.items():
+        before = old_entries.get(student_id)
+        theirs = _shown(before["marks"], before["presence"]) if before else None
+        kept = merge.value(f"{label}/{student_id}", cell.shown() or None, theirs, sheet=mine.sheet, cell=ref,
+                           entity="journal_entries")
+        if kept == theirs and before is not None:
+            cell = Cell(before["marks"], before["presence"])
+        elif kept is None:
+            cell = Cell()
+        if before is not None and before["marks"] and cell.empty:
+            deleted.append(f"{mine.sheet}!{ref}")
+        cells[student_id] = (cell, ref)
+    return dataclasses.replace(mine, fields=values, cells=cells)
 
 
 def _lesson_row(lesson: LessonRead, plan: JournalPlan) -> dict:

@@ -288,3 +288,26 @@ mail_ledger = Table(
     Column("updated_at", DateTime, nullable=False),
     info=_P,
 )
+
+# ---- merging against the copy as issued (migration 0004) ------------------------------------
+
+_M = {"since": "0004"}
+
+issued_templates = Table(
+    "issued_templates", metadata, _school(key=False),
+    Column("template_id", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("author", Text),
+    Column("label", String(16)),                        # the week or period it was issued for
+    Column("issued_at", DateTime, nullable=False),
+    Column("state", Text, nullable=False),              # JSON: cell key → value as issued (the base)
+    info=_M,
+)
+
+submission_states = Table(
+    "submission_states", metadata, _school(key=False),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), primary_key=True),
+    Column("template_id", String(64), nullable=False, index=True),
+    Column("state", Text, nullable=False),              # JSON: cell key → value as submitted
+    info=_M,
+)

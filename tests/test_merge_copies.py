@@ -1,0 +1,145 @@
+"""Copies of one journal merge three ways against the copy they were filled from: a copy never
+wipes newer marks, a conflict is a finding at its cell, a teacher's own clearing still deletes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import SATURDAY, findings_of, journal_sheets, s, status_of
+
+from zhurnal.demo.fill import fill_grid
+
+
+def _cells(ws) -> dict[tuple[str, int], str]:
+    """(lesson date, student id) → the stored cell as shown, read with plain SQL of the test."""
+    with ws.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT l.date, e.student_id, e.marks, e.presence FROM journal_entries e "
+            "JOIN lessons l ON l.id = e.lesson_id").all()
+    return {(str(d)[:10], sid): " ".join(p for p in (presence, marks) if p) for d, sid, marks, presence in rows}
+
+
+def _revisions(ws) -> list[tuple[str, str | None, str | None]]:
+    with ws.engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql(
+            "SELECT key, old_value, new_value FROM revisions WHERE entity = 'journal_entries' ORDER BY id").all()]
+
+
+@pytest.fixture
+def journal(loaded):
+    """A teacher's journal of the week with a maths sheet: (workspace, template, sheet, students, keys)."""
+    week = loaded.week_templates()
+    for (kind, who), path in sorted(week.items()):
+        if kind != "journal":
+            continue
+        for sheet, info in journal_sheets(path).items():
+            if info["section"].subject == "Математика" and len(info["keys"]) >= 4 and len(info["students"]) >= 4:
+                lessons = [k for k in info["keys"] if "|" in k]
+                return loaded, path, sheet, info["students"], lessons
+    raise LookupError("no maths journal")
+
+
+def errors_of(report) -> set[tuple[str, str, str]]:
+    [item] = report.files
+    return {f.where() for f in item.findings if f.is_error}
+
+
+def _day(key: str) -> str:
+    return key.split("|")[0]
+
+
+def test_a_blank_copy_adds_thursday_without_wiping_monday(journal):
+    """GIVEN copy 1 of the issued journal adds the first lesson's marks and is accepted
+    WHEN copy 2 (the blank issue) adds the last lesson's marks THEN the store holds both days and
+    no revision deletes a mark of the first lesson."""
+    ws, path, sheet, st, keys = journal
+    first, last = keys[0], keys[-1]
+    ws.drop_grid(path, {sheet: {(st[0], first): "5", (st[1], first): "4", (st[2], first): "н",
+                                ("topic", first): "Дроби"}}, name="copy1.xlsx")
+    assert status_of(ws.ingest(now=SATURDAY)) == {"copy1.xlsx": "accepted"}
+    ws.drop_grid(path, {sheet: {(st[0], last): "3", (st[3], last): "5/4"}}, name="copy2.xlsx")
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"copy2.xlsx": "accepted"}
+    assert _cells(ws) == {(_day(first), st[0]): "5", (_day(first), st[1]): "4", (_day(first), st[2]): "н",
+                          (_day(last), st[0]): "3", (_day(last), st[3]): "5/4"}
+    assert not [r for r in _revisions(ws) if r[2] is None]
+    with ws.engine.connect() as conn:
+        topics = dict(conn.exec_driver_sql("SELECT date, topic FROM lessons WHERE topic IS NOT NULL").all())
+    assert {str(k)[:10]: v for k, v in topics.items()} == {_day(first): "Дроби"}
+
+
+def test_the_same_cell_changed_in_two_copies_is_a_conflict(journal):
+    """GIVEN copy 1 sets a mark and is accepted WHEN copy 2 (blank issue) sets the same cell to
+    another mark THEN copy 2 is rejected with ``merge-conflict`` at that cell and the store keeps
+    the first value; a fresh copy issued afterwards goes through."""
+    ws, path, sheet, st, keys = journal
+    ws.drop_grid(path, {sheet: {(st[0], keys[0]): "5"}}, name="copy1.xlsx")
+    assert ws.ingest(now=SATURDAY).ok
+    ws.drop_grid(path, {sheet: {(st[0], keys[0]): "3", (st[1], keys[1]): "4"}}, name="copy2.xlsx")
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"copy2.xlsx": "rejected"}
+    assert errors_of(report) == {(sheet, "C7", "merge-conflict")}
+    conflict = next(f for f in report.files[0].findings if f.code == "merge-conflict")
+    assert conflict.value == "3" and "copy1.xlsx" in conflict.message
+    assert _cells(ws) == {(_day(keys[0]), st[0]): "5"}
+    fresh = ws.week_templates()[("journal", ws_teacher(path))]
+    ws.drop_grid(fresh, {sheet: {(st[0], keys[0]): "3", (st[1], keys[1]): "4"}}, name="fresh.xlsx")
+    assert status_of(ws.ingest(now=SATURDAY)) == {"fresh.xlsx": "accepted"}
+    assert _cells(ws) == {(_day(keys[0]), st[0]): "3", (_day(keys[1]), st[1]): "4"}
+
+
+def ws_teacher(path) -> str:
+    from zhurnal.ingest.identify import read_metadata
+    from zhurnal.ingest.read import cells_of
+    return read_metadata(cells_of(path))["author"]
+
+
+def test_clearing_a_mark_in_the_copy_that_holds_it_deletes_it(journal, tmp_path):
+    """GIVEN a teacher's copy with two marks accepted WHEN the teacher clears one in that same
+    file and sends it again (saved later) THEN that mark is deleted and the other stays."""
+    ws, path, sheet, st, keys = journal
+    own = fill_grid(path, tmp_path / "own.xlsx", {sheet: {(st[0], keys[0]): "5", (st[1], keys[0]): "4"}})
+    (ws.settings.inbox / "monday.xlsx").write_bytes(own.read_bytes())
+    assert ws.ingest(now=SATURDAY).ok
+    fill_grid(own, ws.settings.inbox / "cleared.xlsx", {sheet: {(st[0], keys[0]): None}})
+    assert status_of(ws.ingest(now=SATURDAY)) == {"cleared.xlsx": "accepted"}
+    assert _cells(ws) == {(_day(keys[0]), st[1]): "4"}
+    assert [r[2] for r in _revisions(ws)][-1] is None
+
+
+def test_an_old_copy_sent_after_a_correction_changes_nothing(journal, tmp_path):
+    """GIVEN a journal accepted and then corrected from the teacher's own file
+    WHEN the uncorrected file is sent again THEN nothing the correction set changes."""
+    ws, path, sheet, st, keys = journal
+    typed = {(st[0], keys[0]): "5", (st[1], keys[0]): "4", (st[2], keys[1]): "3", ("topic", keys[0]): "Дроби"}
+    own = fill_grid(path, tmp_path / "own.xlsx", {sheet: typed})
+    (ws.settings.inbox / "first.xlsx").write_bytes(own.read_bytes())
+    assert ws.ingest(now=SATURDAY).ok
+    fill_grid(own, ws.settings.inbox / "correction.xlsx", {sheet: {(st[1], keys[0]): "5", ("topic", keys[0]): "Дроби, повторение"}})
+    assert ws.ingest(now=SATURDAY).ok
+    corrected = _cells(ws)
+    before = len(_revisions(ws))
+    fill_grid(own, ws.settings.inbox / "old_again.xlsx", {sheet: {}},   # the uncorrected file, saved anew
+              modified=dt.datetime(2026, 11, 28, 10))
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"old_again.xlsx": "accepted"} and report.files[0].changes == 0
+    assert _cells(ws) == corrected and corrected[(_day(keys[0]), st[1])] == "5"
+    assert len(_revisions(ws)) == before
+
+
+def test_a_copy_that_deletes_many_marks_is_accepted_with_a_warning(journal, tmp_path):
+    """GIVEN 24 marks of four lessons accepted from a teacher's file WHEN that file comes back
+    with the first two lessons' twelve marks cleared THEN it is accepted (the teacher changed
+    them) with ``many-marks-deleted`` counting twelve, and the other twelve stay."""
+    ws, path, sheet, st, keys = journal
+    typed = {(sid, key): "4" for key in keys[:4] for sid in st[:6]}
+    own = fill_grid(path, tmp_path / "own.xlsx", {sheet: typed})
+    (ws.settings.inbox / "marks.xlsx").write_bytes(own.read_bytes())
+    assert ws.ingest(now=SATURDAY).ok
+    fill_grid(own, ws.settings.inbox / "cleared.xlsx", {sheet: {(sid, key): None for key in keys[:2] for sid in st[:6]}})
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"cleared.xlsx": "accepted"}
+    assert ("", "", "many-marks-deleted") in findings_of(report)
+    assert next(f for f in report.files[0].findings if f.code == "many-marks-deleted").value == "12"
+    assert _cells(ws) == {(_day(key), sid): "4" for key in keys[2:4] for sid in st[:6]}
