@@ -18,10 +18,11 @@ from golden.scenario import SAMPLES, build_stages, diff, outcome, prepare, text_
 
 
 @pytest.fixture(scope="session")
-def golden_stages(tmp_path_factory, school):
+def golden_stages(tmp_path_factory):
+    """The bases, built once a session; each test works on a copy."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(api.SECRET_VARIABLE, api.SECRET)
-        yield build_stages(tmp_path_factory.mktemp("golden"), school)
+        yield build_stages(tmp_path_factory.mktemp("golden"), api.demo_school())
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
