@@ -12,6 +12,10 @@ A sample may name samples fed before it (the period sheet needs the journal's ma
 Generated ids never reach the JSON: students, parents and lessons are named by stable keys
 (class/full name, full name/e-mail or phone, class/subject/subgroup/date/lesson), and times
 the run stamps (received_at) are left out. Revisions are those of the sample's submission.
+
+The grid samples (journal, attendance, period) carry student ids in hidden cells, as issued
+from the ``school`` base. Should a change hand out ids in another order, rebuild the samples
+(``make_samples.py``): the JSON, written in stable keys, must then come out unchanged.
 """
 
 from __future__ import annotations
