@@ -28,6 +28,11 @@ from zhurnal.templates.metadata import sections
 from zhurnal.workspace import init_workspace
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*.json from today's behaviour instead of comparing")
+
+
 def make_workspace(path: Path, code: str = "school17"):
     init_workspace(path, code=code, name="МБОУ СОШ № 17")
     toml = path / "zhurnal.toml"
