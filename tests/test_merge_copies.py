@@ -143,3 +143,44 @@ def test_a_copy_that_deletes_many_marks_is_accepted_with_a_warning(journal, tmp_
     assert ("", "", "many-marks-deleted") in findings_of(report)
     assert next(f for f in report.files[0].findings if f.code == "many-marks-deleted").value == "12"
     assert _cells(ws) == {(_day(key), sid): "4" for key in keys[2:4] for sid in st[:6]}
+
+
+def test_a_mark_on_a_day_the_register_shows_absent_is_a_warning(journal):
+    """GIVEN the class teacher's register: a student missed every lesson of a day
+    WHEN the subject teacher's journal gives that student a mark that day THEN the journal is
+    accepted with ``mark-on-absent-day`` at that cell (and not for a student who was there)."""
+    ws, path, sheet, st, keys = journal
+    class_code = sheet.split()[0]
+    day = _day(keys[0])
+    lessons = ws.school().lessons_per_day(class_code, dt.date.fromisoformat(day))
+    register = ws.week_templates()[("attendance", class_code)]
+    ws.drop_grid(register, {class_code: {(st[0], f"{day}|count"): lessons, (st[0], f"{day}|reason"): "б"}},
+                 name="register.xlsx")
+    assert status_of(ws.ingest(now=SATURDAY)) == {"register.xlsx": "accepted"}
+    ws.drop_grid(path, {sheet: {(st[0], keys[0]): "5", (st[1], keys[0]): "4"}}, name="journal.xlsx")
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"journal.xlsx": "accepted"}
+    assert {f.where() for f in report.files[0].findings if f.code == "mark-on-absent-day"} == {(sheet, "C7", "mark-on-absent-day")}
+
+
+def test_two_copies_of_an_attendance_register_keep_both_days(journal):
+    """GIVEN copy 1 of a class register records one absence and is accepted WHEN copy 2 (the
+    blank issue) records another student's absence on another day THEN both are stored; a
+    third copy recording the first absence differently is a ``merge-conflict`` at that cell."""
+    ws, path, sheet, st, keys = journal
+    class_code = sheet.split()[0]
+    first, last = _day(keys[0]), _day(keys[-1])
+    register = ws.week_templates()[("attendance", class_code)]
+    ws.drop_grid(register, {class_code: {(st[0], f"{first}|count"): 1, (st[0], f"{first}|reason"): "б"}},
+                 name="one.xlsx")
+    assert status_of(ws.ingest(now=SATURDAY)) == {"one.xlsx": "accepted"}
+    ws.drop_grid(register, {class_code: {(st[1], f"{last}|count"): 2, (st[1], f"{last}|reason"): "у"}},
+                 name="two.xlsx")
+    assert status_of(ws.ingest(now=SATURDAY)) == {"two.xlsx": "accepted"}
+    stored = {(r["student_id"], str(r["date"])[:10]): (r["lessons"], r["reason"]) for r in ws.rows(s.absences)}
+    assert stored == {(st[0], first): (1, "б"), (st[1], last): (2, "у")}
+    ws.drop_grid(register, {class_code: {(st[0], f"{first}|count"): 2, (st[0], f"{first}|reason"): "н"}},
+                 name="three.xlsx")
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"three.xlsx": "rejected"}
+    assert [f.code for f in report.files[0].findings if f.is_error] == ["merge-conflict"]

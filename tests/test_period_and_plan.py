@@ -98,3 +98,22 @@ def test_plan_is_ingested_and_prefills_the_week(loaded):
     topic_row = next(r for r in range(1, book.max_row + 1) if book.cell(row=r, column=1).value == "topic")
     topics = [book.cell(row=topic_row, column=c).value for c in range(3, 3 + len(info["keys"]) - 2)]
     assert topics[:3] == ["Тема 3: Электрический ток", "Тема 4: Закон Ома", "Тема 5: Электрический ток"][:len(topics)]
+
+
+def test_two_copies_of_a_period_sheet_merge_and_conflict(loaded, algebra_week):
+    """GIVEN copy 1 of the period sheet sets one pupil's mark and is accepted WHEN copy 2 (the
+    blank issue) sets another pupil's mark THEN both are stored; WHEN a third copy sets the
+    first pupil's mark differently THEN it is rejected with ``merge-conflict`` at that cell."""
+    teacher, info = algebra_week
+    st = info["students"]
+    [path] = issue_period(loaded.ctx(), "Q2", teacher=teacher)
+    loaded.drop_grid(path, {"8А Алг": {(st[1], "mark"): "5"}}, name="one.xlsx")
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"one.xlsx": "accepted"}
+    loaded.drop_grid(path, {"8А Алг": {(st[3], "mark"): "5"}}, name="two.xlsx")
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"two.xlsx": "accepted"}
+    assert {r["student_id"]: r["mark"] for r in loaded.rows(s.period_marks)} == {st[1]: "5", st[3]: "5"}
+    loaded.drop_grid(path, {"8А Алг": {(st[1], "mark"): "4"}}, name="three.xlsx")
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"three.xlsx": "rejected"}
+    assert {f.where() for f in report.files[0].findings if f.is_error} == {("8А Алг", f"F{FIRST + 1}", "merge-conflict")}
+    assert {r["student_id"]: r["mark"] for r in loaded.rows(s.period_marks)} == {st[1]: "5", st[3]: "5"}

@@ -15,21 +15,23 @@ from pathlib import Path
 from sqlalchemy import select
 
 from zhurnal.calendar import parse_week
+from zhurnal.context import open_context
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, set_saved_time
 from zhurnal.demo.school import build_school
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
-from zhurnal.ingest.read import read_cells
+from zhurnal.ingest.read import cells_of
+from zhurnal.issue import issue_period, issue_plans, issue_setup, issue_week
+from zhurnal.kinds import roster as roster_kind
+from zhurnal.kinds.plan import SPEC as PLAN
+from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.settings import SECRET_ENV, SECRET_FILE, load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema
 from zhurnal.store.queries import class_subgroups
 from zhurnal.store.snapshot import load_school
-from zhurnal.templates.issue import issue_roster, issue_setup
-from zhurnal.templates.kinds import PLAN, SETUP, roster_spec
 from zhurnal.templates.metadata import sections
-from zhurnal.templates.weekly import issue_period, issue_plans, issue_week
 from zhurnal.workspace import init_workspace
 
 SECRET = "golden-samples-fixed-secret-0123456789"   # signs every committed sample
@@ -53,6 +55,9 @@ class GoldenWorkspace:
         if self.settings.secret != SECRET.encode():
             raise RuntimeError(f"{SECRET_ENV} overrides the golden secret: set it to adapter.SECRET or unset it")
         self.engine = open_store(self.settings.store_url)
+
+    def ctx(self, now: dt.datetime = NOW):
+        return open_context(self.settings, self.engine, now=now)
 
     @property
     def inbox(self) -> Path:
@@ -78,7 +83,7 @@ def new_workspace(path: Path) -> GoldenWorkspace:
 
 def run_ingest(ws: GoldenWorkspace, now: dt.datetime = NOW) -> list[dict]:
     """Ingest the inbox; per file: name, status, changes, feedback and findings as tuples."""
-    report = ingest(ws.settings, ws.engine, now=now)
+    report = ingest(ws.ctx(now))
     return [{"file": f.name, "status": f.status, "kind": f.kind, "changes": f.changes,
              "feedback": Path(f.feedback).name if f.feedback else "",
              "findings": [(x.sheet, x.cell, x.code, x.severity.value) for x in f.findings]}
@@ -100,22 +105,22 @@ def table_rows(ws: GoldenWorkspace, name: str) -> list[dict]:
 def issue(ws: GoldenWorkspace, kind: str, **what) -> list[Path]:
     """Issue templates of ``kind`` (``class_code=``, ``teacher=``, ``period=`` narrow it)."""
     if kind == "setup":
-        return [issue_setup(ws.settings, ws.engine)]
+        return [issue_setup(ws.ctx())]
     if kind == "roster":
-        return [issue_roster(ws.settings, ws.engine, what["class_code"])]
+        return [roster_kind.issue(ws.ctx(), what["class_code"])]
     if kind == "plan":
-        return issue_plans(ws.settings, ws.engine, teacher=what.get("teacher"))
+        return issue_plans(ws.ctx(), teacher=what.get("teacher"))
     if kind in ("journal", "attendance"):
-        paths = issue_week(ws.settings, ws.engine, parse_week(WEEK), teacher=what.get("teacher"))
+        paths = issue_week(ws.ctx(), parse_week(WEEK), teacher=what.get("teacher"))
         return [p for p in paths if template_info(p)["kind"] == kind]
     if kind == "period":
-        return issue_period(ws.settings, ws.engine, what["period"], teacher=what.get("teacher"))
+        return issue_period(ws.ctx(), what["period"], teacher=what.get("teacher"))
     raise ValueError(kind)
 
 
 def template_info(path: Path) -> dict:
     """kind, author and the sheets (with their class, subject, subgroup) of an issued template."""
-    meta = read_metadata(read_cells(path))
+    meta = read_metadata(cells_of(path))
     return {"kind": meta["kind"], "author": meta.get("author", ""), "class_code": meta.get("class_code", ""),
             "subject": meta.get("subject", ""), "sheets": sections(meta).get("sheets", [])}
 
@@ -134,7 +139,7 @@ def fill_table(ws: GoldenWorkspace, template: Path, target: Path, data: dict) ->
         spec = PLAN
     else:
         with ws.engine.connect() as conn:
-            spec = roster_spec(tuple(class_subgroups(conn, 1, template_info(template)["class_code"])))
+            spec = roster_kind.spec(tuple(class_subgroups(conn, 1, template_info(template)["class_code"])))
     fill_workbook(template, target, spec, data)
     set_saved_time(target, SAVED)
     return target

@@ -10,7 +10,8 @@ from zhurnal.context import RunContext
 from zhurnal.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.attendance import AttendancePlan, plan_attendance
+from zhurnal.merge.attendance import AttendancePlan, plan_attendance, read_state, stored_state
+from zhurnal.merge.bases import choose_base, record_issue
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.store import queries as q
 from zhurnal.store.snapshot import WEEKDAYS_RU, School, load_school
@@ -69,11 +70,13 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
             continue
         if not school.school_days(code, week):
             continue
-        sheet = attendance_sheet(school, code, week, [a for a in absences
-                                                      if school.students[a["student_id"]]["class_code"] == code])
+        stored = [a for a in absences if school.students[a["student_id"]]["class_code"] == code]
+        sheet = attendance_sheet(school, code, week, stored)
         meta = signed_meta(ctx, SPEC.kind, SPEC.version, cls["class_teacher"] or "",
                            sections={"sheets": [{"sheet": code, "class_code": code}]}, week=week.label)
         written.append(write_grid_workbook(out / f"посещаемость_{week.label}_{safe_name(code)}.xlsx", meta, [sheet]))
+        with ctx.engine.begin() as conn:
+            record_issue(conn, ctx.school_id, meta, stored_state(stored), ctx.now)
     return written
 
 
@@ -86,8 +89,12 @@ class AttendanceKind(WorkbookKind):
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> AttendancePlan:
+        read, template_id = records.value, ctx.meta.get("template_id", "")
+        state = read_state(read)
         guard = ChangeGuard(ctx.school, ctx.settings.journal, ctx.run.today)
-        return plan_attendance(ctx.conn, ctx.school, records.value, guard)
+        plan = plan_attendance(ctx.conn, ctx.school, read, guard, choose_base(ctx.conn, ctx.school_id, template_id, state))
+        plan.template_id, plan.state = template_id, state
+        return plan
 
 
 KIND = AttendanceKind()

@@ -15,7 +15,8 @@ from zhurnal.filenames import safe_name
 from zhurnal.findings import finding
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.period_marks import PeriodPlan, plan_period
+from zhurnal.merge.bases import choose_base, record_issue
+from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import Section, load_school
@@ -76,7 +77,7 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
           out_dir: Path | None = None) -> list[Path]:
     """One period-marks workbook per teacher for the classes the period covers."""
     written = []
-    with ctx.engine.connect() as conn:
+    with ctx.engine.begin() as conn:
         school = load_school(conn, ctx.school_id)
         period = school.calendar.period_row(period_code)
         if period is None:
@@ -85,7 +86,7 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                   for r in q.table_rows(conn, s.period_marks, ctx.school_id, period=period_code)}
         for name, sections in school.teacher_sections(teacher).items():
             taken: set[str] = set()
-            sheets, info = [], []
+            sheets, info, base = [], [], {}
             for section in sections:
                 cls = school.classes[section.class_code]
                 scale = school.subjects[section.subject]["scale"]
@@ -98,11 +99,14 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                                            _stats(ctx, conn, school, section, period),
                                            {st["id"]: stored.get((st["id"], section.subject)) for st in students}))
                 info.append(section_info(title, section))
+                base.update({mark_key(st["id"], section.subject, period_code): stored.get((st["id"], section.subject))
+                             for st in students})
             if sheets:
                 meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, period=period_code)
                 written.append(write_grid_workbook(
                     (out_dir or ctx.settings.templates) / period_code / f"оценки_{period_code}_{safe_name(name)}.xlsx",
                     meta, sheets))
+                record_issue(conn, ctx.school_id, meta, base, ctx.now)
     return written
 
 
@@ -121,7 +125,11 @@ class PeriodKind(WorkbookKind):
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> PeriodPlan:
-        return plan_period(ctx.conn, ctx.school, records.value)
+        read, template_id = records.value, ctx.meta.get("template_id", "")
+        state = read_state(read)
+        plan = plan_period(ctx.conn, ctx.school, read, choose_base(ctx.conn, ctx.school_id, template_id, state))
+        plan.template_id, plan.state = template_id, state
+        return plan
 
 
 KIND = PeriodKind()

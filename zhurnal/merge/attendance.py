@@ -1,4 +1,6 @@
-"""Applying an attendance register: authoritative for its class's school days of the week."""
+"""Applying an attendance register: merged three ways against the copy it was filled from
+(see :mod:`zhurnal.merge.bases`); a register issued before bases is authoritative for its
+class's school days of the week. A cell is a student's day: lessons missed and the reason."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.findings import Finding
+from zhurnal.merge.bases import Merger, State, record_state
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
@@ -19,13 +22,39 @@ from zhurnal.validate.attendance_rules import AbsenceRead, AttendanceRead
 class AttendancePlan:
     changes: list[tuple[AbsenceRead, dict | None]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    template_id: str = ""
+    state: State = field(default_factory=dict)                # what the copy held
 
     def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
-        return apply_attendance(conn, self, school_id=school_id, submission_id=submission_id)
+        changes = apply_attendance(conn, self, school_id=school_id, submission_id=submission_id)
+        if self.template_id:
+            record_state(conn, school_id, submission_id, self.template_id, self.state)
+        return changes
 
 
-def plan_attendance(conn: Connection, school: School, read: AttendanceRead, guard: ChangeGuard) -> AttendancePlan:
+def _key(student_id: int, day) -> str:
+    return f"{student_id}/{day}"           # the key its revisions carry too
+
+
+def _value(lessons: int | None, reason: str | None) -> str | None:
+    return f"{lessons} {reason or ''}".strip() if lessons else None
+
+
+def read_state(read: AttendanceRead) -> State:
+    """What a submitted register holds: ``<student id>/<date>`` → "lessons reason" (None: present)."""
+    return {_key(a.student_id, a.date): _value(a.lessons, a.reason) for a in read.absences}
+
+
+def stored_state(absences: list[dict]) -> State:
+    """The same for stored absences."""
+    return {_key(a["student_id"], a["date"]): _value(a["lessons"], a["reason"]) for a in absences}
+
+
+def plan_attendance(conn: Connection, school: School, read: AttendanceRead, guard: ChangeGuard,
+                    base: State | None = None) -> AttendancePlan:
+    """What applying ``read`` would change, merged against ``base`` (None: authoritative)."""
     plan = AttendancePlan()
+    merge = Merger(conn, school.school_id, base)
     stored = {(a["student_id"], a["date"]): a
               for a in q.absences_between(conn, school.school_id, read.week.monday, read.week.sunday)}
     for item in read.absences:
@@ -33,9 +62,14 @@ def plan_attendance(conn: Connection, school: School, read: AttendanceRead, guar
         before = (old["lessons"], old["reason"]) if old else (None, None)
         if before == (item.lessons, item.reason):
             continue
+        theirs = _value(*before)
+        if merge.value(_key(item.student_id, item.date), _value(item.lessons, item.reason), theirs,
+                       sheet=item.sheet, cell=item.ref, entity="absences") == theirs:
+            continue
         plan.changes.append((item, old))
         class_code = school.students[item.student_id]["class_code"]
         plan.findings += guard.check(class_code, item.date, item.sheet, item.ref, item.lessons)
+    plan.findings += merge.findings
     return plan
 
 

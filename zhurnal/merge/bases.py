@@ -23,6 +23,7 @@ import json
 
 from sqlalchemy import Connection, insert, select
 
+from zhurnal.findings import Finding, finding
 from zhurnal.store import schema as s
 
 State = dict[str, object]
@@ -96,3 +97,40 @@ def last_change(conn: Connection, school_id: int, entity: str, key: str) -> dict
                        .where(r.c.school_id == school_id, r.c.entity == entity, r.c.key == key)
                        .order_by(r.c.id.desc()).limit(1)).mappings().first()
     return dict(row) if row else None
+
+
+class Merger:
+    """Three-way decisions for one submission; ``base`` None means the copy is authoritative
+    (a template issued before bases were recorded), as copies always were before."""
+
+    def __init__(self, conn: Connection, school_id: int, base: State | None) -> None:
+        self.conn, self.school_id, self.base = conn, school_id, base
+        self.findings: list[Finding] = []
+
+    def value(self, key: str, mine: object, theirs: object, *, sheet: str, cell: str, entity: str,
+              revision_key: str | None = None) -> object:
+        """The value the store should hold after this copy: ``mine``, or ``theirs`` kept (and a
+        ``merge-conflict`` at the cell when both changed it differently since the base).
+        ``revision_key``: the key under which the store's revisions record this value."""
+        if self.base is None or mine == theirs:
+            return mine
+        base = self.base.get(key)
+        if mine == base:
+            return theirs            # the teacher did not touch it: a later change elsewhere stays
+        if theirs == base:
+            return mine
+        origin = last_change(self.conn, self.school_id, entity, revision_key or key) or {}
+        when = origin.get("received_at")
+        self.findings.append(finding(
+            "merge-conflict", sheet=sheet, cell=cell, value=_text(mine), stored=_text(theirs),
+            source=origin.get("original_name") or "—", author=origin.get("author") or "—",
+            when=f"{when:%d.%m.%Y %H:%M}" if when else "—"))
+        return theirs
+
+
+def _text(value: object) -> str:
+    if value is None or value == "":
+        return "пусто"
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    return str(value)

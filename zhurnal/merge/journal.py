@@ -22,7 +22,7 @@ from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.findings import Finding, Severity, finding
 from zhurnal.marks import Cell
-from zhurnal.merge.bases import State, last_change, record_state
+from zhurnal.merge.bases import Merger, State, record_state
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
@@ -86,45 +86,12 @@ def stored_state(lessons: list[dict], entries: list[dict], fields: tuple[str, ..
     return state
 
 
-class _Merge:
-    """Three-way decisions for one submission: ``base`` None means the copy is authoritative."""
-
-    def __init__(self, conn: Connection, school: School, base: State | None) -> None:
-        self.conn, self.school, self.base = conn, school, base
-        self.findings: list[Finding] = []
-
-    def value(self, key: str, mine: object, theirs: object, *, sheet: str, cell: str, entity: str) -> object:
-        """The value the store should hold after this copy: mine, or theirs kept."""
-        if self.base is None or mine == theirs:
-            return mine
-        base = self.base.get(key)
-        if mine == base:
-            return theirs            # the teacher did not touch it: a later change elsewhere stays
-        if theirs == base:
-            return mine
-        origin = last_change(self.conn, self.school.school_id, entity, key.split("#")[0]) or {}
-        when = origin.get("received_at")
-        self.findings.append(finding(
-            "merge-conflict", sheet=sheet, cell=cell, value=_text(mine), stored=_text(theirs),
-            source=origin.get("original_name") or "—", author=origin.get("author") or "—",
-            when=f"{when:%d.%m.%Y %H:%M}" if when else "—"))
-        return theirs
-
-
-def _text(value: object) -> str:
-    if value is None or value == "":
-        return "пусто"
-    if isinstance(value, bool):
-        return "да" if value else "нет"
-    return str(value)
-
-
 def plan_journal(conn: Connection, school: School, read: JournalRead, guard: ChangeGuard,
                  base: State | None = None) -> JournalPlan:
     """What applying ``read`` would change, merged against ``base`` (None: the copy is
     authoritative), with findings about changes that may not be made."""
     plan = JournalPlan(read.teacher, read.fields)
-    merge = _Merge(conn, school, base)
+    merge = Merger(conn, school.school_id, base)
     stored = q.lessons_between(conn, school.school_id, read.week.monday, read.week.sunday)
     by_key = {(l["class_code"], l["subject"], l["subgroup"], l["date"], l["lesson_no"]): l for l in stored}
     for entry in q.entries_of(conn, [l["id"] for l in stored]):
@@ -132,11 +99,16 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     read_keys = {lesson.key for lesson in read.lessons}
     covered = {(c.class_code, c.subject, c.subgroup) for c in read.covered}
     deleted: list[str] = []
+    absent_all_day = _absent_all_day(conn, school, read)
     for mine in read.lessons:
         old = by_key.get(mine.key)
         old_entries = plan.entries.get(old["id"], {}) if old else {}
         lesson = _resolved(mine, old, old_entries, read.fields, merge, deleted)
         plan.lessons.append((lesson, old))
+        for student_id, (cell, ref) in lesson.cells.items():
+            if cell.marks and (student_id, lesson.date) in absent_all_day:
+                plan.findings.append(finding("mark-on-absent-day", severity=Severity.WARNING, sheet=lesson.sheet,
+                                             cell=ref, value=cell.shown(), date=f"{lesson.date:%d.%m.%Y}"))
         for item in read.fields:
             before = old.get(item) if old else None
             if lesson.fields.get(item) != before and (lesson.fields.get(item) is not None or old):
@@ -165,12 +137,23 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     return plan
 
 
-def _resolved(mine: LessonRead, old: dict | None, old_entries: dict, fields: tuple[str, ...], merge: _Merge,
+def _absent_all_day(conn: Connection, school: School, read: JournalRead) -> set[tuple[int, object]]:
+    """(student, day) pairs the class teacher's register records as every lesson of the day missed."""
+    found = set()
+    for row in q.absences_between(conn, school.school_id, read.week.monday, read.week.sunday):
+        student = school.students.get(row["student_id"])
+        if student and row["lessons"] and row["lessons"] >= school.lessons_per_day(student["class_code"], row["date"]):
+            found.add((row["student_id"], row["date"]))
+    return found
+
+
+def _resolved(mine: LessonRead, old: dict | None, old_entries: dict, fields: tuple[str, ...], merge: Merger,
               deleted: list[str]) -> LessonRead:
     """``mine`` with every value the merge keeps from the store put back in place."""
     label = _label(mine.key)
     values = {item: merge.value(f"{label}#{item}", mine.fields.get(item), old.get(item) if old else None,
-                                sheet=mine.sheet, cell=mine.refs.get(item, ""), entity="lessons")
+                                sheet=mine.sheet, cell=mine.refs.get(item, ""), entity="lessons",
+                                revision_key=label)
               for item in fields}
     cells = {}
     for student_id, (cell, ref) in mine.cells.items():

@@ -1,4 +1,6 @@
-"""Applying period marks: authoritative for the students and subjects of its sheets."""
+"""Applying period marks: merged three ways against the copy they were filled from (see
+:mod:`zhurnal.merge.bases`); a workbook issued before bases is authoritative for the students
+and subjects of its sheets. A cell is one student's mark in one subject for the period."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.findings import Finding, finding
+from zhurnal.merge.bases import Merger, State, record_state
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -20,23 +23,43 @@ class PeriodPlan:
     teacher: str
     changes: list[tuple[PeriodMarkRead, str | None]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    template_id: str = ""
+    state: State = field(default_factory=dict)                # what the copy held
 
     def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
-        return apply_period(conn, self, school_id=school_id, submission_id=submission_id)
+        changes = apply_period(conn, self, school_id=school_id, submission_id=submission_id)
+        if self.template_id:
+            record_state(conn, school_id, submission_id, self.template_id, self.state)
+        return changes
 
 
-def plan_period(conn: Connection, school: School, read: PeriodRead) -> PeriodPlan:
+def mark_key(student_id: int, subject: str, period: str) -> str:
+    return f"{student_id}/{subject}/{period}"      # the key its revisions carry too
+
+
+def read_state(read: PeriodRead) -> State:
+    """What a submitted period sheet holds: ``<student id>/<subject>/<period>`` → mark."""
+    return {mark_key(m.student_id, m.section.subject, read.period): m.mark for m in read.marks}
+
+
+def plan_period(conn: Connection, school: School, read: PeriodRead, base: State | None = None) -> PeriodPlan:
+    """What applying ``read`` would change, merged against ``base`` (None: authoritative)."""
     plan = PeriodPlan(read.period, read.teacher)
+    merge = Merger(conn, school.school_id, base)
     stored = {(r["student_id"], r["subject"]): r["mark"]
               for r in q.table_rows(conn, s.period_marks, school.school_id, period=read.period)}
     for item in read.marks:
         old = stored.get((item.student_id, item.section.subject))
         if old == item.mark:
             continue
+        if merge.value(mark_key(item.student_id, item.section.subject, read.period), item.mark, old,
+                       sheet=item.sheet, cell=item.ref, entity="period_marks") == old:
+            continue
         plan.changes.append((item, old))
         if read.period in school.closed_periods:
             plan.findings.append(finding("period-closed", sheet=item.sheet, cell=item.ref, value=item.mark,
                                          period=read.period))
+    plan.findings += merge.findings
     return plan
 
 
