@@ -296,4 +296,12 @@ def test_history_shows_the_trail(loaded, week):
                      ({"marks": "3", "presence": ""}, {"marks": "5", "presence": ""}, "two.xlsx")]
     text = CliRunner().invoke(main, ["--workspace", str(loaded.path), "history", "--class", info["section"].class_code,
                                      "--from", "23.11.2026", "--to", "29.11.2026"]).output
-    assert "marks=5" in text and teacher in text
+    import re
+    header, _, *lines = text.splitlines()
+    columns = re.split(r"\s{2,}", header.strip())
+    changes = [dict(zip(columns, re.split(r"\s{2,}", line.strip()))) for line in lines]
+    day = dt.date.fromisoformat(key.split("|")[0])
+    assert [(c["дата"], c["урок"], c["что"], c["было"], c["стало"], c["кто"], c["файл"]) for c in changes
+            if c["что"] == "Отметки"] == [(f"{day:%d.%m.%Y}", f"{key.split('|')[1]}-й", "Отметки", "—", "3", teacher, "one.xlsx"),
+                                         (f"{day:%d.%m.%Y}", f"{key.split('|')[1]}-й", "Отметки", "3", "5", teacher, "two.xlsx")]
+    assert "marks=" not in text and "journal_entries" not in text

@@ -117,3 +117,23 @@ def test_two_copies_of_a_period_sheet_merge_and_conflict(loaded, algebra_week):
     assert status_of(report) == {"three.xlsx": "rejected"}
     assert {f.where() for f in report.files[0].findings if f.is_error} == {("8А Алг", f"F{FIRST + 1}", "merge-conflict")}
     assert {r["student_id"]: r["mark"] for r in loaded.rows(s.period_marks)} == {st[1]: "5", st[3]: "5"}
+
+
+def test_two_copies_of_a_plan_keep_each_others_rows(loaded):
+    """GIVEN copy 1 of a blank КТП with lessons 1–3 accepted WHEN copy 2 (the same blank issue)
+    brings lessons 4–5 THEN the plan holds all five, typed values as typed; WHEN copy 3 changes
+    lesson 2's topic to something else THEN it is a ``merge-conflict`` at that row."""
+    teacher, _, _, _ = teacher_with(loaded.week_templates(), lambda i: i["section"].subject == "Физика"
+                                    and i["section"].class_code == "9А")
+    plan_path = next(p for p in issue_plans(loaded.ctx(), teacher=teacher) if "9А_Физика" in p.name)
+    row = lambda n, topic: {"item_no": n, "date": dt.date(2026, 11, 23), "topic": topic, "hours": 1,
+                            "lesson_type": "комбинированный"}
+    fill_workbook(plan_path, loaded.settings.inbox / "one.xlsx", PLAN, {"КТП": [row(n, f"Тема {n}") for n in (1, 2, 3)]})
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"one.xlsx": "accepted"}
+    fill_workbook(plan_path, loaded.settings.inbox / "two.xlsx", PLAN, {"КТП": [row(n, f"Тема {n}") for n in (4, 5)]})
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"two.xlsx": "accepted"}
+    assert {(r["item_no"], r["topic"]) for r in loaded.rows(s.plan_items)} == {(n, f"Тема {n}") for n in range(1, 6)}
+    fill_workbook(plan_path, loaded.settings.inbox / "three.xlsx", PLAN, {"КТП": [row(2, "Другая тема")]})
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"three.xlsx": "rejected"}
+    assert {f.where() for f in report.files[0].findings} == {("КТП", "A2", "merge-conflict")}

@@ -70,20 +70,48 @@ def publish_text(result: dict) -> str:
     return "\n".join(out)
 
 
-_IDENTITY = {"class_code", "subject", "subgroup", "date", "lesson_no", "extra", "teacher"}
+FIELD_RU = {"marks": "Отметки", "presence": "Присутствие", "topic": "Тема", "homework": "Домашнее задание",
+            "work_type": "Вид работы", "ict": "ИКТ", "teacher": "Учитель", "lessons": "Пропущено уроков",
+            "reason": "Причина", "mark": "Отметка за период"}
+PRESENCE_RU = {"н": "отсутствовал", "оп": "опоздал"}
 
 
-def _describe(value: dict | None) -> str:
-    if value is None:
+def _shown(field: str, value: object) -> str:
+    if value in (None, ""):
         return "—"
-    return "; ".join(f"{k}={v}" for k, v in value.items() if v not in (None, "") and k not in _IDENTITY)
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if field == "presence":
+        return PRESENCE_RU.get(str(value), str(value))
+    return str(value)
+
+
+def _changes(row: dict) -> list[tuple[str, str, str]]:
+    """(what, was, became) in people's words, one per field that changed."""
+    old, new = row["old"] or {}, row["new"] or {}
+    found = []
+    for field, label in FIELD_RU.items():
+        if field in old or field in new:
+            before, after = old.get(field), new.get(field)
+            if before != after and (before not in (None, "") or after not in (None, "")):
+                found.append((label if field != "mark" else f"{label} {row.get('period', '')}".strip(),
+                              _shown(field, before), _shown(field, after)))
+    if not found and row["new"] is None and row["entity"] == "lessons":
+        found.append(("Урок", "был", "удалён"))
+    return found
 
 
 def history_text(rows: list[dict]) -> str:
-    """One line per change: when, who, what, old → new."""
+    """One line per changed value: when, who and from which file, where (class, subject, date,
+    lesson), whom, what, was → became."""
     if not rows:
         return "изменений не найдено"
-    table = [[str(r["received_at"]), r["author"] or "", r.get("class_code") or "", r.get("subject") or "",
-              str(r.get("date") or r.get("period") or ""), r.get("student") or "",
-              _describe(r["old"]), _describe(r["new"])] for r in rows]
-    return _table(["когда", "кто", "класс", "предмет", "дата", "ученик", "было", "стало"], table)
+    table = []
+    for r in rows:
+        day = r.get("date")
+        where = [f"{r['received_at']:%d.%m.%Y %H:%M}", r["author"] or "", r["file"] or "", r.get("class_code") or "",
+                 r.get("subject") or "", f"{day:%d.%m.%Y}" if day else "",
+                 f"{r['lesson_no']}-й" if r.get("lesson_no") else "", r.get("student") or ""]
+        table += [where + list(change) for change in _changes(r)]
+    return _table(["когда", "кто", "файл", "класс", "предмет", "дата", "урок", "ученик", "что", "было", "стало"],
+                  table)

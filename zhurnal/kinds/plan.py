@@ -11,7 +11,8 @@ from zhurnal.context import RunContext
 from zhurnal.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.plan import ItemsPlan
+from zhurnal.merge.bases import choose_base, record_issue
+from zhurnal.merge.plan import ItemsPlan, items_state, merged_rows
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import load_school
@@ -34,6 +35,7 @@ SPEC = WorkbookSpec(kind="plan", version=1, title="Календарно-тема
     )),
 ))
 SCOPE = ("class_code", "subject", "subgroup")
+COLUMNS = tuple(f.key for f in SPEC.sheets[0].fields)
 
 
 def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None = None) -> list[Path]:
@@ -55,6 +57,8 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
                     f"Календарно-тематический план: {section.class_code}, {section.subject}{group}. Учитель: {name}.",
                     "По строке на урок: номер, дата (или любой день той недели), тема, часы, тип урока.",
                     "Темы из плана подставляются в журнал недели."]))
+                with ctx.engine.begin() as write:
+                    record_issue(write, ctx.school_id, meta, items_state(items, sheet.key, COLUMNS), ctx.now)
     return written
 
 
@@ -74,7 +78,13 @@ class PlanKind(WorkbookKind):
     def plan(self, records: Records, ctx: StepContext) -> ItemsPlan:
         table, scope = records.value
         sheet = SPEC.sheet(SHEET)
-        return ItemsPlan(sheet.table, sheet.key, [{**row.values, **scope} for row in table.rows], scope)
+        mine = [({**row.values, **scope}, f"{SHEET}!{row.refs['item_no']}") for row in table.rows]
+        state = items_state([row for row, _ in mine], sheet.key, COLUMNS)
+        template_id = ctx.meta.get("template_id", "")
+        base = choose_base(ctx.conn, ctx.school_id, template_id, state)
+        stored = q.table_rows(ctx.conn, s.metadata.tables[sheet.table], ctx.school_id, *sheet.key, **scope)
+        rows, conflicts = merged_rows(ctx.conn, ctx.school_id, mine, stored, sheet.key, COLUMNS, base, sheet.table)
+        return ItemsPlan(sheet.table, sheet.key, rows, scope, findings=conflicts, template_id=template_id, state=state)
 
 
 KIND = PlanKind()
