@@ -146,9 +146,10 @@ def test_a_copy_that_deletes_many_marks_is_accepted_with_a_warning(journal, tmp_
 
 
 def test_a_mark_on_a_day_the_register_shows_absent_is_a_warning(journal):
-    """GIVEN the class teacher's register: a student missed every lesson of a day
-    WHEN the subject teacher's journal gives that student a mark that day THEN the journal is
-    accepted with ``mark-on-absent-day`` at that cell (and not for a student who was there)."""
+    """GIVEN the class teacher's register: a student missed every lesson of a day, the others were
+    there WHEN the subject teacher's journal gives that student a mark that day, and marks another
+    student «н» THEN the journal is accepted with ``mark-on-absent-day`` and
+    ``absent-but-present-in-register`` at those cells, and nothing for a student present with a mark."""
     ws, path, sheet, st, keys = journal
     class_code = sheet.split()[0]
     day = _day(keys[0])
@@ -157,10 +158,13 @@ def test_a_mark_on_a_day_the_register_shows_absent_is_a_warning(journal):
     ws.drop_grid(register, {class_code: {(st[0], f"{day}|count"): lessons, (st[0], f"{day}|reason"): "б"}},
                  name="register.xlsx")
     assert status_of(ws.ingest(now=SATURDAY)) == {"register.xlsx": "accepted"}
-    ws.drop_grid(path, {sheet: {(st[0], keys[0]): "5", (st[1], keys[0]): "4"}}, name="journal.xlsx")
+    ws.drop_grid(path, {sheet: {(st[0], keys[0]): "5", (st[1], keys[0]): "4", (st[2], keys[0]): "н"}},
+                 name="journal.xlsx")
     report = ws.ingest(now=SATURDAY)
     assert status_of(report) == {"journal.xlsx": "accepted"}
-    assert {f.where() for f in report.files[0].findings if f.code == "mark-on-absent-day"} == {(sheet, "C7", "mark-on-absent-day")}
+    crossed = {"mark-on-absent-day", "absent-but-present-in-register"}
+    assert {f.where() for f in report.files[0].findings if f.code in crossed} == {
+        (sheet, "C7", "mark-on-absent-day"), (sheet, "C9", "absent-but-present-in-register")}
 
 
 def test_two_copies_of_an_attendance_register_keep_both_days(journal):

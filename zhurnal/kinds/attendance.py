@@ -90,7 +90,7 @@ class AttendanceKind(WorkbookKind):
 
     def plan(self, records: Records, ctx: StepContext) -> AttendancePlan:
         read, template_id = records.value, ctx.meta.get("template_id", "")
-        state = read_state(read)
+        state = read_state(read, ctx.school)
         guard = ChangeGuard(ctx.school, ctx.settings.journal, ctx.run.today)
         plan = plan_attendance(ctx.conn, ctx.school, read, guard, choose_base(ctx.conn, ctx.school_id, template_id, state))
         plan.template_id, plan.state = template_id, state

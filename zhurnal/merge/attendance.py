@@ -4,9 +4,13 @@ class's school days of the week. A cell is a student's day: lessons missed and t
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from zhurnal.calendar import Week
 
 from zhurnal.findings import Finding
 from zhurnal.merge.bases import Merger, State, record_state
@@ -40,9 +44,29 @@ def _value(lessons: int | None, reason: str | None) -> str | None:
     return f"{lessons} {reason or ''}".strip() if lessons else None
 
 
-def read_state(read: AttendanceRead) -> State:
-    """What a submitted register holds: ``<student id>/<date>`` → "lessons reason" (None: present)."""
-    return {_key(a.student_id, a.date): _value(a.lessons, a.reason) for a in read.absences}
+def read_state(read: AttendanceRead, school: School) -> State:
+    """What a submitted register holds: ``<student id>/<date>`` → "lessons reason" (None: present),
+    and ``@<class>/<date>`` for every day it covers (so "present all day" can be told from "no
+    register")."""
+    state: State = {_key(a.student_id, a.date): _value(a.lessons, a.reason) for a in read.absences}
+    state.update({f"@{school.students[a.student_id]['class_code']}/{a.date}": True
+                  for a in read.absences if a.student_id in school.students})
+    return state
+
+
+def register_days(conn: Connection, school_id: int, week: Week) -> set[tuple[str, dt.date]]:
+    """(class, day) pairs of ``week`` that an accepted attendance register covered."""
+    rows = conn.execute(select(s.submission_states.c.state).join(
+        s.submissions, s.submissions.c.id == s.submission_states.c.submission_id).where(
+        s.submissions.c.school_id == school_id, s.submissions.c.kind == "attendance",
+        s.submissions.c.status == "accepted", s.submissions.c.week == week.label)).all()
+    found = set()
+    for row in rows:
+        for key in json.loads(row.state):
+            if key.startswith("@"):
+                class_code, _, day = key[1:].rpartition("/")
+                found.add((class_code, dt.date.fromisoformat(day)))
+    return found
 
 
 def stored_state(absences: list[dict]) -> State:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.findings import Finding, Severity, finding
 from zhurnal.marks import Cell
+from zhurnal.merge.attendance import register_days
 from zhurnal.merge.bases import Merger, State, record_state
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
@@ -99,16 +100,14 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     read_keys = {lesson.key for lesson in read.lessons}
     covered = {(c.class_code, c.subject, c.subgroup) for c in read.covered}
     deleted: list[str] = []
-    absent_all_day = _absent_all_day(conn, school, read)
+    absences, absent_all_day = _absences(conn, school, read)
+    register = register_days(conn, school.school_id, read.week)
     for mine in read.lessons:
         old = by_key.get(mine.key)
         old_entries = plan.entries.get(old["id"], {}) if old else {}
         lesson = _resolved(mine, old, old_entries, read.fields, merge, deleted)
         plan.lessons.append((lesson, old))
-        for student_id, (cell, ref) in lesson.cells.items():
-            if cell.marks and (student_id, lesson.date) in absent_all_day:
-                plan.findings.append(finding("mark-on-absent-day", severity=Severity.WARNING, sheet=lesson.sheet,
-                                             cell=ref, value=cell.shown(), date=f"{lesson.date:%d.%m.%Y}"))
+        plan.findings += _against_register(lesson, absences, absent_all_day, register)
         for item in read.fields:
             before = old.get(item) if old else None
             if lesson.fields.get(item) != before and (lesson.fields.get(item) is not None or old):
@@ -137,13 +136,30 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     return plan
 
 
-def _absent_all_day(conn: Connection, school: School, read: JournalRead) -> set[tuple[int, object]]:
-    """(student, day) pairs the class teacher's register records as every lesson of the day missed."""
-    found = set()
+def _absences(conn: Connection, school: School, read: JournalRead) -> tuple[set, set]:
+    """(student, day) pairs the class teachers' registers record as absent for some lessons, and
+    for every lesson of the day."""
+    some, whole = set(), set()
     for row in q.absences_between(conn, school.school_id, read.week.monday, read.week.sunday):
         student = school.students.get(row["student_id"])
-        if student and row["lessons"] and row["lessons"] >= school.lessons_per_day(student["class_code"], row["date"]):
-            found.add((row["student_id"], row["date"]))
+        if student and row["lessons"]:
+            some.add((row["student_id"], row["date"]))
+            if row["lessons"] >= school.lessons_per_day(student["class_code"], row["date"]):
+                whole.add((row["student_id"], row["date"]))
+    return some, whole
+
+
+def _against_register(lesson: LessonRead, absent: set, absent_all_day: set, register: set) -> list[Finding]:
+    """Warnings where the journal and the class teacher's register disagree (the register may
+    be the one that is wrong, so these never reject)."""
+    found = []
+    covered = (lesson.section.class_code, lesson.date) in register
+    for student_id, (cell, ref) in lesson.cells.items():
+        where = {"sheet": lesson.sheet, "cell": ref, "severity": Severity.WARNING, "date": f"{lesson.date:%d.%m.%Y}"}
+        if cell.marks and (student_id, lesson.date) in absent_all_day:
+            found.append(finding("mark-on-absent-day", value=cell.shown(), **where))
+        elif cell.presence == "н" and covered and (student_id, lesson.date) not in absent:
+            found.append(finding("absent-but-present-in-register", value=cell.shown(), **where))
     return found
 
 
