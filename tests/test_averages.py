@@ -11,6 +11,7 @@ from sqlalchemy import insert
 from test_period_and_plan import algebra_week  # noqa: F401 (a fixture)
 
 from zhurnal.averages import NO_MARKS, averages, class_averages, subject_marks
+from zhurnal.calendar import parse_week
 from zhurnal.marks import mark_values, suggested_mark, weighted_average
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summary_data import period_summary, week_summary
@@ -156,3 +157,16 @@ def test_diary_summary_and_report_card_show_the_hand_computed_average(loaded, al
     assert (round(result.average, 2), result.count) == (4.8, 4)
     [line] = [x for x in card["subjects"] if x["subject"] == "Алгебра"]
     assert (line["average"], line["count"]) == (4.8, 4)
+
+
+def test_diary_and_summary_speak_of_the_same_period(loaded):
+    """GIVEN 2026-W43, the last week of Q1 (grades 1–9, ends Saturday 24.10) while H1 (grades 10–11)
+    goes on WHEN the week's diary data and summary are built THEN both use Q1 for 5А and H1 for 10А
+    (the summary used to keep only the classes whose period held the Sunday: 10А and 11А)."""
+    week = parse_week("2026-W43")
+    with loaded.engine.connect() as conn:
+        data = load_week(conn, 1, week, loaded.settings)
+        summary = week_summary(conn, data.school, loaded.settings, week)
+    assert data.diary(data.school.class_students("5А")[0]["id"])["period"] == "1 четверть"
+    assert data.diary(data.school.class_students("10А")[0]["id"])["period"] == "1 полугодие"
+    assert {"5А", "9А", "10А", "11А"} <= {r.class_code for r in summary.results}

@@ -55,14 +55,9 @@ class SummaryData:
     control: list[TeacherControl] = field(default_factory=list)
 
 
-def _periods(school: School, day: dt.date) -> dict[str, dict]:
-    """Class → the period ``day`` falls in (by the class's grade)."""
-    found = {}
-    for code, cls in school.classes.items():
-        period = school.calendar.period(day, cls["grade"])
-        if period:
-            found[code] = school.calendar.period_row(period)
-    return found
+def _week_periods(school: School, week: Week) -> dict[str, dict]:
+    """Class → the period the week's diaries speak of (see :meth:`School.week_period`)."""
+    return {code: period for code in school.classes if (period := school.week_period(code, week))}
 
 
 def gather(conn: Connection, school: School, settings: Settings, *, until: dt.date, week: Week | None,
@@ -114,9 +109,9 @@ def _absences(conn, school: School, data: SummaryData, periods: dict[str, dict],
 
 
 def week_summary(conn: Connection, school: School, settings: Settings, week: Week) -> SummaryData:
-    """The week's summaries; results are for the period each class is in at the week's end."""
-    data = gather(conn, school, settings, until=week.sunday, week=week, periods=_periods(school, week.sunday)
-                  or _periods(school, week.monday), title=f"Неделя {week.title()}")
+    """The week's summaries; results are for each class's period of the week, as its diaries give it."""
+    data = gather(conn, school, settings, until=week.sunday, week=week, periods=_week_periods(school, week),
+                  title=f"Неделя {week.title()}")
     data.control = _control(conn, school, settings, week, data)
     return data
 
@@ -148,7 +143,7 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
         if result.count < settings.marks.min_marks:
             few[result.teacher] += 1
     plan = defaultdict(int)
-    periods = _periods(school, week.sunday)
+    periods = _week_periods(school, week)
     for item in q.table_rows(conn, s.plan_items, school.school_id):
         period = periods.get(item["class_code"])
         if period and period["start"] <= item["date"] <= week.sunday:

@@ -6,7 +6,6 @@ contract with the diary template (``diary.typ``) and the input of the "did it ch
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
@@ -32,14 +31,6 @@ class WeekData:
     cells: dict[tuple[int, int], dict]               # (lesson id, student id) → entry
     absences: dict[int, list[dict]]                  # student → absences of the week
     averages: dict[str, ClassAverages]               # class → subject → averages, period start to week end
-
-    def period_of(self, class_code: str) -> dict | None:
-        grade = self.school.grade(class_code)
-        for day in reversed(self.week.days(7)):
-            code = self.school.calendar.period(day, grade)
-            if code:
-                return self.school.calendar.period_row(code)
-        return None
 
     def _averages(self, student: dict) -> list[dict]:
         """The student's period averages so far, with the class's, per 5-point subject."""
@@ -76,7 +67,7 @@ class WeekData:
                                 "presence": cell.presence})
             days.append({"date": day.strftime("%d.%m.%Y"), "weekday": WEEKDAYS_RU[day.isoweekday()],
                          "lessons": sorted(lessons, key=lambda l: l["no"])})
-        period = self.period_of(student["class_code"])
+        period = self.school.week_period(student["class_code"], self.week)
         absences = [{"date": a["date"].strftime("%d.%m"), "lessons": a["lessons"],
                      "reason": self.school.reasons.get(a["reason"], a["reason"] or "причина не указана")}
                     for a in sorted(self.absences.get(student_id, []), key=lambda a: a["date"])]
@@ -107,7 +98,7 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings) 
         absences[row["student_id"]].append(row)
     averages = {}
     for code, cls in school.classes.items():
-        period = school.calendar.period_row(school.calendar.period(_last_day(school, week, code), cls["grade"]) or "")
+        period = school.week_period(code, week)
         if period and cls["has_marks"]:
             # each class's own current period (quarters and semesters differ by grade), up to the week's end
             averages[code] = class_averages(conn, school_id, code, period["start"], min(period["end"], week.sunday),
@@ -115,8 +106,3 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings) 
                                             roster=[st["id"] for st in school.class_students(code)])
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
                     lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages)
-
-
-def _last_day(school: School, week: Week, class_code: str) -> dt.date:
-    days = school.school_days(class_code, week)
-    return days[-1] if days else week.sunday
