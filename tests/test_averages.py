@@ -132,8 +132,9 @@ def test_period_sheet_wrappers_give_the_same(store):
     with store.connect() as conn:
         found = averages(subject_marks(conn, 1, "5А", "Математика", *RANGE),
                          {"Ответ на уроке": 1.0, "Контрольная работа": 2.0}, MarkSettings())
-    assert found == {1: (pytest.approx(13 / 3), 2, "н/а"), 2: (pytest.approx(4.8), 4, "5"),
-                     3: (pytest.approx(10 / 3), 2, "н/а")}
+    expected = {1: (pytest.approx(13 / 3), 2, "н/а"), 2: (pytest.approx(4.8), 4, "5"), 3: (pytest.approx(10 / 3), 2, "н/а")}
+    assert found == expected
+    assert _math(store, subject="Математика")["Математика"].as_stats() == expected
 
 
 def test_diary_summary_and_report_card_show_the_hand_computed_average(loaded, algebra_week):

@@ -59,6 +59,10 @@ class SubjectAverages:
         """The student's average, :data:`NO_MARKS` when they have none in the range."""
         return self.students.get(student_id, NO_MARKS)
 
+    def as_stats(self) -> dict[int, tuple[float | None, int, str]]:
+        """Student id → ``(average, count, suggested)``: the period sheet's ``stats``."""
+        return {sid: found.as_tuple() for sid, found in self.students.items()}
+
 
 class ClassAverages(dict[str, SubjectAverages]):
     """Subject → :class:`SubjectAverages`; a subject without marks reads as empty."""
@@ -118,9 +122,8 @@ def rounded(average: float | None) -> float | None:
 
 
 # --- compatible wrappers for the period sheet (templates/weekly.py, validate/workbook.py) ---
-# They are equivalent to
-#     class_averages(conn, school_id, class_code, start, end, settings=marks, subject=subject)[subject]
-#     → {sid: a.as_tuple() for sid, a in ….students.items()}
+# averages(subject_marks(conn, school_id, class_code, subject, start, end), weights, marks) equals
+#     class_averages(conn, school_id, class_code, start, end, settings=marks, subject=subject)[subject].as_stats()
 
 
 def subject_marks(conn: Connection, school_id: int, class_code: str, subject: str, start, end
