@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.averages import averages, subject_marks
+from zhurnal.averages import class_averages
 from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
 from zhurnal.filenames import safe_name
@@ -69,8 +69,9 @@ def period_sheet(name: str, section: Section, period: dict, scale: str, students
 
 
 def _stats(ctx: RunContext, conn, school, section: Section, period: dict) -> dict:
-    marks = subject_marks(conn, ctx.school_id, section.class_code, section.subject, period["start"], period["end"])
-    return averages(marks, school.work_types, ctx.settings.marks)
+    found = class_averages(conn, ctx.school_id, section.class_code, period["start"], period["end"],
+                           settings=ctx.settings.marks, subject=section.subject)
+    return found[section.subject].as_stats() if section.subject in found else {}
 
 
 def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,

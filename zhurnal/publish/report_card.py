@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from sqlalchemy import Connection
 
+from zhurnal.averages import rounded
 from zhurnal.publish.summary_data import SummaryData
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -35,7 +36,7 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
             for subject in subjects:
                 result = averages.get((student["id"], subject))
                 rows.append({"subject": subject, "mark": marks.get((student["id"], subject)) or "—",
-                             "average": round(result.average, 2) if result and result.average is not None else None,
+                             "average": rounded(result.average) if result else None,
                              "count": result.count if result else 0})
             cards[student["id"]] = {
                 "school": school_name, "class": class_code,

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
+from zhurnal.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.calendar import Week
 from zhurnal.errors import UnknownPeriod
-from zhurnal.marks import suggested_mark, weighted_average
+from zhurnal.marks import suggested_mark
 from zhurnal.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -55,22 +56,9 @@ class SummaryData:
     control: list[TeacherControl] = field(default_factory=list)
 
 
-def _marks(conn: Connection, school_id: int, start: dt.date, end: dt.date) -> list:
-    l, e = s.lessons, s.journal_entries
-    return list(conn.execute(
-        select(e.c.student_id, l.c.class_code, l.c.subject, l.c.date, l.c.work_type, e.c.marks)
-        .join(l, l.c.id == e.c.lesson_id)
-        .where(l.c.school_id == school_id, l.c.date.between(start, end), e.c.marks != "")))
-
-
-def _periods(school: School, day: dt.date) -> dict[str, dict]:
-    """Class → the period ``day`` falls in (by the class's grade)."""
-    found = {}
-    for code, cls in school.classes.items():
-        period = school.calendar.period(day, cls["grade"])
-        if period:
-            found[code] = school.calendar.period_row(period)
-    return found
+def _week_periods(school: School, week: Week) -> dict[str, dict]:
+    """Class → the period the week's diaries speak of (see :meth:`School.week_period`)."""
+    return {code: period for code in school.classes if (period := school.week_period(code, week))}
 
 
 def gather(conn: Connection, school: School, settings: Settings, *, until: dt.date, week: Week | None,
@@ -79,35 +67,31 @@ def gather(conn: Connection, school: School, settings: Settings, *, until: dt.da
     data = SummaryData(school=school, title=title)
     if not periods:
         return data
-    start = min(p["start"] for p in periods.values())
-    weights = school.work_types
-    by_pair: dict[tuple[int, str], list] = defaultdict(list)
-    in_week: dict[tuple[int, str], list] = defaultdict(list)
-    for row in _marks(conn, school.school_id, start, until):
-        period = periods.get(row.class_code)
-        if period is None or not period["start"] <= row.date <= period["end"]:
-            continue
-        weight = weights.get(row.work_type or "", settings.marks.default_weight)
-        by_pair[(row.student_id, row.subject)].append((row.marks, weight))
-        if week and row.date in week:
-            in_week[(row.student_id, row.subject)].append((row.marks, weight))
     marks = settings.marks
+    so_far: dict[str, ClassAverages] = {}       # class → the period up to ``until``
+    this_week: dict[str, ClassAverages] = {}    # class → the week's own marks (within the period)
+    for code, period in periods.items():
+        if not school.classes[code]["has_marks"]:
+            continue
+        roster = [st["id"] for st in school.class_students(code)]
+        end = min(until, period["end"])
+        so_far[code] = class_averages(conn, school.school_id, code, period["start"], end, settings=marks, roster=roster)
+        if week:
+            this_week[code] = class_averages(conn, school.school_id, code, max(week.monday, period["start"]), end,
+                                             settings=marks, roster=roster)
     stored = {(r["student_id"], r["subject"], r["period"]): r["mark"] for r in q.table_rows(conn, s.period_marks, school.school_id)}
     for section, teacher in sorted(school.load.items(), key=lambda kv: (kv[0].class_code, kv[0].subject, kv[0].subgroup)):
-        cls = school.classes[section.class_code]
         period = periods.get(section.class_code)
-        if period is None or not cls["has_marks"] or school.subjects[section.subject]["scale"] != "5":
+        if section.class_code not in so_far or school.subjects[section.subject]["scale"] != "5":
             continue
         for student in school.section_students(section):
-            pair = (student["id"], section.subject)
-            average, count = weighted_average(by_pair.get(pair, []), marks.modifier_step)
+            mine = so_far[section.class_code][section.subject].of(student["id"])
+            in_week = this_week[section.class_code][section.subject].of(student["id"]) if week else NO_MARKS
             period_mark = stored.get((student["id"], section.subject, period["code"]))
-            suggested = suggested_mark(average, count, marks.thresholds, marks.min_marks) if count else None
-            week_average, week_count = weighted_average(in_week.get(pair, []), marks.modifier_step)
             data.results.append(Result(
-                student["id"], section.class_code, section.subject, teacher, average, count, period_mark,
-                period_mark or suggested,
-                suggested_mark(week_average, week_count, marks.thresholds, 1) if week_count else None))
+                student["id"], section.class_code, section.subject, teacher, mine.average, mine.count, period_mark,
+                period_mark or (mine.suggested if mine.count else None),
+                suggested_mark(in_week.average, in_week.count, marks.thresholds, 1) if in_week.count else None))
     _absences(conn, school, data, periods, week, until)
     return data
 
@@ -126,9 +110,9 @@ def _absences(conn, school: School, data: SummaryData, periods: dict[str, dict],
 
 
 def week_summary(conn: Connection, school: School, settings: Settings, week: Week) -> SummaryData:
-    """The week's summaries; results are for the period each class is in at the week's end."""
-    data = gather(conn, school, settings, until=week.sunday, week=week, periods=_periods(school, week.sunday)
-                  or _periods(school, week.monday), title=f"Неделя {week.title()}")
+    """The week's summaries; results are for each class's period of the week, as its diaries give it."""
+    data = gather(conn, school, settings, until=week.sunday, week=week, periods=_week_periods(school, week),
+                  title=f"Неделя {week.title()}")
     data.control = _control(conn, school, settings, week, data)
     return data
 
@@ -160,7 +144,7 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
         if result.count < settings.marks.min_marks:
             few[result.teacher] += 1
     plan = defaultdict(int)
-    periods = _periods(school, week.sunday)
+    periods = _week_periods(school, week)
     for item in q.table_rows(conn, s.plan_items, school.school_id):
         period = periods.get(item["class_code"])
         if period and period["start"] <= item["date"] <= week.sunday:

@@ -6,19 +6,18 @@ contract with the diary template (``diary.typ``) and the input of the "did it ch
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
+from zhurnal.averages import ClassAverages, class_averages, rounded
 from zhurnal.calendar import Week
-from zhurnal.marks import Cell, weighted_average
+from zhurnal.marks import Cell
 from zhurnal.settings import Settings
 from zhurnal.store import queries as q
-from zhurnal.store import schema as s
 from zhurnal.store.snapshot import WEEKDAYS_RU, School, load_school
 
 
@@ -31,38 +30,20 @@ class WeekData:
     lessons: dict[str, list[dict]]                   # class → lessons of the week
     cells: dict[tuple[int, int], dict]               # (lesson id, student id) → entry
     absences: dict[int, list[dict]]                  # student → absences of the week
-    period_marks: dict[tuple[int, str], list[tuple[str, float]]]   # (student, subject) → [(marks, weight)]
-    _class_averages: dict[tuple[str, str], float | None] = field(default_factory=dict)
-
-    def period_of(self, class_code: str) -> dict | None:
-        grade = self.school.grade(class_code)
-        for day in reversed(self.week.days(7)):
-            code = self.school.calendar.period(day, grade)
-            if code:
-                return self.school.calendar.period_row(code)
-        return None
-
-    def _class_average(self, class_code: str, subject: str) -> float | None:
-        key = (class_code, subject)
-        if key not in self._class_averages:
-            found = [weighted_average(self.period_marks.get((c["id"], subject), []), self.settings.marks.modifier_step)[0]
-                     for c in self.school.class_students(class_code)]
-            found = [a for a in found if a is not None]
-            self._class_averages[key] = round(sum(found) / len(found), 2) if found else None
-        return self._class_averages[key]
+    averages: dict[str, ClassAverages]               # class → subject → averages, period start to week end
 
     def _averages(self, student: dict) -> list[dict]:
-        subjects = sorted({subject for (sid, subject) in self.period_marks if sid == student["id"]}
-                          | {l["subject"] for l in self.lessons.get(student["class_code"], [])
-                             if self.school.subjects[l["subject"]]["scale"] == "5"})
+        """The student's period averages so far, with the class's, per 5-point subject."""
+        per_subject = self.averages.get(student["class_code"], ClassAverages())
+        subjects = sorted({subject for subject, found in per_subject.items() if student["id"] in found.students}
+                          | {l["subject"] for l in self.lessons.get(student["class_code"], [])})
         found = []
         for subject in subjects:
             if self.school.subjects[subject]["scale"] != "5":
                 continue
-            mine, count = weighted_average(self.period_marks.get((student["id"], subject), []),
-                                           self.settings.marks.modifier_step)
-            found.append({"subject": subject, "average": round(mine, 2) if mine is not None else None,
-                          "count": count, "class_average": self._class_average(student["class_code"], subject)})
+            mine, group = per_subject[subject].of(student["id"]), per_subject[subject]
+            found.append({"subject": subject, "average": rounded(mine.average), "count": mine.count,
+                          "class_average": rounded(group.class_average)})
         return found
 
     def diary(self, student_id: int) -> dict:
@@ -86,7 +67,7 @@ class WeekData:
                                 "presence": cell.presence})
             days.append({"date": day.strftime("%d.%m.%Y"), "weekday": WEEKDAYS_RU[day.isoweekday()],
                          "lessons": sorted(lessons, key=lambda l: l["no"])})
-        period = self.period_of(student["class_code"])
+        period = self.school.week_period(student["class_code"], self.week)
         absences = [{"date": a["date"].strftime("%d.%m"), "lessons": a["lessons"],
                      "reason": self.school.reasons.get(a["reason"], a["reason"] or "причина не указана")}
                     for a in sorted(self.absences.get(student_id, []), key=lambda a: a["date"])]
@@ -115,24 +96,13 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings) 
     absences: dict[int, list[dict]] = defaultdict(list)
     for row in q.absences_between(conn, school_id, week.monday, week.sunday):
         absences[row["student_id"]].append(row)
-    starts = [p["start"] for p in school.calendar.periods if p["start"] <= week.sunday and p["end"] >= week.monday]
-    period_marks: dict[tuple[int, str], list] = defaultdict(list)
-    if starts:
-        l, e = s.lessons, s.journal_entries
-        query = (select(e.c.student_id, l.c.class_code, l.c.subject, l.c.date, l.c.work_type, e.c.marks)
-                 .join(l, l.c.id == e.c.lesson_id)
-                 .where(l.c.school_id == school_id, l.c.date.between(min(starts), week.sunday), e.c.marks != ""))
-        # each class's own current period (quarters and semesters differ by grade), found once
-        current = {code: school.calendar.period(_last_day(school, week, code), cls["grade"])
-                   for code, cls in school.classes.items()}
-        for row in conn.execute(query):
-            if school.calendar.period(row.date, school.grade(row.class_code)) == current.get(row.class_code):
-                weight = school.work_types.get(row.work_type or "", settings.marks.default_weight)
-                period_marks[(row.student_id, row.subject)].append((row.marks, weight))
+    averages = {}
+    for code, cls in school.classes.items():
+        period = school.week_period(code, week)
+        if period and cls["has_marks"]:
+            # each class's own current period (quarters and semesters differ by grade), up to the week's end
+            averages[code] = class_averages(conn, school_id, code, period["start"], min(period["end"], week.sunday),
+                                            settings=settings.marks,
+                                            roster=[st["id"] for st in school.class_students(code)])
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
-                    lessons=dict(lessons), cells=cells, absences=dict(absences), period_marks=dict(period_marks))
-
-
-def _last_day(school: School, week: Week, class_code: str) -> dt.date:
-    days = school.school_days(class_code, week)
-    return days[-1] if days else week.sunday
+                    lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages)

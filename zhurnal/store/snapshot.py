@@ -63,6 +63,17 @@ class School:
         cls = self.classes[class_code]
         return self.calendar.school_days(week, cls["grade"], cls["days_per_week"])
 
+    def week_period(self, class_code: str, week: Week) -> dict | None:
+        """The period row a week's diary and summary speak of for a class: the one holding the
+        class's last school day of the week, else (a week of holidays) the week's latest day in
+        a period; None when no day of the week is in one of the class's periods."""
+        grade = self.grade(class_code)
+        for day in [*reversed(self.school_days(class_code, week)), *reversed(week.days(7))]:
+            code = self.calendar.period(day, grade)
+            if code:
+                return self.calendar.period_row(code)
+        return None
+
     def lessons(self, section: Section, week: Week) -> list[tuple[dt.date, int]]:
         """(date, lesson number) of the section's timetabled lessons in ``week``."""
         grade = self.grade(section.class_code)
