@@ -21,9 +21,9 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _settings(ctx: click.Context) -> Settings:
+def _settings(ctx: click.Context, need_key: bool = True) -> Settings:
     try:
-        return load_settings(ctx.obj["workspace"])
+        return load_settings(ctx.obj["workspace"], need_key=need_key)
     except ConfigError as exc:
         _fail(str(exc))
 
@@ -60,9 +60,13 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 @click.option("--code", default="school", show_default=True, help="Short school code (latin).")
 @click.option("--name", default="Моя школа", show_default=True, help="School name.")
 def init(directory: str, code: str, name: str) -> None:
-    """Make a workspace: folders, zhurnal.toml and the signing secret."""
+    """Make a workspace: folders, zhurnal.toml and the signing keyring."""
+    from zhurnal.keyring import KeyringError
     from zhurnal.workspace import init_workspace
-    made = init_workspace(Path(directory).resolve(), code=code, name=name)
+    try:
+        made = init_workspace(Path(directory).resolve(), code=code, name=name)
+    except KeyringError as exc:
+        _fail(str(exc))
     for path in made:
         click.echo(f"created {path}")
     if not made:
@@ -347,6 +351,69 @@ def status(ctx: click.Context, as_json: bool) -> None:
     settings = _settings(ctx)
     result = workspace_status(settings, _engine(settings))
     _print_json(result.as_dict()) if as_json else click.echo(status_text(result))
+
+
+@main.group()
+def keys() -> None:
+    """The signing keyring: rotate keys, restore a lost keyring, make a backup key pair."""
+
+
+@keys.command("list")
+@click.pass_context
+def keys_list(ctx: click.Context) -> None:
+    """The ids of the signing keys (never the keys); the last one signs."""
+    from zhurnal.keyring import KeyringError, read_keyring
+    try:
+        ring = read_keyring(ctx.obj["workspace"])
+    except KeyringError as exc:
+        _fail(str(exc))
+    for number, key in enumerate(ring.ids, 1):
+        click.echo(f"{key}{'  (подписывает новые шаблоны)' if number == len(ring) else ''}")
+
+
+@keys.command("rotate")
+@click.option("--replace-lost", is_flag=True,
+              help="The keyring is lost and no backup has it: start a new one (issued workbooks will be rejected).")
+@click.pass_context
+def keys_rotate(ctx: click.Context, replace_lost: bool) -> None:
+    """Add a new signing key; the old ones keep verifying workbooks already handed out."""
+    from zhurnal.keyring import KeyringError, rotate
+    try:
+        new_id = rotate(ctx.obj["workspace"], replace_lost=replace_lost)
+    except KeyringError as exc:
+        _fail(str(exc))
+    click.echo(f"Новый ключ подписи {new_id}; прежние ключи сохранены для проверки выданных шаблонов. "
+               f"Сделайте резервную копию: zhurnal backup")
+
+
+@keys.command("restore")
+@click.argument("backup", type=click.Path(exists=True))
+@click.option("--identity", type=click.Path(dir_okay=False), default=None,
+              help="The backup's private key file (else the [backup] identity_env variable).")
+@click.pass_context
+def keys_restore(ctx: click.Context, backup: str, identity: str | None) -> None:
+    """Put the keys of a backup's keyring back into this workspace."""
+    from zhurnal.backup import BackupError, restore_keyring
+    settings = _settings(ctx, need_key=False)
+    try:
+        restored = restore_keyring(settings, Path(backup), identity=identity)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Восстановлено ключей: {len(restored)}" + "".join(f"\n  {k}" for k in restored))
+
+
+@keys.command("backup-key")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def keys_backup_key(ctx: click.Context, file: str) -> None:
+    """Make an age key pair for backups: the private key into FILE, the public one printed."""
+    from zhurnal.backup import BackupError, new_identity
+    try:
+        recipient = new_identity(Path(file), ctx.obj["workspace"])
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Закрытый ключ записан в {file}: храните его вне этого компьютера.")
+    click.echo(f'Добавьте в zhurnal.toml, раздел [backup]: recipients = ["{recipient}"]')
 
 
 @main.command()

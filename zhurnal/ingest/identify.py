@@ -82,7 +82,7 @@ def identify(path: Path, size: int, settings: Settings) -> tuple[Identified | No
     meta = read_metadata(cells)
     if meta is None:
         return None, [finding("metadata-missing", sheet=META_SHEET)]
-    broken = verify(meta, settings.secret)
+    broken = verify(meta, settings.verify_keys)
     if broken:
         return None, [finding(broken, sheet=META_SHEET)]
     try:
