@@ -305,16 +305,33 @@ def publish(ctx: click.Context, week: str | None, period_code: str | None, force
 def run(ctx: click.Context, week: str, as_json: bool) -> None:
     """The weekly batch: ingest the inbox, then publish the week."""
     from zhurnal.ingest.pipeline import ingest as run_ingest
+    from zhurnal.report import backup_text
     settings = _settings(ctx)
     engine = _engine(settings)
     report = run_ingest(settings, engine)
     result = _publish(ctx, settings, engine, week, None, False, as_json)
+    backed, health, backup_failed = _backup_when_due(settings, engine)
     if as_json:
-        _print_json({"ingest": report.as_dict(), **result})
+        _print_json({"ingest": report.as_dict(), **result, "backup": backed and backed.as_dict(),
+                     "backup_health": health})
     else:
         _print_ingest(report)
         _print_publish(result)
-    sys.exit(0 if report.ok else 1)
+        if backed:
+            _print_backup(backed)
+        click.echo("\n".join(backup_text(health)))
+    sys.exit(0 if report.ok and not backup_failed and (backed is None or backed.ok) else 1)
+
+
+def _backup_when_due(settings, engine):
+    """The backup `run` makes when one is due, the 14-day figures after it, whether it failed."""
+    from zhurnal.backup import BackupError, backup_health, backup_when_due
+    try:
+        backed, failed = backup_when_due(settings, engine), False
+    except BackupError as exc:
+        click.echo(f"zhurnal: резервная копия не сделана: {exc}", err=True)
+        backed, failed = None, True
+    return backed, backup_health(settings).as_dict(), failed
 
 
 @main.command()
@@ -348,9 +365,71 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """What the store holds, recent submissions, what waits in inbox/."""
     from zhurnal.report import status_text
     from zhurnal.status import workspace_status
-    settings = _settings(ctx)
+    settings = _settings(ctx, need_key=False)
     result = workspace_status(settings, _engine(settings))
     _print_json(result.as_dict()) if as_json else click.echo(status_text(result))
+
+
+def _print_backup(result) -> None:
+    click.echo(f"Резервная копия {result.id}: файлов {result.files}, {result.plain_bytes / 2**20:.1f} МБ, "
+               f"проверка: {'расшифровкой' if result.verification == 'full' else 'по контрольным суммам'}, "
+               f"{result.seconds} с")
+    for copy in result.copies:
+        state = "проверена" if copy.ok else "ОШИБКА"
+        click.echo(f"  {copy.destination}: {state}; новых архивных файлов {copy.new_objects}, "
+                   f"уже были {copy.reused_objects}, записано {copy.bytes_written / 2**20:.1f} МБ"
+                   + (f", удалены старые копии: {', '.join(copy.removed)}" if copy.removed else ""))
+        for problem in copy.problems:
+            click.echo(f"    {problem['file'] or problem['destination']}: {problem['problem']}")
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Re-verify every copy at every destination instead.")
+@click.option("--identity", type=click.Path(dir_okay=False), default=None,
+              help="The private key file: also decrypt and restore-test (else the [backup] identity_env variable).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def backup(ctx: click.Context, check_only: bool, identity: str | None, as_json: bool) -> None:
+    """Encrypted, verified backup of the store, archive/, settings and keyring to [backup] destinations."""
+    from zhurnal.backup import BackupError, check_backups, make_backup
+    settings = _settings(ctx, need_key=False)
+    try:
+        if check_only:
+            report = check_backups(settings, identity=identity)
+        else:
+            report = make_backup(settings, _engine(settings), identity=identity)
+    except BackupError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(report.as_dict())
+    elif check_only:
+        click.echo(f"Проверено копий: {len(report.checked)}, с ошибками: "
+                   f"{sum(1 for c in report.checked if not c['ok'])}")
+        for problem in report.problems:
+            click.echo(f"  {problem.destination}: {problem.file or '—'}: {problem.problem}")
+    else:
+        _print_backup(report)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("backup_path", metavar="BACKUP", type=click.Path(exists=True, file_okay=False))
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False), help="A new, empty folder.")
+@click.option("--identity", type=click.Path(dir_okay=False), default=None,
+              help="The private key file (else $ZHURNAL_BACKUP_IDENTITY: the key or its file's path).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+def restore(backup_path: str, target: str, identity: str | None, as_json: bool) -> None:
+    """Make a working workspace in --to from BACKUP (a destination or one snapshot folder)."""
+    from zhurnal.backup import BackupError, restore_backup
+    try:
+        result = restore_backup(Path(backup_path), Path(target), identity=identity)
+    except BackupError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        click.echo(f"Восстановлена копия {result.snapshot} от {result.created} в {result.workspace}: "
+                   f"файлов {result.files}, строк в хранилище {sum(result.counts.values())}")
 
 
 @main.group()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Engine, select
 
+from zhurnal.backup.health import backup_health
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.settings import Settings
 from zhurnal.store import queries as q
@@ -21,6 +23,7 @@ class Status:
     inbox: list[str]
     recent: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    backup: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -34,8 +37,10 @@ def _submission(row) -> dict:
             "errors": sorted({f["code"] for f in findings if f["severity"] == "error"})}
 
 
-def workspace_status(settings: Settings, engine: Engine, *, recent: int = 10) -> Status:
-    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones."""
+def workspace_status(settings: Settings, engine: Engine, *, recent: int = 10,
+                     now: dt.datetime | None = None) -> Status:
+    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones,
+    and the backup figures of the 14-day rule as of ``now`` (UTC, default: the clock)."""
     with engine.begin() as conn:
         school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
         counts = q.counts(conn, school_id)
@@ -48,4 +53,5 @@ def workspace_status(settings: Settings, engine: Engine, *, recent: int = 10) ->
         if settings.inbox.is_dir() else []
     url = engine.url.render_as_string(hide_password=True)
     return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
-                  recent=[_submission(r) for r in rows], rejected=[_submission(r) for r in rejected])
+                  recent=[_submission(r) for r in rows], rejected=[_submission(r) for r in rejected],
+                  backup=backup_health(settings, now).as_dict())
