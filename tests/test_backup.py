@@ -172,3 +172,19 @@ def test_retention_keeps_days_weeks_and_the_only_verified_copy(tmp_path):
                     "20261216", "20261217", "20261218"]
     only_verified = [folders[0]] + folders[15:]
     assert folders[0] in to_keep(only_verified, keep_daily=1, keep_weekly=0)
+
+
+def test_a_shared_store_exports_only_this_schools_rows(tmp_path, loaded):
+    """The district path (one snapshot transaction, this school's rows), run here on SQLite."""
+    from sqlalchemy import insert
+
+    from zhurnal.backup.export import export_school
+    from zhurnal.backup.snapshot import check_sqlite
+    with loaded.engine.begin() as conn:
+        other = conn.execute(insert(s.schools).values(code="other", name="Другая школа")).inserted_primary_key[0]
+        conn.execute(insert(s.teachers).values(school_id=other, full_name="Чужой Учитель Иванович"))
+    mine = {t: len(rows) for t, rows in dump(loaded.engine).items()}
+    counts = export_school(loaded.engine, 1, tmp_path / "school.sqlite")
+    answer, found, _ = check_sqlite(tmp_path / "school.sqlite")
+    assert answer == "ok" and counts == {t: found[t] for t in counts}
+    assert counts == {**mine, "schools": mine["schools"] - 1, "teachers": mine["teachers"] - 1}

@@ -381,6 +381,9 @@ def _print_backup(result) -> None:
                    + (f", удалены старые копии: {', '.join(copy.removed)}" if copy.removed else ""))
         for problem in copy.problems:
             click.echo(f"    {problem['file'] or problem['destination']}: {problem['problem']}")
+    from zhurnal.backup.health import MESSAGES
+    for code in result.warnings:
+        click.echo(f"ВНИМАНИЕ: {MESSAGES[code]}")
 
 
 @main.command()

@@ -223,6 +223,8 @@ def _one_destination(settings: Settings, configured: str, manifest: Manifest, pl
     write_verified(folder, {"verified_at": now.isoformat(), "mode": mode})
     result.ok = True
     row.update(verified_at=now.isoformat(), mode=mode)
+    if not settings.keyring:  # older copies may hold the only keyring left: keep them all
+        return result, row
     result.removed = prune(root, settings.backup.keep_daily, settings.backup.keep_weekly)
     row["removed"] = result.removed
     return result, row
