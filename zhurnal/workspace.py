@@ -95,15 +95,24 @@ identity_env = "ZHURNAL_BACKUP_IDENTITY"
 """
 
 
+def _in_use(directory: Path) -> bool:
+    """A workspace that has issued or received workbooks (its keyring cannot be made anew)."""
+    if not (directory / SETTINGS_FILE).exists():
+        return False
+    if (directory / "master.sqlite").exists():
+        return True
+    return any(not p.name.startswith(".") for folder in ("archive", "templates_xlsx")
+               if (directory / folder).is_dir() for p in (directory / folder).iterdir())
+
+
 def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя школа") -> list[Path]:
     """Make the folders, ``zhurnal.toml`` and the keyring that are missing; return what was made.
 
-    Raises KeyringLost, before making anything, when ``directory`` is already a workspace
-    whose keyring is gone.
+    Raises KeyringLost, before making anything, when ``directory`` is a workspace already in
+    use (a store, archived or issued workbooks) whose keyring is gone.
     """
     made: list[Path] = []
-    if (directory / SETTINGS_FILE).exists() and not os.environ.get(SECRET_ENV) \
-            and not keyring_path(directory).exists():
+    if _in_use(directory) and not os.environ.get(SECRET_ENV) and not keyring_path(directory).exists():
         read_keyring(directory)  # raises KeyringLost naming the way back
     directory.mkdir(parents=True, exist_ok=True)
     for folder in FOLDERS:

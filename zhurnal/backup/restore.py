@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -75,6 +76,24 @@ def _sqlite_store(toml: Path) -> None:
         toml.write_text(fixed, encoding="utf-8")
 
 
+def _unpack(root: Path, manifest: Manifest, work: Path, identities) -> dict[str, int]:
+    """Decrypt and check every file of the snapshot into the folder ``work``; the store's row counts."""
+    for folder in FOLDERS:
+        (work / folder).mkdir(exist_ok=True)
+    for entry in manifest.files:
+        place = work / entry.name
+        place.parent.mkdir(parents=True, exist_ok=True)
+        _decrypt(root, entry, place, identities)
+        if entry.role == "keyring":
+            os.chmod(place, 0o600)
+    store = work / "master.sqlite"
+    answer, counts, _ = check_sqlite(store)
+    if answer != "ok" or counts != manifest.counts:
+        raise BackupError(f"{manifest.id}: the restored store fails its check ({answer})")
+    _sqlite_store(work / "zhurnal.toml")
+    return counts
+
+
 def restore_backup(source: Path, target: Path, *, identity: str | None = None,
                    identity_env: str = DEFAULT_IDENTITY_ENV) -> RestoreResult:
     """Make the workspace ``target`` (new or empty) from the backup at ``source``."""
@@ -88,20 +107,16 @@ def restore_backup(source: Path, target: Path, *, identity: str | None = None,
     except (OSError, ValueError, TypeError) as exc:
         raise BackupError(f"{snapshot / MANIFEST}: unreadable") from exc
     root = _root_of(snapshot)
-    target.mkdir(parents=True, exist_ok=True)
-    for folder in FOLDERS:
-        (target / folder).mkdir(exist_ok=True)
-    for entry in manifest.files:
-        place = target / entry.name
-        place.parent.mkdir(parents=True, exist_ok=True)
-        _decrypt(root, entry, place, identities)
-        if entry.role == "keyring":
-            os.chmod(place, 0o600)
-    store = target / "master.sqlite"
-    answer, counts, _ = check_sqlite(store)
-    if answer != "ok" or counts != manifest.counts:
-        raise BackupError(f"{store}: the restored store fails its check ({answer})")
-    _sqlite_store(target / "zhurnal.toml")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-restoring-"))
+    try:
+        counts = _unpack(root, manifest, work, identities)
+        if target.exists():
+            target.rmdir()
+        work.rename(target)  # a half-restored workspace never sits under the name asked for
+    finally:
+        if work.exists():
+            shutil.rmtree(work)
     return RestoreResult(snapshot=manifest.id, created=manifest.created, workspace=str(target),
                          files=len(manifest.files), counts=counts)
 
