@@ -104,7 +104,7 @@ def test_one_changed_byte_is_named_by_check(tmp_path, loaded):
     assert result.ok and result.verification == "checksums"
     runner = CliRunner()
     assert runner.invoke(main, ["--workspace", str(ws.path), "backup", "--check"]).exit_code == 0
-    victim = f"snapshots/{result.id}/master.sqlite.age"
+    victim = f"snapshots/{result.id}/master.sqlite.gz.age"
     path = usb[1] / "zhurnal-school17" / victim
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from zhurnal import __version__
 from zhurnal.backup import ledger
-from zhurnal.backup.crypto import encrypt_file, load_identity, recipients, sha256_file
+from zhurnal.backup.crypto import encrypt_file, gzip_file, load_identity, recipients, sha256_file
 from zhurnal.backup.destinations import (SNAPSHOTS, copy_file, known_objects, object_path,
                                          resolve_destination, school_root)
 from zhurnal.backup.errors import BackupError
@@ -72,6 +72,8 @@ class _Plain:
     source: Path
     size: int
     sha256: str
+    payload: Path | None = None     # what is encrypted, when not ``source`` itself (compressed)
+    compressed: str = ""
 
 
 def _utcnow() -> dt.datetime:
@@ -108,7 +110,7 @@ class _Encrypted:
     def get(self, item: _Plain) -> tuple[Path, int, str]:
         if item.sha256 not in self.made:
             target = self.tmp / "enc" / f"{item.sha256}.age"
-            size, digest = encrypt_file(item.source, target, self.to)
+            size, digest = encrypt_file(item.payload or item.source, target, self.to)
             self.made[item.sha256] = (target, size, digest)
         return self.made[item.sha256]
 
@@ -128,16 +130,18 @@ def _write_copy(root: Path, manifest: Manifest, plain: list[_Plain], enc: _Encry
                 stored_size = target.stat().st_size
                 result.reused_objects += 1
                 manifest.files.append(Entry(path, item.role, item.name, item.size, item.sha256,
-                                            stored_size, stored_sha))
+                                            stored_size, stored_sha, item.compressed))
                 continue
             result.new_objects += 1
         else:
-            path = f"{SNAPSHOTS}/{manifest.id}/{Path(item.name).name.lstrip('.')}.age"
+            packed = ".gz" if item.compressed else ""
+            path = f"{SNAPSHOTS}/{manifest.id}/{Path(item.name).name.lstrip('.')}{packed}.age"
             target = root / path
         source, size, digest = enc.get(item)
         copy_file(source, target)
         result.bytes_written += size
-        manifest.files.append(Entry(path, item.role, item.name, item.size, item.sha256, size, digest))
+        manifest.files.append(Entry(path, item.role, item.name, item.size, item.sha256, size, digest,
+                                    item.compressed))
     manifest.write(folder)
     return folder
 
@@ -168,7 +172,8 @@ def make_backup(settings: Settings, engine: Engine, *, now: dt.datetime | None =
         answer, counts, revision = check_sqlite(store)
         if answer != "ok":
             raise BackupError(f"the store snapshot fails its integrity check: {answer}")
-        plain = [_Plain("store", "master.sqlite", store, *sha256_file(store))]
+        gzip_file(store, tmp / "store.sqlite.gz")
+        plain = [_Plain("store", "master.sqlite", store, *sha256_file(store), tmp / "store.sqlite.gz", "gzip")]
         toml = settings.workspace / SETTINGS_FILE
         plain.append(_Plain("settings", SETTINGS_FILE, toml, *sha256_file(toml)))
         warnings = []

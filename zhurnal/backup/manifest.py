@@ -26,6 +26,7 @@ class Entry:
     sha256: str
     stored_size: int = 0
     stored_sha256: str = ""
+    compressed: str = ""  # "gzip": compressed before it was encrypted
 
 
 @dataclass

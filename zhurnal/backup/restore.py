@@ -62,7 +62,7 @@ def _decrypt(root: Path, entry, target: Path, identities) -> None:
     source = root / entry.path
     if not source.is_file():
         raise BackupError(f"{source}: missing")
-    decrypt_file(source, target, identities)
+    decrypt_file(source, target, identities, entry.compressed)
     if sha256_file(target) != (entry.size, entry.sha256):
         target.unlink()
         raise BackupError(f"{source}: does not match the manifest")

@@ -47,7 +47,7 @@ def _check_entry(root: Path, entry: Entry, identities, tmp: Path,
         return None
     plain = tmp / "plain"
     try:
-        decrypt_file(path, plain, identities)
+        decrypt_file(path, plain, identities, entry.compressed)
     except BackupError:
         return "unreadable"
     try:
