@@ -33,12 +33,18 @@ class RestoreResult:
         return asdict(self)
 
 
-def find_snapshot(source: Path) -> Path:
-    """The snapshot folder ``source`` names: itself, or the newest verified one below it."""
+def find_snapshot(source: Path, school: str | None = None) -> Path:
+    """The snapshot folder ``source`` names: itself, or the newest verified one below it
+    (of ``school`` when a destination holds several schools)."""
     source = source.resolve()
     if (source / MANIFEST).is_file():
         return source
     roots = [source] if (source / "snapshots").is_dir() else sorted(source.glob("zhurnal-*"))
+    if school and len(roots) > 1:
+        roots = [r for r in roots if r.name == f"zhurnal-{school}"]
+    if len(roots) > 1:
+        raise BackupError(f"{source}: копии нескольких школ ({', '.join(r.name for r in roots)}); "
+                          f"укажите папку одной из них")
     folders = [f for root in roots for f in snapshot_dirs(root)]
     folders.sort(key=lambda f: f.name)
     verified = [f for f in folders if read_verified(f) is not None]
@@ -124,8 +130,11 @@ def restore_backup(source: Path, target: Path, *, identity: str | None = None,
 def restore_keyring(settings: Settings, source: Path, *, identity: str | None = None) -> list[str]:
     """Merge the keyring kept in a backup into this workspace's; return the key ids put back."""
     identities = _identities(identity, settings.backup.identity_env)
-    snapshot = find_snapshot(source)
-    manifest = read_manifest(snapshot)
+    snapshot = find_snapshot(source, settings.school.code)
+    try:
+        manifest = read_manifest(snapshot)
+    except (OSError, ValueError, TypeError) as exc:
+        raise BackupError(f"{snapshot / MANIFEST}: unreadable") from exc
     entry = manifest.entry("keyring")
     if entry is None:
         raise BackupError(f"{snapshot}: this backup holds no keyring")
