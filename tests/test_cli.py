@@ -78,7 +78,9 @@ def test_secret_file_must_be_private(tmp_path, monkeypatch):
     with pytest.raises(ConfigError):
         load_settings(tmp_path)
     os.chmod(tmp_path / ".zhurnal-secret", 0o600)
-    assert load_settings(tmp_path).secret == (tmp_path / ".zhurnal-secret").read_bytes().strip()
+    keys = [line for line in (tmp_path / ".zhurnal-secret").read_bytes().splitlines()
+            if line.strip() and not line.startswith(b"#")]
+    assert load_settings(tmp_path).secret == keys[-1].strip()
     os.chmod(tmp_path / ".zhurnal-secret", 0o644)
     monkeypatch.setenv("ZHURNAL_SECRET", "from-the-environment-0123456789")
     assert load_settings(tmp_path).secret == b"from-the-environment-0123456789"

@@ -21,9 +21,9 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _settings(ctx: click.Context) -> Settings:
+def _settings(ctx: click.Context, need_key: bool = True) -> Settings:
     try:
-        return load_settings(ctx.obj["workspace"])
+        return load_settings(ctx.obj["workspace"], need_key=need_key)
     except ConfigError as exc:
         _fail(str(exc))
 
@@ -60,19 +60,24 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 @click.option("--code", default="school", show_default=True, help="Short school code (latin).")
 @click.option("--name", default="Моя школа", show_default=True, help="School name.")
 def init(directory: str, code: str, name: str) -> None:
-    """Make a workspace: folders, zhurnal.toml and the signing secret."""
+    """Make a workspace: folders, zhurnal.toml and the signing keyring."""
+    from zhurnal.keyring import KeyringError
     from zhurnal.workspace import init_workspace
-    made = init_workspace(Path(directory).resolve(), code=code, name=name)
+    try:
+        made = init_workspace(Path(directory).resolve(), code=code, name=name)
+    except KeyringError as exc:
+        _fail(str(exc))
     for path in made:
         click.echo(f"created {path}")
     if not made:
         click.echo(f"{Path(directory).resolve()} is already a workspace")
 
 
-def _context(ctx: click.Context, *, read_only: bool = False):
-    """The run context: settings, store, the school (not created by commands that only read)."""
+def _context(ctx: click.Context, *, read_only: bool = False, need_key: bool = True):
+    """The run context: settings, store, the school (not created by commands that only read);
+    ``need_key``: False for commands that never sign or verify a workbook."""
     from zhurnal.context import open_context
-    settings = _settings(ctx)
+    settings = _settings(ctx, need_key=need_key)
     return open_context(settings, _engine(settings), read_only=read_only)
 
 
@@ -280,16 +285,32 @@ def publish(ctx: click.Context, week: str | None, period_code: str | None, force
 def run(ctx: click.Context, week: str, as_json: bool) -> None:
     """The weekly batch: ingest the inbox, then publish the week."""
     from zhurnal.ingest.pipeline import ingest as run_ingest
-    from zhurnal.report import publish_text
+    from zhurnal.report import backup_text, publish_text
     context = _context(ctx)
     report = run_ingest(context)
     result = _publish(context, week, None, False, as_json)
+    backed, health, backup_failed = _backup_when_due(context.settings, context.engine)
     if as_json:
-        _print_json({"ingest": report.as_dict(), **result})
+        _print_json({"ingest": report.as_dict(), **result, "backup": backed and backed.as_dict(),
+                     "backup_health": health})
     else:
         _print_ingest(report)
         click.echo(publish_text(result))
-    sys.exit(0 if report.ok and _published_ok(result) else 1)
+        if backed:
+            _print_backup(backed)
+        click.echo("\n".join(backup_text(health)))
+    sys.exit(0 if report.ok and _published_ok(result) and not backup_failed and (backed is None or backed.ok) else 1)
+
+
+def _backup_when_due(settings, engine):
+    """The backup `run` makes when one is due, the 14-day figures after it, whether it failed."""
+    from zhurnal.backup import BackupError, backup_health, backup_when_due
+    try:
+        backed, failed = backup_when_due(settings, engine), False
+    except BackupError as exc:
+        click.echo(f"zhurnal: резервная копия не сделана: {exc}", err=True)
+        backed, failed = None, True
+    return backed, backup_health(settings).as_dict(), failed
 
 
 @main.command()
@@ -322,8 +343,136 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """What the store holds, recent submissions, what waits in inbox/."""
     from zhurnal.report import status_text
     from zhurnal.status import workspace_status
-    result = workspace_status(_context(ctx, read_only=True))
+    result = workspace_status(_context(ctx, read_only=True, need_key=False))
     _print_json(result.as_dict()) if as_json else click.echo(status_text(result))
+
+
+def _print_backup(result) -> None:
+    click.echo(f"Резервная копия {result.id}: файлов {result.files}, {result.plain_bytes / 2**20:.1f} МБ, "
+               f"проверка: {'расшифровкой' if result.verification == 'full' else 'по контрольным суммам'}, "
+               f"{result.seconds} с")
+    for copy in result.copies:
+        state = "проверена" if copy.ok else "ОШИБКА"
+        click.echo(f"  {copy.destination}: {state}; новых архивных файлов {copy.new_objects}, "
+                   f"уже были {copy.reused_objects}, записано {copy.bytes_written / 2**20:.1f} МБ"
+                   + (f", удалены старые копии: {', '.join(copy.removed)}" if copy.removed else ""))
+        for problem in copy.problems:
+            click.echo(f"    {problem['file'] or problem['destination']}: {problem['problem']}")
+    from zhurnal.backup.health import MESSAGES
+    for code in result.warnings:
+        click.echo(f"ВНИМАНИЕ: {MESSAGES[code]}")
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Re-verify every copy at every destination instead.")
+@click.option("--identity", type=click.Path(dir_okay=False), default=None,
+              help="The private key file: also decrypt and restore-test (else the [backup] identity_env variable).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.pass_context
+def backup(ctx: click.Context, check_only: bool, identity: str | None, as_json: bool) -> None:
+    """Encrypted, verified backup of the store, archive/, settings and keyring to [backup] destinations."""
+    from zhurnal.backup import BackupError, check_backups, make_backup
+    settings = _settings(ctx, need_key=False)
+    try:
+        if check_only:
+            report = check_backups(settings, identity=identity)
+        else:
+            report = make_backup(settings, _engine(settings), identity=identity)
+    except BackupError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(report.as_dict())
+    elif check_only:
+        click.echo(f"Проверено копий: {len(report.checked)}, с ошибками: "
+                   f"{sum(1 for c in report.checked if not c['ok'])}")
+        for problem in report.problems:
+            click.echo(f"  {problem.destination}: {problem.file or '—'}: {problem.problem}")
+    else:
+        _print_backup(report)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("backup_path", metavar="BACKUP", type=click.Path(exists=True, file_okay=False))
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False), help="A new, empty folder.")
+@click.option("--identity", type=click.Path(dir_okay=False), default=None,
+              help="The private key file (else $ZHURNAL_BACKUP_IDENTITY: the key or its file's path).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+def restore(backup_path: str, target: str, identity: str | None, as_json: bool) -> None:
+    """Make a working workspace in --to from BACKUP (a destination or one snapshot folder)."""
+    from zhurnal.backup import BackupError, restore_backup
+    try:
+        result = restore_backup(Path(backup_path), Path(target), identity=identity)
+    except BackupError as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        click.echo(f"Восстановлена копия {result.snapshot} от {result.created} в {result.workspace}: "
+                   f"файлов {result.files}, строк в хранилище {sum(result.counts.values())}")
+
+
+@main.group()
+def keys() -> None:
+    """The signing keyring: rotate keys, restore a lost keyring, make a backup key pair."""
+
+
+@keys.command("list")
+@click.pass_context
+def keys_list(ctx: click.Context) -> None:
+    """The ids of the signing keys (never the keys); the last one signs."""
+    from zhurnal.keyring import KeyringError, read_keyring
+    try:
+        ring = read_keyring(ctx.obj["workspace"])
+    except KeyringError as exc:
+        _fail(str(exc))
+    for number, key in enumerate(ring.ids, 1):
+        click.echo(f"{key}{'  (подписывает новые шаблоны)' if number == len(ring) else ''}")
+
+
+@keys.command("rotate")
+@click.option("--replace-lost", is_flag=True,
+              help="The keyring is lost and no backup has it: start a new one (issued workbooks will be rejected).")
+@click.pass_context
+def keys_rotate(ctx: click.Context, replace_lost: bool) -> None:
+    """Add a new signing key; the old ones keep verifying workbooks already handed out."""
+    from zhurnal.keyring import KeyringError, rotate
+    try:
+        new_id = rotate(ctx.obj["workspace"], replace_lost=replace_lost)
+    except KeyringError as exc:
+        _fail(str(exc))
+    click.echo(f"Новый ключ подписи {new_id}; прежние ключи сохранены для проверки выданных шаблонов. "
+               f"Сделайте резервную копию: zhurnal backup")
+
+
+@keys.command("restore")
+@click.argument("backup", type=click.Path(exists=True))
+@click.option("--identity", type=click.Path(dir_okay=False), default=None,
+              help="The backup's private key file (else the [backup] identity_env variable).")
+@click.pass_context
+def keys_restore(ctx: click.Context, backup: str, identity: str | None) -> None:
+    """Put the keys of a backup's keyring back into this workspace."""
+    from zhurnal.backup import BackupError, restore_keyring
+    settings = _settings(ctx, need_key=False)
+    try:
+        restored = restore_keyring(settings, Path(backup), identity=identity)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Восстановлено ключей: {len(restored)}" + "".join(f"\n  {k}" for k in restored))
+
+
+@keys.command("backup-key")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def keys_backup_key(ctx: click.Context, file: str) -> None:
+    """Make an age key pair for backups: the private key into FILE, the public one printed."""
+    from zhurnal.backup import BackupError, new_identity
+    try:
+        recipient = new_identity(Path(file), ctx.obj["workspace"])
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Закрытый ключ записан в {file}: храните его вне этого компьютера.")
+    click.echo(f'Добавьте в zhurnal.toml, раздел [backup]: recipients = ["{recipient}"]')
 
 
 @main.command()

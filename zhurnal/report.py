@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zhurnal.backup.health import warning_lines
 from zhurnal.ingest.pipeline import IngestReport
 from zhurnal.status import Status
 
@@ -48,6 +49,7 @@ def status_text(status: Status) -> str:
     if status.rejected:
         out += ["", "Отклонены:"]
         out += [f"  {r['file']} ({r['author'] or '—'}): {', '.join(r['errors'])}" for r in status.rejected]
+    out += backup_text(status.backup)
     return "\n".join(out)
 
 
@@ -68,6 +70,17 @@ def publish_text(result: dict) -> str:
         out += [f"Сводка: {path}" for path in part["summaries"]]
         out += [f"НЕ СОБРАН: {item}" for item in part["failed"]]
     return "\n".join(out)
+
+
+def backup_text(figures: dict) -> list[str]:
+    """The backup lines of ``status`` and of the end of ``run``: the newest copy, then warnings."""
+    out = [""]
+    if figures.get("newest"):
+        out.append(f"Резервная копия: {figures['newest_at']} ({figures['age_days']} дн. назад), "
+                   f"проверена в {figures['destinations']} местах")
+    out += [f"ВНИМАНИЕ: {line}" for line in warning_lines(figures)]
+    return out if len(out) > 1 else []
+
 
 
 FIELD_RU = {"marks": "Отметки", "presence": "Присутствие", "topic": "Тема", "homework": "Домашнее задание",

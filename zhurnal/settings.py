@@ -1,23 +1,23 @@
-"""Workspace settings: ``zhurnal.toml`` validated by pydantic, plus the signing secret.
+"""Workspace settings: ``zhurnal.toml`` validated by pydantic, plus the signing keyring.
 
-The secret never lives in the toml: it comes from ``ZHURNAL_SECRET`` or from the file
-``.zhurnal-secret`` (mode 0600) that ``zhurnal init`` creates. Everything else a stage needs
+The keys never live in the toml: they come from the keyring file ``.zhurnal-secret``
+(mode 0600) that ``zhurnal init`` creates, and ``ZHURNAL_SECRET`` (see :mod:`zhurnal.keyring`). Everything else a stage needs
 flows down from one frozen :class:`Settings` object; no stage reads globals.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from zhurnal.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring
+
 SETTINGS_FILE = "zhurnal.toml"
-SECRET_FILE = ".zhurnal-secret"
-SECRET_ENV = "ZHURNAL_SECRET"
+SECRET_FILE = KEYRING_FILE  # the keyring file (see zhurnal.keyring)
 
 
 class ConfigError(Exception):
@@ -94,6 +94,23 @@ class RiskSettings(_Section):
     absent_lessons_over: int = 20
 
 
+class BackupSettings(_Section):
+    # folders every backup is written to: a USB stick's mount, a network share
+    destinations: tuple[str, ...] = ()
+    # age public keys (age1…) backups are encrypted to; the private key stays off this machine
+    recipients: tuple[str, ...] = ()
+    # status warns when the newest verified backup is older than this or at fewer destinations
+    max_age_days: int = Field(default=14, ge=1)
+    min_destinations: int = Field(default=2, ge=1)
+    # `zhurnal run` makes a backup when the newest verified one is this many days old
+    every_days: int = Field(default=7, ge=0)
+    # per destination: the newest backup of each of the last keep_daily days and keep_weekly weeks
+    keep_daily: int = Field(default=7, ge=1)
+    keep_weekly: int = Field(default=8, ge=0)
+    # the environment variable naming the private key (a file path, or the AGE-SECRET-KEY itself)
+    identity_env: str = "ZHURNAL_BACKUP_IDENTITY"
+
+
 class SettingsFile(_Section):
     school: SchoolSettings
     store: StoreSettings = StoreSettings()
@@ -104,6 +121,7 @@ class SettingsFile(_Section):
     mail: MailSettings = MailSettings()
     smtp: SmtpSettings = SmtpSettings()
     risk: RiskSettings = RiskSettings()
+    backup: BackupSettings = BackupSettings()
 
 
 class Settings(BaseModel):
@@ -121,7 +139,15 @@ class Settings(BaseModel):
     mail: MailSettings = MailSettings()
     smtp: SmtpSettings = SmtpSettings()
     risk: RiskSettings = RiskSettings()
+    backup: BackupSettings = BackupSettings()
     secret: bytes
+    # every key of the keyring, oldest first (empty: only ``secret``)
+    keyring: tuple[bytes, ...] = ()
+
+    @property
+    def verify_keys(self) -> tuple[bytes, ...]:
+        """The keys a workbook's signature may have been made with."""
+        return self.keyring or (self.secret,)
 
     @property
     def inbox(self) -> Path:
@@ -158,25 +184,19 @@ def _describe(error: ValidationError, path: Path) -> str:
 
 
 def read_secret(workspace: Path) -> bytes:
-    """The signing secret from the environment, else from the workspace's 0600 file."""
-    from_env = os.environ.get(SECRET_ENV)
-    if from_env:
-        return from_env.encode()
-    path = workspace / SECRET_FILE
-    if not path.exists():
-        raise ConfigError(f"{path}: no signing secret; set {SECRET_ENV} or run 'zhurnal init'")
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & 0o077:
-        raise ConfigError(f"{path}: the secret file must be readable by its owner only "
-                          f"(mode 0600, found {mode:04o})")
-    secret = path.read_bytes().strip()
-    if len(secret) < 16:
-        raise ConfigError(f"{path}: the secret is too short (16 characters at least)")
-    return secret
+    """The current signing secret (the keyring's newest key)."""
+    try:
+        return read_keyring(workspace).current
+    except KeyringError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
-def load_settings(workspace: Path) -> Settings:
-    """Read and validate ``zhurnal.toml`` of ``workspace``; raise ConfigError naming the key."""
+def load_settings(workspace: Path, *, need_key: bool = True) -> Settings:
+    """Read and validate ``zhurnal.toml`` of ``workspace``; raise ConfigError naming the key.
+
+    With ``need_key=False`` a missing keyring is not an error (``status`` and ``backup`` work
+    without it); ``secret`` is then empty and nothing can be signed or verified.
+    """
     workspace = workspace.resolve()
     path = workspace / SETTINGS_FILE
     if not path.is_file():
@@ -190,10 +210,16 @@ def load_settings(workspace: Path) -> Settings:
         parsed = SettingsFile.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path)) from exc
+    try:
+        keys = read_keyring(workspace).secrets
+    except KeyringError as exc:
+        if need_key:
+            raise ConfigError(str(exc)) from exc
+        keys = ()
     return Settings(workspace=workspace, school=parsed.school, store=parsed.store,
                     ingest=parsed.ingest, normalise=parsed.normalise, marks=parsed.marks,
                     journal=parsed.journal, mail=parsed.mail, smtp=parsed.smtp, risk=parsed.risk,
-                    secret=read_secret(workspace))
+                    backup=parsed.backup, secret=keys[-1] if keys else b"", keyring=keys)
 
 
 def resolve_workspace(option: str | None) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
 
+from zhurnal.backup.health import backup_health
 from zhurnal.context import RunContext
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
@@ -21,6 +22,7 @@ class Status:
     inbox: list[str]
     recent: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    backup: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -35,7 +37,8 @@ def _submission(row) -> dict:
 
 
 def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
-    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones.
+    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones, and
+    the backup figures of the 14-day rule as of ``ctx.now``.
 
     Reads only: a store that has no row for this school yet shows empty counts.
     """
@@ -51,4 +54,5 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
         if settings.inbox.is_dir() else []
     url = engine.url.render_as_string(hide_password=True)
     return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
-                  recent=[_submission(r) for r in rows], rejected=[_submission(r) for r in rejected])
+                  recent=[_submission(r) for r in rows], rejected=[_submission(r) for r in rejected],
+                  backup=backup_health(settings, ctx.now).as_dict())

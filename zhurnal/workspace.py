@@ -1,17 +1,21 @@
-"""Creating a workspace: its folders, its settings file and its signing secret."""
+"""Creating a workspace: its folders, its settings file and its signing keyring.
+
+A workspace that already exists but has lost its keyring gets no new key here: that would
+silently invalidate every workbook already handed out (see :mod:`zhurnal.keyring`).
+"""
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
-from zhurnal.settings import SECRET_FILE, SETTINGS_FILE
+from zhurnal.keyring import create_keyring, keyring_path, read_keyring
+from zhurnal.settings import SECRET_ENV, SETTINGS_FILE
 
 FOLDERS = ("templates_xlsx", "inbox", "outbox", "archive")
 
 DEFAULT_TOML = """\
-# zhurnal workspace settings. Secrets never go here: the signing secret is in
+# zhurnal workspace settings. Secrets never go here: the signing keyring is in
 # .zhurnal-secret (mode 0600) or ZHURNAL_SECRET.
 
 [school]
@@ -73,20 +77,45 @@ timeout_seconds = 30
 # students at risk: period average below this, or more lessons missed in the period than this
 average_below = 3.0
 absent_lessons_over = 20
+
+[backup]
+# folders every backup is written to (two at least): a USB stick's mount, a network share
+destinations = []
+# age public keys (age1…) the backups are encrypted to: `zhurnal keys backup-key FILE` makes a
+# pair; keep FILE (the private key) off this computer, e.g. printed in the director's safe
+recipients = []
+# status warns when the newest verified backup is older than this many days
+max_age_days = 14
+min_destinations = 2
+# `zhurnal run` makes a backup when the newest verified one is this many days old
+every_days = 7
+# kept per destination: the newest backup of each of the last 7 days and of the last 8 weeks
+keep_daily = 7
+keep_weekly = 8
+# the environment variable holding the private key (or its file's path) for --check and restore
+identity_env = "ZHURNAL_BACKUP_IDENTITY"
 """
 
 
-def write_secret(path: Path) -> None:
-    """Create a fresh random secret readable by its owner only."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(32) + "\n")
-    os.chmod(path, 0o600)
+def _in_use(directory: Path) -> bool:
+    """A workspace that has issued or received workbooks (its keyring cannot be made anew)."""
+    if not (directory / SETTINGS_FILE).exists():
+        return False
+    if (directory / "master.sqlite").exists():
+        return True
+    return any(not p.name.startswith(".") for folder in ("archive", "templates_xlsx")
+               if (directory / folder).is_dir() for p in (directory / folder).iterdir())
 
 
 def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя школа") -> list[Path]:
-    """Make the folders, ``zhurnal.toml`` and the secret that are missing; return what was made."""
+    """Make the folders, ``zhurnal.toml`` and the keyring that are missing; return what was made.
+
+    Raises KeyringLost, before making anything, when ``directory`` is a workspace already in
+    use (a store, archived or issued workbooks) whose keyring is gone.
+    """
     made: list[Path] = []
+    if _in_use(directory) and not os.environ.get(SECRET_ENV) and not keyring_path(directory).exists():
+        read_keyring(directory)  # raises KeyringLost naming the way back
     directory.mkdir(parents=True, exist_ok=True)
     for folder in FOLDERS:
         path = directory / folder
@@ -97,8 +126,6 @@ def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя
     if not toml.exists():
         toml.write_text(DEFAULT_TOML.format(code=code, name=name.replace('"', "'")), encoding="utf-8")
         made.append(toml)
-    secret = directory / SECRET_FILE
-    if not secret.exists() and not os.environ.get("ZHURNAL_SECRET"):
-        write_secret(secret)
-        made.append(secret)
+    if not keyring_path(directory).exists() and not os.environ.get(SECRET_ENV):
+        made.append(create_keyring(directory))
     return made

@@ -75,7 +75,7 @@ def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, 
     meta = read_metadata(sub.cells)
     if meta is None:
         return None, [finding("metadata-missing", sheet=META_SHEET)]
-    broken = verify(meta, settings.secret)
+    broken = verify(meta, settings.verify_keys)
     if broken:
         return None, [finding(broken, sheet=META_SHEET)]
     kind = KINDS.get(meta.get("kind", ""))

@@ -2,7 +2,8 @@
 
 The sheet holds one ``key | value`` pair a row; complex values (sections) are JSON text, so
 every value survives a round trip through Excel or LibreOffice as a plain string. ``key_id``
-tells which workspace secret signed it, so "signed elsewhere" and "edited" are told apart.
+tells which key of the workspace keyring signed it, so "signed elsewhere" and "edited" are
+told apart, and a workbook signed with a key retired by ``zhurnal keys rotate`` still verifies.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timezone
+
+from zhurnal.keyring import key_id
 
 META_SHEET = "_zhurnal"
 SIGNATURE = "signature"
-
-
-def key_id(secret: bytes) -> str:
-    """A public fingerprint of the workspace secret (reveals nothing about the secret)."""
-    return hmac.new(secret, b"zhurnal-key-id", hashlib.sha256).hexdigest()[:16]
 
 
 def _canonical(meta: dict[str, str]) -> bytes:
@@ -35,9 +34,14 @@ def sign(meta: dict[str, str], secret: bytes) -> dict[str, str]:
     return signed
 
 
-def verify(meta: dict[str, str], secret: bytes) -> str | None:
-    """None when ``meta`` is intact; else the finding code that says why it is not."""
-    if meta.get("key_id") != key_id(secret):
+def verify(meta: dict[str, str], keys: bytes | Iterable[bytes]) -> str | None:
+    """None when ``meta`` is intact; else the finding code that says why it is not.
+
+    ``keys`` is one secret or the workspace keyring; the signature's ``key_id`` picks the key.
+    """
+    candidates = [keys] if isinstance(keys, bytes) else list(keys)
+    secret = next((s for s in candidates if key_id(s) == meta.get("key_id")), None)
+    if secret is None:
         return "signed-by-other-workspace"
     expected = hmac.new(secret, _canonical(meta), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, meta.get(SIGNATURE, "")):
