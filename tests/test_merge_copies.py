@@ -188,3 +188,26 @@ def test_two_copies_of_an_attendance_register_keep_both_days(journal):
     report = ws.ingest(now=SATURDAY)
     assert status_of(report) == {"three.xlsx": "rejected"}
     assert [f.code for f in report.files[0].findings if f.is_error] == ["merge-conflict"]
+
+
+def test_the_deputys_summary_lists_where_journal_and_register_disagree(journal):
+    """GIVEN a journal accepted with a mark on a day the register shows the student absent
+    WHEN the week is published THEN the summary's «Ведение журнала» sheet lists that cell
+    (read back with openpyxl)."""
+    import openpyxl
+
+    from zhurnal.publish.run import publish_week
+    from conftest import WEEK
+    ws, path, sheet, st, keys = journal
+    class_code, day = sheet.split()[0], _day(keys[0])
+    lessons = ws.school().lessons_per_day(class_code, dt.date.fromisoformat(day))
+    register = ws.week_templates()[("attendance", class_code)]
+    ws.drop_grid(register, {class_code: {(st[0], f"{day}|count"): lessons, (st[0], f"{day}|reason"): "б"}},
+                 name="register.xlsx")
+    ws.drop_grid(path, {sheet: {(st[0], keys[0]): "5"}}, name="zjournal.xlsx")   # after the register
+    assert set(status_of(ws.ingest(now=SATURDAY)).values()) == {"accepted"}
+    summary = publish_week(ws.ctx(SATURDAY), WEEK).summaries[0]
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(summary)["Ведение журнала"].iter_rows()]
+    start = next(i for i, row in enumerate(rows) if row[0] == "Расхождения журнала с листами посещаемости")
+    listed = [row[1:4] for row in rows[start + 2:] if row[0]]
+    assert listed == [["zjournal.xlsx", sheet, "C7"]]

@@ -180,6 +180,10 @@ def _control_sheet(out: _Book, data: SummaryData) -> None:
     sheet.freeze_panes(3, 1)
     sheet.conditional_format(3, 5, 2 + max(len(rows), 1), 5, {"type": "text", "criteria": "not containing",
                                                              "value": "в срок", "format": out.warn})
+    if data.disagreements:
+        top = 2 + len(rows) + 3
+        sheet.write_string(top - 1, 0, "Расхождения журнала с листами посещаемости", out.title)
+        out.table(sheet, top, ["Учитель", "Файл", "Лист", "Ячейка", "Что не сходится"], data.disagreements)
 
 
 def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ class SummaryData:
     absences: dict[int, dict[str, int]] = field(default_factory=dict)          # student → reason → lessons
     period_absences: dict[int, int] = field(default_factory=dict)
     control: list[TeacherControl] = field(default_factory=list)
+    disagreements: list[list[str]] = field(default_factory=list)   # journal vs register, per cell
 
 
 def _week_periods(school: School, week: Week) -> dict[str, dict]:
@@ -114,7 +116,28 @@ def week_summary(conn: Connection, school: School, settings: Settings, week: Wee
     data = gather(conn, school, settings, until=week.sunday, week=week, periods=_week_periods(school, week),
                   title=f"Неделя {week.title()}")
     data.control = _control(conn, school, settings, week, data)
+    data.disagreements = _disagreements(conn, school, week)
     return data
+
+
+REGISTER_CHECKS = ("mark-on-absent-day", "absent-but-present-in-register")
+
+
+def _disagreements(conn: Connection, school: School, week: Week) -> list[list[str]]:
+    """Where accepted journals of the week disagree with the class teachers' registers (the
+    warnings ingest gave): teacher, file, sheet, cell, what; the newest submission per cell."""
+    found: dict[tuple[str, str, str, str], list[str]] = {}
+    rows = conn.execute(select(s.submissions.c.author, s.submissions.c.original_name, s.submissions.c.findings)
+                        .where(s.submissions.c.school_id == school.school_id, s.submissions.c.kind == "journal",
+                               s.submissions.c.status == "accepted", s.submissions.c.week == week.label)
+                        .order_by(s.submissions.c.id))
+    for row in rows:
+        for item in json.loads(row.findings or "[]"):
+            if item.get("code") in REGISTER_CHECKS:
+                key = (row.author or "", item.get("sheet", ""), item.get("cell", ""), item["code"])
+                found[key] = [row.author or "", row.original_name, item.get("sheet", ""), item.get("cell", ""),
+                              item.get("message", "")]
+    return sorted(found.values())
 
 
 def period_summary(conn: Connection, school: School, settings: Settings, code: str) -> SummaryData:
