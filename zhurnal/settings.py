@@ -124,22 +124,11 @@ class SettingsFile(_Section):
     backup: BackupSettings = BackupSettings()
 
 
-class Settings(BaseModel):
-    """Everything a stage may need about its workspace; built once, passed down."""
-
-    model_config = ConfigDict(frozen=True)
+class Settings(SettingsFile):
+    """Everything a stage may need about its workspace: the toml's sections, the folder and the
+    signing keys; built once, passed down."""
 
     workspace: Path
-    school: SchoolSettings
-    store: StoreSettings
-    ingest: IngestSettings
-    normalise: NormaliseSettings
-    marks: MarkSettings = MarkSettings()
-    journal: JournalSettings = JournalSettings()
-    mail: MailSettings = MailSettings()
-    smtp: SmtpSettings = SmtpSettings()
-    risk: RiskSettings = RiskSettings()
-    backup: BackupSettings = BackupSettings()
     secret: bytes
     # every key of the keyring, oldest first (empty: only ``secret``)
     keyring: tuple[bytes, ...] = ()
@@ -216,10 +205,8 @@ def load_settings(workspace: Path, *, need_key: bool = True) -> Settings:
         if need_key:
             raise ConfigError(str(exc)) from exc
         keys = ()
-    return Settings(workspace=workspace, school=parsed.school, store=parsed.store,
-                    ingest=parsed.ingest, normalise=parsed.normalise, marks=parsed.marks,
-                    journal=parsed.journal, mail=parsed.mail, smtp=parsed.smtp, risk=parsed.risk,
-                    backup=parsed.backup, secret=keys[-1] if keys else b"", keyring=keys)
+    sections = {name: getattr(parsed, name) for name in SettingsFile.model_fields}
+    return Settings(workspace=workspace, secret=keys[-1] if keys else b"", keyring=keys, **sections)
 
 
 def resolve_workspace(option: str | None) -> Path:

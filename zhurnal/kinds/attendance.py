@@ -8,10 +8,10 @@ from pathlib import Path
 from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.filenames import safe_name
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.attendance import AttendancePlan, plan_attendance, read_state, stored_state
-from zhurnal.merge.bases import choose_base, record_issue
+from zhurnal.merge.bases import record_issue
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.store import queries as q
 from zhurnal.store.snapshot import WEEKDAYS_RU, School, load_school
@@ -89,12 +89,10 @@ class AttendanceKind(WorkbookKind):
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> AttendancePlan:
-        read, template_id = records.value, ctx.meta.get("template_id", "")
-        state = read_state(read, ctx.school)
+        read = records.value
         guard = ChangeGuard(ctx.school, ctx.settings.journal, ctx.run.today)
-        plan = plan_attendance(ctx.conn, ctx.school, read, guard, choose_base(ctx.conn, ctx.school_id, template_id, state))
-        plan.template_id, plan.state = template_id, state
-        return plan
+        return against_base(ctx, read_state(read, ctx.school),
+                            lambda base: plan_attendance(ctx.conn, ctx.school, read, guard, base))
 
 
 KIND = AttendanceKind()

@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 
 from zhurnal.context import RunContext
 from zhurnal.findings import Finding
+from zhurnal.merge.bases import RecordedPlan, State, choose_base
 from zhurnal.merge.sync import Changes
 from zhurnal.store.snapshot import School
 from zhurnal.workbook import Submission
@@ -109,3 +110,12 @@ class WorkbookKind:
         found += self.rules(records, ctx)
         plan = self.plan(records, ctx)
         return found + plan.findings, plan
+
+
+def against_base(ctx: StepContext, state: State, make: Callable[[State | None], RecordedPlan]) -> RecordedPlan:
+    """The plan ``make(base)`` for the base this copy (holding ``state``) is merged against
+    (:func:`zhurnal.merge.bases.choose_base`); the plan keeps the state for later copies."""
+    template_id = ctx.meta.get("template_id", "")
+    plan = make(choose_base(ctx.conn, ctx.school_id, template_id, state))
+    plan.template_id, plan.state = template_id, state
+    return plan

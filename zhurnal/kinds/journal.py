@@ -14,10 +14,10 @@ from pathlib import Path
 from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.filenames import safe_name
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.marks import Cell
-from zhurnal.merge.bases import choose_base, record_issue
+from zhurnal.merge.bases import record_issue
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.journal import JournalPlan, plan_journal, read_state, stored_state
 from zhurnal.store import queries as q
@@ -165,13 +165,9 @@ class JournalKind(WorkbookKind):
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> JournalPlan:
-        read, template_id = records.value, ctx.meta.get("template_id", "")
-        state = read_state(read)
-        base = choose_base(ctx.conn, ctx.school_id, template_id, state)
+        read = records.value
         guard = ChangeGuard(ctx.school, ctx.settings.journal, ctx.run.today)
-        plan = plan_journal(ctx.conn, ctx.school, read, guard, base)
-        plan.template_id, plan.state = template_id, state
-        return plan
+        return against_base(ctx, read_state(read), lambda base: plan_journal(ctx.conn, ctx.school, read, guard, base))
 
 
 KIND = JournalKind()

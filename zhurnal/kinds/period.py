@@ -13,9 +13,9 @@ from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
 from zhurnal.filenames import safe_name
 from zhurnal.findings import finding
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.bases import choose_base, record_issue
+from zhurnal.merge.bases import record_issue
 from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -126,11 +126,8 @@ class PeriodKind(WorkbookKind):
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> PeriodPlan:
-        read, template_id = records.value, ctx.meta.get("template_id", "")
-        state = read_state(read)
-        plan = plan_period(ctx.conn, ctx.school, read, choose_base(ctx.conn, ctx.school_id, template_id, state))
-        plan.template_id, plan.state = template_id, state
-        return plan
+        read = records.value
+        return against_base(ctx, read_state(read), lambda base: plan_period(ctx.conn, ctx.school, read, base))
 
 
 KIND = PeriodKind()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from zhurnal.context import RunContext
 from zhurnal.filenames import safe_name
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.bases import choose_base, record_issue
+from zhurnal.merge.bases import record_issue
 from zhurnal.merge.plan import ItemsPlan, items_state, merged_rows
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -79,12 +79,12 @@ class PlanKind(WorkbookKind):
         table, scope = records.value
         sheet = SPEC.sheet(SHEET)
         mine = [({**row.values, **scope}, f"{SHEET}!{row.refs['item_no']}") for row in table.rows]
-        state = items_state([row for row, _ in mine], sheet.key, COLUMNS)
-        template_id = ctx.meta.get("template_id", "")
-        base = choose_base(ctx.conn, ctx.school_id, template_id, state)
         stored = q.table_rows(ctx.conn, s.metadata.tables[sheet.table], ctx.school_id, *sheet.key, **scope)
-        rows, conflicts = merged_rows(ctx.conn, ctx.school_id, mine, stored, sheet.key, COLUMNS, base, sheet.table)
-        return ItemsPlan(sheet.table, sheet.key, rows, scope, findings=conflicts, template_id=template_id, state=state)
+
+        def make(base):
+            rows, conflicts = merged_rows(ctx.conn, ctx.school_id, mine, stored, sheet.key, COLUMNS, base, sheet.table)
+            return ItemsPlan(sheet.table, sheet.key, rows, scope, findings=conflicts)
+        return against_base(ctx, items_state([row for row, _ in mine], sheet.key, COLUMNS), make)
 
 
 KIND = PlanKind()

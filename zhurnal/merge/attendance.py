@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, delete, insert, select, update
 from zhurnal.calendar import Week
 
 from zhurnal.findings import Finding
-from zhurnal.merge.bases import Merger, State, record_state
+from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
@@ -23,17 +23,11 @@ from zhurnal.validate.attendance_rules import AbsenceRead, AttendanceRead
 
 
 @dataclass
-class AttendancePlan:
+class AttendancePlan(RecordedPlan):
     changes: list[tuple[AbsenceRead, dict | None]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    template_id: str = ""
-    state: State = field(default_factory=dict)                # what the copy held
 
-    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
-        changes = apply_attendance(conn, self, school_id=school_id, submission_id=submission_id)
-        if self.template_id:
-            record_state(conn, school_id, submission_id, self.template_id, self.state)
-        return changes
+    def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return apply_attendance(conn, self, school_id=school_id, submission_id=submission_id)
 
 
 def _key(student_id: int, day) -> str:

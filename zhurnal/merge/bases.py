@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, insert, select
 
 from zhurnal.findings import Finding, finding
+from zhurnal.merge.sync import Changes
 from zhurnal.store import schema as s
 
 State = dict[str, object]
@@ -134,3 +136,22 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "да" if value else "нет"
     return str(value)
+
+
+@dataclass(kw_only=True)
+class RecordedPlan:
+    """A plan that, once written, keeps what its copy held (``state``, for ``template_id``) as a
+    candidate base for later copies. Subclasses write in :meth:`write`."""
+
+    findings: list[Finding] = field(default_factory=list)
+    template_id: str = ""
+    state: State = field(default_factory=dict)
+
+    def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        raise NotImplementedError
+
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        changes = self.write(conn, school_id, submission_id)
+        if self.template_id:
+            record_state(conn, school_id, submission_id, self.template_id, self.state)
+        return changes

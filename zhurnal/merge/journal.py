@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, delete, insert, update
 from zhurnal.findings import Finding, Severity, finding
 from zhurnal.marks import Cell
 from zhurnal.merge.attendance import register_days
-from zhurnal.merge.bases import Merger, State, record_state
+from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
@@ -32,21 +32,15 @@ from zhurnal.store.snapshot import School
 from zhurnal.validate.journal_rules import JournalRead, LessonRead
 
 @dataclass
-class JournalPlan:
+class JournalPlan(RecordedPlan):
     teacher: str
     fields: tuple[str, ...]                                                      # lesson fields declared
     lessons: list[tuple[LessonRead, dict | None]] = field(default_factory=list)   # (read, stored)
     entries: dict[int, dict[int, dict]] = field(default_factory=dict)            # lesson id → student → row
     dropped: list[dict] = field(default_factory=list)                            # extra lessons removed
-    findings: list[Finding] = field(default_factory=list)
-    template_id: str = ""
-    state: State = field(default_factory=dict)                                   # what the copy held
 
-    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
-        changes = apply_journal(conn, self, school_id=school_id, submission_id=submission_id)
-        if self.template_id:
-            record_state(conn, school_id, submission_id, self.template_id, self.state)
-        return changes
+    def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return apply_journal(conn, self, school_id=school_id, submission_id=submission_id)
 
 
 def _lesson_label(lesson: dict) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.findings import Finding, finding
-from zhurnal.merge.bases import Merger, State, record_state
+from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -18,19 +18,13 @@ from zhurnal.validate.period_rules import PeriodMarkRead, PeriodRead
 
 
 @dataclass
-class PeriodPlan:
+class PeriodPlan(RecordedPlan):
     period: str
     teacher: str
     changes: list[tuple[PeriodMarkRead, str | None]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    template_id: str = ""
-    state: State = field(default_factory=dict)                # what the copy held
 
-    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
-        changes = apply_period(conn, self, school_id=school_id, submission_id=submission_id)
-        if self.template_id:
-            record_state(conn, school_id, submission_id, self.template_id, self.state)
-        return changes
+    def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return apply_period(conn, self, school_id=school_id, submission_id=submission_id)
 
 
 def mark_key(student_id: int, subject: str, period: str) -> str:

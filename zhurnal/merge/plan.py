@@ -9,27 +9,21 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from zhurnal.findings import Finding
-from zhurnal.merge.bases import Merger, State, record_state
+from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.sync import Changes, sync_rows
 from zhurnal.store import schema as s
 
 
 @dataclass
-class ItemsPlan:
+class ItemsPlan(RecordedPlan):
     table: str
     key: tuple[str, ...]
     rows: list[dict]
     scope: dict
-    findings: list[Finding] = field(default_factory=list)
-    template_id: str = ""
-    state: State = field(default_factory=dict)                # what the copy held
 
-    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
-        changes = sync_rows(conn, s.metadata.tables[self.table], school_id=school_id,
-                            submission_id=submission_id, key=self.key, rows=self.rows, scope=self.scope)
-        if self.template_id:
-            record_state(conn, school_id, submission_id, self.template_id, self.state)
-        return changes
+    def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        return sync_rows(conn, s.metadata.tables[self.table], school_id=school_id,
+                         submission_id=submission_id, key=self.key, rows=self.rows, scope=self.scope)
 
 
 def row_key(row: dict, key: tuple[str, ...]) -> str:

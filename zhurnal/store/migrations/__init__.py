@@ -58,3 +58,11 @@ def add_introduced_columns(op, revision: str) -> None:
         for column in table.columns:
             if since(column) == revision:
                 op.add_column(table.name, column._copy())
+
+
+def introduce(revision: str) -> None:
+    """A migration's whole upgrade: the tables and the columns that ``revision`` introduces."""
+    from alembic import op
+
+    create_introduced(op.get_bind(), revision)
+    add_introduced_columns(op, revision)

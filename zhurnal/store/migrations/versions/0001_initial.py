@@ -3,15 +3,10 @@
 Revision ID: 0001
 """
 
-from alembic import op
+from zhurnal.store.migrations import introduce
 
-from zhurnal.store.migrations import create_introduced
-
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0001", None, None, None
 
 
 def upgrade() -> None:
-    create_introduced(op.get_bind(), revision)
+    introduce(revision)

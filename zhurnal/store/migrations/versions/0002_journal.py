@@ -4,15 +4,10 @@ exemptions, period locks.
 Revision ID: 0002
 """
 
-from alembic import op
+from zhurnal.store.migrations import introduce
 
-from zhurnal.store.migrations import create_introduced
-
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0002", "0001", None, None
 
 
 def upgrade() -> None:
-    create_introduced(op.get_bind(), revision)
+    introduce(revision)

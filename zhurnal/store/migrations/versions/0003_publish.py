@@ -4,16 +4,10 @@ the week or period each submission was issued for.
 Revision ID: 0003
 """
 
-from alembic import op
+from zhurnal.store.migrations import introduce
 
-from zhurnal.store.migrations import add_introduced_columns, create_introduced
-
-revision = "0003"
-down_revision = "0002"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0003", "0002", None, None
 
 
 def upgrade() -> None:
-    create_introduced(op.get_bind(), revision)
-    add_introduced_columns(op, revision)
+    introduce(revision)

@@ -4,16 +4,10 @@ every accepted submission held, so a later copy is merged three ways.
 Revision ID: 0004
 """
 
-from alembic import op
+from zhurnal.store.migrations import introduce
 
-from zhurnal.store.migrations import add_introduced_columns, create_introduced
-
-revision = "0004"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+revision, down_revision, branch_labels, depends_on = "0004", "0003", None, None
 
 
 def upgrade() -> None:
-    create_introduced(op.get_bind(), revision)
-    add_introduced_columns(op, revision)
+    introduce(revision)
