@@ -88,6 +88,30 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
     # every rejected file got a feedback workbook and an archived original
     assert len(list((loaded.settings.outbox / "feedback").rglob("*.xlsx"))) == 7
     assert len(list(loaded.settings.archive.rglob("*.*"))) == archived + 8
+    # the same rejected bytes dropped again are still rejected, for the same reasons
+    (inbox / "again.xlsx").write_bytes(encrypted.getvalue())
+    again = loaded.ingest()
+    assert status_of(again) == {"again.xlsx": "rejected"} and findings_of(again) == {("", "", "file-encrypted")}
+
+
+def test_symlinks_and_long_names(loaded, school, tmp_path):
+    """GIVEN a symlink in the inbox pointing at a workbook outside the workspace, and a rejected
+    workbook whose name is 245 bytes long WHEN ingested THEN the symlink is never followed (it
+    stays, nothing of it reaches archive/) and the long name gets a shortened feedback file."""
+    inbox = loaded.settings.inbox
+    outside = tmp_path / "outside.xlsx"
+    outside.write_bytes(b"not a workbook at all")
+    (inbox / "link.xlsx").symlink_to(outside)
+    long_name = "Ж" * 120 + ".xlsx"
+    (inbox / long_name).write_bytes(b"plain text renamed")
+    archived = len(list(loaded.settings.archive.rglob("*.*")))
+    report = loaded.ingest()
+    assert status_of(report) == {long_name: "rejected"}
+    assert findings_of(report) == {("", "", "file-unreadable")}
+    feedback = loaded.path / report.files[0].feedback
+    assert feedback.is_file() and len(feedback.name.encode()) <= 140
+    assert len(list(loaded.settings.archive.rglob("*.*"))) == archived + 1
+    assert sorted(p.name for p in inbox.iterdir()) == ["link.xlsx"]
 
 
 def test_zip_bomb_and_oversized_files(ws, school):

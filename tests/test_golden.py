@@ -20,9 +20,10 @@ from golden.scenario import SAMPLES, build_stages, diff, outcome, prepare, text_
 @pytest.fixture(scope="session")
 def golden_stages(tmp_path_factory):
     """The bases, built once a session; each test works on a copy."""
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch:   # only while building: the secret must not leak
         patch.setenv(api.SECRET_VARIABLE, api.SECRET)
-        yield build_stages(tmp_path_factory.mktemp("golden"), api.demo_school())
+        stages = build_stages(tmp_path_factory.mktemp("golden"), api.demo_school())
+    return stages
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])

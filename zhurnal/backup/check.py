@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from zhurnal.backup import ledger
+from zhurnal.backup.errors import BackupError
 from zhurnal.backup.crypto import load_identity
 from zhurnal.backup.destinations import resolve_destination, school_root, snapshot_dirs
 from zhurnal.backup.manifest import clear_verified, write_verified
@@ -32,6 +33,8 @@ def check_backups(settings: Settings, *, identity: str | None = None,
                   now: dt.datetime | None = None) -> CheckReport:
     """Verify every snapshot at every configured destination; update the workspace's ledger."""
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    if not settings.backup.destinations:
+        raise BackupError("в zhurnal.toml не задан [backup] destinations: проверять нечего")
     identities = load_identity(identity, settings.backup.identity_env)
     report = CheckReport(verification="full" if identities else "checksums")
     rows = []

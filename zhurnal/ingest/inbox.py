@@ -9,9 +9,10 @@ ACCEPTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 
 
 def is_ignored(path: Path) -> bool:
-    """Lock files of Excel (``~$``) and LibreOffice (``.~lock.``), and hidden files."""
+    """Lock files of Excel (``~$``) and LibreOffice (``.~lock.``), hidden files, and anything that
+    is not a regular file: a symlink is never followed (it could point outside the workspace)."""
     name = path.name
-    return name.startswith(("~$", ".~lock.", ".")) or not path.is_file()
+    return name.startswith(("~$", ".~lock.", ".")) or path.is_symlink() or not path.is_file()
 
 
 def _signature(path: Path) -> tuple[int, int]:

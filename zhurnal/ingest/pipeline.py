@@ -101,9 +101,15 @@ class _Run:
         return self._school
 
     def duplicate(self, sub: Submission, earlier: dict) -> FileResult:
+        """A file seen before changes nothing; one rejected before is still rejected, and says
+        why again (its feedback workbook is already in the outbox)."""
         if not self.dry_run:
             archive_copy(sub, self.settings.archive)
             remove_from_inbox(sub.path)
+        if earlier.get("status") == "rejected":
+            findings = [Finding(**item) for item in json.loads(earlier.get("findings") or "[]")]
+            return FileResult(sub.name, "rejected", sub.sha256, earlier.get("kind") or "",
+                              earlier.get("author") or "", findings=_with_file(findings, sub.name))
         return FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
                           earlier.get("author") or "")
 
