@@ -33,7 +33,7 @@ def recipients(keys: tuple[str, ...] | list[str]) -> list[x25519.Recipient]:
         try:
             found.append(x25519.Recipient.from_str(key.strip()))
         except (pyrage.RecipientError, ValueError) as exc:
-            raise BackupError(f"[backup] recipients: {key!r} is not an age public key (age1…)") from exc
+            raise BackupError(f"[backup] recipients: {key!r} — не открытый ключ age (age1…)") from exc
     return found
 
 
@@ -46,9 +46,9 @@ def parse_identity(text: str) -> list[x25519.Identity]:
             try:
                 found.append(x25519.Identity.from_str(line))
             except (pyrage.IdentityError, ValueError) as exc:
-                raise BackupError("the private key is not a valid age identity") from exc
+                raise BackupError("закрытый ключ не похож на ключ age (AGE-SECRET-KEY…)") from exc
     if not found:
-        raise BackupError("no AGE-SECRET-KEY line in the private key")
+        raise BackupError("в файле закрытого ключа нет строки AGE-SECRET-KEY")
     return found
 
 
@@ -67,7 +67,7 @@ def load_identity(path: str | Path | None, env_name: str) -> list[x25519.Identit
     try:
         return parse_identity(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise BackupError(f"{path}: cannot read the private key: {exc.__class__.__name__}") from exc
+        raise BackupError(f"{path}: закрытый ключ не читается ({exc.__class__.__name__})") from exc
 
 
 def new_identity(target: Path, workspace: Path) -> str:
@@ -75,9 +75,9 @@ def new_identity(target: Path, workspace: Path) -> str:
     target = target.resolve()
     inside = target == workspace.resolve() or workspace.resolve() in target.parents
     if inside and (workspace / "zhurnal.toml").is_file():
-        raise BackupError(f"{target}: the private key must not be kept inside the workspace")
+        raise BackupError(f"{target}: закрытый ключ нельзя хранить в рабочей папке zhurnal")
     if target.exists():
-        raise BackupError(f"{target}: already exists")
+        raise BackupError(f"{target}: такой файл уже есть")
     identity = x25519.Identity.generate()
     public = str(identity.to_public())
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -125,7 +125,8 @@ def decrypt_file(source: Path, target: Path, identities: list[x25519.Identity], 
                 shutil.copyfileobj(packed, plain, CHUNK)
     except (pyrage.DecryptError, OSError, ValueError, EOFError) as exc:
         target.unlink(missing_ok=True)
-        raise BackupError(f"{source}: cannot be decrypted") from exc
+        raise BackupError(f"{source}: не расшифровывается этим ключом или повреждён; проверьте копии "
+                          f"(zhurnal backup --check) и возьмите копию из другого места") from exc
     finally:
         if compressed:
             middle.unlink(missing_ok=True)

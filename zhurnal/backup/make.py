@@ -171,7 +171,7 @@ def make_backup(settings: Settings, engine: Engine, *, now: dt.datetime | None =
         snapshot_store(engine, _school_id(engine, settings.school.code), store)
         answer, counts, revision = check_sqlite(store)
         if answer != "ok":
-            raise BackupError(f"the store snapshot fails its integrity check: {answer}")
+            raise BackupError(f"снимок хранилища не прошёл проверку целостности: {answer}")
         gzip_file(store, tmp / "store.sqlite.gz")
         plain = [_Plain("store", "master.sqlite", store, *sha256_file(store), tmp / "store.sqlite.gz", "gzip")]
         toml = settings.workspace / SETTINGS_FILE

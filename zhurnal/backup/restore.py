@@ -49,7 +49,7 @@ def find_snapshot(source: Path, school: str | None = None) -> Path:
     folders.sort(key=lambda f: f.name)
     verified = [f for f in folders if read_verified(f) is not None]
     if not (verified or folders):
-        raise BackupError(f"{source}: no zhurnal backup here")
+        raise BackupError(f"{source}: здесь нет резервных копий zhurnal")
     return (verified or folders)[-1]
 
 
@@ -67,11 +67,11 @@ def _identities(identity: str | None, env_name: str):
 def _decrypt(root: Path, entry, target: Path, identities) -> None:
     source = root / entry.path
     if not source.is_file():
-        raise BackupError(f"{source}: missing")
+        raise BackupError(f"{source}: файла нет; возьмите копию из другого места")
     decrypt_file(source, target, identities, entry.compressed)
     if sha256_file(target) != (entry.size, entry.sha256):
         target.unlink()
-        raise BackupError(f"{source}: does not match the manifest")
+        raise BackupError(f"{source}: не совпадает с описью копии (повреждён); возьмите копию из другого места")
 
 
 def _sqlite_store(toml: Path) -> None:
@@ -95,7 +95,7 @@ def _unpack(root: Path, manifest: Manifest, work: Path, identities) -> dict[str,
     store = work / "master.sqlite"
     answer, counts, _ = check_sqlite(store)
     if answer != "ok" or counts != manifest.counts:
-        raise BackupError(f"{manifest.id}: the restored store fails its check ({answer})")
+        raise BackupError(f"{manifest.id}: восстановленное хранилище не прошло проверку ({answer})")
     _sqlite_store(work / "zhurnal.toml")
     return counts
 
@@ -111,7 +111,7 @@ def restore_backup(source: Path, target: Path, *, identity: str | None = None,
     try:
         manifest: Manifest = read_manifest(snapshot)
     except (OSError, ValueError, TypeError) as exc:
-        raise BackupError(f"{snapshot / MANIFEST}: unreadable") from exc
+        raise BackupError(f"{snapshot / MANIFEST}: опись копии не читается") from exc
     root = _root_of(snapshot)
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-restoring-"))
@@ -134,7 +134,7 @@ def restore_keyring(settings: Settings, source: Path, *, identity: str | None = 
     try:
         manifest = read_manifest(snapshot)
     except (OSError, ValueError, TypeError) as exc:
-        raise BackupError(f"{snapshot / MANIFEST}: unreadable") from exc
+        raise BackupError(f"{snapshot / MANIFEST}: опись копии не читается") from exc
     entry = manifest.entry("keyring")
     if entry is None:
         raise BackupError(f"{snapshot}: this backup holds no keyring")
