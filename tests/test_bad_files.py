@@ -13,7 +13,6 @@ from conftest import Workspace, findings_of, make_workspace, s, status_of
 from zhurnal.demo.fill import fill_workbook
 from zhurnal.settings import IngestSettings
 from zhurnal.store import queries as q
-from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.templates.metadata import META_SHEET
 
 

@@ -11,8 +11,7 @@ from email.policy import default
 from pathlib import Path
 
 import openpyxl
-import pytest
-from conftest import WEEK, mailed_children, s
+from conftest import WEEK, mailed_children
 
 from zhurnal.publish.run import publish_period, publish_week
 from zhurnal.store import queries as q

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from zhurnal.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring
+from zhurnal.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring  # noqa: F401 (SECRET_ENV: re-exported)
 
 SETTINGS_FILE = "zhurnal.toml"
 SECRET_FILE = KEYRING_FILE  # the keyring file (see zhurnal.keyring)

@@ -8,7 +8,6 @@ because a file whose hash is already recorded is a duplicate and is only tidied 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from dataclasses import dataclass, field

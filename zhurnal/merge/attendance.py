@@ -12,7 +12,6 @@ from sqlalchemy import Connection, and_, delete, insert, select, update
 
 from zhurnal.calendar import Week
 
-from zhurnal.findings import Finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision

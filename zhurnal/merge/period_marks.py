@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, delete, insert, update
 
-from zhurnal.findings import Finding, finding
+from zhurnal.findings import finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q

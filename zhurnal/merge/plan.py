@@ -4,7 +4,7 @@ by its key columns; a copy issued before bases is authoritative for its scope.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
