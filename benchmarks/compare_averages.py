@@ -9,18 +9,19 @@ the public entry points, so it runs the same before and after the paths are merg
 
 from __future__ import annotations
 
+import math
 import sys
 from collections import Counter
 from pathlib import Path
 
-from zhurnal.averages import averages, subject_marks
+from zhurnal.averages import class_averages
 from zhurnal.calendar import parse_week
+from zhurnal.context import find_school
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summary_data import period_summary, week_summary
 from zhurnal.publish.week_data import load_week
 from zhurnal.settings import load_settings
 from zhurnal.store import open_store
-from zhurnal.store import queries as q
 
 
 PATHS = ("sheet", "card", "sheet_to_week", "diary", "summary")
@@ -38,8 +39,8 @@ def compare(workspace: Path, week_text: str) -> list[tuple]:
     engine = open_store(settings.store_url)
     week = parse_week(week_text)
     rows: dict[tuple, dict] = {}
+    school_id = find_school(engine, settings.school.code)
     with engine.connect() as conn:
-        school_id = q.ensure_school(conn, settings.school.code, settings.school.name)
         data = load_week(conn, school_id, week, settings)
         school = data.school
         summary = week_summary(conn, school, settings, week)
@@ -56,8 +57,9 @@ def compare(workspace: Path, week_text: str) -> list[tuple]:
             if period is None or not cls["has_marks"] or school.subjects[section.subject]["scale"] != "5":
                 continue
             for label, end in (("sheet", period["end"]), ("sheet_to_week", min(period["end"], week.sunday))):
-                stats = averages(subject_marks(conn, school_id, section.class_code, section.subject,
-                                               period["start"], end), school.work_types, settings.marks)
+                found = class_averages(conn, school_id, section.class_code, period["start"], end,
+                                       settings=settings.marks, subject=section.subject)
+                stats = found[section.subject].as_stats() if section.subject in found else {}
                 for st in school.section_students(section):
                     average, count, _ = stats.get(st["id"], (None, 0, "н/а"))
                     rows.setdefault((section.class_code, st["id"], section.subject), {})[label] = (_r(average), count)
@@ -92,12 +94,12 @@ def compare(workspace: Path, week_text: str) -> list[tuple]:
         for (class_code, subject), shown in sorted(by_class.items()):
             code = school.calendar.period(week.sunday, school.grade(class_code))
             period = school.calendar.period_row(code)
-            stats = averages(subject_marks(conn, school_id, class_code, subject, period["start"],
-                                           min(period["end"], week.sunday)),
-                             school.work_types, settings.marks)
+            averaged = class_averages(conn, school_id, class_code, period["start"], min(period["end"], week.sunday),
+                                      settings=settings.marks, subject=subject)
+            stats = averaged[subject].as_stats() if subject in averaged else {}
             roster = {st["id"] for st in school.class_students(class_code)}
             known = [a for sid, (a, n, _) in stats.items() if sid in roster and a is not None]
-            sheet_mean = round(sum(known) / len(known), 2) if known else None
+            sheet_mean = round(math.fsum(known) / len(known), 2) if known else None   # exact, whatever the order
             if set(shown) != {sheet_mean}:
                 classes.append((class_code, subject, sorted(set(shown), key=str), sheet_mean))
     return found, classes, ranges
