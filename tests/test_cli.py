@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import s
+
 from zhurnal.cli import main
 from zhurnal.settings import ConfigError, load_settings, resolve_workspace
 
@@ -162,3 +164,31 @@ def test_demo_runs_end_to_end(tmp_path):
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "keep.txt").write_text("x")
     assert CliRunner().invoke(main, ["demo", str(tmp_path / "mine")]).exit_code == 2
+
+
+def test_a_week_without_school_is_a_usage_error_and_writes_nothing(loaded):
+    """GIVEN a school's setup WHEN a week of last school year, or one wholly in the winter
+    holidays, is published or issued THEN exit 2 and nothing is written; a school week works,
+    and period codes are read whatever their case."""
+    runner = CliRunner()
+    where = ["--workspace", str(loaded.path)]
+    for week in ("2025-W48", "2027-W01"):           # last year; 04.01–10.01.2027, winter holidays
+        for command in (["publish", "--week", week], ["templates", "week", week]):
+            result = runner.invoke(main, [*where, *command])
+            assert result.exit_code == 2, (command, result.output)
+            assert "Traceback" not in result.output
+        assert not (loaded.settings.outbox / week).exists()
+        assert not (loaded.settings.templates / week).exists()
+    result = runner.invoke(main, [*where, "templates", "week", "2026-W48"])
+    assert result.exit_code == 0 and (loaded.settings.templates / "2026-W48").is_dir()
+    result = runner.invoke(main, [*where, "templates", "period", "q2"])
+    assert result.exit_code == 0 and (loaded.settings.templates / "Q2").is_dir()
+    assert runner.invoke(main, [*where, "period", "close", "q2"]).exit_code == 0
+    assert [(r["period"], r["action"]) for r in loaded.rows(s.period_events)] == [("Q2", "close")]
+
+
+def test_templates_week_without_a_setup_is_a_usage_error(tmp_path):
+    from conftest import make_workspace
+    make_workspace(tmp_path / "empty")
+    result = CliRunner().invoke(main, ["--workspace", str(tmp_path / "empty"), "templates", "week", "2026-W48"])
+    assert result.exit_code == 2 and not (tmp_path / "empty" / "templates_xlsx" / "2026-W48").exists()

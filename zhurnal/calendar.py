@@ -84,7 +84,9 @@ class Calendar:
         return None
 
     def period_row(self, code: str) -> dict | None:
-        return next((p for p in self.periods if p["code"] == code), None)
+        """The period ``code`` (Q2, q2: case does not matter), None when there is none."""
+        wanted = code.strip().casefold()
+        return next((p for p in self.periods if p["code"].casefold() == wanted), None)
 
     def school_days(self, week: Week, grade: int, days_per_week: int) -> list[dt.date]:
         """Days of ``week`` with lessons for a class: its working days minus holidays."""

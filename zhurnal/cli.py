@@ -250,8 +250,8 @@ def _publish(run, week: str | None, period_code: str | None, force: bool, as_jso
     from zhurnal.publish.run import publish_period, publish_week
     result = {}
     if week:
-        result["week"] = publish_week(run, _week(week), force=force,
-                                      progress=_progress("Дневники", not as_json)).as_dict()
+        result["week"] = _call(publish_week, run, _week(week), force=force,
+                               progress=_progress("Дневники", not as_json)).as_dict()
     if period_code:
         result["period"] = _call(publish_period, run, period_code, force=force,
                                  progress=_progress("Табели", not as_json)).as_dict()

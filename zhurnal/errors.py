@@ -25,3 +25,12 @@ class UnknownClass(UsageError, LookupError):
 class NoClasses(UsageError):
     def __init__(self) -> None:
         super().__init__("no classes yet: ingest the setup workbook first")
+
+
+class NotASchoolWeek(UsageError):
+    """A week with no school day for any class: outside the school year, or all holidays."""
+
+    def __init__(self, label: str, reason: str) -> None:
+        super().__init__(f"{label}: {reason}; nothing was written")
+        self.label = label
+        self.reason = reason

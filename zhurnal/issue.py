@@ -13,6 +13,7 @@ from zhurnal.errors import NoClasses
 from zhurnal.kinds import attendance, journal, period, plan, roster, setup
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.store.snapshot import load_school
 
 
 def issue_setup(ctx: RunContext, out_dir: Path | None = None) -> Path:
@@ -33,7 +34,10 @@ def issue_rosters(ctx: RunContext, class_code: str | None = None, out_dir: Path 
 
 def issue_week(ctx: RunContext, week: Week, *, teacher: str | None = None,
                out_dir: Path | None = None) -> list[Path]:
-    """One journal per teacher and one attendance register per class teacher for ``week``."""
+    """One journal per teacher and one attendance register per class teacher for ``week``;
+    :class:`NotASchoolWeek` for a week outside the school year or all holidays."""
+    with ctx.engine.connect() as conn:
+        load_school(conn, ctx.school_id).require_school_week(week)
     return (journal.issue(ctx, week, teacher=teacher, out_dir=out_dir)
             + attendance.issue(ctx, week, teacher=teacher, out_dir=out_dir))
 

@@ -83,6 +83,7 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
         period = school.calendar.period_row(period_code)
         if period is None:
             raise UnknownPeriod(period_code)
+        period_code = period["code"]          # as the setup spells it (q2 → Q2)
         stored = {(r["student_id"], r["subject"]): r["mark"]
                   for r in q.table_rows(conn, s.period_marks, ctx.school_id, period=period_code)}
         for name, sections in school.teacher_sections(teacher).items():

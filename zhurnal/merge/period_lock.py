@@ -33,6 +33,7 @@ def set_period_closed(engine: Engine, school_id: int, period: str, *, closed: bo
                       now: dt.datetime) -> bool:
     """Close or reopen a period of the setup; :class:`UnknownPeriod` when it has no such period."""
     with engine.begin() as conn:
-        if period not in {p["code"] for p in q.table_rows(conn, s.periods, school_id)}:
+        codes = {p["code"].casefold(): p["code"] for p in q.table_rows(conn, s.periods, school_id)}
+        if period.strip().casefold() not in codes:
             raise UnknownPeriod(period)
-        return close_period(conn, school_id, period, closed=closed, reason=reason, now=now)
+        return close_period(conn, school_id, codes[period.strip().casefold()], closed=closed, reason=reason, now=now)

@@ -134,12 +134,15 @@ def _mail_families(conn, settings: Settings, school_id: int, families: dict[int,
 
 def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> PublishReport:
-    """Render and write everything of ``week`` into the outbox; returns what was made."""
+    """Render and write everything of ``week`` into the outbox; returns what was made.
+
+    :class:`NotASchoolWeek` (nothing written) for a week outside the school year or all holidays."""
     settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
     out = settings.outbox / week.label
     report = PublishReport(week=week.label, outbox=str(out))
     with engine.begin() as conn:
         data = load_week(conn, school_id, week, settings)
+        data.school.require_school_week(week)       # nothing is written for a week without school
         families = _families(conn, school_id)
     renderer = DiaryRenderer(template_path(settings.workspace))
     school = data.school
@@ -224,6 +227,7 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
         school = load_school(conn, school_id)
         if school.calendar.period_row(code) is None:
             raise UnknownPeriod(code)
+        code = school.calendar.period_row(code)["code"]     # as the setup spells it (q2 → Q2)
         data = period_summary(conn, school, settings, code)
         period = school.calendar.period_row(code)
         cards = report_cards(conn, data, period)

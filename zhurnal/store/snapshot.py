@@ -13,6 +13,7 @@ from functools import cached_property
 
 from sqlalchemy import Connection
 
+from zhurnal.errors import NotASchoolWeek
 from zhurnal.calendar import Calendar, Week, parity_matches
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -62,6 +63,18 @@ class School:
     def school_days(self, class_code: str, week: Week) -> list[dt.date]:
         cls = self.classes[class_code]
         return self.calendar.school_days(week, cls["grade"], cls["days_per_week"])
+
+    def require_school_week(self, week: Week) -> None:
+        """Raise :class:`NotASchoolWeek` unless some class has a school day in ``week``."""
+        if not self.classes:
+            raise NotASchoolWeek(week.label, "the setup has no classes yet (ingest the setup workbook first)")
+        if any(self.school_days(code, week) for code in self.classes):
+            return
+        periods = self.calendar.periods
+        in_year = bool(periods) and min(p["start"] for p in periods) <= week.sunday \
+            and week.monday <= max(p["end"] for p in periods)
+        raise NotASchoolWeek(week.label, "the whole week is holidays" if in_year
+                             else "the week is outside the school year's periods")
 
     def week_period(self, class_code: str, week: Week) -> dict | None:
         """The period row a week's diary and summary speak of for a class: the one holding the
