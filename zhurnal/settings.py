@@ -31,7 +31,7 @@ class _Section(BaseModel):
 class SchoolSettings(_Section):
     code: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1)
-    locale: str = Field(default="ru", pattern=r"^ru$")
+    locale: str = Field(default="ru", pattern=r"^(ru|en)$")   # of the command line; documents stay Russian
 
 
 class StoreSettings(_Section):

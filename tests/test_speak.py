@@ -1,0 +1,97 @@
+"""The command line in the reader's own terms (issue 16): Russian help and errors through the
+gettext catalogs, unknown names as usage errors, status in people's words, Russian plurals."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from conftest import make_workspace
+
+from zhurnal.cli import main
+from zhurnal.i18n import LOCALE_DIR, choose_locale, ngettext, speaking
+
+CYRILLIC = re.compile("[а-яА-ЯёЁ]{4,}")
+
+
+def _set_locale(path, locale: str) -> None:
+    toml = path / "zhurnal.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('locale = "ru"', f'locale = "{locale}"'),
+                    encoding="utf-8")
+
+
+def test_help_and_usage_errors_speak_the_workspace_locale(tmp_path):
+    """GIVEN a workspace with locale ru (the default) WHEN --help or a bad option THEN click's own
+    headings and our help are Russian, exit 0 and 2; with locale en, or LANG=en_US outside a
+    workspace, English; the compiled catalogs are in the package."""
+    assert (LOCALE_DIR / "ru" / "LC_MESSAGES" / "zhurnal.mo").is_file()
+    assert (LOCALE_DIR / "ru" / "LC_MESSAGES" / "click.mo").is_file()
+    make_workspace(tmp_path / "ws")
+    runner = CliRunner()
+    where = ["--workspace", str(tmp_path / "ws")]
+    result = runner.invoke(main, [*where, "--help"])
+    assert result.exit_code == 0 and "Usage:" not in result.output and "Options:" not in result.output
+    assert CYRILLIC.search(result.output.split("\n")[0])          # the usage line itself
+    result = runner.invoke(main, [*where, "status", "--bogus"])
+    assert result.exit_code == 2 and "Error:" not in result.output and CYRILLIC.search(result.output)
+    result = runner.invoke(main, [*where, "templates", "week", "--help"])
+    assert result.exit_code == 0 and "Only this teacher" not in result.output and CYRILLIC.search(result.output)
+    _set_locale(tmp_path / "ws", "en")
+    result = runner.invoke(main, [*where, "--help"])
+    assert result.output.startswith("Usage:") and "Options:" in result.output
+    assert not CYRILLIC.search(result.output.replace("Моя школа", ""))
+    outside = ["--workspace", str(tmp_path / "none")]
+    assert runner.invoke(main, [*outside, "--help"], env={"LANG": "en_US.UTF-8"}).output.startswith("Usage:")
+    assert not runner.invoke(main, [*outside, "--help"], env={"LANG": "C"}).output.startswith("Usage:")
+    assert choose_locale(None, {}) == "ru" and choose_locale(None, {"LANG": "en_GB.UTF-8"}) == "en"
+
+
+def test_unknown_names_are_usage_errors(week_ws):
+    """GIVEN a school WHEN history or templates are asked for a class, student, subject or teacher
+    it does not have THEN exit 2 with a Russian message and nothing written; «5A» typed with a
+    Latin A finds class 5А."""
+    runner = CliRunner()
+    where = ["--workspace", str(week_ws.path)]
+    for args in (["history", "--class", "12Я"], ["history", "--student", "999999"],
+                 ["history", "--subject", "Астрология"], ["templates", "week", "2026-W49", "--teacher", "Никто Н. Н."],
+                 ["templates", "plan", "--teacher", "Никто Н. Н."], ["templates", "period", "Q9"]):
+        result = runner.invoke(main, [*where, *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output and CYRILLIC.search(result.output), args
+    assert not (week_ws.settings.templates / "2026-W49").exists()
+    cyrillic = runner.invoke(main, [*where, "history", "--class", "5А", "--json"])
+    latin = runner.invoke(main, [*where, "history", "--class", "5a", "--json"])
+    assert cyrillic.exit_code == latin.exit_code == 0
+    rows = json.loads(latin.output)
+    assert rows and rows == json.loads(cyrillic.output) and {r["class_code"] for r in rows} == {"5А"}
+
+
+def test_status_speaks_of_people_not_tables(week_ws):
+    runner = CliRunner()
+    result = runner.invoke(main, ["--workspace", str(week_ws.path), "status"])
+    assert result.exit_code == 0
+    assert not re.search(r"\b(journal_entries|period_marks|subgroup_members|guardianships|revisions)\b",
+                         result.output)
+    data = json.loads(runner.invoke(main, ["--workspace", str(week_ws.path), "status", "--json"]).output)
+    assert data["counts"]["journal_entries"] > 0           # --json keeps the English keys
+    assert str(data["counts"]["journal_entries"]) in result.output
+
+
+def test_russian_plurals():
+    """One, few and many differ in Russian (1 месте, 2 местах, 5 местах; 21 like 1, 11 like 5)."""
+    with speaking("ru"):
+        forms = {n: ngettext("at {n} place", "at {n} places", n) for n in (1, 2, 5, 11, 21)}
+    assert forms[1] == forms[21] != forms[5] == forms[11]
+    with speaking("en"):
+        assert ngettext("at {n} place", "at {n} places", 1) != ngettext("at {n} place", "at {n} places", 2)
+
+
+def test_an_xlsx_named_xls_is_read_by_its_content(loaded):
+    """GIVEN an .xlsx roster renamed .xls WHEN ingested THEN it is read by what it is (accepted),
+    never rejected with the reader's own «Cfb error» text."""
+    path = loaded.drop_roster("9А", loaded.prefilled_roster("9А"), name="roster.xlsx")
+    path.rename(path.with_suffix(".xls"))
+    report = loaded.ingest()
+    assert [(f.name, f.status, f.kind) for f in report.files] == [("roster.xls", "accepted", "roster")]
