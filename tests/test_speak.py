@@ -95,3 +95,28 @@ def test_an_xlsx_named_xls_is_read_by_its_content(loaded):
     path.rename(path.with_suffix(".xls"))
     report = loaded.ingest()
     assert [(f.name, f.status, f.kind) for f in report.files] == [("roster.xls", "accepted", "roster")]
+
+
+def test_validate_checks_one_file_and_keeps_nothing(loaded):
+    """GIVEN a roster with a wrong e-mail, lying outside the inbox WHEN ``zhurnal validate FILE``
+    THEN exit 1 and its finding at its cell (table and --json), and nothing stored, archived,
+    written to the outbox or moved; a good roster exits 0."""
+    from conftest import s
+    data = loaded.prefilled_roster("7А")
+    data["Родители"][0]["email"] = "мама@почта"
+    bad = loaded.drop_roster("7А", data, name="bad.xlsx").rename(loaded.path / "bad.xlsx")
+    good = loaded.drop_roster("8А", loaded.prefilled_roster("8А"), name="good.xlsx")
+    archived = lambda: sorted(loaded.settings.archive.rglob("*"))
+    before = (len(loaded.rows(s.submissions)), len(loaded.rows(s.revisions)), archived())
+    runner = CliRunner()
+    where = ["--workspace", str(loaded.path)]
+    result = runner.invoke(main, [*where, "validate", str(bad), "--json"])
+    assert result.exit_code == 1
+    found = json.loads(result.output)
+    assert found["status"] == "rejected"
+    assert ("Родители", "E2", "invalid-email") in {(f["sheet"], f["cell"], f["code"]) for f in found["findings"]}
+    text = runner.invoke(main, [*where, "validate", str(bad)])
+    assert text.exit_code == 1 and "E2" in text.output and "invalid-email" in text.output
+    assert runner.invoke(main, [*where, "validate", str(good)]).exit_code == 0
+    assert (len(loaded.rows(s.submissions)), len(loaded.rows(s.revisions)), archived()) == before
+    assert bad.exists() and good.exists() and not (loaded.settings.outbox / "feedback").exists()

@@ -282,6 +282,19 @@ def ingest(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
+@click.pass_context
+def validate(ctx: click.Context, file: str, as_json: bool) -> None:
+    """Check one workbook without ingesting it: its findings; nothing is stored or moved."""
+    from zhurnal.ingest.pipeline import validate_file
+    from zhurnal.report import validate_text
+    result = validate_file(_context(ctx, read_only=True), Path(file))
+    _print_json(result.as_dict()) if as_json else click.echo(validate_text(result))
+    sys.exit(0 if result.status in ("accepted", "duplicate") else 1)
+
+
 def _progress(label: str, enabled: bool):
     """A click progress bar fed by ``callback(done, total)`` calls (silent with --json)."""
     state = {"bar": None, "done": 0}

@@ -37,6 +37,20 @@ def ingest_table(report: IngestReport) -> str:
     return "\n".join(out)
 
 
+def validate_text(result) -> str:
+    """``zhurnal validate FILE``: what ingest would do with the file, then its findings as a table."""
+    verdict = {"accepted": _("would be accepted ({n} changes)").format(n=result.changes),
+               "rejected": _("would be REJECTED"), "duplicate": _("already received (nothing would change)")}
+    out = [f"{result.name}: {verdict.get(result.status, result.status)}"
+           + (f" — {result.kind}, {result.author}" if result.kind else "")]
+    if result.findings:
+        severity = {"error": _("error"), "warning": _("warning")}
+        out.append(_table([_("sheet"), _("cell"), _("what"), _("message"), _("code")],
+                          [[f.sheet, f.cell, severity[f.severity.value], f.message, f.code]
+                           for f in result.findings]))
+    return "\n".join(out)
+
+
 # what the store holds, in the words of the people who filled it (table names stay internal)
 STORE_COUNTS = (
     ("classes", N_("classes")), ("students", N_("students")), ("teachers", N_("teachers")),
