@@ -3,12 +3,13 @@ gettext catalogs, unknown names as usage errors, status in people's words, Russi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 from click.testing import CliRunner
 
-from conftest import make_workspace
+from conftest import make_workspace, s
 
 from zhurnal.cli import main
 from zhurnal.i18n import LOCALE_DIR, choose_locale, ngettext, speaking
@@ -101,7 +102,6 @@ def test_validate_checks_one_file_and_keeps_nothing(loaded):
     """GIVEN a roster with a wrong e-mail, lying outside the inbox WHEN ``zhurnal validate FILE``
     THEN exit 1 and its finding at its cell (table and --json), and nothing stored, archived,
     written to the outbox or moved; a good roster exits 0."""
-    from conftest import s
     data = loaded.prefilled_roster("7А")
     data["Родители"][0]["email"] = "мама@почта"
     bad = loaded.drop_roster("7А", data, name="bad.xlsx").rename(loaded.path / "bad.xlsx")
@@ -120,3 +120,39 @@ def test_validate_checks_one_file_and_keeps_nothing(loaded):
     assert runner.invoke(main, [*where, "validate", str(good)]).exit_code == 0
     assert (len(loaded.rows(s.submissions)), len(loaded.rows(s.revisions)), archived()) == before
     assert bad.exists() and good.exists() and not (loaded.settings.outbox / "feedback").exists()
+
+
+def test_feedback_rows_speak_of_student_date_lesson_and_subject(loaded):
+    """GIVEN a journal with «55» in the same student's two lessons of one day WHEN it is rejected
+    THEN each «Ошибки» row names the student, the date, its own lesson number and the subject,
+    the message lists the allowed marks, and the code is the last column."""
+    import openpyxl
+    from conftest import journal_sheets
+
+    from zhurnal.ingest.feedback import SHEET
+    from zhurnal.marks import allowed_values
+    chosen = None
+    for (kind, _), path in sorted(loaded.week_templates().items()):
+        for sheet, info in (journal_sheets(path).items() if kind == "journal" else ()):
+            days = [k.split("|")[0] for k in info["keys"] if "|" in k]
+            twice = next((d for d in days if days.count(d) == 2), None)
+            if info["students"] and twice:
+                chosen = (path, sheet, info, [k for k in info["keys"] if k.startswith(twice)])
+                break
+        if chosen:
+            break
+    path, sheet, info, (first, second) = chosen
+    student = info["students"][0]
+    loaded.drop_grid(path, {sheet: {(student, first): "55", (student, second): "55"}})
+    report = loaded.ingest()
+    assert report.files[0].status == "rejected"
+    book = openpyxl.load_workbook(loaded.path / report.files[0].feedback)
+    rows = list(book[SHEET].iter_rows(min_row=3, values_only=True))
+    header, found = rows[0], [dict(zip(rows[0], r)) for r in rows[1:] if r[-1] == "mark-out-of-scale"]
+    assert header[-1] == "Код" and book[SHEET].column_dimensions["K"].width <= 12
+    name = next(r["full_name"] for r in loaded.rows(s.students) if r["id"] == student)
+    day = f"{dt.date.fromisoformat(first.split('|')[0]):%d.%m.%Y}"
+    assert sorted((r["Ученик"], r["Дата"], r["Урок"]) for r in found) == \
+        [(name, day, int(first.split("|")[1])), (name, day, int(second.split("|")[1]))]
+    assert all(info["section"].subject in r["Предмет, класс"] for r in found)
+    assert all(allowed_values("5") in r["Что не так и что сделать"] for r in found)
