@@ -156,3 +156,29 @@ def test_feedback_rows_speak_of_student_date_lesson_and_subject(loaded):
         [(name, day, int(first.split("|")[1])), (name, day, int(second.split("|")[1]))]
     assert all(info["section"].subject in r["Предмет, класс"] for r in found)
     assert all(allowed_values("5") in r["Что не так и что сделать"] for r in found)
+
+
+def test_templates_print_their_instructions_together_and_headers_whole(loaded):
+    """GIVEN the week's journal and attendance register WHEN printed THEN the «Как заполнять»
+    heading and bullets are one merged cell (one row: never split between pages) tall enough for
+    its lines, lesson columns fit the longest word of a work type (no mid-word wraps), every
+    header row is tall enough for its text wrapped at spaces, and the headers repeat per page."""
+    import openpyxl
+
+    from zhurnal.templates.grid import FIRST_HEADER_ROW, wrapped_lines
+    templates = loaded.week_templates()
+    longest = max(len(w) for r in loaded.rows(s.work_types) for w in r["name"].split())
+    for kind in ("journal", "attendance"):
+        sheet = openpyxl.load_workbook(next(p for (k, _), p in templates.items() if k == kind)).worksheets[0]
+        notes = next(c for c in sheet["B"] if isinstance(c.value, str) and c.value.startswith("Как заполнять"))
+        merged = next(r for r in sheet.merged_cells.ranges if notes.coordinate in r)
+        assert merged.max_col > 3 and "\n•" in notes.value
+        assert sheet.row_dimensions[notes.row].height >= 13 * notes.value.count("\n")
+        assert sheet.print_title_rows
+        for row in range(FIRST_HEADER_ROW + 1, FIRST_HEADER_ROW + 3):
+            for cell in sheet[row][2:]:
+                width = sheet.column_dimensions[cell.column_letter].width
+                if cell.value:
+                    assert (sheet.row_dimensions[row].height or 15) >= 15 * wrapped_lines(cell.value, width), cell.value
+        if kind == "journal":
+            assert sheet.column_dimensions["C"].width >= longest + 1
