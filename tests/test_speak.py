@@ -182,3 +182,44 @@ def test_templates_print_their_instructions_together_and_headers_whole(loaded):
                     assert (sheet.row_dimensions[row].height or 15) >= 15 * wrapped_lines(cell.value, width), cell.value
         if kind == "journal":
             assert sheet.column_dimensions["C"].width >= longest + 1
+
+
+def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(week_ws, tmp_path):
+    """GIVEN a published week WHEN the deputy opens the summary THEN classes run 1А … 11А on
+    every sheet, «Пояснения» explains the columns, «—» stands where no КТП exists, and a teacher
+    whose first journal came on time and was corrected within the editing window is «в срок»
+    while one whose only journal came after Sunday is «с опозданием»."""
+    import openpyxl
+    from sqlalchemy import insert, update
+
+    from conftest import WEEK
+    from zhurnal.lookup import class_sort_key
+    from zhurnal.publish.run import publish_week
+    ctx = week_ws.ctx()
+    journals = [r for r in week_ws.rows(s.submissions) if r["kind"] == "journal" and r["status"] == "accepted"]
+    corrected, late = journals[0], journals[1]
+    monday = dt.datetime(2026, 11, 30, 9, 0)
+    with ctx.engine.begin() as conn:
+        conn.execute(update(s.submissions).where(s.submissions.c.id.in_([corrected["id"], late["id"]]))
+                     .values(received_at=monday))
+        conn.execute(insert(s.submissions).values(
+            school_id=corrected["school_id"], sha256="0" * 64, original_name="first.xlsx", kind="journal",
+            author=corrected["author"], received_at=dt.datetime(2026, 11, 28, 9, 0), status="rejected",
+            findings="[]", week=WEEK.label))
+    book = openpyxl.load_workbook(publish_week(ctx, WEEK).summaries[0])
+    assert book.sheetnames[-1] == "Пояснения" and book["Пояснения"].max_row > 10
+    control = {r[0]: r for r in book["Ведение журнала"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert control[corrected["author"]][5] == "в срок" and control[late["author"]][5] == "с опозданием"
+    assert all(r[7] == r[8] == "—" for r in control.values())     # the small school has no КТП
+    metrics = [r[0] for r in book["Метрики"].iter_rows(min_row=5, values_only=True)]   # caption, headers
+    classes = metrics[:metrics.index(None)]
+    assert classes == sorted(classes, key=class_sort_key) != sorted(classes)
+    for name, column in (("Пропуски", 0), ("Группа риска", 0)):
+        codes = [r[column] for r in book[name].iter_rows(min_row=4, values_only=True) if r[column]]
+        codes = codes[:next((i for i, c in enumerate(codes) if c == "По классам"), len(codes))]
+        assert codes == sorted(codes, key=class_sort_key), name
+    assert not week_ws.rows(s.period_marks)       # no period marks yet: risk reasons say «текущий»
+    reasons = [r[2] for r in book["Группа риска"].iter_rows(min_row=4, values_only=True) if r[2]]
+    assert reasons and not any("«2» за период:" in r for r in reasons)
+    header = book["Ведение журнала"][3]
+    assert book["Ведение журнала"].row_dimensions[3].height >= 30 and header[6].alignment.wrap_text
