@@ -149,7 +149,7 @@ def test_feedback_rows_speak_of_student_date_lesson_and_subject(loaded):
     book = openpyxl.load_workbook(loaded.path / report.files[0].feedback)
     rows = list(book[SHEET].iter_rows(min_row=3, values_only=True))
     header, found = rows[0], [dict(zip(rows[0], r)) for r in rows[1:] if r[-1] == "mark-out-of-scale"]
-    assert header[-1] == "Код" and book[SHEET].column_dimensions["K"].width <= 12
+    assert header[-1] == "Код" and book[SHEET].column_dimensions["K"].width <= 20
     name = next(r["full_name"] for r in loaded.rows(s.students) if r["id"] == student)
     day = f"{dt.date.fromisoformat(first.split('|')[0]):%d.%m.%Y}"
     assert sorted((r["Ученик"], r["Дата"], r["Урок"]) for r in found) == \

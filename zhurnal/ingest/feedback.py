@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from zhurnal.filenames import feedback_path
 from zhurnal.findings import Finding
-from zhurnal.templates.grid import NAME_COL, read_grid
+from zhurnal.templates.grid import NAME_COL, read_grid, wrapped_lines
 from zhurnal.templates.metadata import META_SHEET, sections
 from zhurnal.workbook import Submission
 
@@ -63,8 +63,9 @@ def _open_editable(sub: Submission):
 
 _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\|(\d+))?")
 # the «Ошибки» sheet: where in the teacher's terms first, what to do, then the sysadmin's code
-COLUMNS = (("№", 5), ("Ученик", 30), ("Дата", 11), ("Урок", 6), ("Предмет, класс", 24),
-           ("Что не так и что сделать", 70), ("Значение", 14), ("Важность", 15), ("Лист", 14), ("Ячейка", 8), ("Код", 10))
+COLUMNS = (("№", 4), ("Ученик", 26), ("Дата", 11), ("Урок", 6), ("Предмет, класс", 20),
+           ("Что не так и что сделать", 60), ("Значение", 10), ("Важность", 14), ("Лист", 14), ("Ячейка", 8),
+           ("Код", 18))
 
 
 def _day_and_lesson(grid, key: str, col: int) -> tuple[dt.date | None, int | None]:
@@ -124,7 +125,7 @@ def _list_sheet(book, findings: list[Finding], sub: Submission) -> None:
                   "и сдайте книгу снова."])
     sheet.append([name for name, _ in COLUMNS])
     for cell in sheet[3]:
-        cell.font = Font(bold=True)
+        cell.font = Font(bold=True, name="Calibri", size=11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for number, item in enumerate(findings, start=1):
         row = sheet.max_row + 1
@@ -134,7 +135,9 @@ def _list_sheet(book, findings: list[Finding], sub: Submission) -> None:
                   item.cell, item.code]
         for col, value in enumerate(values, start=1):
             set_text(sheet.cell(row=row, column=col), value)
-            sheet.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.cell(row=row, column=col).alignment = Alignment(wrap_text=col < len(COLUMNS), vertical="top")
+        # LibreOffice keeps an unset height at one line: set it for the longest wrapped text
+        sheet.row_dimensions[row].height = 15 * max(wrapped_lines(str(v), w) for v, (_, w) in zip(values, COLUMNS))
         if item.sheet and item.cell and item.sheet in book.sheetnames:
             link = sheet.cell(row=row, column=LINK_COLUMN)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{item.sheet}'!{item.cell}")

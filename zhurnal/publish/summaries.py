@@ -20,15 +20,17 @@ from zhurnal.templates.grid import wrapped_lines
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
                    "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено"]
-WEEK_HEADERS = ["N (с отметками за неделю)", *HEADERS[1:]]
+PERIOD_HEADERS = ["Результатов (N)", *HEADERS[1:]]
+WEEK_HEADERS = ["С отметками за неделю (N)", *HEADERS[1:]]
 DASH = "—"     # not applicable (no КТП, no one assessed), as opposed to 0
 # the «Пояснения» sheet: one line per column whose meaning is not obvious from its header
 LEGEND = [
     ("Ведомость", "Средний", "средний балл ученика по всем предметам (среднее из средних)"),
     ("Ведомость", "пустая ячейка", "отметок по предмету в этом периоде нет"),
     ("Метрики", "За период", "по отметке за период, а где её ещё нет — по отметке, которую даёт средний балл"),
-    ("Метрики", "N", "учеников в группе, кроме освобождённых; н/а и ученики без отметок входят в N"),
-    ("Метрики", "N (с отметками за неделю)", "только ученики, получившие отметки на этой неделе"),
+    ("Метрики", "Результатов (N)", "результатов «ученик × предмет» в группе (по классу — по всем предметам), "
+                                   "кроме освобождённых; н/а и ученики без отметок входят в N"),
+    ("Метрики", "С отметками за неделю (N)", "результатов «ученик × предмет» только с отметками этой недели"),
     ("Метрики", "Успеваемость, %", "(«5» + «4» + «3») × 100 / N"),
     ("Метрики", "Качество, %", "(«5» + «4») × 100 / N"),
     ("Метрики", "СОУ, %", "степень обученности: («5»·100 + «4»·64 + «3»·36 + «2»·16 + н/а·7) / N"),
@@ -60,6 +62,7 @@ class _Book:
         self.bold = self.book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
         self.warn = self.book.add_format({"bg_color": "#FFC7CE"})
         self.centre = self.book.add_format({"border": 1, "align": "center"})
+        self.caption = self.book.add_format({"bold": True})    # no border: a long caption runs on
 
     def sheet(self, name: str, title: str):
         sheet = self.book.add_worksheet(name)
@@ -88,7 +91,13 @@ class _Book:
 
     def header_row(self, sheet, row: int, headers: list[str]) -> None:
         """Headers wrapped at spaces in a row tall enough for the longest (as the sheet's widths give)."""
-        widths = self.widths.get(sheet.name, [])
+        widths = self.widths.setdefault(sheet.name, [])
+        widths += [9.0] * (len(headers) - len(widths))
+        for col, text in enumerate(headers):    # a column at least as wide as its header's longest word
+            needed = max((len(word) * 1.1 + 1.5 for word in text.split()), default=0)
+            if widths[col] < needed:
+                widths[col] = needed
+                sheet.set_column(col, col, needed)
         lines = max((wrapped_lines(h, widths[i] if i < len(widths) else 9) for i, h in enumerate(headers)), default=1)
         sheet.set_row(row, max(30, 15 * lines))
         self.row(sheet, row, headers, self.header)
@@ -161,11 +170,11 @@ def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
                            ("По предметам", lambda r: ((class_sort_key(r.class_code), r.subject),
                                                        f"{r.class_code} · {r.subject}")),
                            ("По учителям", lambda r: (r.teacher, r.teacher))):
-            out.row(sheet, row, [f"{caption}: {label.lower()}"], out.bold)
+            out.row(sheet, row, [f"{caption}: {label.lower()}"], out.caption)
             rows = _metric_rows(data.results, key, field)
             if field == "result" and label == "По классам":
                 class_rows = (row + 1, rows)
-            headers = WEEK_HEADERS if field == "week_result" else HEADERS
+            headers = WEEK_HEADERS if field == "week_result" else PERIOD_HEADERS
             row = out.table(sheet, row + 1, ["Группа", *headers], rows, pct, dash=True)
     if class_rows and class_rows[1]:
         top, rows = class_rows
@@ -206,6 +215,7 @@ def _absence_sheet(out: _Book, data: SummaryData) -> None:
         chart.add_series({"name": "Пропущено уроков", "categories": ["Пропуски", end + 2, 0, end + 1 + len(class_rows), 0],
                           "values": ["Пропуски", end + 2, 2, end + 1 + len(class_rows), 2]})
         chart.set_legend({"none": True})
+        chart.set_y_axis({"reverse": True})      # the first class at the top, as in the table
         sheet.insert_chart(2, len(headers) + 1, chart)
 
 
