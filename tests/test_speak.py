@@ -223,3 +223,15 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
     assert reasons and not any("«2» за период:" in r for r in reasons)
     header = book["Ведение журнала"][3]
     assert book["Ведение журнала"].row_dimensions[3].height >= 30 and header[6].alignment.wrap_text
+
+
+def test_readme_links_resolve_and_a_missing_workspace_is_said_in_russian(tmp_path):
+    """Every relative link in README.md points at a file of the repository; a folder that is not a
+    workspace is a usage error (exit 2) in Russian."""
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    links = re.findall(r"\]\(([^)#]+)\)", (root / "README.md").read_text(encoding="utf-8"))
+    local = [link for link in links if "://" not in link]
+    assert "docs/DESIGN.md" in local and all((root / link).exists() for link in local), local
+    result = CliRunner().invoke(main, ["--workspace", str(tmp_path), "status"])
+    assert result.exit_code == 2 and CYRILLIC.search(result.output)
