@@ -194,7 +194,9 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
 
     from conftest import WEEK
     from zhurnal.lookup import class_sort_key
-    from zhurnal.publish.run import publish_week
+    from zhurnal.publish.summaries import write_summary
+    from zhurnal.publish.summary_data import week_summary
+    from zhurnal.store.snapshot import load_school
     ctx = week_ws.ctx()
     journals = [r for r in week_ws.rows(s.submissions) if r["kind"] == "journal" and r["status"] == "accepted"]
     corrected, late = journals[0], journals[1]
@@ -206,7 +208,9 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
             school_id=corrected["school_id"], sha256="0" * 64, original_name="first.xlsx", kind="journal",
             author=corrected["author"], received_at=dt.datetime(2026, 11, 28, 9, 0), status="rejected",
             findings="[]", week=WEEK.label))
-    book = openpyxl.load_workbook(publish_week(ctx, WEEK).summaries[0])
+    with ctx.engine.connect() as conn:      # the summary alone: no diaries to render
+        data = week_summary(conn, load_school(conn, ctx.school_id), ctx.settings, WEEK)
+    book = openpyxl.load_workbook(write_summary(tmp_path / "summary.xlsx", data, ctx.settings, with_week=True))
     assert book.sheetnames[-1] == "Пояснения" and book["Пояснения"].max_row > 10
     control = {r[0]: r for r in book["Ведение журнала"].iter_rows(min_row=4, values_only=True) if r[0]}
     assert control[corrected["author"]][5] == "в срок" and control[late["author"]][5] == "с опозданием"

@@ -7,6 +7,8 @@ from zhurnal.i18n import N_, _, ngettext
 from zhurnal.ingest.pipeline import IngestReport
 from zhurnal.status import Status
 
+KINDS = {"setup": N_("school setup"), "roster": N_("class roster"), "journal": N_("journal"),
+         "attendance": N_("attendance register"), "period": N_("period-mark workbook"), "plan": N_("lesson plan (КТП)")}
 STATUS_RU = {"accepted": "принят", "rejected": "ОТКЛОНЁН", "duplicate": "повтор",
              "deferred": "ещё пишется", "failed": "СБОЙ"}
 
@@ -69,7 +71,7 @@ def status_text(status: Status) -> str:
     out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]
     out += ["", _("Latest workbooks received:")]
     out.append(_table(["№", _("file"), _("kind"), _("author"), _("outcome"), _("received")],
-                      [[str(r["id"]), r["file"], r["kind"] or "", r["author"] or "",
+                      [[str(r["id"]), r["file"], _(KINDS.get(r["kind"], r["kind"] or "")), r["author"] or "",
                         STATUS_RU.get(r["status"], r["status"]), r["received_at"]] for r in status.recent]))
     if status.rejected:
         out += ["", _("Rejected:")]
