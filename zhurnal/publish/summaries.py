@@ -63,6 +63,7 @@ class _Book:
         self.warn = self.book.add_format({"bg_color": "#FFC7CE"})
         self.centre = self.book.add_format({"border": 1, "align": "center"})
         self.caption = self.book.add_format({"bold": True})    # no border: a long caption runs on
+        self.wrap = self.book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
 
     def sheet(self, name: str, title: str):
         sheet = self.book.add_worksheet(name)
@@ -271,7 +272,10 @@ def _legend_sheet(out: _Book, with_week: bool) -> None:
     sheet = out.sheet("Пояснения", "Что значат столбцы")
     out.columns(sheet, [18, 28, 90])
     rows = [list(line) for line in LEGEND if with_week or line[0] != "Ведение журнала"]
-    out.table(sheet, 2, ["Лист", "Столбец", "Что значит"], rows)
+    out.header_row(sheet, 2, ["Лист", "Столбец", "Что значит"])
+    for offset, values in enumerate(rows, start=3):
+        out.row(sheet, offset, values, out.wrap)
+        sheet.set_row(offset, 15 * max(wrapped_lines(v, w) for v, w in zip(values, out.widths[sheet.name])))
 
 
 def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
