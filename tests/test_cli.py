@@ -156,6 +156,7 @@ def test_demo_runs_end_to_end(tmp_path):
     week = root / "outbox" / "2026-W48"
     assert len(list((week / "diaries").rglob("*.pdf"))) == 80
     assert list((week / "mail").glob("diary.*.eml")) and list((week / "mail").glob("feedback.*.eml"))
+    assert len(list((week / "mail").glob("summary.*.eml"))) == 1          # the demo sets [mail] deputy_address
     assert (week / "summaries" / "Сводка_2026-W48.xlsx").exists()
     # the closing summary points at an existing diary and at the deputy's summary
     assert any(str(pdf) in result.output for pdf in (week / "diaries").rglob("*.pdf"))

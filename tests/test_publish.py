@@ -160,7 +160,7 @@ def test_unchanged_diaries_are_not_mailed_again(week_ws):
 def test_summary_workbook_sheets_and_period_report(week_ws):
     report = publish_week(week_ws.ctx(), WEEK)
     book = openpyxl.load_workbook(report.summaries[0])
-    assert book.sheetnames == ["Ведомость", "Метрики", "Пропуски", "Ведение журнала", "Группа риска"]
+    assert book.sheetnames == ["Ведомость", "Метрики", "Пропуски", "Ведение журнала", "Группа риска", "Пояснения"]
     assert book["Метрики"]._charts and book["Пропуски"]._charts
     assert book["Ведомость"].conditional_formatting
     control = [row for row in book["Ведение журнала"].iter_rows(min_row=4, values_only=True) if row[0]]
@@ -171,4 +171,5 @@ def test_summary_workbook_sheets_and_period_report(week_ws):
     for (sid, _), (missed, _, _) in week_ws.filled.absent.items():
         assert school.students[sid]["full_name"] in absences
     period = publish_period(week_ws.ctx(), "Q2")
-    assert openpyxl.load_workbook(period.summaries[0]).sheetnames == ["Ведомость", "Метрики", "Пропуски", "Группа риска"]
+    assert openpyxl.load_workbook(period.summaries[0]).sheetnames == ["Ведомость", "Метрики", "Пропуски", "Группа риска",
+                                                                      "Пояснения"]

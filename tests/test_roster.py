@@ -104,9 +104,9 @@ def test_each_roster_rule_at_its_cell_and_the_feedback_workbook(loaded, school):
     for sheet, cell, code in expected:
         comment = book[sheet][cell].comment
         assert comment is not None and comment.text.startswith("• "), (sheet, cell, code)
-    listed = {(r[1], r[2], r[6]) for r in book[SHEET].iter_rows(min_row=4, values_only=True)}
+    listed = {(r[8], r[9], r[10]) for r in book[SHEET].iter_rows(min_row=4, values_only=True)}
     assert expected <= listed
-    link = next(c for c in book[SHEET]["C"][3:] if c.value == "E2")
+    link = next(c for c in book[SHEET]["J"][3:] if c.value == "E2")
     assert link.hyperlink.location == "'Родители'!E2"
     first = python_calamine.CalamineWorkbook.from_path(str(feedback)).get_sheet_by_name(SHEET).to_python()
     assert any("E2" in row for row in first)

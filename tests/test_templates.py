@@ -41,8 +41,8 @@ def test_journal_template_structure(loaded):
     assert not sheet["C7"].protection.locked and sheet["B7"].protection.locked
     marks = [v for v in sheet.data_validations.dataValidation if "C7" in str(v.sqref) or str(v.sqref).startswith("C7")]
     assert marks and '"5,4,3,2,1,н,оп"' in {v.formula1 for v in marks}
-    notes = [c.value for c in sheet["B"] if isinstance(c.value, str) and c.value.startswith("•")]
-    assert any("н — отсутствовал" in n for n in notes)
+    notes = [c.value for c in sheet["B"] if isinstance(c.value, str) and c.value.startswith("Как заполнять")]
+    assert len(notes) == 1 and "• н — отсутствовал" in notes[0]     # heading and bullets in one cell
 
 
 def test_yo_and_ye_are_one_letter_only_where_the_school_says_so(ws, school):

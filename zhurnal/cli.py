@@ -13,7 +13,61 @@ from pathlib import Path
 
 import click
 
+from zhurnal.i18n import N_, _, choose_locale, speaking, translated
 from zhurnal.settings import ConfigError, Settings, load_settings, resolve_workspace
+
+
+class _Translated:
+    """Help texts (docstrings, option help) are English message ids, translated where shown."""
+
+    def format_help_text(self, ctx, formatter) -> None:
+        with translated(self):
+            super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with translated(self):
+            return super().get_short_help_str(limit)
+
+    def get_help_option(self, ctx):
+        # click words the option's help once, in whatever language was current: keep the id
+        option = super().get_help_option(ctx)
+        if option is not None and not getattr(option, "help_is_id", False):
+            # once: format_options asks again while the translated text is in place
+            option.help = "Show this message and exit."
+            option.help_is_id = True
+        return option
+
+    def format_options(self, ctx, formatter) -> None:
+        params = self.get_params(ctx)
+        with translated(*params):
+            super().format_options(ctx, formatter)
+
+
+class Command(_Translated, click.Command):
+    pass
+
+
+class Group(_Translated, click.Group):
+    command_class = Command
+    group_class = type   # subgroups are of this class too
+
+    def main(self, args=None, **kwargs):
+        """Choose the language before click parses anything (its usage errors speak it too)."""
+        argv = list(sys.argv[1:] if args is None else args)
+        with speaking(choose_locale(resolve_workspace(_workspace_option(argv)))):
+            return super().main(args=argv, **kwargs)
+
+
+def _workspace_option(argv: list[str]) -> str | None:
+    """The value of ``--workspace``/``-w`` in ``argv`` before click parses it (None: not given)."""
+    for i, arg in enumerate(argv):
+        if arg in ("--workspace", "-w"):
+            return argv[i + 1] if i + 1 < len(argv) else None
+        if arg.startswith("--workspace="):
+            return arg.split("=", 1)[1]
+        if arg.startswith("-w") and len(arg) > 2 and not arg.startswith("--"):
+            return arg[2:]
+    return None
 
 
 def _fail(message: str) -> None:
@@ -36,19 +90,31 @@ def _engine(settings: Settings):
     try:
         return open_store(settings.store_url)
     except StoreError as exc:
-        _fail(f"store {masked(settings.store_url)}: {exc}")
+        _fail(_("store {url}: {error}").format(url=masked(settings.store_url), error=_store_problem(exc)))
     except (SQLAlchemyError, ImportError) as exc:
-        _fail(mask_secrets(f"store {masked(settings.store_url)}: {exc}", settings.store_url))
+        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=exc),
+                           settings.store_url))
+
+
+def _store_problem(exc: Exception) -> str:
+    from zhurnal.store.engine import StoreOutdated, StoreTooNew
+    if isinstance(exc, StoreOutdated):
+        return _("the store's schema is at revision {current}, this zhurnal needs {head}: "
+                 "run 'zhurnal db upgrade' (back the store up first)").format(current=exc.current, head=exc.head)
+    if isinstance(exc, StoreTooNew):
+        return _("the store's schema is at revision {current}, which this zhurnal does not know: "
+                 "a newer zhurnal has upgraded it; install that version").format(current=exc.current)
+    return str(exc)
 
 
 def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--workspace", "-w", type=click.Path(file_okay=False), default=None,
-              help="Workspace folder (else $ZHURNAL_WORKSPACE, else the current folder).")
-@click.option("--verbose", "-v", is_flag=True, help="Log every step to stderr.")
+              help=N_("Workspace folder (else $ZHURNAL_WORKSPACE, else the current folder)."))
+@click.option("--verbose", "-v", is_flag=True, help=N_("Log every step to stderr."))
 @click.pass_context
 def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
     """zhurnal: an electronic class journal that runs on spreadsheets."""
@@ -60,8 +126,8 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
-@click.option("--code", default="school", show_default=True, help="Short school code (latin).")
-@click.option("--name", default="Моя школа", show_default=True, help="School name.")
+@click.option("--code", default="school", show_default=True, help=N_("Short school code (latin)."))
+@click.option("--name", default="Моя школа", show_default=True, help=N_("School name."))
 def init(directory: str, code: str, name: str) -> None:
     """Make a workspace: folders, zhurnal.toml and the signing keyring."""
     from zhurnal.keyring import KeyringError
@@ -71,9 +137,9 @@ def init(directory: str, code: str, name: str) -> None:
     except KeyringError as exc:
         _fail(str(exc))
     for path in made:
-        click.echo(f"created {path}")
+        click.echo(_("created {path}").format(path=path))
     if not made:
-        click.echo(f"{Path(directory).resolve()} is already a workspace")
+        click.echo(_("{folder} is already a workspace").format(folder=Path(directory).resolve()))
     # the school enters the store now, so that commands that only read find it
     from zhurnal.context import open_context
     settings = _settings(click.Context(main, obj={"workspace": Path(directory).resolve()}))
@@ -90,8 +156,8 @@ def _context(ctx: click.Context, *, read_only: bool = False, need_key: bool = Tr
     if read_only and run.school_id is None:
         # a command that only reads never adds a school: a typo in the code must not leave an
         # empty school in a district's shared store
-        _fail(f"school '{settings.school.code}' is not in the store {masked(settings.store_url)}: "
-              f"check [school] code in zhurnal.toml, or run 'zhurnal init' to add it")
+        _fail(_("school '{code}' is not in the store {url}: check [school] code in zhurnal.toml, "
+                "or run 'zhurnal init' to add it").format(code=settings.school.code, url=masked(settings.store_url)))
     return run
 
 
@@ -101,7 +167,7 @@ def _call(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except UsageError as exc:
-        _fail(str(exc))
+        _fail(exc.said())
 
 
 def _echo_paths(paths) -> None:
@@ -123,7 +189,7 @@ def templates_setup(ctx: click.Context) -> None:
 
 
 @templates.command("roster")
-@click.option("--class", "class_code", default=None, help="One class, e.g. 7А (default: all).")
+@click.option("--class", "class_code", default=None, help=N_("One class, e.g. 7А (default: all)."))
 @click.pass_context
 def templates_roster(ctx: click.Context, class_code: str | None) -> None:
     """Class rosters (prefilled with the students and parents the store holds)."""
@@ -133,7 +199,7 @@ def templates_roster(ctx: click.Context, class_code: str | None) -> None:
 
 @templates.command("week")
 @click.argument("week")
-@click.option("--teacher", default=None, help="Only this teacher's workbooks (full name).")
+@click.option("--teacher", default=None, help=N_("Only this teacher's workbooks (full name)."))
 @click.pass_context
 def templates_week(ctx: click.Context, week: str, teacher: str | None) -> None:
     """Journals and attendance registers for WEEK (2026-W48 or any date in it)."""
@@ -143,7 +209,7 @@ def templates_week(ctx: click.Context, week: str, teacher: str | None) -> None:
 
 @templates.command("period")
 @click.argument("period")
-@click.option("--teacher", default=None, help="Only this teacher's workbook (full name).")
+@click.option("--teacher", default=None, help=N_("Only this teacher's workbook (full name)."))
 @click.pass_context
 def templates_period(ctx: click.Context, period: str, teacher: str | None) -> None:
     """Period-mark workbooks for PERIOD (Q2, H1, …) with averages and suggested marks."""
@@ -152,7 +218,7 @@ def templates_period(ctx: click.Context, period: str, teacher: str | None) -> No
 
 
 @templates.command("plan")
-@click.option("--teacher", default=None, help="Only this teacher's plans (full name).")
+@click.option("--teacher", default=None, help=N_("Only this teacher's plans (full name)."))
 @click.pass_context
 def templates_plan(ctx: click.Context, teacher: str | None) -> None:
     """Calendar-thematic plans (КТП), one per teacher × class × subject × subgroup."""
@@ -165,7 +231,7 @@ def _week(text: str):
     try:
         return parse_week(text)
     except BadWeek:
-        _fail(f"{text!r} is not a week: use 2026-W48 or a date such as 2026-11-25")
+        _fail(_("«{text}» is not a week: use 2026-W48 or a date such as 2026-11-25").format(text=text))
 
 
 def _date(text: str | None):
@@ -175,7 +241,7 @@ def _date(text: str | None):
     try:
         return to_date(text)
     except BadValue:
-        _fail(f"{text!r} is not a date")
+        _fail(_("«{text}» is not a date: use 25.11.2026 or 2026-11-25").format(text=text))
 
 
 @main.group()
@@ -187,13 +253,15 @@ def _lock(ctx: click.Context, code: str, closed: bool, reason: str | None) -> No
     from zhurnal.merge.period_lock import set_period_closed
     run = _context(ctx)
     changed = _call(set_period_closed, run.engine, run.school_id, code, closed=closed, reason=reason, now=run.now)
-    state = "closed" if closed else "open"
-    click.echo(f"{code}: {state}" if changed else f"{code} was already {state}")
+    if changed:
+        click.echo((_("{code}: closed") if closed else _("{code}: open")).format(code=code))
+    else:
+        click.echo((_("{code} was already closed") if closed else _("{code} was already open")).format(code=code))
 
 
 @period.command("close")
 @click.argument("code")
-@click.option("--reason", default=None, help="Why (kept with the event).")
+@click.option("--reason", default=None, help=N_("Why (kept with the event)."))
 @click.pass_context
 def period_close(ctx: click.Context, code: str, reason: str | None) -> None:
     """Lock period CODE (Q1, H1, …)."""
@@ -202,7 +270,7 @@ def period_close(ctx: click.Context, code: str, reason: str | None) -> None:
 
 @period.command("reopen")
 @click.argument("code")
-@click.option("--reason", required=True, help="Why it is reopened (required, kept with the event).")
+@click.option("--reason", required=True, help=N_("Why it is reopened (required, kept with the event)."))
 @click.pass_context
 def period_reopen(ctx: click.Context, code: str, reason: str) -> None:
     """Unlock period CODE; the reason is recorded."""
@@ -210,18 +278,18 @@ def period_reopen(ctx: click.Context, code: str, reason: str) -> None:
 
 
 @main.command("history")
-@click.option("--student", "student_id", type=int, default=None, help="Student id.")
-@click.option("--class", "class_code", default=None, help="Class, e.g. 7А.")
-@click.option("--subject", default=None, help="Subject name.")
-@click.option("--from", "start", default=None, help="From date (01.09.2026 or 2026-09-01).")
-@click.option("--to", "end", default=None, help="To date.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.option("--student", "student_id", type=int, default=None, help=N_("Student id."))
+@click.option("--class", "class_code", default=None, help=N_("Class, e.g. 7А."))
+@click.option("--subject", default=None, help=N_("Subject name."))
+@click.option("--from", "start", default=None, help=N_("From date (01.09.2026 or 2026-09-01)."))
+@click.option("--to", "end", default=None, help=N_("To date."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
 def history_command(ctx: click.Context, student_id, class_code, subject, start, end, as_json) -> None:
     """The trail of changes to marks, absences, lessons and period marks."""
     from zhurnal.history import HistoryFilter, history
     from zhurnal.report import history_text
-    rows = history(_context(ctx, read_only=True), HistoryFilter(student_id, class_code, subject, _date(start), _date(end)))
+    rows = _call(history, _context(ctx, read_only=True), HistoryFilter(student_id, class_code, subject, _date(start), _date(end)))
     _print_json(rows) if as_json else click.echo(history_text(rows))
 
 
@@ -231,8 +299,8 @@ def _print_ingest(report) -> None:
 
 
 @main.command()
-@click.option("--dry-run", is_flag=True, help="Validate and show the plan; change nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.option("--dry-run", is_flag=True, help=N_("Validate and show the plan; change nothing."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
 def ingest(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     """Process every workbook in inbox/: validate, merge, archive, feedback."""
@@ -240,6 +308,19 @@ def ingest(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
     report = run_ingest(_context(ctx), dry_run=dry_run)
     _print_json(report.as_dict()) if as_json else _print_ingest(report)
     sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
+@click.pass_context
+def validate(ctx: click.Context, file: str, as_json: bool) -> None:
+    """Check one workbook without ingesting it: its findings; nothing is stored or moved."""
+    from zhurnal.ingest.pipeline import validate_file
+    from zhurnal.report import validate_text
+    result = validate_file(_context(ctx, read_only=True), Path(file))
+    _print_json(result.as_dict()) if as_json else click.echo(validate_text(result))
+    sys.exit(0 if result.status in ("accepted", "duplicate") else 1)
 
 
 def _progress(label: str, enabled: bool):
@@ -265,10 +346,10 @@ def _publish(run, week: str | None, period_code: str | None, force: bool, as_jso
     result = {}
     if week:
         result["week"] = _call(publish_week, run, _week(week), force=force,
-                               progress=_progress("Дневники", not as_json)).as_dict()
+                               progress=_progress(_("Diaries"), not as_json)).as_dict()
     if period_code:
         result["period"] = _call(publish_period, run, period_code, force=force,
-                                 progress=_progress("Табели", not as_json)).as_dict()
+                                 progress=_progress(_("Report cards"), not as_json)).as_dict()
     return result
 
 
@@ -277,24 +358,24 @@ def _published_ok(result: dict) -> bool:
 
 
 @main.command()
-@click.option("--week", default=None, help="The week: 2026-W48 or any date in it.")
-@click.option("--period", "period_code", default=None, help="A period report too (Q2, H1, …).")
-@click.option("--force", is_flag=True, help="Mail parents even when their diary did not change.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.option("--week", default=None, help=N_("The week: 2026-W48 or any date in it."))
+@click.option("--period", "period_code", default=None, help=N_("A period report too (Q2, H1, …)."))
+@click.option("--force", is_flag=True, help=N_("Mail parents even when their diary did not change."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
 def publish(ctx: click.Context, week: str | None, period_code: str | None, force: bool, as_json: bool) -> None:
     """Diaries (PDF), parents' mail (.eml), print bundles and summaries into outbox/."""
     from zhurnal.report import publish_text
     if not week and not period_code:
-        _fail("say --week, --period or both")
+        _fail(_("say --week, --period or both"))
     result = _publish(_context(ctx), week, period_code, force, as_json)
     _print_json(result) if as_json else click.echo(publish_text(result))
     sys.exit(0 if _published_ok(result) else 1)
 
 
 @main.command()
-@click.option("--week", required=True, help="The week: 2026-W48 or any date in it.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.option("--week", required=True, help=N_("The week: 2026-W48 or any date in it."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
 def run(ctx: click.Context, week: str, as_json: bool) -> None:
     """The weekly batch: ingest the inbox, then publish the week."""
@@ -322,36 +403,37 @@ def _backup_when_due(settings, engine):
     try:
         backed, failed = backup_when_due(settings, engine), False
     except BackupError as exc:
-        click.echo(f"zhurnal: резервная копия не сделана: {exc}", err=True)
+        click.echo("zhurnal: " + _("backup not made: {error}").format(error=exc), err=True)
         backed, failed = None, True
     return backed, backup_health(settings).as_dict(), failed
 
 
 @main.command()
-@click.option("--week", default=None, help="Only this week's mail (default: everything in outbox/).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.option("--week", default=None, help=N_("Only this week's mail (default: everything in outbox/)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
 def send(ctx: click.Context, week: str | None, as_json: bool) -> None:
     """Deliver outbox mail over SMTP; a rerun never sends twice what the server accepted."""
     from zhurnal.publish.send import SmtpUnavailable, send_outbox
     label = _week(week).label if week else None
     try:
-        report = send_outbox(_context(ctx), week=label, progress=_progress("Письма", not as_json))
+        report = send_outbox(_context(ctx), week=label, progress=_progress(_("Mail"), not as_json))
     except SmtpUnavailable as exc:
-        click.echo(f"zhurnal: SMTP server unavailable: {exc}", err=True)
+        click.echo("zhurnal: " + _("SMTP server unavailable: {error}").format(error=exc), err=True)
         sys.exit(1)
     if as_json:
         _print_json(report.as_dict())
     else:
-        click.echo(f"Отправлено {len(report.sent)}, уже были отправлены {report.skipped}, "
-                   f"отклонено сервером {len(report.refused)}, не удалось {len(report.failed)}.")
+        click.echo(_("Sent {sent}, sent before {skipped}, refused by the server {refused}, failed {failed}.")
+                   .format(sent=len(report.sent), skipped=report.skipped, refused=len(report.refused),
+                           failed=len(report.failed)))
         for msg_id, answer in {**report.refused, **report.failed}.items():
             click.echo(f"  {msg_id}: {answer}")
     sys.exit(0 if report.ok else 1)
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """What the store holds, recent submissions, what waits in inbox/."""
@@ -378,10 +460,10 @@ def _print_backup(result) -> None:
 
 
 @main.command()
-@click.option("--check", "check_only", is_flag=True, help="Re-verify every copy at every destination instead.")
+@click.option("--check", "check_only", is_flag=True, help=N_("Re-verify every copy at every destination instead."))
 @click.option("--identity", type=click.Path(dir_okay=False), default=None,
-              help="The private key file: also decrypt and restore-test (else the [backup] identity_env variable).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+              help=N_("The private key file: also decrypt and restore-test (else the [backup] identity_env variable)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
 def backup(ctx: click.Context, check_only: bool, identity: str | None, as_json: bool) -> None:
     """Encrypted, verified backup of the store, archive/, settings and keyring to [backup] destinations."""
@@ -397,8 +479,8 @@ def backup(ctx: click.Context, check_only: bool, identity: str | None, as_json: 
     if as_json:
         _print_json(report.as_dict())
     elif check_only:
-        click.echo(f"Проверено копий: {len(report.checked)}, с ошибками: "
-                   f"{sum(1 for c in report.checked if not c['ok'])}")
+        click.echo(_("Copies checked: {checked}, with errors: {bad}")
+                   .format(checked=len(report.checked), bad=sum(1 for c in report.checked if not c['ok'])))
         for problem in report.problems:
             click.echo(f"  {problem.destination}: {problem.file or '—'}: {problem.problem}")
     else:
@@ -408,10 +490,10 @@ def backup(ctx: click.Context, check_only: bool, identity: str | None, as_json: 
 
 @main.command()
 @click.argument("backup_path", metavar="BACKUP", type=click.Path(exists=True, file_okay=False))
-@click.option("--to", "target", required=True, type=click.Path(file_okay=False), help="A new, empty folder.")
+@click.option("--to", "target", required=True, type=click.Path(file_okay=False), help=N_("A new, empty folder."))
 @click.option("--identity", type=click.Path(dir_okay=False), default=None,
-              help="The private key file (else $ZHURNAL_BACKUP_IDENTITY: the key or its file's path).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON result.")
+              help=N_("The private key file (else $ZHURNAL_BACKUP_IDENTITY: the key or its file's path)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 def restore(backup_path: str, target: str, identity: str | None, as_json: bool) -> None:
     """Make a working workspace in --to from BACKUP (a destination or one snapshot folder)."""
     from zhurnal.backup import BackupError, restore_backup
@@ -443,11 +525,13 @@ def db_upgrade(ctx: click.Context) -> None:
     try:
         before, after = upgrade_store(open_store(settings.store_url, migrate=False))
     except StoreError as exc:
-        _fail(f"store {masked(settings.store_url)}: {exc}")
+        _fail(_("store {url}: {error}").format(url=masked(settings.store_url), error=_store_problem(exc)))
     except SQLAlchemyError as exc:
-        _fail(mask_secrets(f"store {masked(settings.store_url)}: {exc}", settings.store_url))
-    click.echo(f"{masked(settings.store_url)}: " + (f"schema {before} → {after}" if before != after
-                                                    else f"schema already at {after}"))
+        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=exc),
+                           settings.store_url))
+    done = (_("schema {before} → {after}").format(before=before or "—", after=after) if before != after
+            else _("schema already at {revision}").format(revision=after))
+    click.echo(f"{masked(settings.store_url)}: {done}")
 
 
 @main.group()
@@ -465,12 +549,12 @@ def keys_list(ctx: click.Context) -> None:
     except KeyringError as exc:
         _fail(str(exc))
     for number, key in enumerate(ring.ids, 1):
-        click.echo(f"{key}{'  (подписывает новые шаблоны)' if number == len(ring) else ''}")
+        click.echo(f"{key}  ({_('signs new templates')})" if number == len(ring) else key)
 
 
 @keys.command("rotate")
 @click.option("--replace-lost", is_flag=True,
-              help="The keyring is lost and no backup has it: start a new one (issued workbooks will be rejected).")
+              help=N_("The keyring is lost and no backup has it: start a new one (issued workbooks will be rejected)."))
 @click.pass_context
 def keys_rotate(ctx: click.Context, replace_lost: bool) -> None:
     """Add a new signing key; the old ones keep verifying workbooks already handed out."""
@@ -479,14 +563,14 @@ def keys_rotate(ctx: click.Context, replace_lost: bool) -> None:
         new_id = rotate(ctx.obj["workspace"], replace_lost=replace_lost)
     except KeyringError as exc:
         _fail(str(exc))
-    click.echo(f"Новый ключ подписи {new_id}; прежние ключи сохранены для проверки выданных шаблонов. "
-               f"Сделайте резервную копию: zhurnal backup")
+    click.echo(_("New signing key {key}; the old keys are kept to verify templates already handed out. "
+                 "Make a backup: zhurnal backup").format(key=new_id))
 
 
 @keys.command("restore")
 @click.argument("backup", type=click.Path(exists=True))
 @click.option("--identity", type=click.Path(dir_okay=False), default=None,
-              help="The backup's private key file (else the [backup] identity_env variable).")
+              help=N_("The backup's private key file (else the [backup] identity_env variable)."))
 @click.pass_context
 def keys_restore(ctx: click.Context, backup: str, identity: str | None) -> None:
     """Put the keys of a backup's keyring back into this workspace."""
@@ -496,7 +580,7 @@ def keys_restore(ctx: click.Context, backup: str, identity: str | None) -> None:
         restored = restore_keyring(settings, Path(backup), identity=identity)
     except BackupError as exc:
         _fail(str(exc))
-    click.echo(f"Восстановлено ключей: {len(restored)}" + "".join(f"\n  {k}" for k in restored))
+    click.echo(_("Keys restored: {n}").format(n=len(restored)) + "".join(f"\n  {k}" for k in restored))
 
 
 @keys.command("backup-key")
@@ -509,15 +593,15 @@ def keys_backup_key(ctx: click.Context, file: str) -> None:
         recipient = new_identity(Path(file), ctx.obj["workspace"])
     except BackupError as exc:
         _fail(str(exc))
-    click.echo(f"Закрытый ключ записан в {file}: храните его вне этого компьютера.")
-    click.echo(f'Добавьте в zhurnal.toml, раздел [backup]: recipients = ["{recipient}"]')
+    click.echo(_("The private key is written to {file}: keep it off this computer.").format(file=file))
+    click.echo(_("Add to zhurnal.toml, section [backup]:") + f' recipients = ["{recipient}"]')
 
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False), default="demo")
 @click.option("--students", default=300, show_default=True, type=click.IntRange(50, 20000),
-              help="About how many students the school has.")
-@click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same school).")
+              help=N_("About how many students the school has."))
+@click.option("--seed", default=2026, show_default=True, help=N_("Random seed (same seed, same school)."))
 def demo(directory: str, students: int, seed: int) -> None:
     """Create a realistic demo school in DIRECTORY and run it through the pipeline."""
     from zhurnal.demo.run import run_demo

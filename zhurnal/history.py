@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
 from zhurnal.context import RunContext
+from zhurnal.errors import NoClasses, UnknownStudent
+from zhurnal.lookup import find_class, find_subject
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
@@ -56,9 +58,27 @@ def _keep(item: dict, wanted: HistoryFilter) -> bool:
     return True
 
 
+def resolve(conn, school_id: int, wanted: HistoryFilter) -> HistoryFilter:
+    """``wanted`` with its class and subject as the setup spells them (5A → 5А);
+    :class:`UnknownClass`, :class:`UnknownSubject`, :class:`UnknownStudent` for what is not there."""
+    class_code, subject = wanted.class_code, wanted.subject
+    if class_code:
+        class_code = find_class(class_code, [r["code"] for r in q.table_rows(conn, s.classes, school_id)])
+    if subject:
+        subject = find_subject(subject, [r["name"] for r in q.table_rows(conn, s.subjects, school_id)])
+    if wanted.student_id is not None and conn.execute(
+            select(s.students.c.id).where(s.students.c.school_id == school_id,
+                                          s.students.c.id == wanted.student_id)).first() is None:
+        raise UnknownStudent(wanted.student_id)
+    return replace(wanted, class_code=class_code, subject=subject)
+
+
 def history(ctx: RunContext, wanted: HistoryFilter) -> list[dict]:
-    """Every matching revision, oldest first, with who submitted it and when (reads only)."""
+    """Every matching revision, oldest first, with who submitted it and when (reads only);
+    a class, subject or student the school does not have raises (see :func:`resolve`)."""
     if ctx.school_id is None:
+        if wanted.class_code or wanted.subject or wanted.student_id is not None:
+            raise NoClasses()
         return []
     r, sub = s.revisions, s.submissions
     query = (select(r, sub.c.author, sub.c.original_name, sub.c.received_at)
@@ -66,6 +86,7 @@ def history(ctx: RunContext, wanted: HistoryFilter) -> list[dict]:
              .where(r.c.entity.in_(JOURNAL_ENTITIES)).order_by(r.c.id))
     school_id = ctx.school_id
     with ctx.engine.connect() as conn:
+        wanted = resolve(conn, school_id, wanted)
         students = {st["id"]: st for st in q.table_rows(conn, s.students, school_id)}
         rows = conn.execute(query.where(r.c.school_id == school_id)).mappings().all()
     found = []

@@ -11,6 +11,7 @@ from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.errors import NoClasses
 from zhurnal.kinds import attendance, journal, period, plan, roster, setup
+from zhurnal.lookup import find_class, find_teacher
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import load_school
@@ -21,33 +22,46 @@ def issue_setup(ctx: RunContext, out_dir: Path | None = None) -> Path:
     return setup.issue(ctx, out_dir)
 
 
+def _teacher(ctx: RunContext, teacher: str | None) -> str | None:
+    """The teacher as the setup spells the name; :class:`UnknownTeacher` when there is none."""
+    if not teacher:
+        return None
+    with ctx.engine.connect() as conn:
+        names = [r["full_name"] for r in q.table_rows(conn, s.teachers, ctx.school_id)]
+    return find_teacher(teacher, names)
+
+
 def issue_rosters(ctx: RunContext, class_code: str | None = None, out_dir: Path | None = None) -> list[Path]:
-    """The roster of ``class_code``, or of every class; :class:`UnknownClass`, :class:`NoClasses`."""
-    if class_code:
-        return [roster.issue(ctx, class_code, out_dir)]
+    """The roster of ``class_code`` (5a, 5A: read as 5А), or of every class;
+    :class:`UnknownClass`, :class:`NoClasses`."""
     with ctx.engine.connect() as conn:
         codes = [r["code"] for r in q.table_rows(conn, s.classes, ctx.school_id, "grade", "code")]
     if not codes:
         raise NoClasses()
+    if class_code:
+        return [roster.issue(ctx, find_class(class_code, codes), out_dir)]
     return [roster.issue(ctx, code, out_dir) for code in codes]
 
 
 def issue_week(ctx: RunContext, week: Week, *, teacher: str | None = None,
                out_dir: Path | None = None) -> list[Path]:
     """One journal per teacher and one attendance register per class teacher for ``week``;
-    :class:`NotASchoolWeek` for a week outside the school year or all holidays."""
+    :class:`NotASchoolWeek` for a week outside the school year or all holidays,
+    :class:`UnknownTeacher` for a teacher the setup does not have."""
     with ctx.engine.connect() as conn:
         load_school(conn, ctx.school_id).require_school_week(week)
+    teacher = _teacher(ctx, teacher)
     return (journal.issue(ctx, week, teacher=teacher, out_dir=out_dir)
             + attendance.issue(ctx, week, teacher=teacher, out_dir=out_dir))
 
 
 def issue_period(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                  out_dir: Path | None = None) -> list[Path]:
-    """Period-mark workbooks per teacher; :class:`UnknownPeriod` when the setup has no such period."""
-    return period.issue(ctx, period_code, teacher=teacher, out_dir=out_dir)
+    """Period-mark workbooks per teacher; :class:`UnknownPeriod` when the setup has no such period,
+    :class:`UnknownTeacher`."""
+    return period.issue(ctx, period_code, teacher=_teacher(ctx, teacher), out_dir=out_dir)
 
 
 def issue_plans(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None = None) -> list[Path]:
     """A calendar-thematic plan (КТП) per teacher × class × subject × subgroup, prefilled."""
-    return plan.issue(ctx, teacher=teacher, out_dir=out_dir)
+    return plan.issue(ctx, teacher=_teacher(ctx, teacher), out_dir=out_dir)

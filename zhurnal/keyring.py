@@ -25,6 +25,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from zhurnal.i18n import _
+
 KEYRING_FILE = ".zhurnal-secret"
 SECRET_ENV = "ZHURNAL_SECRET"
 MIN_LENGTH = 16
@@ -84,8 +86,8 @@ def keyring_path(workspace: Path) -> Path:
 def _check_private(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise KeyringError(f"{path}: the secret file must be readable by its owner only "
-                           f"(mode 0600, found {mode:04o})")
+        raise KeyringError(_("{path}: the secret file must be readable by its owner only "
+                             "(chmod 600; found {mode})").format(path=path, mode=f"{mode:04o}"))
 
 
 def keyring_state(workspace: Path) -> str:

@@ -42,6 +42,13 @@ class Cell:
         return " ".join(p for p in (self.presence, self.marks) if p)
 
 
+def allowed_values(scale: str, allow_plus_minus: bool = True) -> str:
+    """What a teacher may type in a cell of a subject with ``scale`` ("5" or "pass"), in words."""
+    if scale == "pass":
+        return "зач, незач, н, оп"
+    return "1–5" + (" (можно 4+, 5-)" if allow_plus_minus else "") + ", две отметки через дробь (5/4), н, оп"
+
+
 def _one_mark(token: str, scale: str, allow_plus_minus: bool) -> str:
     found = _MARK.match(token)
     if not found:

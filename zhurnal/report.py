@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from zhurnal.backup.health import warning_lines
+from zhurnal.i18n import N_, _, ngettext
 from zhurnal.ingest.pipeline import IngestReport
 from zhurnal.status import Status
 
+KINDS = {"setup": N_("school setup"), "roster": N_("class roster"), "journal": N_("journal"),
+         "attendance": N_("attendance register"), "period": N_("period-mark workbook"), "plan": N_("lesson plan (КТП)")}
 STATUS_RU = {"accepted": "принят", "rejected": "ОТКЛОНЁН", "duplicate": "повтор",
              "deferred": "ещё пишется", "failed": "СБОЙ"}
 
@@ -36,18 +39,42 @@ def ingest_table(report: IngestReport) -> str:
     return "\n".join(out)
 
 
+def validate_text(result) -> str:
+    """``zhurnal validate FILE``: what ingest would do with the file, then its findings as a table."""
+    verdict = {"accepted": _("would be accepted ({n} changes)").format(n=result.changes),
+               "rejected": _("would be REJECTED"), "duplicate": _("already received (nothing would change)")}
+    out = [f"{result.name}: {verdict.get(result.status, result.status)}"
+           + (f" — {result.kind}, {result.author}" if result.kind else "")]
+    if result.findings:
+        severity = {"error": _("error"), "warning": _("warning")}
+        out.append(_table([_("sheet"), _("cell"), _("what"), _("message"), _("code")],
+                          [[f.sheet, f.cell, severity[f.severity.value], f.message, f.code]
+                           for f in result.findings]))
+    return "\n".join(out)
+
+
+# what the store holds, in the words of the people who filled it (table names stay internal)
+STORE_COUNTS = (
+    ("classes", N_("classes")), ("students", N_("students")), ("teachers", N_("teachers")),
+    ("subjects", N_("subjects")), ("lessons", N_("lessons recorded")),
+    ("journal_entries", N_("marks and attendance notes")), ("absences", N_("days with absences")),
+    ("period_marks", N_("period marks")), ("plan_items", N_("planned lessons (КТП)")),
+    ("submissions", N_("workbooks received")), ("revisions", N_("changes recorded")),
+)
+
+
 def status_text(status: Status) -> str:
-    """The ``zhurnal status`` screen."""
-    out = [f"Школа: {status.school}", f"Хранилище: {status.store_url}", ""]
-    shown = {k: v for k, v in status.counts.items() if v}
-    out.append(_table(["таблица", "строк"], [[k, str(v)] for k, v in sorted(shown.items())]))
-    out += ["", f"Во входящих: {len(status.inbox)}"] + [f"  {n}" for n in status.inbox]
-    out += ["", "Последние сдачи:"]
-    out.append(_table(["№", "файл", "вид", "автор", "итог", "получен"],
-                      [[str(r["id"]), r["file"], r["kind"] or "", r["author"] or "",
+    """The ``zhurnal status`` screen: what the school's journal holds, in people's terms."""
+    out = [_("School: {name}").format(name=status.school), _("Store: {url}").format(url=status.store_url), ""]
+    out.append(_table([_("what"), _("how many")],
+                      [[_(label), str(status.counts.get(table, 0))] for table, label in STORE_COUNTS]))
+    out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]
+    out += ["", _("Latest workbooks received:")]
+    out.append(_table(["№", _("file"), _("kind"), _("author"), _("outcome"), _("received")],
+                      [[str(r["id"]), r["file"], _(KINDS.get(r["kind"], r["kind"] or "")), r["author"] or "",
                         STATUS_RU.get(r["status"], r["status"]), r["received_at"]] for r in status.recent]))
     if status.rejected:
-        out += ["", "Отклонены:"]
+        out += ["", _("Rejected:")]
         out += [f"  {r['file']} ({r['author'] or '—'}): {', '.join(r['errors'])}" for r in status.rejected]
     out += backup_text(status.backup)
     return "\n".join(out)
@@ -76,8 +103,9 @@ def backup_text(figures: dict) -> list[str]:
     """The backup lines of ``status`` and of the end of ``run``: the newest copy, then warnings."""
     out = [""]
     if figures.get("newest"):
-        out.append(f"Резервная копия: {figures['newest_at']} ({figures['age_days']} дн. назад), "
-                   f"проверена в {figures['destinations']} местах")
+        places = figures["destinations"]
+        out.append(_("Backup: {at} ({days} days ago), verified").format(at=figures["newest_at"], days=figures["age_days"])
+                   + " " + ngettext("at {n} place", "at {n} places", places).format(n=places))
     out += [f"ВНИМАНИЕ: {line}" for line in warning_lines(figures)]
     return out if len(out) > 1 else []
 

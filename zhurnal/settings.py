@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from zhurnal.i18n import _
 from zhurnal.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring  # noqa: F401 (SECRET_ENV: re-exported)
 
 SETTINGS_FILE = "zhurnal.toml"
@@ -31,7 +32,7 @@ class _Section(BaseModel):
 class SchoolSettings(_Section):
     code: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = Field(min_length=1)
-    locale: str = Field(default="ru", pattern=r"^ru$")
+    locale: str = Field(default="ru", pattern=r"^(ru|en)$")   # of the command line; documents stay Russian
 
 
 class StoreSettings(_Section):
@@ -170,7 +171,7 @@ def _describe(error: ValidationError, path: Path) -> str:
     lines = []
     for item in error.errors():
         key = ".".join(str(part) for part in item["loc"])
-        lines.append(f"{path}: key '{key}': {item['msg']}")
+        lines.append(_("{path}: key «{key}»: {problem}").format(path=path, key=key, problem=item["msg"]))
     return "\n".join(lines)
 
 
@@ -191,12 +192,12 @@ def load_settings(workspace: Path, *, need_key: bool = True) -> Settings:
     workspace = workspace.resolve()
     path = workspace / SETTINGS_FILE
     if not path.is_file():
-        raise ConfigError(f"{workspace}: not a zhurnal workspace (no {SETTINGS_FILE}); "
-                          f"run 'zhurnal init {workspace}'")
+        raise ConfigError(_("{folder}: not a zhurnal workspace (no {file}); run «zhurnal init {folder}» "
+                            "or give --workspace").format(folder=workspace, file=SETTINGS_FILE))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(_("{path}: not valid TOML: {error}").format(path=path, error=exc)) from exc
     try:
         parsed = SettingsFile.model_validate(raw)
     except ValidationError as exc:

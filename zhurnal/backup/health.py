@@ -13,8 +13,8 @@ MESSAGES = {
     "backup-missing": "Резервных копий ещё нет: выполните zhurnal backup",
     "backup-too-old": "Последней проверенной резервной копии {age_days} дн. (допустимо {max_age_days}): "
                       "выполните zhurnal backup",
-    "backup-too-few-destinations": "Последняя проверенная резервная копия есть только в {destinations} "
-                                   "местах (нужно {min_destinations}): проверьте [backup] destinations",
+    "backup-too-few-destinations": "Мест с последней проверенной резервной копией: {destinations}, а нужно "
+                                   "не меньше {min_destinations}: проверьте [backup] destinations",
     "keyring-missing": "Ключ подписи не найден: восстановите его из резервной копии "
                        "(zhurnal keys restore КОПИЯ --identity ФАЙЛ_КЛЮЧА)",
 }

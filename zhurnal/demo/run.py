@@ -60,8 +60,9 @@ def _fresh_workspace(directory: Path) -> None:
     init_workspace(directory, code="school17", name="МБОУ СОШ № 17")
     toml = directory / "zhurnal.toml"
     # the demo writes whole files itself, so there is nothing to wait for
-    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
-                    encoding="utf-8")
+    # and the deputy gets the summaries, so every kind of mail appears once
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0")
+                    .replace('deputy_address = ""', 'deputy_address = "zavuch@school17.example"'), encoding="utf-8")
     (directory / MARKER).write_text("made by 'zhurnal demo'; the whole folder is rebuilt on the next run\n")
 
 
@@ -141,6 +142,8 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     echo(f"Письма (.eml):        {settings.outbox / DEMO_WEEK.label / 'mail'}")
     echo(f"Печать для классов:   {settings.outbox / DEMO_WEEK.label / 'print'}")
     echo(f"Сводка завучу:        {published.summaries[0]}")
+    deputy = next(iter(sorted((settings.outbox / DEMO_WEEK.label / "mail").glob("summary.*.eml"))), None)
+    echo(f"Письмо завучу:        {deputy or '— (задайте [mail] deputy_address)'}")
     echo("Отправка почты:       задайте [smtp] в zhurnal.toml и выполните zhurnal send")
     echo(f"Дальше: zhurnal --workspace {directory} status")
     echo(f"        zhurnal --workspace {directory} history --class {summary.corrected_class} --from 23.11.2026")

@@ -201,3 +201,12 @@ def ingest(ctx: RunContext, *, dry_run: bool = False) -> IngestReport:
                  ", ".join(sorted({f.code for f in result.findings})) or "no findings")
         report.files.append(result)
     return report
+
+
+def validate_file(ctx: RunContext, path) -> FileResult:
+    """Check one workbook exactly as ingest would, wherever it lies, and keep nothing: no store
+    row (its plan is applied inside a transaction that is rolled back, to count the changes),
+    no archive copy, no feedback workbook, the file not moved. Status ``accepted`` means it
+    would be accepted."""
+    sub = load_submission(path, ctx.settings.ingest.max_file_mb * MB)
+    return _Run(ctx, dry_run=True).process(sub)

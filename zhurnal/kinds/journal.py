@@ -74,10 +74,12 @@ def journal_sheet(school: School, section: Section, week: Week, name: str, *, st
     lessons = school.lessons(section, week)
     extras = sorted((l for l in stored_lessons.values() if l["extra"]),
                     key=lambda l: (l["date"], l["lesson_no"]))[:len(SPEC.spare)]
-    columns = [GridColumn(lesson_key(d, n), (f"{WEEKDAYS_RU[d.isoweekday()]} {d:%d.%m}", f"{n} урок"), width=12,
+    # wide enough for the longest word of a work type («Самостоятельная»): wraps only at spaces
+    width = max([12.0] + [len(word) * 1.15 + 2 for name in school.work_types for word in name.split()])
+    columns = [GridColumn(lesson_key(d, n), (f"{WEEKDAYS_RU[d.isoweekday()]} {d:%d.%m}", f"{n} урок"), width=width,
                           validation=_mark_validation(subject["scale"]) if has_marks else None)
                for d, n in lessons]
-    columns += [GridColumn(key, ("Доп. урок", ""), width=12, validation=_mark_validation(subject["scale"]))
+    columns += [GridColumn(key, ("Доп. урок", ""), width=width, validation=_mark_validation(subject["scale"]))
                 for key in SPEC.spare]
     by_column: dict[str, dict] = {lesson_key(l["date"], l["lesson_no"]): l for l in stored_lessons.values()
                                   if not l["extra"]}

@@ -82,7 +82,7 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
         school = load_school(conn, ctx.school_id)
         period = school.calendar.period_row(period_code)
         if period is None:
-            raise UnknownPeriod(period_code)
+            raise UnknownPeriod(period_code, [p["code"] for p in school.calendar.periods])
         period_code = period["code"]          # as the setup spells it (q2 → Q2)
         stored = {(r["student_id"], r["subject"]): r["mark"]
                   for r in q.table_rows(conn, s.period_marks, ctx.school_id, period=period_code)}

@@ -119,10 +119,12 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
         took_place = lesson.date <= guard.today and (lesson.cells or not lesson.extra)
         if took_place and not lesson.fields.get("topic"):
             plan.findings.append(finding("topic-missing", severity=Severity.WARNING, sheet=lesson.sheet,
-                                         cell=lesson.refs.get("topic", ""), date=f"{lesson.date:%d.%m}"))
+                                         cell=lesson.refs.get("topic", ""), date=f"{lesson.date:%d.%m}",
+                                         lesson_no=lesson.lesson_no))
         if took_place and not lesson.fields.get("homework"):
             plan.findings.append(finding("homework-missing", severity=Severity.WARNING, sheet=lesson.sheet,
-                                         cell=lesson.refs.get("homework", ""), date=f"{lesson.date:%d.%m}"))
+                                         cell=lesson.refs.get("homework", ""), date=f"{lesson.date:%d.%m}",
+                                         lesson_no=lesson.lesson_no))
     for key, old in by_key.items():
         if old["extra"] and key[:3] in covered and key not in read_keys and (base is None or f"@{_label(key)}" in base):
             plan.dropped.append(old)

@@ -14,15 +14,43 @@ import xlsxwriter
 
 from zhurnal.publish.metrics import HEADERS, metrics
 from zhurnal.publish.summary_data import Result, SummaryData
+from zhurnal.lookup import class_sort_key
 from zhurnal.settings import Settings
+from zhurnal.templates.grid import wrapped_lines
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
-                   "Журнал сдан", "Учеников с малым числом отметок (риск н/а)", "По КТП запланировано",
-                   "Проведено (с темой)"]
+                   "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено"]
+PERIOD_HEADERS = ["Результатов (N)", *HEADERS[1:]]
+WEEK_HEADERS = ["С отметками за неделю (N)", *HEADERS[1:]]
+DASH = "—"     # not applicable (no КТП, no one assessed), as opposed to 0
+# the «Пояснения» sheet: one line per column whose meaning is not obvious from its header
+LEGEND = [
+    ("Ведомость", "Средний", "средний балл ученика по всем предметам (среднее из средних)"),
+    ("Ведомость", "пустая ячейка", "отметок по предмету в этом периоде нет"),
+    ("Метрики", "За период", "по отметке за период, а где её ещё нет — по отметке, которую даёт средний балл"),
+    ("Метрики", "Результатов (N)", "результатов «ученик × предмет» в группе (по классу — по всем предметам), "
+                                   "кроме освобождённых; н/а и ученики без отметок входят в N"),
+    ("Метрики", "С отметками за неделю (N)", "результатов «ученик × предмет» только с отметками этой недели"),
+    ("Метрики", "Успеваемость, %", "(«5» + «4» + «3») × 100 / N"),
+    ("Метрики", "Качество, %", "(«5» + «4») × 100 / N"),
+    ("Метрики", "СОУ, %", "степень обученности: («5»·100 + «4»·64 + «3»·36 + «2»·16 + н/а·7) / N"),
+    ("Пропуски", "столбцы причин", "уроков пропущено за неделю по причине, указанной классным руководителем"),
+    ("Пропуски", "Причина не указана", "пропуск записан, а причина в листе посещаемости пуста"),
+    ("Пропуски", "За период", "всего уроков пропущено с начала периода"),
+    ("Ведение журнала", "Журнал сдан", "по первой сдаче: «в срок» — первая сдача до воскресенья недели, "
+                                       "а исправление (если книгу вернули) принято в пределах окна правки; "
+                                       "«не принят» — сдан, но ни одна сдача не принята; «нет» — не сдан"),
+    ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше минимума для отметки за период"),
+    ("Ведение журнала", "По КТП", "уроков по плану с начала периода и проведённых с темой; «—» — КТП не сдан"),
+    ("Группа риска", "Причины", "«2» за период — выставленная отметка за период; «средний балл … (текущий)» — "
+                                "отметки за период ещё нет, судим по текущему среднему баллу"),
+    ("все листы", DASH, "не применимо (нет данных для расчёта), в отличие от 0"),
+]
 
 
 class _Book:
     def __init__(self, path: Path) -> None:
+        self.widths: dict[str, list[float]] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
         self.title = self.book.add_format({"bold": True, "font_size": 13})
@@ -33,6 +61,9 @@ class _Book:
         self.percent = self.book.add_format({"border": 1, "num_format": "0.0"})
         self.bold = self.book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
         self.warn = self.book.add_format({"bg_color": "#FFC7CE"})
+        self.centre = self.book.add_format({"border": 1, "align": "center"})
+        self.caption = self.book.add_format({"bold": True})    # no border: a long caption runs on
+        self.wrap = self.book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
 
     def sheet(self, name: str, title: str):
         sheet = self.book.add_worksheet(name)
@@ -42,21 +73,42 @@ class _Book:
         sheet.set_paper(9)
         return sheet
 
-    def row(self, sheet, row: int, values: list, fmt=None) -> None:
+    def row(self, sheet, row: int, values: list, fmt=None, *, dash: bool = False) -> None:
+        """Write ``values`` from column 0; None is a blank cell, or «—» with ``dash``."""
         for col, value in enumerate(values):
-            if value is None or value == "":
+            if value is None and dash:
+                sheet.write_string(row, col, DASH, fmt or self.centre)
+            elif value is None or value == "":
                 sheet.write_blank(row, col, None, fmt or self.cell)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 sheet.write_number(row, col, value, fmt or (self.number if isinstance(value, float) else self.cell))
             else:
                 sheet.write_string(row, col, str(value), fmt or self.cell)
 
-    def table(self, sheet, top: int, headers: list[str], rows: list[list], formats: dict[int, object] | None = None) -> int:
-        """Headers at ``top``, rows below, autofilter; returns the row after the table."""
-        sheet.set_row(top, 30)
-        self.row(sheet, top, headers, self.header)
+    def columns(self, sheet, widths: list[float]) -> None:
+        self.widths[sheet.name] = widths
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+
+    def header_row(self, sheet, row: int, headers: list[str]) -> None:
+        """Headers wrapped at spaces in a row tall enough for the longest (as the sheet's widths give)."""
+        widths = self.widths.setdefault(sheet.name, [])
+        widths += [9.0] * (len(headers) - len(widths))
+        for col, text in enumerate(headers):    # a column at least as wide as its header's longest word
+            needed = max((len(word) * 1.1 + 1.5 for word in text.split()), default=0)
+            if widths[col] < needed:
+                widths[col] = needed
+                sheet.set_column(col, col, needed)
+        lines = max((wrapped_lines(h, widths[i] if i < len(widths) else 9) for i, h in enumerate(headers)), default=1)
+        sheet.set_row(row, max(30, 15 * lines))
+        self.row(sheet, row, headers, self.header)
+
+    def table(self, sheet, top: int, headers: list[str], rows: list[list], formats: dict[int, object] | None = None,
+              *, dash: bool = False) -> int:
+        """Headers at ``top``, rows below; returns the row after the table."""
+        self.header_row(sheet, top, headers)
         for offset, values in enumerate(rows, start=1):
-            self.row(sheet, top + offset, values)
+            self.row(sheet, top + offset, values, dash=dash)
             for col, fmt in (formats or {}).items():
                 if isinstance(values[col], (int, float)):
                     sheet.write_number(top + offset, col, values[col], fmt)
@@ -69,16 +121,14 @@ def _grade_sheet(out: _Book, data: SummaryData) -> None:
     for result in data.results:
         by_class[result.class_code][result.student_id][result.subject] = result
     row = 2
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, 40, 9)
+    out.columns(sheet, [34] + [9] * 40)
     sheet.freeze_panes(2, 1)
-    for class_code in sorted(by_class, key=lambda c: (data.school.grade(c), c)):
+    for class_code in sorted(by_class, key=class_sort_key):
         students = by_class[class_code]
         subjects = sorted({subject for per in students.values() for subject in per})
         short = [data.school.subjects[s_]["short"] or s_ for s_ in subjects]
         out.row(sheet, row, [f"Класс {class_code}"], out.bold)
-        out.row(sheet, row + 1, ["Ученик", *short, "Средний"], out.header)
-        sheet.set_row(row + 1, 30)
+        out.header_row(sheet, row + 1, ["Ученик", *short, "Средний"])
         first = row + 2
         names = sorted(students, key=lambda sid: data.school.students[sid]["full_name"])
         for offset, sid in enumerate(names):
@@ -97,19 +147,19 @@ def _grade_sheet(out: _Book, data: SummaryData) -> None:
 
 
 def _metric_rows(results: list[Result], key, field: str) -> list[list]:
-    groups: dict[str, list[str | None]] = defaultdict(list)
+    """One row per group; ``key(result)`` → (sort key, label): classes in their natural order."""
+    groups: dict[tuple, list[str | None]] = defaultdict(list)
     for result in results:
         value = getattr(result, field)
         if field == "week_result" and value is None:
             continue  # a week's metrics count students who were marked that week
         groups[key(result)].append(value)
-    return [[name, *metrics(values).row()] for name, values in sorted(groups.items())]
+    return [[label, *metrics(values).row()] for (_, label), values in sorted(groups.items())]
 
 
 def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
     sheet = out.sheet("Метрики", f"Успеваемость, качество, СОУ — {data.title}")
-    sheet.set_column(0, 0, 36)
-    sheet.set_column(1, 11, 11)
+    out.columns(sheet, [36] + [11] * 11)
     pct = {9: out.percent, 10: out.percent, 11: out.percent}
     blocks = [("За период (отметка за период, а где её нет — по среднему баллу)", "result")]
     if with_week:
@@ -117,14 +167,16 @@ def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
     row = 2
     class_rows = None
     for caption, field in blocks:
-        for label, key in (("По классам", lambda r: r.class_code),
-                           ("По предметам", lambda r: f"{r.class_code} · {r.subject}"),
-                           ("По учителям", lambda r: r.teacher)):
-            out.row(sheet, row, [f"{caption}: {label.lower()}"], out.bold)
+        for label, key in (("По классам", lambda r: (class_sort_key(r.class_code), r.class_code)),
+                           ("По предметам", lambda r: ((class_sort_key(r.class_code), r.subject),
+                                                       f"{r.class_code} · {r.subject}")),
+                           ("По учителям", lambda r: (r.teacher, r.teacher))):
+            out.row(sheet, row, [f"{caption}: {label.lower()}"], out.caption)
             rows = _metric_rows(data.results, key, field)
             if field == "result" and label == "По классам":
                 class_rows = (row + 1, rows)
-            row = out.table(sheet, row + 1, ["Группа", *HEADERS], rows, pct)
+            headers = WEEK_HEADERS if field == "week_result" else PERIOD_HEADERS
+            row = out.table(sheet, row + 1, ["Группа", *headers], rows, pct, dash=True)
     if class_rows and class_rows[1]:
         top, rows = class_rows
         chart = out.book.add_chart({"type": "column"})
@@ -140,17 +192,15 @@ def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
 
 def _absence_sheet(out: _Book, data: SummaryData) -> None:
     sheet = out.sheet("Пропуски", f"Пропуски уроков — {data.title}")
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 7, 12)
     reasons = sorted(data.school.reasons)
+    out.columns(sheet, [8, 34] + [14] * (len(reasons) + 3))
     rows = []
-    for sid, per in sorted(data.absences.items(), key=lambda kv: (data.school.students[kv[0]]["class_code"],
+    for sid, per in sorted(data.absences.items(), key=lambda kv: (class_sort_key(data.school.students[kv[0]]["class_code"]),
                                                                   data.school.students[kv[0]]["full_name"])):
         student = data.school.students[sid]
         rows.append([student["class_code"], student["full_name"], *[per.get(r, 0) for r in reasons],
                      per.get("?", 0), sum(per.values()), data.period_absences.get(sid, 0)])
-    headers = ["Класс", "Ученик", *[f"{data.school.reasons[r]} ({r})" for r in reasons], "Без причины",
+    headers = ["Класс", "Ученик", *[f"{data.school.reasons[r]} ({r})" for r in reasons], "Причина не указана",
                "Всего уроков", "За период"]
     end = out.table(sheet, 2, headers, rows)
     sheet.autofilter(2, 0, 2 + len(rows), len(headers) - 1)
@@ -159,23 +209,23 @@ def _absence_sheet(out: _Book, data: SummaryData) -> None:
     for values in rows:
         totals[values[0]] += values[-2]
     out.row(sheet, end, ["По классам"], out.bold)
-    class_rows = [[c, "", total] for c, total in sorted(totals.items())]
+    class_rows = [[c, "", totals[c]] for c in sorted(totals, key=class_sort_key)]
     out.table(sheet, end + 1, ["Класс", "", "Уроков пропущено"], class_rows)
     if class_rows:
         chart = out.book.add_chart({"type": "bar"})
         chart.add_series({"name": "Пропущено уроков", "categories": ["Пропуски", end + 2, 0, end + 1 + len(class_rows), 0],
                           "values": ["Пропуски", end + 2, 2, end + 1 + len(class_rows), 2]})
         chart.set_legend({"none": True})
+        chart.set_y_axis({"reverse": True})      # the first class at the top, as in the table
         sheet.insert_chart(2, len(headers) + 1, chart)
 
 
 def _control_sheet(out: _Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведение журнала", f"Контроль ведения журнала — {data.title}")
-    sheet.set_column(0, 0, 34)
-    sheet.set_column(1, 8, 14)
+    out.columns(sheet, [34] + [14] * 8)
     rows = [[c.teacher, c.timetabled, c.with_topic, c.with_homework, c.with_marks, c.submitted, c.few_marks,
              c.planned, c.delivered] for c in data.control]
-    out.table(sheet, 2, CONTROL_HEADERS, rows)
+    out.table(sheet, 2, CONTROL_HEADERS, rows, dash=True)
     sheet.autofilter(2, 0, 2 + len(rows), len(CONTROL_HEADERS) - 1)
     sheet.freeze_panes(3, 1)
     sheet.conditional_format(3, 5, 2 + max(len(rows), 1), 5, {"type": "text", "criteria": "not containing",
@@ -188,22 +238,26 @@ def _control_sheet(out: _Book, data: SummaryData) -> None:
 
 def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
     sheet = out.sheet("Группа риска", f"Ученики группы риска — {data.title}")
-    sheet.set_column(0, 0, 8)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 2, 90)
+    out.columns(sheet, [8, 34, 90])
     per_student: dict[int, list[Result]] = defaultdict(list)
     for result in data.results:
         per_student[result.student_id].append(result)
     rows = []
-    for sid in sorted(set(per_student) | set(data.period_absences), key=lambda i: (data.school.students[i]["class_code"],
-                                                                                  data.school.students[i]["full_name"])):
+    for sid in sorted(set(per_student) | set(data.period_absences),
+                      key=lambda i: (class_sort_key(data.school.students[i]["class_code"]),
+                                     data.school.students[i]["full_name"])):
         why = []
-        twos = [r.subject for r in per_student.get(sid, []) if r.result == "2"]
+        mine = per_student.get(sid, [])
+        twos = [r.subject for r in mine if r.period_mark == "2"]
         if twos:
             why.append("«2» за период: " + ", ".join(twos))
+        running = [f"{r.subject} ({r.average:.2f})".replace(".", ",") for r in mine
+                   if r.period_mark is None and r.result == "2" and r.average is not None]
+        if running:
+            why.append("средний балл на «2» (текущий, отметки за период нет): " + ", ".join(running))
         averages = [r.average for r in per_student.get(sid, []) if r.average is not None]
         if averages and sum(averages) / len(averages) < settings.risk.average_below:
-            why.append(f"средний балл {sum(averages) / len(averages):.2f}")
+            why.append(f"средний балл по всем предметам {sum(averages) / len(averages):.2f} (текущий)".replace(".", ",", 1))
         if data.period_absences.get(sid, 0) > settings.risk.absent_lessons_over:
             why.append(f"пропущено уроков: {data.period_absences[sid]}")
         if why:
@@ -212,6 +266,16 @@ def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
     out.table(sheet, 2, ["Класс", "Ученик", "Причины"], rows)
     sheet.autofilter(2, 0, 2 + len(rows), 2)
     sheet.freeze_panes(3, 2)
+
+
+def _legend_sheet(out: _Book, with_week: bool) -> None:
+    sheet = out.sheet("Пояснения", "Что значат столбцы")
+    out.columns(sheet, [18, 28, 90])
+    rows = [list(line) for line in LEGEND if with_week or line[0] != "Ведение журнала"]
+    out.header_row(sheet, 2, ["Лист", "Столбец", "Что значит"])
+    for offset, values in enumerate(rows, start=3):
+        out.row(sheet, offset, values, out.wrap)
+        sheet.set_row(offset, 15 * max(wrapped_lines(v, w) for v, w in zip(values, out.widths[sheet.name])))
 
 
 def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
@@ -224,5 +288,6 @@ def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_wee
     if with_week:
         _control_sheet(out, data)
     _risk_sheet(out, data, settings)
+    _legend_sheet(out, with_week)
     out.book.close()
     return path

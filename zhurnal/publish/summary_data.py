@@ -12,6 +12,7 @@ from sqlalchemy import Connection, select
 from zhurnal.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.calendar import Week
 from zhurnal.errors import UnknownPeriod
+from zhurnal.lookup import class_sort_key
 from zhurnal.marks import suggested_mark
 from zhurnal.settings import Settings
 from zhurnal.store import queries as q
@@ -41,10 +42,10 @@ class TeacherControl:
     with_topic: int = 0
     with_homework: int = 0
     with_marks: int = 0
-    submitted: str = "нет"       # нет | в срок | с опозданием
+    submitted: str = "нет"       # нет | в срок | с опозданием | не принят (see _punctuality)
     few_marks: int = 0           # students with fewer marks than the minimum (н/а risk)
-    planned: int = 0             # КТП lessons planned up to the week's end
-    delivered: int = 0           # lessons held with a topic up to the week's end
+    planned: int | None = None   # КТП lessons planned up to the week's end (None: no КТП at all)
+    delivered: int | None = None  # lessons held with a topic up to the week's end (None: no КТП)
 
 
 @dataclass
@@ -82,7 +83,8 @@ def gather(conn: Connection, school: School, settings: Settings, *, until: dt.da
             this_week[code] = class_averages(conn, school.school_id, code, max(week.monday, period["start"]), end,
                                              settings=marks, roster=roster)
     stored = {(r["student_id"], r["subject"], r["period"]): r["mark"] for r in q.table_rows(conn, s.period_marks, school.school_id)}
-    for section, teacher in sorted(school.load.items(), key=lambda kv: (kv[0].class_code, kv[0].subject, kv[0].subgroup)):
+    for section, teacher in sorted(school.load.items(),
+                                   key=lambda kv: (class_sort_key(kv[0].class_code), kv[0].subject, kv[0].subgroup)):
         period = periods.get(section.class_code)
         if section.class_code not in so_far or school.subjects[section.subject]["scale"] != "5":
             continue
@@ -156,12 +158,7 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
     by_section = defaultdict(list)
     for lesson in lessons:
         by_section[Section(lesson["class_code"], lesson["subject"], lesson["subgroup"])].append(lesson)
-    received = {}
-    for row in conn.execute(select(s.submissions.c.author, s.submissions.c.received_at).where(
-            s.submissions.c.school_id == school.school_id, s.submissions.c.kind == "journal",
-            s.submissions.c.status == "accepted", s.submissions.c.week == week.label)):
-        received[row.author] = min(received.get(row.author, row.received_at), row.received_at)
-    deadline = dt.datetime.combine(week.sunday, dt.time(23, 59, 59))
+    submitted = _punctuality(conn, school, week, settings.journal.edit_window_days)
     few = defaultdict(int)
     for result in data.results:
         if result.count < settings.marks.min_marks:
@@ -185,10 +182,39 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
             row.with_topic += bool(lesson["topic"])
             row.with_homework += bool(lesson["homework"])
             row.with_marks += lesson["id"] in cells
-        row.planned += plan.get(section, 0)
-        row.delivered += delivered.get(section, 0) if plan.get(section) else 0
+        if plan.get(section):
+            row.planned = (row.planned or 0) + plan[section]
+            row.delivered = (row.delivered or 0) + delivered.get(section, 0)
     for teacher, row in found.items():
         row.few_marks = few.get(teacher, 0)
-        if teacher in received:
-            row.submitted = "в срок" if received[teacher] <= deadline else "с опозданием"
+        row.submitted = submitted.get(teacher, "нет")
     return sorted((r for r in found.values() if r.timetabled), key=lambda r: r.teacher)
+
+
+def _punctuality(conn, school: School, week: Week, window_days: int) -> dict[str, str]:
+    """Teacher → «в срок», «с опозданием» or «не принят» for the week's journal.
+
+    Judged by the first submission: on time when the first one (accepted or not) came by the
+    week's Sunday and an accepted one followed within the editing window (``window_days``)
+    — a teacher who sent on time and corrected a rejected journal is not late; «не принят» when
+    nothing was accepted yet.
+    """
+    deadline = dt.datetime.combine(week.sunday, dt.time(23, 59, 59))
+    first: dict[str, dt.datetime] = {}
+    accepted: dict[str, dt.datetime] = {}
+    for row in conn.execute(select(s.submissions.c.author, s.submissions.c.received_at, s.submissions.c.status).where(
+            s.submissions.c.school_id == school.school_id, s.submissions.c.kind == "journal",
+            s.submissions.c.status.in_(("accepted", "rejected")), s.submissions.c.week == week.label)):
+        first[row.author] = min(first.get(row.author, row.received_at), row.received_at)
+        if row.status == "accepted":
+            accepted[row.author] = min(accepted.get(row.author, row.received_at), row.received_at)
+    said = {}
+    for teacher, came in first.items():
+        if teacher not in accepted:
+            said[teacher] = "не принят"
+        elif accepted[teacher] <= deadline or \
+                (came <= deadline and accepted[teacher] <= deadline + dt.timedelta(days=window_days)):
+            said[teacher] = "в срок"
+        else:
+            said[teacher] = "с опозданием"
+    return said

@@ -14,6 +14,7 @@ from functools import cached_property
 from sqlalchemy import Connection
 
 from zhurnal.errors import NotASchoolWeek
+from zhurnal.i18n import N_
 from zhurnal.calendar import Calendar, Week, parity_matches
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -67,14 +68,14 @@ class School:
     def require_school_week(self, week: Week) -> None:
         """Raise :class:`NotASchoolWeek` unless some class has a school day in ``week``."""
         if not self.classes:
-            raise NotASchoolWeek(week.label, "the setup has no classes yet (ingest the setup workbook first)")
+            raise NotASchoolWeek(week.label, N_("the setup has no classes yet (ingest the setup workbook first)"))
         if any(self.school_days(code, week) for code in self.classes):
             return
         periods = self.calendar.periods
         in_year = bool(periods) and min(p["start"] for p in periods) <= week.sunday \
             and week.monday <= max(p["end"] for p in periods)
-        raise NotASchoolWeek(week.label, "the whole week is holidays" if in_year
-                             else "the week is outside the school year's periods")
+        raise NotASchoolWeek(week.label, N_("the whole week is holidays") if in_year
+                             else N_("the week is outside the school year's periods"))
 
     def week_period(self, class_code: str, week: Week) -> dict | None:
         """The period row a week's diary and summary speak of for a class: the one holding the

@@ -75,8 +75,9 @@ class _Formats:
         self.input_date = book.add_format({**border, "locked": False, "num_format": "dd.mm.yyyy"})
         self.locked = book.add_format({**border, "bg_color": "#F2F2F2", "align": "center"})
         self.locked_date = book.add_format({**border, "bg_color": "#F2F2F2", "num_format": "dd.mm"})
-        self.label = book.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "text_wrap": True})
-        self.note = book.add_format({"italic": True, "font_color": "#595959"})
+        self.label = book.add_format({**border, "bold": True, "bg_color": "#F2F2F2", "text_wrap": True,
+                                      "valign": "top"})
+        self.note = book.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
         self.hidden = book.add_format({})
 
     def cell(self, editable: bool, kind: str):
@@ -100,6 +101,31 @@ def _write_markers(sheet, fmt: _Formats, row: int, grid: GridSheet, markers: lis
     return row
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapping cell ``width`` characters wide, breaking at
+    spaces only (a word longer than the width still takes one line: widen its column instead)."""
+    room, lines, used = max(int(width) - 1, 1), 0, None
+    for paragraph in text.split("\n"):
+        lines, used = lines + 1, 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > room:
+                lines, used = lines + 1, 0
+            used += (1 if used else 0) + len(word)
+    return max(lines, 1)
+
+
+def _write_notes(sheet, fmt: _Formats, row: int, grid: GridSheet) -> None:
+    """The «Как заполнять» notes in one merged, wrapping cell as wide as the grid: one row is
+    never split between pages, so the heading and its bullets print together."""
+    if not grid.notes:
+        return
+    last = NAME_COL + max(len(grid.columns), 1)
+    width = 34 + sum(c.width for c in grid.columns)
+    text = "\n".join(grid.notes)
+    sheet.merge_range(row, NAME_COL, row, last, text, fmt.note)
+    sheet.set_row(row, 13.5 * sum(wrapped_lines(line, width * 1.1) for line in grid.notes) + 4)
+
+
 def _write_sheet(book, fmt: _Formats, grid: GridSheet) -> None:
     sheet = book.add_worksheet(grid.name)
     sheet.set_column(ID_COL, ID_COL, 6, None, {"hidden": True})
@@ -115,7 +141,10 @@ def _write_sheet(book, fmt: _Formats, grid: GridSheet) -> None:
             sheet.write_string(FIRST_HEADER_ROW + offset, col, text, fmt.header)
     for offset in range(header_rows):
         sheet.write_string(FIRST_HEADER_ROW + offset, NAME_COL, grid.name_header if offset == 0 else "", fmt.header)
-    sheet.set_row(FIRST_HEADER_ROW, 30)
+    for offset in range(header_rows):      # tall enough for each header wrapped at spaces
+        lines = max((wrapped_lines(c.headers[offset], c.width) for c in grid.columns if offset < len(c.headers)),
+                    default=1)
+        sheet.set_row(FIRST_HEADER_ROW + offset, max(15 * lines, 30 if offset == 0 else 15))
     row = _write_markers(sheet, fmt, FIRST_HEADER_ROW + header_rows, grid, grid.markers_above)
     first_student = row
     for student_id, name in grid.students:
@@ -129,9 +158,9 @@ def _write_sheet(book, fmt: _Formats, grid: GridSheet) -> None:
         if column.validation and column.input and grid.students:
             sheet.data_validation(first_student, col, row - 1, col, dict(column.validation))
     row = _write_markers(sheet, fmt, row + 1, grid, grid.markers_below)
-    for offset, line in enumerate(grid.notes, start=1):
-        sheet.write_string(row + offset, NAME_COL, line, fmt.note)
+    _write_notes(sheet, fmt, row + 1, grid)
     sheet.freeze_panes(first_student, NAME_COL + 1)
+    sheet.repeat_rows(FIRST_HEADER_ROW, FIRST_HEADER_ROW + header_rows - 1)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.set_paper(9)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from zhurnal.calendar import Week, parse_week
 from zhurnal.findings import Finding, Severity, finding
-from zhurnal.marks import BadMark, Cell, read_cell
+from zhurnal.marks import BadMark, Cell, allowed_values, read_cell
 from zhurnal.store.snapshot import School, Section
 from zhurnal.templates.spec import GridSpec
 from zhurnal.validate.grid_common import grid_sheets, student_problem
@@ -114,7 +114,8 @@ def _cells(grid, key: str, school: School, ref, lesson: LessonRead, allow_pm: bo
         try:
             cell = read_cell(raw, scale=scale, allow_plus_minus=allow_pm)
         except BadMark as bad:
-            found.append(finding(bad.code, **where, value=clean_text(raw), scale=scale))
+            found.append(finding(bad.code, **where, value=clean_text(raw), scale=scale,
+                                 allowed=allowed_values(scale, allow_pm)))
             continue
         if cell.empty:
             lesson.cells[student_id] = (cell, where["cell"])
