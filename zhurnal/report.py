@@ -7,7 +7,7 @@ from zhurnal.ingest.pipeline import IngestReport
 from zhurnal.status import Status
 
 STATUS_RU = {"accepted": "принят", "rejected": "ОТКЛОНЁН", "duplicate": "повтор",
-             "deferred": "ещё пишется", "failed": "СБОЙ"}
+             "deferred": "ещё пишется", "failed": "СБОЙ", "left": "не файл, оставлен"}
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

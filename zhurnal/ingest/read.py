@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -27,20 +29,45 @@ class UnreadableWorkbook(Exception):
         self.encrypted = encrypted
 
 
+class ChangedWhileRead(Exception):
+    """The file's size or time changed while it was read: someone is still writing it."""
+
+
+def _read_all(fd: int, size: int, max_bytes: int) -> tuple[bytes, str]:
+    digest = hashlib.sha256()
+    keep = size <= max_bytes
+    parts = []
+    while True:
+        block = os.read(fd, 1 << 20)
+        if not block:
+            break
+        digest.update(block)
+        if keep:
+            parts.append(block)
+    return b"".join(parts), digest.hexdigest()
+
+
 def load_submission(path: Path, max_bytes: int) -> Submission:
     """The file's bytes and hash: the one time ingest reads it from disk.
 
     A file over ``max_bytes`` is hashed in blocks and not kept in memory (``data`` empty).
+    Opened without following a symlink and without blocking on a FIFO swapped in since the
+    scan; raises :class:`ChangedWhileRead` when its size or time moved during the read,
+    ``OSError`` (``PermissionError`` …) when it cannot be read at all.
     """
-    size = path.stat().st_size
-    if size <= max_bytes:
-        data = path.read_bytes()
-        return Submission(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return Submission(path=path, data=b"", sha256=digest.hexdigest(), size=size)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise ChangedWhileRead(f"{path.name} is no longer a regular file")
+        data, sha256 = _read_all(fd, before.st_size, max_bytes)
+        after = os.fstat(fd)
+    finally:
+        os.close(fd)
+    moved = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+    if moved or (data and len(data) != after.st_size):
+        raise ChangedWhileRead(path.name)
+    return Submission(path=path, data=data, sha256=sha256, size=after.st_size, mtime_ns=after.st_mtime_ns)
 
 
 def _looks_encrypted(data: bytes) -> bool:

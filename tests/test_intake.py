@@ -1,0 +1,124 @@
+"""Intake that never stops: odd inbox entries, unreadable files, a read-only inbox, a missing
+inbox, files still arriving, and two runs at once."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+import time
+
+from click.testing import CliRunner
+from conftest import findings_of, settled, status_of
+from filelock import FileLock
+
+import zhurnal.ingest.pipeline as pipeline
+import zhurnal.ingest.read as read_module
+from zhurnal.cli import main
+from zhurnal.ingest.lock import LOCK_NAME
+
+
+def test_odd_entries_are_left_and_unreadable_files_wait(loaded, school, tmp_path, monkeypatch):
+    """GIVEN a valid roster beside a symlink to a workbook outside the workspace, a FIFO, a
+    folder and a file the process may not read WHEN ingested THEN the roster is accepted, the
+    others each get a finding and stay where they are, and nothing from outside is archived."""
+    inbox = loaded.settings.inbox
+    loaded.drop_roster("8А", loaded.prefilled_roster("8А"), name="good.xlsx")
+    outside = loaded.drop_roster("9А", loaded.prefilled_roster("9А"), name="outside.xlsx")
+    outside = outside.rename(tmp_path / "outside.xlsx")
+    (inbox / "link.xlsx").symlink_to(outside)
+    os.mkfifo(inbox / "pipe.xlsx")
+    (inbox / "folder").mkdir()
+    secret = inbox / "secret.xlsx"
+    secret.write_bytes(b"someone else's file")
+    real_open = read_module.os.open
+
+    def as_other_user(path, flags, *args):  # the suite runs as root, where mode 0600 reads anyway
+        if str(path) == str(secret):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(read_module.os, "open", as_other_user)
+    archived = {p.name for p in loaded.settings.archive.rglob("*.*")}
+    report = loaded.ingest()
+    assert status_of(report) == {"good.xlsx": "accepted", "link.xlsx": "left", "pipe.xlsx": "left",
+                                 "folder": "left", "secret.xlsx": "failed"} and not report.ok
+    for name in ("link.xlsx", "pipe.xlsx", "folder"):
+        assert findings_of(report, name) == {("", "", "inbox-entry-not-a-file")}
+    assert findings_of(report, "secret.xlsx") == {("", "", "file-not-readable")}
+    assert sorted(p.name for p in inbox.iterdir()) == ["folder", "link.xlsx", "pipe.xlsx", "secret.xlsx"]
+    import hashlib
+    outside_hash = hashlib.sha256(outside.read_bytes()).hexdigest()
+    new = {p.name for p in loaded.settings.archive.rglob("*.*")} - archived
+    assert len(new) == 1 and not any(outside_hash in name for name in new)
+
+
+def test_read_only_inbox_is_a_warning_and_the_rerun_tidies(loaded, monkeypatch):
+    """GIVEN an inbox the run may not delete from WHEN a roster is ingested THEN it is accepted
+    with an `inbox-not-writable` warning, and the next run tidies the copy away as a duplicate."""
+    loaded.drop_roster("8А", loaded.prefilled_roster("8А"), name="good.xlsx")
+
+    def read_only(path):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(pipeline, "remove_from_inbox", read_only)
+    report = loaded.ingest()
+    assert status_of(report) == {"good.xlsx": "accepted"} and report.ok
+    assert findings_of(report) == {("", "", "inbox-not-writable")}
+    monkeypatch.undo()
+    again = loaded.ingest()
+    assert status_of(again) == {"good.xlsx": "duplicate"} and not list(loaded.settings.inbox.iterdir())
+
+
+def test_missing_inbox_is_a_configuration_error(ws):
+    runner = CliRunner()
+    inbox = ws.settings.inbox
+    inbox.rmdir()
+    result = runner.invoke(main, ["--workspace", str(ws.path), "ingest"])
+    assert result.exit_code == 2 and "inbox" in result.output
+    inbox.write_text("a file where the inbox folder should be")
+    result = runner.invoke(main, ["--workspace", str(ws.path), "ingest", "--json"])
+    assert result.exit_code == 2 and "inbox" in result.output
+
+
+def test_a_short_copy_is_deferred_not_rejected(ws, school, monkeypatch):
+    """GIVEN settle_seconds = 0 and a workbook whose copy has written only half its bytes WHEN
+    ingested THEN it is deferred and stays; once complete it is accepted. A file that changes
+    while it is read is deferred too."""
+    path = ws.drop_setup(school.setup)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    report = ws.ingest()
+    assert status_of(report) == {"setup.xlsx": "deferred"} and path.exists() and report.ok
+
+    real_read = read_module._read_all
+
+    def still_copying(fd, size, max_bytes):
+        data = real_read(fd, size, max_bytes)
+        with path.open("ab") as handle:
+            handle.write(whole[len(whole) // 2:])
+        return data
+
+    monkeypatch.setattr(read_module, "_read_all", still_copying)
+    assert status_of(ws.ingest()) == {"setup.xlsx": "deferred"} and path.read_bytes() == whole
+    monkeypatch.undo()
+    assert status_of(ws.ingest()) == {"setup.xlsx": "accepted"}
+
+
+def test_one_run_at_a_time(loaded):
+    """GIVEN another process holding the workspace WHEN `ingest --no-wait` runs THEN it exits 1
+    saying so; WHEN `ingest` runs THEN it waits, and finishes once the other run is over."""
+    loaded.drop_roster("8А", loaded.prefilled_roster("8А"), name="good.xlsx")
+    lock = FileLock(str(loaded.path / LOCK_NAME))
+    with lock:
+        result = CliRunner().invoke(main, ["--workspace", str(loaded.path), "ingest", "--no-wait"])
+        assert result.exit_code == 1 and "другой запуск" in result.output
+        waiting = subprocess.Popen([sys.executable, "-m", "zhurnal.cli", "--workspace", str(loaded.path),
+                                    "ingest", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(3)  # long enough to start and reach the lock
+        assert waiting.poll() is None and (loaded.path / "inbox" / "good.xlsx").exists()
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err.decode()
+    assert "жду" in err.decode()
+    assert not (loaded.path / "inbox" / "good.xlsx").exists()
