@@ -18,6 +18,8 @@ from zhurnal.templates.metadata import META_SHEET, verify
 from zhurnal.workbook import Submission, WorkbookCells
 
 MB = 1024 * 1024
+MAX_MEMBERS = 10_000   # parts of one archive: our biggest template has a few dozen
+PROLOG_BYTES = 4096
 
 
 def _meta_text(value: object) -> str:
@@ -49,11 +51,28 @@ def _container_problem(sub: Submission, settings: Settings) -> Finding | None:
     if zipfile.is_zipfile(io.BytesIO(sub.data)):
         try:
             with zipfile.ZipFile(io.BytesIO(sub.data)) as archive:
-                unpacked = sum(item.file_size for item in archive.infolist())
-        except zipfile.BadZipFile:
-            return finding("file-unreadable", detail="повреждённый архив")
-        if unpacked > limits.max_unzipped_mb * MB:
-            return finding("file-zip-bomb", size_mb=round(unpacked / MB))
+                return _zip_problem(archive, limits.max_unzipped_mb * MB)
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as exc:
+            return finding("file-unreadable", detail=f"повреждённый архив: {exc}"[:200])
+    return None
+
+
+def _zip_problem(archive: zipfile.ZipFile, max_unpacked: float) -> Finding | None:
+    """Too much inside (by the sizes the archive declares), or XML that declares a DTD.
+
+    A spreadsheet's XML never has a DTD; one with entities can expand a few bytes into
+    gigabytes in whatever parses it, so it is refused before anything parses it. Only the
+    prolog of each XML part is read (a DTD must come before the root element)."""
+    items = archive.infolist()
+    unpacked = sum(item.file_size for item in items)
+    if unpacked > max_unpacked or len(items) > MAX_MEMBERS:
+        return finding("file-zip-bomb", size_mb=round(unpacked / MB))
+    for item in items:
+        if item.filename.endswith((".xml", ".rels")):
+            with archive.open(item) as stream:
+                head = stream.read(PROLOG_BYTES)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return finding("file-xml-forbidden")
     return None
 
 
@@ -69,6 +88,8 @@ def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, 
     try:
         read_workbook(sub)
     except UnreadableWorkbook as exc:
+        if exc.finding is not None:
+            return None, [exc.finding]
         if exc.encrypted:
             return None, [finding("file-encrypted")]
         return None, [finding("file-unreadable", detail=str(exc)[:200])]

@@ -106,9 +106,13 @@ def _leave_inbox(sub: Submission, result: FileResult) -> FileResult:
     return result
 
 
-def _formulas(sub: Submission) -> list[Finding]:
-    return [finding("formula-not-allowed", sheet=sheet, cell=cell)
-            for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
+def _formulas_and_merges(sub: Submission) -> list[Finding]:
+    """A formula where a value belongs, and merged cells (one value for several cells: the
+    others would be read as empty), in every sheet but zhurnal's own hidden ones."""
+    found = [finding("formula-not-allowed", sheet=sheet, cell=cell)
+             for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
+    return found + [finding("merged-cells", sheet=sheet, cell=cell)
+                    for sheet, ranges in sub.merged.items() if not sheet.startswith("_") for cell in ranges]
 
 
 class _Run:
@@ -139,13 +143,16 @@ class _Run:
         archive_copy(sub, self.settings.archive)
         return _leave_inbox(sub, result)
 
-    def reject(self, sub: Submission, findings: list[Finding]) -> FileResult:
+    def reject(self, sub: Submission, findings: list[Finding], *, file_level: bool = False) -> FileResult:
+        """Archive, feedback, record, leave the inbox. ``file_level``: the file was refused
+        before its cells were trusted (unreadable, a bomb, bad metadata), so its feedback is a
+        findings-only workbook and the file itself is never opened for editing."""
         result = FileResult(sub.name, "rejected", sub.sha256, sub.kind, sub.author, findings=findings)
         if self.dry_run:
             return result
         archive_copy(sub, self.settings.archive)
         feedback = write_feedback(sub, findings, self.settings.outbox / "feedback",
-                                  author=sub.author or "без_автора")
+                                  author=sub.author or "без_автора", findings_only=file_level)
         result.feedback = str(feedback.relative_to(self.settings.workspace))
         with self.ctx.engine.begin() as conn:
             _record(conn, self.ctx, sub, "rejected", findings)
@@ -189,13 +196,13 @@ class _Run:
         if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and is_fresh(sub.mtime_ns):
             return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving
         if kind is None:
-            return self.reject(sub, _with_file(findings, sub.name))
+            return self.reject(sub, _with_file(findings, sub.name), file_level=True)
         with self.ctx.engine.connect() as conn:
             stale = self.stale(conn, sub)
             if stale:
                 return self.reject(sub, [stale])
             found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta))
-        findings = _with_file(_formulas(sub) + found, sub.name)
+        findings = _with_file(_formulas_and_merges(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)
         return self.accept(sub, kind, plan, findings)

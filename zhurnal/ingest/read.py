@@ -14,7 +14,12 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from zhurnal.ingest.formulas import formula_cells
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError as SafeParseError
+
+from zhurnal.findings import Finding, finding
+from zhurnal.ingest.biff import NotBiff, xls_facts
+from zhurnal.ingest.bounds import SheetFacts, ods_facts, too_large, xlsx_facts
 from zhurnal.templates.spec import cell_ref
 from zhurnal.workbook import Submission, WorkbookCells
 
@@ -22,11 +27,14 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class UnreadableWorkbook(Exception):
-    """The file is not a workbook calamine can open; ``encrypted`` when it has a password."""
+    """The file is not a workbook zhurnal will read: ``encrypted`` when it has a password,
+    ``finding`` when a check before reading gave the exact reason (a sheet too large, XML
+    with entities)."""
 
-    def __init__(self, detail: str, *, encrypted: bool = False) -> None:
+    def __init__(self, detail: str, *, encrypted: bool = False, finding: Finding | None = None) -> None:
         super().__init__(detail)
         self.encrypted = encrypted
+        self.finding = finding
 
 
 class ChangedWhileRead(Exception):
@@ -141,18 +149,52 @@ def zip_of(sub: Submission) -> zipfile.ZipFile | None:
         return None
 
 
-def read_workbook(sub: Submission) -> None:
-    """Fill ``sub``'s cells, merged ranges, saved time and formula cells from its bytes.
+def _zip_facts(sub: Submission, archive: zipfile.ZipFile) -> SheetFacts:
+    sub.saved_at = saved_time(archive)
+    if sub.suffix in (".xlsx", ".xlsm"):
+        return xlsx_facts(archive)
+    if "content.xml" in archive.namelist():
+        try:
+            return ods_facts(archive)
+        except DefusedXmlException as exc:
+            raise UnreadableWorkbook(type(exc).__name__, finding=finding("file-xml-forbidden")) from exc
+        except SafeParseError as exc:
+            raise UnreadableWorkbook(f"content.xml: {exc}") from exc
+    return SheetFacts()
 
-    Raises :class:`UnreadableWorkbook` when it is not a workbook.
-    """
+
+def scan(sub: Submission) -> SheetFacts:
+    """What can be known before a reader allocates anything: saved time, each sheet's extent,
+    formula cells and merged ranges. Raises :class:`UnreadableWorkbook` with a finding when a
+    sheet reaches too far."""
     archive = zip_of(sub)
     if archive is not None:
         with archive:
-            sub.saved_at = saved_time(archive)
-            if sub.suffix in (".xlsx", ".xlsm"):
-                sub.formulas = formula_cells(archive)
+            facts = _zip_facts(sub, archive)
+    elif sub.data[:8] == OLE_MAGIC and not _looks_encrypted(sub.data):
+        try:
+            facts, sub.saved_at = xls_facts(sub.data)
+        except NotBiff as exc:
+            raise UnreadableWorkbook(str(exc)) from exc
+    else:
+        facts = SheetFacts()
+    problem = too_large(facts.extents)
+    if problem is not None:
+        raise UnreadableWorkbook(problem.code, finding=problem)
+    return facts
+
+
+def read_workbook(sub: Submission) -> None:
+    """Fill ``sub``'s cells, merged ranges, saved time and formula cells from its bytes.
+
+    Raises :class:`UnreadableWorkbook` when it is not a workbook, or one too large to read.
+    """
+    facts = scan(sub)
+    sub.formulas = facts.formulas
     sub.cells = read_cells(sub)
+    for sheet, ranges in facts.merged.items():
+        sub.merged.setdefault(sheet, [])
+        sub.merged[sheet] += [r for r in ranges if r not in sub.merged[sheet]]
 
 
 def cells_of(path: Path) -> WorkbookCells:
