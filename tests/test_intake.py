@@ -122,3 +122,57 @@ def test_one_run_at_a_time(loaded):
     assert waiting.returncode == 0, err.decode()
     assert "жду" in err.decode()
     assert not (loaded.path / "inbox" / "good.xlsx").exists()
+
+
+def _maths(ws):
+    from test_journal import teacher_with
+    return teacher_with(ws.week_templates(), lambda i: i["section"].subject == "Математика")
+
+
+def test_what_spreadsheet_programs_do_to_typed_marks(loaded):
+    """GIVEN a journal whose mark cells hold what Excel makes of typed values in a cell without
+    the Text format (5/4 → a date, 4- → -4, 5,4 → 5.4) and pasted invisible characters WHEN
+    ingested THEN the date and the fraction are errors naming the cause, -4 is read as 4- and
+    the invisible characters are removed, each with a warning; and the template itself now
+    issues its mark cells with the Text format."""
+    import datetime as dt
+
+    from conftest import SATURDAY, s
+    teacher, path, sheet, info = _maths(loaded)
+    key, st = info["keys"][0], info["students"]
+    book = openpyxl_load(path)
+    first = book[sheet].cell(row=7, column=3)
+    assert first.number_format == "@" and book[sheet].cell(row=8, column=3).number_format == "@"
+    loaded.drop_grid(path, {sheet: {(st[0], key): -4, (st[1], key): "4\u200b", (st[2], key): "н\u200b",
+                                    (st[3], key): "\ufeff5/4"}}, name="a.xlsx")
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"a.xlsx": "accepted"}
+    marks = {f for f in findings_of(report) if f[0] == sheet and f[1][1:] in ("7", "8", "9", "10")}
+    assert marks == {(sheet, "C7", "mark-recovered-from-number"), (sheet, "C8", "value-normalised"),
+                     (sheet, "C9", "value-normalised"), (sheet, "C10", "value-normalised")}
+    stored = {e["student_id"]: (e["marks"], e["presence"]) for e in loaded.rows(s.journal_entries)}
+    assert [stored[i] for i in st[:4]] == [("4-", ""), ("4", ""), ("", "н"), ("5/4", "")]
+    loaded.drop_grid(path, {sheet: {(st[0], key): dt.date(2026, 4, 5), (st[1], key): 5.4}}, name="b.xlsx")
+    report = loaded.ingest(now=SATURDAY)
+    assert findings_of(report) >= {(sheet, "C7", "mark-converted-to-date"), (sheet, "C8", "mark-converted-to-number")}
+
+
+def openpyxl_load(path):
+    import openpyxl
+    return openpyxl.load_workbook(path)
+
+
+def test_merged_mark_cells_are_a_finding(loaded):
+    """GIVEN three students' mark cells merged into one with н typed once WHEN ingested THEN
+    the journal is rejected with `merged-cells` at the range, and no absence is dropped."""
+    from conftest import SATURDAY, s
+    teacher, path, sheet, info = _maths(loaded)
+    key, st = info["keys"][0], info["students"]
+    target = loaded.drop_grid(path, {sheet: {(st[0], key): "н"}}, name="merged.xlsx")
+    book = openpyxl_load(target)
+    book[sheet].merge_cells("C7:C9")
+    book.save(target)
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"merged.xlsx": "rejected"}
+    assert (sheet, "C7:C9", "merged-cells") in findings_of(report)
+    assert loaded.rows(s.journal_entries) == []

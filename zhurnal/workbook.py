@@ -37,7 +37,9 @@ class Submission:
     ``saved_at`` the workbook's own last-saved time (UTC, naive) when the format carries one;
     ``cells`` every sheet's values (None until the file parsed as a workbook); ``formulas``
     sheet → A1 cells that hold a formula; ``merged`` sheet → merged ranges (``B5:B7``);
-    ``meta`` the template's verified metadata (empty until identified).
+    ``meta`` the template's verified metadata (empty until identified); ``cleaned`` (sheet, cell,
+    value as typed with its invisible characters shown, value kept) for every text cell that
+    had invisible characters removed.
     """
 
     path: Path
@@ -50,6 +52,7 @@ class Submission:
     formulas: dict[str, list[str]] = field(default_factory=dict)
     merged: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    cleaned: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -106,13 +106,16 @@ def _leave_inbox(sub: Submission, result: FileResult) -> FileResult:
     return result
 
 
-def _formulas_and_merges(sub: Submission) -> list[Finding]:
+def _read_findings(sub: Submission) -> list[Finding]:
     """A formula where a value belongs, and merged cells (one value for several cells: the
-    others would be read as empty), in every sheet but zhurnal's own hidden ones."""
+    others would be read as empty), in every sheet but zhurnal's own hidden ones; a warning
+    for each cell whose invisible characters were removed."""
     found = [finding("formula-not-allowed", sheet=sheet, cell=cell)
              for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
-    return found + [finding("merged-cells", sheet=sheet, cell=cell)
-                    for sheet, ranges in sub.merged.items() if not sheet.startswith("_") for cell in ranges]
+    found += [finding("merged-cells", sheet=sheet, cell=cell)
+              for sheet, ranges in sub.merged.items() if not sheet.startswith("_") for cell in ranges]
+    return found + [finding("value-normalised", sheet=sheet, cell=cell, value=typed, normalised=kept,
+                            severity=Severity.WARNING) for sheet, cell, typed, kept in sub.cleaned]
 
 
 class _Run:
@@ -202,7 +205,7 @@ class _Run:
             if stale:
                 return self.reject(sub, [stale])
             found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta))
-        findings = _with_file(_formulas_and_merges(sub) + found, sub.name)
+        findings = _with_file(_read_findings(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)
         return self.accept(sub, kind, plan, findings)

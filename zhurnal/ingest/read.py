@@ -184,6 +184,30 @@ def scan(sub: Submission) -> SheetFacts:
     return facts
 
 
+# Characters that show as nothing (zero-width space/joiners, BOM, soft hyphen, word joiner) and
+# spaces that do not look odd but do not compare equal to a space (no-break ones).
+INVISIBLE = {"\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+             "\u00a0": " ", "\u202f": " ", "\u2007": " "}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
+
+
+def strip_invisible(cells: WorkbookCells) -> list[tuple[str, str, str, str]]:
+    """Remove invisible characters from every text cell of the visible sheets, in place;
+    returns (sheet, cell, typed with the characters shown as ⟨U+XXXX⟩, kept)."""
+    cleaned = []
+    for name, grid in cells.sheets.items():
+        if name.startswith("_"):
+            continue  # zhurnal's own sheet is compared byte for byte with its signature
+        for r, line in enumerate(grid):
+            for c, value in enumerate(line):
+                if isinstance(value, str) and _INVISIBLE.search(value):
+                    kept = _INVISIBLE.sub(lambda m: INVISIBLE[m.group()], value)
+                    shown = _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", value)
+                    line[c] = kept
+                    cleaned.append((name, cell_ref(r, c), shown, kept.strip()))
+    return cleaned
+
+
 def read_workbook(sub: Submission) -> None:
     """Fill ``sub``'s cells, merged ranges, saved time and formula cells from its bytes.
 
@@ -192,6 +216,7 @@ def read_workbook(sub: Submission) -> None:
     facts = scan(sub)
     sub.formulas = facts.formulas
     sub.cells = read_cells(sub)
+    sub.cleaned = strip_invisible(sub.cells)
     for sheet, ranges in facts.merged.items():
         sub.merged.setdefault(sheet, [])
         sub.merged[sheet] += [r for r in ranges if r not in sub.merged[sheet]]

@@ -70,8 +70,11 @@ class _Formats:
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                        "align": "center", "valign": "vcenter"})
         self.name = book.add_format({**border, "bg_color": "#F2F2F2"})
-        self.input = book.add_format({**border, "locked": False, "align": "center"})
-        self.input_text = book.add_format({**border, "locked": False, "text_wrap": True, "valign": "top"})
+        # Text ("@"): Excel and LibreOffice keep 5/4, 4-, 5.4 as typed instead of making a date
+        # or a number of them.
+        self.input = book.add_format({**border, "locked": False, "align": "center", "num_format": "@"})
+        self.input_text = book.add_format({**border, "locked": False, "text_wrap": True, "valign": "top",
+                                           "num_format": "@"})
         self.input_date = book.add_format({**border, "locked": False, "num_format": "dd.mm.yyyy"})
         self.locked = book.add_format({**border, "bg_color": "#F2F2F2", "align": "center"})
         self.locked_date = book.add_format({**border, "bg_color": "#F2F2F2", "num_format": "dd.mm"})
