@@ -3,14 +3,16 @@ inbox, files still arriving, and two runs at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import subprocess
 import sys
 import time
 
+import pytest
 from click.testing import CliRunner
-from conftest import findings_of, settled, status_of
+from conftest import findings_of, s, settled, status_of
 from filelock import FileLock
 
 import zhurnal.ingest.pipeline as pipeline
@@ -135,9 +137,7 @@ def test_what_spreadsheet_programs_do_to_typed_marks(loaded):
     ingested THEN the date and the fraction are errors naming the cause, -4 is read as 4- and
     the invisible characters are removed, each with a warning; and the template itself now
     issues its mark cells with the Text format."""
-    import datetime as dt
-
-    from conftest import SATURDAY, s
+    from conftest import SATURDAY
     teacher, path, sheet, info = _maths(loaded)
     key, st = info["keys"][0], info["students"]
     book = openpyxl_load(path)
@@ -165,7 +165,7 @@ def openpyxl_load(path):
 def test_merged_mark_cells_are_a_finding(loaded):
     """GIVEN three students' mark cells merged into one with н typed once WHEN ingested THEN
     the journal is rejected with `merged-cells` at the range, and no absence is dropped."""
-    from conftest import SATURDAY, s
+    from conftest import SATURDAY
     teacher, path, sheet, info = _maths(loaded)
     key, st = info["keys"][0], info["students"]
     target = loaded.drop_grid(path, {sheet: {(st[0], key): "н"}}, name="merged.xlsx")
@@ -176,3 +176,31 @@ def test_merged_mark_cells_are_a_finding(loaded):
     assert status_of(report) == {"merged.xlsx": "rejected"}
     assert (sheet, "C7:C9", "merged-cells") in findings_of(report)
     assert loaded.rows(s.journal_entries) == []
+
+
+@pytest.mark.soffice
+def test_formulas_merges_and_saved_time_in_xls_and_ods(loaded, tmp_path):
+    """GIVEN a journal with =2+3 in a mark cell and three mark cells merged, saved by LibreOffice
+    as .xls and as .ods WHEN ingested THEN each is rejected with `formula-not-allowed` and
+    `merged-cells` at their cells (not accepted as the value 5), and the .xls carries its saved
+    time from the OLE summary."""
+    from conftest import SATURDAY
+    from test_libreoffice import resave
+    teacher, path, sheet, info = _maths(loaded)
+    key, st = info["keys"][0], info["students"]
+    typed = loaded.drop_grid(path, {sheet: {(st[0], key): "н", (st[4], key): "5"}}, name="typed.xlsx")
+    book = openpyxl_load(typed)
+    book[sheet]["C11"] = "=2+3"
+    book[sheet].merge_cells("C7:C9")
+    book.save(typed)
+    saved = []
+    for fmt in ("xls", "ods"):
+        [converted] = resave([typed], fmt, tmp_path / fmt, tmp_path / "profile")
+        saved.append(converted.rename(loaded.settings.inbox / converted.name))
+    typed.unlink()
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"typed.xls": "rejected", "typed.ods": "rejected"}
+    for item in saved:
+        assert {(sheet, "C11", "formula-not-allowed"), (sheet, "C7:C9", "merged-cells")} <= findings_of(report, item.name)
+    [row] = [r for r in loaded.rows(s.submissions) if r["original_name"] == "typed.xls"]
+    assert row["saved_at"] is not None and abs(row["saved_at"] - dt.datetime.utcnow()) < dt.timedelta(hours=1)
