@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -204,3 +205,39 @@ def test_formulas_merges_and_saved_time_in_xls_and_ods(loaded, tmp_path):
         assert {(sheet, "C11", "formula-not-allowed"), (sheet, "C7:C9", "merged-cells")} <= findings_of(report, item.name)
     [row] = [r for r in loaded.rows(s.submissions) if r["original_name"] == "typed.xls"]
     assert row["saved_at"] is not None and abs(row["saved_at"] - dt.datetime.utcnow()) < dt.timedelta(hours=1)
+
+
+SSCONVERT = shutil.which("ssconvert")
+
+
+@pytest.mark.soffice
+def test_a_typed_journal_through_gnumeric_and_libreoffice(loaded, tmp_path):
+    """GIVEN a typed journal (5/4, 4-, н, оп 3, a topic) WHEN it is saved by Gnumeric as xlsx,
+    xls and ods and by LibreOffice as ods, each ingested in turn THEN the first gives the store
+    what was typed and every later copy changes nothing (each was read the same)."""
+    from conftest import SATURDAY
+    from test_journal import stored_cells
+    from test_libreoffice import resave
+    assert SSCONVERT, "Gnumeric is required: .ci/run installs gnumeric"
+    teacher, path, sheet, info = _maths(loaded)
+    st, keys = info["students"], info["keys"]
+    values = {(st[0], keys[0]): "5/4", (st[1], keys[0]): "4-", (st[2], keys[0]): "н", (st[3], keys[1]): "оп 3",
+              ("topic", keys[0]): "Дроби", ("homework", keys[0]): "№ 5/4, с. 34"}
+    typed = loaded.drop_grid(path, {sheet: values}, name="typed.xlsx").rename(tmp_path / "typed.xlsx")
+    expected = {st[0]: ("5/4", ""), st[1]: ("4-", ""), st[2]: ("", "н"), st[3]: ("3", "оп")}
+    saved = []
+    for fmt in ("xlsx", "xls", "ods"):
+        target = tmp_path / "gnumeric" / f"gnumeric.{fmt}"
+        target.parent.mkdir(exist_ok=True)
+        subprocess.run([SSCONVERT, str(typed), str(target)], check=True, capture_output=True, timeout=120)
+        saved.append(target)
+    [office] = resave([typed], "ods", tmp_path / "lo", tmp_path / "profile")
+    saved.append(office.rename(tmp_path / "lo" / "libreoffice.ods"))
+    for number, item in enumerate(saved):
+        shutil.move(item, loaded.settings.inbox / item.name)
+        report = loaded.ingest(now=SATURDAY)
+        assert status_of(report) == {item.name: "accepted"}, report.files[0].findings[:3]
+        assert {k[5]: v for k, v in stored_cells(loaded).items()} == expected, item.name
+        assert report.files[0].changes > 0 if number == 0 else report.files[0].changes == 0, item.name
+    lesson = next(l for l in loaded.rows(s.lessons) if l["topic"] == "Дроби")
+    assert lesson["homework"] == "№ 5/4, с. 34"

@@ -5,7 +5,7 @@ XFD1048576 asks for 17 billion cells. These scans look at the raw XML (xlsx: cel
 references and ``<f>`` elements, streamed in blocks; ods: ``content.xml`` through defusedxml's
 iterparse, counting repeated rows and columns) and return each sheet's extent;
 :func:`too_large` turns an extent beyond :data:`MAX_ROWS` × :data:`MAX_COLS` (or
-:data:`MAX_CELLS`) into a finding at the far cell. The same pass gives formula cells
+:data:`MAXCELLS`) into a finding at the far cell. The same pass gives formula cells
 (calamine gives a formula's cached result, which may be stale or computed from cells zhurnal
 never sees, so a formula is reported at its cell instead of trusted) and, for ods, merged
 ranges (``table:formula``, ``number-columns-spanned``).
@@ -27,7 +27,7 @@ from zhurnal.templates.spec import cell_ref
 # columns) stays far inside these; a sheet beyond them is not something we issued.
 MAX_ROWS = 20_000
 MAX_COLS = 500
-MAX_CELLS = 400_000
+MAXCELLS = 400_000
 _BLOCK = 1 << 20
 
 
@@ -44,7 +44,7 @@ class SheetFacts:
 def too_large(extents: dict[str, tuple[int, int]]) -> Finding | None:
     """A file-level finding for the first sheet whose extent is beyond the bounds."""
     for sheet, (rows, cols) in extents.items():
-        if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAXCELLS:
             return finding("sheet-too-large", sheet=sheet, cell=cell_ref(max(rows - 1, 0), max(cols - 1, 0)),
                            rows=rows, cols=cols)
     return None
@@ -134,14 +134,15 @@ def xlsx_facts(archive: zipfile.ZipFile) -> SheetFacts:
     return facts
 
 
-_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-_CELLS = (_T + "table-cell", _T + "covered-table-cell")
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+CELLS = (TABLE + "table-cell", TABLE + "covered-table-cell")
 
 
-def _repeat(element, name: str) -> int:
+def repeat(element, name: str) -> int:
+    """An ods ``table:number-…-repeated`` or ``…-spanned`` count (1 when absent or garbage)."""
     try:
-        return max(1, int(element.get(_T + name, "1")))
+        return max(1, int(element.get(TABLE + name, "1")))
     except ValueError:
         return 1
 
@@ -160,19 +161,19 @@ def ods_facts(archive: zipfile.ZipFile) -> SheetFacts:
             tag = element.tag
             if event == "start":
                 parents.append(element)
-                if tag == _T + "table":
-                    sheet, row, rows, cols = element.get(_T + "name", ""), 0, 0, 0
+                if tag == TABLE + "table":
+                    sheet, row, rows, cols = element.get(TABLE + "name", ""), 0, 0, 0
                 continue
             parents.pop()
-            if tag == _T + "table-row":
-                repeated = _repeat(element, "number-rows-repeated")
+            if tag == TABLE + "table-row":
+                repeated = repeat(element, "number-rows-repeated")
                 filled = _row(facts, sheet, row, element)
                 if filled:
                     rows, cols = row + repeated, max(cols, filled)
                 row += repeated
                 if parents:  # drop the row from its parent: memory stays that of one row
                     parents[-1].remove(element)
-            elif tag == _T + "table":
+            elif tag == TABLE + "table":
                 facts.extents[sheet] = (rows, cols)
                 element.clear()
     return facts
@@ -182,15 +183,15 @@ def _row(facts: SheetFacts, sheet: str, row: int, element) -> int:
     """Record one row's formulas and merges; returns the column after its last filled cell."""
     col = filled = 0
     for cell in element:
-        if cell.tag not in _CELLS:
+        if cell.tag not in CELLS:
             continue
-        span = _repeat(cell, "number-columns-repeated")
-        if cell.get(_O + "value-type") or len(cell):
+        span = repeat(cell, "number-columns-repeated")
+        if cell.get(OFFICE + "value-type") or len(cell):
             filled = col + span
-        if cell.get(_T + "formula"):
+        if cell.get(TABLE + "formula"):
             facts.formulas.setdefault(sheet, []).append(cell_ref(row, col))
-        wide = _repeat(cell, "number-columns-spanned")
-        high = _repeat(cell, "number-rows-spanned")
+        wide = repeat(cell, "number-columns-spanned")
+        high = repeat(cell, "number-rows-spanned")
         if wide > 1 or high > 1:
             facts.merged.setdefault(sheet, []).append(
                 f"{cell_ref(row, col)}:{cell_ref(row + high - 1, col + wide - 1)}")

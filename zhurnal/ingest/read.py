@@ -20,6 +20,7 @@ from defusedxml.ElementTree import ParseError as SafeParseError
 from zhurnal.findings import Finding, finding
 from zhurnal.ingest.biff import NotBiff, xls_facts
 from zhurnal.ingest.bounds import SheetFacts, ods_facts, too_large, xlsx_facts
+from zhurnal.ingest.ods import ods_cells
 from zhurnal.templates.spec import cell_ref
 from zhurnal.workbook import Submission, WorkbookCells
 
@@ -89,7 +90,23 @@ def _range(merged) -> str:
 
 
 def read_cells(sub: Submission) -> WorkbookCells:
-    """Every sheet (hidden ones too) with cells at their real coordinates; fills ``sub.merged``."""
+    """Every sheet (hidden ones too) with cells at their real coordinates; fills ``sub.merged``.
+
+    An .ods calamine cannot parse (Gnumeric's indented XML) is read by :func:`ods_cells`."""
+    try:
+        return _calamine_cells(sub)
+    except UnreadableWorkbook:
+        archive = zip_of(sub) if not sub.data.startswith(OLE_MAGIC) else None
+        if archive is None or "content.xml" not in archive.namelist():
+            raise
+        try:
+            with archive:
+                return ods_cells(archive)
+        except (DefusedXmlException, SafeParseError, KeyError, ValueError) as exc:
+            raise UnreadableWorkbook(f"content.xml: {exc}") from exc
+
+
+def _calamine_cells(sub: Submission) -> WorkbookCells:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(sub.data))
     except calamine.PasswordError as exc:
