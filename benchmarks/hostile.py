@@ -23,18 +23,18 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from hostile import KINDS, Corpus  # noqa: E402
+from week_ingest import setup_and_rosters  # noqa: E402
 
 from zhurnal.context import open_context  # noqa: E402
+from zhurnal.issue import issue_week  # noqa: E402
 from zhurnal.demo.fill import fill_workbook, read_rows  # noqa: E402
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK  # noqa: E402
 from zhurnal.demo.school import build_school, roster_subjects  # noqa: E402
 from zhurnal.demo.week import fill_week  # noqa: E402
-from zhurnal.ingest.pipeline import ingest  # noqa: E402
-from zhurnal.issue import issue_setup, issue_week  # noqa: E402
 from zhurnal.kinds import roster as roster_kind  # noqa: E402
-from zhurnal.kinds.setup import SPEC as SETUP  # noqa: E402
 from zhurnal.settings import load_settings  # noqa: E402
 from zhurnal.store import open_store  # noqa: E402
 from zhurnal.store.snapshot import load_school  # noqa: E402
@@ -48,12 +48,7 @@ def base_workspace(root: Path, students: int) -> tuple[Path, Path, bytes]:
     engine = open_store(settings.store_url)
     ctx = open_context(settings, engine, now=DEMO_NOW)
     school = build_school(students, 7)
-    fill_workbook(issue_setup(ctx), settings.inbox / "setup.xlsx", SETUP, school.setup)
-    assert ingest(ctx).ok
-    for code, roster in school.rosters.items():
-        fill_workbook(roster_kind.issue(ctx, code), settings.inbox / f"{code}.xlsx",
-                      roster_kind.spec(roster_subjects(roster)), roster)
-    assert ingest(ctx).ok
+    setup_and_rosters(ctx, school)
     templates = issue_week(ctx, DEMO_WEEK)
     with engine.connect() as conn:
         snapshot = load_school(conn, 1)
