@@ -297,3 +297,33 @@ def test_kill_9_at_seeded_moments_then_rerun_equals_one_clean_run(ws, school, tm
     # most moments fall inside the run (a kill, not a finished child), some between commits
     assert len(left_behind) >= 5 and any(n < batch for n in left_behind), left_behind
     print("inbox files left by each kill:", left_behind)
+
+
+def test_metadata_must_belong_to_its_workbook(loaded):
+    """GIVEN teacher B's filled journal with teacher A's signed `_zhurnal` sheet pasted in (and
+    B's sheet renamed to A's) WHEN ingested THEN it is rejected with `metadata-mismatch`, and its
+    findings-only feedback goes to the sysadmin's folder, never to A."""
+    from conftest import SATURDAY
+    from test_journal import teacher_with
+    from zhurnal.filenames import short_name
+    from zhurnal.templates.metadata import META_SHEET
+    week = loaded.week_templates()
+    a, a_path, a_sheet, _ = teacher_with(week, lambda i: i["section"].subject == "Математика")
+    b, b_path, b_sheet, b_info = teacher_with(week, lambda i: i["section"].subject == "Английский язык")
+    assert a != b
+    target = loaded.drop_grid(b_path, {b_sheet: {(b_info["students"][0], b_info["keys"][0]): "5"}}, name="b.xlsx")
+    book, stolen = openpyxl_load(target), openpyxl_load(a_path)[META_SHEET]
+    book[b_sheet].title = a_sheet
+    for sheet in book.worksheets:
+        if sheet.title != a_sheet:
+            book.remove(sheet)
+    meta = book.create_sheet(META_SHEET)
+    for row in stolen.iter_rows(values_only=True):
+        meta.append(list(row))
+    book.save(target)
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"b.xlsx": "rejected"}
+    assert findings_of(report) == {(META_SHEET, "", "metadata-mismatch")}
+    feedback = loaded.path / report.files[0].feedback
+    assert feedback.parent.name == "без_автора" and not (loaded.settings.outbox / "feedback" / short_name(a)).exists()
+    assert openpyxl_load(feedback).sheetnames == ["Ошибки"]

@@ -14,7 +14,8 @@ from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
 from zhurnal.ingest.read import UnreadableWorkbook, read_workbook
 from zhurnal.kinds import KINDS, WorkbookKind
 from zhurnal.settings import Settings
-from zhurnal.templates.metadata import META_SHEET, verify
+from zhurnal.templates.grid import read_identities
+from zhurnal.templates.metadata import META_SHEET, sections, verify
 from zhurnal.workbook import Submission, WorkbookCells
 
 MB = 1024 * 1024
@@ -38,6 +39,18 @@ def read_metadata(cells: WorkbookCells) -> dict[str, str] | None:
         if len(row) >= 2 and row[0] != "":
             meta[_meta_text(row[0])] = _meta_text(row[1])
     return meta
+
+
+def belongs(cells: WorkbookCells, meta: dict[str, str]) -> bool:
+    """Whether the signed metadata was issued with these sheets: the grid sheets it names must
+    hold the hidden student ids, column keys and marker rows it was issued with (a digest kept
+    in the metadata). A ``_zhurnal`` sheet copied into another workbook, or rows and columns
+    added or removed, fail. Templates issued before the digest existed are not checked."""
+    expected = meta.get("identities")
+    if not expected:
+        return True
+    names = [info.get("sheet", "") for info in sections(meta).get("sheets", [])]
+    return read_identities(cells, names) == expected
 
 
 def _container_problem(sub: Submission, settings: Settings) -> Finding | None:
@@ -80,7 +93,8 @@ def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, 
     """Read ``sub``'s cells and check it is one of our signed templates; returns its kind.
 
     On success ``sub.cells``, ``sub.meta``, ``sub.formulas``, ``sub.merged`` and
-    ``sub.saved_at`` are filled.
+    ``sub.saved_at`` are filled. On failure ``sub.meta`` stays empty, so nothing is ever
+    addressed to the author a refused workbook's metadata names.
     """
     problem = _container_problem(sub, settings)
     if problem:
@@ -106,5 +120,7 @@ def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, 
         return None, [finding("template-version-unsupported", sheet=META_SHEET, value=meta.get("version"))]
     if meta.get("school") != settings.school.code:
         return None, [finding("school-mismatch", sheet=META_SHEET, value=meta.get("school"))]
+    if not belongs(sub.cells, meta):
+        return None, [finding("metadata-mismatch", sheet=META_SHEET)]
     sub.meta = meta
     return kind, []

@@ -14,6 +14,8 @@ and a short «Как заполнять» block.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +196,30 @@ def read_grid(cells: WorkbookCells, sheet: str) -> GridRead | None:
         elif isinstance(marker, str) and marker.strip():
             found.markers[marker.strip()] = row
     return found
+
+
+def _identity_digest(sheets: dict[str, tuple[list, list, list]]) -> str:
+    body = {name: [sorted(ids), sorted(keys), sorted(markers)] for name, (ids, keys, markers) in sheets.items()}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+def issued_identities(sheets: list[GridSheet]) -> str:
+    """A digest of every grid sheet's hidden identities (student ids in column A, column keys in
+    row 2, marker rows), kept in the signed metadata so that it belongs to this workbook only.
+    Sorting rows or hiding columns leaves it unchanged."""
+    return _identity_digest({grid.name: ([sid for sid, _ in grid.students], [c.key for c in grid.columns],
+                                         [m.marker for m in grid.markers_above + grid.markers_below])
+                             for grid in sheets})
+
+
+def read_identities(cells: WorkbookCells, names: list[str]) -> str:
+    """The same digest as :func:`issued_identities`, of the sheets ``names`` as read back
+    (a missing sheet counts as one with no identities)."""
+    found = {}
+    for name in names:
+        grid = read_grid(cells, name)
+        found[name] = ([], [], []) if grid is None else (list(grid.students), list(grid.columns), list(grid.markers))
+    return _identity_digest(found)
 
 
 _UNSAFE_SHEET = re.compile(r"[\[\]:*?/\\']")
