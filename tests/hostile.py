@@ -147,6 +147,23 @@ def _bomb(c):
     return c.put("bomb.xlsx", out.getvalue())
 
 
+@kind("zip-member-larger-than-declared", "file-unreadable")
+def _liar(c):
+    """The sheet's headers say 1,000 bytes; it inflates to 50 MB (a bomb that lies about it)."""
+    import struct
+    xml = c.member(SHEET1)
+    cut = xml.rindex(b"</worksheet>")
+    data = bytearray(c.rezip(replace={SHEET1: xml[:cut] + b"<!--" + b"x" * (50 << 20) + b"-->" + xml[cut:]}))
+    name, pos = SHEET1.encode(), 0
+    while (found := data.find(name, pos)) >= 0:
+        if data[found - 30:found - 26] == b"PK\x03\x04":
+            struct.pack_into("<I", data, found - 30 + 22, 1000)
+        elif data[found - 46:found - 42] == b"PK\x01\x02":
+            struct.pack_into("<I", data, found - 46 + 24, 1000)
+        pos = found + 1
+    return c.put("liar.xlsx", bytes(data))
+
+
 @kind("zip-10001-members", "file-zip-bomb")
 def _members(c):
     return c.put("members.xlsx", c.rezip(add={f"xl/media/{i}.bin": b"" for i in range(10_001)}))

@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 import python_calamine as calamine
@@ -186,8 +187,12 @@ def scan(sub: Submission) -> SheetFacts:
     sheet reaches too far."""
     archive = zip_of(sub)
     if archive is not None:
-        with archive:
-            facts = _zip_facts(sub, archive)
+        try:
+            with archive:
+                facts = _zip_facts(sub, archive)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            # a member that inflates beyond its declared size, a bad CRC, an unknown method
+            raise UnreadableWorkbook(f"повреждённый архив: {exc}"[:200]) from exc
     elif sub.data[:8] == OLE_MAGIC and not _looks_encrypted(sub.data):
         try:
             facts, sub.saved_at = xls_facts(sub.data)
