@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+# tests/ first: its hostile.py (the corpus) must win over this script's own name
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from hostile import KINDS, Corpus  # noqa: E402
 from week_ingest import setup_and_rosters  # noqa: E402

@@ -225,6 +225,8 @@ def _run_ingest(context, no_wait: bool, dry_run: bool = False):
     except WorkspaceBusy as exc:
         click.echo(f"zhurnal: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:  # the disk is full: the run stopped, nothing half-applied
+        _fail(f"остановлено: {exc.strerror or exc} ({exc.filename or ''})")
 
 
 NO_WAIT = click.option("--no-wait", is_flag=True, help="Exit 1 at once when another run holds the workspace.")

@@ -77,6 +77,7 @@ class _Formats:
         self.input = book.add_format({**border, "locked": False, "align": "center", "num_format": "@"})
         self.input_text = book.add_format({**border, "locked": False, "text_wrap": True, "valign": "top",
                                            "num_format": "@"})
+        self.input_number = book.add_format({**border, "locked": False, "align": "center"})
         self.input_date = book.add_format({**border, "locked": False, "num_format": "dd.mm.yyyy"})
         self.locked = book.add_format({**border, "bg_color": "#F2F2F2", "align": "center"})
         self.locked_date = book.add_format({**border, "bg_color": "#F2F2F2", "num_format": "dd.mm"})
@@ -87,7 +88,7 @@ class _Formats:
     def cell(self, editable: bool, kind: str):
         if not editable:
             return self.locked_date if kind == "date" else self.locked
-        return {"date": self.input_date, "long": self.input_text}.get(kind, self.input)
+        return {"date": self.input_date, "long": self.input_text, "int": self.input_number}.get(kind, self.input)
 
 
 def _write_markers(sheet, fmt: _Formats, row: int, grid: GridSheet, markers: list[MarkerRow]) -> int:
