@@ -33,6 +33,12 @@ def pytest_addoption(parser):
                      help="rewrite tests/golden/*.json from today's behaviour instead of comparing")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Long scenarios first: with the suite spread over the cores (pytest-xdist), the longest
+    test starts at once instead of being the last one a worker picks up."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def make_workspace(path: Path, code: str = "school17"):
     init_workspace(path, code=code, name="МБОУ СОШ № 17")
     toml = path / "zhurnal.toml"
