@@ -327,3 +327,23 @@ def test_metadata_must_belong_to_its_workbook(loaded):
     feedback = loaded.path / report.files[0].feedback
     assert feedback.parent.name == "без_автора" and not (loaded.settings.outbox / "feedback" / short_name(a)).exists()
     assert openpyxl_load(feedback).sheetnames == ["Ошибки"]
+
+
+def test_values_outside_the_grid_are_findings_not_dropped(loaded):
+    """GIVEN a journal with a mark typed right of its last column and a word typed below its
+    last row WHEN ingested THEN each is `value-outside-template` at its cell."""
+    from conftest import SATURDAY
+    from openpyxl.utils import get_column_letter
+    teacher, path, sheet, info = _maths(loaded)
+    target = loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "5"}}, name="outside.xlsx")
+    book = openpyxl_load(target)
+    grid = book[sheet]
+    last_col = max(c.column for c in grid[2] if c.value not in (None, ""))
+    last_row = max(c.row for c in grid["A"] if c.value not in (None, ""))
+    right = f"{get_column_letter(last_col + 1)}7"
+    below = f"C{last_row + 2}"
+    grid[right], grid[below] = "4", "болел"
+    book.save(target)
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"outside.xlsx": "rejected"}
+    assert {(sheet, right, "value-outside-template"), (sheet, below, "value-outside-template")} <= findings_of(report)
