@@ -34,6 +34,17 @@ from zhurnal.issue import issue_week
 from zhurnal.workspace import init_workspace
 
 
+def setup_and_rosters(ctx, school) -> None:
+    """Ingest ``school``'s setup, then its class rosters, into the context's workspace."""
+    inbox = ctx.settings.inbox
+    fill_workbook(issue_setup(ctx), inbox / "setup.xlsx", SETUP, school.setup)
+    assert ingest(ctx).ok
+    for code, roster in school.rosters.items():
+        fill_workbook(roster_kind.issue(ctx, code), inbox / f"{code}.xlsx",
+                      roster_kind.spec(roster_subjects(roster)), roster)
+    assert ingest(ctx).ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1000)
@@ -57,12 +68,7 @@ def main() -> None:
         ctx = open_context(settings, engine, now=DEMO_NOW)
         t = time.perf_counter()
         school = build_school(args.students, args.seed)
-        fill_workbook(issue_setup(ctx), settings.inbox / "setup.xlsx", SETUP, school.setup)
-        assert ingest(ctx).ok
-        for code, roster in school.rosters.items():
-            fill_workbook(roster_kind.issue(ctx, code), settings.inbox / f"{code}.xlsx",
-                          roster_kind.spec(roster_subjects(roster)), roster)
-        assert ingest(ctx).ok
+        setup_and_rosters(ctx, school)
         t = phase("setup_and_rosters", t)
         templates = issue_week(ctx, DEMO_WEEK)
         t = phase("issue_week", t)

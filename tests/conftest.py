@@ -278,6 +278,15 @@ def loaded(tmp_path, _school_with_rosters, store_backend) -> Workspace:
     ws.engine.dispose()
 
 
+def settled(*paths: Path) -> None:
+    """Date files back a minute: a broken file that young would be deferred as a copy still
+    arriving (the settle floor), not rejected."""
+    import os
+    import time
+    for path in paths:
+        os.utime(path, (time.time() - 60, time.time() - 60), follow_symlinks=False)
+
+
 def findings_of(report, name: str | None = None) -> set[tuple[str, str, str]]:
     """The (sheet, cell, code) triples of one file's findings (or of the only file)."""
     files = [f for f in report.files if name is None or f.name == name]
@@ -289,4 +298,4 @@ def status_of(report) -> dict[str, str]:
     return {f.name: f.status for f in report.files}
 
 
-__all__ = ["SATURDAY", "WEEK", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "status_of"]
+__all__ = ["SATURDAY", "WEEK", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]

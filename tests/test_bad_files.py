@@ -8,7 +8,7 @@ import zipfile
 
 import msoffcrypto
 import openpyxl
-from conftest import Workspace, findings_of, make_workspace, s, status_of
+from conftest import Workspace, findings_of, make_workspace, s, settled, status_of
 
 from zhurnal.demo.fill import fill_workbook
 from zhurnal.settings import IngestSettings
@@ -52,6 +52,7 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
     (inbox / "text.xlsx").write_text("ФИО;класс\nИванов;5А\n", encoding="utf-8")
     (inbox / "empty.xlsx").write_bytes(b"")
     (inbox / "notes.docx").write_bytes(b"PK\x03\x04")
+    settled(inbox / "text.xlsx", inbox / "empty.xlsx")
 
     plain = loaded.drop_roster("9А", roster, name="plain.xlsx")
     encrypted = io.BytesIO()
@@ -96,18 +97,21 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
 def test_symlinks_and_long_names(loaded, school, tmp_path):
     """GIVEN a symlink in the inbox pointing at a workbook outside the workspace, and a rejected
     workbook whose name is 245 bytes long WHEN ingested THEN the symlink is never followed (it
-    stays, nothing of it reaches archive/) and the long name gets a shortened feedback file."""
+    stays, with a finding for the sysadmin, nothing of it reaches archive/) and the long name
+    gets a shortened feedback file."""
     inbox = loaded.settings.inbox
     outside = tmp_path / "outside.xlsx"
     outside.write_bytes(b"not a workbook at all")
     (inbox / "link.xlsx").symlink_to(outside)
     long_name = "Ж" * 120 + ".xlsx"
     (inbox / long_name).write_bytes(b"plain text renamed")
+    settled(inbox / long_name)
     archived = len(list(loaded.settings.archive.rglob("*.*")))
     report = loaded.ingest()
-    assert status_of(report) == {long_name: "rejected"}
-    assert findings_of(report) == {("", "", "file-unreadable")}
-    feedback = loaded.path / report.files[0].feedback
+    assert status_of(report) == {long_name: "rejected", "link.xlsx": "left"}
+    assert findings_of(report, long_name) == {("", "", "file-unreadable")}
+    assert findings_of(report, "link.xlsx") == {("", "", "inbox-entry-not-a-file")}
+    feedback = loaded.path / report.files[1].feedback
     assert feedback.is_file() and len(feedback.name.encode()) <= 140
     assert len(list(loaded.settings.archive.rglob("*.*"))) == archived + 1
     assert sorted(p.name for p in inbox.iterdir()) == ["link.xlsx"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import s
+from conftest import s, settled
 
 from zhurnal.cli import main
 from zhurnal.settings import ConfigError, load_settings, resolve_workspace
@@ -114,6 +114,7 @@ def test_ingest_json_and_exit_codes(loaded):
     result = runner.invoke(main, [*where, "ingest", "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["files"] == []
     (loaded.settings.inbox / "broken.xlsx").write_text("not a workbook")
+    settled(loaded.settings.inbox / "broken.xlsx")
     result = runner.invoke(main, [*where, "ingest", "--json"])
     assert result.exit_code == 1
     payload = json.loads(result.output)

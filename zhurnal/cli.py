@@ -298,14 +298,30 @@ def _print_ingest(report) -> None:
     click.echo(ingest_table(report))
 
 
+def _run_ingest(context, no_wait: bool, dry_run: bool = False):
+    """Ingest; another run holding the workspace with ``--no-wait`` exits 1, a missing inbox 2."""
+    from zhurnal.ingest.lock import WorkspaceBusy
+    from zhurnal.ingest.pipeline import ingest as run_ingest
+    try:
+        return _call(run_ingest, context, dry_run=dry_run, wait=not no_wait)
+    except WorkspaceBusy as exc:
+        click.echo(f"zhurnal: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # the disk is full: the run stopped, nothing half-applied
+        _fail(_("stopped: {error} ({file})").format(error=exc.strerror or exc, file=exc.filename or ""))
+
+
+NO_WAIT = click.option("--no-wait", is_flag=True, help=N_("Exit 1 at once when another run holds the workspace."))
+
+
 @main.command()
 @click.option("--dry-run", is_flag=True, help=N_("Validate and show the plan; change nothing."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
+@NO_WAIT
 @click.pass_context
-def ingest(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+def ingest(ctx: click.Context, dry_run: bool, as_json: bool, no_wait: bool) -> None:
     """Process every workbook in inbox/: validate, merge, archive, feedback."""
-    from zhurnal.ingest.pipeline import ingest as run_ingest
-    report = run_ingest(_context(ctx), dry_run=dry_run)
+    report = _run_ingest(_context(ctx), no_wait, dry_run)
     _print_json(report.as_dict()) if as_json else _print_ingest(report)
     sys.exit(0 if report.ok else 1)
 
@@ -376,13 +392,13 @@ def publish(ctx: click.Context, week: str | None, period_code: str | None, force
 @main.command()
 @click.option("--week", required=True, help=N_("The week: 2026-W48 or any date in it."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
+@NO_WAIT
 @click.pass_context
-def run(ctx: click.Context, week: str, as_json: bool) -> None:
+def run(ctx: click.Context, week: str, as_json: bool, no_wait: bool) -> None:
     """The weekly batch: ingest the inbox, then publish the week."""
-    from zhurnal.ingest.pipeline import ingest as run_ingest
     from zhurnal.report import backup_text, publish_text
     context = _context(ctx)
-    report = run_ingest(context)
+    report = _run_ingest(context, no_wait)
     result = _publish(context, week, None, False, as_json)
     backed, health, backup_failed = _backup_when_due(context.settings, context.engine)
     if as_json:

@@ -4,17 +4,21 @@ A cell holds a presence code (``н`` absent, ``оп`` late), marks, or both wher
 sense (a late student may be marked; an absent one may not). Marks are ``1``–``5`` with an
 optional ``+``/``-`` where the school allows them, a double mark ``5/4``, or ``зач``/``незач``
 for pass/fail subjects. What people really type is normalised when it is unambiguous:
-``5.0``, `` 5 ``, Latin ``H``/``n`` and capital ``Н`` for ``н``.
+``5.0``, `` 5 ``, Latin ``H``/``n`` and capital ``Н`` for ``н`` (whole codes only), and -4 for
+``4-`` (what Excel makes of a typed ``4-``). A date in a mark cell is what Excel makes of
+``5/4`` typed into a cell without the Text format; it is reported, not guessed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 ABSENT, LATE = "н", "оп"
 PASS_MARKS = ("зач", "незач")
-_LATIN = str.maketrans({"h": "н", "n": "н", "o": "о", "p": "п", "c": "с"})
+_LATIN = str.maketrans({"h": "н", "n": "н", "o": "о", "p": "п", "c": "с", "a": "а", "e": "е", "x": "х"})
+CODES = {ABSENT, LATE, "нб", *PASS_MARKS}
 _NUMERIC = re.compile(r"^([1-9]\d*)(?:[.,]0+)?$")
 _MARK = re.compile(r"^(?:(\d+)([+-]?)|(зач|незач))$")
 
@@ -65,6 +69,26 @@ def _one_mark(token: str, scale: str, allow_plus_minus: bool) -> str:
     return digits + sign
 
 
+def _lookalikes(text: str) -> str:
+    """Latin lookalike letters become Cyrillic only where the whole word then is a code
+    (``h`` → ``н``, ``on`` → ``оп``), never letter by letter inside other text."""
+    words = []
+    for word in text.split(" "):
+        translated = word.translate(_LATIN)
+        words.append(translated if translated in CODES else word)
+    return " ".join(words)
+
+
+def _from_number(raw: float) -> object:
+    """A number in a mark cell: an integral one is the mark; Excel turns a typed ``4-`` into
+    -4, which is read back as ``4-`` (the only mark that gives -4); a fraction is no mark."""
+    if not raw.is_integer():
+        raise BadMark("mark-converted-to-number")
+    if raw < 0:
+        return f"{int(-raw)}-"
+    return int(raw)
+
+
 def _split_presence(text: str) -> tuple[str, str]:
     for code in (LATE, "нб", ABSENT):
         if text.startswith(code) and not text.startswith("незач"):
@@ -78,11 +102,13 @@ def read_cell(raw: object, *, scale: str = "5", allow_plus_minus: bool = True) -
     """The typed ``raw`` value of a journal cell; raises :class:`BadMark`."""
     if raw is None or raw == "":
         return Cell()
-    if isinstance(raw, float):
-        if not raw.is_integer():
-            raise BadMark("mark-invalid")
-        raw = int(raw)
-    text = re.sub(r"\s+", " ", str(raw)).strip().lower().translate(_LATIN)
+    if isinstance(raw, dt.date):
+        # Excel and LibreOffice make a date of 5/4, 5.4 and 5-4 alike: which was typed is
+        # not known, so the cell is reported with its cause rather than guessed.
+        raise BadMark("mark-converted-to-date")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = _from_number(float(raw))
+    text = _lookalikes(re.sub(r"\s+", " ", str(raw)).strip().lower())
     if not text:
         return Cell()
     numeric = _NUMERIC.match(text)

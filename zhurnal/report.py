@@ -10,7 +10,7 @@ from zhurnal.status import Status
 KINDS = {"setup": N_("school setup"), "roster": N_("class roster"), "journal": N_("journal"),
          "attendance": N_("attendance register"), "period": N_("period-mark workbook"), "plan": N_("lesson plan (КТП)")}
 STATUS_RU = {"accepted": "принят", "rejected": "ОТКЛОНЁН", "duplicate": "повтор",
-             "deferred": "ещё пишется", "failed": "СБОЙ"}
+             "deferred": "ещё пишется", "failed": "СБОЙ", "left": "не файл, оставлен"}
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

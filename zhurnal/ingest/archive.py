@@ -31,5 +31,8 @@ def archive_copy(sub: Submission, archive: Path) -> Path:
 
 
 def remove_from_inbox(path: Path) -> None:
-    """The last step for a file: it is committed and archived, so the inbox copy may go."""
+    """The last step for a file: it is committed and archived, so the inbox copy may go.
+
+    Raises ``OSError`` (a read-only inbox); the caller turns that into a warning, because the
+    data is safe and a rerun only tidies a duplicate away."""
     path.unlink(missing_ok=True)

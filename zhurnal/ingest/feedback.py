@@ -2,7 +2,9 @@
 
 Each offending cell is filled (red for errors, yellow for warnings) and carries a comment in
 Russian; a first sheet «Ошибки» lists every finding with a link to its cell. Files openpyxl
-cannot edit (.xls, .ods) are rebuilt as .xlsx from the values zhurnal read.
+cannot edit (.xls, .ods) are rebuilt as .xlsx from the values zhurnal read. A file refused as
+a whole (unreadable, encrypted, too large, a zip bomb, bad metadata) is never opened: its
+feedback is a new workbook holding only the «Ошибки» sheet.
 """
 
 from __future__ import annotations
@@ -165,19 +167,27 @@ def _mark_cells(book, findings: list[Finding]) -> None:
         if item.sheet in book.sheetnames and item.cell:
             by_cell[(item.sheet, item.cell)].append(item)
     for (sheet_name, ref), items in by_cell.items():
-        cell = book[sheet_name][ref]
+        cell = book[sheet_name][ref.split(":")[0]]  # a merged range is marked at its first cell
         worst = "error" if any(i.is_error for i in items) else "warning"
         cell.fill = FILLS[worst]
         text = "\n".join(f"• {i.message}" for i in items)
         cell.comment = Comment(text, "zhurnal", width=360, height=max(80, 40 * len(items)))
 
 
-def write_feedback(sub: Submission, findings: list[Finding], out_dir: Path, *, author: str) -> Path:
-    """Write the marked-up copy of ``sub`` into ``out_dir/<author>/`` and return its path."""
-    book = _open_editable(sub)
+def _findings_only():
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    return book
+
+
+def write_feedback(sub: Submission, findings: list[Finding], out_dir: Path, *, author: str,
+                   findings_only: bool = False) -> Path:
+    """Write the marked-up copy of ``sub`` (or with ``findings_only`` just the list of findings)
+    into ``out_dir/<author>/`` and return its path."""
+    book = _findings_only() if findings_only else _open_editable(sub)
     _mark_cells(book, findings)
     _list_sheet(book, findings, sub)
-    suffix = ".xlsm" if sub.suffix == ".xlsm" else ".xlsx"
+    suffix = ".xlsm" if sub.suffix == ".xlsm" and not findings_only else ".xlsx"
     target = feedback_path(out_dir, author, sub.name, suffix)
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)

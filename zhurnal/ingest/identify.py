@@ -14,10 +14,13 @@ from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
 from zhurnal.ingest.read import UnreadableWorkbook, read_workbook
 from zhurnal.kinds import KINDS, WorkbookKind
 from zhurnal.settings import Settings
-from zhurnal.templates.metadata import META_SHEET, verify
+from zhurnal.templates.grid import read_identities
+from zhurnal.templates.metadata import META_SHEET, sections, verify
 from zhurnal.workbook import Submission, WorkbookCells
 
 MB = 1024 * 1024
+MAX_MEMBERS = 10_000   # parts of one archive: our biggest template has a few dozen
+PROLOG_BYTES = 4096
 
 
 def _meta_text(value: object) -> str:
@@ -38,6 +41,18 @@ def read_metadata(cells: WorkbookCells) -> dict[str, str] | None:
     return meta
 
 
+def belongs(cells: WorkbookCells, meta: dict[str, str]) -> bool:
+    """Whether the signed metadata was issued with these sheets: the grid sheets it names must
+    hold the hidden student ids, column keys and marker rows it was issued with (a digest kept
+    in the metadata). A ``_zhurnal`` sheet copied into another workbook, or rows and columns
+    added or removed, fail. Templates issued before the digest existed are not checked."""
+    expected = meta.get("identities")
+    if not expected:
+        return True
+    names = [info.get("sheet", "") for info in sections(meta).get("sheets", [])]
+    return read_identities(cells, names) == expected
+
+
 def _container_problem(sub: Submission, settings: Settings) -> Finding | None:
     limits = settings.ingest
     if sub.suffix not in ACCEPTED_SUFFIXES:
@@ -49,11 +64,28 @@ def _container_problem(sub: Submission, settings: Settings) -> Finding | None:
     if zipfile.is_zipfile(io.BytesIO(sub.data)):
         try:
             with zipfile.ZipFile(io.BytesIO(sub.data)) as archive:
-                unpacked = sum(item.file_size for item in archive.infolist())
-        except zipfile.BadZipFile:
-            return finding("file-unreadable", detail="повреждённый архив")
-        if unpacked > limits.max_unzipped_mb * MB:
-            return finding("file-zip-bomb", size_mb=round(unpacked / MB))
+                return _zip_problem(archive, limits.max_unzipped_mb * MB)
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as exc:
+            return finding("file-unreadable", detail=f"повреждённый архив: {exc}"[:200])
+    return None
+
+
+def _zip_problem(archive: zipfile.ZipFile, max_unpacked: float) -> Finding | None:
+    """Too much inside (by the sizes the archive declares), or XML that declares a DTD.
+
+    A spreadsheet's XML never has a DTD; one with entities can expand a few bytes into
+    gigabytes in whatever parses it, so it is refused before anything parses it. Only the
+    prolog of each XML part is read (a DTD must come before the root element)."""
+    items = archive.infolist()
+    unpacked = sum(item.file_size for item in items)
+    if unpacked > max_unpacked or len(items) > MAX_MEMBERS:
+        return finding("file-zip-bomb", size_mb=round(unpacked / MB))
+    for item in items:
+        if item.filename.endswith((".xml", ".rels")):
+            with archive.open(item) as stream:
+                head = stream.read(PROLOG_BYTES)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return finding("file-xml-forbidden")
     return None
 
 
@@ -61,7 +93,8 @@ def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, 
     """Read ``sub``'s cells and check it is one of our signed templates; returns its kind.
 
     On success ``sub.cells``, ``sub.meta``, ``sub.formulas``, ``sub.merged`` and
-    ``sub.saved_at`` are filled.
+    ``sub.saved_at`` are filled. On failure ``sub.meta`` stays empty, so nothing is ever
+    addressed to the author a refused workbook's metadata names.
     """
     problem = _container_problem(sub, settings)
     if problem:
@@ -69,6 +102,8 @@ def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, 
     try:
         read_workbook(sub)
     except UnreadableWorkbook as exc:
+        if exc.finding is not None:
+            return None, [exc.finding]
         if exc.encrypted:
             return None, [finding("file-encrypted")]
         return None, [finding("file-unreadable", detail=str(exc)[:200])]
@@ -85,5 +120,7 @@ def identify(sub: Submission, settings: Settings) -> tuple[WorkbookKind | None, 
         return None, [finding("template-version-unsupported", sheet=META_SHEET, value=meta.get("version"))]
     if meta.get("school") != settings.school.code:
         return None, [finding("school-mismatch", sheet=META_SHEET, value=meta.get("school"))]
+    if not belongs(sub.cells, meta):
+        return None, [finding("metadata-mismatch", sheet=META_SHEET)]
     sub.meta = meta
     return kind, []

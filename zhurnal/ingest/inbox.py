@@ -1,43 +1,120 @@
-"""Preflight of ``inbox/``: which files to read now and which to skip."""
+"""Preflight of ``inbox/``: which files to read now, which to leave for the next run, and which
+entries are not files at all (those are reported to the sysadmin and never touched)."""
 
 from __future__ import annotations
 
+import os
+import stat
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from zhurnal.errors import UsageError
+
 ACCEPTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+# A file this young that does not parse is taken for a copy still arriving (a short read) and
+# deferred instead of rejected, whatever ``settle_seconds`` says: the floor of the settle check.
+SETTLE_FLOOR_SECONDS = 5.0
+
+
+class InboxUnusable(UsageError):
+    """``inbox/`` is missing, is not a folder, or cannot be listed: a broken workspace."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path = path
+
+
+@dataclass
+class InboxScan:
+    """``ready``: regular files to read now; ``growing``: files still being written;
+    ``odd``: (entry, what it is) for symlinks, folders, FIFOs, sockets and devices."""
+
+    ready: list[Path] = field(default_factory=list)
+    growing: list[Path] = field(default_factory=list)
+    odd: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def is_lock_or_hidden(path: Path) -> bool:
+    """Lock files of Excel (``~$``) and LibreOffice (``.~lock.``) and hidden files: not submissions."""
+    return path.name.startswith(("~$", ".~lock.", "."))
+
+
+def entry_kind(path: Path) -> str:
+    """What a directory entry is, without following a symlink: ``file``, ``symlink``, ``folder``,
+    ``fifo``, ``socket``, ``device`` or ``gone`` (removed meanwhile)."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return "gone"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
 
 
 def is_ignored(path: Path) -> bool:
-    """Lock files of Excel (``~$``) and LibreOffice (``.~lock.``), hidden files, and anything that
-    is not a regular file: a symlink is never followed (it could point outside the workspace)."""
-    name = path.name
-    return name.startswith(("~$", ".~lock.", ".")) or path.is_symlink() or not path.is_file()
+    """Not a submission: a lock or hidden file, or anything that is not a regular file."""
+    return is_lock_or_hidden(path) or entry_kind(path) != "file"
 
 
-def _signature(path: Path) -> tuple[int, int]:
-    info = path.stat()
+def signature(path: Path) -> tuple[int, int]:
+    """(size in bytes, mtime in ns) of a file, without following a symlink."""
+    info = path.lstat()
     return info.st_size, info.st_mtime_ns
 
 
-def scan_inbox(inbox: Path, settle_seconds: float) -> tuple[list[Path], list[Path]]:
-    """Files ready to process, and files still being written (left for the next run).
+def is_fresh(mtime_ns: int, seconds: float = SETTLE_FLOOR_SECONDS) -> bool:
+    return time.time() - mtime_ns / 1e9 < seconds
+
+
+def _entries(inbox: Path) -> list[Path]:
+    if not inbox.exists() and not inbox.is_symlink():
+        raise InboxUnusable(inbox, "the inbox folder does not exist (zhurnal init makes it)")
+    if entry_kind(inbox) != "folder":
+        raise InboxUnusable(inbox, "inbox/ must be a folder, not a file or a link")
+    try:
+        return sorted(Path(entry.path) for entry in os.scandir(inbox))
+    except OSError as exc:
+        raise InboxUnusable(inbox, f"cannot be listed ({exc.strerror})") from exc
+
+
+def scan_inbox(inbox: Path, settle_seconds: float) -> InboxScan:
+    """Sort the entries of ``inbox``; raises :class:`InboxUnusable` for a missing inbox.
 
     A file modified within ``settle_seconds`` is looked at again after that long; if its size
     or time changed meanwhile, someone is still copying or saving it.
     """
-    candidates = sorted(p for p in inbox.iterdir() if not is_ignored(p)) if inbox.is_dir() else []
-    before = {p: _signature(p) for p in candidates}
-    now = time.time()
-    fresh = [p for p in candidates if now - before[p][1] / 1e9 < settle_seconds]
+    scan = InboxScan()
+    candidates = []
+    for path in _entries(inbox):
+        if is_lock_or_hidden(path):
+            continue
+        kind = entry_kind(path)
+        if kind == "file":
+            candidates.append(path)
+        elif kind != "gone":
+            scan.odd.append((path, kind))
+    before = {}
+    for path in candidates:
+        try:
+            before[path] = signature(path)
+        except FileNotFoundError:
+            pass
+    fresh = [p for p, sig in before.items() if is_fresh(sig[1], settle_seconds)]
     if fresh:
         time.sleep(settle_seconds)
-    ready, growing = [], []
-    for path in candidates:
-        if not path.exists():
+    for path in before:
+        try:
+            now = signature(path)
+        except FileNotFoundError:
             continue
-        if path in fresh and _signature(path) != before[path]:
-            growing.append(path)
-            continue
-        ready.append(path)
-    return ready, growing
+        (scan.growing if path in fresh and now != before[path] else scan.ready).append(path)
+    return scan

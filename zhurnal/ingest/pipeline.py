@@ -8,6 +8,7 @@ because a file whose hash is already recorded is a duplicate and is only tidied 
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 from dataclasses import dataclass, field
@@ -16,12 +17,13 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from zhurnal.context import RunContext
-from zhurnal.findings import Finding, finding, has_errors
+from zhurnal.findings import Finding, Severity, finding, has_errors
 from zhurnal.ingest.archive import archive_copy, remove_from_inbox
 from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
-from zhurnal.ingest.inbox import scan_inbox
-from zhurnal.ingest.read import load_submission
+from zhurnal.ingest.inbox import is_fresh, scan_inbox
+from zhurnal.ingest.lock import run_lock
+from zhurnal.ingest.read import ChangedWhileRead, load_submission
 from zhurnal.kinds.base import StepContext, WorkbookKind
 from zhurnal.merge.bases import issued_state
 from zhurnal.store import queries as q
@@ -31,6 +33,12 @@ from zhurnal.workbook import Submission
 
 log = logging.getLogger("zhurnal.ingest")
 MB = 1024 * 1024
+# Only these stop a run: the disk (or the user's quota) is full, so no later file can be kept either.
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+# Codes a file being copied into inbox/ right now would get from its short read.
+SHORT_READ_CODES = {"file-empty", "file-unreadable"}
+ENTRY_RU = {"symlink": "ссылка (symlink)", "folder": "папка", "fifo": "канал (FIFO)",
+            "socket": "сокет", "device": "файл устройства"}
 
 
 @dataclass
@@ -38,7 +46,7 @@ class FileResult:
     """What happened to one inbox file."""
 
     name: str
-    status: str                      # accepted | rejected | duplicate | deferred | failed
+    status: str                      # accepted | rejected | duplicate | deferred | failed | left
     sha256: str = ""
     kind: str = ""
     author: str = ""
@@ -81,9 +89,33 @@ def _with_file(findings: list[Finding], name: str) -> list[Finding]:
     return [f.model_copy(update={"file": name}) for f in findings]
 
 
-def _formulas(sub: Submission) -> list[Finding]:
-    return [finding("formula-not-allowed", sheet=sheet, cell=cell)
-            for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
+def _stop_if_disk_full(exc: OSError) -> None:
+    if exc.errno in DISK_FULL:
+        raise exc
+
+
+def _leave_inbox(sub: Submission, result: FileResult) -> FileResult:
+    """Remove the processed file from inbox/; a read-only inbox is a warning, not a stop: the
+    data is committed and archived, and the next run tidies the copy away as a duplicate."""
+    try:
+        remove_from_inbox(sub.path)
+    except OSError as exc:
+        _stop_if_disk_full(exc)
+        result.findings.append(finding("inbox-not-writable", severity=Severity.WARNING, file=sub.name,
+                                       detail=exc.strerror or type(exc).__name__))
+    return result
+
+
+def _read_findings(sub: Submission) -> list[Finding]:
+    """A formula where a value belongs, and merged cells (one value for several cells: the
+    others would be read as empty), in every sheet but zhurnal's own hidden ones; a warning
+    for each cell whose invisible characters were removed."""
+    found = [finding("formula-not-allowed", sheet=sheet, cell=cell)
+             for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
+    found += [finding("merged-cells", sheet=sheet, cell=cell)
+              for sheet, ranges in sub.merged.items() if not sheet.startswith("_") for cell in ranges]
+    return found + [finding("value-normalised", sheet=sheet, cell=cell, value=typed, normalised=kept,
+                            severity=Severity.WARNING) for sheet, cell, typed, kept in sub.cleaned]
 
 
 class _Run:
@@ -102,28 +134,32 @@ class _Run:
     def duplicate(self, sub: Submission, earlier: dict) -> FileResult:
         """A file seen before changes nothing; one rejected before is still rejected, and says
         why again (its feedback workbook is already in the outbox)."""
-        if not self.dry_run:
-            archive_copy(sub, self.settings.archive)
-            remove_from_inbox(sub.path)
         if earlier.get("status") == "rejected":
             findings = [Finding(**item) for item in json.loads(earlier.get("findings") or "[]")]
-            return FileResult(sub.name, "rejected", sub.sha256, earlier.get("kind") or "",
-                              earlier.get("author") or "", findings=_with_file(findings, sub.name))
-        return FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
-                          earlier.get("author") or "")
+            result = FileResult(sub.name, "rejected", sub.sha256, earlier.get("kind") or "",
+                                earlier.get("author") or "", findings=_with_file(findings, sub.name))
+        else:
+            result = FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
+                                earlier.get("author") or "")
+        if self.dry_run:
+            return result
+        archive_copy(sub, self.settings.archive)
+        return _leave_inbox(sub, result)
 
-    def reject(self, sub: Submission, findings: list[Finding]) -> FileResult:
+    def reject(self, sub: Submission, findings: list[Finding], *, file_level: bool = False) -> FileResult:
+        """Archive, feedback, record, leave the inbox. ``file_level``: the file was refused
+        before its cells were trusted (unreadable, a bomb, bad metadata), so its feedback is a
+        findings-only workbook and the file itself is never opened for editing."""
         result = FileResult(sub.name, "rejected", sub.sha256, sub.kind, sub.author, findings=findings)
         if self.dry_run:
             return result
         archive_copy(sub, self.settings.archive)
         feedback = write_feedback(sub, findings, self.settings.outbox / "feedback",
-                                  author=sub.author or "без_автора")
+                                  author=sub.author or "без_автора", findings_only=file_level)
         result.feedback = str(feedback.relative_to(self.settings.workspace))
         with self.ctx.engine.begin() as conn:
             _record(conn, self.ctx, sub, "rejected", findings)
-        remove_from_inbox(sub.path)
-        return result
+        return _leave_inbox(sub, result)
 
     def stale(self, conn: Connection, sub: Submission) -> Finding | None:
         """A workbook saved before one already merged from the same template is out of date.
@@ -152,8 +188,7 @@ class _Run:
             transaction.commit()
         if kind.changes_school:
             self._school = None
-        remove_from_inbox(sub.path)
-        return result
+        return _leave_inbox(sub, result)
 
     def process(self, sub: Submission) -> FileResult:
         with self.ctx.engine.connect() as conn:
@@ -161,46 +196,74 @@ class _Run:
         if earlier:
             return self.duplicate(sub, earlier)
         kind, findings = identify(sub, self.settings)
+        if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and is_fresh(sub.mtime_ns):
+            return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving
         if kind is None:
-            return self.reject(sub, _with_file(findings, sub.name))
+            return self.reject(sub, _with_file(findings, sub.name), file_level=True)
         with self.ctx.engine.connect() as conn:
             stale = self.stale(conn, sub)
             if stale:
                 return self.reject(sub, [stale])
             found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta))
-        findings = _with_file(_formulas(sub) + found, sub.name)
+        findings = _with_file(_read_findings(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)
         return self.accept(sub, kind, plan, findings)
 
 
-def ingest(ctx: RunContext, *, dry_run: bool = False) -> IngestReport:
+    def one(self, path) -> FileResult | None:
+        """Process one inbox file; whatever goes wrong with its bytes, name or permissions is
+        a finding on its result. Only a broken store or a full disk raises."""
+        try:
+            sub = load_submission(path, self.settings.ingest.max_file_mb * MB)
+        except ChangedWhileRead:
+            return FileResult(path.name, "deferred")
+        except FileNotFoundError:
+            return None  # taken away meanwhile
+        except OSError as exc:
+            _stop_if_disk_full(exc)
+            return FileResult(path.name, "failed", findings=[finding(
+                "file-not-readable", file=path.name, detail=exc.strerror or type(exc).__name__)])
+        try:
+            return self.process(sub)
+        except SQLAlchemyError:
+            raise  # broken store: stop, nothing half-applied thanks to the transaction
+        except OSError as exc:
+            _stop_if_disk_full(exc)
+            log.exception("file system error on %s", path.name)
+            return FileResult(path.name, "failed", sub.sha256, findings=[finding(
+                "file-system-error", file=path.name, detail=f"{exc.strerror or type(exc).__name__}")])
+        except Exception as exc:  # a bug must not take the rest of the batch down
+            log.exception("internal error on %s", path.name)
+            return FileResult(path.name, "failed", sub.sha256, findings=[finding(
+                "internal-error", file=path.name, detail=f"{type(exc).__name__}: {exc}")])
+
+
+def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> IngestReport:
     """Process every ready file in ``inbox/``; one bad file never stops the others.
 
     ``ctx.now`` is when the run happens; the editing window and "lessons that took place" are
-    measured from it.
+    measured from it. One run at a time per workspace: another run waits for this one, or with
+    ``wait=False`` raises :class:`~zhurnal.ingest.lock.WorkspaceBusy`. A missing inbox raises
+    :class:`~zhurnal.ingest.inbox.InboxUnusable`.
     """
-    run = _Run(ctx, dry_run)
-    report = IngestReport(dry_run=dry_run)
-    ready, growing = scan_inbox(ctx.settings.inbox, ctx.settings.ingest.settle_seconds)
-    for path in growing:
-        report.files.append(FileResult(path.name, "deferred"))
-    for path in ready:
-        sub = None
-        try:
-            sub = load_submission(path, ctx.settings.ingest.max_file_mb * MB)
-            result = run.process(sub)
-        except (SQLAlchemyError, OSError):
-            raise  # broken store or disk: stop, nothing half-applied thanks to the transaction
-        except Exception as exc:  # a bug must not take the rest of the batch down
-            log.exception("internal error on %s", path.name)
-            result = FileResult(path.name, "failed", sub.sha256 if sub else "",
-                                findings=[finding("internal-error", file=path.name,
-                                                  detail=f"{type(exc).__name__}: {exc}")])
-        log.info("%s: %s (%s)", path.name, result.status,
-                 ", ".join(sorted({f.code for f in result.findings})) or "no findings")
-        report.files.append(result)
-    return report
+    with run_lock(ctx, wait=wait):
+        run = _Run(ctx, dry_run)
+        report = IngestReport(dry_run=dry_run)
+        scan = scan_inbox(ctx.settings.inbox, ctx.settings.ingest.settle_seconds)
+        for path, what in scan.odd:
+            report.files.append(FileResult(path.name, "left", findings=[finding(
+                "inbox-entry-not-a-file", severity=Severity.WARNING, file=path.name, value=ENTRY_RU[what])]))
+        for path in scan.growing:
+            report.files.append(FileResult(path.name, "deferred"))
+        for path in scan.ready:
+            result = run.one(path)
+            if result is None:
+                continue
+            log.info("%s: %s (%s)", path.name, result.status,
+                     ", ".join(sorted({f.code for f in result.findings})) or "no findings")
+            report.files.append(result)
+        return report
 
 
 def validate_file(ctx: RunContext, path) -> FileResult:

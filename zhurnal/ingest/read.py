@@ -6,13 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 import python_calamine as calamine
 
-from zhurnal.ingest.formulas import formula_cells
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError as SafeParseError
+
+from zhurnal.findings import Finding, finding
+from zhurnal.ingest.biff import NotBiff, xls_facts
+from zhurnal.ingest.bounds import SheetFacts, ods_facts, too_large, xlsx_facts
+from zhurnal.ingest.ods import ods_cells
 from zhurnal.templates.spec import cell_ref
 from zhurnal.workbook import Submission, WorkbookCells
 
@@ -20,27 +29,55 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class UnreadableWorkbook(Exception):
-    """The file is not a workbook calamine can open; ``encrypted`` when it has a password."""
+    """The file is not a workbook zhurnal will read: ``encrypted`` when it has a password,
+    ``finding`` when a check before reading gave the exact reason (a sheet too large, XML
+    with entities)."""
 
-    def __init__(self, detail: str, *, encrypted: bool = False) -> None:
+    def __init__(self, detail: str, *, encrypted: bool = False, finding: Finding | None = None) -> None:
         super().__init__(detail)
         self.encrypted = encrypted
+        self.finding = finding
+
+
+class ChangedWhileRead(Exception):
+    """The file's size or time changed while it was read: someone is still writing it."""
+
+
+def _read_all(fd: int, size: int, max_bytes: int) -> tuple[bytes, str]:
+    digest = hashlib.sha256()
+    keep = size <= max_bytes
+    parts = []
+    while True:
+        block = os.read(fd, 1 << 20)
+        if not block:
+            break
+        digest.update(block)
+        if keep:
+            parts.append(block)
+    return b"".join(parts), digest.hexdigest()
 
 
 def load_submission(path: Path, max_bytes: int) -> Submission:
     """The file's bytes and hash: the one time ingest reads it from disk.
 
     A file over ``max_bytes`` is hashed in blocks and not kept in memory (``data`` empty).
+    Opened without following a symlink and without blocking on a FIFO swapped in since the
+    scan; raises :class:`ChangedWhileRead` when its size or time moved during the read,
+    ``OSError`` (``PermissionError`` …) when it cannot be read at all.
     """
-    size = path.stat().st_size
-    if size <= max_bytes:
-        data = path.read_bytes()
-        return Submission(path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return Submission(path=path, data=b"", sha256=digest.hexdigest(), size=size)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise ChangedWhileRead(f"{path.name} is no longer a regular file")
+        data, sha256 = _read_all(fd, before.st_size, max_bytes)
+        after = os.fstat(fd)
+    finally:
+        os.close(fd)
+    moved = (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns)
+    if moved or (data and len(data) != after.st_size):
+        raise ChangedWhileRead(path.name)
+    return Submission(path=path, data=data, sha256=sha256, size=after.st_size, mtime_ns=after.st_mtime_ns)
 
 
 def _looks_encrypted(data: bytes) -> bool:
@@ -54,7 +91,23 @@ def _range(merged) -> str:
 
 
 def read_cells(sub: Submission) -> WorkbookCells:
-    """Every sheet (hidden ones too) with cells at their real coordinates; fills ``sub.merged``."""
+    """Every sheet (hidden ones too) with cells at their real coordinates; fills ``sub.merged``.
+
+    An .ods calamine cannot parse (Gnumeric's indented XML) is read by :func:`ods_cells`."""
+    try:
+        return _calamine_cells(sub)
+    except UnreadableWorkbook:
+        archive = zip_of(sub) if not sub.data.startswith(OLE_MAGIC) else None
+        if archive is None or "content.xml" not in archive.namelist():
+            raise
+        try:
+            with archive:
+                return ods_cells(archive)
+        except (DefusedXmlException, SafeParseError, KeyError, ValueError) as exc:
+            raise UnreadableWorkbook(f"content.xml: {exc}") from exc
+
+
+def _calamine_cells(sub: Submission) -> WorkbookCells:
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(sub.data))
     except calamine.PasswordError as exc:
@@ -114,18 +167,81 @@ def zip_of(sub: Submission) -> zipfile.ZipFile | None:
         return None
 
 
+def _zip_facts(sub: Submission, archive: zipfile.ZipFile) -> SheetFacts:
+    sub.saved_at = saved_time(archive)
+    if sub.suffix in (".xlsx", ".xlsm"):
+        return xlsx_facts(archive)
+    if "content.xml" in archive.namelist():
+        try:
+            return ods_facts(archive)
+        except DefusedXmlException as exc:
+            raise UnreadableWorkbook(type(exc).__name__, finding=finding("file-xml-forbidden")) from exc
+        except SafeParseError as exc:
+            raise UnreadableWorkbook(f"content.xml: {exc}") from exc
+    return SheetFacts()
+
+
+def scan(sub: Submission) -> SheetFacts:
+    """What can be known before a reader allocates anything: saved time, each sheet's extent,
+    formula cells and merged ranges. Raises :class:`UnreadableWorkbook` with a finding when a
+    sheet reaches too far."""
+    archive = zip_of(sub)
+    if archive is not None:
+        try:
+            with archive:
+                facts = _zip_facts(sub, archive)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            # a member that inflates beyond its declared size, a bad CRC, an unknown method
+            raise UnreadableWorkbook(f"повреждённый архив: {exc}"[:200]) from exc
+    elif sub.data[:8] == OLE_MAGIC and not _looks_encrypted(sub.data):
+        try:
+            facts, sub.saved_at = xls_facts(sub.data)
+        except NotBiff as exc:
+            raise UnreadableWorkbook(str(exc)) from exc
+    else:
+        facts = SheetFacts()
+    problem = too_large(facts.extents)
+    if problem is not None:
+        raise UnreadableWorkbook(problem.code, finding=problem)
+    return facts
+
+
+# Characters that show as nothing (zero-width space/joiners, BOM, soft hyphen, word joiner) and
+# spaces that do not look odd but do not compare equal to a space (no-break ones).
+INVISIBLE = {"\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+             "\u00a0": " ", "\u202f": " ", "\u2007": " "}
+_INVISIBLE = re.compile("[" + "".join(INVISIBLE) + "]")
+
+
+def strip_invisible(cells: WorkbookCells) -> list[tuple[str, str, str, str]]:
+    """Remove invisible characters from every text cell of the visible sheets, in place;
+    returns (sheet, cell, typed with the characters shown as ⟨U+XXXX⟩, kept)."""
+    cleaned = []
+    for name, grid in cells.sheets.items():
+        if name.startswith("_"):
+            continue  # zhurnal's own sheet is compared byte for byte with its signature
+        for r, line in enumerate(grid):
+            for c, value in enumerate(line):
+                if isinstance(value, str) and _INVISIBLE.search(value):
+                    kept = _INVISIBLE.sub(lambda m: INVISIBLE[m.group()], value)
+                    shown = _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", value)
+                    line[c] = kept
+                    cleaned.append((name, cell_ref(r, c), shown, kept.strip()))
+    return cleaned
+
+
 def read_workbook(sub: Submission) -> None:
     """Fill ``sub``'s cells, merged ranges, saved time and formula cells from its bytes.
 
-    Raises :class:`UnreadableWorkbook` when it is not a workbook.
+    Raises :class:`UnreadableWorkbook` when it is not a workbook, or one too large to read.
     """
-    archive = zip_of(sub)
-    if archive is not None:
-        with archive:
-            sub.saved_at = saved_time(archive)
-            if sub.suffix in (".xlsx", ".xlsm"):
-                sub.formulas = formula_cells(archive)
+    facts = scan(sub)
+    sub.formulas = facts.formulas
     sub.cells = read_cells(sub)
+    sub.cleaned = strip_invisible(sub.cells)
+    for sheet, ranges in facts.merged.items():
+        sub.merged.setdefault(sheet, [])
+        sub.merged[sheet] += [r for r in ranges if r not in sub.merged[sheet]]
 
 
 def cells_of(path: Path) -> WorkbookCells:

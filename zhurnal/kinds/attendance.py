@@ -15,7 +15,7 @@ from zhurnal.merge.bases import record_issue
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.store import queries as q
 from zhurnal.store.snapshot import WEEKDAYS_RU, School, load_school
-from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, write_grid_workbook
+from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.attendance_rules import day_keys, read_attendance
 
@@ -73,7 +73,8 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
         stored = [a for a in absences if school.students[a["student_id"]]["class_code"] == code]
         sheet = attendance_sheet(school, code, week, stored)
         meta = signed_meta(ctx, SPEC.kind, SPEC.version, cls["class_teacher"] or "",
-                           sections={"sheets": [{"sheet": code, "class_code": code}]}, week=week.label)
+                           sections={"sheets": [{"sheet": code, "class_code": code}]}, week=week.label,
+                           identities=issued_identities([sheet]))
         written.append(write_grid_workbook(out / f"посещаемость_{week.label}_{safe_name(code)}.xlsx", meta, [sheet]))
         with ctx.engine.begin() as conn:
             record_issue(conn, ctx.school_id, meta, stored_state(stored), ctx.now)

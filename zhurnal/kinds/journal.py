@@ -22,8 +22,8 @@ from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.journal import JournalPlan, plan_journal, read_state, stored_state
 from zhurnal.store import queries as q
 from zhurnal.store.snapshot import WEEKDAYS_RU, School, Section, load_school
-from zhurnal.templates.grid import (GridColumn, GridSheet, list_validation, marker_row, section_info,
-                                    sheet_name, write_grid_workbook)
+from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, list_validation, marker_row,
+                                    section_info, sheet_name, write_grid_workbook)
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.journal_rules import read_journal
 
@@ -150,7 +150,8 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
             info.append(section_info(title, section))
             issued += by_section.get(section, {}).values()
         if sheets:
-            meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, week=week.label)
+            meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, week=week.label,
+                               identities=issued_identities(sheets))
             written.append(write_grid_workbook(out / f"журнал_{week.label}_{safe_name(name)}.xlsx", meta, sheets))
             base = stored_state(issued, [e for l in issued for e in entries.get(l["id"], [])], fields)
             with ctx.engine.begin() as conn:

@@ -20,8 +20,8 @@ from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_s
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import Section, load_school
-from zhurnal.templates.grid import (GridColumn, GridSheet, list_validation, section_info, sheet_name,
-                                    write_grid_workbook)
+from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, list_validation, section_info,
+                                    sheet_name, write_grid_workbook)
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.period_rules import read_period
 
@@ -104,7 +104,8 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                 base.update({mark_key(st["id"], section.subject, period_code): stored.get((st["id"], section.subject))
                              for st in students})
             if sheets:
-                meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, period=period_code)
+                meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, period=period_code,
+                                   identities=issued_identities(sheets))
                 written.append(write_grid_workbook(
                     (out_dir or ctx.settings.templates) / period_code / f"оценки_{period_code}_{safe_name(name)}.xlsx",
                     meta, sheets))

@@ -47,9 +47,11 @@ class _Formats:
             return self.date
         if item.type is FieldType.TIME:
             return self.time
-        if item.type is FieldType.PHONE:
-            return self.text  # keeps a leading +7 and zeros as typed
-        return self.input
+        if item.type in (FieldType.INT, FieldType.NUMBER):
+            return self.input
+        # Text keeps a leading +7 and zeros of a phone, and names, codes and choices as typed
+        # (Excel would make 1/2 a date and 1-2 a negative number).
+        return self.text
 
 
 def write_value(sheet, row: int, col: int, value: object, fmt) -> None:

@@ -14,6 +14,8 @@ and a short «Как заполнять» block.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +72,12 @@ class _Formats:
         self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                        "align": "center", "valign": "vcenter"})
         self.name = book.add_format({**border, "bg_color": "#F2F2F2"})
-        self.input = book.add_format({**border, "locked": False, "align": "center"})
-        self.input_text = book.add_format({**border, "locked": False, "text_wrap": True, "valign": "top"})
+        # Text ("@"): Excel and LibreOffice keep 5/4, 4-, 5.4 as typed instead of making a date
+        # or a number of them.
+        self.input = book.add_format({**border, "locked": False, "align": "center", "num_format": "@"})
+        self.input_text = book.add_format({**border, "locked": False, "text_wrap": True, "valign": "top",
+                                           "num_format": "@"})
+        self.input_number = book.add_format({**border, "locked": False, "align": "center"})
         self.input_date = book.add_format({**border, "locked": False, "num_format": "dd.mm.yyyy"})
         self.locked = book.add_format({**border, "bg_color": "#F2F2F2", "align": "center"})
         self.locked_date = book.add_format({**border, "bg_color": "#F2F2F2", "num_format": "dd.mm"})
@@ -83,7 +89,7 @@ class _Formats:
     def cell(self, editable: bool, kind: str):
         if not editable:
             return self.locked_date if kind == "date" else self.locked
-        return {"date": self.input_date, "long": self.input_text}.get(kind, self.input)
+        return {"date": self.input_date, "long": self.input_text, "int": self.input_number}.get(kind, self.input)
 
 
 def _write_markers(sheet, fmt: _Formats, row: int, grid: GridSheet, markers: list[MarkerRow]) -> int:
@@ -220,6 +226,30 @@ def read_grid(cells: WorkbookCells, sheet: str) -> GridRead | None:
         elif isinstance(marker, str) and marker.strip():
             found.markers[marker.strip()] = row
     return found
+
+
+def _identity_digest(sheets: dict[str, tuple[list, list, list]]) -> str:
+    body = {name: [sorted(ids), sorted(keys), sorted(markers)] for name, (ids, keys, markers) in sheets.items()}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+def issued_identities(sheets: list[GridSheet]) -> str:
+    """A digest of every grid sheet's hidden identities (student ids in column A, column keys in
+    row 2, marker rows), kept in the signed metadata so that it belongs to this workbook only.
+    Sorting rows or hiding columns leaves it unchanged."""
+    return _identity_digest({grid.name: ([sid for sid, _ in grid.students], [c.key for c in grid.columns],
+                                         [m.marker for m in grid.markers_above + grid.markers_below])
+                             for grid in sheets})
+
+
+def read_identities(cells: WorkbookCells, names: list[str]) -> str:
+    """The same digest as :func:`issued_identities`, of the sheets ``names`` as read back
+    (a missing sheet counts as one with no identities)."""
+    found = {}
+    for name in names:
+        grid = read_grid(cells, name)
+        found[name] = ([], [], []) if grid is None else (list(grid.students), list(grid.columns), list(grid.markers))
+    return _identity_digest(found)
 
 
 _UNSAFE_SHEET = re.compile(r"[\[\]:*?/\\']")

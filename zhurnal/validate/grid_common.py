@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from zhurnal.findings import Finding, finding
 from zhurnal.store.snapshot import School, Section
 from zhurnal.templates.grid import GridRead, read_grid
+from zhurnal.templates.spec import cell_ref
+from zhurnal.validate.normalize import clean_text, is_blank
+
+FIRST_INPUT_COL = 2   # columns A (hidden ids) and B (names, notes) hold no input
 from zhurnal.templates.metadata import sections
 from zhurnal.workbook import Submission
 
@@ -30,6 +34,7 @@ def grid_sheets(item: Submission, school: School, found: list[Finding]) -> list[
         if grid is None:
             found.append(finding("sheet-missing", sheet=name))
             continue
+        found += outside_the_grid(grid)
         class_code = info.get("class_code", "")
         if class_code not in school.classes:
             found.append(finding("unknown-class", sheet=name, cell="B1", value=class_code))
@@ -44,6 +49,22 @@ def grid_sheets(item: Submission, school: School, found: list[Finding]) -> list[
                 continue
         result.append(SheetRef(name, grid, section, class_code))
     return result
+
+
+def outside_the_grid(grid: GridRead) -> list[Finding]:
+    """A value typed right of the last lesson column, or below the last row of the grid, is
+    read by nothing: say so at its cell instead of dropping it silently."""
+    rows = grid.cells.sheets.get(grid.sheet, [])
+    last_col = max(grid.columns.values(), default=1)
+    last_row = max([*grid.students.values(), *grid.markers.values()], default=0)
+    found = []
+    for r, line in enumerate(rows):
+        start = FIRST_INPUT_COL if r > last_row else last_col + 1
+        for c in range(start, len(line)):
+            if not is_blank(line[c]):
+                found.append(finding("value-outside-template", sheet=grid.sheet, cell=cell_ref(r, c),
+                                     value=clean_text(line[c])))
+    return found
 
 
 def student_problem(school: School, student_id: int, class_code: str, section: Section | None) -> str | None:

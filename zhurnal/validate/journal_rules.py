@@ -131,6 +131,9 @@ def _cells(grid, key: str, school: School, ref, lesson: LessonRead, allow_pm: bo
         if isinstance(raw, str) and clean_text(raw) != cell.shown():
             found.append(finding("value-normalised", **where, value=clean_text(raw), normalised=cell.shown(),
                                  severity=Severity.WARNING))
+        elif isinstance(raw, (int, float)) and raw < 0:  # Excel's -4 for a typed 4-
+            found.append(finding("mark-recovered-from-number", **where, value=clean_text(raw),
+                                 normalised=cell.shown(), severity=Severity.WARNING))
         lesson.cells[student_id] = (cell, where["cell"])
 
 
