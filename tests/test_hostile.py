@@ -18,7 +18,7 @@ LEFT = "inbox-entry-not-a-file"
 def hostile_run(tmp_path_factory, _school_with_rosters):
     """One workspace copy, the whole corpus and a valid roster in its inbox, one ingest."""
     root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(_school_with_rosters, root / "ws")
+    _school_with_rosters.copy("sqlite", root / "ws")
     ws = Workspace(root / "ws")
     ws.drop_roster("8А", ws.prefilled_roster("8А"), name="good.xlsx")
     base = ws.drop_roster("9А", ws.prefilled_roster("9А"), name="base.xlsx")

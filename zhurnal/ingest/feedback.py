@@ -101,7 +101,8 @@ def locate(sub: Submission, item: Finding) -> dict:
         return where
     grid = read_grid(sub.cells, item.sheet)
     try:
-        letters, number = coordinate_from_string(item.cell)
+        # a range (merged cells) is located at its first cell
+        letters, number = coordinate_from_string(item.cell.split(":")[0])
         row, col = number - 1, column_index_from_string(letters) - 1
     except ValueError:
         return where

@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+from openpyxl.utils.cell import coordinate_from_string
 from sqlalchemy import Connection, insert
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,6 +30,8 @@ from zhurnal.merge.bases import issued_state
 from zhurnal.store import queries as q
 from zhurnal.store.schema import submissions
 from zhurnal.store.snapshot import School, load_school
+from zhurnal.templates.grid import ID_COL, KEY_ROW
+from zhurnal.validate.normalize import is_blank
 from zhurnal.workbook import Submission
 
 log = logging.getLogger("zhurnal.ingest")
@@ -113,9 +116,21 @@ def _read_findings(sub: Submission) -> list[Finding]:
     found = [finding("formula-not-allowed", sheet=sheet, cell=cell)
              for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
     found += [finding("merged-cells", sheet=sheet, cell=cell)
-              for sheet, ranges in sub.merged.items() if not sheet.startswith("_") for cell in ranges]
+              for sheet, ranges in sub.merged.items() if not sheet.startswith("_")
+              for cell in ranges if _in_input_area(sub, sheet, cell)]
     return found + [finding("value-normalised", sheet=sheet, cell=cell, value=typed, normalised=kept,
                             severity=Severity.WARNING) for sheet, cell, typed, kept in sub.cleaned]
+
+
+def _in_input_area(sub: Submission, sheet: str, cells: str) -> bool:
+    """Does the merged range ``cells`` (A1:B2) touch what is read? On a grid sheet only rows
+    with a hidden identity (a student or a marker row) are read: the template's own merged
+    «Как заполнять» row below the grid is not input. On table sheets every row is."""
+    if sub.cells is None or sub.cells.value(sheet, KEY_ROW, ID_COL) != "key":
+        return True
+    first, _, last = cells.partition(":")
+    (_, r1), (_, r2) = coordinate_from_string(first), coordinate_from_string(last or first)
+    return any(not is_blank(sub.cells.value(sheet, row - 1, ID_COL)) for row in range(r1, r2 + 1))
 
 
 class _Run:
