@@ -49,24 +49,38 @@ def build_message(settings: MailSettings, *, to_name: str, to_address: str, subj
     return message
 
 
+def eml_name(msg_id: str) -> str:
+    """The file name of a message in ``outbox/<week>/mail/``."""
+    return re.sub(r"[<>@/\\]", "_", msg_id).strip("_") + ".eml"
+
+
 def write_eml(message: MIMEMultipart, folder: Path) -> Path:
     """Save as ``<folder>/<message id>.eml`` (atomically, so a half-written file is never sent)."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[<>@/\\]", "_", message["Message-ID"]).strip("_") + ".eml"
-    target = folder / name
+    target = folder / eml_name(message["Message-ID"])
     partial = target.with_suffix(".partial")
     partial.write_bytes(message.as_bytes(policy=CRLF))
     partial.replace(target)
     return target
 
 
-def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary") -> str:
+def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary",
+               changes: list[str] | None = None) -> str:
+    """The text of a parent's message; ``changes`` (not None) makes it a correction of the
+    diary delivered before, listing what changed (an empty list: marks unchanged, other records)."""
     names = ", ".join(children)
     what = (f"электронный дневник за {title}: {names}.\n"
             f"В нём отметки, домашние задания, темы уроков, пропуски и средние баллы.") if kind == "diary" else \
         (f"табель успеваемости за {title}: {names}.\nВ нём отметки за период, средние баллы и пропуски.")
+    correction = ""
+    if changes is not None:
+        document = "дневник" if kind == "diary" else "табель"
+        listed = "".join(f"— {line}\n" for line in changes) if changes else \
+            "— отметки прежние; исправлены другие записи (темы, задания, пропуски)\n"
+        correction = (f"\nЭто исправленный {document}: он заменяет отправленный вам ранее за {title}. "
+                      f"Что изменилось:\n{listed}")
     return (f"Здравствуйте, {parent}!\n\n"
-            f"Во вложении — {what}\n\n"
+            f"Во вложении — {what}\n{correction}\n"
             f"Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, "
             f"сообщите классному руководителю.\n\n{school}\n")
 

@@ -40,7 +40,7 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
                              "count": result.count if result else 0})
             cards[student["id"]] = {
                 "school": school_name, "class": class_code,
-                "student": student["full_name"], "period": period["name"],
+                "student": student["full_name"], "student_id": student["id"], "period": period["name"],
                 "period_dates": f"{period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y}",
                 "class_teacher": cls["class_teacher"] or "", "subjects": rows,
                 "absent_lessons": data.period_absences.get(student["id"], 0),

@@ -21,7 +21,8 @@ from zhurnal.errors import UnknownPeriod
 from zhurnal.publish import ledger
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
 from zhurnal.filenames import feedback_path, safe_name
-from zhurnal.publish.mail import XLSX, build_message, diary_body, feedback_body, message_id, write_eml
+from zhurnal.publish.changes import mark_changes, own_digest
+from zhurnal.publish.mail import XLSX, build_message, diary_body, eml_name, feedback_body, message_id, write_eml
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summaries import write_summary
 from zhurnal.publish.summary_data import period_summary, week_summary
@@ -40,6 +41,7 @@ class PublishReport:
     diaries: int = 0
     mails: int = 0
     unchanged: int = 0
+    corrections: int = 0                                  # mails that correct a diary already delivered
     print_bundles: list[str] = field(default_factory=list)
     feedback_mails: int = 0
     summaries: list[str] = field(default_factory=list)
@@ -101,34 +103,72 @@ class _Post:
     school_name: str
 
 
-def _mail_families(conn, settings: Settings, school_id: int, families: dict[int, dict], school,
-                   docs: dict[int, dict], pdfs: dict[int, bytes], post: _Post, out: Path, force: bool,
-                   report: PublishReport) -> set[int]:
-    """One message per parent with an address, holding only their own children's PDFs."""
+def _set_aside(conn, outbox: Path, week: str, msg_id: str) -> None:
+    """A message still waiting is superseded: its ledger row says so (``send`` never takes it)
+    and its file moves from ``outbox/<week>/mail/`` to ``mail/superseded/``, kept for the record."""
+    ledger.supersede(conn, msg_id)
+    source = outbox / week / "mail" / eml_name(msg_id)
+    if source.exists():
+        (source.parent / "superseded").mkdir(exist_ok=True)
+        source.replace(source.parent / "superseded" / source.name)
+
+
+def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week: str, current: set[str]) -> None:
+    """One current message per recipient and week: every other one still waiting is set aside."""
+    for row in ledger.pending(conn, school_id, kind, week):
+        if row["message_id"] not in current:
+            _set_aside(conn, settings.outbox, week, row["message_id"])
+
+
+def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, docs: dict[int, dict],
+                   pdfs: dict[int, bytes], post: _Post, out: Path, force: bool, report: PublishReport) -> set[int]:
+    """One current message per parent with an address, holding only their own children's PDFs.
+
+    What is still waiting for the same parent and week is superseded; a parent who already
+    received a different version gets a correction naming the changed marks; a parent who
+    received the same (class averages aside, see :func:`own_digest`) gets nothing (unless ``force``).
+    """
+    settings, school_id = ctx.settings, ctx.school_id
     mailed: set[int] = set()
+    current: set[str] = set()
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
         if not parent["email"] or not children:
             continue
         mailed.update(children)
-        fingerprint = digest([docs[c] for c in children])
-        if not (force or settings.mail.resend_unchanged) and \
-                ledger.last_sent_digest(conn, school_id, parent["id"], post.label, post.kind) == fingerprint:
+        content = [docs[c] for c in children]
+        fingerprint = digest(content)
+        delivered = ledger.last_delivered(conn, school_id, parent["id"], post.label, post.kind)
+        if delivered and delivered["content"] is not None:
+            correction = own_digest(delivered["content"]) != own_digest(content)
+        else:
+            correction = delivered is not None and delivered["digest"] != fingerprint
+        if delivered and not correction and not (force or settings.mail.resend_unchanged):
             report.unchanged += 1
             continue
+        key = f"{post.label}.p{parent['id']}"
+        msg_id = message_id(post.kind, key, fingerprint, settings.school.code)
+        if ledger.status_of(conn, msg_id) == "sent":   # a forced resend is a message of its own
+            msg_id = message_id(post.kind, f"{key}.r{ctx.now:%Y%m%d%H%M%S}", fingerprint, settings.school.code)
+        current.add(msg_id)
+        changes = mark_changes(delivered["content"], content) \
+            if correction and delivered["content"] is not None else None
         names = [school.students[c]["full_name"] for c in children]
-        noun = "Дневник за" if post.kind == "diary" else "Табель за"
-        msg_id = message_id(post.kind, f"{post.label}.p{parent['id']}", fingerprint, settings.school.code)
+        noun = ("Исправленный " if correction else "") + ("дневник" if post.kind == "diary" else "табель")
         message = build_message(
             settings.mail, to_name=parent["full_name"], to_address=parent["email"],
-            subject=f"{noun} {post.title}: {', '.join(names)}",
-            body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind),
-            attachments=[(f"{noun.split()[0]}_{_file_name(school.students[c]['full_name'])}_{post.label}.pdf",
-                          pdfs[c], PDF) for c in children], msg_id=msg_id)
+            subject=f"{noun[0].upper()}{noun[1:]} за {post.title}: {', '.join(names)}",
+            body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind,
+                            changes=changes if correction else None),
+            attachments=[(f"{'Дневник' if post.kind == 'diary' else 'Табель'}_"
+                          f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", pdfs[c], PDF)
+                         for c in children], msg_id=msg_id)
         write_eml(message, out / "mail")
         ledger.queue(conn, school_id, msg_id, kind=post.kind, recipient=parent["email"], week=post.label,
-                     parent_id=parent["id"], digest=fingerprint)
+                     parent_id=parent["id"], digest=fingerprint, content=content)
         report.mails += 1
+        report.corrections += correction
+    _supersede_all_but(conn, settings, school_id, post.kind, post.label, current)
     return mailed
 
 
@@ -151,7 +191,7 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
     report.diaries = len(pdfs)
     post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
     with engine.begin() as conn:
-        mailed = _mail_families(conn, settings, school_id, families, school, diaries, pdfs, post, out, force, report)
+        mailed = _mail_families(ctx, conn, families, school, diaries, pdfs, post, out, force, report)
         _print_bundles(renderer, school, {sid: d for sid, d in diaries.items() if sid not in mailed and sid in pdfs},
                        out, report)
         report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
@@ -214,6 +254,7 @@ def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str
     write_eml(message, out / "mail")
     with engine.begin() as conn:
         ledger.queue(conn, school_id, msg_id, kind="summary", recipient=settings.mail.deputy_address, week=label)
+        _supersede_all_but(conn, settings, school_id, "summary", label, {msg_id})
 
 
 def publish_period(ctx: RunContext, code: str, *, force: bool = False,
@@ -237,7 +278,7 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
     pdfs = _write_pdfs(renderer, school, cards, out / "report_cards", progress, report)
     report.diaries = len(pdfs)
     with engine.begin() as conn:
-        _mail_families(conn, settings, school_id, families, school, cards, pdfs,
+        _mail_families(ctx, conn, families, school, cards, pdfs,
                        _Post("report", code, period["name"], school_name), out, force, report)
     _print_bundles(renderer, school, {sid: card for sid, card in cards.items() if sid in pdfs}, out, report)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
