@@ -18,6 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zhurnal.atomic import writing
 from zhurnal.filenames import feedback_path
 from zhurnal.findings import Finding
 from zhurnal.templates.metadata import META_SHEET
@@ -105,6 +106,6 @@ def write_feedback(sub: Submission, findings: list[Finding], out_dir: Path, *, a
     _list_sheet(book, findings, sub.name)
     suffix = ".xlsm" if sub.suffix == ".xlsm" else ".xlsx"
     target = feedback_path(out_dir, author, sub.name, suffix)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    book.save(target)
+    with writing(target) as partial:
+        book.save(partial)
     return target

@@ -12,6 +12,7 @@ import json
 
 from sqlalchemy import Connection, insert, select, update
 
+from zhurnal.publish.mail import eml_name
 from zhurnal.store.schema import mail_ledger
 
 PENDING = ("queued", "refused", "failed")     # what ``send`` still delivers
@@ -56,6 +57,12 @@ def supersede(conn: Connection, message_id: str) -> None:
     conn.execute(update(mail_ledger).where(mail_ledger.c.message_id == message_id,
                                            mail_ledger.c.status.in_(PENDING)).values(
         status="superseded", updated_at=_now()))
+
+
+def by_file_name(conn: Connection, school_id: int) -> dict[str, dict]:
+    """The school's messages by the name of their file in the outbox: ``{message_id, status}``."""
+    return {eml_name(r["message_id"]): dict(r) for r in conn.execute(select(
+        mail_ledger.c.message_id, mail_ledger.c.status).where(mail_ledger.c.school_id == school_id)).mappings()}
 
 
 def pending(conn: Connection, school_id: int, kind: str, week: str) -> list[dict]:

@@ -11,6 +11,7 @@ from email.policy import compat32
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
+from zhurnal.atomic import write_bytes
 from zhurnal.settings import MailSettings
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -57,11 +58,7 @@ def eml_name(msg_id: str) -> str:
 def write_eml(message: MIMEMultipart, folder: Path) -> Path:
     """Save as ``<folder>/<message id>.eml`` (atomically, so a half-written file is never sent)."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / eml_name(message["Message-ID"])
-    partial = target.with_suffix(".partial")
-    partial.write_bytes(message.as_bytes(policy=CRLF))
-    partial.replace(target)
-    return target
+    return write_bytes(folder / eml_name(message["Message-ID"]), message.as_bytes(policy=CRLF))
 
 
 def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary",

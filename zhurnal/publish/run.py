@@ -7,6 +7,7 @@ mail their server accepted gets nothing new, unless the school resends unchanged
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from zhurnal.atomic import write_bytes
 from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
@@ -74,22 +76,32 @@ def _write_pdfs(renderer: DiaryRenderer, school, docs: dict[int, dict], folder: 
                 progress: Callable[[int, int], None] | None, report: "PublishReport") -> dict[int, bytes]:
     """Render one PDF per student into ``folder/<class>/`` (all cores); returns them by student.
 
-    A document that cannot be rendered is listed in ``report.failed`` and left out.
+    A PDF already in ``folder`` from the same template and data (``folder/.rendered.json`` keeps
+    a digest of both per student) is reused: republishing a week after one correction renders
+    only the diaries it touched. A document that cannot be rendered is listed in
+    ``report.failed`` and left out.
     """
     order = sorted(docs, key=lambda sid: (school.grade(school.students[sid]["class_code"]),
                                           school.students[sid]["class_code"], school.students[sid]["full_name"]))
-    pdfs = {}
-    for done, (sid, pdf) in enumerate(zip(order, renderer.render_each(docs[sid] for sid in order)), start=1):
+    paths = {sid: folder / _file_name(school.students[sid]["class_code"])
+             / f"{_file_name(school.students[sid]['full_name'])}_{sid}.pdf" for sid in order}
+    manifest = folder / ".rendered.json"
+    before = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    template = hashlib.sha256(renderer.template.read_bytes()).hexdigest()
+    keys = {sid: digest([template, docs[sid]]) for sid in order}
+    pdfs = {sid: paths[sid].read_bytes() for sid in order if before.get(str(sid)) == keys[sid] and paths[sid].is_file()}
+    fresh = [sid for sid in order if sid not in pdfs]
+    for done, (sid, pdf) in enumerate(zip(fresh, renderer.render_each(docs[sid] for sid in fresh)),
+                                      start=len(pdfs) + 1):
         student = school.students[sid]
         if progress:
             progress(done, len(order))
         if isinstance(pdf, RenderError):
             report.failed.append(f"{student['class_code']} {student['full_name']}: {str(pdf)[:200]}")
             continue
-        target = folder / _file_name(student["class_code"])
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f"{_file_name(student['full_name'])}_{sid}.pdf").write_bytes(pdf)
+        write_bytes(paths[sid], pdf)
         pdfs[sid] = pdf
+    write_bytes(manifest, json.dumps({str(sid): keys[sid] for sid in pdfs}, indent=0).encode())
     return pdfs
 
 
@@ -210,10 +222,8 @@ def _print_bundles(renderer: DiaryRenderer, school, docs: dict[int, dict], out: 
     for sid, doc in docs.items():
         by_class[school.students[sid]["class_code"]].append(doc)
     for class_code, items in sorted(by_class.items()):
-        folder = out / "print"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"Печать_{_file_name(class_code)}.pdf"
-        path.write_bytes(renderer.render(sorted(items, key=lambda d: d["student"])))
+        path = out / "print" / f"Печать_{_file_name(class_code)}.pdf"
+        write_bytes(path, renderer.render(sorted(items, key=lambda d: d["student"])))
         report.print_bundles.append(str(path))
 
 

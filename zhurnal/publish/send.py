@@ -92,15 +92,16 @@ def send_outbox(ctx: RunContext, *, week: str | None = None,
     config = settings.smtp
     pending = []
     with engine.begin() as conn:
+        known = ledger.by_file_name(conn, school_id)
         for path in outbox_messages(settings.outbox, week):
+            row = known.get(path.name)
+            if row is not None and row["status"] not in ledger.PENDING:
+                report.skipped += 1      # delivered or superseded: not even opened
+                continue
             raw = path.read_bytes()
             message = _readable(raw)
-            row = ledger.row_of(conn, message["Message-ID"]) if message is not None else None
-            if row is None or row["school_id"] != school_id:
+            if row is None or message is None or message["Message-ID"] != row["message_id"]:
                 report.unknown.append(str(path))
-                continue
-            if row["status"] not in ledger.PENDING:
-                report.skipped += 1
                 continue
             recipients = [a.addr_spec for a in message["To"].addresses]
             sender = message["From"].addresses[0].addr_spec

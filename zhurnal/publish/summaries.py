@@ -12,6 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from zhurnal.atomic import writing
 from zhurnal.publish.metrics import HEADERS, metrics
 from zhurnal.publish.summary_data import Result, SummaryData
 from zhurnal.settings import Settings
@@ -215,14 +216,15 @@ def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
 
 
 def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
-    """Write the summary workbook for a week (``with_week``) or a period report."""
-    out = _Book(path)
-    out.book.set_properties({"title": data.title, "author": "zhurnal"})
-    _grade_sheet(out, data)
-    _metrics_sheet(out, data, with_week)
-    _absence_sheet(out, data)
-    if with_week:
-        _control_sheet(out, data)
-    _risk_sheet(out, data, settings)
-    out.book.close()
+    """Write the summary workbook for a week (``with_week``) or a period report (atomically)."""
+    with writing(path) as partial:
+        out = _Book(partial)
+        out.book.set_properties({"title": data.title, "author": "zhurnal"})
+        _grade_sheet(out, data)
+        _metrics_sheet(out, data, with_week)
+        _absence_sheet(out, data)
+        if with_week:
+            _control_sheet(out, data)
+        _risk_sheet(out, data, settings)
+        out.book.close()
     return path
