@@ -49,6 +49,10 @@ def status_text(status: Status) -> str:
     if status.rejected:
         out += ["", "Отклонены:"]
         out += [f"  {r['file']} ({r['author'] or '—'}): {', '.join(r['errors'])}" for r in status.rejected]
+    if status.corrected:
+        out += ["", "Отклонены, затем исправлены:"]
+        out += [f"  {r['file']} ({r['author'] or '—'}): исправлено {r['corrected_at']}, файл «{r['corrected_by']}»"
+                for r in status.corrected]
     out += backup_text(status.backup)
     return "\n".join(out)
 

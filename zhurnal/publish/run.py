@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from zhurnal.atomic import write_bytes
 from zhurnal.calendar import Week
@@ -228,18 +228,21 @@ def _print_bundles(renderer: DiaryRenderer, school, docs: dict[int, dict], out: 
 
 
 def _feedback_mail(conn, settings: Settings, school_id: int, week: Week, out: Path) -> int:
-    """A message with the feedback workbook for each rejected submission not mailed yet."""
+    """A message with the feedback workbook for each rejection that still stands and was not
+    mailed yet. A rejection a later accepted copy corrected gets none, and its message still
+    waiting from an earlier publish is set aside: «сдайте книгу снова» would no longer be true."""
     teachers = {t["full_name"]: t["email"] for t in q.table_rows(conn, s.teachers, school_id)}
     sent = 0
-    rows = conn.execute(select(s.submissions).where(s.submissions.c.school_id == school_id,
-                                                    s.submissions.c.status == "rejected")).mappings().all()
-    for row in rows:
+    for row, fix in q.rejections(conn, school_id):
+        msg_id = message_id("feedback", f"s{row['id']}", row["sha256"], settings.school.code)
+        known = ledger.row_of(conn, msg_id)
+        if fix is not None:
+            if known and known["status"] in ledger.PENDING:
+                _set_aside(conn, settings.outbox, known["week"], msg_id)
+            continue
         address = teachers.get(row["author"] or "")
         feedback = feedback_path(settings.outbox / "feedback", row["author"], row["original_name"])
-        if not address or not feedback.exists():
-            continue
-        msg_id = message_id("feedback", f"s{row['id']}", row["sha256"], settings.school.code)
-        if ledger.status_of(conn, msg_id):
+        if not address or not feedback.exists() or known:
             continue
         errors = sum(1 for f in json.loads(row["findings"]) if f["severity"] == "error")
         message = build_message(settings.mail, to_name=row["author"], to_address=address,
