@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from datetime import tzinfo
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import formataddr, formatdate
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from zhurnal.atomic import write_bytes
+from zhurnal.numbers import counted, plural
 from zhurnal.settings import MailSettings
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -33,13 +36,15 @@ def _address(name: str, address: str) -> str:
 
 
 def build_message(settings: MailSettings, *, to_name: str, to_address: str, subject: str, body: str,
-                  attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str) -> MIMEMultipart:
-    """One message with its attachments ``(file name, bytes, (maintype, subtype))``."""
+                  attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str,
+                  zone: tzinfo = dt.timezone.utc) -> MIMEMultipart:
+    """One message with its attachments ``(file name, bytes, (maintype, subtype))``, dated now
+    in the school's ``zone`` (``Date: Wed, 02 Dec 2026 14:05:00 +0300``)."""
     message = MIMEMultipart(policy=CRLF)
     message["From"] = _address(settings.sender_name, settings.sender_address)
     message["To"] = _address(to_name, to_address)
     message["Subject"] = Header(subject, "utf-8")
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(dt.datetime.now(zone).replace(microsecond=0))
     message["Message-ID"] = msg_id
     message["Auto-Submitted"] = "auto-generated"
     message.attach(MIMEText(body, "plain", "utf-8"))
@@ -61,29 +66,49 @@ def write_eml(message: MIMEMultipart, folder: Path) -> Path:
     return write_bytes(folder / eml_name(message["Message-ID"]), message.as_bytes(policy=CRLF))
 
 
+def _contacts(teachers: list[tuple[str, str, str]]) -> str:
+    """«классному руководителю Петровой …» → who to write to: ``(class, name, email)`` each."""
+    def one(name: str, address: str) -> str:
+        return f"{name} ({address})" if address else name
+    if len(teachers) == 1:
+        _, name, address = teachers[0]
+        return f"классному руководителю: {one(name, address)}"
+    return "классным руководителям: " + "; ".join(f"{code} — {one(name, address)}" for code, name, address in teachers)
+
+
 def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary",
-               changes: list[str] | None = None) -> str:
-    """The text of a parent's message; ``changes`` (not None) makes it a correction of the
-    diary delivered before, listing what changed (an empty list: marks unchanged, other records)."""
-    names = ", ".join(children)
-    what = (f"электронный дневник за {title}: {names}.\n"
-            f"В нём отметки, домашние задания, темы уроков, пропуски и средние баллы.") if kind == "diary" else \
-        (f"табель успеваемости за {title}: {names}.\nВ нём отметки за период, средние баллы и пропуски.")
+               changes: list[str] | None = None, teachers: list[tuple[str, str, str]] = ()) -> str:
+    """The text of a parent's message, in the singular or plural by the number of children;
+    ``teachers`` are the children's class teachers ``(class, name, email)``; ``changes`` (not
+    None) makes it a correction of what was delivered before, listing what changed (an empty
+    list: marks unchanged, other records)."""
+    many = len(children) > 1
+    names = ", ".join(children[:-1]) + f" и {children[-1]}" if many else children[0]
+    if kind == "diary":
+        what = (f"{'электронные дневники' if many else 'электронный дневник'} за {title}: {names}.\n"
+                f"В {'них' if many else 'нём'} отметки, домашние задания, темы уроков, пропуски и средние баллы.")
+        document = "дневник"
+    else:
+        what = (f"{'табели' if many else 'табель'} успеваемости за {title}: {names}.\n"
+                f"В {'них' if many else 'нём'} отметки за период, средние баллы и пропуски.")
+        document = "табель"
     correction = ""
     if changes is not None:
-        document = "дневник" if kind == "diary" else "табель"
         listed = "".join(f"— {line}\n" for line in changes) if changes else \
             "— отметки прежние; исправлены другие записи (темы, задания, пропуски)\n"
-        correction = (f"\nЭто исправленный {document}: он заменяет отправленный вам ранее за {title}. "
+        correction = (f"\n{'Это исправленные документы' if many else f'Это исправленный {document}'}: "
+                      f"{'они заменяют' if many else 'он заменяет'} отправленное вам ранее за {title}. "
                       f"Что изменилось:\n{listed}")
+    ask = f"напишите {_contacts(list(teachers))}" if teachers else "сообщите классному руководителю"
     return (f"Здравствуйте, {parent}!\n\n"
             f"Во вложении — {what}\n{correction}\n"
             f"Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, "
-            f"сообщите классному руководителю.\n\n{school}\n")
+            f"{ask}.\n\n{school}\n")
 
 
 def feedback_body(teacher: str, file_name: str, errors: int) -> str:
     return (f"Здравствуйте, {teacher}!\n\n"
-            f"Книга «{file_name}» не принята: найдено ошибок — {errors}. Во вложении ваша книга, в которой "
+            f"Книга «{file_name}» не принята: {plural(errors, 'найдена', 'найдены', 'найдено')} "
+            f"{counted(errors, 'ошибка', 'ошибки', 'ошибок')}. Во вложении ваша книга, в которой "
             f"ошибочные ячейки выделены цветом и снабжены примечаниями, а первый лист «Ошибки» содержит их список "
             f"со ссылками.\n\nИсправьте ячейки и сдайте книгу снова.\n")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import Connection
 
 from zhurnal.averages import rounded
+from zhurnal.numbers import format_decimal
 from zhurnal.publish.summary_data import SummaryData
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -37,6 +38,7 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
                 result = averages.get((student["id"], subject))
                 rows.append({"subject": subject, "mark": marks.get((student["id"], subject)) or "—",
                              "average": rounded(result.average) if result else None,
+                             "average_text": format_decimal(result.average if result else None),
                              "count": result.count if result else 0})
             cards[student["id"]] = {
                 "school": school_name, "class": class_code,

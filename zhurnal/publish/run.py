@@ -132,6 +132,25 @@ def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week
             _set_aside(conn, settings.outbox, week, row["message_id"])
 
 
+def _subject_noun(kind: str, children: int, correction: bool) -> str:
+    """«Дневник», «Дневники», «Исправленный дневник», «Исправленные табели» …"""
+    noun = {"diary": ("дневник", "дневники"), "report": ("табель", "табели")}[kind][children > 1]
+    if correction:
+        noun = ("Исправленные " if children > 1 else "Исправленный ") + noun
+    return noun[0].upper() + noun[1:]
+
+
+def _class_teachers(school, children: list[int], teachers: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The children's class teachers as ``(class, name, email)``, one per class."""
+    found = {}
+    for sid in children:
+        code = school.students[sid]["class_code"]
+        name = school.classes[code]["class_teacher"] or ""
+        if name:
+            found[code] = (code, name, teachers.get(name, ""))
+    return [found[code] for code in sorted(found)]
+
+
 def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, docs: dict[int, dict],
                    pdfs: dict[int, bytes], post: _Post, out: Path, force: bool, report: PublishReport) -> set[int]:
     """One current message per parent with an address, holding only their own children's PDFs.
@@ -141,6 +160,7 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
     received the same (class averages aside, see :func:`own_digest`) gets nothing (unless ``force``).
     """
     settings, school_id = ctx.settings, ctx.school_id
+    teachers = {t["full_name"]: t["email"] or "" for t in q.table_rows(conn, s.teachers, school_id)}
     mailed: set[int] = set()
     current: set[str] = set()
     for parent in sorted(families.values(), key=lambda p: p["id"]):
@@ -166,15 +186,15 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
         changes = mark_changes(delivered["content"], content) \
             if correction and delivered["content"] is not None else None
         names = [school.students[c]["full_name"] for c in children]
-        noun = ("Исправленный " if correction else "") + ("дневник" if post.kind == "diary" else "табель")
         message = build_message(
             settings.mail, to_name=parent["full_name"], to_address=parent["email"],
-            subject=f"{noun[0].upper()}{noun[1:]} за {post.title}: {', '.join(names)}",
+            subject=f"{_subject_noun(post.kind, len(children), correction)} за {post.title}: {', '.join(names)}",
             body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind,
-                            changes=changes if correction else None),
+                            changes=changes if correction else None,
+                            teachers=_class_teachers(school, children, teachers)),
             attachments=[(f"{'Дневник' if post.kind == 'diary' else 'Табель'}_"
                           f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", pdfs[c], PDF)
-                         for c in children], msg_id=msg_id)
+                         for c in children], msg_id=msg_id, zone=settings.school.zone)
         write_eml(message, out / "mail")
         ledger.queue(conn, school_id, msg_id, kind=post.kind, recipient=parent["email"], week=post.label,
                      parent_id=parent["id"], digest=fingerprint, content=content)
@@ -248,7 +268,8 @@ def _feedback_mail(conn, settings: Settings, school_id: int, week: Week, out: Pa
         message = build_message(settings.mail, to_name=row["author"], to_address=address,
                                 subject=f"Книга не принята: {row['original_name']}",
                                 body=feedback_body(row["author"], row["original_name"], errors),
-                                attachments=[(feedback.name, feedback.read_bytes(), XLSX)], msg_id=msg_id)
+                                attachments=[(feedback.name, feedback.read_bytes(), XLSX)], msg_id=msg_id,
+                                zone=settings.school.zone)
         write_eml(message, out / "mail")
         ledger.queue(conn, school_id, msg_id, kind="feedback", recipient=address, week=week.label)
         sent += 1
@@ -263,7 +284,8 @@ def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str
     msg_id = message_id("summary", label, digest([p.name for p in paths] + [str(len(d[1])) for d in data]),
                         settings.school.code)
     message = build_message(settings.mail, to_name="Заместитель директора", to_address=settings.mail.deputy_address,
-                            subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id)
+                            subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id,
+                            zone=settings.school.zone)
     write_eml(message, out / "mail")
     with engine.begin() as conn:
         ledger.queue(conn, school_id, msg_id, kind="summary", recipient=settings.mail.deputy_address, week=label)

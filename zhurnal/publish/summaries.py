@@ -13,6 +13,7 @@ from pathlib import Path
 import xlsxwriter
 
 from zhurnal.atomic import writing
+from zhurnal.numbers import format_decimal
 from zhurnal.publish.metrics import HEADERS, metrics
 from zhurnal.publish.summary_data import Result, SummaryData
 from zhurnal.settings import Settings
@@ -204,7 +205,7 @@ def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
             why.append("«2» за период: " + ", ".join(twos))
         averages = [r.average for r in per_student.get(sid, []) if r.average is not None]
         if averages and sum(averages) / len(averages) < settings.risk.average_below:
-            why.append(f"средний балл {sum(averages) / len(averages):.2f}")
+            why.append(f"средний балл {format_decimal(sum(averages) / len(averages))}")
         if data.period_absences.get(sid, 0) > settings.risk.absent_lessons_over:
             why.append(f"пропущено уроков: {data.period_absences[sid]}")
         if why:
