@@ -6,6 +6,7 @@ card), so a correction names exactly what the parent saw before and sees now.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from zhurnal.publish.week_data import digest
@@ -16,18 +17,22 @@ def own_digest(docs: list[dict]) -> str:
     averages. A correction letter is worth sending for a changed mark, topic or absence of their
     child, not because a classmate's corrected mark moved the class average by 0,01."""
     def own(doc: dict) -> dict:
-        return {**doc, "averages": [{k: v for k, v in a.items() if k != "class_average"}
+        return {**doc, "averages": [{k: v for k, v in a.items() if not k.startswith("class_average")}
                                     for a in doc.get("averages", [])]}
     return digest([own(d) for d in docs])
 
 
+PRESENCE = {"н": "отсутствие", "оп": "опоздание"}
+
+
 def _marks(doc: dict) -> dict[tuple[str, str, str], list[str]]:
-    """(date ``dd.mm``, lesson no, subject) → marks, for a diary; (``""``, ``""``, subject) →
-    [period mark] for a report card."""
+    """(date ``dd.mm``, lesson no, subject) → marks and presence notes (as «н»/«оп» words), for a
+    diary; (``""``, ``""``, subject) → [period mark] for a report card."""
     found: dict[tuple[str, str, str], list[str]] = {}
     for day in doc.get("days", []):
         for lesson in day["lessons"]:
-            found[(day["date"][:5], str(lesson["no"]), lesson["subject"])] = list(lesson["marks"])
+            notes = [PRESENCE[lesson["presence"]]] if lesson.get("presence") in PRESENCE else []
+            found[(day["date"][:5], str(lesson["no"]), lesson["subject"])] = list(lesson["marks"]) + notes
     for row in doc.get("subjects", []):
         if row.get("mark") not in (None, "—"):
             found[("", "", row["subject"])] = [row["mark"]]
@@ -35,7 +40,14 @@ def _marks(doc: dict) -> dict[tuple[str, str, str], list[str]]:
 
 
 def _one(before: list[str], after: list[str]) -> Iterator[str]:
-    removed, added = [m for m in before if m not in after], [m for m in after if m not in before]
+    notes = set(PRESENCE.values())
+    removed = list((Counter(before) - Counter(after)).elements())
+    added = list((Counter(after) - Counter(before)).elements())
+    for note in [m for m in removed if m in notes]:
+        yield f"снята отметка «{note}»"
+    for note in [m for m in added if m in notes]:
+        yield f"отмечено {note}"
+    removed, added = [m for m in removed if m not in notes], [m for m in added if m not in notes]
     for old, new in zip(removed, added):
         yield f"отметка {old} исправлена на {new}"
     for old in removed[len(added):]:

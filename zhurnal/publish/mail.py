@@ -87,18 +87,19 @@ def diary_body(parent: str, children: list[str], title: str, school: str, kind: 
     if kind == "diary":
         what = (f"{'электронные дневники' if many else 'электронный дневник'} за {title}: {names}.\n"
                 f"В {'них' if many else 'нём'} отметки, домашние задания, темы уроков, пропуски и средние баллы.")
-        document = "дневник"
+        document, documents = "дневник", "дневники"
     else:
         what = (f"{'табели' if many else 'табель'} успеваемости за {title}: {names}.\n"
                 f"В {'них' if many else 'нём'} отметки за период, средние баллы и пропуски.")
-        document = "табель"
+        document, documents = "табель", "табели"
     correction = ""
     if changes is not None:
         listed = "".join(f"— {line}\n" for line in changes) if changes else \
-            "— отметки прежние; исправлены другие записи (темы, задания, пропуски)\n"
-        correction = (f"\n{'Это исправленные документы' if many else f'Это исправленный {document}'}: "
-                      f"{'они заменяют' if many else 'он заменяет'} отправленное вам ранее за {title}. "
-                      f"Что изменилось:\n{listed}")
+            "— отметки за неделю прежние; изменились другие записи (средние баллы, темы, задания или пропуски)\n"
+        replaces = (f"Это исправленные {documents}: они заменяют {documents} за {title}, отправленные вам ранее."
+                    if many else
+                    f"Это исправленный {document}: он заменяет {document} за {title}, отправленный вам ранее.")
+        correction = f"\n{replaces} Что изменилось:\n{listed}"
     ask = f"напишите {_contacts(list(teachers))}" if teachers else "сообщите классному руководителю"
     return (f"Здравствуйте, {parent}!\n\n"
             f"Во вложении — {what}\n{correction}\n"
