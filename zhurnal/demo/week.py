@@ -124,8 +124,8 @@ def journal_values(school: School, section: Section, keys: list[str], student_id
         values[("topic", key)] = topics[counter[0] % len(topics)]
         n = rng.randint(5, 60)
         homework = rng.choice(HOMEWORK).format(n=n, m=n + rng.randint(1, 5))   # drawn always: same stream
-        # no homework in grade 1 (СанПиН 1.2.3685-21: first grade learns without homework or marks)
-        values[("homework", key)] = "" if grade == 1 else homework
+        if grade > 1:   # no homework in grade 1 (СанПиН 1.2.3685-21: without homework or marks)
+            values[("homework", key)] = homework
         values[("work_type", key)] = work_type
         values[("ict", key)] = "да" if rng.random() < 0.3 else "нет"
         share = 0.9 if work_type in ("Контрольная работа", "Самостоятельная работа") else 0.3

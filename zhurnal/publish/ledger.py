@@ -27,9 +27,14 @@ def _now() -> dt.datetime:
 def queue(conn: Connection, school_id: int, message_id: str, *, kind: str, recipient: str,
           week: str | None = None, parent_id: int | None = None, digest: str | None = None,
           content: list[dict] | None = None) -> None:
-    """Note a message written to the outbox (kept as it is if it is already known); ``content``
-    is the data its documents were rendered from (kept to name changes in a later correction)."""
-    if conn.execute(select(mail_ledger.c.status).where(mail_ledger.c.message_id == message_id)).first():
+    """Note a message written to the outbox (kept as it is if it is already known, but waiting
+    again if it had been superseded: the data went back to what it held); ``content`` is the data
+    its documents were rendered from (kept to name changes in a later correction)."""
+    known = status_of(conn, message_id)
+    if known == "superseded":
+        conn.execute(update(mail_ledger).where(mail_ledger.c.message_id == message_id).values(
+            status="queued", updated_at=_now()))
+    if known:
         return
     conn.execute(insert(mail_ledger).values(
         school_id=school_id, message_id=message_id, kind=kind, recipient=recipient, week=week,

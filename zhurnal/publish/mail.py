@@ -77,11 +77,12 @@ def _contacts(teachers: list[tuple[str, str, str]]) -> str:
 
 
 def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary",
-               changes: list[str] | None = None, teachers: list[tuple[str, str, str]] = ()) -> str:
+               correction: bool = False, changes: list[str] | None = None,
+               teachers: list[tuple[str, str, str]] = ()) -> str:
     """The text of a parent's message, in the singular or plural by the number of children;
-    ``teachers`` are the children's class teachers ``(class, name, email)``; ``changes`` (not
-    None) makes it a correction of what was delivered before, listing what changed (an empty
-    list: marks unchanged, other records)."""
+    ``teachers`` are the children's class teachers ``(class, name, email)``. A ``correction`` of
+    what was delivered before lists ``changes`` (an empty list: marks unchanged, other records;
+    None: nothing to compare with, the earlier message predates kept data)."""
     many = len(children) > 1
     names = ", ".join(children[:-1]) + f" и {children[-1]}" if many else children[0]
     if kind == "diary":
@@ -92,17 +93,17 @@ def diary_body(parent: str, children: list[str], title: str, school: str, kind: 
         what = (f"{'табели' if many else 'табель'} успеваемости за {title}: {names}.\n"
                 f"В {'них' if many else 'нём'} отметки за период, средние баллы и пропуски.")
         document, documents = "табель", "табели"
-    correction = ""
-    if changes is not None:
+    paragraph = ""
+    if correction:
         listed = "".join(f"— {line}\n" for line in changes) if changes else \
             "— отметки за неделю прежние; изменились другие записи (средние баллы, темы, задания или пропуски)\n"
         replaces = (f"Это исправленные {documents}: они заменяют {documents} за {title}, отправленные вам ранее."
                     if many else
                     f"Это исправленный {document}: он заменяет {document} за {title}, отправленный вам ранее.")
-        correction = f"\n{replaces} Что изменилось:\n{listed}"
+        paragraph = f"\n{replaces}" + (f" Что изменилось:\n{listed}" if changes is not None else "\n")
     ask = f"напишите {_contacts(list(teachers))}" if teachers else "сообщите классному руководителю"
     return (f"Здравствуйте, {parent}!\n\n"
-            f"Во вложении — {what}\n{correction}\n"
+            f"Во вложении — {what}\n{paragraph}\n"
             f"Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, "
             f"{ask}.\n\n{school}\n")
 

@@ -183,14 +183,13 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
         if ledger.status_of(conn, msg_id) == "sent":   # a forced resend is a message of its own
             msg_id = message_id(post.kind, f"{key}.r{ctx.now:%Y%m%d%H%M%S}", fingerprint, settings.school.code)
         current.add(msg_id)
-        changes = mark_changes(delivered["content"], content) \
-            if correction and delivered["content"] is not None else None
+        changes = mark_changes(delivered["content"], content) if correction and delivered["content"] else None
         names = [school.students[c]["full_name"] for c in children]
         message = build_message(
             settings.mail, to_name=parent["full_name"], to_address=parent["email"],
             subject=f"{_subject_noun(post.kind, len(children), correction)} за {post.title}: {', '.join(names)}",
             body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind,
-                            changes=changes if correction else None,
+                            correction=correction, changes=changes,
                             teachers=_class_teachers(school, children, teachers)),
             attachments=[(f"{'Дневник' if post.kind == 'diary' else 'Табель'}_"
                           f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", pdfs[c], PDF)
