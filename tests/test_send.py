@@ -215,13 +215,14 @@ def test_a_republished_week_reaches_each_parent_once_and_a_delivered_one_as_a_co
     publish_week(week_ws.ctx(), WEEK)
     first = {p.name for p in mail.glob("diary.*.eml")}
     sid, *_ = _correct_one_mark(week_ws, SATURDAY + dt.timedelta(hours=1))
-    publish_week(week_ws.ctx(), WEEK)
+    second = publish_week(week_ws.ctx(), WEEK)
     parents = _parents_of(week_ws, sid)
     assert parents
     # the first messages whose diaries changed (the student's, and the classmates' whose class
     # averages moved) were set aside; the others stay queued as they were
     superseded = {p.name for p in (mail / "superseded").glob("*.eml")}
     assert superseded == first - {p.name for p in mail.glob("diary.*.eml")} and len(superseded) >= len(parents)
+    assert second.superseded == len(superseded) and second.corrections == 0
 
     report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
     assert report.ok and not report.unknown
@@ -235,7 +236,8 @@ def test_a_republished_week_reaches_each_parent_once_and_a_delivered_one_as_a_co
     assert again.sent == [] and not again.unknown
 
     other, subject, day, old, new = _correct_one_mark(week_ws, SATURDAY + dt.timedelta(hours=2), avoid={sid})
-    publish_week(week_ws.ctx(), WEEK)
+    third = publish_week(week_ws.ctx(), WEEK)
+    assert third.mails == third.corrections == len(_parents_of(week_ws, other)) and third.superseded == 0
     before = len(mailbox.messages)
     assert send_outbox(week_ws.ctx(), sleep=lambda _: None).ok
     fresh = Mailbox()

@@ -44,6 +44,7 @@ class PublishReport:
     mails: int = 0
     unchanged: int = 0
     corrections: int = 0                                  # mails that correct a diary already delivered
+    superseded: int = 0                                   # queued mails a newer one replaced (never sent)
     print_bundles: list[str] = field(default_factory=list)
     feedback_mails: int = 0
     summaries: list[str] = field(default_factory=list)
@@ -125,11 +126,14 @@ def _set_aside(conn, outbox: Path, week: str, msg_id: str) -> None:
         source.replace(source.parent / "superseded" / source.name)
 
 
-def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week: str, current: set[str]) -> None:
-    """One current message per recipient and week: every other one still waiting is set aside."""
-    for row in ledger.pending(conn, school_id, kind, week):
-        if row["message_id"] not in current:
-            _set_aside(conn, settings.outbox, week, row["message_id"])
+def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week: str, current: set[str]) -> int:
+    """One current message per recipient and week: every other one still waiting is set aside;
+    returns how many."""
+    stale = [row["message_id"] for row in ledger.pending(conn, school_id, kind, week)
+             if row["message_id"] not in current]
+    for msg_id in stale:
+        _set_aside(conn, settings.outbox, week, msg_id)
+    return len(stale)
 
 
 def _subject_noun(kind: str, children: int, correction: bool) -> str:
@@ -199,7 +203,7 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
                      parent_id=parent["id"], digest=fingerprint, content=content)
         report.mails += 1
         report.corrections += correction
-    _supersede_all_but(conn, settings, school_id, post.kind, post.label, current)
+    report.superseded += _supersede_all_but(conn, settings, school_id, post.kind, post.label, current)
     return mailed
 
 
