@@ -71,6 +71,9 @@ def publish_text(result: dict) -> str:
         out.append(f"Период {period['week']}: табелей {period['diaries']}, писем родителям {period['mails']}, "
                    f"пакетов для печати {len(period['print_bundles'])}. Всё лежит в {period['outbox']}")
     for part in result.values():
+        if part.get("corrections") or part.get("superseded"):
+            out.append(f"Из них исправлений уже полученного: {part['corrections']}; "
+                       f"заменено писем, ещё не отправленных: {part['superseded']}.")
         out += [f"Сводка: {path}" for path in part["summaries"]]
         out += [f"НЕ СОБРАН: {item}" for item in part["failed"]]
     return "\n".join(out)
