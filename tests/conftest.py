@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 import datetime as dt
 
+from postgres import Postgres, Unavailable
 from zhurnal.calendar import parse_week
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, read_rows
 from zhurnal.context import open_context
@@ -31,6 +33,12 @@ from zhurnal.workspace import init_workspace
 def pytest_addoption(parser):
     parser.addoption("--regen-golden", action="store_true", default=False,
                      help="rewrite tests/golden/*.json from today's behaviour instead of comparing")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Long scenarios first: with the suite spread over the cores (pytest-xdist), the longest
+    test starts at once instead of being the last one a worker picks up."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def make_workspace(path: Path, code: str = "school17"):
@@ -136,10 +144,75 @@ def school():
     return build_school(students=150, seed=7)
 
 
+def point_store(path: Path, url: str) -> None:
+    """Make the workspace at ``path`` use the store at ``url``."""
+    toml = path / "zhurnal.toml"
+    text = toml.read_text(encoding="utf-8")
+    lines = [f'url = "{url}"' if line.startswith("url = ") else line for line in text.splitlines()]
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
-def _school_with_rosters(tmp_path_factory, school) -> Path:
-    path = tmp_path_factory.mktemp("base") / "ws"
+def postgres():
+    """A private PostgreSQL cluster for this test process (see tests/postgres.py).
+
+    Without the server binaries the PostgreSQL half is skipped, saying why; under CI (``CI``
+    set) that is a failure instead: CI runs both halves."""
+    try:
+        server = Postgres()
+    except Unavailable as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL half not run: {exc}")
+    yield server
+    server.stop()
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked ``both_stores`` run once on SQLite and once on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("both_stores") and "store_backend" in metafunc.fixturenames:
+        metafunc.parametrize("store_backend", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture
+def store_backend(request) -> str:
+    """``sqlite`` (the embedded store), or ``postgresql`` for tests marked ``both_stores``."""
+    return getattr(request, "param", "sqlite")
+
+
+class _Bases:
+    """Session-built workspaces, one per backend, which tests copy (on PostgreSQL the store is
+    a template database that each copy clones)."""
+
+    def __init__(self, request, tmp_path_factory, build) -> None:
+        self.request, self.factory, self.build = request, tmp_path_factory, build
+        self.built: dict[str, tuple[Path, str | None, object]] = {}
+
+    def get(self, backend: str):
+        if backend not in self.built:
+            path = self.factory.mktemp(f"base-{backend}") / "ws"
+            database = None
+            if backend == "postgresql":
+                server = self.request.getfixturevalue("postgres")
+                database = server.create()
+                self.built[backend] = (path, database, self.build(path, server.url(database)))
+            else:
+                self.built[backend] = (path, None, self.build(path, None))
+        return self.built[backend]
+
+    def copy(self, backend: str, target: Path) -> Path:
+        path, database, _ = self.get(backend)
+        shutil.copytree(path, target)
+        if database:
+            server = self.request.getfixturevalue("postgres")
+            point_store(target, server.url(server.create(template=database)))
+        return target
+
+
+def _build_rosters(path: Path, url: str | None, school) -> None:
     make_workspace(path)
+    if url:
+        point_store(path, url)
     ws = Workspace(path)
     ws.drop_setup(school.setup)
     assert ws.ingest().ok
@@ -147,49 +220,62 @@ def _school_with_rosters(tmp_path_factory, school) -> Path:
         ws.drop_roster(code, roster)
     assert ws.ingest().ok
     ws.engine.dispose()
-    return path
 
 
 @pytest.fixture(scope="session")
-def _school_with_week(tmp_path_factory, _school_with_rosters) -> tuple[Path, object]:
+def _school_with_rosters(request, tmp_path_factory, school) -> _Bases:
+    return _Bases(request, tmp_path_factory, lambda path, url: _build_rosters(path, url, school))
+
+
+@pytest.fixture(scope="session")
+def _school_with_week(request, tmp_path_factory, _school_with_rosters) -> _Bases:
     import random
 
     from zhurnal.demo.week import fill_week
-    path = tmp_path_factory.mktemp("week") / "ws"
-    shutil.copytree(_school_with_rosters, path)
-    ws = Workspace(path)
-    templates = issue_week(ws.ctx(), WEEK)
-    filled = fill_week(ws.school(), templates, path.parent / "typed", WEEK, random.Random(5))
-    for item in [*filled.journals.values(), *filled.registers.values()]:
-        item.rename(ws.settings.inbox / item.name)
-    assert ws.ingest(now=SATURDAY).ok
-    ws.engine.dispose()
-    return path, filled
+
+    def build(path: Path, url: str | None):
+        _school_with_rosters.copy("postgresql" if url else "sqlite", path)
+        if url:
+            point_store(path, url)
+        ws = Workspace(path)
+        templates = issue_week(ws.ctx(), WEEK)
+        filled = fill_week(ws.school(), templates, path.parent / "typed", WEEK, random.Random(5))
+        for item in [*filled.journals.values(), *filled.registers.values()]:
+            item.rename(ws.settings.inbox / item.name)
+        assert ws.ingest(now=SATURDAY).ok
+        ws.engine.dispose()
+        return filled
+
+    return _Bases(request, tmp_path_factory, build)
 
 
 @pytest.fixture
-def week_ws(tmp_path, _school_with_week) -> Workspace:
+def week_ws(tmp_path, _school_with_week, store_backend) -> Workspace:
     """A workspace whose week 2026-W48 is filled and ingested (``.filled`` says what was typed)."""
-    target = tmp_path / "week"
-    shutil.copytree(_school_with_week[0], target)
-    ws = Workspace(target)
-    ws.filled = _school_with_week[1]
-    return ws
+    ws = Workspace(_school_with_week.copy(store_backend, tmp_path / "week"))
+    ws.filled = _school_with_week.get(store_backend)[2]
+    yield ws
+    ws.engine.dispose()
 
 
 @pytest.fixture
-def ws(tmp_path) -> Workspace:
+def ws(request, tmp_path, store_backend) -> Workspace:
     """An empty workspace."""
     make_workspace(tmp_path / "ws")
-    return Workspace(tmp_path / "ws")
+    if store_backend == "postgresql":
+        server = request.getfixturevalue("postgres")
+        point_store(tmp_path / "ws", server.url(server.create()))
+    ws = Workspace(tmp_path / "ws")
+    yield ws
+    ws.engine.dispose()
 
 
 @pytest.fixture
-def loaded(tmp_path, _school_with_rosters) -> Workspace:
+def loaded(tmp_path, _school_with_rosters, store_backend) -> Workspace:
     """A workspace whose store already holds the small school's setup and rosters."""
-    target = tmp_path / "loaded"
-    shutil.copytree(_school_with_rosters, target)
-    return Workspace(target)
+    ws = Workspace(_school_with_rosters.copy(store_backend, tmp_path / "loaded"))
+    yield ws
+    ws.engine.dispose()
 
 
 def findings_of(report, name: str | None = None) -> set[tuple[str, str, str]]:

@@ -140,6 +140,7 @@ def test_templates_commands_write_files(loaded):
     assert result.exit_code == 0 and Path(result.output.strip()).name == "настройка_школы.xlsx"
 
 
+@pytest.mark.slow
 def test_demo_runs_end_to_end(tmp_path):
     result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--students", "80"])
     assert result.exit_code == 0, result.output

@@ -60,6 +60,7 @@ def week(loaded):
     return loaded.week_templates()
 
 
+@pytest.mark.both_stores
 def test_a_whole_week_typed_is_what_the_store_holds(loaded, week, tmp_path):
     """GIVEN every journal and register of the week filled WHEN ingested THEN the store holds
     exactly the typed marks, absences, topics and homework, and nothing else."""
@@ -170,6 +171,7 @@ def test_extra_lessons_inside_the_week_and_not_on_holidays(loaded):
     assert (sheet, f"{chr(ord(col) + 1)}5", "extra-lesson-outside-week") in found
 
 
+@pytest.mark.both_stores
 def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     extra = {("date", "extra1"): "27.11.2026", ("lesson_no", "extra1"): 7, ("topic", "extra1"): "Консультация",
@@ -187,6 +189,7 @@ def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
     assert stored_cells(loaded) == {}
 
 
+@pytest.mark.both_stores
 def test_closed_period_and_editing_window(loaded, week):
     from click.testing import CliRunner
 
@@ -239,6 +242,7 @@ def test_attendance_rules(loaded, week):
     assert ("5А", "H7", "absence-reason-missing") in found
 
 
+@pytest.mark.both_stores
 def test_resubmission_changes_exactly_what_changed(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     st, keys = info["students"], info["keys"]

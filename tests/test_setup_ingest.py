@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
 from conftest import findings_of, s, status_of
@@ -10,6 +12,7 @@ from zhurnal.demo.fill import read_rows
 from zhurnal.kinds.setup import SPEC as SETUP
 
 
+@pytest.mark.both_stores
 def test_setup_typed_values_reach_the_store(ws, school):
     """GIVEN a blank workspace WHEN the filled setup is ingested THEN every table equals the input."""
     ws.drop_setup(school.setup)
@@ -54,6 +57,7 @@ def test_setup_template_comes_back_prefilled(ws, school):
     assert rows["Предметы"][0]["scale"] in ("5-балльная", "зачёт/незачёт", "без отметок")
 
 
+@pytest.mark.both_stores
 def test_resubmitting_changed_setup_records_revisions(ws, school):
     ws.drop_setup(school.setup)
     assert ws.ingest().ok
@@ -68,3 +72,27 @@ def test_resubmitting_changed_setup_records_revisions(ws, school):
     assert {(r["entity"], r["key"]) for r in new} == {
         ("work_types", changed["Виды работ"][0]["name"]), ("absence_reasons", "н")}
     assert {r["code"] for r in ws.rows(s.absence_reasons)} == {"б", "у"}
+
+
+@pytest.mark.both_stores
+def test_values_longer_than_the_store_keeps_are_findings_at_their_cells(ws, school):
+    """GIVEN a setup whose room name has 42 characters, a class code 17 and a subgroup name 33
+    WHEN it is ingested THEN each is ``value-too-long`` at its own cell, the workbook is rejected
+    and nothing of it is stored — on SQLite (which would keep them) and on PostgreSQL (which
+    would refuse them with a driver error)."""
+    data = {sheet: [dict(row) for row in rows] for sheet, rows in school.setup.items()}
+    data["Расписание"][0]["room"] = "Кабинет информатики и ИКТ (второй корпус)!"
+    assert len(data["Расписание"][0]["room"]) == 42
+    data["Классы"].append({**data["Классы"][0], "code": "11-Информатика-01"})   # 17 characters
+    data["Подгруппы"][0]["name"] = "Первая подгруппа (английский язык)"          # 34 characters
+    ws.drop_setup(data)
+    report = ws.ingest()
+    assert status_of(report) == {"setup.xlsx": "rejected"}
+    too_long = {(sheet, cell) for sheet, cell, code in findings_of(report) if code == "value-too-long"}
+    # row 2 is the first input row; the room is the timetable's 7th column (G), a class code
+    # the first column of the class sheet's next free row, a subgroup name the third (C)
+    assert too_long == {("Расписание", "G2"), ("Классы", f"A{len(school.setup['Классы']) + 2}"),
+                        ("Подгруппы", "C2")}
+    assert ws.rows(s.timetable) == [] and ws.rows(s.classes) == []
+    message = next(f.message for f in report.files[0].findings if f.code == "value-too-long" and f.sheet == "Расписание")
+    assert "32" in message and "42" in message

@@ -32,10 +32,13 @@ def _engine(settings: Settings):
     from sqlalchemy.exc import SQLAlchemyError
 
     from zhurnal.store import open_store
+    from zhurnal.store.engine import StoreError, mask_secrets, masked
     try:
         return open_store(settings.store_url)
+    except StoreError as exc:
+        _fail(f"store {masked(settings.store_url)}: {exc}")
     except (SQLAlchemyError, ImportError) as exc:
-        _fail(f"store {settings.store.url}: {exc}")
+        _fail(mask_secrets(f"store {masked(settings.store_url)}: {exc}", settings.store_url))
 
 
 def _print_json(data: object) -> None:
@@ -71,14 +74,25 @@ def init(directory: str, code: str, name: str) -> None:
         click.echo(f"created {path}")
     if not made:
         click.echo(f"{Path(directory).resolve()} is already a workspace")
+    # the school enters the store now, so that commands that only read find it
+    from zhurnal.context import open_context
+    settings = _settings(click.Context(main, obj={"workspace": Path(directory).resolve()}))
+    open_context(settings, _engine(settings))
 
 
 def _context(ctx: click.Context, *, read_only: bool = False, need_key: bool = True):
     """The run context: settings, store, the school (not created by commands that only read);
     ``need_key``: False for commands that never sign or verify a workbook."""
     from zhurnal.context import open_context
+    from zhurnal.store.engine import masked
     settings = _settings(ctx, need_key=need_key)
-    return open_context(settings, _engine(settings), read_only=read_only)
+    run = open_context(settings, _engine(settings), read_only=read_only)
+    if read_only and run.school_id is None:
+        # a command that only reads never adds a school: a typo in the code must not leave an
+        # empty school in a district's shared store
+        _fail(f"school '{settings.school.code}' is not in the store {masked(settings.store_url)}: "
+              f"check [school] code in zhurnal.toml, or run 'zhurnal init' to add it")
+    return run
 
 
 def _call(function, *args, **kwargs):
@@ -412,6 +426,30 @@ def restore(backup_path: str, target: str, identity: str | None, as_json: bool) 
     else:
         click.echo(f"Восстановлена копия {result.snapshot} от {result.created} в {result.workspace}: "
                    f"файлов {result.files}, строк в хранилище {sum(result.counts.values())}")
+
+
+@main.group()
+def db() -> None:
+    """The store itself: its schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Bring the store's schema to this zhurnal's version (under a lock; back it up first)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zhurnal.store import open_store
+    from zhurnal.store.engine import StoreError, mask_secrets, masked, upgrade_store
+    settings = _settings(ctx, need_key=False)
+    try:
+        before, after = upgrade_store(open_store(settings.store_url, migrate=False))
+    except StoreError as exc:
+        _fail(f"store {masked(settings.store_url)}: {exc}")
+    except SQLAlchemyError as exc:
+        _fail(mask_secrets(f"store {masked(settings.store_url)}: {exc}", settings.store_url))
+    click.echo(f"{masked(settings.store_url)}: " + (f"schema {before} → {after}" if before != after
+                                                    else f"schema already at {after}"))
 
 
 @main.group()

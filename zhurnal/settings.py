@@ -173,8 +173,10 @@ class Settings(SettingsFile):
 
     @property
     def store_url(self) -> str:
-        """The store URL, a relative SQLite path taken from the workspace folder."""
-        url = self.store.url
+        """The store URL: ``ZHURNAL_STORE_URL`` if set (so that a PostgreSQL password need not sit
+        in the toml; PostgreSQL's own ``PGPASSWORD`` and service files work too), else
+        ``[store] url``; a relative SQLite path is taken from the workspace folder."""
+        url = os.environ.get("ZHURNAL_STORE_URL") or self.store.url
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
             return prefix + str(self.workspace / url[len(prefix):])

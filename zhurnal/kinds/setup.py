@@ -10,6 +10,7 @@ from pathlib import Path
 
 from zhurnal.context import RunContext
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.limits import with_store_limits
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.setup import SetupPlan, TableRows
 from zhurnal.store import queries as q
@@ -44,7 +45,7 @@ SUBJECTS = _ref("Предметы", "name")
 TEACHERS = _ref("Учителя", "full_name")
 PERIODS = _ref("Периоды", "code")
 
-SPEC = WorkbookSpec(kind="setup", version=1, title="Настройка школы", sheets=(
+SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title="Настройка школы", sheets=(
     SheetSpec("Школа", rows=1, fields=(
         Field("name", "Полное название школы", required=True, width=50),
         Field("year_label", "Учебный год", required=True, width=14, note="Например, 2026/2027"),
@@ -112,7 +113,7 @@ SPEC = WorkbookSpec(kind="setup", version=1, title="Настройка школ�
         Field("code", "Код", required=True, width=6),
         Field("name", "Причина", required=True, width=30),
     )),
-))
+)), also={"Школа": "schools"})
 
 GUIDE = [
     "Книга настройки школы заполняется администратором один раз в год и правится при изменениях.",

@@ -18,14 +18,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, update
 
 from zhurnal.findings import Finding, Severity, finding
 from zhurnal.marks import Cell
 from zhurnal.merge.attendance import register_days
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
-from zhurnal.merge.sync import Changes, record_revision
+from zhurnal.merge.sync import Changes, RevisionLog
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import School
@@ -87,12 +87,17 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     authoritative), with findings about changes that may not be made."""
     plan = JournalPlan(read.teacher, read.fields)
     merge = Merger(conn, school.school_id, base)
-    stored = q.lessons_between(conn, school.school_id, read.week.monday, read.week.sunday)
+    read_keys = {lesson.key for lesson in read.lessons}
+    covered = {(c.class_code, c.subject, c.subgroup) for c in read.covered}
+    # only the lessons this journal can touch: the whole school's week would make every
+    # workbook of a batch load every other one's cells
+    sections = covered | {key[:3] for key in read_keys}
+    stored = [l for l in q.lessons_between(conn, school.school_id, read.week.monday, read.week.sunday,
+                                           classes={c for c, _, _ in sections})
+              if (l["class_code"], l["subject"], l["subgroup"]) in sections]
     by_key = {(l["class_code"], l["subject"], l["subgroup"], l["date"], l["lesson_no"]): l for l in stored}
     for entry in q.entries_of(conn, [l["id"] for l in stored]):
         plan.entries.setdefault(entry["lesson_id"], {})[entry["student_id"]] = entry
-    read_keys = {lesson.key for lesson in read.lessons}
-    covered = {(c.class_code, c.subject, c.subgroup) for c in read.covered}
     deleted: list[str] = []
     absences, absent_all_day = _absences(conn, school, read)
     register = register_days(conn, school.school_id, read.week)
@@ -188,53 +193,74 @@ def _lesson_row(lesson: LessonRead, plan: JournalPlan) -> dict:
             **{k: lesson.fields.get(k) for k in plan.fields}}
 
 
+def _insert_lessons(conn: Connection, school_id: int, rows: list[dict]) -> list[int]:
+    """Insert new lessons in one statement; their ids in the order of ``rows``."""
+    if not rows:
+        return []
+    query = insert(s.lessons).returning(s.lessons.c.id, sort_by_parameter_order=True)
+    return [row[0] for row in conn.execute(query, [{"school_id": school_id, **row} for row in rows])]
+
+
 def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submission_id: int) -> Changes:
-    """Write the plan in the open transaction."""
+    """Write the plan in the open transaction.
+
+    Cells are written with one executemany per statement kind and the revisions with one more,
+    in the order the plan lists them (a week's journal holds thousands of cells)."""
     changes = Changes()
-    ids = {"school_id": school_id, "submission_id": submission_id}
+    log = RevisionLog(school_id, submission_id)
     E = s.journal_entries
-    for lesson, old in plan.lessons:
-        new = _lesson_row(lesson, plan)
+    rows = [_lesson_row(lesson, plan) for lesson, _ in plan.lessons]
+    new_ids = iter(_insert_lessons(conn, school_id, [row for row, (_, old) in zip(rows, plan.lessons) if old is None]))
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    deletes: list[dict] = []
+    for new, (lesson, old) in zip(rows, plan.lessons):
         label = _lesson_label(new)
         if old is None:
-            lesson_id = conn.execute(insert(s.lessons).values(school_id=school_id, **new)).inserted_primary_key[0]
-            record_revision(conn, entity="lessons", key=label, old=None, new=new, **ids)
+            lesson_id = next(new_ids)
+            log.add("lessons", label, None, new)
             changes.inserted += 1
         else:
             lesson_id = old["id"]
             compare = {k: new[k] for k in (*plan.fields, "teacher")}
             if any(old[k] != v for k, v in compare.items()):
                 conn.execute(update(s.lessons).where(s.lessons.c.id == lesson_id).values(**compare))
-                record_revision(conn, entity="lessons", key=label, old={k: old[k] for k in compare},
-                                new=compare, **ids)
+                log.add("lessons", label, {k: old[k] for k in compare}, compare)
                 changes.updated += 1
         stored = plan.entries.get(old["id"], {}) if old else {}
         for student_id, (cell, _) in lesson.cells.items():
             before = stored.get(student_id)
-            key = f"{label}/{student_id}"
-            where = and_(E.c.lesson_id == lesson_id, E.c.student_id == student_id)
             value = {"marks": cell.marks, "presence": cell.presence}
             if before is None and not cell.empty:
-                conn.execute(insert(E).values(school_id=school_id, lesson_id=lesson_id, student_id=student_id, **value))
+                inserts.append({"school_id": school_id, "lesson_id": lesson_id, "student_id": student_id, **value})
                 changes.inserted += 1
             elif before is not None and cell.empty:
-                conn.execute(delete(E).where(where))
+                deletes.append({"at_lesson": lesson_id, "at_student": student_id})
                 changes.removed += 1
             elif before is not None and (before["marks"], before["presence"]) != (cell.marks, cell.presence):
-                conn.execute(update(E).where(where).values(**value))
+                updates.append({"at_lesson": lesson_id, "at_student": student_id, "new_marks": cell.marks,
+                                "new_presence": cell.presence})
                 changes.updated += 1
             else:
                 continue
             old_value = {"marks": before["marks"], "presence": before["presence"]} if before else None
-            record_revision(conn, entity="journal_entries", key=key, old=old_value,
-                            new=None if cell.empty else value, **ids)
+            log.add("journal_entries", f"{label}/{student_id}", old_value, None if cell.empty else value)
+    at_cell = and_(E.c.lesson_id == bindparam("at_lesson"), E.c.student_id == bindparam("at_student"))
+    if deletes:
+        conn.execute(delete(E).where(at_cell), deletes)
+    if updates:
+        conn.execute(update(E).where(at_cell).values(marks=bindparam("new_marks"),
+                                                     presence=bindparam("new_presence")), updates)
+    if inserts:
+        conn.execute(insert(E), inserts)
     for old in plan.dropped:
         label = _lesson_label(old)
         for student_id, before in plan.entries.get(old["id"], {}).items():
-            record_revision(conn, entity="journal_entries", key=f"{label}/{student_id}",
-                            old={"marks": before["marks"], "presence": before["presence"]}, new=None, **ids)
+            log.add("journal_entries", f"{label}/{student_id}",
+                    {"marks": before["marks"], "presence": before["presence"]}, None)
         conn.execute(delete(E).where(E.c.lesson_id == old["id"]))
         conn.execute(delete(s.lessons).where(s.lessons.c.id == old["id"]))
-        record_revision(conn, entity="lessons", key=label, old={k: old[k] for k in plan.fields}, new=None, **ids)
+        log.add("lessons", label, {k: old[k] for k in plan.fields}, None)
         changes.removed += 1
+    log.flush(conn)
     return changes

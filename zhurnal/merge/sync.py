@@ -44,9 +44,31 @@ def _as_json(row: dict | None) -> str | None:
 def record_revision(conn: Connection, *, school_id: int, submission_id: int, entity: str,
                     key: str, old: dict | None, new: dict | None) -> None:
     """Keep one change (old → new) with the submission that made it."""
-    conn.execute(insert(revisions).values(school_id=school_id, submission_id=submission_id,
-                                          entity=entity, key=key, old_value=_as_json(old),
-                                          new_value=_as_json(new)))
+    log = RevisionLog(school_id, submission_id)
+    log.add(entity, key, old, new)
+    log.flush(conn)
+
+
+class RevisionLog:
+    """The revisions one submission makes, kept in order and written with one executemany.
+
+    A journal of a week makes thousands of revisions; one INSERT each cost most of the ingest's
+    time (statement building in SQLAlchemy), one executemany costs about what the rows do."""
+
+    def __init__(self, school_id: int, submission_id: int) -> None:
+        self.school_id = school_id
+        self.submission_id = submission_id
+        self.rows: list[dict] = []
+
+    def add(self, entity: str, key: str, old: dict | None, new: dict | None) -> None:
+        self.rows.append({"school_id": self.school_id, "submission_id": self.submission_id, "entity": entity,
+                          "key": key, "old_value": _as_json(old), "new_value": _as_json(new)})
+
+    def flush(self, conn: Connection) -> None:
+        """Write what was added, in the order it was added (revision ids keep that order)."""
+        if self.rows:
+            conn.execute(insert(revisions), self.rows)
+            self.rows = []
 
 
 def _where(table: Table, values: dict):

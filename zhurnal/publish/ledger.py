@@ -82,7 +82,7 @@ def pending(conn: Connection, school_id: int, kind: str, week: str) -> list[dict
 def last_delivered(conn: Connection, school_id: int, parent_id: int, week: str,
                    kind: str = "diary") -> dict | None:
     """The last ``kind`` message a parent's server accepted for ``week`` (or period):
-    ``{message_id, digest, content}`` with ``content`` decoded (None for rows older than 0005)."""
+    ``{message_id, digest, content}`` with ``content`` decoded (None for rows older than 0006)."""
     row = conn.execute(select(mail_ledger.c.message_id, mail_ledger.c.digest, mail_ledger.c.content).where(
         mail_ledger.c.school_id == school_id, mail_ledger.c.parent_id == parent_id, mail_ledger.c.week == week,
         mail_ledger.c.kind == kind, mail_ledger.c.status == "sent").order_by(mail_ledger.c.updated_at.desc())

@@ -1,10 +1,65 @@
-"""Opening the store: an engine with SQLite's WAL and foreign keys on, migrated to head."""
+"""Opening the store: an engine (SQLite's WAL and foreign keys on), its schema made or checked.
+
+A store is shared by every command of a school, and on PostgreSQL by every school of a
+district, whose scheduled jobs may start at the same moment. So the schema is changed only
+under a lock — a transaction-scoped advisory lock on PostgreSQL, a lock file beside the
+database on SQLite — and only in two cases: an empty store gets the whole schema when a
+command first opens it, and an older schema is upgraded only by ``zhurnal db upgrade``. Any
+other command that finds an older schema refuses (:class:`StoreOutdated`), so a shared store is
+never migrated by surprise.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+import re
+from contextlib import contextmanager
+from pathlib import Path
 
-from zhurnal.store.migrations import upgrade
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from filelock import FileLock
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+
+from zhurnal.store.migrations import alembic_config, upgrade_on
+
+# any fixed 64-bit number: the key of the advisory lock every zhurnal process takes to migrate
+MIGRATION_LOCK = 0x7A68_7572_6E61_6C31
+
+
+class StoreError(Exception):
+    """The store cannot be used as it is (not a data problem: exit 2 in the command line)."""
+
+
+class StoreOutdated(StoreError):
+    def __init__(self, current: str, head: str) -> None:
+        super().__init__(f"the store's schema is at revision {current}, this zhurnal needs {head}: "
+                         f"run 'zhurnal db upgrade' (back the store up first)")
+        self.current, self.head = current, head
+
+
+class StoreTooNew(StoreError):
+    def __init__(self, current: str) -> None:
+        super().__init__(f"the store's schema is at revision {current}, which this zhurnal does not know: "
+                         f"a newer zhurnal has upgraded it; install that version")
+        self.current = current
+
+
+def masked(url: str) -> str:
+    """``url`` with its password shown as ``***`` (for every message and log line)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:                                   # not parseable: hide whatever follows ':' before '@'
+        return re.sub(r":[^:@/]*@", ":***@", url)
+
+
+def mask_secrets(message: str, url: str) -> str:
+    """``message`` with the password of ``url`` (if any) replaced by ``***``."""
+    try:
+        password = make_url(url).password
+    except Exception:
+        password = None
+    message = message.replace(url, masked(url))
+    return message.replace(str(password), "***") if password else message
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -15,11 +70,79 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config(None)).get_current_head()
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The revision the store's schema is at; None for an empty store."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+@contextmanager
+def _migration_lock(engine: Engine):
+    """A transaction holding the lock that every schema change takes."""
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        lock = FileLock(f"{database}.migrate.lock") if database and database != ":memory:" \
+            and Path(database).parent.is_dir() else None
+        if lock:
+            lock.acquire(timeout=600)
+        try:
+            with engine.begin() as conn:
+                yield conn
+        finally:
+            if lock:
+                lock.release()
+    else:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            yield conn
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the schema in an empty store (under the lock); raise :class:`StoreOutdated` for
+    an older one and :class:`StoreTooNew` for one a newer zhurnal made."""
+    head = head_revision()
+    with engine.connect() as conn:
+        current = current_revision(conn)
+    if current == head:
+        return
+    if current is None:
+        with _migration_lock(engine) as conn:
+            if current_revision(conn) is None:          # not made meanwhile by another process
+                upgrade_on(conn)
+        return
+    _check_known(current)
+    raise StoreOutdated(current, head)
+
+
+def _check_known(current: str) -> None:
+    try:
+        known = ScriptDirectory.from_config(alembic_config(None)).get_revision(current)
+    except Exception as exc:                     # alembic's own "no such revision"
+        raise StoreTooNew(current) from exc
+    if known is None:
+        raise StoreTooNew(current)
+
+
+def upgrade_store(engine: Engine) -> tuple[str | None, str]:
+    """Bring the schema to the newest revision under the lock; (revision before, after)."""
+    with _migration_lock(engine) as conn:
+        before = current_revision(conn)
+        if before is not None:
+            _check_known(before)
+        upgrade_on(conn)
+        return before, current_revision(conn)
+
+
 def open_store(url: str, *, migrate: bool = True) -> Engine:
-    """An engine for ``url``, its schema brought to the newest migration."""
+    """An engine for ``url``; with ``migrate``, its schema made if the store is empty and
+    checked otherwise (:func:`ensure_schema`)."""
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     if migrate:
-        upgrade(engine)
+        ensure_schema(engine)
     return engine

@@ -11,7 +11,7 @@ file stays the one declaration of the schema.
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Integer,
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
                         MetaData, String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
@@ -178,6 +178,8 @@ revisions = Table(
     Column("key", Text, nullable=False),
     Column("old_value", Text),
     Column("new_value", Text),
+    # history looks revisions up by entity and key within a school (migration 0005)
+    Index("ix_revisions_school_entity_key", "school_id", "entity", "key", info={"since": "0005"}),
 )
 
 # ---- the weekly journal (migration 0002) ----------------------------------------------------
@@ -200,6 +202,8 @@ lessons = Table(
     Column("extra", Boolean, nullable=False, default=False),
     UniqueConstraint("school_id", "class_code", "subject", "subgroup", "date", "lesson_no",
                      name="uq_lesson"),
+    # a week's lessons of a school, for ingest and publish (migration 0005)
+    Index("ix_lessons_school_date", "school_id", "date", info={"since": "0005"}),
     info=_J,
 )
 
@@ -218,6 +222,7 @@ absences = Table(
     Column("date", Date, primary_key=True),
     Column("lessons", Integer, nullable=False),
     Column("reason", String(8)),
+    Index("ix_absences_school_date", "school_id", "date", info={"since": "0005"}),
     info=_J,
 )
 
@@ -287,8 +292,8 @@ mail_ledger = Table(
     Column("response", Text),
     Column("updated_at", DateTime, nullable=False),
     # the JSON the message's diaries (or report cards) were rendered from, so a later correction
-    # can say what changed against what the parent actually received (migration 0005)
-    Column("content", Text, info={"since": "0005"}),
+    # can say what changed against what the parent actually received (migration 0006)
+    Column("content", Text, info={"since": "0006"}),
     info=_P,
 )
 

@@ -68,6 +68,7 @@ class Field:
     width: float = 16
     note: str = ""
     hidden: bool = False
+    max_length: int | None = None     # characters the store keeps; longer is a finding
 
 
 @dataclass(frozen=True)

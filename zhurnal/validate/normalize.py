@@ -157,7 +157,10 @@ def to_phone(value: object) -> str:
 def normalise(item: Field, value: object, *, yo_as_ye: bool = False) -> object:
     """The typed value of one non-blank cell of column ``item``; raises BadValue."""
     convert = _CONVERTERS.get(item.type)
-    return convert(value) if convert else to_choice(value, item, yo_as_ye)
+    typed = convert(value) if convert else to_choice(value, item, yo_as_ye)
+    if item.max_length and isinstance(typed, str) and len(typed) > item.max_length:
+        raise BadValue("value-too-long", limit=item.max_length, length=len(typed))
+    return typed
 
 
 _CONVERTERS = {FieldType.TEXT: clean_text, FieldType.ID: clean_text, FieldType.NAME: to_name,

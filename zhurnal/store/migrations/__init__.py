@@ -26,7 +26,12 @@ def alembic_config(connection) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the store at ``engine`` to ``revision`` (the newest by default)."""
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+        upgrade_on(connection, revision)
+
+
+def upgrade_on(connection, revision: str = "head") -> None:
+    """The same inside the caller's open transaction (which holds the migration lock)."""
+    command.upgrade(alembic_config(connection), revision)
 
 
 def since(item) -> str:
@@ -44,6 +49,9 @@ def create_introduced(bind, revision: str) -> None:
         copy = table.to_metadata(snapshot)
         for column in [c for c in copy.columns if since(c) > revision]:
             copy._columns.remove(column)  # added by a later migration's op.add_column
+        later = {i.name for i in table.indexes if since(i) > revision}   # copies lose ``info``
+        for index in [i for i in copy.indexes if i.name in later]:
+            copy.indexes.remove(index)    # made by a later migration's op.create_index
     snapshot.create_all(bind, tables=[snapshot.tables[t.name] for t in metadata.sorted_tables
                                       if since(t) == revision])
 
@@ -60,9 +68,22 @@ def add_introduced_columns(op, revision: str) -> None:
                 op.add_column(table.name, column._copy())
 
 
+def add_introduced_indexes(op, revision: str) -> None:
+    """Make on older tables the indexes that ``revision`` introduces."""
+    from zhurnal.store.schema import metadata
+
+    for table in metadata.sorted_tables:
+        if since(table) >= revision:
+            continue
+        for index in table.indexes:
+            if since(index) == revision:
+                op.create_index(index.name, table.name, [c.name for c in index.columns])
+
+
 def introduce(revision: str) -> None:
-    """A migration's whole upgrade: the tables and the columns that ``revision`` introduces."""
+    """A migration's whole upgrade: the tables, columns and indexes that ``revision`` introduces."""
     from alembic import op
 
     create_introduced(op.get_bind(), revision)
     add_introduced_columns(op, revision)
+    add_introduced_indexes(op, revision)

@@ -1,5 +1,5 @@
-"""Publishing once: the mail ledger keeps the data each diary message was rendered from, so a
-diary republished after delivery goes out as a correction naming what changed.
+"""Indexes for the queries that run: a school's lessons and absences by date, its revisions by
+entity and key (history).
 
 Revision ID: 0005
 """

@@ -1,0 +1,167 @@
+"""Speed of ingest and publish, each beside its floor measured on the same work in the same run.
+
+    python benchmarks/speed.py --students 1000
+
+A school of N students gets its setup and rosters (not timed), the week 2026-W48 issued and
+filled as staff would (not timed), then:
+
+- ``ingest``: ``zhurnal ingest`` of the week's workbooks (journals and registers), in process;
+- ``ingest_floor``: the least any ingest of the same files must do — read every sheet of each
+  file with python-calamine, sha256 each, copy each into a folder, and insert the rows this
+  ingest wrote (the same number per table, taken from the store) with one executemany per
+  table in one transaction into an empty store of the same schema;
+- ``publish``: ``zhurnal publish --week`` (diaries, mail, print bundles, summary);
+- ``publish_floor``: the same diaries' data compiled by Typst with one reused compiler per
+  core, all cores busy (no files written).
+
+Prints one JSON line: seconds, the ratios job/floor, and the peak resident set size of the
+whole run (MB). Targets (issue 15): ingest ≤ 3× its floor, publish ≤ 1.3×, peak RSS ≤ 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import resource
+import shutil
+import tempfile
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import typst
+from python_calamine import CalamineWorkbook
+from sqlalchemy import create_engine, insert, select
+
+from zhurnal.context import open_context
+from zhurnal.demo.fill import fill_workbook
+from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
+from zhurnal.demo.school import build_school, roster_subjects
+from zhurnal.demo.week import fill_week
+from zhurnal.ingest.pipeline import ingest
+from zhurnal.issue import issue_setup, issue_week
+from zhurnal.kinds import roster as roster_kind
+from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.publish.diary import template_path
+from zhurnal.publish.run import publish_week
+from zhurnal.publish.week_data import load_week
+from zhurnal.settings import load_settings
+from zhurnal.store import open_store
+from zhurnal.store import schema as s
+from zhurnal.workspace import init_workspace
+
+
+def _rows(engine) -> dict[str, Counter]:
+    """Every table's rows as a multiset of tuples."""
+    with engine.connect() as conn:
+        return {t.name: Counter(tuple(r) for r in conn.execute(select(t))) for t in s.metadata.sorted_tables}
+
+
+def _written(before: dict[str, Counter], after: dict[str, Counter]) -> dict[str, list[tuple]]:
+    """The rows each table gained."""
+    return {name: list((after[name] - before[name]).elements()) for name in after if after[name] - before[name]}
+
+
+def ingest_floor(files: list[Path], rows: dict[str, list[tuple]], folder: Path) -> float:
+    """Read, hash and copy every file, then insert ``rows`` table by table; seconds."""
+    copies = folder / "copies"
+    copies.mkdir(parents=True)
+    engine = create_engine(f"sqlite:///{folder / 'floor.sqlite'}")
+    s.metadata.create_all(engine)
+    started = time.perf_counter()
+    for path in files:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python()
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        shutil.copyfile(path, copies / path.name)
+    with engine.begin() as conn:
+        for table in s.metadata.sorted_tables:
+            if rows.get(table.name):
+                names = [c.name for c in table.columns]
+                conn.execute(insert(table), [dict(zip(names, row)) for row in rows[table.name]])
+    return time.perf_counter() - started
+
+
+def publish_floor(template: Path, diaries: list[dict]) -> float:
+    """Compile each diary with Typst, one reused compiler per core; seconds."""
+    local = threading.local()
+
+    def compile_one(diary: dict) -> int:
+        if not hasattr(local, "compiler"):
+            local.compiler = typst.Compiler(str(template), root=str(template.parent))
+        return len(local.compiler.compile(sys_inputs={"data": json.dumps({"diaries": [diary]}, ensure_ascii=False)}))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        sum(pool.map(compile_one, diaries))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        root = folder / "ws"
+        init_workspace(root, code="bench", name="Школа")
+        settings = load_settings(root)
+        engine = open_store(settings.store_url)
+        ctx = open_context(settings, engine, now=DEMO_NOW)
+        school = build_school(args.students, args.seed)
+        fill_workbook(issue_setup(ctx), settings.inbox / "setup.xlsx", SETUP, school.setup)
+        assert ingest(ctx).ok
+        for code, roster in school.rosters.items():
+            fill_workbook(roster_kind.issue(ctx, code), settings.inbox / f"{code}.xlsx",
+                          roster_kind.spec(roster_subjects(roster)), roster)
+        assert ingest(ctx).ok
+        templates = issue_week(ctx, DEMO_WEEK)
+        with engine.connect() as conn:
+            from zhurnal.store.snapshot import load_school
+            snapshot = load_school(conn, 1)
+        filled = fill_week(snapshot, templates, folder / "typed", DEMO_WEEK, random.Random(args.seed))
+        typed = [*filled.journals.values(), *filled.registers.values()]
+        pristine = folder / "pristine"
+        pristine.mkdir()
+        for path in typed:
+            shutil.copyfile(path, pristine / path.name)
+            # files that arrived long ago: no settle wait inside the timed ingest
+            shutil.move(path, settings.inbox / path.name)
+            os.utime(settings.inbox / path.name, (time.time() - 3600, time.time() - 3600))
+        before = _rows(engine)
+
+        started = time.perf_counter()
+        report = ingest(ctx)
+        ingest_s = time.perf_counter() - started
+        assert report.ok, [f.findings[:2] for f in report.files if f.status != "accepted"]
+        written = _written(before, _rows(engine))
+        ingest_floor_s = ingest_floor(sorted(pristine.iterdir()), written, folder / "floor")
+
+        started = time.perf_counter()
+        published = publish_week(ctx, DEMO_WEEK)
+        publish_s = time.perf_counter() - started
+        with engine.connect() as conn:
+            data = load_week(conn, 1, DEMO_WEEK, settings)
+        diaries = [data.diary(st["id"]) for code in data.school.classes for st in data.school.class_students(code)]
+        publish_floor_s = publish_floor(template_path(settings.workspace), diaries)
+
+    print(json.dumps({
+        "students": args.students, "workbooks": len(typed), "diaries": published.diaries,
+        "rows_written": {k: len(v) for k, v in sorted(written.items())},
+        "seconds": {"ingest": round(ingest_s, 2), "ingest_floor": round(ingest_floor_s, 2),
+                    "publish": round(publish_s, 2), "publish_floor": round(publish_floor_s, 2)},
+        "ratio": {"ingest": round(ingest_s / ingest_floor_s, 2), "publish": round(publish_s / publish_floor_s, 2)},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cores": os.cpu_count(),
+    }, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
