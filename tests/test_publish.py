@@ -182,6 +182,9 @@ def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
         class_code = Path(bundle).stem.split("_", 1)[1]
         paper = {st["full_name"] for st in school.class_students(class_code) if st["full_name"] not in mailed}
         assert paper and all(name in text for name in paper)
+        # pages are numbered within each student's diary, so a mixed-up pile sorts back
+        assert text.count("стр. 1 из") == len(paper), class_code
+        assert all(f"{name} · {class_code} класс" in text for name in paper)
         assert not [st["full_name"] for st in school.class_students(class_code)
                     if st["full_name"] in mailed and st["full_name"] in text]
 
