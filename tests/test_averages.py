@@ -148,7 +148,8 @@ def test_diary_summary_and_report_card_show_the_hand_computed_average(loaded, al
         period = period_summary(conn, school, loaded.settings, "Q2")
         card = report_cards(conn, period, school.calendar.period_row("Q2"))[student]
     [row] = [a for a in diary["averages"] if a["subject"] == "Алгебра"]
-    assert row == {"subject": "Алгебра", "average": 4.8, "count": 4, "class_average": 4.41}
+    assert row == {"subject": "Алгебра", "average": 4.8, "count": 4, "class_average": 4.41,
+                   "average_text": "4,80", "class_average_text": "4,41"}
     [result] = [r for r in summary.results if r.student_id == student and r.subject == "Алгебра"]
     assert (round(result.average, 2), result.count, result.result, result.week_result) == (4.8, 4, "5", "5")
     [result] = [r for r in period.results if r.student_id == student and r.subject == "Алгебра"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import stat
@@ -9,11 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from conftest import s, settled
 
 from zhurnal.cli import main
 from zhurnal.settings import ConfigError, load_settings, resolve_workspace
+from zhurnal.store import open_store
 
 
 def commands(group, prefix=()):
@@ -142,11 +146,13 @@ def test_demo_runs_end_to_end(tmp_path):
     result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--students", "80"])
     assert result.exit_code == 0, result.output
     root = tmp_path / "demo"
-    # one roster and one journal had mistakes and were rejected with their codes
+    # one roster and one journal had mistakes and were rejected with their codes, then corrected
     status = json.loads(CliRunner().invoke(main, ["--workspace", str(root), "status", "--json"]).output)
-    rejected = {r["kind"]: set(r["errors"]) for r in status["rejected"]}
-    assert len(status["rejected"]) == 2 and set(rejected) == {"roster", "journal"}
+    rejected = {r["kind"]: set(r["errors"]) for r in status["corrected"]}
+    assert status["rejected"] == [] and len(status["corrected"]) == 2 and set(rejected) == {"roster", "journal"}
     assert "invalid-email" in rejected["roster"] and "mark-with-absence" in rejected["journal"]
+    fixes = {r["kind"]: r["corrected_by"] for r in status["corrected"]}
+    assert fixes["roster"].endswith("исправленный.xlsx") and fixes["journal"].startswith("исправлено_журнал_")
     assert status["counts"]["students"] == 80
     feedback = sorted(p.name for p in (root / "outbox" / "feedback").rglob("*_ошибки.xlsx"))
     assert len(feedback) == 2  # one roster and one journal had mistakes
@@ -158,10 +164,27 @@ def test_demo_runs_end_to_end(tmp_path):
     assert len(list((week / "diaries").rglob("*.pdf"))) == 80
     assert list((week / "mail").glob("diary.*.eml")) and list((week / "mail").glob("feedback.*.eml"))
     assert len(list((week / "mail").glob("summary.*.eml"))) == 1          # the demo sets [mail] deputy_address
+    # the corrected authors are not told to hand in again
+    assert list((week / "mail").glob("diary.*.eml")) and not list((week / "mail").glob("feedback.*.eml"))
     assert (week / "summaries" / "Сводка_2026-W48.xlsx").exists()
     # the closing summary points at an existing diary and at the deputy's summary
     assert any(str(pdf) in result.output for pdf in (week / "diaries").rglob("*.pdf"))
     assert str(week / "summaries" / "Сводка_2026-W48.xlsx") in result.output
+    # a copy of the careless teacher's journal handed in later with the same mistakes stands
+    # rejected: they (and only they) get the feedback mail
+    import openpyxl
+    with open_store(load_settings(root).store_url).connect() as conn:
+        [(first, author)] = conn.execute(select(s.submissions.c.sha256, s.submissions.c.author).where(
+            s.submissions.c.status == "rejected", s.submissions.c.kind == "journal")).all()
+        address = conn.execute(select(s.teachers.c.email).where(s.teachers.c.full_name == author)).scalar()
+    book = openpyxl.load_workbook(next((root / "archive").rglob(f"{first}.xlsx")))
+    book.save(root / "inbox" / "журнал_снова.xlsx")
+    assert CliRunner().invoke(main, ["--workspace", str(root), "ingest"]).exit_code == 1
+    assert CliRunner().invoke(main, ["--workspace", str(root), "publish", "--week", "2026-W48"]).exit_code == 0
+    [feedback_mail] = (week / "mail").glob("feedback.*.eml")
+    message = email.message_from_bytes(feedback_mail.read_bytes(), policy=email.policy.default)
+    assert [a.addr_spec for a in message["To"].addresses] == [address]
+    assert "журнал_снова" in str(message["Subject"])
     # running it again rebuilds the demo folder; a folder that is not a demo is left alone
     assert CliRunner().invoke(main, ["demo", str(root), "--students", "80"]).exit_code == 0
     (tmp_path / "mine").mkdir()

@@ -165,3 +165,93 @@ def test_no_server_is_a_clear_error(week_ws):
     publish_week(week_ws.ctx(), WEEK)
     with pytest.raises(SmtpUnavailable):
         send_outbox(week_ws.ctx(), sleep=lambda _: None)
+
+
+def _correct_one_mark(ws, now, avoid: set[int] = frozenset()) -> tuple[int, str, str, str, str]:
+    """A teacher hands in their accepted journal again with one plain mark changed; returns
+    (student id, subject, date ``dd.mm``, old mark, new mark) as typed."""
+    from conftest import journal_sheets
+
+    from zhurnal.demo.fill import fill_grid
+    from zhurnal.ingest.archive import archive_path
+    from zhurnal.store import schema as s
+    accepted = {r["original_name"]: archive_path(ws.settings.archive, r["sha256"], ".xlsx")
+                for r in ws.rows(s.submissions) if r["status"] == "accepted"}
+    for teacher, values in sorted(ws.filled.values.items()):
+        handed_in = accepted[ws.filled.journals[teacher].name]     # the fixture moved it to the archive
+        layout = journal_sheets(handed_in)
+        for sheet, cells in values.items():
+            for (sid, key), typed in sorted(cells.items(), key=str):
+                if isinstance(sid, int) and sid not in avoid and typed in ("2", "3", "4", "5"):
+                    new = "5" if typed != "5" else "4"
+                    target = ws.settings.inbox / f"поправка_{sid}_{handed_in.name}"
+                    fill_grid(handed_in, target, {sheet: {(sid, key): new}})
+                    assert ws.ingest(now=now).ok
+                    day = key.split("|")[0]
+                    return sid, layout[sheet]["section"].subject, f"{day[8:10]}.{day[5:7]}", typed, new
+    raise AssertionError("no plain mark typed this week")
+
+
+def _parents_of(ws, sid: int) -> set[str]:
+    name = ws.school().students[sid]["full_name"]
+    return {address for address, names in mailed_children(ws).items() if name in names}
+
+
+def _diaries(mailbox: Mailbox) -> dict[str, list]:
+    return {r: [m for m in ms if m["Message-ID"].startswith("<diary.")] for r, ms in mailbox.by_recipient().items()}
+
+
+def test_a_republished_week_reaches_each_parent_once_and_a_delivered_one_as_a_correction(week_ws, smtp):
+    """GIVEN a published week WHEN one mark is corrected and the week published again THEN send
+    delivers one message per parent, the corrected student's parents the corrected diary, and a
+    second send nothing; WHEN, after delivery, another mark is corrected and the week published
+    again THEN only that student's parents get a message, marked as a correction naming the mark."""
+    import datetime as dt
+
+    from conftest import SATURDAY
+    mailbox = Mailbox()
+    _use(week_ws, smtp(mailbox))
+    mail = week_ws.settings.outbox / WEEK.label / "mail"
+    publish_week(week_ws.ctx(), WEEK)
+    first = {p.name for p in mail.glob("diary.*.eml")}
+    sid, *_ = _correct_one_mark(week_ws, SATURDAY + dt.timedelta(hours=1))
+    second = publish_week(week_ws.ctx(), WEEK)
+    parents = _parents_of(week_ws, sid)
+    assert parents
+    # the first messages whose diaries changed (the student's, and the classmates' whose class
+    # averages moved) were set aside; the others stay queued as they were
+    superseded = {p.name for p in (mail / "superseded").glob("*.eml")}
+    assert superseded == first - {p.name for p in mail.glob("diary.*.eml")} and len(superseded) >= len(parents)
+    assert second.superseded == len(superseded) and second.corrections == 0
+
+    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    assert report.ok and not report.unknown
+    _check_one_each(mailbox, mailed_children(week_ws))
+    [pdf] = (week_ws.settings.outbox / WEEK.label / "diaries").rglob(f"*_{sid}.pdf")
+    for address in parents:
+        [message] = _diaries(mailbox)[address]
+        assert pdf.read_bytes() in [part.get_content() for part in message.iter_attachments()]
+        assert not str(message["Subject"]).startswith("Исправленный")
+    again = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    assert again.sent == [] and not again.unknown
+
+    other, subject, day, old, new = _correct_one_mark(week_ws, SATURDAY + dt.timedelta(hours=2), avoid={sid})
+    third = publish_week(week_ws.ctx(), WEEK)
+    assert third.mails == third.corrections == len(_parents_of(week_ws, other)) and third.superseded == 0
+    before = len(mailbox.messages)
+    assert send_outbox(week_ws.ctx(), sleep=lambda _: None).ok
+    fresh = Mailbox()
+    fresh.messages = mailbox.messages[before:]
+    name = week_ws.school().students[other]["full_name"]
+    assert set(_diaries(fresh)) == _parents_of(week_ws, other)
+    for address, [message] in _diaries(fresh).items():
+        assert str(message["Subject"]).startswith("Исправленный дневник за неделю 23.11–29.11.2026")
+        body = message.get_body(("plain",)).get_content()
+        assert f"{name}, {subject}, {day}: отметка {old} исправлена на {new}" in body, body
+        assert body.count("исправлена на") == 1
+    # a file the ledger does not know, and one still being written, are never sent
+    stray = mail / "diary.2026-W48.p1.0000000000000000_school17.zhurnal.eml"
+    stray.write_bytes(b"From: a@b.example\r\nTo: c@d.example\r\nMessage-ID: <x@y>\r\n\r\nhi\r\n")
+    (mail / "diary.half.eml.123.partial").write_bytes(stray.read_bytes()[:20])
+    last = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    assert last.sent == [] and last.unknown == [str(stray)]

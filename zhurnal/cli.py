@@ -445,6 +445,8 @@ def send(ctx: click.Context, week: str | None, as_json: bool) -> None:
                            failed=len(report.failed)))
         for msg_id, answer in {**report.refused, **report.failed}.items():
             click.echo(f"  {msg_id}: {answer}")
+        for path in report.unknown:
+            click.echo(f"  не отправлено (письма нет в журнале отправки): {path}")
     sys.exit(0 if report.ok else 1)
 
 

@@ -76,6 +76,10 @@ def status_text(status: Status) -> str:
     if status.rejected:
         out += ["", _("Rejected:")]
         out += [f"  {r['file']} ({r['author'] or '—'}): {', '.join(r['errors'])}" for r in status.rejected]
+    if status.corrected:
+        out += ["", "Отклонены, затем исправлены:"]
+        out += [f"  {r['file']} ({r['author'] or '—'}): исправлено {r['corrected_at']}, файл «{r['corrected_by']}»"
+                for r in status.corrected]
     out += backup_text(status.backup)
     return "\n".join(out)
 
@@ -94,6 +98,9 @@ def publish_text(result: dict) -> str:
         out.append(f"Период {period['week']}: табелей {period['diaries']}, писем родителям {period['mails']}, "
                    f"пакетов для печати {len(period['print_bundles'])}. Всё лежит в {period['outbox']}")
     for part in result.values():
+        if part.get("corrections") or part.get("superseded"):
+            out.append(f"Из них исправлений уже полученного: {part['corrections']}; "
+                       f"заменено писем, ещё не отправленных: {part['superseded']}.")
         out += [f"Сводка: {path}" for path in part["summaries"]]
         out += [f"НЕ СОБРАН: {item}" for item in part["failed"]]
     return "\n".join(out)

@@ -21,7 +21,8 @@ class Status:
     counts: dict[str, int]
     inbox: list[str]
     recent: list[dict] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)          # still standing
+    corrected: list[dict] = field(default_factory=list)         # rejected, then a later copy was accepted
     backup: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -37,8 +38,9 @@ def _submission(row) -> dict:
 
 
 def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
-    """Counts per table, the last ``recent`` submissions, files waiting and rejected ones, and
-    the backup figures of the 14-day rule as of ``ctx.now``.
+    """Counts per table, the last ``recent`` submissions, files waiting, rejected ones (those a
+    later accepted copy of the same author, kind and week corrected apart, with when and which
+    file), and the backup figures of the 14-day rule as of ``ctx.now``.
 
     Reads only: a store that has no row for this school yet shows empty counts.
     """
@@ -47,12 +49,14 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
         counts = q.counts(conn, school_id) if school_id is not None else {}
         rows = conn.execute(select(submissions).where(submissions.c.school_id == school_id)
                             .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
-        rejected = conn.execute(select(submissions).where(submissions.c.school_id == school_id,
-                                                          submissions.c.status == "rejected")
-                                .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
+        rejections = q.rejections(conn, school_id) if school_id is not None else []
     inbox = sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) \
         if settings.inbox.is_dir() else []
     url = engine.url.render_as_string(hide_password=True)
     return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
-                  recent=[_submission(r) for r in rows], rejected=[_submission(r) for r in rejected],
+                  recent=[_submission(r) for r in rows],
+                  rejected=[_submission(r) for r, fix in rejections if fix is None][:recent],
+                  corrected=[{**_submission(r), "corrected_by": fix["original_name"],
+                              "corrected_at": fix["received_at"].isoformat(sep=" ")}
+                             for r, fix in rejections if fix is not None][:recent],
                   backup=backup_health(settings, ctx.now).as_dict())

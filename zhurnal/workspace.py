@@ -22,6 +22,7 @@ DEFAULT_TOML = """\
 code = "{code}"
 name = "{name}"
 locale = "ru"
+timezone = "Europe/Moscow"    # the Date of the school's mail is in this zone
 
 [store]
 # sqlite:///master.sqlite (relative to this folder) or postgresql+psycopg://user@host/db

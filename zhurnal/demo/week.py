@@ -33,6 +33,31 @@ TOPICS = {
     "Биология": ["Строение клетки", "Фотосинтез", "Царство грибов", "Кровеносная система"],
     "Литература": ["«Капитанская дочка»", "Лирика Лермонтова", "«Мёртвые души»", "Басни Крылова"],
 }
+# Primary school learns other things than grade 5–11 under the same subject names.
+PRIMARY_TOPICS = {
+    1: {
+        "Русский язык": ["Звуки речи. Гласные и согласные", "Слог. Ударение", "Строчная и заглавная буква А, а",
+                         "Письмо буквы М, м", "Слова с сочетаниями жи–ши", "Большая буква в именах"],
+        "Литературное чтение": ["Азбука: чтение слогов", "Сказка «Колобок»", "Стихи А. Барто об игрушках",
+                                "Рассказы Л. Толстого для детей", "Загадки и потешки"],
+        "Математика": ["Числа от 1 до 10", "Состав числа 5", "Сложение и вычитание в пределах 10",
+                       "Больше, меньше, равно", "Точка. Прямая и кривая линии", "Отрезок"],
+        "Окружающий мир": ["Что такое Родина?", "Что у нас над головой?", "Растения нашего края",
+                           "Домашние и дикие животные", "Правила дорожного движения"],
+        "Музыка": ["Музыка вокруг нас", "Песни о маме", "Звучащие картины"],
+        "Изобразительное искусство": ["Рисуем осенние листья", "Изображать можно пятном", "Лепка: овощи и фрукты"],
+        "Труд (технология)": ["Аппликация из осенних листьев", "Работа с пластилином", "Складывание бумаги"],
+        "Физическая культура": ["Подвижные игры", "Ходьба и бег", "Прыжки на месте", "Игры с мячом"],
+    },
+    2: {
+        "Русский язык": ["Слово и предложение", "Звуки и буквы", "Мягкий знак", "Парные согласные",
+                         "Непроизносимые согласные", "Части речи"],
+        "Математика": ["Числа от 1 до 100", "Сложение и вычитание двузначных чисел", "Таблица умножения на 2",
+                       "Периметр многоугольника", "Задачи в два действия", "Порядок действий"],
+        "Литературное чтение": ["Русские народные сказки", "Стихи об осени", "Басни И. Крылова",
+                                "Рассказы Н. Носова"],
+    },
+}
 HOMEWORK = ["§{n}, вопросы 1–3", "Упр. {n}", "№ {n}, {m}", "Выучить правило на с. {n}", "Прочитать с. {n}–{m}",
             "Подготовить сообщение", "Повторить §{n}"]
 WORK_WEIGHTS = [("Ответ на уроке", 6), ("Домашняя работа", 2), ("Самостоятельная работа", 2),
@@ -84,8 +109,12 @@ def journal_values(school: School, section: Section, keys: list[str], student_id
     """Typed cells of one journal sheet."""
     values = {}
     scale = school.subjects[section.subject]["scale"]
-    topics = TOPICS.get(section.subject, [f"{section.subject}: изучение новой темы", "Повторение пройденного",
-                                          "Практическое занятие"])
+    grade = school.grade(section.class_code)
+    topics = None
+    if grade <= 4:   # grades 3–4 take grade 2's topics: decimal fractions are grade 5 and up
+        topics = PRIMARY_TOPICS[min(grade, 2)].get(section.subject) or PRIMARY_TOPICS[1].get(section.subject)
+    topics = topics or TOPICS.get(section.subject) or [f"{section.subject}: изучение новой темы",
+                                                       "Повторение пройденного", "Практическое занятие"]
     for key in keys:
         if key.startswith("extra"):
             continue
@@ -94,7 +123,9 @@ def journal_values(school: School, section: Section, keys: list[str], student_id
         work_type = rng.choices([w for w, _ in WORK_WEIGHTS], [c for _, c in WORK_WEIGHTS])[0]
         values[("topic", key)] = topics[counter[0] % len(topics)]
         n = rng.randint(5, 60)
-        values[("homework", key)] = rng.choice(HOMEWORK).format(n=n, m=n + rng.randint(1, 5))
+        homework = rng.choice(HOMEWORK).format(n=n, m=n + rng.randint(1, 5))   # drawn always: same stream
+        if grade > 1:   # no homework in grade 1 (СанПиН 1.2.3685-21: without homework or marks)
+            values[("homework", key)] = homework
         values[("work_type", key)] = work_type
         values[("ict", key)] = "да" if rng.random() < 0.3 else "нет"
         share = 0.9 if work_type in ("Контрольная работа", "Самостоятельная работа") else 0.3

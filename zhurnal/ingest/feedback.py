@@ -24,6 +24,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils.exceptions import InvalidFileException
 
+from zhurnal.atomic import writing
 from zhurnal.filenames import feedback_path
 from zhurnal.findings import Finding
 from zhurnal.templates.grid import NAME_COL, read_grid, wrapped_lines
@@ -190,6 +191,6 @@ def write_feedback(sub: Submission, findings: list[Finding], out_dir: Path, *, a
     _list_sheet(book, findings, sub)
     suffix = ".xlsm" if sub.suffix == ".xlsm" and not findings_only else ".xlsx"
     target = feedback_path(out_dir, author, sub.name, suffix)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    book.save(target)
+    with writing(target) as partial:
+        book.save(partial)
     return target

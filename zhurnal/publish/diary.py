@@ -16,6 +16,19 @@ TEMPLATE = "diary.typ"
 REPORT_CARD = "report_card.typ"
 
 
+# Typst's tagged PDFs say ``/MarkInfo <</Marked true /Suspects false>>``. That is valid PDF, but
+# poppler (pdftotext, pdfinfo, Evince; 22.x at least) takes any Suspects value other than true
+# for a wrong type and prints «Syntax Error: Suspects object is wrong type (boolean)» for every
+# file. ``null`` means "absent", which is what false means here, and has the same length, so the
+# cross-reference offsets stay right. The tags (for screen readers) are kept.
+_SUSPECTS, _SUSPECTS_NULL = b"/Suspects false", b"/Suspects null "
+
+
+def poppler_safe(pdf: bytes) -> bytes:
+    """``pdf`` with the catalog's ``/Suspects false`` written as the equivalent ``null``."""
+    return pdf.replace(_SUSPECTS, _SUSPECTS_NULL, 1)
+
+
 class RenderError(Exception):
     """The diary template could not be compiled (a broken restyled template, say)."""
 
@@ -43,9 +56,10 @@ class DiaryRenderer:
     def render(self, diaries: list[dict]) -> bytes:
         """One PDF with a page (or more) per diary, in the given order."""
         try:
-            return self._compiler().compile(sys_inputs={"data": json.dumps({"diaries": diaries}, ensure_ascii=False)})
+            pdf = self._compiler().compile(sys_inputs={"data": json.dumps({"diaries": diaries}, ensure_ascii=False)})
         except typst.TypstError as exc:
             raise RenderError(str(exc)) from exc
+        return poppler_safe(pdf)
 
     def _render_one(self, diary: dict) -> bytes | RenderError:
         try:

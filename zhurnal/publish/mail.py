@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from datetime import tzinfo
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import formataddr, formatdate
+from email.utils import format_datetime, formataddr
 from pathlib import Path
 
+from zhurnal.atomic import write_bytes
+from zhurnal.numbers import counted, plural
 from zhurnal.settings import MailSettings
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -32,13 +36,15 @@ def _address(name: str, address: str) -> str:
 
 
 def build_message(settings: MailSettings, *, to_name: str, to_address: str, subject: str, body: str,
-                  attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str) -> MIMEMultipart:
-    """One message with its attachments ``(file name, bytes, (maintype, subtype))``."""
+                  attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str,
+                  zone: tzinfo = dt.timezone.utc) -> MIMEMultipart:
+    """One message with its attachments ``(file name, bytes, (maintype, subtype))``, dated now
+    in the school's ``zone`` (``Date: Wed, 02 Dec 2026 14:05:00 +0300``)."""
     message = MIMEMultipart(policy=CRLF)
     message["From"] = _address(settings.sender_name, settings.sender_address)
     message["To"] = _address(to_name, to_address)
     message["Subject"] = Header(subject, "utf-8")
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = format_datetime(dt.datetime.now(zone).replace(microsecond=0))
     message["Message-ID"] = msg_id
     message["Auto-Submitted"] = "auto-generated"
     message.attach(MIMEText(body, "plain", "utf-8"))
@@ -49,30 +55,62 @@ def build_message(settings: MailSettings, *, to_name: str, to_address: str, subj
     return message
 
 
+def eml_name(msg_id: str) -> str:
+    """The file name of a message in ``outbox/<week>/mail/``."""
+    return re.sub(r"[<>@/\\]", "_", msg_id).strip("_") + ".eml"
+
+
 def write_eml(message: MIMEMultipart, folder: Path) -> Path:
     """Save as ``<folder>/<message id>.eml`` (atomically, so a half-written file is never sent)."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[<>@/\\]", "_", message["Message-ID"]).strip("_") + ".eml"
-    target = folder / name
-    partial = target.with_suffix(".partial")
-    partial.write_bytes(message.as_bytes(policy=CRLF))
-    partial.replace(target)
-    return target
+    return write_bytes(folder / eml_name(message["Message-ID"]), message.as_bytes(policy=CRLF))
 
 
-def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary") -> str:
-    names = ", ".join(children)
-    what = (f"электронный дневник за {title}: {names}.\n"
-            f"В нём отметки, домашние задания, темы уроков, пропуски и средние баллы.") if kind == "diary" else \
-        (f"табель успеваемости за {title}: {names}.\nВ нём отметки за период, средние баллы и пропуски.")
+def _contacts(teachers: list[tuple[str, str, str]]) -> str:
+    """«классному руководителю Петровой …» → who to write to: ``(class, name, email)`` each."""
+    def one(name: str, address: str) -> str:
+        return f"{name} ({address})" if address else name
+    if len(teachers) == 1:
+        _, name, address = teachers[0]
+        return f"классному руководителю: {one(name, address)}"
+    return "классным руководителям: " + "; ".join(f"{code} — {one(name, address)}" for code, name, address in teachers)
+
+
+def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary",
+               correction: bool = False, changes: list[str] | None = None,
+               teachers: list[tuple[str, str, str]] = ()) -> str:
+    """The text of a parent's message, in the singular or plural by the number of children;
+    ``teachers`` are the children's class teachers ``(class, name, email)``. A ``correction`` of
+    what was delivered before lists ``changes`` (an empty list: marks unchanged, other records;
+    None: nothing to compare with, the earlier message predates kept data)."""
+    many = len(children) > 1
+    names = ", ".join(children[:-1]) + f" и {children[-1]}" if many else children[0]
+    if kind == "diary":
+        what = (f"{'электронные дневники' if many else 'электронный дневник'} за {title}: {names}.\n"
+                f"В {'них' if many else 'нём'} отметки, домашние задания, темы уроков, пропуски и средние баллы.")
+        document, documents = "дневник", "дневники"
+    else:
+        what = (f"{'табели' if many else 'табель'} успеваемости за {title}: {names}.\n"
+                f"В {'них' if many else 'нём'} отметки за период, средние баллы и пропуски.")
+        document, documents = "табель", "табели"
+    paragraph = ""
+    if correction:
+        listed = "".join(f"— {line}\n" for line in changes) if changes else \
+            "— отметки за неделю прежние; изменились другие записи (средние баллы, темы, задания или пропуски)\n"
+        replaces = (f"Это исправленные {documents}: они заменяют {documents} за {title}, отправленные вам ранее."
+                    if many else
+                    f"Это исправленный {document}: он заменяет {document} за {title}, отправленный вам ранее.")
+        paragraph = f"\n{replaces}" + (f" Что изменилось:\n{listed}" if changes is not None else "\n")
+    ask = f"напишите {_contacts(list(teachers))}" if teachers else "сообщите классному руководителю"
     return (f"Здравствуйте, {parent}!\n\n"
-            f"Во вложении — {what}\n\n"
+            f"Во вложении — {what}\n{paragraph}\n"
             f"Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, "
-            f"сообщите классному руководителю.\n\n{school}\n")
+            f"{ask}.\n\n{school}\n")
 
 
 def feedback_body(teacher: str, file_name: str, errors: int) -> str:
     return (f"Здравствуйте, {teacher}!\n\n"
-            f"Книга «{file_name}» не принята: найдено ошибок — {errors}. Во вложении ваша книга, в которой "
+            f"Книга «{file_name}» не принята: {plural(errors, 'найдена', 'найдены', 'найдено')} "
+            f"{counted(errors, 'ошибка', 'ошибки', 'ошибок')}. Во вложении ваша книга, в которой "
             f"ошибочные ячейки выделены цветом и снабжены примечаниями, а первый лист «Ошибки» содержит их список "
             f"со ссылками.\n\nИсправьте ячейки и сдайте книгу снова.\n")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import Connection
 
 from zhurnal.averages import rounded
+from zhurnal.numbers import format_decimal
 from zhurnal.publish.summary_data import SummaryData
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -37,10 +38,11 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
                 result = averages.get((student["id"], subject))
                 rows.append({"subject": subject, "mark": marks.get((student["id"], subject)) or "—",
                              "average": rounded(result.average) if result else None,
+                             "average_text": format_decimal(result.average if result else None),
                              "count": result.count if result else 0})
             cards[student["id"]] = {
                 "school": school_name, "class": class_code,
-                "student": student["full_name"], "period": period["name"],
+                "student": student["full_name"], "student_id": student["id"], "period": period["name"],
                 "period_dates": f"{period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y}",
                 "class_teacher": cls["class_teacher"] or "", "subjects": rows,
                 "absent_lessons": data.period_absences.get(student["id"], 0),

@@ -7,21 +7,24 @@ mail their server accepted gets nothing new, unless the school resends unchanged
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
+from zhurnal.atomic import write_bytes
 from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
 from zhurnal.publish import ledger
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
 from zhurnal.filenames import feedback_path, safe_name
-from zhurnal.publish.mail import XLSX, build_message, diary_body, feedback_body, message_id, write_eml
+from zhurnal.publish.changes import mark_changes, own_digest
+from zhurnal.publish.mail import XLSX, build_message, diary_body, eml_name, feedback_body, message_id, write_eml
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summaries import write_summary
 from zhurnal.publish.summary_data import period_summary, week_summary
@@ -40,6 +43,8 @@ class PublishReport:
     diaries: int = 0
     mails: int = 0
     unchanged: int = 0
+    corrections: int = 0                                  # mails that correct a diary already delivered
+    superseded: int = 0                                   # queued mails a newer one replaced (never sent)
     print_bundles: list[str] = field(default_factory=list)
     feedback_mails: int = 0
     summaries: list[str] = field(default_factory=list)
@@ -72,22 +77,32 @@ def _write_pdfs(renderer: DiaryRenderer, school, docs: dict[int, dict], folder: 
                 progress: Callable[[int, int], None] | None, report: "PublishReport") -> dict[int, bytes]:
     """Render one PDF per student into ``folder/<class>/`` (all cores); returns them by student.
 
-    A document that cannot be rendered is listed in ``report.failed`` and left out.
+    A PDF already in ``folder`` from the same template and data (``folder/.rendered.json`` keeps
+    a digest of both per student) is reused: republishing a week after one correction renders
+    only the diaries it touched. A document that cannot be rendered is listed in
+    ``report.failed`` and left out.
     """
     order = sorted(docs, key=lambda sid: (school.grade(school.students[sid]["class_code"]),
                                           school.students[sid]["class_code"], school.students[sid]["full_name"]))
-    pdfs = {}
-    for done, (sid, pdf) in enumerate(zip(order, renderer.render_each(docs[sid] for sid in order)), start=1):
+    paths = {sid: folder / _file_name(school.students[sid]["class_code"])
+             / f"{_file_name(school.students[sid]['full_name'])}_{sid}.pdf" for sid in order}
+    manifest = folder / ".rendered.json"
+    before = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    template = hashlib.sha256(renderer.template.read_bytes()).hexdigest()
+    keys = {sid: digest([template, docs[sid]]) for sid in order}
+    pdfs = {sid: paths[sid].read_bytes() for sid in order if before.get(str(sid)) == keys[sid] and paths[sid].is_file()}
+    fresh = [sid for sid in order if sid not in pdfs]
+    for done, (sid, pdf) in enumerate(zip(fresh, renderer.render_each(docs[sid] for sid in fresh)),
+                                      start=len(pdfs) + 1):
         student = school.students[sid]
         if progress:
             progress(done, len(order))
         if isinstance(pdf, RenderError):
             report.failed.append(f"{student['class_code']} {student['full_name']}: {str(pdf)[:200]}")
             continue
-        target = folder / _file_name(student["class_code"])
-        target.mkdir(parents=True, exist_ok=True)
-        (target / f"{_file_name(student['full_name'])}_{sid}.pdf").write_bytes(pdf)
+        write_bytes(paths[sid], pdf)
         pdfs[sid] = pdf
+    write_bytes(manifest, json.dumps({str(sid): keys[sid] for sid in pdfs}, indent=0).encode())
     return pdfs
 
 
@@ -101,34 +116,94 @@ class _Post:
     school_name: str
 
 
-def _mail_families(conn, settings: Settings, school_id: int, families: dict[int, dict], school,
-                   docs: dict[int, dict], pdfs: dict[int, bytes], post: _Post, out: Path, force: bool,
-                   report: PublishReport) -> set[int]:
-    """One message per parent with an address, holding only their own children's PDFs."""
+def _set_aside(conn, outbox: Path, week: str, msg_id: str) -> None:
+    """A message still waiting is superseded: its ledger row says so (``send`` never takes it)
+    and its file moves from ``outbox/<week>/mail/`` to ``mail/superseded/``, kept for the record."""
+    ledger.supersede(conn, msg_id)
+    source = outbox / week / "mail" / eml_name(msg_id)
+    if source.exists():
+        (source.parent / "superseded").mkdir(exist_ok=True)
+        source.replace(source.parent / "superseded" / source.name)
+
+
+def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week: str, current: set[str]) -> int:
+    """One current message per recipient and week: every other one still waiting is set aside;
+    returns how many."""
+    stale = [row["message_id"] for row in ledger.pending(conn, school_id, kind, week)
+             if row["message_id"] not in current]
+    for msg_id in stale:
+        _set_aside(conn, settings.outbox, week, msg_id)
+    return len(stale)
+
+
+def _subject_noun(kind: str, children: int, correction: bool) -> str:
+    """«Дневник», «Дневники», «Исправленный дневник», «Исправленные табели» …"""
+    noun = {"diary": ("дневник", "дневники"), "report": ("табель", "табели")}[kind][children > 1]
+    if correction:
+        noun = ("Исправленные " if children > 1 else "Исправленный ") + noun
+    return noun[0].upper() + noun[1:]
+
+
+def _class_teachers(school, children: list[int], teachers: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The children's class teachers as ``(class, name, email)``, one per class."""
+    found = {}
+    for sid in children:
+        code = school.students[sid]["class_code"]
+        name = school.classes[code]["class_teacher"] or ""
+        if name:
+            found[code] = (code, name, teachers.get(name, ""))
+    return [found[code] for code in sorted(found)]
+
+
+def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, docs: dict[int, dict],
+                   pdfs: dict[int, bytes], post: _Post, out: Path, force: bool, report: PublishReport) -> set[int]:
+    """One current message per parent with an address, holding only their own children's PDFs.
+
+    What is still waiting for the same parent and week is superseded; a parent who already
+    received a different version gets a correction naming the changed marks; a parent who
+    received the same (class averages aside, see :func:`own_digest`) gets nothing (unless ``force``).
+    """
+    settings, school_id = ctx.settings, ctx.school_id
+    teachers = {t["full_name"]: t["email"] or "" for t in q.table_rows(conn, s.teachers, school_id)}
     mailed: set[int] = set()
+    current: set[str] = set()
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
         if not parent["email"] or not children:
             continue
         mailed.update(children)
-        fingerprint = digest([docs[c] for c in children])
-        if not (force or settings.mail.resend_unchanged) and \
-                ledger.last_sent_digest(conn, school_id, parent["id"], post.label, post.kind) == fingerprint:
+        content = [docs[c] for c in children]
+        fingerprint = digest(content)
+        delivered = ledger.last_delivered(conn, school_id, parent["id"], post.label, post.kind)
+        if delivered and delivered["content"] is not None:
+            correction = own_digest(delivered["content"]) != own_digest(content)
+        else:
+            correction = delivered is not None and delivered["digest"] != fingerprint
+        if delivered and not correction and not (force or settings.mail.resend_unchanged):
             report.unchanged += 1
             continue
+        key = f"{post.label}.p{parent['id']}"
+        msg_id = message_id(post.kind, key, fingerprint, settings.school.code)
+        if ledger.status_of(conn, msg_id) == "sent":   # a forced resend is a message of its own
+            msg_id = message_id(post.kind, f"{key}.r{ctx.now:%Y%m%d%H%M%S}", fingerprint, settings.school.code)
+        current.add(msg_id)
+        changes = mark_changes(delivered["content"], content) if correction and delivered["content"] else None
         names = [school.students[c]["full_name"] for c in children]
-        noun = "Дневник за" if post.kind == "diary" else "Табель за"
-        msg_id = message_id(post.kind, f"{post.label}.p{parent['id']}", fingerprint, settings.school.code)
         message = build_message(
             settings.mail, to_name=parent["full_name"], to_address=parent["email"],
-            subject=f"{noun} {post.title}: {', '.join(names)}",
-            body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind),
-            attachments=[(f"{noun.split()[0]}_{_file_name(school.students[c]['full_name'])}_{post.label}.pdf",
-                          pdfs[c], PDF) for c in children], msg_id=msg_id)
+            subject=f"{_subject_noun(post.kind, len(children), correction)} за {post.title}: {', '.join(names)}",
+            body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind,
+                            correction=correction, changes=changes,
+                            teachers=_class_teachers(school, children, teachers)),
+            attachments=[(f"{'Дневник' if post.kind == 'diary' else 'Табель'}_"
+                          f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", pdfs[c], PDF)
+                         for c in children], msg_id=msg_id, zone=settings.school.zone)
         write_eml(message, out / "mail")
         ledger.queue(conn, school_id, msg_id, kind=post.kind, recipient=parent["email"], week=post.label,
-                     parent_id=parent["id"], digest=fingerprint)
+                     parent_id=parent["id"], digest=fingerprint, content=content)
         report.mails += 1
+        report.corrections += correction
+    report.superseded += _supersede_all_but(conn, settings, school_id, post.kind, post.label, current)
     return mailed
 
 
@@ -151,7 +226,7 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
     report.diaries = len(pdfs)
     post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
     with engine.begin() as conn:
-        mailed = _mail_families(conn, settings, school_id, families, school, diaries, pdfs, post, out, force, report)
+        mailed = _mail_families(ctx, conn, families, school, diaries, pdfs, post, out, force, report)
         _print_bundles(renderer, school, {sid: d for sid, d in diaries.items() if sid not in mailed and sid in pdfs},
                        out, report)
         report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
@@ -170,32 +245,34 @@ def _print_bundles(renderer: DiaryRenderer, school, docs: dict[int, dict], out: 
     for sid, doc in docs.items():
         by_class[school.students[sid]["class_code"]].append(doc)
     for class_code, items in sorted(by_class.items()):
-        folder = out / "print"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"Печать_{_file_name(class_code)}.pdf"
-        path.write_bytes(renderer.render(sorted(items, key=lambda d: d["student"])))
+        path = out / "print" / f"Печать_{_file_name(class_code)}.pdf"
+        write_bytes(path, renderer.render(sorted(items, key=lambda d: d["student"])))
         report.print_bundles.append(str(path))
 
 
 def _feedback_mail(conn, settings: Settings, school_id: int, week: Week, out: Path) -> int:
-    """A message with the feedback workbook for each rejected submission not mailed yet."""
+    """A message with the feedback workbook for each rejection that still stands and was not
+    mailed yet. A rejection a later accepted copy corrected gets none, and its message still
+    waiting from an earlier publish is set aside: «сдайте книгу снова» would no longer be true."""
     teachers = {t["full_name"]: t["email"] for t in q.table_rows(conn, s.teachers, school_id)}
     sent = 0
-    rows = conn.execute(select(s.submissions).where(s.submissions.c.school_id == school_id,
-                                                    s.submissions.c.status == "rejected")).mappings().all()
-    for row in rows:
+    for row, fix in q.rejections(conn, school_id):
+        msg_id = message_id("feedback", f"s{row['id']}", row["sha256"], settings.school.code)
+        known = ledger.row_of(conn, msg_id)
+        if fix is not None:
+            if known and known["status"] in ledger.PENDING:
+                _set_aside(conn, settings.outbox, known["week"], msg_id)
+            continue
         address = teachers.get(row["author"] or "")
         feedback = feedback_path(settings.outbox / "feedback", row["author"], row["original_name"])
-        if not address or not feedback.exists():
-            continue
-        msg_id = message_id("feedback", f"s{row['id']}", row["sha256"], settings.school.code)
-        if ledger.status_of(conn, msg_id):
+        if not address or not feedback.exists() or known:
             continue
         errors = sum(1 for f in json.loads(row["findings"]) if f["severity"] == "error")
         message = build_message(settings.mail, to_name=row["author"], to_address=address,
                                 subject=f"Книга не принята: {row['original_name']}",
                                 body=feedback_body(row["author"], row["original_name"], errors),
-                                attachments=[(feedback.name, feedback.read_bytes(), XLSX)], msg_id=msg_id)
+                                attachments=[(feedback.name, feedback.read_bytes(), XLSX)], msg_id=msg_id,
+                                zone=settings.school.zone)
         write_eml(message, out / "mail")
         ledger.queue(conn, school_id, msg_id, kind="feedback", recipient=address, week=week.label)
         sent += 1
@@ -210,10 +287,12 @@ def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str
     msg_id = message_id("summary", label, digest([p.name for p in paths] + [str(len(d[1])) for d in data]),
                         settings.school.code)
     message = build_message(settings.mail, to_name="Заместитель директора", to_address=settings.mail.deputy_address,
-                            subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id)
+                            subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id,
+                            zone=settings.school.zone)
     write_eml(message, out / "mail")
     with engine.begin() as conn:
         ledger.queue(conn, school_id, msg_id, kind="summary", recipient=settings.mail.deputy_address, week=label)
+        _supersede_all_but(conn, settings, school_id, "summary", label, {msg_id})
 
 
 def publish_period(ctx: RunContext, code: str, *, force: bool = False,
@@ -237,7 +316,7 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
     pdfs = _write_pdfs(renderer, school, cards, out / "report_cards", progress, report)
     report.diaries = len(pdfs)
     with engine.begin() as conn:
-        _mail_families(conn, settings, school_id, families, school, cards, pdfs,
+        _mail_families(ctx, conn, families, school, cards, pdfs,
                        _Post("report", code, period["name"], school_name), out, force, report)
     _print_bundles(renderer, school, {sid: card for sid, card in cards.items() if sid in pdfs}, out, report)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)

@@ -34,6 +34,7 @@ class SendReport:
     skipped: int = 0
     refused: dict[str, str] = field(default_factory=dict)     # message id → server answer
     failed: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)           # files the ledger does not know: not sent
 
     @property
     def ok(self) -> bool:
@@ -41,7 +42,7 @@ class SendReport:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "sent": len(self.sent), "skipped": self.skipped,
-                "refused": self.refused, "failed": self.failed}
+                "refused": self.refused, "failed": self.failed, "unknown": self.unknown}
 
 
 def _connect(config: SmtpSettings) -> smtplib.SMTP:
@@ -62,31 +63,49 @@ def _connect(config: SmtpSettings) -> smtplib.SMTP:
 
 
 def outbox_messages(outbox: Path, week: str | None = None) -> list[Path]:
-    """Every ready ``.eml`` in ``outbox/<week>/mail/`` (all weeks when ``week`` is None)."""
+    """Every ready ``.eml`` in ``outbox/<week>/mail/`` (all weeks when ``week`` is None); files
+    being written (``.partial``) and superseded ones (``mail/superseded/``) are not among them."""
     pattern = f"{week}/mail/*.eml" if week else "*/mail/*.eml"
     return sorted(outbox.glob(pattern))
+
+
+def _readable(raw: bytes):
+    """The parsed message, or None for a file that is not a complete message of ours."""
+    try:
+        message = email.message_from_bytes(raw, policy=SMTP_POLICY)
+        if not message["Message-ID"] or not message["To"] or not message["From"] or not message.is_multipart():
+            return None
+        return message
+    except (ValueError, TypeError, IndexError):
+        return None
 
 
 def send_outbox(ctx: RunContext, *, week: str | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 sleep: Callable[[float], None] = time.sleep) -> SendReport:
-    """Send what the ledger does not record as accepted; raise SmtpUnavailable if no server."""
+    """Send what the ledger holds as waiting (queued, refused, failed); raise SmtpUnavailable if
+    no server. A file the ledger does not know (dropped in by hand, or left by a crash before its
+    row was committed), a file that is not a complete message, and a superseded or delivered
+    message are not sent; the first two are listed in ``report.unknown``."""
     settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
     report = SendReport()
     config = settings.smtp
     pending = []
     with engine.begin() as conn:
+        known = ledger.by_file_name(conn, school_id)
         for path in outbox_messages(settings.outbox, week):
+            row = known.get(path.name)
+            if row is not None and row["status"] not in ledger.PENDING:
+                report.skipped += 1      # delivered or superseded: not even opened
+                continue
             raw = path.read_bytes()
-            message = email.message_from_bytes(raw, policy=SMTP_POLICY)
-            msg_id = message["Message-ID"]
-            if ledger.status_of(conn, msg_id) == "sent":
-                report.skipped += 1
+            message = _readable(raw)
+            if row is None or message is None or message["Message-ID"] != row["message_id"]:
+                report.unknown.append(str(path))
                 continue
             recipients = [a.addr_spec for a in message["To"].addresses]
-            ledger.queue(conn, school_id, msg_id, kind="other", recipient=", ".join(recipients))
             sender = message["From"].addresses[0].addr_spec
-            pending.append((msg_id, (sender, recipients, raw)))
+            pending.append((row["message_id"], (sender, recipients, raw)))
     if not pending:
         return report
     client = _connect(config)

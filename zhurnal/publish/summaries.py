@@ -12,6 +12,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from zhurnal.atomic import writing
+from zhurnal.numbers import format_decimal
 from zhurnal.publish.metrics import HEADERS, metrics
 from zhurnal.publish.summary_data import Result, SummaryData
 from zhurnal.lookup import class_sort_key
@@ -251,13 +253,13 @@ def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
         twos = [r.subject for r in mine if r.period_mark == "2"]
         if twos:
             why.append("«2» за период: " + ", ".join(twos))
-        running = [f"{r.subject} ({r.average:.2f})".replace(".", ",") for r in mine
+        running = [f"{r.subject} ({format_decimal(r.average)})" for r in mine
                    if r.period_mark is None and r.result == "2" and r.average is not None]
         if running:
             why.append("средний балл на «2» (текущий, отметки за период нет): " + ", ".join(running))
         averages = [r.average for r in per_student.get(sid, []) if r.average is not None]
         if averages and sum(averages) / len(averages) < settings.risk.average_below:
-            why.append(f"средний балл по всем предметам {sum(averages) / len(averages):.2f} (текущий)".replace(".", ",", 1))
+            why.append(f"средний балл по всем предметам {format_decimal(sum(averages) / len(averages))} (текущий)")
         if data.period_absences.get(sid, 0) > settings.risk.absent_lessons_over:
             why.append(f"пропущено уроков: {data.period_absences[sid]}")
         if why:
@@ -279,15 +281,16 @@ def _legend_sheet(out: _Book, with_week: bool) -> None:
 
 
 def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
-    """Write the summary workbook for a week (``with_week``) or a period report."""
-    out = _Book(path)
-    out.book.set_properties({"title": data.title, "author": "zhurnal"})
-    _grade_sheet(out, data)
-    _metrics_sheet(out, data, with_week)
-    _absence_sheet(out, data)
-    if with_week:
-        _control_sheet(out, data)
-    _risk_sheet(out, data, settings)
-    _legend_sheet(out, with_week)
-    out.book.close()
+    """Write the summary workbook for a week (``with_week``) or a period report (atomically)."""
+    with writing(path) as partial:
+        out = _Book(partial)
+        out.book.set_properties({"title": data.title, "author": "zhurnal"})
+        _grade_sheet(out, data)
+        _metrics_sheet(out, data, with_week)
+        _absence_sheet(out, data)
+        if with_week:
+            _control_sheet(out, data)
+        _risk_sheet(out, data, settings)
+        _legend_sheet(out, with_week)
+        out.book.close()
     return path

@@ -16,9 +16,14 @@ from sqlalchemy import Connection
 from zhurnal.averages import ClassAverages, class_averages, rounded
 from zhurnal.calendar import Week
 from zhurnal.marks import Cell
+from zhurnal.numbers import format_decimal
 from zhurnal.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.store.snapshot import WEEKDAYS_RU, School, load_school
+
+
+# «absent» in the student's grammatical gender (roster column «Пол»); both forms when unknown
+ABSENT = {"м": "отсутствовал", "ж": "отсутствовала", "": "отсутствовал(а)"}
 
 
 @dataclass
@@ -43,7 +48,9 @@ class WeekData:
                 continue
             mine, group = per_subject[subject].of(student["id"]), per_subject[subject]
             found.append({"subject": subject, "average": rounded(mine.average), "count": mine.count,
-                          "class_average": rounded(group.class_average)})
+                          "class_average": rounded(group.class_average),
+                          "average_text": format_decimal(mine.average), "class_average_text": format_decimal(
+                              group.class_average)})
         return found
 
     def diary(self, student_id: int) -> dict:
@@ -73,6 +80,7 @@ class WeekData:
                     for a in sorted(self.absences.get(student_id, []), key=lambda a: a["date"])]
         return {
             "school": self.school_row["name"], "class": student["class_code"], "student": student["full_name"],
+            "absent_word": ABSENT.get(student.get("sex") or "", ABSENT[""]),
             "student_id": student_id, "week": self.week.label, "week_title": self.week.title(),
             "class_teacher": cls["class_teacher"] or "", "has_marks": bool(cls["has_marks"]),
             "period": period["name"] if period else "", "days": days,

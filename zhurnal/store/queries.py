@@ -121,3 +121,18 @@ def newest_saved(conn: Connection, school_id: int, template_id: str):
     return conn.execute(select(func.max(s.submissions.c.saved_at)).where(
         s.submissions.c.school_id == school_id, s.submissions.c.template_id == template_id,
         s.submissions.c.status == "accepted")).scalar()
+
+
+def rejections(conn: Connection, school_id: int) -> list[tuple[dict, dict | None]]:
+    """Every rejected submission, newest first, with the accepted submission that corrected it:
+    the first one accepted after it (by ingest order) of the same author, kind and week or
+    period (any copy of the template), or None while it stands."""
+    rows = [dict(r) for r in conn.execute(select(s.submissions).where(
+        s.submissions.c.school_id == school_id, s.submissions.c.status.in_(("rejected", "accepted")))
+        .order_by(s.submissions.c.id)).mappings()]
+    accepted: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["status"] == "accepted":
+            accepted[(row["author"], row["kind"], row["week"])].append(row)
+    return [(row, next((a for a in accepted[(row["author"], row["kind"], row["week"])] if a["id"] > row["id"]), None))
+            for row in reversed(rows) if row["status"] == "rejected"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from zhurnal.atomic import writing
 from zhurnal.templates.metadata import META_SHEET
 from zhurnal.templates.spec import Field, FieldType, SheetSpec, WorkbookSpec, column_letter
 
@@ -166,16 +167,16 @@ def write_workbook(path: Path, spec: WorkbookSpec, meta: dict[str, str], *,
                    lists: dict[str, list[str]] | None = None,
                    guide: list[str] | None = None) -> Path:
     """Write ``spec`` to ``path`` with signed ``meta``, prefilled rows and dropdown lists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path))
-    book.set_properties({"title": spec.title, "author": meta.get("author", ""),
-                         "company": meta.get("school", "")})
-    formats = _Formats(book)
-    named = _Lists(book, lists or {})
-    _write_guide(book, formats, spec, guide or [])
-    for sheet_spec in spec.sheets:
-        _write_sheet(book, formats, spec, sheet_spec, (prefill or {}).get(sheet_spec.name, []), named)
-    write_meta_sheet(book, meta)
-    book.worksheets()[1].activate()
-    book.close()
+    with writing(path) as partial:
+        book = xlsxwriter.Workbook(str(partial))
+        book.set_properties({"title": spec.title, "author": meta.get("author", ""),
+                             "company": meta.get("school", "")})
+        formats = _Formats(book)
+        named = _Lists(book, lists or {})
+        _write_guide(book, formats, spec, guide or [])
+        for sheet_spec in spec.sheets:
+            _write_sheet(book, formats, spec, sheet_spec, (prefill or {}).get(sheet_spec.name, []), named)
+        write_meta_sheet(book, meta)
+        book.worksheets()[1].activate()
+        book.close()
     return path

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from zhurnal.atomic import writing
 from zhurnal.store.snapshot import Section
 from zhurnal.templates.generate import PROTECTION, write_value, write_meta_sheet
 from zhurnal.templates.spec import Field, cell_ref
@@ -175,14 +176,14 @@ def _write_sheet(book, fmt: _Formats, grid: GridSheet) -> None:
 
 def write_grid_workbook(path: Path, meta: dict[str, str], sheets: list[GridSheet]) -> Path:
     """Write the grid sheets and the signed metadata sheet to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path))
-    book.set_properties({"author": meta.get("author", ""), "company": meta.get("school", "")})
-    fmt = _Formats(book)
-    for grid in sheets:
-        _write_sheet(book, fmt, grid)
-    write_meta_sheet(book, meta)
-    book.close()
+    with writing(path) as partial:
+        book = xlsxwriter.Workbook(str(partial))
+        book.set_properties({"author": meta.get("author", ""), "company": meta.get("school", "")})
+        fmt = _Formats(book)
+        for grid in sheets:
+            _write_sheet(book, fmt, grid)
+        write_meta_sheet(book, meta)
+        book.close()
     return path
 
 

@@ -1,0 +1,42 @@
+"""Writing an output file so that nobody ever sees half of it.
+
+Every file zhurnal hands to people or to another stage (diaries, print bundles, ``.eml``,
+summaries, feedback workbooks, templates) is written under a temporary name in the same folder
+and then renamed over the target: a rename within one file system is atomic, so a reader (or
+``send``, or a teacher opening the share) finds the old file or the new one, never a torn one,
+even when the process is killed mid-write.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PARTIAL = ".partial"     # the temporary suffix: no reader globs for it
+
+
+def partial_of(target: Path) -> Path:
+    """The temporary name of ``target`` while it is being written (``<name>.<pid>.partial``)."""
+    return target.with_name(f"{target.name}.{os.getpid()}{PARTIAL}")
+
+
+@contextmanager
+def writing(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to write ``target`` to (by any library); on success it is renamed
+    over ``target``, on an exception removed. Creates the parent folder."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = partial_of(target)
+    try:
+        yield partial
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def write_bytes(target: Path, data: bytes) -> Path:
+    """``target.write_bytes(data)``, atomically."""
+    with writing(target) as partial:
+        partial.write_bytes(data)
+    return target
