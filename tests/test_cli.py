@@ -162,7 +162,6 @@ def test_demo_runs_end_to_end(tmp_path):
     # the demo ends with a published week
     week = root / "outbox" / "2026-W48"
     assert len(list((week / "diaries").rglob("*.pdf"))) == 80
-    assert list((week / "mail").glob("diary.*.eml")) and list((week / "mail").glob("feedback.*.eml"))
     assert len(list((week / "mail").glob("summary.*.eml"))) == 1          # the demo sets [mail] deputy_address
     # the corrected authors are not told to hand in again
     assert list((week / "mail").glob("diary.*.eml")) and not list((week / "mail").glob("feedback.*.eml"))
