@@ -58,6 +58,12 @@ def text_of(path: Path) -> str:
     return re.sub(r"\s+", " ", done.stdout)
 
 
+def pages_of(path: Path) -> int:
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True)
+    assert done.stderr == "", (path, done.stderr)
+    return int(re.search(r"^Pages:\s+(\d+)", done.stdout, re.M).group(1))
+
+
 def running_headers(words) -> dict[int, str]:
     """Page → the text of its running header line (the line holding «стр. N из M»)."""
     lines = {(p, y) for p, _, y, w in words if w == "стр."}
@@ -187,6 +193,11 @@ def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
         assert all(f"{name} · {class_code} класс" in text for name in paper)
         assert not [st["full_name"] for st in school.class_students(class_code)
                     if st["full_name"] in mailed and st["full_name"] in text]
+        # the bundle is the diaries already rendered, page for page (poppler counts them)
+        own = [pdf for pdf in (Path(report.outbox) / "diaries").rglob("*.pdf")
+               if any(pdf.name.startswith(name.replace(" ", "_") + "_") for name in paper)]
+        assert len(own) == len(paper)
+        assert pages_of(Path(bundle)) == sum(pages_of(pdf) for pdf in own)
 
 
 def test_unchanged_diaries_are_not_mailed_again(week_ws):

@@ -21,6 +21,7 @@ from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
 from zhurnal.publish import ledger
+from zhurnal.publish.bundle import join_pdfs
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
 from zhurnal.filenames import feedback_path, safe_name
 from zhurnal.publish.changes import mark_changes, own_digest
@@ -227,8 +228,8 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
     post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
     with engine.begin() as conn:
         mailed = _mail_families(ctx, conn, families, school, diaries, pdfs, post, out, force, report)
-        _print_bundles(renderer, school, {sid: d for sid, d in diaries.items() if sid not in mailed and sid in pdfs},
-                       out, report)
+        _print_bundles(school, {sid: d for sid, d in diaries.items() if sid not in mailed and sid in pdfs},
+                       pdfs, out, report)
         report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
         with_summary = week_summary(conn, school, settings, week)
     summary_path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", with_summary, settings,
@@ -238,15 +239,16 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
     return report
 
 
-def _print_bundles(renderer: DiaryRenderer, school, docs: dict[int, dict], out: Path,
+def _print_bundles(school, docs: dict[int, dict], pdfs: dict[int, bytes], out: Path,
                    report: PublishReport) -> None:
-    """One PDF per class with a page (or more) per student, for the class teacher to print."""
-    by_class: dict[str, list[dict]] = defaultdict(list)
-    for sid, doc in docs.items():
-        by_class[school.students[sid]["class_code"]].append(doc)
-    for class_code, items in sorted(by_class.items()):
+    """One PDF per class with the rendered diary (or card) of each student in ``docs``, in the
+    order of their names, for the class teacher to print."""
+    by_class: dict[str, list[int]] = defaultdict(list)
+    for sid in docs:
+        by_class[school.students[sid]["class_code"]].append(sid)
+    for class_code, ids in sorted(by_class.items()):
         path = out / "print" / f"Печать_{_file_name(class_code)}.pdf"
-        write_bytes(path, renderer.render(sorted(items, key=lambda d: d["student"])))
+        write_bytes(path, join_pdfs([pdfs[sid] for sid in sorted(ids, key=lambda sid: docs[sid]["student"])]))
         report.print_bundles.append(str(path))
 
 
@@ -318,7 +320,7 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
     with engine.begin() as conn:
         _mail_families(ctx, conn, families, school, cards, pdfs,
                        _Post("report", code, period["name"], school_name), out, force, report)
-    _print_bundles(renderer, school, {sid: card for sid, card in cards.items() if sid in pdfs}, out, report)
+    _print_bundles(school, {sid: card for sid, card in cards.items() if sid in pdfs}, pdfs, out, report)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
     report.summaries.append(str(path))
     _summary_mail(engine, settings, school_id, code, [path], out, f"Отчёт за {data.title}")
