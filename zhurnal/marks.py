@@ -12,6 +12,7 @@ for pass/fail subjects. What people really type is normalised when it is unambig
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -108,7 +109,14 @@ def read_cell(raw: object, *, scale: str = "5", allow_plus_minus: bool = True) -
         raise BadMark("mark-converted-to-date")
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raw = _from_number(float(raw))
-    text = _lookalikes(re.sub(r"\s+", " ", str(raw)).strip().lower())
+    return _read_text(str(raw), scale, allow_plus_minus)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_text(raw: str, scale: str, allow_plus_minus: bool) -> Cell:
+    # a week's journals hold tens of thousands of cells and a few dozen distinct values:
+    # each is parsed once (a Cell is immutable; a BadMark is not cached and raised again)
+    text = _lookalikes(re.sub(r"\s+", " ", raw).strip().lower())
     if not text:
         return Cell()
     numeric = _NUMERIC.match(text)
