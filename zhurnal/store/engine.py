@@ -62,7 +62,17 @@ def mask_secrets(message: str, url: str) -> str:
     return message.replace(str(password), "***") if password else message
 
 
+def split_part(text_: str | None, delimiter: str, n: int) -> str | None:
+    """PostgreSQL's ``split_part`` (1-based; '' past the last part), given to SQLite too so that
+    queries on revision keys (``5А/Алгебра//2026-11-23/1/17``) read the same on both."""
+    if text_ is None or delimiter is None or n is None:
+        return None
+    parts = text_.split(delimiter)
+    return parts[n - 1] if 0 < n <= len(parts) else ""
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.create_function("split_part", 3, split_part, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
