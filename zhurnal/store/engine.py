@@ -144,6 +144,9 @@ def upgrade_store(engine: Engine) -> tuple[str | None, str]:
         if before is not None:
             _check_known(before)
         upgrade_on(conn)
+        from zhurnal.store.roles import is_secured, secure
+        if is_secured(conn):                    # tables a migration added get their policies
+            secure(conn)
         return before, current_revision(conn)
 
 
