@@ -121,3 +121,59 @@ def test_school_roles_cannot_read_each_others_rows(week_ws, postgres, tmp_path):
                             "WHERE c.code = 'a'").fetchone() == (0,)
     status = _cli(week_ws.path, "status", env={"ZHURNAL_STORE_URL": postgres.url(database, user=f"school17_{suffix}")})
     assert status.exit_code == 0, status.output
+
+
+@pytest.mark.slow
+def test_the_demo_gives_equal_stores_on_sqlite_and_postgresql(postgres, tmp_path, monkeypatch):
+    """GIVEN the demo's whole story (setup, rosters with a correction, three weeks with late,
+    careless and corrected journals, the last week published) WHEN it runs on SQLite and on
+    PostgreSQL THEN both stores are equal table by table (ids by natural keys)."""
+    from zhurnal.demo.run import run_demo
+
+    run_demo(tmp_path / "lite", students=50, echo=lambda _: None)
+    monkeypatch.setenv("ZHURNAL_STORE_URL", postgres.url(postgres.create()))
+    run_demo(tmp_path / "pg", students=50, echo=lambda _: None)
+    stores = [create_engine(f"sqlite:///{tmp_path / 'lite' / 'master.sqlite'}"),
+              create_engine(os.environ["ZHURNAL_STORE_URL"])]
+    lite, pg = (_dump(engine, "school17", volatile=True) for engine in stores)
+    same, report = compare(lite, pg)
+    assert same, report
+    assert len(lite["journal_entries"]) > 1000 and lite["mail_ledger"]
+    for engine in stores:
+        engine.dispose()
+
+
+def _diaries(path) -> dict[str, str]:
+    found = {}
+    for pdf in sorted((path / "outbox" / WEEK.label / "diaries").rglob("*.pdf")):
+        found[str(pdf.relative_to(path))] = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                                           text=True, check=True).stdout
+    return found
+
+
+@pytest.mark.slow
+def test_a_copied_store_ingests_and_publishes_as_the_original(week_ws, postgres, tmp_path):
+    """GIVEN a school's SQLite store copied by ``db copy`` into PostgreSQL WHEN the same
+    corrected journal is ingested and the week published in the original and in the copy
+    THEN the stores are equal table by table and the diaries are the same files with the same text."""
+    import shutil
+
+    from conftest import journal_sheets
+    from zhurnal.publish.run import publish_week
+
+    url = postgres.url(postgres.create())
+    assert _cli(week_ws.path, "db", "copy", "--to", url).exit_code == 0
+    shutil.copytree(week_ws.path, tmp_path / "copy", ignore=shutil.ignore_patterns("master.sqlite*"))
+    point_store(tmp_path / "copy", url)
+    copied = Workspace(tmp_path / "copy")
+    for ws in (week_ws, copied):
+        teacher, path = sorted((k[1], p) for k, p in ws.week_templates().items() if k[0] == "journal")[0]
+        sheet, info = next(iter(journal_sheets(path).items()))
+        ws.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "2"}}, name="поправка.xlsx")
+        assert ws.ingest(now=SATURDAY).ok
+        publish_week(ws.ctx(now=SATURDAY), WEEK)
+    same, report = compare(_dump(week_ws.engine, "school17", volatile=True), _dump(copied.engine, "school17", volatile=True))
+    assert same, report
+    original, moved = _diaries(week_ws.path), _diaries(copied.path)
+    assert original and original == moved
+    copied.engine.dispose()
