@@ -26,7 +26,7 @@ import json
 import re
 from collections import Counter
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, Select, inspect, select
 
 from zhurnal.store import schema as s
 
@@ -41,12 +41,17 @@ VOLATILE = {
 SHOWN = 10
 
 
-def school_rows(conn: Connection, table, school_id: int) -> list[dict]:
-    """The school's rows of ``table`` (the columns this store has: an older schema may lack some)."""
+def school_query(conn: Connection, table, school_id: int) -> Select:
+    """The select of the school's rows of ``table`` (the columns this store has: an older
+    schema may lack some)."""
     have = {c["name"] for c in inspect(conn).get_columns(table.name)}
     columns = [c for c in table.columns if c.name in have]
-    where = table.c.id == school_id if table is s.schools else table.c.school_id == school_id
-    return [dict(r) for r in conn.execute(select(*columns).where(where)).mappings()]
+    return select(*columns).where(table.c.id == school_id if table is s.schools else table.c.school_id == school_id)
+
+
+def school_rows(conn: Connection, table, school_id: int) -> list[dict]:
+    """The school's rows of ``table`` as dicts."""
+    return [dict(r) for r in conn.execute(school_query(conn, table, school_id)).mappings()]
 
 
 class Keys:

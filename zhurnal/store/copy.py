@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from zhurnal.store import schema as s
-from zhurnal.store.compare import digests, dump, school_rows
+from zhurnal.store.compare import digests, dump, school_query
 from zhurnal.store.engine import StoreError, open_store
 
 COPY_LOCK = 0x7A68_7572_6E61_6C32       # the advisory lock two copies into one store share
@@ -189,10 +189,11 @@ def copy_school(source: Engine, school_id: int, target_url: str) -> CopyResult:
             template_kinds = dict(src.execute(select(s.issued_templates.c.template_id, s.issued_templates.c.kind)
                                               .where(s.issued_templates.c.school_id == school_id)).all())
             for table in s.metadata.sorted_tables:
-                rows = [_remap(ids, table.name, row, template_kinds) for row in school_rows(src, table, school_id)]
-                for start in range(0, len(rows), BATCH):
-                    dst.execute(insert(table), rows[start:start + BATCH])
-                result.counts[table.name] = len(rows)
+                result.counts[table.name] = 0
+                found = src.execution_options(yield_per=BATCH).execute(school_query(src, table, school_id))
+                for part in found.mappings().partitions():      # a year's revisions need not fit in memory
+                    dst.execute(insert(table), [_remap(ids, table.name, row, template_kinds) for row in part])
+                    result.counts[table.name] += len(part)
             if target.dialect.name == "postgresql":
                 for name, column in ID_COLUMNS.items():      # explicit ids leave the sequences behind
                     dst.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', '{column}'), "
