@@ -3,8 +3,6 @@ goes to the right parents, print bundles cover the rest, summaries are safe and 
 
 from __future__ import annotations
 
-import pytest
-
 import email
 import re
 import subprocess
@@ -110,7 +108,6 @@ def test_every_diary_holds_its_students_week_and_nobody_elses(week_ws):
             assert f"{day}: пропущено уроков — {lessons}" in text
 
 
-@pytest.mark.both_stores
 def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
     report = publish_week(week_ws.ctx(), WEEK)
     school = week_ws.school()
