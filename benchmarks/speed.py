@@ -14,6 +14,14 @@ filled as staff would (not timed), then:
 - ``publish_floor``: the same diaries' data compiled by Typst with one reused compiler per
   core, all cores busy (no files written).
 
+``--store-url URL`` runs the school's store there (an empty PostgreSQL database, say);
+``--postgresql`` starts a private PostgreSQL cluster for the run (tests/postgres.py). The
+floors stay on SQLite. ``store_mb`` is the store's size (the SQLite file with its WAL, or
+``pg_database_size``) before the week and after it was ingested and published, and
+``year_mb`` extrapolates a school year: the size before the week plus 34 school weeks each
+growing the store as this one did (a week's lessons, marks, absences, revisions, submissions,
+states and mail are each proportional to the week; setup and rosters are made once).
+
 Prints one JSON line: seconds, the ratios job/floor, and the peak resident set size of the
 whole run (MB). Targets (issue 15): ingest ≤ 3× its floor, publish ≤ 1.3×, peak RSS ≤ 400 MB.
 """
@@ -36,7 +44,7 @@ from pathlib import Path
 
 import typst
 from python_calamine import CalamineWorkbook
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, insert, select, text
 
 from zhurnal.context import open_context
 from zhurnal.demo.fill import fill_workbook
@@ -107,7 +115,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--store-url", help="the store (default: SQLite in the workspace)")
+    parser.add_argument("--postgresql", action="store_true", help="a private PostgreSQL cluster for the run")
     args = parser.parse_args()
+    server = None
+    if args.postgresql:
+        import sys
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from postgres import Postgres
+        server = Postgres()
+        args.store_url = server.url(server.create())
+    if args.store_url:
+        os.environ["ZHURNAL_STORE_URL"] = args.store_url
+    try:
+        run(args)
+    finally:
+        if server:
+            server.stop()
+
+
+def store_mb(engine) -> float:
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT pg_database_size(current_database())")).scalar() / 2**20
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database = Path(engine.url.database)
+    return sum(p.stat().st_size for p in database.parent.glob(database.name + "*") if p.is_file()) / 2**20
+
+
+def run(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         root = folder / "ws"
@@ -136,6 +173,7 @@ def main() -> None:
             shutil.move(path, settings.inbox / path.name)
             os.utime(settings.inbox / path.name, (time.time() - 3600, time.time() - 3600))
         before = _rows(engine)
+        size_before = store_mb(engine)
 
         started = time.perf_counter()
         report = ingest(ctx)
@@ -147,6 +185,7 @@ def main() -> None:
         started = time.perf_counter()
         published = publish_week(ctx, DEMO_WEEK)
         publish_s = time.perf_counter() - started
+        size_after = store_mb(engine)
         with engine.connect() as conn:
             data = load_week(conn, 1, DEMO_WEEK, settings)
         diaries = [data.diary(st["id"]) for code in data.school.classes for st in data.school.class_students(code)]
@@ -159,7 +198,9 @@ def main() -> None:
                     "publish": round(publish_s, 2), "publish_floor": round(publish_floor_s, 2)},
         "ratio": {"ingest": round(ingest_s / ingest_floor_s, 2), "publish": round(publish_s / publish_floor_s, 2)},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "cores": os.cpu_count(),
+        "cores": os.cpu_count(), "store": engine.dialect.name,
+        "store_mb": {"before_week": round(size_before, 1), "after_week": round(size_after, 1)},
+        "year_mb": round(size_before + 34 * (size_after - size_before), 1),
     }, ensure_ascii=False))
 
 

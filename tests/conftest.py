@@ -234,8 +234,13 @@ def _school_with_week(request, tmp_path_factory, _school_with_rosters) -> _Bases
     from zhurnal.demo.week import fill_week
 
     def build(path: Path, url: str | None):
-        _school_with_rosters.copy("postgresql" if url else "sqlite", path)
-        if url:
+        rosters, database, _ = _school_with_rosters.get("postgresql" if url else "sqlite")
+        shutil.copytree(rosters, path)
+        if url:     # the week's own database (the template its copies clone) starts as the rosters'
+            from sqlalchemy import make_url
+            server, name = request.getfixturevalue("postgres"), make_url(url).database
+            server.admin(f'DROP DATABASE "{name}"')
+            server.admin(f'CREATE DATABASE "{name}" TEMPLATE "{database}"')
             point_store(path, url)
         ws = Workspace(path)
         templates = issue_week(ws.ctx(), WEEK)

@@ -91,6 +91,7 @@ def test_a_whole_week_typed_is_what_the_store_holds(loaded, week, tmp_path):
                             if school.classes[school.students[sid]["class_code"]]["has_marks"]}
 
 
+@pytest.mark.both_stores
 def test_marks_rules_at_their_cells(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     keys, students = info["keys"], info["students"]
@@ -228,6 +229,7 @@ def test_missing_topic_and_homework_are_warnings(loaded, week):
     assert all(f.severity == "warning" for f in report.files[0].findings)
 
 
+@pytest.mark.both_stores
 def test_attendance_rules(loaded, week):
     path = week[("attendance", "5А")]
     book = openpyxl.load_workbook(path)
@@ -280,6 +282,7 @@ def _kept(ws, data: bytes):
     return path
 
 
+@pytest.mark.both_stores
 def test_history_shows_the_trail(loaded, week):
     import json
 

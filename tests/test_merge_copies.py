@@ -49,6 +49,7 @@ def _day(key: str) -> str:
     return key.split("|")[0]
 
 
+@pytest.mark.both_stores
 def test_a_blank_copy_adds_thursday_without_wiping_monday(journal):
     """GIVEN copy 1 of the issued journal adds the first lesson's marks and is accepted
     WHEN copy 2 (the blank issue) adds the last lesson's marks THEN the store holds both days and
@@ -69,6 +70,7 @@ def test_a_blank_copy_adds_thursday_without_wiping_monday(journal):
     assert {str(k)[:10]: v for k, v in topics.items()} == {_day(first): "Дроби"}
 
 
+@pytest.mark.both_stores
 def test_the_same_cell_changed_in_two_copies_is_a_conflict(journal):
     """GIVEN copy 1 sets a mark and is accepted WHEN copy 2 (blank issue) sets the same cell to
     another mark THEN copy 2 is rejected with ``merge-conflict`` at that cell and the store keeps
@@ -108,6 +110,7 @@ def test_clearing_a_mark_in_the_copy_that_holds_it_deletes_it(journal, tmp_path)
     assert [r[2] for r in _revisions(ws)][-1] is None
 
 
+@pytest.mark.both_stores
 def test_an_old_copy_sent_after_a_correction_changes_nothing(journal, tmp_path):
     """GIVEN a journal accepted and then corrected from the teacher's own file
     WHEN the uncorrected file is sent again THEN nothing the correction set changes."""

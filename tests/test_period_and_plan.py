@@ -52,6 +52,7 @@ def test_period_sheet_shows_averages_and_suggestions(loaded, algebra_week):
     assert [sheet.cell(row=FIRST + 3, column=c).value for c in range(3, 6)] == [4.5, 3, "4"]
 
 
+@pytest.mark.both_stores
 def test_period_marks_are_stored_with_warnings_and_closed_periods_hold(loaded, algebra_week):
     teacher, info = algebra_week
     st = info["students"]
@@ -78,6 +79,7 @@ def test_period_marks_are_stored_with_warnings_and_closed_periods_hold(loaded, a
     assert {f.where() for f in report.files[0].findings if f.is_error} == {("8А Алг", f"F{FIRST}", "period-closed")}
 
 
+@pytest.mark.both_stores
 def test_plan_is_ingested_and_prefills_the_week(loaded):
     teacher, path, sheet, info = teacher_with(loaded.week_templates(), lambda i: i["section"].subject == "Физика"
                                               and i["section"].class_code == "9А")

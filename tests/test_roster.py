@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import openpyxl
 import python_calamine
+import pytest
 from conftest import findings_of, s, status_of
 
 from zhurnal.ingest.feedback import SHEET
@@ -15,6 +16,7 @@ def students_of(ws, class_code, active=True):
             if r["class_code"] == class_code and r["active"] is active}
 
 
+@pytest.mark.both_stores
 def test_rosters_hold_exactly_what_was_typed(loaded, school):
     for code, roster in school.rosters.items():
         stored = students_of(loaded, code)
@@ -39,6 +41,7 @@ def test_rosters_hold_exactly_what_was_typed(loaded, school):
     assert {(by_id[l["parent_id"]], names[l["student_id"]]) for l in links if by_id[l["parent_id"]]} == typed_links
 
 
+@pytest.mark.both_stores
 def test_roster_template_is_prefilled_and_an_edit_is_a_revision(loaded):
     data = loaded.prefilled_roster("5А")
     students = data["Ученики"]
@@ -114,6 +117,7 @@ def test_each_roster_rule_at_its_cell_and_the_feedback_workbook(loaded, school):
     assert "Петров" not in students_of(loaded, "7А")
 
 
+@pytest.mark.both_stores
 def test_student_in_two_classes_by_hidden_id(loaded):
     """A row copied from another class's roster (with its hidden id) is caught."""
     other = loaded.prefilled_roster("6А")["Ученики"][0]

@@ -97,7 +97,18 @@ def _engine(settings: Settings):
 
 
 def _store_problem(exc: Exception) -> str:
+    from zhurnal.store.copy import CopyMismatch, SchoolExists
     from zhurnal.store.engine import StoreOutdated, StoreTooNew
+    from zhurnal.store.roles import NotPostgres, UnknownSchool
+    if isinstance(exc, SchoolExists):
+        return _("it already holds school '{code}'; nothing was copied").format(code=exc.code)
+    if isinstance(exc, CopyMismatch):
+        return _("the copy differs from this store in {tables}; nothing was copied").format(
+            tables=", ".join(exc.tables))
+    if isinstance(exc, UnknownSchool):
+        return _("school '{code}' is not in it (db copy or zhurnal init it first)").format(code=exc.code)
+    if isinstance(exc, NotPostgres):
+        return _("roles and row-level security need a PostgreSQL store")
     if isinstance(exc, StoreOutdated):
         return _("the store's schema is at revision {current}, this zhurnal needs {head}: "
                  "run 'zhurnal db upgrade' (back the store up first)").format(current=exc.current, head=exc.head)
@@ -528,7 +539,7 @@ def restore(backup_path: str, target: str, identity: str | None, as_json: bool) 
 
 @main.group()
 def db() -> None:
-    """The store itself: its schema."""
+    """The store itself: its schema, copying a school into another store, schools' roles."""
 
 
 @db.command("upgrade")
@@ -550,6 +561,62 @@ def db_upgrade(ctx: click.Context) -> None:
     done = (_("schema {before} → {after}").format(before=before or "—", after=after) if before != after
             else _("schema already at {revision}").format(revision=after))
     click.echo(f"{masked(settings.store_url)}: {done}")
+
+
+@db.command("copy")
+@click.option("--to", "target", required=True, metavar="URL",
+              help=N_("The store to copy this school into (e.g. postgresql+psycopg://district@host/zhurnal)."))
+@click.pass_context
+def db_copy(ctx: click.Context, target: str) -> None:
+    """Copy this school (every row, history included) into another store, verified table by table."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zhurnal.store.copy import copy_school
+    from zhurnal.store.engine import StoreError, mask_secrets, masked
+    run = _context(ctx, read_only=True, need_key=False)
+    try:
+        result = copy_school(run.engine, run.school_id, target)
+    except StoreError as exc:
+        _fail(_("store {url}: {error}").format(url=masked(target), error=_store_problem(exc)))
+    except (SQLAlchemyError, ImportError) as exc:
+        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(target), error=exc), target))
+    click.echo(_("school {code} copied into {url} (id {id} there): {rows} rows in {tables} tables, "
+                 "counts and digests equal").format(code=result.code, url=masked(target), id=result.school_id,
+                                                   rows=sum(result.counts.values()), tables=len(result.counts)))
+    if result.remapped:
+        click.echo(_("ids taken there, given new ones: {tables}").format(tables=", ".join(result.remapped)))
+    if result.reissue:
+        click.echo(_("students have new ids: issue this week's workbooks again from the new store"))
+
+
+@db.command("grant")
+@click.option("--school", "code", required=True, help=N_("The school's code in the store."))
+@click.option("--role", required=True, help=N_("The PostgreSQL role the school's workspace connects as."))
+@click.option("--password-env", metavar="VAR", default=None,
+              help=N_("Set the role's password from this environment variable."))
+@click.pass_context
+def db_grant(ctx: click.Context, code: str, role: str, password_env: str | None) -> None:
+    """Make a school's own PostgreSQL role: rights on its rows only (row-level security)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from zhurnal.store.engine import StoreError, mask_secrets, masked
+    from zhurnal.store.roles import grant_school
+    settings = _settings(ctx, need_key=False)
+    password = None
+    if password_env:
+        import os
+        password = os.environ.get(password_env)
+        if not password:
+            _fail(_("the environment variable {var} is not set").format(var=password_env))
+    try:
+        school_id = grant_school(_engine(settings), code, role, password)
+    except StoreError as exc:
+        _fail(_("store {url}: {error}").format(url=masked(settings.store_url), error=_store_problem(exc)))
+    except SQLAlchemyError as exc:
+        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=exc),
+                           settings.store_url))
+    click.echo(_("role {role} reads and writes the rows of school {code} (id {id}) only").format(
+        role=role, code=code, id=school_id))
 
 
 @main.group()

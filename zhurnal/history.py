@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from zhurnal.context import RunContext
 from zhurnal.errors import NoClasses, UnknownStudent
@@ -58,6 +58,45 @@ def _keep(item: dict, wanted: HistoryFilter) -> bool:
     return True
 
 
+def _key_filters(wanted: HistoryFilter, class_students: list[int] | None):
+    """Per entity, the SQL conditions on ``revisions.key`` that ``wanted`` sets (see
+    :func:`_parse_key` for the key formats); an entity that cannot match is left out."""
+    r = s.revisions
+    part = lambda n: func.split_part(r.c.key, "/", n)
+    lesson_like = {"class": 1, "subject": 2, "date": 4}
+    per_student = {"absences": {"date": 2}, "period_marks": {"subject": 2}}
+    found = {}
+    for entity in JOURNAL_ENTITIES:
+        where = [r.c.entity == entity]
+        if entity in ("journal_entries", "lessons"):
+            if wanted.student_id is not None:
+                if entity == "lessons":
+                    continue                             # a lesson is nobody's in particular
+                where.append(part(6) == str(wanted.student_id))
+            if wanted.class_code:
+                # a prefix the (school, entity, key) index serves
+                where.append(r.c.key.like(_escape(wanted.class_code) + "/%", escape="\\"))
+            positions = lesson_like
+        else:
+            if wanted.student_id is not None:
+                where.append(r.c.key.like(f"{wanted.student_id}/%"))
+            if class_students is not None:
+                where.append(part(1).in_([str(i) for i in class_students]))
+            positions = per_student[entity]
+        if wanted.subject and "subject" in positions:
+            where.append(part(positions["subject"]) == wanted.subject)
+        if "date" in positions and wanted.start:
+            where.append(part(positions["date"]) >= wanted.start.isoformat())
+        if "date" in positions and wanted.end:
+            where.append(part(positions["date"]) <= wanted.end.isoformat())
+        found[entity] = and_(*where)
+    return found
+
+
+def _escape(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def resolve(conn, school_id: int, wanted: HistoryFilter) -> HistoryFilter:
     """``wanted`` with its class and subject as the setup spells them (5A → 5А);
     :class:`UnknownClass`, :class:`UnknownSubject`, :class:`UnknownStudent` for what is not there."""
@@ -81,18 +120,22 @@ def history(ctx: RunContext, wanted: HistoryFilter) -> list[dict]:
             raise NoClasses()
         return []
     r, sub = s.revisions, s.submissions
-    query = (select(r, sub.c.author, sub.c.original_name, sub.c.received_at)
-             .join(sub, sub.c.id == r.c.submission_id)
-             .where(r.c.entity.in_(JOURNAL_ENTITIES)).order_by(r.c.id))
     school_id = ctx.school_id
     with ctx.engine.connect() as conn:
         wanted = resolve(conn, school_id, wanted)
         students = {st["id"]: st for st in q.table_rows(conn, s.students, school_id)}
-        rows = conn.execute(query.where(r.c.school_id == school_id)).mappings().all()
+        # absences and period marks name a student only: the class is the student's class now
+        in_class = sorted(i for i, st in students.items() if st["class_code"] == wanted.class_code) \
+            if wanted.class_code else None
+        query = (select(r, sub.c.author, sub.c.original_name, sub.c.received_at)
+                 .join(sub, sub.c.id == r.c.submission_id)
+                 .where(r.c.school_id == school_id, or_(*_key_filters(wanted, in_class).values()))
+                 .order_by(r.c.id))
+        rows = conn.execute(query).mappings().all()
     found = []
     for row in rows:
         item = _parse_key(row["entity"], row["key"], students)
-        if not _keep(item, wanted):
+        if not _keep(item, wanted):                      # the same rules in Python: a cheap guard
             continue
         student = students.get(item.get("student_id"), {})
         found.append({**item, "entity": row["entity"], "student": student.get("full_name"),

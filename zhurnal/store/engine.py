@@ -62,7 +62,17 @@ def mask_secrets(message: str, url: str) -> str:
     return message.replace(str(password), "***") if password else message
 
 
+def split_part(text_: str | None, delimiter: str, n: int) -> str | None:
+    """PostgreSQL's ``split_part`` (1-based; '' past the last part), given to SQLite too so that
+    queries on revision keys (``5А/Алгебра//2026-11-23/1/17``) read the same on both."""
+    if text_ is None or delimiter is None or n is None:
+        return None
+    parts = text_.split(delimiter)
+    return parts[n - 1] if 0 < n <= len(parts) else ""
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.create_function("split_part", 3, split_part, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -134,6 +144,9 @@ def upgrade_store(engine: Engine) -> tuple[str | None, str]:
         if before is not None:
             _check_known(before)
         upgrade_on(conn)
+        from zhurnal.store.roles import is_secured, secure
+        if is_secured(conn):                    # tables a migration added get their policies
+            secure(conn)
         return before, current_revision(conn)
 
 

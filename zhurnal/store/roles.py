@@ -1,0 +1,101 @@
+"""Schools that cannot see each other in a district's PostgreSQL store.
+
+The district role owns the schema (it runs ``db upgrade``, ``db copy``, ``db grant``); each
+school's workspace connects as a role of its own, which has rights on rows only (select,
+insert, update, delete; no DDL). Which school a role is lives in ``zhurnal_school_roles``
+(role name → school id), a table only the district writes. Every table with ``school_id``
+(and ``schools`` by its ``id``) has ``FORCE ROW LEVEL SECURITY`` and two policies:
+
+- ``zhurnal_district``: the owning role sees and writes everything;
+- ``zhurnal_school``: anyone else only rows whose school is the one mapped to ``current_user``
+  — a role cannot change ``current_user`` to another school's role, so no hand-written SQL
+  (``SET``, a ``WHERE`` of its own) reaches another school's rows; an unmapped role sees none.
+
+A session setting (``SET zhurnal.school_id``) was rejected: any role can set it to anything.
+:func:`secure` is idempotent; ``db upgrade`` calls it again so tables a migration adds get
+their policies too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, inspect, select, text
+
+from zhurnal.store import schema as s
+from zhurnal.store.engine import StoreError
+
+ROLES_TABLE = "zhurnal_school_roles"
+
+
+class NotPostgres(StoreError):
+    def __init__(self) -> None:
+        super().__init__("roles and row-level security need a PostgreSQL store")
+
+
+class UnknownSchool(StoreError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"school {code!r} is not in the store (db copy or zhurnal init it first)")
+        self.code = code
+
+
+def _quote(conn: Connection, name: str) -> str:
+    return conn.dialect.identifier_preparer.quote_identifier(name)
+
+
+def _policy(conn: Connection, table: str, name: str, sql: str) -> None:
+    conn.execute(text(f'DROP POLICY IF EXISTS {name} ON "{table}"'))
+    conn.execute(text(sql))
+
+
+def secure(conn: Connection) -> None:
+    """Row-level security on every zhurnal table (run by the district role, the schema's owner)."""
+    owner = _quote(conn, conn.execute(text("SELECT current_user")).scalar())
+    conn.execute(text(f'CREATE TABLE IF NOT EXISTS "{ROLES_TABLE}" (role text PRIMARY KEY, '
+                      'school_id integer NOT NULL REFERENCES schools(id))'))
+    mine = f"(SELECT school_id FROM \"{ROLES_TABLE}\" WHERE role = current_user)"
+    present = set(inspect(conn).get_table_names())
+    targets = [(ROLES_TABLE, "role = current_user")] + \
+        [(t.name, f"id = {mine}" if t is s.schools else f"school_id = {mine}")
+         for t in s.metadata.sorted_tables if t.name in present]
+    for table, rule in targets:
+        conn.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
+        conn.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
+        _policy(conn, table, "zhurnal_district",
+                f'CREATE POLICY zhurnal_district ON "{table}" TO {owner} USING (true) WITH CHECK (true)')
+        _policy(conn, table, "zhurnal_school",
+                f'CREATE POLICY zhurnal_school ON "{table}" USING ({rule}) WITH CHECK ({rule})')
+
+
+def is_secured(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql" and inspect(conn).has_table(ROLES_TABLE)
+
+
+def grant_school(engine: Engine, code: str, role: str, password: str | None = None) -> int:
+    """Make (or update) ``role`` the login role of school ``code``: rights on rows only, its
+    rows only (see the module's text). The school's id; :class:`UnknownSchool`,
+    :class:`NotPostgres`."""
+    if engine.dialect.name != "postgresql":
+        raise NotPostgres()
+    with engine.begin() as conn:
+        school_id = conn.execute(select(s.schools.c.id).where(s.schools.c.code == code)).scalar()
+        if school_id is None:
+            raise UnknownSchool(code)
+        secure(conn)
+        who = _quote(conn, role)
+        exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
+        if not exists:
+            conn.execute(text(f"CREATE ROLE {who} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS"))
+        if password is not None:
+            literal = conn.exec_driver_sql("SELECT quote_literal(%(p)s)", {"p": password}).scalar()
+            conn.execute(text(f"ALTER ROLE {who} PASSWORD {literal}"))
+        database = _quote(conn, conn.execute(text("SELECT current_database()")).scalar())
+        conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {who}"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {who}"))
+        conn.execute(text(f"REVOKE CREATE ON SCHEMA public FROM {who}"))
+        tables = ", ".join(f'"{t.name}"' for t in s.metadata.sorted_tables)
+        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}"))
+        conn.execute(text(f'GRANT SELECT ON alembic_version, "{ROLES_TABLE}" TO {who}'))
+        conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}"))
+        conn.execute(text(f'INSERT INTO "{ROLES_TABLE}" (role, school_id) VALUES (:r, :s) '
+                          "ON CONFLICT (role) DO UPDATE SET school_id = EXCLUDED.school_id"),
+                     {"r": role, "s": school_id})
+        return school_id
