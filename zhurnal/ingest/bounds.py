@@ -59,6 +59,8 @@ def _column_number(letters: bytes) -> int:
 
 _TAG = re.compile(rb'<(?:\w+:)?(c|row|f)\b([^>]*)>')
 _R = re.compile(rb'\br="([A-Z]{0,3})([0-9]{1,9})"')
+_REF = re.compile(rb'<(?:\w+:)?(?:c|row)\b[^>]*?\br="([A-Z]{0,3})([0-9]{1,9})"')
+_FORMULA = re.compile(rb'<(?:\w+:)?f\b')
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
 _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
@@ -103,6 +105,18 @@ def _xml_scan(stream) -> tuple[tuple[int, int], list[str]]:
             break
         text = tail + block
         cut = text.rfind(b">") + 1
+        if _FORMULA.search(text, 0, cut) is None:
+            # no formula in this block (the usual case): the extent from every reference at
+            # C speed, without walking the tags one by one
+            refs = _REF.findall(text, 0, cut)
+            if refs:
+                rows = max(rows, max(int(number) for _, number in refs))
+                widest = max((letters for letters, _ in refs), key=lambda letters: (len(letters), letters))
+                cols = max(cols, _column_number(widest))
+                last = next(((l, n) for l, n in reversed(refs) if l), None)   # the last cell, not a row
+                cell = (last[0] + last[1]).decode() if last else cell
+            tail = text[cut:][-4096:]
+            continue
         for tag, attributes in _TAG.findall(text, 0, cut):
             if tag == b"f":
                 if cell:
