@@ -131,6 +131,28 @@ def test_an_old_copy_sent_after_a_correction_changes_nothing(journal, tmp_path):
     assert len(_revisions(ws)) == before
 
 
+@pytest.mark.both_stores
+def test_an_older_copy_handed_in_after_a_newer_one_never_undoes_it(journal):
+    """GIVEN two copies filled from one issued journal: the older (saved 10:00) with four marks,
+    the newer (saved 12:00) with the same marks, one 4 corrected to 5 and an «н» added
+    WHEN both arrive in one batch, the newer first THEN the older cannot continue the newer (it
+    was saved before it): it is merged against the issue, the corrected cell is a
+    ``merge-conflict`` at its cell, and the store keeps the newer marks, the «н» included."""
+    ws, path, sheet, st, keys = journal
+    old = {(st[0], keys[0]): "5", (st[1], keys[0]): "4", (st[2], keys[0]): "3", (st[3], keys[0]): "5"}
+    new = {**old, (st[1], keys[0]): "5", (st[0], keys[1]): "н"}
+    fill_grid(path, ws.settings.inbox / "b_old.xlsx", {sheet: old}, modified=dt.datetime(2026, 11, 28, 10))
+    fill_grid(path, ws.settings.inbox / "a_new.xlsx", {sheet: new}, modified=dt.datetime(2026, 11, 28, 12))
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"a_new.xlsx": "accepted", "b_old.xlsx": "rejected"}
+    older = next(f for f in report.files if f.name == "b_old.xlsx")
+    assert {f.where() for f in older.findings if f.is_error} == {(sheet, "C8", "merge-conflict")}
+    first, second = _day(keys[0]), _day(keys[1])
+    assert _cells(ws) == {(first, st[0]): "5", (first, st[1]): "5", (first, st[2]): "3", (first, st[3]): "5",
+                          (second, st[0]): "н"}
+    assert not [r for r in _revisions(ws) if r[2] is None]
+
+
 def test_a_copy_that_deletes_many_marks_is_accepted_with_a_warning(journal, tmp_path):
     """GIVEN 24 marks of four lessons accepted from a teacher's file WHEN that file comes back
     with the first two lessons' twelve marks cleared THEN it is accepted (the teacher changed

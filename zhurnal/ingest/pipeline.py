@@ -219,7 +219,7 @@ class _Run:
             stale = self.stale(conn, sub)
             if stale:
                 return self.reject(sub, [stale])
-            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta))
+            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta, sub.saved_at))
         findings = _with_file(_read_findings(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)

@@ -11,6 +11,8 @@ a small base class, few required methods.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,6 +63,7 @@ class StepContext:
     conn: Connection
     load_school: Callable[[Connection], School]
     meta: dict[str, str] = field(default_factory=dict)      # the submission's template metadata
+    saved_at: dt.datetime | None = None                     # when the submission was last saved
 
     @cached_property
     def school(self) -> School:
@@ -116,6 +119,6 @@ def against_base(ctx: StepContext, state: State, make: Callable[[State | None], 
     """The plan ``make(base)`` for the base this copy (holding ``state``) is merged against
     (:func:`zhurnal.merge.bases.choose_base`); the plan keeps the state for later copies."""
     template_id = ctx.meta.get("template_id", "")
-    plan = make(choose_base(ctx.conn, ctx.school_id, template_id, state))
+    plan = make(choose_base(ctx.conn, ctx.school_id, template_id, state, saved_at=ctx.saved_at))
     plan.template_id, plan.state = template_id, state
     return plan

@@ -57,12 +57,13 @@ def issued_state(conn: Connection, school_id: int, template_id: str) -> State | 
     return json.loads(row.state) if row else None
 
 
-def _accepted(conn: Connection, school_id: int, template_id: str) -> list[State]:
-    """States of the accepted submissions of one template, newest first."""
-    t = s.submission_states
-    rows = conn.execute(select(t.c.state).where(t.c.school_id == school_id, t.c.template_id == template_id)
+def _accepted(conn: Connection, school_id: int, template_id: str) -> list[tuple[State, dt.datetime | None]]:
+    """States of the accepted submissions of one template with their saved times, newest first."""
+    t, sub = s.submission_states, s.submissions
+    rows = conn.execute(select(t.c.state, sub.c.saved_at).join(sub, sub.c.id == t.c.submission_id)
+                        .where(t.c.school_id == school_id, t.c.template_id == template_id)
                         .order_by(t.c.submission_id.desc())).all()
-    return [json.loads(r.state) for r in rows]
+    return [(json.loads(r.state), r.saved_at) for r in rows]
 
 
 def _descends(mine: State, earlier: State, issued: State) -> float:
@@ -78,13 +79,20 @@ def _descends(mine: State, earlier: State, issued: State) -> float:
     return sum(1 for k in set_keys if mine.get(k) == earlier.get(k)) / len(set_keys)
 
 
-def choose_base(conn: Connection, school_id: int, template_id: str, mine: State) -> State | None:
-    """The state ``mine`` is merged against (see the module's text); None when none is recorded."""
+def choose_base(conn: Connection, school_id: int, template_id: str, mine: State,
+                saved_at: dt.datetime | None = None) -> State | None:
+    """The state ``mine`` is merged against (see the module's text); None when none is recorded.
+
+    A copy saved (``saved_at``) before an accepted submission was saved cannot continue it,
+    whatever it shares with it: an older copy handed in late is merged against what it was
+    really filled from, so it never undoes the later corrections as if they were its own."""
     issued = issued_state(conn, school_id, template_id)
     if issued is None:
         return None
     best, best_share = issued, 0.0
-    for earlier in _accepted(conn, school_id, template_id):
+    for earlier, earlier_saved in _accepted(conn, school_id, template_id):
+        if saved_at is not None and earlier_saved is not None and earlier_saved > saved_at:
+            continue
         share = _descends(mine, earlier, issued)
         if share >= DESCENT_SHARE and share > best_share:
             best, best_share = earlier, share
