@@ -116,10 +116,11 @@ def test_an_old_copy_sent_after_a_correction_changes_nothing(journal, tmp_path):
     WHEN the uncorrected file is sent again THEN nothing the correction set changes."""
     ws, path, sheet, st, keys = journal
     typed = {(st[0], keys[0]): "5", (st[1], keys[0]): "4", (st[2], keys[1]): "3", ("topic", keys[0]): "Дроби"}
-    own = fill_grid(path, tmp_path / "own.xlsx", {sheet: typed})
+    own = fill_grid(path, tmp_path / "own.xlsx", {sheet: typed}, modified=dt.datetime(2026, 11, 27, 18))
     (ws.settings.inbox / "first.xlsx").write_bytes(own.read_bytes())
     assert ws.ingest(now=SATURDAY).ok
-    fill_grid(own, ws.settings.inbox / "correction.xlsx", {sheet: {(st[1], keys[0]): "5", ("topic", keys[0]): "Дроби, повторение"}})
+    fill_grid(own, ws.settings.inbox / "correction.xlsx", {sheet: {(st[1], keys[0]): "5", ("topic", keys[0]): "Дроби, повторение"}},
+              modified=dt.datetime(2026, 11, 28, 9))
     assert ws.ingest(now=SATURDAY).ok
     corrected = _cells(ws)
     before = len(_revisions(ws))
