@@ -535,6 +535,43 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 @main.group()
+def access() -> None:
+    """Access credentials: parents' diary passwords, teachers' channels."""
+
+
+@access.command("slips")
+@click.option("--class", "class_code", default=None, help=N_("One slip per parent of this class (their diary password)."))
+@click.option("--teachers", is_flag=True, help=N_("One slip per teacher: their inbox folder and the address to send to."))
+@click.pass_context
+def access_slips(ctx: click.Context, class_code: str | None, teachers: bool) -> None:
+    """Slips to print and cut, written to outbox/access/."""
+    from zhurnal.publish.slips import parent_slips, teacher_slips
+    if not class_code and not teachers:
+        _fail(_("say --class, --teachers or both"))
+    run = _context(ctx, read_only=True, need_key=False)
+    for made in ([_call(parent_slips, run, class_code)] if class_code else []) + \
+            ([_call(teacher_slips, run)] if teachers else []):
+        click.echo(_("{path}: {count} slips").format(path=made[0], count=made[1]))
+
+
+@access.command("reset")
+@click.option("--parent", "parent_id", type=int, required=True, help=N_("Parent id (in the class roster)."))
+@click.pass_context
+def access_reset(ctx: click.Context, parent_id: int) -> None:
+    """A new diary password for one parent (the old one stops opening new mail)."""
+    from zhurnal.credentials import Passwords, reset_password
+    from zhurnal.store import queries as q
+    run = _context(ctx, read_only=True, need_key=False)
+    with run.engine.begin() as conn:
+        if parent_id not in {p["id"] for p in q.all_parents(conn, run.school_id)}:
+            _fail(_("there is no parent with id {id} (ids are in the class rosters)").format(id=parent_id))
+        reset_password(conn, run.school_id, parent_id, run.now)
+        _call(Passwords, conn, run.settings.workspace, run.settings.school.code, run.school_id)
+    click.echo(_("A new password for parent {id}: print their slip with 'zhurnal access slips --class …'.")
+               .format(id=parent_id))
+
+
+@main.group()
 def keys() -> None:
     """The signing keyring: rotate keys, restore a lost keyring, make a backup key pair."""
 

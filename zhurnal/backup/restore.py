@@ -90,7 +90,7 @@ def _unpack(root: Path, manifest: Manifest, work: Path, identities) -> dict[str,
         place = work / entry.name
         place.parent.mkdir(parents=True, exist_ok=True)
         _decrypt(root, entry, place, identities)
-        if entry.role == "keyring":
+        if entry.role in ("keyring", "access-key"):
             os.chmod(place, 0o600)
     store = work / "master.sqlite"
     answer, counts, _ = check_sqlite(store)

@@ -19,6 +19,7 @@ from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
 from zhurnal.publish import ledger
+from zhurnal.publish.encrypt import parent_pdf_lock
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
 from zhurnal.filenames import feedback_path, safe_name
 from zhurnal.publish.mail import XLSX, build_message, diary_body, feedback_body, message_id, write_eml
@@ -106,6 +107,7 @@ def _mail_families(conn, settings: Settings, school_id: int, families: dict[int,
                    report: PublishReport) -> set[int]:
     """One message per parent with an address, holding only their own children's PDFs."""
     mailed: set[int] = set()
+    lock = parent_pdf_lock(conn, settings, school_id)      # [diary] encrypt: the parent's own password
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
         if not parent["email"] or not children:
@@ -124,7 +126,7 @@ def _mail_families(conn, settings: Settings, school_id: int, families: dict[int,
             subject=f"{noun} {post.title}: {', '.join(names)}",
             body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind),
             attachments=[(f"{noun.split()[0]}_{_file_name(school.students[c]['full_name'])}_{post.label}.pdf",
-                          pdfs[c], PDF) for c in children], msg_id=msg_id)
+                          lock(parent["id"], pdfs[c]), PDF) for c in children], msg_id=msg_id)
         write_eml(message, out / "mail")
         ledger.queue(conn, school_id, msg_id, kind=post.kind, recipient=parent["email"], week=post.label,
                      parent_id=parent["id"], digest=fingerprint)

@@ -1,0 +1,105 @@
+"""Access (issue 12): parents' diaries open only with their own password, printed on the slips
+the class teacher hands out; the access key survives key rotation."""
+
+from __future__ import annotations
+
+import email
+import io
+import re
+import subprocess
+from email.policy import default
+
+import pikepdf
+import pytest
+from conftest import WEEK
+
+from zhurnal.credentials import ACCESS_KEY_FILE, derive_password, read_access_key, reset_password
+from zhurnal.keyring import rotate
+from zhurnal.publish.run import publish_week
+from zhurnal.publish.slips import parent_slips, teacher_slips
+from zhurnal.settings import DiarySettings
+from zhurnal.store import schema as s
+
+PASSWORD = re.compile(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}")
+
+
+def _text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _slip_passwords(ws) -> dict[str, str]:
+    """Parent's full name → the password printed on their slip, from every class's slips PDF."""
+    found = {}
+    for code in ws.school().classes:
+        path, _count = parent_slips(ws.ctx(), code)
+        text = _text(path)
+        for parent in ws.rows(s.parents):
+            at = text.find(parent["full_name"])
+            if at >= 0:
+                found[parent["full_name"]] = PASSWORD.search(text, at).group(0)
+    return found
+
+
+def test_encrypted_diaries_open_only_with_their_parents_slip_password(week_ws, tmp_path):
+    ws = week_ws
+    ws.settings = ws.settings.model_copy(update={"diary": DiarySettings(encrypt=True)})
+    publish_week(ws.ctx(), WEEK)
+    passwords = _slip_passwords(ws)
+    parents = {p["email"]: p["full_name"] for p in ws.rows(s.parents) if p["email"]}
+    students = [st["full_name"] for st in ws.rows(s.students)]
+    mails = sorted((ws.path / "outbox" / WEEK.label / "mail").glob("diary.*.eml"))
+    assert mails
+    checked = 0
+    for number, path in enumerate(mails):
+        message = email.message_from_bytes(path.read_bytes(), policy=default)
+        own = passwords[parents[message["To"].addresses[0].addr_spec]]
+        other = next(p for p in passwords.values() if p != own)
+        for part in message.iter_attachments():
+            data = part.get_content()
+            assert not any(name.encode() in data or name.encode("utf-16-be") in data for name in students)
+            if number < 20:   # another parent's password (each try costs ~10 ms)
+                with pytest.raises(pikepdf.PasswordError):
+                    pikepdf.open(io.BytesIO(data), password=other)
+            with pikepdf.open(io.BytesIO(data), password=own) as pdf:
+                assert pdf.is_encrypted and pdf.encryption.bits == 256 and pdf.encryption.R == 6   # AES-256
+            if number < 3:   # the text itself, read with the password (pdftotext is slow-ish)
+                plain = tmp_path / f"{number}.pdf"
+                plain.write_bytes(data)
+                text = subprocess.run(["pdftotext", "-upw", own, str(plain), "-"], check=True,
+                                      capture_output=True, text=True).stdout
+                assert any(name in text for name in students)
+            checked += 1
+    assert checked >= len(mails)
+    # print bundles stay readable for the class teacher
+    for bundle in (ws.path / "outbox" / WEEK.label / "print").glob("*.pdf"):
+        with pikepdf.open(bundle) as pdf:
+            assert not pdf.is_encrypted
+
+
+def test_password_is_derived_reset_by_version_and_untouched_by_key_rotation(loaded):
+    ws = loaded
+    key_file = ws.path / ACCESS_KEY_FILE
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    parent = ws.rows(s.parents)[0]
+    before = _slip_passwords(ws)[parent["full_name"]]
+    assert before == derive_password(read_access_key(ws.path), ws.settings.school.code, parent["id"], 0)
+    assert before not in key_file.read_text() and before.encode() not in (ws.path / "master.sqlite").read_bytes()
+    rotate(ws.path)                                   # a new signing key changes no password
+    assert _slip_passwords(ws)[parent["full_name"]] == before
+    with ws.engine.begin() as conn:
+        assert reset_password(conn, 1, parent["id"], ws.ctx().now) == 1
+    after = _slip_passwords(ws)
+    assert after[parent["full_name"]] != before
+    assert all(after[p["full_name"]] == derive_password(read_access_key(ws.path), ws.settings.school.code,
+                                                        p["id"], 0)
+               for p in ws.rows(s.parents) if p["id"] != parent["id"] and p["full_name"] in after)
+
+
+def test_teacher_slips_give_each_teacher_their_folder(loaded):
+    path, count = teacher_slips(loaded.ctx())
+    text = _text(path)
+    teachers = loaded.rows(s.teachers)
+    assert count == len(teachers)
+    for teacher in teachers:
+        assert teacher["full_name"] in text
