@@ -103,3 +103,56 @@ def test_teacher_slips_give_each_teacher_their_folder(loaded):
     assert count == len(teachers)
     for teacher in teachers:
         assert teacher["full_name"] in text
+
+
+# ---- per-author folders ------------------------------------------------------------------------
+
+def _journal(ws):
+    """(teacher, template, sheet, cells with one mark) of the first teacher's journal that has students."""
+    from conftest import journal_sheets
+    for (kind, who), path in sorted(ws.week_templates().items()):
+        if kind == "journal":
+            for sheet, info in journal_sheets(path).items():
+                if info["students"]:
+                    return who, path, {sheet: {(info["students"][0], info["keys"][0]): "5"}}
+    raise LookupError("no journal")
+
+
+def test_a_journal_in_another_teachers_folder_is_rejected_and_changes_nothing(loaded):
+    from conftest import SATURDAY, findings_of, status_of
+    ws = loaded
+    logins = {t["full_name"]: t["login"] for t in ws.rows(s.teachers)}
+    from zhurnal.logins import default_login
+    assert all(login == default_login(name) for name, login in logins.items())      # blank in the setup
+    assert all((ws.settings.inbox / login).is_dir() for login in logins.values())   # made with the setup
+    teacher, path, cells = _journal(ws)
+    other = next(login for name, login in logins.items() if name != teacher)
+    ws.drop_grid(path, cells, name=f"{other}/{path.name}")
+    before = ws.rows(s.journal_entries)
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {path.name: "rejected"}
+    assert {code for _sheet, _cell, code in findings_of(report)} == {"author-mismatch"}
+    assert ws.rows(s.journal_entries) == before
+    assert not (ws.settings.inbox / other / path.name).exists()          # archived, feedback written
+    # only own folders count: the top inbox/ refuses a journal, the author's own folder takes it
+    ws.settings = ws.settings.model_copy(update={"ingest": ws.settings.ingest.model_copy(
+        update={"author_folders_only": True})})
+    ws.drop_grid(path, cells, name=path.name)
+    report = ws.ingest(now=SATURDAY)
+    assert {code for _sheet, _cell, code in findings_of(report)} == {"author-folder-required"}
+    ws.drop_grid(path, cells, name=f"{logins[teacher]}/{path.name}")
+    assert status_of(ws.ingest(now=SATURDAY)) == {path.name: "accepted"}
+    assert len(ws.rows(s.journal_entries)) == len(before) + 1
+
+
+def test_logins_default_from_names_and_duplicates_are_findings(loaded, school):
+    from conftest import findings_of
+    from zhurnal.logins import default_login
+    ws = loaded
+    assert default_login("Иванова Мария Петровна") == "ivanova.mp"
+    setup = {sheet: [dict(row) for row in rows] for sheet, rows in school.setup.items()}
+    teachers = setup["Учителя"]
+    teachers[1]["login"] = default_login(teachers[0]["full_name"])     # typed: clashes with the first's default
+    ws.drop_setup(setup)
+    found = findings_of(ws.ingest())
+    assert ("Учителя", "C3", "duplicate-login") in found

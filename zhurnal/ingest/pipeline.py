@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from zhurnal.context import RunContext
 from zhurnal.findings import Finding, finding, has_errors
+from zhurnal.ingest.authors import channel_findings, make_author_folders, scan_author_folders
 from zhurnal.ingest.archive import archive_copy, remove_from_inbox
 from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
@@ -112,7 +113,8 @@ class _Run:
         return FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
                           earlier.get("author") or "")
 
-    def reject(self, sub: Submission, findings: list[Finding]) -> FileResult:
+    def reject(self, sub: Submission, findings: list[Finding], record: bool = True) -> FileResult:
+        """``record=False``: no submission row, so the same bytes through the right channel still count."""
         result = FileResult(sub.name, "rejected", sub.sha256, sub.kind, sub.author, findings=findings)
         if self.dry_run:
             return result
@@ -120,8 +122,9 @@ class _Run:
         feedback = write_feedback(sub, findings, self.settings.outbox / "feedback",
                                   author=sub.author or "без_автора")
         result.feedback = str(feedback.relative_to(self.settings.workspace))
-        with self.ctx.engine.begin() as conn:
-            _record(conn, self.ctx, sub, "rejected", findings)
+        if record:
+            with self.ctx.engine.begin() as conn:
+                _record(conn, self.ctx, sub, "rejected", findings)
         remove_from_inbox(sub.path)
         return result
 
@@ -163,6 +166,8 @@ class _Run:
         kind, findings = identify(sub, self.settings)
         if kind is None:
             return self.reject(sub, _with_file(findings, sub.name))
+        if wrong_channel := channel_findings(self.ctx, sub):    # another author's folder or mail
+            return self.reject(sub, wrong_channel, record=False)
         with self.ctx.engine.connect() as conn:
             stale = self.stale(conn, sub)
             if stale:
@@ -183,6 +188,7 @@ def ingest(ctx: RunContext, *, dry_run: bool = False) -> IngestReport:
     run = _Run(ctx, dry_run)
     report = IngestReport(dry_run=dry_run)
     ready, growing = scan_inbox(ctx.settings.inbox, ctx.settings.ingest.settle_seconds)
+    ready, growing = [a + b for a, b in zip((ready, growing), scan_author_folders(ctx))]   # inbox/<login>/
     for path in growing:
         report.files.append(FileResult(path.name, "deferred"))
     for path in ready:
@@ -200,6 +206,8 @@ def ingest(ctx: RunContext, *, dry_run: bool = False) -> IngestReport:
         log.info("%s: %s (%s)", path.name, result.status,
                  ", ".join(sorted({f.code for f in result.findings})) or "no findings")
         report.files.append(result)
+    if not dry_run:
+        make_author_folders(ctx)     # a setup accepted just now: its teachers' folders at once
     return report
 
 
