@@ -130,3 +130,12 @@ def test_a_wrong_imap_password_is_masked(loaded, imap_server, monkeypatch):
     with pytest.raises(ImapUnavailable) as caught:
         fetch_mail(loaded.ctx())
     assert "Secret-Wrong-77" not in str(caught.value) and USER not in str(caught.value)
+
+
+def test_logins_and_passwords_from_the_environment_are_masked(monkeypatch):
+    from zhurnal.secrets_mask import mask_env
+    monkeypatch.setenv("ZHURNAL_SMTP_USER", "journal@school17.ru")
+    monkeypatch.setenv("ZHURNAL_SMTP_PASSWORD", "Pa55-word")
+    said = mask_env("smtp:587: (535, b'5.7.8 journal@school17.ru: bad password Pa55-word')",
+                    "ZHURNAL_SMTP_USER", "ZHURNAL_SMTP_PASSWORD")
+    assert said == "smtp:587: (535, b'5.7.8 ***: bad password ***')"

@@ -109,7 +109,8 @@ class AccessSettings(_Section):
 
 
 class SmtpSettings(_Section):
-    host: str = "localhost"
+    # empty: not configured (`zhurnal run` skips sending, `zhurnal send` says so)
+    host: str = ""
     port: int = Field(default=587, gt=0, lt=65536)
     security: Literal["none", "starttls", "ssl"] = "starttls"
     # names of the environment variables holding the login (never the values themselves)

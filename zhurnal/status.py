@@ -11,7 +11,7 @@ from zhurnal.backup.health import backup_health
 from zhurnal.context import RunContext
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
-from zhurnal.store.schema import submissions
+from zhurnal.store.schema import fetched_mail, submissions
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Status:
     recent: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
     backup: dict = field(default_factory=dict)
+    held_mail: list[dict] = field(default_factory=list)    # mailed workbooks held for the sysadmin
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -50,9 +51,16 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
         rejected = conn.execute(select(submissions).where(submissions.c.school_id == school_id,
                                                           submissions.c.status == "rejected")
                                 .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
-    inbox = sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) \
-        if settings.inbox.is_dir() else []
+        held = conn.execute(select(fetched_mail).where(fetched_mail.c.school_id == school_id,
+                                                       fetched_mail.c.status == "held")
+                            .order_by(fetched_mail.c.id.desc()).limit(recent)).mappings().all()
+    # the sysadmin's inbox/ and each teacher's inbox/<login>/
+    inbox = sorted(str(p.relative_to(settings.inbox)) for p in settings.inbox.glob("*/*") if not is_ignored(p)
+                   and p.parent.parent == settings.inbox) + \
+        sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) if settings.inbox.is_dir() else []
     url = engine.url.render_as_string(hide_password=True)
     return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
                   recent=[_submission(r) for r in rows], rejected=[_submission(r) for r in rejected],
-                  backup=backup_health(settings, ctx.now).as_dict())
+                  backup=backup_health(settings, ctx.now).as_dict(),
+                  held_mail=[{"sender": r["sender"], "reason": r["reason"], "received_at": r["received_at"].isoformat(sep=" ")}
+                             for r in held])

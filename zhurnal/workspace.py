@@ -66,7 +66,8 @@ deputy_address = ""
 resend_unchanged = false
 
 [smtp]
-host = "localhost"
+# the school's mail server; empty: `zhurnal run` does not send
+host = ""
 port = 587
 # "none", "starttls" or "ssl"
 security = "starttls"
