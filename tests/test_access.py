@@ -156,3 +156,15 @@ def test_logins_default_from_names_and_duplicates_are_findings(loaded, school):
     ws.drop_setup(setup)
     found = findings_of(ws.ingest())
     assert ("Учителя", "C3", "duplicate-login") in found
+
+
+def test_cli_slips_and_unset_imap_speak_russian(loaded):
+    from click.testing import CliRunner
+
+    from zhurnal.cli import main
+    runner = CliRunner()
+    done = runner.invoke(main, ["--workspace", str(loaded.path), "access", "slips", "--class", "5A", "--teachers"])
+    assert done.exit_code == 0, done.output
+    assert "листков" in done.output and (loaded.path / "outbox" / "access" / "Учителя.pdf").is_file()
+    refused = runner.invoke(main, ["--workspace", str(loaded.path), "fetch"])
+    assert refused.exit_code == 2 and "не задан [imap] host" in refused.output
