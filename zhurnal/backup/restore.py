@@ -141,4 +141,10 @@ def restore_keyring(settings: Settings, source: Path, *, identity: str | None = 
     with tempfile.TemporaryDirectory(dir=settings.workspace, prefix=".restore-") as tmp:
         plain = Path(tmp) / "keyring"
         _decrypt(_root_of(snapshot), entry, plain, identities)
+        access = manifest.entry("access-key")      # parents' passwords: back only where it is missing
+        if access is not None and not (settings.workspace / access.name).exists():
+            key = Path(tmp) / "access-key"
+            _decrypt(_root_of(snapshot), access, key, identities)
+            os.chmod(key, 0o600)
+            os.replace(key, settings.workspace / access.name)
         return merge_keyring(settings.workspace, plain.read_bytes())
