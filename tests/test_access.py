@@ -41,6 +41,7 @@ def _slip_passwords(ws) -> dict[str, str]:
     return found
 
 
+@pytest.mark.slow
 def test_encrypted_diaries_open_only_with_their_parents_slip_password(week_ws, tmp_path):
     ws = week_ws
     ws.settings = ws.settings.model_copy(update={"diary": DiarySettings(encrypt=True)})

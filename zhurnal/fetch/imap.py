@@ -26,6 +26,7 @@ from zhurnal.context import RunContext
 from zhurnal.fetch.auth import authenticated
 from zhurnal.filenames import safe_name
 from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
+from zhurnal.logins import default_login
 from zhurnal.secrets_mask import mask_values
 from zhurnal.store import schema as s
 
@@ -64,8 +65,9 @@ def _teachers(ctx: RunContext) -> dict[str, dict]:
     """Registered address (lower case) → {full_name, login}."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(select(s.teachers).where(s.teachers.c.school_id == ctx.school_id)).mappings()
-        return {r["email"].strip().lower(): {"full_name": r["full_name"], "login": r["login"]}
-                for r in rows if r["email"] and r["login"]}
+        return {r["email"].strip().lower(): {"full_name": r["full_name"],
+                                             "login": r["login"] or default_login(r["full_name"])}
+                for r in rows if r["email"]}
 
 
 def _known(ctx: RunContext, message_id: str) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from zhurnal.context import RunContext
 from zhurnal.findings import Finding, finding
 from zhurnal.ingest.inbox import scan_inbox
-from zhurnal.logins import is_login
+from zhurnal.logins import default_login, is_login
 from zhurnal.store import schema as s
 from zhurnal.workbook import Submission
 
@@ -24,11 +24,13 @@ TEACHER_KINDS = {"journal", "attendance", "period"}   # what only its author may
 
 
 def teacher_logins(ctx: RunContext) -> dict[str, str]:
-    """Login → the teacher's full name, from the accepted setup."""
+    """Login → the teacher's full name, from the accepted setup (a store from before logins:
+    the default login, as the next setup will make it)."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(select(s.teachers.c.login, s.teachers.c.full_name)
-                            .where(s.teachers.c.school_id == ctx.school_id))
-        return {r.login: r.full_name for r in rows if r.login and is_login(r.login)}
+                            .where(s.teachers.c.school_id == ctx.school_id)).all()
+    logins = ((r.login or default_login(r.full_name), r.full_name) for r in rows)
+    return {login: name for login, name in logins if is_login(login)}
 
 
 def make_author_folders(ctx: RunContext) -> list[Path]:
