@@ -57,6 +57,8 @@ def test_a_lost_keyring_is_never_replaced_silently_and_comes_back_from_a_backup(
     keys_before = (ws.path / KEYRING_FILE).read_bytes()
     assert make_backup(ws.settings, ws.engine, now=NOW).ok
     (ws.path / KEYRING_FILE).unlink()
+    access_key = (ws.path / ".zhurnal-access-key").read_bytes()     # parents' passwords come back too
+    (ws.path / ".zhurnal-access-key").unlink()
 
     runner = CliRunner()
     at = ["--workspace", str(ws.path)]
@@ -71,6 +73,8 @@ def test_a_lost_keyring_is_never_replaced_silently_and_comes_back_from_a_backup(
 
     restored = runner.invoke(main, [*at, "keys", "restore", str(usb[0]), "--identity", str(identity)])
     assert restored.exit_code == 0
+    assert (ws.path / ".zhurnal-access-key").read_bytes() == access_key
+    assert (ws.path / ".zhurnal-access-key").stat().st_mode & 0o777 == 0o600
     ws = Workspace(ws.path)
     assert ws.settings.keyring == tuple(k for k in keys_before.split(b"\n") if k and not k.startswith(b"#"))
     assert status_of(submit(ws, issued, code, "issued_before_loss.xlsx")) == {"issued_before_loss.xlsx": "accepted"}

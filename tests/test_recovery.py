@@ -32,7 +32,7 @@ def _drop_school(ws, school, classes=("5А", "6А", "7А")):
 
 def test_the_same_files_twice_change_nothing(ws, school):
     _drop_school(ws, school)
-    saved = {p.name: p.read_bytes() for p in ws.settings.inbox.iterdir()}
+    saved = {p.name: p.read_bytes() for p in ws.settings.inbox.iterdir() if p.is_file()}
     assert set(status_of(ws.ingest()).values()) == {"accepted"}
     first = dump(ws)
     for name, data in saved.items():
@@ -40,7 +40,7 @@ def test_the_same_files_twice_change_nothing(ws, school):
     report = ws.ingest()
     assert set(status_of(report).values()) == {"duplicate"} and report.ok
     assert dump(ws) == first
-    assert not list(ws.settings.inbox.iterdir())
+    assert not [p for p in ws.settings.inbox.iterdir() if p.is_file()]
     assert len(list(ws.settings.archive.rglob("*.xlsx"))) == 4  # setup + three rosters, once each
 
 
@@ -75,11 +75,11 @@ def test_killed_between_commit_and_inbox_removal(ws, school, tmp_path):
 
     killed = subprocess.run([sys.executable, "-c", KILLER, str(ws.path), "1"], capture_output=True)
     assert killed.returncode == -9, killed.stderr.decode()
-    assert len(list(ws.settings.inbox.iterdir())) == 2   # the second file committed but not moved
+    assert len([p for p in ws.settings.inbox.iterdir() if p.is_file()]) == 2   # the second file committed but not moved
     crashed = Workspace(ws.path)
     report = crashed.ingest()
     assert status_of(report) == {"b_roster_6А.xlsx": "duplicate", "b_roster_7А.xlsx": "accepted"}
     assert dump(crashed) == dump(clean)
-    assert not list(crashed.settings.inbox.iterdir())
+    assert not [p for p in crashed.settings.inbox.iterdir() if p.is_file()]
     assert sorted(p.name for p in crashed.settings.archive.rglob("*")) == \
         sorted(p.name for p in clean.settings.archive.rglob("*"))

@@ -116,7 +116,7 @@ def test_refusals_a_killed_sender_and_a_rerun(week_ws, smtp, tmp_path):
     port = smtp(slow)
     toml = week_ws.path / "zhurnal.toml"
     text = toml.read_text(encoding="utf-8")
-    text = text.replace('host = "localhost"', 'host = "127.0.0.1"').replace("port = 587", f"port = {port}") \
+    text = text.replace('host = ""', 'host = "127.0.0.1"', 1).replace("port = 587", f"port = {port}") \
         .replace('security = "starttls"', 'security = "none"').replace("rate_per_minute = 60", "rate_per_minute = 60000")
     toml.write_text(text, encoding="utf-8")
     publish_week(week_ws.ctx(), WEEK)

@@ -332,7 +332,11 @@ NO_WAIT = click.option("--no-wait", is_flag=True, help=N_("Exit 1 at once when a
 @click.pass_context
 def ingest(ctx: click.Context, dry_run: bool, as_json: bool, no_wait: bool) -> None:
     """Process every workbook in inbox/: validate, merge, archive, feedback."""
-    report = _run_ingest(_context(ctx), no_wait, dry_run)
+    context = _context(ctx)
+    report = _run_ingest(context, no_wait, dry_run)
+    if not dry_run:   # a teacher who mailed a workbook gets a receipt or the feedback (zhurnal send)
+        from zhurnal.fetch.answer import answer_senders
+        answer_senders(context, report.files)
     _print_json(report.as_dict()) if as_json else _print_ingest(report)
     sys.exit(0 if report.ok else 1)
 
@@ -400,28 +404,89 @@ def publish(ctx: click.Context, week: str | None, period_code: str | None, force
     sys.exit(0 if _published_ok(result) else 1)
 
 
+def _fetch(context, as_json: bool):
+    """``zhurnal fetch`` as a step: its report (None when [imap] is not set), whether it failed."""
+    from zhurnal.fetch.imap import ImapUnavailable, fetch_mail
+    if not context.settings.imap.host:
+        if not as_json:
+            click.echo(_("fetch: [imap] host is not set in zhurnal.toml, skipped"))
+        return None, False
+    try:
+        return fetch_mail(context), False
+    except ImapUnavailable as exc:
+        click.echo("zhurnal: " + _("IMAP server unavailable: {error}").format(error=exc), err=True)
+        return None, True
+
+
+def _fetch_text(report) -> str:
+    lines = [_("Mail: workbooks taken {taken}, held for the sysadmin {held}.")
+             .format(taken=sum(len(t["files"]) for t in report.taken), held=len(report.held))]
+    return "\n".join(lines + [f"  {h['sender']}: {h['reason']}" for h in report.held])
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
+@click.pass_context
+def fetch(ctx: click.Context, as_json: bool) -> None:
+    """Take workbooks mailed to the school's mailbox ([imap]) into their senders' inbox folders."""
+    context = _context(ctx)
+    if not context.settings.imap.host:
+        _fail(_("[imap] host is not set in zhurnal.toml"))
+    report, failed = _fetch(context, as_json)
+    if failed:
+        sys.exit(1)
+    _print_json(report.as_dict()) if as_json else click.echo(_fetch_text(report))
+    sys.exit(0 if report.ok else 1)
+
+
+def _send(context, as_json: bool):
+    """``zhurnal send`` as a step of ``run``: its report (None when [smtp] is not set), whether it failed."""
+    from zhurnal.publish.send import SmtpUnavailable, send_outbox
+    if not context.settings.smtp.host:
+        if not as_json:
+            click.echo(_("send: [smtp] host is not set in zhurnal.toml, skipped"))
+        return None, False
+    try:
+        return send_outbox(context), False
+    except SmtpUnavailable as exc:
+        click.echo("zhurnal: " + _("SMTP server unavailable: {error}").format(error=exc), err=True)
+        return None, True
+
+
 @main.command()
 @click.option("--week", required=True, help=N_("The week: 2026-W48 or any date in it."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @NO_WAIT
 @click.pass_context
 def run(ctx: click.Context, week: str, as_json: bool, no_wait: bool) -> None:
-    """The weekly batch: ingest the inbox, then publish the week."""
+    """The weekly batch: fetch mail, ingest the inbox, publish the week, send; each step whose
+    server is not configured is skipped with one line."""
+    from zhurnal.fetch.answer import answer_senders
     from zhurnal.report import backup_text, publish_text
     context = _context(ctx)
+    fetched, fetch_failed = _fetch(context, as_json)
     report = _run_ingest(context, no_wait)
+    answer_senders(context, report.files)
     result = _publish(context, week, None, False, as_json)
+    sent, send_failed = _send(context, as_json)
     backed, health, backup_failed = _backup_when_due(context.settings, context.engine)
     if as_json:
-        _print_json({"ingest": report.as_dict(), **result, "backup": backed and backed.as_dict(),
-                     "backup_health": health})
+        _print_json({"fetch": fetched and fetched.as_dict(), "ingest": report.as_dict(), **result,
+                     "send": sent and sent.as_dict(), "backup": backed and backed.as_dict(), "backup_health": health})
     else:
+        if fetched:
+            click.echo(_fetch_text(fetched))
         _print_ingest(report)
         click.echo(publish_text(result))
+        if sent:
+            click.echo(_("Sent {sent}, sent before {skipped}, refused by the server {refused}, failed {failed}.")
+                       .format(sent=len(sent.sent), skipped=sent.skipped, refused=len(sent.refused),
+                               failed=len(sent.failed)))
         if backed:
             _print_backup(backed)
         click.echo("\n".join(backup_text(health)))
-    sys.exit(0 if report.ok and _published_ok(result) and not backup_failed and (backed is None or backed.ok) else 1)
+    steps_ok = not (fetch_failed or send_failed or backup_failed) and (sent is None or sent.ok)
+    sys.exit(0 if steps_ok and report.ok and _published_ok(result) and (backed is None or backed.ok) else 1)
 
 
 def _backup_when_due(settings, engine):
@@ -617,6 +682,43 @@ def db_grant(ctx: click.Context, code: str, role: str, password_env: str | None)
                            settings.store_url))
     click.echo(_("role {role} reads and writes the rows of school {code} (id {id}) only").format(
         role=role, code=code, id=school_id))
+
+
+@main.group()
+def access() -> None:
+    """Access credentials: parents' diary passwords, teachers' channels."""
+
+
+@access.command("slips")
+@click.option("--class", "class_code", default=None, help=N_("One slip per parent of this class (their diary password)."))
+@click.option("--teachers", is_flag=True, help=N_("One slip per teacher: their inbox folder and the address to send to."))
+@click.pass_context
+def access_slips(ctx: click.Context, class_code: str | None, teachers: bool) -> None:
+    """Slips to print and cut, written to outbox/access/."""
+    from zhurnal.publish.slips import parent_slips, teacher_slips
+    if not class_code and not teachers:
+        _fail(_("say --class, --teachers or both"))
+    run = _context(ctx, read_only=True, need_key=False)
+    for made in ([_call(parent_slips, run, class_code)] if class_code else []) + \
+            ([_call(teacher_slips, run)] if teachers else []):
+        click.echo(_("{path}: {count} slips").format(path=made[0], count=made[1]))
+
+
+@access.command("reset")
+@click.option("--parent", "parent_id", type=int, required=True, help=N_("Parent id (in the class roster)."))
+@click.pass_context
+def access_reset(ctx: click.Context, parent_id: int) -> None:
+    """A new diary password for one parent (the old one stops opening new mail)."""
+    from zhurnal.credentials import Passwords, reset_password
+    from zhurnal.store import queries as q
+    run = _context(ctx, read_only=True, need_key=False)
+    with run.engine.begin() as conn:
+        if parent_id not in {p["id"] for p in q.all_parents(conn, run.school_id)}:
+            _fail(_("there is no parent with id {id} (ids are in the class rosters)").format(id=parent_id))
+        reset_password(conn, run.school_id, parent_id, run.now)
+        _call(Passwords, conn, run.settings.workspace, run.settings.school.code, run.school_id)
+    click.echo(_("A new password for parent {id}: print their slip with 'zhurnal access slips --class …'.")
+               .format(id=parent_id))
 
 
 @main.group()

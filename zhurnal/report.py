@@ -80,8 +80,17 @@ def status_text(status: Status) -> str:
         out += ["", "Отклонены, затем исправлены:"]
         out += [f"  {r['file']} ({r['author'] or '—'}): исправлено {r['corrected_at']}, файл «{r['corrected_by']}»"
                 for r in status.corrected]
+    if status.held_mail:
+        out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
+        out += [f"  {m['received_at']} {m['sender']}: {_(HELD_REASONS.get(m['reason'], m['reason']))}"
+                for m in status.held_mail]
     out += backup_text(status.backup)
     return "\n".join(out)
+
+
+HELD_REASONS = {"unknown-sender": N_("not a teacher's registered address"),
+                "not-authenticated": N_("the mail server did not confirm the sender (DKIM/SPF)"),
+                "no-workbook": N_("no workbook attached")}
 
 
 def publish_text(result: dict) -> str:

@@ -60,6 +60,8 @@ class IngestSettings(_Section):
     settle_seconds: float = Field(default=2.0, ge=0)
     max_file_mb: float = Field(default=20, gt=0)
     max_unzipped_mb: float = Field(default=300, gt=0)
+    # journals and registers only from teachers' own folders inbox/<login>/ (and their mail)
+    author_folders_only: bool = False
 
 
 class NormaliseSettings(_Section):
@@ -94,8 +96,38 @@ class MailSettings(_Section):
     resend_unchanged: bool = False
 
 
+class DiarySettings(_Section):
+    # every diary and report card mailed to a parent opens only with that parent's password
+    encrypt: bool = False
+
+
+class ImapSettings(_Section):
+    # the school's mailbox teachers send their workbooks to; empty host: `fetch` is not used
+    host: str = ""
+    port: int = Field(default=993, gt=0, lt=65536)
+    security: Literal["none", "starttls", "ssl"] = "ssl"
+    user: str = ""
+    # the name of the environment variable holding the password (never the password itself)
+    password_env: str = "ZHURNAL_IMAP_PASSWORD"
+    folder: str = "INBOX"
+    processed_folder: str = "zhurnal-processed"
+    held_folder: str = "zhurnal-held"
+    # the address teachers send to (printed on their slips)
+    address: str = ""
+    # accept a workbook only when the receiving server's Authentication-Results shows DKIM or
+    # SPF passing for the sender's domain; false for a server that adds no such header
+    require_authentication: bool = True
+    timeout_seconds: float = Field(default=30, gt=0)
+
+
+class AccessSettings(_Section):
+    # how teachers reach inbox/ over the network, printed on their slips (e.g. \\server\zhurnal\inbox)
+    share: str = ""
+
+
 class SmtpSettings(_Section):
-    host: str = "localhost"
+    # empty: not configured (`zhurnal run` skips sending, `zhurnal send` says so)
+    host: str = ""
     port: int = Field(default=587, gt=0, lt=65536)
     security: Literal["none", "starttls", "ssl"] = "starttls"
     # names of the environment variables holding the login (never the values themselves)
@@ -138,6 +170,9 @@ class SettingsFile(_Section):
     journal: JournalSettings = JournalSettings()
     mail: MailSettings = MailSettings()
     smtp: SmtpSettings = SmtpSettings()
+    diary: DiarySettings = DiarySettings()
+    imap: ImapSettings = ImapSettings()
+    access: AccessSettings = AccessSettings()
     risk: RiskSettings = RiskSettings()
     backup: BackupSettings = BackupSettings()
 

@@ -11,7 +11,7 @@ from zhurnal.backup.health import backup_health
 from zhurnal.context import RunContext
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
-from zhurnal.store.schema import submissions
+from zhurnal.store.schema import fetched_mail, submissions
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Status:
     rejected: list[dict] = field(default_factory=list)          # still standing
     corrected: list[dict] = field(default_factory=list)         # rejected, then a later copy was accepted
     backup: dict = field(default_factory=dict)
+    held_mail: list[dict] = field(default_factory=list)    # mailed workbooks held for the sysadmin
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -50,8 +51,13 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
         rows = conn.execute(select(submissions).where(submissions.c.school_id == school_id)
                             .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
         rejections = q.rejections(conn, school_id) if school_id is not None else []
-    inbox = sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) \
-        if settings.inbox.is_dir() else []
+        held = conn.execute(select(fetched_mail).where(fetched_mail.c.school_id == school_id,
+                                                       fetched_mail.c.status == "held")
+                            .order_by(fetched_mail.c.id.desc()).limit(recent)).mappings().all()
+    # the sysadmin's inbox/ and each teacher's inbox/<login>/
+    inbox = sorted(str(p.relative_to(settings.inbox)) for p in settings.inbox.glob("*/*") if not is_ignored(p)
+                   and p.parent.parent == settings.inbox) + \
+        sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) if settings.inbox.is_dir() else []
     url = engine.url.render_as_string(hide_password=True)
     return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
                   recent=[_submission(r) for r in rows],
@@ -59,4 +65,6 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                   corrected=[{**_submission(r), "corrected_by": fix["original_name"],
                               "corrected_at": fix["received_at"].isoformat(sep=" ")}
                              for r, fix in rejections if fix is not None][:recent],
-                  backup=backup_health(settings, ctx.now).as_dict())
+                  backup=backup_health(settings, ctx.now).as_dict(),
+                  held_mail=[{"sender": r["sender"], "reason": r["reason"],
+                              "received_at": r["received_at"].isoformat(sep=" ")} for r in held])

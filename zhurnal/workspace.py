@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from zhurnal.credentials import create_access_key
 from zhurnal.keyring import create_keyring, keyring_path, read_keyring
 from zhurnal.settings import SECRET_ENV, SETTINGS_FILE
 
@@ -33,6 +34,9 @@ url = "sqlite:///master.sqlite"
 settle_seconds = 2.0
 max_file_mb = 20
 max_unzipped_mb = 300
+# true: journals and registers are accepted only from teachers' own folders inbox/<login>/
+# (and from their registered mail address); the top inbox/ stays the sysadmin's
+author_folders_only = false
 
 [normalise]
 # treat «ё» and «е» as the same letter when matching names
@@ -63,7 +67,8 @@ deputy_address = ""
 resend_unchanged = false
 
 [smtp]
-host = "localhost"
+# the school's mail server; empty: `zhurnal run` does not send
+host = ""
 port = 587
 # "none", "starttls" or "ssl"
 security = "starttls"
@@ -73,6 +78,32 @@ password_env = "ZHURNAL_SMTP_PASSWORD"
 rate_per_minute = 60
 retries = 3
 timeout_seconds = 30
+
+[diary]
+# true: every diary and report card mailed to a parent opens only with that parent's password
+# (`zhurnal access slips --class 5А` prints the slips; .zhurnal-access-key derives them)
+encrypt = false
+
+[imap]
+# the school's mailbox teachers send workbooks to (`zhurnal fetch`); empty host: not used
+host = ""
+port = 993
+# "none", "starttls" or "ssl"
+security = "ssl"
+user = ""
+# the password is read from this environment variable, never from this file
+password_env = "ZHURNAL_IMAP_PASSWORD"
+folder = "INBOX"
+processed_folder = "zhurnal-processed"
+held_folder = "zhurnal-held"
+# the address teachers send to (printed on their slips)
+address = ""
+# accept only mail whose Authentication-Results shows DKIM or SPF passing for the sender
+require_authentication = true
+
+[access]
+# how teachers reach inbox/ over the network, printed on their slips, e.g. "\\\\server\\zhurnal\\inbox"
+share = ""
 
 [risk]
 # students at risk: period average below this, or more lessons missed in the period than this
@@ -129,4 +160,7 @@ def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя
         made.append(toml)
     if not keyring_path(directory).exists() and not os.environ.get(SECRET_ENV):
         made.append(create_keyring(directory))
+    access_key = create_access_key(directory)    # parents' passwords; never rotated with the keyring
+    if access_key:
+        made.append(access_key)
     return made

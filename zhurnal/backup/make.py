@@ -28,6 +28,7 @@ from zhurnal.backup.retention import prune
 from zhurnal.backup.snapshot import check_sqlite, snapshot_store
 from zhurnal.backup.verify import Problem, verify_snapshot
 from zhurnal.settings import SETTINGS_FILE, Settings
+from zhurnal.credentials import ACCESS_KEY_FILE, access_key_path
 from zhurnal.keyring import KEYRING_FILE
 from zhurnal.store.schema import schools
 
@@ -183,6 +184,9 @@ def make_backup(settings: Settings, engine: Engine, *, now: dt.datetime | None =
             plain.append(_Plain("keyring", KEYRING_FILE, ring, *sha256_file(ring)))
         else:
             warnings.append("keyring-missing")
+        access_key = access_key_path(settings.workspace)
+        if access_key.is_file():   # without it every parent's password would change after a restore
+            plain.append(_Plain("access-key", ACCESS_KEY_FILE, access_key, *sha256_file(access_key)))
         plain += _archive_files(settings.archive)
         result = BackupResult(id=snapshot_id, created=now.isoformat(), files=len(plain),
                               verification="full" if identities else "checksums",

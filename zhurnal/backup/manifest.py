@@ -20,7 +20,7 @@ VERIFIED = "verified.json"
 @dataclass
 class Entry:
     path: str            # inside the destination's school folder
-    role: str            # store | settings | keyring | archive
+    role: str            # store | settings | keyring | access-key | archive
     name: str            # where it belongs in a workspace
     size: int
     sha256: str

@@ -90,7 +90,7 @@ def _unpack(root: Path, manifest: Manifest, work: Path, identities) -> dict[str,
         place = work / entry.name
         place.parent.mkdir(parents=True, exist_ok=True)
         _decrypt(root, entry, place, identities)
-        if entry.role == "keyring":
+        if entry.role in ("keyring", "access-key"):
             os.chmod(place, 0o600)
     store = work / "master.sqlite"
     answer, counts, _ = check_sqlite(store)
@@ -141,4 +141,10 @@ def restore_keyring(settings: Settings, source: Path, *, identity: str | None = 
     with tempfile.TemporaryDirectory(dir=settings.workspace, prefix=".restore-") as tmp:
         plain = Path(tmp) / "keyring"
         _decrypt(_root_of(snapshot), entry, plain, identities)
+        access = manifest.entry("access-key")      # parents' passwords: back only where it is missing
+        if access is not None and not (settings.workspace / access.name).exists():
+            key = Path(tmp) / "access-key"
+            _decrypt(_root_of(snapshot), access, key, identities)
+            os.chmod(key, 0o600)
+            os.replace(key, settings.workspace / access.name)
         return merge_keyring(settings.workspace, plain.read_bytes())

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from zhurnal.context import RunContext
 from zhurnal.findings import Finding, Severity, finding, has_errors
+from zhurnal.ingest.authors import channel_findings, make_author_folders, scan_author_folders
 from zhurnal.ingest.archive import archive_copy, remove_from_inbox
 from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
@@ -161,10 +162,12 @@ class _Run:
         archive_copy(sub, self.settings.archive)
         return _leave_inbox(sub, result)
 
-    def reject(self, sub: Submission, findings: list[Finding], *, file_level: bool = False) -> FileResult:
+    def reject(self, sub: Submission, findings: list[Finding], *, file_level: bool = False,
+               record: bool = True) -> FileResult:
         """Archive, feedback, record, leave the inbox. ``file_level``: the file was refused
         before its cells were trusted (unreadable, a bomb, bad metadata), so its feedback is a
-        findings-only workbook and the file itself is never opened for editing."""
+        findings-only workbook and the file itself is never opened for editing. ``record=False``:
+        no submission row, so the same bytes through the right channel still count."""
         result = FileResult(sub.name, "rejected", sub.sha256, sub.kind, sub.author, findings=findings)
         if self.dry_run:
             return result
@@ -172,8 +175,9 @@ class _Run:
         feedback = write_feedback(sub, findings, self.settings.outbox / "feedback",
                                   author=sub.author or "без_автора", findings_only=file_level)
         result.feedback = str(feedback.relative_to(self.settings.workspace))
-        with self.ctx.engine.begin() as conn:
-            _record(conn, self.ctx, sub, "rejected", findings)
+        if record:
+            with self.ctx.engine.begin() as conn:
+                _record(conn, self.ctx, sub, "rejected", findings)
         return _leave_inbox(sub, result)
 
     def stale(self, conn: Connection, sub: Submission) -> Finding | None:
@@ -215,6 +219,8 @@ class _Run:
             return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving
         if kind is None:
             return self.reject(sub, _with_file(findings, sub.name), file_level=True)
+        if wrong_channel := channel_findings(self.ctx, sub):    # another author's folder or mail
+            return self.reject(sub, wrong_channel, record=False)
         with self.ctx.engine.connect() as conn:
             stale = self.stale(conn, sub)
             if stale:
@@ -266,18 +272,21 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
         run = _Run(ctx, dry_run)
         report = IngestReport(dry_run=dry_run)
         scan = scan_inbox(ctx.settings.inbox, ctx.settings.ingest.settle_seconds)
-        for path, what in scan.odd:
+        own = scan_author_folders(ctx)                       # each teacher's inbox/<login>/
+        for path, what in [*(entry for entry in scan.odd if entry[0] not in own.folders), *own.odd]:
             report.files.append(FileResult(path.name, "left", findings=[finding(
                 "inbox-entry-not-a-file", severity=Severity.WARNING, file=path.name, value=ENTRY_RU[what])]))
-        for path in scan.growing:
+        for path in [*scan.growing, *own.growing]:
             report.files.append(FileResult(path.name, "deferred"))
-        for path in scan.ready:
+        for path in [*scan.ready, *own.ready]:
             result = run.one(path)
             if result is None:
                 continue
             log.info("%s: %s (%s)", path.name, result.status,
                      ", ".join(sorted({f.code for f in result.findings})) or "no findings")
             report.files.append(result)
+        if not dry_run:
+            make_author_folders(ctx)     # a setup accepted just now: its teachers' folders at once
         return report
 
 

@@ -63,6 +63,8 @@ SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title="Настр
     SheetSpec("Учителя", rows=300, table="teachers", key=("full_name",), fields=(
         Field("full_name", "ФИО", T.NAME, required=True, width=36),
         Field("email", "Электронная почта", T.EMAIL, width=32),
+        Field("login", "Логин (папка)", width=16, late=True,
+              note="Имя своей папки inbox/<логин>/ для сдачи книг. Пусто — из фамилии и инициалов: ivanova.mp"),
     )),
     SheetSpec("Классы", rows=120, table="classes", key=("code",), fields=(
         Field("code", "Класс", required=True, width=8, note="Например, 7А"),

@@ -22,6 +22,7 @@ from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
 from zhurnal.publish import ledger
 from zhurnal.publish.bundle import join_pdfs
+from zhurnal.publish.encrypt import parent_pdf_lock
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
 from zhurnal.filenames import feedback_path, safe_name
 from zhurnal.publish.changes import mark_changes, own_digest
@@ -168,6 +169,7 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
     teachers = {t["full_name"]: t["email"] or "" for t in q.table_rows(conn, s.teachers, school_id)}
     mailed: set[int] = set()
     current: set[str] = set()
+    lock = parent_pdf_lock(conn, settings, school_id)      # [diary] encrypt: the parent's own password
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
         if not parent["email"] or not children:
@@ -197,7 +199,7 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
                             correction=correction, changes=changes,
                             teachers=_class_teachers(school, children, teachers)),
             attachments=[(f"{'Дневник' if post.kind == 'diary' else 'Табель'}_"
-                          f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", pdfs[c], PDF)
+                          f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", lock(parent["id"], pdfs[c]), PDF)
                          for c in children], msg_id=msg_id, zone=settings.school.zone)
         write_eml(message, out / "mail")
         ledger.queue(conn, school_id, msg_id, kind=post.kind, recipient=parent["email"], week=post.label,

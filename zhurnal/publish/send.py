@@ -21,6 +21,7 @@ from pathlib import Path
 
 from zhurnal.context import RunContext
 from zhurnal.publish import ledger
+from zhurnal.secrets_mask import mask_env
 from zhurnal.settings import SmtpSettings
 
 
@@ -46,6 +47,8 @@ class SendReport:
 
 
 def _connect(config: SmtpSettings) -> smtplib.SMTP:
+    if not config.host:
+        raise SmtpUnavailable("[smtp] host is not set in zhurnal.toml")
     try:
         if config.security == "ssl":
             client = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout_seconds,
@@ -59,7 +62,9 @@ def _connect(config: SmtpSettings) -> smtplib.SMTP:
             client.login(user, password or "")
         return client
     except (OSError, smtplib.SMTPException) as exc:
-        raise SmtpUnavailable(f"{config.host}:{config.port}: {exc}") from exc
+        # a server's answer may repeat the login: neither it nor the password is ever printed
+        raise SmtpUnavailable(mask_env(f"{config.host}:{config.port}: {exc}", config.user_env,
+                                       config.password_env)) from exc
 
 
 def outbox_messages(outbox: Path, week: str | None = None) -> list[Path]:

@@ -30,7 +30,8 @@ from sqlalchemy import Connection, Select, inspect, select
 
 from zhurnal.store import schema as s
 
-ID_TABLES = {"students", "parents", "lessons", "submissions", "revisions", "period_events", "schools"}
+ID_TABLES = {"students", "parents", "lessons", "submissions", "revisions", "period_events", "schools",
+             "fetched_mail"}
 VOLATILE = {
     "submissions": {"saved_at", "sha256", "template_id"},
     "mail_ledger": {"updated_at"},

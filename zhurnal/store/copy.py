@@ -38,7 +38,7 @@ from zhurnal.store.engine import StoreError, open_store
 
 COPY_LOCK = 0x7A68_7572_6E61_6C32       # the advisory lock two copies into one store share
 ID_COLUMNS = {"schools": "id", "students": "id", "parents": "id", "lessons": "id", "submissions": "id",
-              "revisions": "id", "period_events": "id"}
+              "revisions": "id", "period_events": "id", "fetched_mail": "id"}
 REFERENCES = {"school_id": "schools", "student_id": "students", "parent_id": "parents",
               "lesson_id": "lessons", "submission_id": "submissions"}
 BATCH = 2000

@@ -56,6 +56,7 @@ teachers = Table(
     "teachers", metadata, _school(),
     Column("full_name", Text, primary_key=True),
     Column("email", Text),
+    Column("login", String(64), info={"since": "0007"}),   # the name of their inbox/<login>/ folder
 )
 
 classes = Table(
@@ -318,4 +319,32 @@ submission_states = Table(
     Column("template_id", String(64), nullable=False, index=True),
     Column("state", Text, nullable=False),              # JSON: cell key → value as submitted
     info=_M,
+)
+
+# ---- access: parents' passwords, mail taken over IMAP (migration 0007) ------------------------
+
+_A = {"since": "0007"}
+
+parent_access = Table(
+    "parent_access", metadata, _school(key=False),
+    Column("parent_id", Integer, ForeignKey("parents.id"), primary_key=True),
+    Column("version", Integer, nullable=False, default=0),   # bumped to reset the password
+    Column("updated_at", DateTime, nullable=False),
+    info=_A,
+)
+
+fetched_mail = Table(
+    "fetched_mail", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(255), nullable=False),
+    Column("uid", String(64), nullable=False),          # IMAP UID in the folder it was read from
+    Column("sender", Text, nullable=False),
+    Column("status", String(16), nullable=False),       # taken | held
+    Column("reason", String(32)),                       # why held: unknown-sender | not-authenticated | …
+    Column("files", Text, nullable=False, default="[]"),  # JSON: paths written under inbox/
+    Column("author", Text),
+    Column("answered", Boolean, nullable=False, default=False),
+    Column("received_at", DateTime, nullable=False),
+    UniqueConstraint("school_id", "message_id", name="uq_fetched_message"),
+    info=_A,
 )

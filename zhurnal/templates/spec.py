@@ -69,6 +69,8 @@ class Field:
     note: str = ""
     hidden: bool = False
     max_length: int | None = None     # characters the store keeps; longer is a finding
+    # a last column added later: a workbook issued before it, without the column, still reads
+    late: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from zhurnal.findings import Finding, finding
+from zhurnal.logins import default_login, is_login
 from zhurnal.validate.checks import Names, duplicate_keys
 from zhurnal.validate.table import Row, Table
 
@@ -119,6 +120,24 @@ def _check_timetable(tables: dict[str, Table], names: dict[str, Names], found: l
                 found.append(finding("timetable-room-clash", **b.at("room"), value=b.get("room"), **where))
 
 
+def _check_logins(rows: list[Row], found: list[Finding]) -> None:
+    """Each teacher's login (their inbox folder's name): typed, else made from the name
+    (:func:`zhurnal.logins.default_login`), written into the row; unique, a safe folder name."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        if not row.get("full_name"):
+            continue
+        typed = str(row.get("login") or "").strip().lower()
+        login = typed or default_login(str(row.get("full_name")))
+        row.values["login"] = login
+        if not is_login(login):
+            found.append(finding("login-invalid", **row.at("login"), value=login))
+        elif login in seen:
+            found.append(finding("duplicate-login", **row.at("login"), value=login, first_row=seen[login]))
+        else:
+            seen[login] = row.number
+
+
 def check_setup(tables: dict[str, Table], unique: dict[str, tuple[str, ...]], *,
                 yo_as_ye: bool = False) -> SetupCheck:
     """Every setup rule over already typed tables (see :func:`zhurnal.validate.table.read_table`).
@@ -135,6 +154,7 @@ def check_setup(tables: dict[str, Table], unique: dict[str, tuple[str, ...]], *,
         "teachers": Names((r.get("full_name") for r in tables["Учителя"].rows if r.get("full_name")), yo_as_ye),
     }
     _check_school(tables, found)
+    _check_logins(tables["Учителя"].rows, found)
     _check_periods(tables["Периоды"].rows, found)
     _check_holidays(tables, found)
     for row in tables["Классы"].rows:

@@ -1,0 +1,108 @@
+"""Parents' passwords: derived under the workspace's access key, never stored.
+
+A parent's password is ``HMAC-SHA256(access key, "parent:<school>:<parent id>:<version>")``
+written as 4 groups of 4 characters from an alphabet without look-alikes (no 0/O, 1/I/L,
+5/S, 8/B): about 76 bits. The access key is the file ``.zhurnal-access-key`` (mode 0600)
+beside the signing keyring, made by ``zhurnal init`` and untouched by ``keys rotate``, so a
+new signing key never changes a password; backups carry it, so a restore does not either.
+The version lives in the store (``parent_access``; no row = 0); resetting a password bumps it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, select, update
+
+from zhurnal.errors import UsageError
+from zhurnal.i18n import N_
+from zhurnal.store import schema as s
+
+ACCESS_KEY_FILE = ".zhurnal-access-key"
+ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"    # 27 characters nobody confuses when copying by hand
+GROUPS, GROUP = 4, 4
+
+
+class AccessKeyError(UsageError):
+    """The access key is missing or unsafe (a configuration problem, exit 2)."""
+
+
+def access_key_path(workspace: Path) -> Path:
+    return workspace / ACCESS_KEY_FILE
+
+
+def create_access_key(workspace: Path) -> Path | None:
+    """Make the access key if it is missing (mode 0600); the path made, or None if it existed."""
+    path = access_key_path(workspace)
+    if path.exists():
+        return None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("# zhurnal: the key parents' diary passwords are derived from; keep it with the backups\n")
+        handle.write(secrets.token_urlsafe(32) + "\n")
+    return path
+
+
+def read_access_key(workspace: Path) -> bytes:
+    """The key (bytes); :class:`AccessKeyError` when missing or readable by others."""
+    path = access_key_path(workspace)
+    if not path.is_file():
+        raise AccessKeyError(N_("{path}: the access key is missing: restore it from a backup "
+                                "(a new one, made by 'zhurnal init', changes every parent's password)"), path=path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise AccessKeyError(N_("{path}: the secret file must be readable by its owner only "
+                                "(chmod 600; found {mode})"), path=path, mode=f"{mode:04o}")
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    if not lines or len(lines[0]) < 16:
+        raise AccessKeyError(N_("{path}: the access key is damaged"), path=path)
+    return lines[0].encode()
+
+
+def derive_password(key: bytes, school: str, parent_id: int, version: int) -> str:
+    """``ABCD-EFGH-JKMN-PQRT``: the parent's password at ``version`` (the same every time)."""
+    number = int.from_bytes(hmac.new(key, f"parent:{school}:{parent_id}:{version}".encode(),
+                                     hashlib.sha256).digest(), "big")
+    chars = []
+    for _i in range(GROUPS * GROUP):
+        number, digit = divmod(number, len(ALPHABET))
+        chars.append(ALPHABET[digit])
+    return "-".join("".join(chars[i:i + GROUP]) for i in range(0, len(chars), GROUP))
+
+
+def password_versions(conn: Connection, school_id: int) -> dict[int, int]:
+    """Parent id → the version of their password (parents without a row are at 0)."""
+    rows = conn.execute(select(s.parent_access.c.parent_id, s.parent_access.c.version)
+                        .where(s.parent_access.c.school_id == school_id))
+    return {r.parent_id: r.version for r in rows}
+
+
+def reset_password(conn: Connection, school_id: int, parent_id: int, now) -> int:
+    """Bump a parent's version (their old password stops opening new mail); the new version."""
+    current = password_versions(conn, school_id).get(parent_id)
+    if current is None:
+        conn.execute(insert(s.parent_access).values(school_id=school_id, parent_id=parent_id,
+                                                    version=1, updated_at=now))
+        return 1
+    conn.execute(update(s.parent_access).where(s.parent_access.c.school_id == school_id,
+                                               s.parent_access.c.parent_id == parent_id)
+                 .values(version=current + 1, updated_at=now))
+    return current + 1
+
+
+class Passwords:
+    """Every parent's password of one school, derived on demand."""
+
+    def __init__(self, conn: Connection, workspace: Path, school: str, school_id: int) -> None:
+        self.key = read_access_key(workspace)
+        self.school = school
+        self.versions = password_versions(conn, school_id)
+
+    def __call__(self, parent_id: int) -> str:
+        return derive_password(self.key, self.school, parent_id, self.versions.get(parent_id, 0))

@@ -1,0 +1,87 @@
+"""Access slips to print and cut (``zhurnal access slips``): each parent's diary password for the
+class teacher to hand out, and each teacher's own channels for submitting workbooks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typst
+from sqlalchemy import select
+
+from zhurnal.context import RunContext
+from zhurnal.credentials import Passwords
+from zhurnal.errors import UnknownClass
+from zhurnal.lookup import find_class
+from zhurnal.publish.diary import template_path
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+
+SLIPS = "slips.typ"
+HOW_TO_OPEN = ("Дневник приходит письмом в формате PDF. Откройте вложение (в браузере, Adobe Acrobat Reader "
+               "или просмотрщике PDF на телефоне); когда программа спросит пароль, введите его так, как "
+               "он напечатан, с дефисами, заглавными буквами. Пароль действует для всех писем с дневниками и "
+               "табелями ваших детей; если вы его потеряли, попросите классного руководителя выдать новый.")
+
+
+def _render(ctx: RunContext, title: str, slips: list[dict], target: Path) -> Path:
+    school = ctx.settings.school.name
+    data = json.dumps({"title": title, "school": school, "slips": slips}, ensure_ascii=False)
+    template = template_path(ctx.settings.workspace, SLIPS)
+    pdf = typst.compile(str(template), root=str(template.parent), sys_inputs={"data": data})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(pdf)
+    return target
+
+
+def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
+    """``outbox/access/Пароли_<class>.pdf``: a slip per parent with an address and a child in the
+    class who receives the diary; the PDF's path and the number of slips. :class:`UnknownClass`."""
+    with ctx.engine.connect() as conn:
+        classes = [r["code"] for r in q.table_rows(conn, s.classes, ctx.school_id)]
+        if not classes:
+            raise UnknownClass(class_text, [])
+        code = find_class(class_text, classes)
+        students = {r["id"]: r for r in q.active_students(conn, ctx.school_id)}
+        links = q.guardians_of(conn, ctx.school_id, list(students))
+        passwords = Passwords(conn, ctx.settings.workspace, ctx.settings.school.code, ctx.school_id)
+    families: dict[int, dict] = {}
+    for link in links:
+        if not link["receives_diary"]:
+            continue
+        family = families.setdefault(link["id"], {"name": link["full_name"], "email": link["email"], "children": []})
+        family["children"].append(students[link["student_id"]])
+    slips = []
+    for parent_id, family in sorted(families.items(), key=lambda item: item[1]["name"]):
+        if not family["email"] or not any(c["class_code"] == code for c in family["children"]):
+            continue
+        children = ", ".join(f"{c['full_name']} ({c['class_code']})" for c in
+                             sorted(family["children"], key=lambda c: c["full_name"]))
+        slips.append({"heading": family["name"], "secret": passwords(parent_id), "note": HOW_TO_OPEN,
+                      "lines": [["Дети", children], ["Письма приходят на", family["email"]]]})
+    target = ctx.settings.outbox / "access" / f"Пароли_{code}.pdf"
+    return _render(ctx, f"Пароль к электронному дневнику, {code} класс", slips, target), len(slips)
+
+
+def teacher_slips(ctx: RunContext) -> tuple[Path, int]:
+    """``outbox/access/Учителя.pdf``: each teacher's inbox folder and the address to mail to."""
+    settings = ctx.settings
+    with ctx.engine.connect() as conn:
+        teachers = conn.execute(select(s.teachers).where(s.teachers.c.school_id == ctx.school_id)
+                                .order_by(s.teachers.c.full_name)).mappings().all()
+    share = settings.access.share.rstrip("\\/")
+    slips = []
+    for teacher in teachers:
+        login = teacher["login"] or ""
+        separator = "\\" if "\\" in share else "/"          # a Windows share or a mounted path
+        folder = share + separator + login if share else str(settings.inbox / login)
+        lines = [["Логин", login], ["Ваша папка", folder]]
+        if settings.imap.host and settings.imap.address:
+            lines.append(["Или письмом на", settings.imap.address])
+            lines.append(["С вашего адреса", teacher["email"] or "— (не указан в настройке школы)"])
+        note = ("Заполненные книги (журнал, табель посещаемости, итоговые отметки) кладите в свою папку"
+                + (" или присылайте вложением с вашего адреса" if len(lines) > 2 else "")
+                + ". Книга, сданная через чужую папку или с чужого адреса, не принимается. "
+                  "Не передавайте доступ к папке другим людям.")
+        slips.append({"heading": teacher["full_name"], "secret": "", "note": note, "lines": lines})
+    return _render(ctx, "Сдача журналов", slips, settings.outbox / "access" / "Учителя.pdf"), len(slips)
