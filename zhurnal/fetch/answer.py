@@ -5,6 +5,8 @@ answer is an ``.eml`` in ``outbox/answers/mail/`` with a line in the mail ledger
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 from pathlib import Path
 
@@ -55,7 +57,9 @@ def answer_senders(ctx: RunContext, results) -> int:
             lines = [f"«{r.name}»: {receipt_text(r)}" for r in done]
             attachments = [(Path(r.feedback).name, (settings.workspace / r.feedback).read_bytes(), XLSX)
                            for r in done if r.feedback and (settings.workspace / r.feedback).is_file()]
-            msg_id = message_id("receipt", f"m{row['id']}", row["message_id"].strip("<>"), settings.school.code)
+            # the sender's Message-ID only through its hash: its own «@» would make ours unparseable
+            fingerprint = hashlib.sha256(row["message_id"].encode()).hexdigest()
+            msg_id = message_id("receipt", f"m{row['id']}", fingerprint, settings.school.code)
             body = (f"Здравствуйте, {row['author']}!\n\nВаше письмо получено и обработано.\n\n" + "\n".join(lines)
                     + "\n\nЭто письмо отправлено автоматически.\n")
             message = build_message(settings.mail, to_name=row["author"], to_address=row["sender"],
