@@ -94,6 +94,28 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
     assert status_of(again) == {"again.xlsx": "rejected"} and findings_of(again) == {("", "", "file-encrypted")}
 
 
+def test_bytes_rejected_for_their_name_are_checked_again_under_a_good_one(loaded):
+    """GIVEN a roster sent as «.pdf» (rejected: ``file-unsupported-type``) WHEN the same bytes
+    come back as «.xlsx» THEN they are checked again, not given the old verdict: accepted, the
+    new student stored, and the file's one submission row now says accepted."""
+    roster = loaded.prefilled_roster("8А")
+    roster["Ученики"].append({"full_name": "Новикова Вера Олеговна"})
+    path = loaded.drop_roster("8А", roster, name="список.pdf")
+    settled(path)
+    first = loaded.ingest()
+    assert status_of(first) == {"список.pdf": "rejected"}
+    assert findings_of(first) == {("", "", "file-unsupported-type")}
+    again = loaded.settings.inbox / "список.xlsx"
+    again.write_bytes((loaded.settings.archive).rglob("*.pdf").__next__().read_bytes())
+    settled(again)
+    second = loaded.ingest()
+    assert status_of(second) == {"список.xlsx": "accepted"}
+    assert "Новикова Вера Олеговна" in {r["full_name"] for r in loaded.rows(s.students)}
+    with loaded.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT original_name, status FROM submissions WHERE original_name LIKE 'список.%'").all()
+    assert [tuple(r) for r in rows] == [("список.xlsx", "accepted")]
+
+
 def test_symlinks_and_long_names(loaded, school, tmp_path):
     """GIVEN a symlink in the inbox pointing at a workbook outside the workspace, and a rejected
     workbook whose name is 245 bytes long WHEN ingested THEN the symlink is never followed (it

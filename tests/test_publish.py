@@ -200,6 +200,30 @@ def test_mail_goes_to_each_parent_with_only_their_children(week_ws):
         assert pages_of(Path(bundle)) == sum(pages_of(pdf) for pdf in own)
 
 
+def test_an_address_a_mail_server_cannot_take_never_stops_the_schools_mail(week_ws):
+    """GIVEN a parent whose stored address has Cyrillic before «@» (stored before the roster
+    checked it) WHEN the week is published THEN that parent is listed as failed, their child's
+    diary goes into the class's print bundle, and every other parent's mail is written."""
+    with week_ws.engine.begin() as conn:
+        # a parent who is the only one mailed the diary of each of their children
+        only = ("SELECT g.student_id FROM guardianships g JOIN parents p ON p.id = g.parent_id "
+                "WHERE g.receives_diary AND p.email IS NOT NULL GROUP BY g.student_id HAVING COUNT(*) = 1")
+        parent_id = conn.exec_driver_sql(
+            "SELECT g.parent_id FROM guardianships g JOIN parents p ON p.id = g.parent_id "
+            f"WHERE g.receives_diary AND p.email IS NOT NULL GROUP BY g.parent_id "
+            f"HAVING SUM(CASE WHEN g.student_id IN ({only}) THEN 0 ELSE 1 END) = 0 ORDER BY g.parent_id LIMIT 1").scalar()
+        children = [r[0] for r in conn.exec_driver_sql(
+            "SELECT s.full_name FROM students s JOIN guardianships g ON g.student_id = s.id "
+            f"WHERE g.parent_id = {parent_id} AND g.receives_diary").all()]
+        conn.exec_driver_sql(f"UPDATE parents SET email = 'иван@почта.рф' WHERE id = {parent_id}")
+    report = publish_week(week_ws.ctx(), WEEK)
+    assert len(report.failed) == 1 and "иван@почта.рф" in report.failed[0]
+    mails = list((Path(report.outbox) / "mail").glob("diary.*.eml"))
+    assert mails and not any(f".p{parent_id}." in m.name for m in mails)
+    bundles = " ".join(text_of(Path(b)) for b in report.print_bundles)
+    assert children and all(name in bundles for name in children)
+
+
 def test_unchanged_diaries_are_not_mailed_again(week_ws):
     from zhurnal.publish import ledger
     first = publish_week(week_ws.ctx(), WEEK)

@@ -171,3 +171,18 @@ def test_ambiguous_values_are_flagged_not_dropped(ws, setup):
     assert (*at("Классы", "days_per_week", 0), "invalid-choice") in found
     assert (*at("Виды работ", "weight", 0), "invalid-number") in found
     assert (*at("Периоды", "name", 2), "required-missing") in found
+
+
+def test_a_cyrillic_domain_is_kept_in_its_ascii_form_and_cyrillic_before_the_at_is_a_finding():
+    """Russian schools' parents write .рф addresses: the domain is stored as IDNA (RFC 5891), which
+    every mail server takes; Cyrillic before «@» needs SMTPUTF8 and is a finding at the cell."""
+    from zhurnal.validate.normalize import BadValue, to_email
+    assert to_email("Ivan.Petrov@Почта.РФ") == "ivan.petrov@xn--80a1acny.xn--p1ai"
+    assert to_email("ivan@school17.ru") == "ivan@school17.ru"
+    for typed, code in (("иван@почта.рф", "email-not-ascii"), ("ivan@почта", "invalid-email")):
+        try:
+            to_email(typed)
+        except BadValue as bad:
+            assert bad.code == code, typed
+        else:
+            raise AssertionError(f"{typed} accepted")

@@ -72,11 +72,14 @@ def test_a_store_password_is_never_printed(tmp_path, postgres):
     runner = CliRunner()
     assert runner.invoke(main, ["init", str(tmp_path / "w")]).exit_code == 0
     url = postgres.url("no_such_database", user="nobody", password="Sekret-Pa55")
-    point_store(tmp_path / "w", url.replace(f":{postgres.port}/", ":1/"))   # nothing listens on port 1
-    for command in (["status"], ["db", "upgrade"], ["ingest"]):
-        result = runner.invoke(main, ["-w", str(tmp_path / "w"), *command])
-        assert result.exit_code == 2, (command, result.output)
-        assert "Sekret-Pa55" not in result.output and "***" in result.output, (command, result.output)
+    refused = url.replace(f":{postgres.port}/", ":1/")                        # nothing listens on port 1
+    in_query = refused.replace("nobody:Sekret-Pa55@", "nobody@") + "?password=Sekret-Pa55"
+    for store in (refused, in_query):
+        point_store(tmp_path / "w", store)
+        for command in (["status"], ["db", "upgrade"], ["ingest"]):
+            result = runner.invoke(main, ["-w", str(tmp_path / "w"), *command])
+            assert result.exit_code == 2, (command, result.output)
+            assert "Sekret-Pa55" not in result.output and "***" in result.output, (command, result.output)
 
 
 def test_a_command_that_only_reads_never_adds_a_school(tmp_path):

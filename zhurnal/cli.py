@@ -92,8 +92,15 @@ def _engine(settings: Settings):
     except StoreError as exc:
         _fail(_("store {url}: {error}").format(url=masked(settings.store_url), error=_store_problem(exc)))
     except (SQLAlchemyError, ImportError) as exc:
-        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=exc),
+        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=_driver_hint(exc)),
                            settings.store_url))
+
+
+def _driver_hint(exc: Exception) -> str:
+    """The error, and for a missing PostgreSQL driver how to install it."""
+    if isinstance(exc, ImportError) and "psycopg" in str(exc):
+        return _("{error}: install the PostgreSQL driver with pip install 'zhurnal[postgresql]'").format(error=exc)
+    return str(exc)
 
 
 def _store_problem(exc: Exception) -> str:
@@ -620,8 +627,8 @@ def db_upgrade(ctx: click.Context) -> None:
         before, after = upgrade_store(open_store(settings.store_url, migrate=False))
     except StoreError as exc:
         _fail(_("store {url}: {error}").format(url=masked(settings.store_url), error=_store_problem(exc)))
-    except SQLAlchemyError as exc:
-        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=exc),
+    except (SQLAlchemyError, ImportError) as exc:
+        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=_driver_hint(exc)),
                            settings.store_url))
     done = (_("schema {before} → {after}").format(before=before or "—", after=after) if before != after
             else _("schema already at {revision}").format(revision=after))
@@ -677,8 +684,8 @@ def db_grant(ctx: click.Context, code: str, role: str, password_env: str | None)
         school_id = grant_school(_engine(settings), code, role, password)
     except StoreError as exc:
         _fail(_("store {url}: {error}").format(url=masked(settings.store_url), error=_store_problem(exc)))
-    except SQLAlchemyError as exc:
-        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=exc),
+    except (SQLAlchemyError, ImportError) as exc:
+        _fail(mask_secrets(_("store {url}: {error}").format(url=masked(settings.store_url), error=_driver_hint(exc)),
                            settings.store_url))
     click.echo(_("role {role} reads and writes the rows of school {code} (id {id}) only").format(
         role=role, code=code, id=school_id))

@@ -71,7 +71,7 @@ def status_text(status: Status) -> str:
     out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]
     out += ["", _("Latest workbooks received:")]
     out.append(_table(["№", _("file"), _("kind"), _("author"), _("outcome"), _("received")],
-                      [[str(r["id"]), r["file"], _(KINDS.get(r["kind"], r["kind"] or "")), r["author"] or "",
+                      [[str(r["id"]), r["file"], (_(KINDS.get(r["kind"], r["kind"])) if r["kind"] else "—"), r["author"] or "",
                         STATUS_RU.get(r["status"], r["status"]), r["received_at"]] for r in status.recent]))
     if status.rejected:
         out += ["", _("Rejected:")]

@@ -11,6 +11,7 @@ from zhurnal.backup.health import backup_health
 from zhurnal.context import RunContext
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
+from zhurnal.store.engine import masked
 from zhurnal.store.schema import fetched_mail, submissions
 
 
@@ -58,7 +59,7 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
     inbox = sorted(str(p.relative_to(settings.inbox)) for p in settings.inbox.glob("*/*") if not is_ignored(p)
                    and p.parent.parent == settings.inbox) + \
         sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) if settings.inbox.is_dir() else []
-    url = engine.url.render_as_string(hide_password=True)
+    url = masked(engine.url.render_as_string(hide_password=False))
     return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
                   recent=[_submission(r) for r in rows],
                   rejected=[_submission(r) for r, fix in rejections if fix is None][:recent],

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import coordinate_from_string
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from zhurnal.context import RunContext
@@ -78,15 +78,22 @@ class IngestReport:
 
 
 def _record(conn: Connection, ctx: RunContext, sub: Submission, status: str, findings: list[Finding]) -> int:
-    """The submission row: what came in, from whom, when it was saved, and what was found."""
+    """The submission row: what came in, from whom, when it was saved, and what was found.
+
+    The same bytes rejected before keep their one row (the store holds one row per file
+    hash), which now says what this check found."""
     meta = sub.meta
-    return conn.execute(insert(submissions).values(
-        school_id=ctx.school_id, sha256=sub.sha256, original_name=sub.name,
-        kind=meta.get("kind"), template_id=meta.get("template_id"), author=meta.get("author"),
-        received_at=ctx.now, saved_at=sub.saved_at, status=status,
-        week=meta.get("week") or meta.get("period"),
-        findings=json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False),
-    )).inserted_primary_key[0]
+    values = dict(original_name=sub.name, kind=meta.get("kind"), template_id=meta.get("template_id"),
+                  author=meta.get("author"), received_at=ctx.now, saved_at=sub.saved_at, status=status,
+                  week=meta.get("week") or meta.get("period"),
+                  findings=json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False))
+    earlier = conn.execute(select(submissions.c.id).where(submissions.c.school_id == ctx.school_id,
+                                                          submissions.c.sha256 == sub.sha256)).scalar()
+    if earlier is not None:
+        conn.execute(update(submissions).where(submissions.c.id == earlier).values(**values))
+        return earlier
+    return conn.execute(insert(submissions).values(school_id=ctx.school_id, sha256=sub.sha256,
+                                                   **values)).inserted_primary_key[0]
 
 
 def _with_file(findings: list[Finding], name: str) -> list[Finding]:
@@ -148,15 +155,9 @@ class _Run:
         return self._school
 
     def duplicate(self, sub: Submission, earlier: dict) -> FileResult:
-        """A file seen before changes nothing; one rejected before is still rejected, and says
-        why again (its feedback workbook is already in the outbox)."""
-        if earlier.get("status") == "rejected":
-            findings = [Finding(**item) for item in json.loads(earlier.get("findings") or "[]")]
-            result = FileResult(sub.name, "rejected", sub.sha256, earlier.get("kind") or "",
-                                earlier.get("author") or "", findings=_with_file(findings, sub.name))
-        else:
-            result = FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
-                                earlier.get("author") or "")
+        """A file accepted before changes nothing."""
+        result = FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
+                            earlier.get("author") or "")
         if self.dry_run:
             return result
         archive_copy(sub, self.settings.archive)
@@ -212,8 +213,11 @@ class _Run:
     def process(self, sub: Submission) -> FileResult:
         with self.ctx.engine.connect() as conn:
             earlier = q.submission_by_hash(conn, self.ctx.school_id, sub.sha256)
-        if earlier:
+        if earlier and earlier["status"] != "rejected":
             return self.duplicate(sub, earlier)
+        # bytes rejected before are checked again: the rejection may have come from the file's
+        # name, the settings, the keyring or the store as they were then, and a teacher who
+        # sends the same file again after the cause was mended must not get the old verdict
         kind, findings = identify(sub, self.settings)
         if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and is_fresh(sub.mtime_ns):
             return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving

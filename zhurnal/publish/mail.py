@@ -31,8 +31,18 @@ def message_id(kind: str, key: str, digest: str, school_code: str) -> str:
 CRLF = compat32.clone(linesep="\r\n")
 
 
+def check_address(address: str) -> None:
+    """Raise ValueError for an address a plain SMTP server cannot take (see :func:`_address`)."""
+    _address("", address)
+
+
 def _address(name: str, address: str) -> str:
-    return formataddr((str(Header(name, "utf-8")), address))
+    """``Name <address>`` for a header; a Cyrillic domain in its ASCII (IDNA) form. An address
+    with Cyrillic before «@» (stored before the roster checked for it) raises ValueError."""
+    local, _, domain = address.rpartition("@")
+    if not local.isascii():
+        raise ValueError(f"address {address!r} cannot be sent without SMTPUTF8")
+    return formataddr((str(Header(name, "utf-8")), f"{local}@{domain.encode('idna').decode('ascii')}"))
 
 
 def build_message(settings: MailSettings, *, to_name: str, to_address: str, subject: str, body: str,

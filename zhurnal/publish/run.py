@@ -26,7 +26,7 @@ from zhurnal.publish.encrypt import parent_pdf_lock
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
 from zhurnal.filenames import feedback_path, safe_name
 from zhurnal.publish.changes import mark_changes, own_digest
-from zhurnal.publish.mail import XLSX, build_message, diary_body, eml_name, feedback_body, message_id, write_eml
+from zhurnal.publish.mail import XLSX, build_message, check_address, diary_body, eml_name, feedback_body, message_id, write_eml
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summaries import write_summary
 from zhurnal.publish.summary_data import period_summary, week_summary
@@ -173,6 +173,12 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
         if not parent["email"] or not children:
+            continue
+        try:
+            check_address(parent["email"])
+        except ValueError:       # one parent's address never stops the school's mail: paper instead
+            report.failed.append(f"{parent['full_name']}: адрес «{parent['email']}» нельзя использовать "
+                                 f"(русские буквы до «@»); исправьте его в списке класса")
             continue
         mailed.update(children)
         content = [docs[c] for c in children]

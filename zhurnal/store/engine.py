@@ -44,22 +44,38 @@ class StoreTooNew(StoreError):
         self.current = current
 
 
+_QUERY_SECRET = re.compile(r"((?:^|[?&])(?:password|passwd|pwd|sslpassword)=)[^&]*", re.I)
+
+
 def masked(url: str) -> str:
-    """``url`` with its password shown as ``***`` (for every message and log line)."""
+    """``url`` with its password shown as ``***`` (for every message and log line), whether
+    it sits before the host (``user:pw@``) or in the query (``?password=pw``)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        shown = make_url(url).render_as_string(hide_password=True)
     except Exception:                                   # not parseable: hide whatever follows ':' before '@'
-        return re.sub(r":[^:@/]*@", ":***@", url)
+        shown = re.sub(r":[^:@/]*@", ":***@", url)
+    base, question, query = shown.partition("?")
+    return base + question + _QUERY_SECRET.sub(r"\1***", query) if question else shown
+
+
+def _secrets_of(url: str) -> list[str]:
+    found = []
+    try:
+        parsed = make_url(url)
+        found += [str(parsed.password)] if parsed.password else []
+        found += [str(v) for k, v in parsed.query.items() if k.lower() in ("password", "passwd", "pwd", "sslpassword")]
+    except Exception:
+        pass
+    return [s for s in found if s]
 
 
 def mask_secrets(message: str, url: str) -> str:
-    """``message`` with the password of ``url`` (if any) replaced by ``***``."""
-    try:
-        password = make_url(url).password
-    except Exception:
-        password = None
+    """``message`` with the password of ``url`` (if any, before the host or in the query)
+    replaced by ``***``."""
     message = message.replace(url, masked(url))
-    return message.replace(str(password), "***") if password else message
+    for secret in _secrets_of(url):
+        message = message.replace(secret, "***")
+    return message
 
 
 def split_part(text_: str | None, delimiter: str, n: int) -> str | None:
