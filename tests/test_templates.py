@@ -61,3 +61,24 @@ def test_yo_and_ye_are_one_letter_only_where_the_school_says_so(ws, school):
     ws.drop_setup(setup, name="again.xlsx")
     assert status_of(ws.ingest()) == {"again.xlsx": "accepted"}
     assert {r["teacher"] for r in ws.rows(s.teaching_load)} >= {"Королёва Анна Петровна"}
+
+
+def test_a_work_type_with_a_comma_or_quote_never_breaks_the_journals_dropdowns(loaded):
+    """GIVEN a work type «Ответ, устный "у доски"» in the setup WHEN the week's journals are
+    issued THEN no dropdown list holds a broken formula (an inline list is split by commas and
+    closed by quotes): the work-type row goes without one, the marks keep theirs."""
+    import openpyxl
+    with loaded.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE work_types SET name = 'Ответ, устный \"у доски\"' "
+                             "WHERE name = (SELECT MIN(name) FROM work_types)")
+    journals = [p for (kind, _), p in loaded.week_templates().items() if kind == "journal"]
+    lists = []
+    for path in journals[:3]:
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets:
+            lists += [v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert lists, "the marks keep their dropdowns"
+    for formula in lists:
+        if formula.startswith('"'):
+            assert formula.endswith('"') and '"' not in formula[1:-1], formula
+            assert "у доски" not in formula

@@ -275,9 +275,16 @@ def section_info(name: str, section: Section) -> dict:
             "subgroup": section.subgroup}
 
 
-def list_validation(values: list[str], **more) -> dict:
-    """A dropdown of ``values`` for ``data_validation``."""
-    return {"validate": "list", "source": list(values), **more}
+def list_validation(values: list[str], **more) -> dict | None:
+    """A dropdown of ``values`` for ``data_validation``, or None when the list cannot be written
+    inline: Excel separates its items by commas, quotes the whole list and keeps 255 characters
+    of it, so an item with a comma or a quote (a work type «Ответ, устный») or a long list
+    would split or break the formula; the cell then has no dropdown, and any typed value is
+    still checked on ingest."""
+    items = [str(v) for v in values]
+    if any("," in v or '"' in v for v in items) or len(",".join(items)) > 255:
+        return None
+    return {"validate": "list", "source": items, **more}
 
 
 def marker_row(item: Field, values: dict, inputs: set[str], *, kind: str = "text", height: float | None = None,
