@@ -35,5 +35,5 @@ def set_period_closed(engine: Engine, school_id: int, period: str, *, closed: bo
     with engine.begin() as conn:
         codes = {p["code"].casefold(): p["code"] for p in q.table_rows(conn, s.periods, school_id)}
         if period.strip().casefold() not in codes:
-            raise UnknownPeriod(period)
+            raise UnknownPeriod(period, sorted(set(codes.values())))
         return close_period(conn, school_id, codes[period.strip().casefold()], closed=closed, reason=reason, now=now)

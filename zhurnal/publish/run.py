@@ -315,7 +315,7 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
     with engine.begin() as conn:
         school = load_school(conn, school_id)
         if school.calendar.period_row(code) is None:
-            raise UnknownPeriod(code)
+            raise UnknownPeriod(code, sorted({p["code"] for p in school.calendar.periods}))
         code = school.calendar.period_row(code)["code"]     # as the setup spells it (q2 → Q2)
         data = period_summary(conn, school, settings, code)
         period = school.calendar.period_row(code)

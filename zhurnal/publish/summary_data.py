@@ -146,7 +146,7 @@ def period_summary(conn: Connection, school: School, settings: Settings, code: s
     """The period report: the classes the period covers, results to its last day."""
     period = school.calendar.period_row(code)
     if period is None:
-        raise UnknownPeriod(code)
+        raise UnknownPeriod(code, sorted({p["code"] for p in school.calendar.periods}))
     periods = {c: period for c, cls in school.classes.items() if period["grade_from"] <= cls["grade"] <= period["grade_to"]}
     return gather(conn, school, settings, until=period["end"], week=None, periods=periods,
                   title=f"{period['name']} ({period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y})")
