@@ -8,7 +8,9 @@ mail their server accepted gets nothing new, unless the school resends unchanged
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -289,12 +291,24 @@ def _feedback_mail(conn, settings: Settings, school_id: int, week: Week, out: Pa
     return sent
 
 
+def _workbook_fingerprint(data: bytes) -> str:
+    """A digest of a workbook's content: every part but its creation time (``docProps/core.xml``),
+    so the same summary made at another moment is the same message. The file's length is not
+    such a digest: the compressed size changes with the time written inside it."""
+    found = hashlib.sha256()
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        for name in sorted(book.namelist()):
+            if name != "docProps/core.xml":
+                found.update(name.encode() + b"\0" + book.read(name))
+    return found.hexdigest()
+
+
 def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str, paths: list[Path], out: Path,
                   subject: str) -> None:
     if not settings.mail.deputy_address:
         return
     data = [(p.name, p.read_bytes(), XLSX) for p in paths]
-    msg_id = message_id("summary", label, digest([p.name for p in paths] + [str(len(d[1])) for d in data]),
+    msg_id = message_id("summary", label, digest([p.name for p in paths] + [_workbook_fingerprint(d[1]) for d in data]),
                         settings.school.code)
     message = build_message(settings.mail, to_name="Заместитель директора", to_address=settings.mail.deputy_address,
                             subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id,
