@@ -254,3 +254,26 @@ def test_summary_workbook_sheets_and_period_report(week_ws):
     period = publish_period(week_ws.ctx(), "Q2")
     assert openpyxl.load_workbook(period.summaries[0]).sheetnames == ["Ведомость", "Метрики", "Пропуски", "Группа риска",
                                                                       "Пояснения"]
+
+
+def test_the_same_summary_written_at_another_moment_is_the_same_message(tmp_path):
+    """The deputy's mail is named by its workbook's content: the file's length is not that (the
+    compressed size changes with the creation time written inside), so a rerun of the same week
+    would mail the same summary again under another Message-ID."""
+    import xlsxwriter
+
+    from zhurnal.publish.run import _workbook_fingerprint
+
+    def summary(name: str, created: dt.datetime, text: str) -> bytes:
+        book = xlsxwriter.Workbook(str(tmp_path / name))
+        book.set_properties({"created": created})
+        book.add_worksheet("Ведомость").write(0, 0, text)
+        book.close()
+        return (tmp_path / name).read_bytes()
+
+    first = summary("a.xlsx", dt.datetime(2026, 11, 28, 14, 0, 0), "5А: 4,55")
+    again = summary("b.xlsx", dt.datetime(2026, 11, 28, 14, 7, 39), "5А: 4,55")
+    other = summary("c.xlsx", dt.datetime(2026, 11, 28, 14, 0, 0), "5А: 4,56")
+    assert first != again
+    assert _workbook_fingerprint(first) == _workbook_fingerprint(again)
+    assert _workbook_fingerprint(first) != _workbook_fingerprint(other)
