@@ -124,13 +124,18 @@ def test_one_run_at_a_time(loaded):
     with lock:
         result = CliRunner().invoke(main, ["--workspace", str(loaded.path), "ingest", "--no-wait"])
         assert result.exit_code == 1 and "другой запуск" in result.output
-        waiting = subprocess.Popen([sys.executable, "-m", "zhurnal.cli", "--workspace", str(loaded.path),
-                                    "ingest", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(3)  # long enough to start and reach the lock
+        told = loaded.path.parent / "waiting.err"
+        with told.open("wb") as err_file:
+            waiting = subprocess.Popen([sys.executable, "-m", "zhurnal.cli", "--workspace", str(loaded.path),
+                                        "ingest", "--json"], stdout=subprocess.PIPE, stderr=err_file)
+        deadline = time.monotonic() + 60      # however slow the machine, until it says it waits
+        while "жду" not in told.read_text(encoding="utf-8", errors="replace") and time.monotonic() < deadline:
+            assert waiting.poll() is None, told.read_text(encoding="utf-8", errors="replace")
+            time.sleep(0.2)
+        assert "жду" in told.read_text(encoding="utf-8")
         assert waiting.poll() is None and (loaded.path / "inbox" / "good.xlsx").exists()
-    out, err = waiting.communicate(timeout=60)
-    assert waiting.returncode == 0, err.decode()
-    assert "жду" in err.decode()
+    out, _ = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, told.read_text(encoding="utf-8")
     assert not (loaded.path / "inbox" / "good.xlsx").exists()
 
 

@@ -25,7 +25,9 @@ from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
 from zhurnal.ingest.inbox import is_fresh, scan_inbox
 from zhurnal.ingest.lock import run_lock
-from zhurnal.ingest.read import ChangedWhileRead, load_submission
+from zhurnal.ingest.read import load_submission
+from zhurnal.ingest.readers import FileRead, read_files
+from zhurnal.kinds import KINDS
 from zhurnal.kinds.base import StepContext, WorkbookKind
 from zhurnal.merge.bases import issued_state
 from zhurnal.store import queries as q
@@ -154,6 +156,12 @@ class _Run:
             self._school = load_school(conn, self.ctx.school_id)
         return self._school
 
+    def current_school(self) -> School | None:
+        """The snapshot for readers to read records against (None: no school set up yet)."""
+        with self.ctx.engine.connect() as conn:
+            school = self.school(conn)
+        return school if school.classes else None
+
     def duplicate(self, sub: Submission, earlier: dict) -> FileResult:
         """A file accepted before changes nothing."""
         result = FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
@@ -210,7 +218,10 @@ class _Run:
             self._school = None
         return _leave_inbox(sub, result)
 
-    def process(self, sub: Submission) -> FileResult:
+    def process(self, sub: Submission, identified=None, records=None) -> FileResult:
+        """Check, merge and commit one read file. ``identified``: what :func:`identify` gave
+        for it (kind, findings), and ``records`` its kind's records, when a reader process
+        did that already."""
         with self.ctx.engine.connect() as conn:
             earlier = q.submission_by_hash(conn, self.ctx.school_id, sub.sha256)
         if earlier and earlier["status"] != "rejected":
@@ -218,7 +229,7 @@ class _Run:
         # bytes rejected before are checked again: the rejection may have come from the file's
         # name, the settings, the keyring or the store as they were then, and a teacher who
         # sends the same file again after the cause was mended must not get the old verdict
-        kind, findings = identify(sub, self.settings)
+        kind, findings = identified or identify(sub, self.settings)
         if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and is_fresh(sub.mtime_ns):
             return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving
         if kind is None:
@@ -229,39 +240,45 @@ class _Run:
             stale = self.stale(conn, sub)
             if stale:
                 return self.reject(sub, [stale])
-            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta, sub.saved_at))
+            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta, sub.saved_at), records)
         findings = _with_file(_read_findings(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)
         return self.accept(sub, kind, plan, findings)
 
 
-    def one(self, path) -> FileResult | None:
-        """Process one inbox file; whatever goes wrong with its bytes, name or permissions is
-        a finding on its result. Only a broken store or a full disk raises."""
+    def one(self, read: FileRead) -> FileResult | None:
+        """The result of one inbox file as read; whatever goes wrong with its bytes, name or
+        permissions is a finding on its result. Only a broken store or a full disk raises."""
+        name, sub = read.path.name, read.sub
+        if read.outcome == "changed":
+            return FileResult(name, "deferred")
+        if read.outcome == "gone":
+            return None
+        if read.outcome == "os-error":
+            _stop_if_disk_full(read.os_error())
+            if sub is None:
+                return FileResult(name, "failed", findings=[finding("file-not-readable", file=name, detail=read.detail)])
+            return FileResult(name, "failed", sub.sha256, findings=[finding("file-system-error", file=name,
+                                                                            detail=read.detail)])
+        if read.outcome == "internal-error":
+            return FileResult(name, "failed", sub.sha256 if sub else "", findings=[finding(
+                "internal-error", file=name, detail=read.detail)])
         try:
-            sub = load_submission(path, self.settings.ingest.max_file_mb * MB)
-        except ChangedWhileRead:
-            return FileResult(path.name, "deferred")
-        except FileNotFoundError:
-            return None  # taken away meanwhile
-        except OSError as exc:
-            _stop_if_disk_full(exc)
-            return FileResult(path.name, "failed", findings=[finding(
-                "file-not-readable", file=path.name, detail=exc.strerror or type(exc).__name__)])
-        try:
-            return self.process(sub)
+            # records read ahead count only against the snapshot the run still holds
+            records = read.records if read.school is not None and read.school is self._school else None
+            return self.process(sub, (KINDS.get(read.kind) if read.kind else None, read.findings), records)
         except SQLAlchemyError:
             raise  # broken store: stop, nothing half-applied thanks to the transaction
         except OSError as exc:
             _stop_if_disk_full(exc)
-            log.exception("file system error on %s", path.name)
-            return FileResult(path.name, "failed", sub.sha256, findings=[finding(
-                "file-system-error", file=path.name, detail=f"{exc.strerror or type(exc).__name__}")])
+            log.exception("file system error on %s", name)
+            return FileResult(name, "failed", sub.sha256, findings=[finding(
+                "file-system-error", file=name, detail=f"{exc.strerror or type(exc).__name__}")])
         except Exception as exc:  # a bug must not take the rest of the batch down
-            log.exception("internal error on %s", path.name)
-            return FileResult(path.name, "failed", sub.sha256, findings=[finding(
-                "internal-error", file=path.name, detail=f"{type(exc).__name__}: {exc}")])
+            log.exception("internal error on %s", name)
+            return FileResult(name, "failed", sub.sha256, findings=[finding(
+                "internal-error", file=name, detail=f"{type(exc).__name__}: {exc}")])
 
 
 def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> IngestReport:
@@ -282,11 +299,11 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
                 "inbox-entry-not-a-file", severity=Severity.WARNING, file=path.name, value=ENTRY_RU[what])]))
         for path in [*scan.growing, *own.growing]:
             report.files.append(FileResult(path.name, "deferred"))
-        for path in [*scan.ready, *own.ready]:
-            result = run.one(path)
+        for read in read_files([*scan.ready, *own.ready], ctx, run.current_school):
+            result = run.one(read)
             if result is None:
                 continue
-            log.info("%s: %s (%s)", path.name, result.status,
+            log.info("%s: %s (%s)", read.path.name, result.status,
                      ", ".join(sorted({f.code for f in result.findings})) or "no findings")
             report.files.append(result)
         if not dry_run:

@@ -84,6 +84,7 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
 class AttendanceKind(WorkbookKind):
     name = SPEC.kind
     title = SPEC.title
+    reads_alone = True
 
     def records(self, sub, ctx: StepContext) -> Records:
         read = read_attendance(SPEC, sub, ctx.school)

@@ -90,6 +90,9 @@ class WorkbookKind:
     title: ClassVar[str]                 # Russian, for people
     version: ClassVar[int] = 1
     changes_school: ClassVar[bool] = False   # accepting it changes the school snapshot
+    # records() needs only the workbook, the school snapshot and the settings, never the
+    # store: a reader process may compute them ahead of the writer
+    reads_alone: ClassVar[bool] = False
 
     def records(self, sub: Submission, ctx: StepContext) -> Records:
         raise NotImplementedError
@@ -104,9 +107,13 @@ class WorkbookKind:
         """Write ``plan`` in the open transaction of ``conn``."""
         return plan.apply(conn, ctx.school_id, submission_id)
 
-    def check(self, sub: Submission, ctx: StepContext) -> tuple[list[Finding], Plan | None]:
-        """All findings of ``sub`` and, unless its structure is broken, its plan."""
-        records = self.records(sub, ctx)
+    def check(self, sub: Submission, ctx: StepContext, records: Records | None = None,
+              ) -> tuple[list[Finding], Plan | None]:
+        """All findings of ``sub`` and, unless its structure is broken, its plan. ``records``:
+        its records when a reader computed them already (``reads_alone`` kinds), against the
+        same school snapshot as ``ctx``."""
+        if records is None:
+            records = self.records(sub, ctx)
         found = list(records.findings)
         if records.unusable:
             return found, None

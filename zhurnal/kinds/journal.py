@@ -162,6 +162,7 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
 class JournalKind(WorkbookKind):
     name = SPEC.kind
     title = SPEC.title
+    reads_alone = True
 
     def records(self, sub, ctx: StepContext) -> Records:
         read = read_journal(SPEC, sub, ctx.school, allow_plus_minus=ctx.settings.marks.allow_plus_minus)
