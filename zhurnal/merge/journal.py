@@ -154,13 +154,17 @@ def _against_register(lesson: LessonRead, absent: set, absent_all_day: set, regi
     """Warnings where the journal and the class teacher's register disagree (the register may
     be the one that is wrong, so these never reject)."""
     found = []
-    covered = (lesson.section.class_code, lesson.date) in register
+    day = lesson.date
+    covered = (lesson.section.class_code, day) in register
     for student_id, (cell, ref) in lesson.cells.items():
-        where = {"sheet": lesson.sheet, "cell": ref, "severity": Severity.WARNING, "date": f"{lesson.date:%d.%m.%Y}"}
-        if cell.marks and (student_id, lesson.date) in absent_all_day:
-            found.append(finding("mark-on-absent-day", value=cell.shown(), **where))
-        elif cell.presence == "н" and covered and (student_id, lesson.date) not in absent:
-            found.append(finding("absent-but-present-in-register", value=cell.shown(), **where))
+        if cell.marks and (student_id, day) in absent_all_day:
+            code = "mark-on-absent-day"
+        elif cell.presence == "н" and covered and (student_id, day) not in absent:
+            code = "absent-but-present-in-register"
+        else:
+            continue
+        found.append(finding(code, value=cell.shown(), sheet=lesson.sheet, cell=ref, severity=Severity.WARNING,
+                             date=f"{day:%d.%m.%Y}"))
     return found
 
 

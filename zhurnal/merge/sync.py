@@ -31,14 +31,20 @@ class Changes:
 def _jsonable(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not kept in a revision")
+
+
+# one encoder for every revision (json.dumps with options builds a new one per call)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_jsonable)
 
 
 def _as_json(row: dict | None) -> str | None:
+    """A row as its revision keeps it: keys sorted, dates ISO 8601, no school_id."""
     if row is None:
         return None
-    return json.dumps({k: _jsonable(v) for k, v in sorted(row.items()) if k != "school_id"},
-                      ensure_ascii=False)
+    if "school_id" in row:
+        row = {k: v for k, v in row.items() if k != "school_id"}
+    return _ENCODER.encode(row)
 
 
 def record_revision(conn: Connection, *, school_id: int, submission_id: int, entity: str,
