@@ -18,7 +18,7 @@ from zhurnal.demo.curriculum import PRIMARY_TEACHER_SUBJECTS, ROOM_PREFIX, SUBJE
 from zhurnal.demo.names import NameMaker, SURNAMES, latin
 
 SCHOOL_NAME = "МБОУ «Средняя общеобразовательная школа № 17»"
-LETTERS = "АБВГДЕЖИКЛМН"
+LETTERS = "АБВГДЕЖИКЛМНОПРСТУФ"   # parallel classes of a grade (a 4,000-pupil complex has 14)
 WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб")
 TEACHER_HOURS = 27
 MAIL_DOMAINS = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "inbox.ru")
