@@ -305,7 +305,7 @@ def year() -> None:
 @click.pass_context
 def year_close(ctx: click.Context, year_label: str) -> None:
     """Lock school year YEAR (2026/2027 or 2026) and write its archive to outbox/year/."""
-    from zhurnal.year.close import close_year
+    from zhurnal.yearend.close import close_year
     report = _call(close_year, _context(ctx), year_label)
     if report.already_closed:
         click.echo(_("{year} was already closed; the archive is in {folder}").format(year=report.year,
@@ -323,7 +323,7 @@ def year_close(ctx: click.Context, year_label: str) -> None:
 @click.pass_context
 def year_reopen(ctx: click.Context, year_label: str, reason: str) -> None:
     """Unlock school year YEAR; the reason is recorded."""
-    from zhurnal.year.close import reopen_year
+    from zhurnal.yearend.close import reopen_year
     if _call(reopen_year, _context(ctx), year_label, reason):
         click.echo(_("{year}: open").format(year=year_label))
     else:

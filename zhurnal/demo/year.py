@@ -40,7 +40,7 @@ from zhurnal.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.year.close import CloseReport, close_year
+from zhurnal.yearend.close import CloseReport, close_year
 
 # (code, grade, pupils): a grade of quarters, the exam grade 9, and grade 11 on semesters
 YEAR_CLASSES = [("5А", 5, 12), ("9А", 9, 12), ("11А", 11, 10)]

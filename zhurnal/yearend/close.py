@@ -28,7 +28,7 @@ from sqlalchemy import Connection
 from zhurnal.atomic import write_bytes
 from zhurnal.context import RunContext
 from zhurnal.ingest.lock import run_lock
-from zhurnal.year.archive import write_class_archives
+from zhurnal.yearend.archive import write_class_archives
 from zhurnal.year.lock import find_year, is_closed, set_year_closed
 from zhurnal.year.snapshot import snapshot_digest
 
