@@ -21,12 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
 from zhurnal.calendar import Week, week_of
 from zhurnal.context import RunContext, open_context
 from zhurnal.demo.curriculum import subjects_for
-from zhurnal.demo.fill import fill_grid, fill_workbook
+from zhurnal.demo.fill import fill_grid, fill_workbook, grid_values
 from zhurnal.demo.run import _correction, _filled_week, _fresh_workspace
 from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.errors import NotASchoolWeek
@@ -82,20 +80,9 @@ def school_weeks(start: dt.date, end: dt.date) -> list[Week]:
 def _period_marks(path: Path) -> dict[str, dict]:
     """What a teacher types into an issued period sheet: the suggested mark («зач» on a
     pass/fail sheet, which suggests nothing)."""
-    book = openpyxl.load_workbook(path, read_only=True)
-    typed = {}
-    for sheet in book.worksheets:
-        if sheet.title.startswith("_"):
-            continue
-        lines = list(sheet.iter_rows(values_only=True))
-        if len(lines) < 3:
-            continue
-        keys = list(lines[1])
-        suggested, mark = keys.index("suggested"), keys.index("mark")
-        typed[sheet.title] = {(int(line[0]), "mark"): line[suggested] or "зач"
-                              for line in lines[2:] if isinstance(line[0], (int, float)) and line[mark] in (None, "")}
-    book.close()
-    return typed
+    return {sheet: {(i, "mark"): cells.get((i, "suggested")) or "зач" for i, key in cells
+                    if key == "mark" and isinstance(i, int) and cells[(i, key)] in (None, "")}
+            for sheet, cells in grid_values(path).items()}
 
 
 def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = None, seed: int = 2026,
@@ -146,7 +133,14 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
     # ingested here, before the year is closed.
     summary.close = close_year(dataclasses.replace(ctx, now=dt.datetime.combine(row["year_end"], dt.time(15))),
                                row["year_label"])
-    echo(f"Год {row['year_label']} закрыт; архив: {summary.close.folder}")
+    echo(f"\n== Год {row['year_label']} закрыт: школьных недель {summary.weeks}, "
+         f"закрытых периодов {len(summary.closed_periods)}")
+    echo(f"Рабочая папка:        {directory}")
+    echo(f"Архив года (PDF/A):   {summary.close.folder}")
+    echo(f"Опись архива:         {summary.close.folder / 'manifest.json'}")
+    echo(f"Снимок базы, sha256:  {summary.close.snapshot}")
+    echo(f"Табели и отчёты:      {', '.join(str(settings.outbox / c) for c in summary.closed_periods)}")
+    echo(f"Дальше: zhurnal --workspace {directory} year reopen {row['year_label']} --reason «…»")
     return summary
 
 
