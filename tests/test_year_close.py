@@ -21,7 +21,9 @@ from sqlalchemy import create_engine, select, text, update
 from conftest import Workspace, s
 
 from zhurnal.cli import main
+from zhurnal.demo.fill import fill_grid, grid_values
 from zhurnal.demo.year import run_year
+from zhurnal.issue import issue_period
 from zhurnal.year.snapshot import snapshot_digest
 
 CLASSES = [("5А", 5, 6), ("9А", 9, 6)]
@@ -185,8 +187,8 @@ def test_manifest_lists_every_file_with_its_sha256(closed_year):
 
 @pytest.mark.slow
 def test_closed_year_refuses_a_change_and_reopen_needs_a_reason(closed_year, tmp_path):
-    """GIVEN the closed year WHEN a teacher hands in a changed mark in the last week's journal
-    THEN it is rejected with «year-closed» and the store keeps its mark; ``year reopen`` without
+    """GIVEN the closed year WHEN a teacher hands in a changed mark in the last week's journal,
+    or a changed Q4 mark THEN each is rejected with «year-closed» and the store keeps its marks; ``year reopen`` without
     --reason exits 2 and changes nothing; with one it reopens (event kept with the reason) and
     the same file now meets only the closed period; ``year close 2026`` closes it again, with a
     new event."""
@@ -211,6 +213,17 @@ def test_closed_year_refuses_a_change_and_reopen_needs_a_reason(closed_year, tmp
     assert item.status == "rejected"
     assert "year-closed" in {f.code for f in item.findings if f.is_error}
     assert "2026/2027" in next(f for f in item.findings if f.code == "year-closed").message
+
+    period_sheet = issue_period(ws.ctx(JUNE), "Q4")[0]                 # a period mark changed too
+    sheet_name, cells = next(iter(grid_values(period_sheet).items()))
+    pupil = next(i for i, k in cells if k == "mark" and isinstance(i, int))
+    before = _sql(path, "select subject, mark from period_marks where student_id = :i order by subject, period", i=pupil)
+    changed = "4" if cells[(pupil, "mark")] == "5" else "5"
+    fill_grid(period_sheet, path / "inbox" / "четверть.xlsx", {sheet_name: {(pupil, "mark"): changed}})
+    [item] = ws.ingest(now=JUNE).files
+    assert item.status == "rejected" and {f.code for f in item.findings if f.is_error} == {"year-closed"}
+    assert _sql(path, "select subject, mark from period_marks where student_id = :i order by subject, period",
+                i=pupil) == before
 
     runner = CliRunner()
     where = ["--workspace", str(path)]
