@@ -12,7 +12,7 @@ ROOT = Path(zhurnal.__file__).parent
 # lower rank = lower layer; a module may import its own package or anything of a lower rank
 RANK = {
     "templates": 1, "validate": 2, "merge": 3, "kinds": 4, "ingest": 5, "publish": 5, "backup": 5,
-    "issue": 6, "fetch": 6, "status": 6, "history": 6, "report": 7, "demo": 8, "cli": 9,
+    "issue": 6, "fetch": 6, "status": 6, "history": 6, "report": 7, "yearend": 7, "demo": 8, "cli": 9,
 }
 BASE = 0   # findings, messages, settings, calendar, marks, averages, workbook, filenames, context, store, …
 

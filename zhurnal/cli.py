@@ -295,6 +295,41 @@ def period_reopen(ctx: click.Context, code: str, reason: str) -> None:
     _lock(ctx, code, False, reason)
 
 
+@main.group()
+def year() -> None:
+    """Close the school year (lock it and write its archive) or reopen it."""
+
+
+@year.command("close")
+@click.argument("year_label", metavar="YEAR")
+@click.pass_context
+def year_close(ctx: click.Context, year_label: str) -> None:
+    """Lock school year YEAR (2026/2027 or 2026) and write its archive to outbox/year/."""
+    from zhurnal.yearend.close import close_year
+    report = _call(close_year, _context(ctx), year_label)
+    if report.already_closed:
+        click.echo(_("{year} was already closed; the archive is in {folder}").format(year=report.year,
+                                                                                   folder=report.folder))
+        return
+    click.echo(_("{year}: closed").format(year=report.year))
+    click.echo(_("Archive: {folder} ({count} files, listed in manifest.json)").format(
+        folder=report.folder, count=len(report.files)))
+    click.echo(_("Store snapshot sha256: {digest}").format(digest=report.snapshot))
+
+
+@year.command("reopen")
+@click.argument("year_label", metavar="YEAR")
+@click.option("--reason", required=True, help=N_("Why it is reopened (required, kept with the event)."))
+@click.pass_context
+def year_reopen(ctx: click.Context, year_label: str, reason: str) -> None:
+    """Unlock school year YEAR; the reason is recorded."""
+    from zhurnal.yearend.close import reopen_year
+    if _call(reopen_year, _context(ctx), year_label, reason):
+        click.echo(_("{year}: open").format(year=year_label))
+    else:
+        click.echo(_("{year} was already open").format(year=year_label))
+
+
 @main.command("history")
 @click.option("--student", "student_id", type=int, default=None, help=N_("Student id."))
 @click.option("--class", "class_code", default=None, help=N_("Class, e.g. 7А."))
@@ -796,11 +831,17 @@ def keys_backup_key(ctx: click.Context, file: str) -> None:
 @click.option("--students", default=300, show_default=True, type=click.IntRange(50, 20000),
               help=N_("About how many students the school has."))
 @click.option("--seed", default=2026, show_default=True, help=N_("Random seed (same seed, same school)."))
-def demo(directory: str, students: int, seed: int) -> None:
+@click.option("--year", "whole_year", is_flag=True,
+              help=N_("A small school through a whole school year, closed at the end (--students is ignored)."))
+def demo(directory: str, students: int, seed: int, whole_year: bool) -> None:
     """Create a realistic demo school in DIRECTORY and run it through the pipeline."""
     from zhurnal.demo.run import run_demo
+    from zhurnal.demo.year import run_year
     try:
-        summary = run_demo(Path(directory).resolve(), students=students, seed=seed, echo=click.echo)
+        if whole_year:
+            summary = run_year(Path(directory).resolve(), seed=seed, echo=click.echo)
+        else:
+            summary = run_demo(Path(directory).resolve(), students=students, seed=seed, echo=click.echo)
     except FileExistsError as exc:
         _fail(str(exc))
     sys.exit(0 if summary.ok else 1)

@@ -76,3 +76,12 @@ class NotASchoolWeek(UsageError):
 
     def said(self) -> str:
         return _(self.template).format(label=self.label, reason=_(self.reason))
+
+
+class UnknownYear(_UnknownName):
+    template = N_("school year «{name}» is not the setup's year; there is: {known}")
+
+
+class YearReopenNeedsReason(UsageError):
+    def __init__(self) -> None:
+        super().__init__(N_("a year is reopened only with a reason (--reason)"))

@@ -119,19 +119,23 @@ def history(ctx: RunContext, wanted: HistoryFilter) -> list[dict]:
         if wanted.class_code or wanted.subject or wanted.student_id is not None:
             raise NoClasses()
         return []
-    r, sub = s.revisions, s.submissions
-    school_id = ctx.school_id
     with ctx.engine.connect() as conn:
-        wanted = resolve(conn, school_id, wanted)
-        students = {st["id"]: st for st in q.table_rows(conn, s.students, school_id)}
-        # absences and period marks name a student only: the class is the student's class now
-        in_class = sorted(i for i, st in students.items() if st["class_code"] == wanted.class_code) \
-            if wanted.class_code else None
-        query = (select(r, sub.c.author, sub.c.original_name, sub.c.received_at)
-                 .join(sub, sub.c.id == r.c.submission_id)
-                 .where(r.c.school_id == school_id, or_(*_key_filters(wanted, in_class).values()))
-                 .order_by(r.c.id))
-        rows = conn.execute(query).mappings().all()
+        return revisions_of(conn, ctx.school_id, wanted)
+
+
+def revisions_of(conn, school_id: int, wanted: HistoryFilter) -> list[dict]:
+    """:func:`history` on an open connection (the year archive reads it within its snapshot)."""
+    r, sub = s.revisions, s.submissions
+    wanted = resolve(conn, school_id, wanted)
+    students = {st["id"]: st for st in q.table_rows(conn, s.students, school_id)}
+    # absences and period marks name a student only: the class is the student's class now
+    in_class = sorted(i for i, st in students.items() if st["class_code"] == wanted.class_code) \
+        if wanted.class_code else None
+    query = (select(r, sub.c.author, sub.c.original_name, sub.c.received_at)
+             .join(sub, sub.c.id == r.c.submission_id)
+             .where(r.c.school_id == school_id, or_(*_key_filters(wanted, in_class).values()))
+             .order_by(r.c.id))
+    rows = conn.execute(query).mappings().all()
     found = []
     for row in rows:
         item = _parse_key(row["entity"], row["key"], students)

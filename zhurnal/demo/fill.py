@@ -104,16 +104,29 @@ def set_saved_time(path: Path, when: dt.datetime) -> None:
     shutil.move(temporary, path)
 
 
+def _grid_sheets(path: Path):
+    """Per grid sheet: (title, the column keys of row 2, the rows below as (id, values))."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for sheet in book.worksheets:
+            if sheet.title.startswith("_"):
+                continue
+            lines = list(sheet.iter_rows(values_only=True))
+            keys = list(lines[1][2:]) if len(lines) > 1 else []
+            rows = [(int(line[0]) if isinstance(line[0], (int, float)) else line[0], line[2:])
+                    for line in lines[2:] if line and line[0] not in (None, "")]
+            yield sheet.title, keys, rows
+    finally:
+        book.close()
+
+
 def grid_layout(path: Path) -> dict[str, tuple[list[object], list[str]]]:
     """Per sheet: the row ids/markers (column A) and the column keys (row 2) of a grid workbook."""
-    book = openpyxl.load_workbook(path, read_only=True)
-    found = {}
-    for sheet in book.worksheets:
-        if sheet.title.startswith("_"):
-            continue
-        lines = list(sheet.iter_rows(values_only=True))
-        keys = [v for v in lines[1][2:] if v not in (None, "")] if len(lines) > 1 else []
-        ids = [line[0] for line in lines[2:] if line and line[0] not in (None, "")]
-        found[sheet.title] = ([int(v) if isinstance(v, (int, float)) else v for v in ids], keys)
-    book.close()
-    return found
+    return {title: ([i for i, _ in rows], [k for k in keys if k not in (None, "")])
+            for title, keys, rows in _grid_sheets(path)}
+
+
+def grid_values(path: Path) -> dict[str, dict[tuple[object, str], object]]:
+    """Per sheet: (row id or marker, column key) → the cell's value, for every keyed cell."""
+    return {title: {(i, k): v for i, values in rows for k, v in zip(keys, values) if k not in (None, "")}
+            for title, keys, rows in _grid_sheets(path)}

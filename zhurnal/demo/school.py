@@ -125,14 +125,23 @@ def _place(units: list[tuple[str, list[tuple[str, str, str]]]], days: int, busy:
     return placed
 
 
-def _setup(classes, staff: _Staff, rng: random.Random) -> tuple[dict[str, list[dict]], dict[str, str]]:
+def _timetable_periods(grade: int, whole_year: bool) -> list[str]:
+    """The periods a class's timetable is laid out for: the current one (Q2, or H1 for grades
+    10–11), or with ``whole_year`` every period of its grade (the same week all year)."""
+    if not whole_year:
+        return ["H1" if grade >= 10 else "Q2"]
+    return [code for code, _, _, _, low, high in PERIODS if low <= grade <= high]
+
+
+def _setup(classes, staff: _Staff, rng: random.Random, curriculum=subjects_for,
+           whole_year: bool = False) -> tuple[dict[str, list[dict]], dict[str, str]]:
     class_rows, load, subgroups, timetable = [], [], [], []
     class_teachers: dict[str, str] = {}
     busy: set = set()
     for code, grade, _ in classes:
         primary = staff.hire("Начальные классы", room=str(100 + len(class_teachers) + 1)) if grade <= 4 else None
         units = []
-        for subject, hours in subjects_for(grade):
+        for subject, hours in curriculum(grade):
             split = SUBJECTS[subject][2]
             if primary and subject in PRIMARY_TEACHER_SUBJECTS:
                 staff.hours[primary] += hours
@@ -148,11 +157,11 @@ def _setup(classes, staff: _Staff, rng: random.Random) -> tuple[dict[str, list[d
             units += [(subject, [(g, t, staff.rooms[t]) for g, t in teachers])] * hours
         days = 6 if grade >= 10 else 5
         placed = _place(units, days, busy, rng)
-        period = "H1" if grade >= 10 else "Q2"
-        for day, number, subject, parts in sorted(placed):
-            timetable += [{"period": period, "weekday": WEEKDAYS[day - 1], "lesson_no": number,
-                           "class_code": code, "subject": subject, "subgroup": g, "room": room,
-                           "parity": "каждую"} for g, _, room in parts]
+        for period in _timetable_periods(grade, whole_year):
+            for day, number, subject, parts in sorted(placed):
+                timetable += [{"period": period, "weekday": WEEKDAYS[day - 1], "lesson_no": number,
+                               "class_code": code, "subject": subject, "subgroup": g, "room": room,
+                               "parity": "каждую"} for g, _, room in parts]
         class_teachers[code] = primary or ""
         class_rows.append({"code": code, "grade": grade, "days_per_week": str(days),
                            "has_marks": "нет" if grade == 1 else "да"})
@@ -243,12 +252,15 @@ def _rosters(classes, setup, names: NameMaker, rng: random.Random) -> dict[str, 
     return rosters
 
 
-def build_school(students: int = 300, seed: int = 2026) -> DemoSchool:
-    """The whole demo school, reproducible for a given ``seed``."""
+def build_school(students: int = 300, seed: int = 2026, *, classes: list[tuple[str, int, int]] | None = None,
+                 curriculum=subjects_for, whole_year: bool = False) -> DemoSchool:
+    """The whole demo school, reproducible for a given ``seed``. ``classes`` ((code, grade,
+    size), …) replaces the classes made from ``students``; ``curriculum`` (grade → (subject,
+    weekly hours), …) the full one; ``whole_year`` lays the timetable out for every period."""
     rng = random.Random(seed)
     names = NameMaker(rng)
-    classes = _classes(students)
-    setup, class_teachers = _setup(classes, _Staff(names), rng)
+    classes = classes or _classes(students)
+    setup, class_teachers = _setup(classes, _Staff(names), rng, curriculum, whole_year)
     return DemoSchool(setup=setup, rosters=_rosters(classes, setup, names, rng), class_teachers=class_teachers)
 
 

@@ -1,4 +1,4 @@
-"""Rules that weigh a change against time: closed periods and the school's editing window."""
+"""Rules that weigh a change against time: a closed year, closed periods and the school's editing window."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class ChangeGuard:
         self.today = today
 
     def check(self, class_code: str, day: dt.date, sheet: str, cell: str, value: object) -> list[Finding]:
+        if self.school.year_closed:
+            return [finding("year-closed", sheet=sheet, cell=cell, value=value, year=self.school.year_label)]
         period = self.school.calendar.period(day, self.school.grade(class_code))
         if period in self.school.closed_periods:
             return [finding("period-closed", sheet=sheet, cell=cell, value=value, period=period)]

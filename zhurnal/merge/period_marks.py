@@ -50,7 +50,10 @@ def plan_period(conn: Connection, school: School, read: PeriodRead, base: State 
                        sheet=item.sheet, cell=item.ref, entity="period_marks") == old:
             continue
         plan.changes.append((item, old))
-        if read.period in school.closed_periods:
+        if school.year_closed:
+            plan.findings.append(finding("year-closed", sheet=item.sheet, cell=item.ref, value=item.mark,
+                                         year=school.year_label))
+        elif read.period in school.closed_periods:
             plan.findings.append(finding("period-closed", sheet=item.sheet, cell=item.ref, value=item.mark,
                                          period=read.period))
     plan.findings += merge.findings

@@ -4,7 +4,7 @@
 Normalised:
 
 - generated ids (``students``, ``parents``, ``lessons``, ``submissions``, ``revisions``,
-  ``period_events``, ``schools``) are dropped and every reference to one is replaced by the
+  ``period_events``, ``year_events``, ``schools``) are dropped and every reference to one is replaced by the
   row's natural key: a student by class/full name, a parent by full name/e-mail or phone, a
   lesson by class/subject/subgroup/date/lesson no, a submission by file/kind/author/status/week;
   the ids inside revision keys, revision old/new JSON, the ledger's Message-IDs (``.p<parent>.``,
@@ -13,7 +13,7 @@ Normalised:
 - with ``volatile``, columns that depend on the clock or on random template ids are dropped
   too (two runs of the same code then compare equal): ``submissions.saved_at`` (openpyxl
   stamps the real time), ``sha256`` and ``template_id`` (a template carries a fresh uuid),
-  ``mail_ledger.updated_at``, ``period_events.at``, issued templates' ids and times; a
+  ``mail_ledger.updated_at``, ``period_events.at``, ``year_events.at``, issued templates' ids and times; a
   submission's findings keep (file, sheet, cell, code, severity), not the message, whose text
   may quote a saved time; feedback mail's ``message_id`` and digest (a hash of workbook bytes
   that hold save times).
@@ -31,11 +31,12 @@ from sqlalchemy import Connection, Select, inspect, select
 from zhurnal.store import schema as s
 
 ID_TABLES = {"students", "parents", "lessons", "submissions", "revisions", "period_events", "schools",
-             "fetched_mail"}
+             "fetched_mail", "year_events"}
 VOLATILE = {
     "submissions": {"saved_at", "sha256", "template_id"},
     "mail_ledger": {"updated_at"},
     "period_events": {"at"},
+    "year_events": {"at"},
     "issued_templates": {"template_id", "issued_at"},
     "submission_states": {"template_id"},
 }

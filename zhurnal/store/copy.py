@@ -8,7 +8,7 @@ that already has the school's code is refused (:class:`SchoolExists`), so a copy
 merged into a school.
 
 Ids: each table with generated ids (schools, students, parents, lessons, submissions,
-revisions, period_events) keeps its ids when the target has no row of that table within the
+revisions, period_events, year_events) keeps its ids when the target has no row of that table within the
 school's id range; otherwise the whole table is shifted past the target's largest id (its
 order kept, so history stays in order). The references are remapped with it: every
 ``school_id``, ``student_id``, ``parent_id``, ``lesson_id``, ``submission_id`` column (the
@@ -38,7 +38,8 @@ from zhurnal.store.engine import StoreError, open_store
 
 COPY_LOCK = 0x7A68_7572_6E61_6C32       # the advisory lock two copies into one store share
 ID_COLUMNS = {"schools": "id", "students": "id", "parents": "id", "lessons": "id", "submissions": "id",
-              "revisions": "id", "period_events": "id", "fetched_mail": "id"}
+              "revisions": "id", "period_events": "id", "fetched_mail": "id",
+              "year_events": "id"}
 REFERENCES = {"school_id": "schools", "student_id": "students", "parent_id": "parents",
               "lesson_id": "lessons", "submission_id": "submissions"}
 BATCH = 2000

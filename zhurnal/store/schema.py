@@ -348,3 +348,25 @@ fetched_mail = Table(
     UniqueConstraint("school_id", "message_id", name="uq_fetched_message"),
     info=_A,
 )
+
+# ---- the school year's close (migration 0010) --------------------------------------------------
+
+_Y = {"since": "0010"}
+
+year_locks = Table(
+    "year_locks", metadata, _school(),
+    Column("year_label", String(16), primary_key=True),  # the setup's «2026/2027»
+    Column("closed", Boolean, nullable=False),
+    info=_Y,
+)
+
+year_events = Table(
+    "year_events", metadata, _school(key=False),
+    Column("id", Integer, primary_key=True),
+    Column("year_label", String(16), nullable=False),
+    Column("action", String(8), nullable=False),         # close | reopen
+    Column("reason", Text),
+    Column("snapshot", String(64)),                      # the store snapshot's sha256 the archive was printed from
+    Column("at", DateTime, nullable=False),
+    info=_Y,
+)

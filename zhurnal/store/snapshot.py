@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from zhurnal.errors import NotASchoolWeek
 from zhurnal.i18n import N_
@@ -46,6 +46,8 @@ class School:
     members: dict[int, dict[str, str]]
     exemptions: list[dict] = field(default_factory=list)
     closed_periods: set[str] = field(default_factory=set)
+    year_label: str | None = None
+    year_closed: bool = False            # the setup's year is closed: no change is accepted
 
     def class_students(self, class_code: str) -> list[dict]:
         return sorted((st for st in self.students.values()
@@ -134,6 +136,7 @@ def load_school(conn: Connection, school_id: int) -> School:
     rows = lambda table, *order: q.table_rows(conn, table, school_id, *order)
     students = {st["id"]: st for st in rows(s.students, "id")}
     members: dict[int, dict[str, str]] = defaultdict(dict)
+    year = conn.execute(select(s.schools.c.year_label).where(s.schools.c.id == school_id)).scalar()
     for row in rows(s.subgroup_members):
         members[row["student_id"]][row["subject"]] = row["subgroup"]
     return School(
@@ -150,4 +153,6 @@ def load_school(conn: Connection, school_id: int) -> School:
         members=dict(members),
         exemptions=rows(s.exemptions),
         closed_periods={p["period"] for p in rows(s.period_locks) if p["closed"]},
+        year_label=year,
+        year_closed=year in {y["year_label"] for y in rows(s.year_locks) if y["closed"]},
     )

@@ -1,0 +1,266 @@
+"""The school year closed: a small demo year (two classes) run week by week and closed, its
+archive checked with other tools (pikepdf, pdftotext, hashlib, plain SQL), the lock refusing an
+ingest change, and the reopen kept as an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, select, text, update
+
+from conftest import Workspace, s
+
+from zhurnal.cli import main
+from zhurnal.demo.fill import fill_grid, grid_values
+from zhurnal.demo.year import run_year
+from zhurnal.issue import issue_period
+from zhurnal.year.snapshot import snapshot_digest
+
+CLASSES = [("5А", 5, 6), ("9А", 9, 6)]
+YEAR = "2026-2027"
+JUNE = dt.datetime(2027, 6, 1, 12, 0)
+MARK = re.compile(r"^[1-5][+-]?(/[1-5][+-]?)?$")
+
+
+@pytest.fixture(scope="session")
+def closed_year(tmp_path_factory) -> Path:
+    """The two-class demo year, run through and closed (read-only for tests: copy to change)."""
+    path = tmp_path_factory.mktemp("year") / "ws"
+    summary = run_year(path, classes=CLASSES, publish=False, echo=lambda line: None)
+    assert summary.ok and summary.weeks >= 30 and summary.close and not summary.close.already_closed
+    return path
+
+
+def _sql(path: Path, query: str, **params) -> list[tuple]:
+    engine = create_engine(f"sqlite:///{path / 'master.sqlite'}")
+    with engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text(query), params)]
+    engine.dispose()
+    return rows
+
+
+def _pdfs(path: Path) -> list[Path]:
+    return sorted((path / "outbox" / "year" / YEAR).rglob("*.pdf"))
+
+
+def _pages(pdf: Path) -> list[str]:
+    """pdftotext -layout, page by page (form feeds split the pages)."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    return out.split("\f")[:-1]
+
+
+def _manifest(path: Path) -> dict:
+    return json.loads((path / "outbox" / "year" / YEAR / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_archive_is_pdfa_and_every_page_names_class_page_and_snapshot(closed_year):
+    """GIVEN the closed year THEN each class has its journal, ledger and corrections PDF; each is
+    PDF/A-2b (XMP pdfaid part 2, conformance B; an /OutputIntents entry of subtype GTS_PDFA1);
+    every page shows its class, «стр. N из M» and the snapshot digest kept with the close event."""
+    [(digest,)] = _sql(closed_year, "select snapshot from year_events where action = 'close'")
+    assert re.fullmatch(r"[0-9a-f]{64}", digest)
+    pdfs = _pdfs(closed_year)
+    assert [p.relative_to(closed_year / "outbox" / "year" / YEAR).as_posix() for p in pdfs] == [
+        "5А/Журнал 5А.pdf", "5А/Исправления 5А.pdf", "5А/Сводная ведомость 5А.pdf",
+        "9А/Журнал 9А.pdf", "9А/Исправления 9А.pdf", "9А/Сводная ведомость 9А.pdf"]
+    for pdf in pdfs:
+        with pikepdf.open(pdf) as doc:
+            with doc.open_metadata() as xmp:
+                assert (xmp.get("pdfaid:part"), xmp.get("pdfaid:conformance")) == ("2", "B"), pdf
+            intents = doc.Root.get("/OutputIntents")
+            assert intents is not None and len(intents) >= 1, pdf
+            assert str(intents[0].get("/S")) == "/GTS_PDFA1"
+            count = len(doc.pages)
+        pages = _pages(pdf)
+        assert len(pages) == count
+        code = pdf.parent.name
+        for number, page in enumerate(pages, start=1):
+            assert f"Класс {code}" in page, (pdf, number)
+            assert f"стр. {number} из {count}" in page, (pdf, number)
+            assert digest in page, (pdf, number)
+
+
+@pytest.mark.slow
+def test_ledger_holds_every_pupil_subject_row_of_the_store(closed_year):
+    """GIVEN the closed year WHEN the ledger PDF is read with pdftotext THEN its rows are exactly
+    the (pupil, subject) pairs of the class's period marks in the store, each with the marks of
+    Q1–Q4 in order (plain SQL)."""
+    for code, _, _ in CLASSES:
+        rows = _sql(closed_year, "select st.full_name, pm.subject, pm.period, pm.mark from period_marks pm "
+                                 "join students st on st.id = pm.student_id where st.class_code = :c", c=code)
+        expected: dict[tuple[str, str], dict[str, str]] = {}
+        for name, subject, period, mark in rows:
+            expected.setdefault((name, subject), {})[period] = mark
+        assert len(expected) >= 20
+        names = {name for name, _ in expected}
+        subjects = {subject for _, subject in expected}
+        found = {}
+        for page in _pages(closed_year / "outbox" / "year" / YEAR / code / f"Сводная ведомость {code}.pdf"):
+            for line in page.splitlines():
+                name = next((n for n in names if n in line), None)
+                subject = next((x for x in sorted(subjects, key=len, reverse=True) if x in line), None)
+                if name and subject:
+                    found[(name, subject)] = line.split(subject, 1)[1].split()
+        assert set(found) == set(expected)
+        for key, marks in expected.items():
+            assert found[key] == [marks.get(p) for p in ("Q1", "Q2", "Q3", "Q4") if marks.get(p)], key
+
+
+@pytest.mark.slow
+def test_journal_pages_show_the_stored_marks_of_a_sampled_pupil(closed_year):
+    """GIVEN the closed year WHEN 5А's journal is read page by page THEN the mathematics pages
+    carry the store's lesson dates in order, and the sampled pupil's row holds exactly the marks
+    the store has for them in mathematics, in lesson order (plain SQL)."""
+    [(pupil,)] = _sql(closed_year, "select full_name from students where class_code = '5А' order by full_name limit 1 offset 2")
+    lessons = _sql(closed_year, "select l.date, l.lesson_no, coalesce(j.marks, '') from lessons l "
+                                "left join journal_entries j on j.lesson_id = l.id and j.student_id = "
+                                "(select id from students where full_name = :p) "
+                                "where l.class_code = '5А' and l.subject = 'Математика' order by l.date, l.lesson_no",
+                   p=pupil)
+    stored_marks = [m for _, _, m in lessons if m]
+    assert len(lessons) > 60 and len(stored_marks) > 10
+    dates, printed = [], []
+    for page in _pages(closed_year / "outbox" / "year" / YEAR / "5А" / "Журнал 5А.pdf"):
+        head = page.lstrip().splitlines()[0]
+        if not head.startswith("Математика") or "Учитель:" not in head or "Фамилия, имя" not in page:
+            continue
+        header = next(line for line in page.splitlines() if "Фамилия, имя" in line)
+        dates += header.split("Фамилия, имя", 1)[1].split()
+        row = next(line for line in page.splitlines() if pupil in line)
+        printed += [token for token in row.split(pupil, 1)[1].split() if MARK.match(token)]
+    assert dates == [f"{day[8:10]}.{day[5:7]}" for day, _, _ in lessons]
+    assert printed == stored_marks
+
+
+@pytest.mark.slow
+def test_corrections_appendix_lists_the_changed_mark(closed_year):
+    """GIVEN the demo's correction of an accepted journal WHEN the class's corrections appendix
+    is read THEN the changed mark's revision (plain SQL) is there: pupil, old → new, who handed
+    the file in, when, and the file."""
+    rows = _sql(closed_year, "select r.key, r.old_value, r.new_value, sub.author, sub.original_name "
+                             "from revisions r join submissions sub on sub.id = r.submission_id "
+                             "where r.entity = 'journal_entries' and r.old_value is not null")
+    assert rows, "the demo year corrects two marks"
+    key, old, new, author, file = rows[0]
+    code, student = key.split("/")[0], int(key.split("/")[-1])
+    [(name,)] = _sql(closed_year, "select full_name from students where id = :i", i=student)
+    old_mark, new_mark = json.loads(old)["marks"], json.loads(new)["marks"]
+    assert old_mark != new_mark
+    text_ = "\n".join(_pages(closed_year / "outbox" / "year" / YEAR / code / f"Исправления {code}.pdf"))
+    line = next(line for line in text_.splitlines() if name.split()[0] in line and "Отметка" in line)
+    tokens = line.split()
+    assert tokens[tokens.index(new_mark) - 1] == old_mark, line
+    assert author.split()[0] in line
+    assert "поправка_журнал" in text_.replace(" ", "") and file.startswith("поправка_")
+
+
+@pytest.mark.slow
+def test_manifest_lists_every_file_with_its_sha256(closed_year):
+    """GIVEN the closed year THEN manifest.json lists every file of the archive folder (but
+    itself) with the sha256 and size hashlib and stat give, and the snapshot digest of the close
+    event, which is the store's digest now (nothing changed since)."""
+    folder = closed_year / "outbox" / "year" / YEAR
+    manifest = _manifest(closed_year)
+    on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")
+    assert [f["file"] for f in manifest["files"]] == on_disk
+    for item in manifest["files"]:
+        data = (folder / item["file"]).read_bytes()
+        assert item["sha256"] == hashlib.sha256(data).hexdigest() and item["bytes"] == len(data)
+    [(digest,)] = _sql(closed_year, "select snapshot from year_events")
+    assert manifest["snapshot_sha256"] == digest and manifest["year"] == "2026/2027"
+    ws = Workspace(closed_year)
+    with ws.engine.connect() as conn:
+        assert snapshot_digest(conn, 1) == digest
+    ws.engine.dispose()
+
+
+@pytest.mark.slow
+def test_closed_year_refuses_a_change_and_reopen_needs_a_reason(closed_year, tmp_path):
+    """GIVEN the closed year WHEN a teacher hands in a changed mark in the last week's journal,
+    or a changed Q4 mark THEN each is rejected with «year-closed» and the store keeps its marks; ``year reopen`` without
+    --reason exits 2 and changes nothing; with one it reopens (event kept with the reason) and
+    the same file now meets only the closed period; ``year close 2026`` closes it again, with a
+    new event."""
+    path = tmp_path / "ws"
+    shutil.copytree(closed_year, path)
+    ws = Workspace(path)
+    [(sha,)] = _sql(path, "select sha256 from submissions where status = 'accepted' and kind = 'journal' "
+                          "order by id desc limit 1")
+    book = openpyxl.load_workbook(path / "archive" / sha[:2] / f"{sha}.xlsx")    # the last journal as accepted
+    sheet = book.worksheets[0]
+    columns = {c.value: c.column for c in sheet[2] if c.value}
+    key = next(k for k in columns if isinstance(k, str) and re.match(r"\d{4}-\d\d-\d\d\|\d+$", k))
+    row = next(r for r in range(3, sheet.max_row + 1) if isinstance(sheet.cell(r, 1).value, (int, float))
+               and sheet.cell(r, columns[key]).value in (None, ""))
+    def hand_in(mark: str, name: str):
+        sheet.cell(row, columns[key]).value = mark
+        book.save(path / "inbox" / name)
+        return ws.ingest(now=JUNE)
+
+    report = hand_in("2", "после_закрытия.xlsx")
+    [item] = report.files
+    assert item.status == "rejected"
+    assert "year-closed" in {f.code for f in item.findings if f.is_error}
+    assert "2026/2027" in next(f for f in item.findings if f.code == "year-closed").message
+
+    period_sheet = issue_period(ws.ctx(JUNE), "Q4")[0]                 # a period mark changed too
+    sheet_name, cells = next(iter(grid_values(period_sheet).items()))
+    pupil = next(i for i, k in cells if k == "mark" and isinstance(i, int))
+    before = _sql(path, "select subject, mark from period_marks where student_id = :i order by subject, period", i=pupil)
+    changed = "4" if cells[(pupil, "mark")] == "5" else "5"
+    fill_grid(period_sheet, path / "inbox" / "четверть.xlsx", {sheet_name: {(pupil, "mark"): changed}})
+    [item] = ws.ingest(now=JUNE).files
+    assert item.status == "rejected" and {f.code for f in item.findings if f.is_error} == {"year-closed"}
+    assert _sql(path, "select subject, mark from period_marks where student_id = :i order by subject, period",
+                i=pupil) == before
+
+    runner = CliRunner()
+    where = ["--workspace", str(path)]
+    refused = runner.invoke(main, [*where, "year", "reopen", "2026"])
+    assert refused.exit_code == 2 and "--reason" in refused.output
+    assert runner.invoke(main, [*where, "year", "reopen", "2026", "--reason", " "]).exit_code == 2
+    assert _sql(path, "select action from year_events") == [("close",)]
+    done = runner.invoke(main, [*where, "year", "reopen", "2026/2027", "--reason", "ошибка в отметке"])
+    assert done.exit_code == 0, done.output
+    assert _sql(path, "select action, reason from year_events order by id") == [
+        ("close", None), ("reopen", "ошибка в отметке")]
+    codes = {f.code for f in hand_in("3", "после_открытия.xlsx").files[0].findings if f.is_error}
+    assert "year-closed" not in codes and "period-closed" in codes
+
+    closed = runner.invoke(main, [*where, "year", "close", "2026"])
+    assert closed.exit_code == 0, closed.output
+    assert [a for a, in _sql(path, "select action from year_events order by id")] == ["close", "reopen", "close"]
+    assert runner.invoke(main, [*where, "year", "close", "2025"]).exit_code == 2
+    ws.engine.dispose()
+
+
+@pytest.mark.slow
+def test_snapshot_digest_is_the_same_on_postgresql_and_follows_the_data(closed_year, tmp_path, postgres):
+    """GIVEN the closed year's store copied into PostgreSQL (``db copy``) THEN the snapshot digest
+    there equals SQLite's; changing one mark changes it."""
+    path = tmp_path / "ws"
+    shutil.copytree(closed_year, path)
+    url = postgres.url(postgres.create())
+    result = CliRunner().invoke(main, ["--workspace", str(path), "db", "copy", "--to", url])
+    assert result.exit_code == 0, result.output
+    target, source = create_engine(url), create_engine(f"sqlite:///{path / 'master.sqlite'}")
+    with target.connect() as conn:
+        school = conn.execute(select(s.schools.c.id).where(s.schools.c.code == "school17")).scalar_one()
+        on_postgres = snapshot_digest(conn, school)
+    with source.begin() as conn:
+        assert snapshot_digest(conn, 1) == on_postgres == _manifest(closed_year)["snapshot_sha256"]
+        conn.execute(update(s.journal_entries).where(s.journal_entries.c.marks == "5").values(marks="4"))
+        assert snapshot_digest(conn, 1) != on_postgres
+    target.dispose()
+    source.dispose()

@@ -1,0 +1,160 @@
+"""``zhurnal demo DIR --year``: a small school run through a whole school year, week by week.
+
+Every school week its teachers hand in their journals and the class teachers their registers
+(on Sunday); in the third school week one teacher corrects two marks and a topic of an accepted
+journal (so the archive has corrections); at each period's end the teachers set the period
+marks the sheet suggests and the period is closed (and, with ``publish``, its report cards and
+report are published); at the end the year is closed and its archive written.
+
+The school is small on purpose (a few classes, a few subjects of one or two lessons a week,
+one timetable for all periods) so a year runs in about 15 s of CPU; the tests run two classes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zhurnal.calendar import Week, week_of
+from zhurnal.context import RunContext, open_context
+from zhurnal.demo.curriculum import subjects_for
+from zhurnal.demo.fill import fill_grid, fill_workbook, grid_values
+from zhurnal.demo.run import _correction, _filled_week, _fresh_workspace
+from zhurnal.demo.school import build_school, roster_subjects
+from zhurnal.errors import NotASchoolWeek
+from zhurnal.ingest.pipeline import IngestReport, ingest
+from zhurnal.issue import issue_period, issue_setup
+from zhurnal.kinds import roster as roster_kind
+from zhurnal.kinds import setup as setup_kind
+from zhurnal.merge.period_lock import close_period
+from zhurnal.publish.run import publish_period
+from zhurnal.settings import load_settings
+from zhurnal.store import open_store
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.yearend.close import CloseReport, close_year
+
+# (code, grade, pupils): a grade of quarters, the exam grade 9, and grade 11 on semesters
+YEAR_CLASSES = [("5А", 5, 12), ("9А", 9, 12), ("11А", 11, 10)]
+# the subjects a year-demo class learns, with at most this many lessons a week
+YEAR_HOURS = {"Русский язык": 2, "Математика": 2, "Алгебра": 2, "Английский язык": 1, "История": 1,
+              "ОДНКНР": 1}
+SETUP_NOW = dt.datetime(2026, 8, 28, 10, 0)
+CORRECTION_WEEK = 3          # the n-th school week brings a correction of an accepted journal
+
+
+def small_curriculum(grade: int) -> list[tuple[str, int]]:
+    """A few subjects of ``grade`` with one or two lessons a week (see ``YEAR_HOURS``)."""
+    return [(name, min(hours, YEAR_HOURS[name])) for name, hours in subjects_for(grade) if name in YEAR_HOURS]
+
+
+@dataclass
+class YearSummary:
+    workspace: Path
+    reports: list[IngestReport] = field(default_factory=list)
+    weeks: int = 0                          # school weeks run
+    closed_periods: list[str] = field(default_factory=list)
+    corrected: str = ""                     # «<class> <subject>» sheet whose journal was corrected
+    close: CloseReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status == "accepted" for r in self.reports for f in r.files)
+
+
+def school_weeks(start: dt.date, end: dt.date) -> list[Week]:
+    """Every week from the one holding ``start`` to the one holding ``end``."""
+    weeks, week = [], week_of(start)
+    while week.monday <= end:
+        weeks.append(week)
+        week = Week(week.monday + dt.timedelta(days=7))
+    return weeks
+
+
+def _period_marks(path: Path) -> dict[str, dict]:
+    """What a teacher types into an issued period sheet: the suggested mark («зач» on a
+    pass/fail sheet, which suggests nothing)."""
+    return {sheet: {(i, "mark"): cells.get((i, "suggested")) or "зач" for i, key in cells
+                    if key == "mark" and isinstance(i, int) and cells[(i, key)] in (None, "")}
+            for sheet, cells in grid_values(path).items()}
+
+
+def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = None, seed: int = 2026,
+             publish: bool = True, echo: Callable[[str], None] = print) -> YearSummary:
+    """Build the small school in ``directory``, run its year week by week and close it."""
+    _fresh_workspace(directory)
+    settings = load_settings(directory)
+    ctx = open_context(settings, open_store(settings.store_url), now=SETUP_NOW)
+    school = build_school(seed=seed, classes=classes or YEAR_CLASSES, curriculum=small_curriculum, whole_year=True)
+    summary = YearSummary(directory)
+
+    def run(title: str, now: dt.datetime) -> None:
+        report = ingest(dataclasses.replace(ctx, now=now))
+        summary.reports.append(report)
+        bad = [f"{f.name}: {f.status}" for f in report.files if f.status != "accepted"]
+        echo(f"{title}: книг {len(report.files)}" + (f" (не принято: {', '.join(bad)})" if bad else ""))
+
+    fill_workbook(issue_setup(ctx), settings.inbox / "Настройка школы 2026-2027.xlsx", setup_kind.SPEC, school.setup)
+    run("Настройка школы", SETUP_NOW)
+    for code, roster in school.rosters.items():
+        fill_workbook(roster_kind.issue(ctx, code), settings.inbox / f"Список {code}.xlsx",
+                      roster_kind.spec(roster_subjects(roster)), roster)
+    run("Списки классов", SETUP_NOW)
+
+    with ctx.engine.connect() as conn:
+        row = q.school_row(conn, ctx.school_id)
+        periods = q.table_rows(conn, s.periods, ctx.school_id, "end", "code")
+    with tempfile.TemporaryDirectory() as staging:
+        for week in school_weeks(row["year_start"], row["year_end"]):
+            sunday = dt.datetime.combine(week.sunday, dt.time(12))
+            at = dataclasses.replace(ctx, now=sunday)
+            try:
+                filled = _filled_week(at, week, Path(staging) / week.label, seed + summary.weeks)
+            except NotASchoolWeek:
+                continue
+            summary.weeks += 1
+            for path in [*filled.journals.values(), *filled.registers.values()]:
+                shutil.copy(path, settings.inbox / path.name)
+            run(f"Неделя {week.label}", sunday)
+            if summary.weeks == CORRECTION_WEEK:
+                teacher = sorted(filled.journals)[0]
+                path, sheet = _correction(filled, teacher, settings.inbox / f"поправка_{filled.journals[teacher].name}")
+                summary.corrected = sheet
+                run(f"Неделя {week.label}: {teacher} поправляет две отметки и тему", sunday + dt.timedelta(hours=1))
+            for period in (p for p in periods if p["end"] in week and p["code"] not in summary.closed_periods):
+                _close_period(at, period["code"], Path(staging) / period["code"], run, summary, publish, echo)
+    # LEAD(ymarks): the year marks (`templates year`) and the exam marks are filled and
+    # ingested here, before the year is closed.
+    summary.close = close_year(dataclasses.replace(ctx, now=dt.datetime.combine(row["year_end"], dt.time(15))),
+                               row["year_label"])
+    echo(f"\n== Год {row['year_label']} закрыт: школьных недель {summary.weeks}, "
+         f"закрытых периодов {len(summary.closed_periods)}")
+    echo(f"Рабочая папка:        {directory}")
+    echo(f"Архив года (PDF/A):   {summary.close.folder}")
+    echo(f"Опись архива:         {summary.close.folder / 'manifest.json'}")
+    echo(f"Снимок базы, sha256:  {summary.close.snapshot}")
+    echo(f"Табели и отчёты:      {', '.join(str(settings.outbox / c) for c in summary.closed_periods)}")
+    echo(f"Дальше: zhurnal --workspace {directory} year reopen {row['year_label']} --reason «…»")
+    return summary
+
+
+def _close_period(ctx: RunContext, code: str, staging: Path, run, summary: YearSummary, publish: bool,
+                  echo: Callable[[str], None]) -> None:
+    """The period sheets filled with the suggested marks and ingested, the period closed and
+    (with ``publish``) its report cards and report published."""
+    for path in issue_period(ctx, code, out_dir=staging):
+        fill_grid(path, ctx.settings.inbox / path.name, _period_marks(path))
+    run(f"Отметки за период {code}", ctx.now + dt.timedelta(hours=2))
+    with ctx.engine.begin() as conn:
+        close_period(conn, ctx.school_id, code, closed=True, reason=None, now=ctx.now + dt.timedelta(hours=3))
+    summary.closed_periods.append(code)
+    if publish:
+        report = publish_period(dataclasses.replace(ctx, now=ctx.now + dt.timedelta(hours=4)), code)
+        echo(f"Период {code} закрыт; табелей {report.diaries}, отчёт: {report.summaries[0]}")
+    else:
+        echo(f"Период {code} закрыт")

@@ -1,0 +1,160 @@
+"""What the year archive prints for a class, as plain data for the ``year_archive.typ`` template.
+
+Three documents a class, as a school keeps them (the paper class journal's layout):
+
+- the journal: per subject (and subgroup), pages of pupils × lesson dates with the marks
+  (``н``/``оп`` where a pupil was absent or late and got no mark), each followed by the topics
+  and homework of the same dates; then the attendance register, a page per month: pupils ×
+  the class's school days with the lessons missed and the reason code (``2б``) and a total;
+- the summary ledger: every pupil × subject row of :func:`zhurnal.year.ledger.summary_ledger`
+  with the period, year, exam and final marks;
+- the corrections appendix: every revision of the class's journal data that changed or removed
+  a value entered before (old → new, who handed in the file, when, which file), oldest first.
+
+Pupils are everyone who was in the class (a pupil who left keeps their rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlalchemy import Connection, select
+
+from zhurnal.history import HistoryFilter, revisions_of
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.year.ledger import summary_ledger
+
+DATES_PER_PAGE = 20      # lesson columns on a landscape A4 journal page
+MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
+          "Ноябрь", "Декабрь")
+FIELDS = {"marks": "отметка", "presence": "посещение", "topic": "тема", "homework": "домашнее задание",
+          "work_type": "вид работы", "ict": "ИКТ", "teacher": "учитель", "lessons": "уроков пропущено",
+          "reason": "причина", "mark": "отметка за период"}
+ENTITIES = {"journal_entries": "Отметка", "lessons": "Урок", "absences": "Пропуск", "period_marks": "Отметка за период"}
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%d.%m}"
+
+
+def class_pupils(conn: Connection, school_id: int, class_code: str) -> list[dict]:
+    """Everyone in the class this year (left pupils too), by full name."""
+    return q.table_rows(conn, s.students, school_id, "full_name", "id", class_code=class_code)
+
+
+def _cell(marks: str, presence: str) -> str:
+    if marks and presence == "оп":
+        return f"{marks} оп"
+    return marks or presence
+
+
+def journal_sections(conn: Connection, school_id: int, class_code: str, pupils: list[dict]) -> list[dict]:
+    """Per subject and subgroup: {subject, subgroup, teachers, pages: [{dates, rows: [{name,
+    cells}], topics: [{date, no, topic, homework}]}]} with ``DATES_PER_PAGE`` lessons a page."""
+    L, J = s.lessons, s.journal_entries
+    lessons = conn.execute(select(L).where(L.c.school_id == school_id, L.c.class_code == class_code)
+                           .order_by(L.c.subject, L.c.subgroup, L.c.date, L.c.lesson_no)).mappings().all()
+    entries = {(r["lesson_id"], r["student_id"]): _cell(r["marks"], r["presence"]) for r in conn.execute(
+        select(J.c.lesson_id, J.c.student_id, J.c.marks, J.c.presence).join(L, L.c.id == J.c.lesson_id)
+        .where(L.c.school_id == school_id, L.c.class_code == class_code)).mappings()}
+    members = defaultdict(dict)
+    for row in q.table_rows(conn, s.subgroup_members, school_id):
+        members[row["student_id"]][row["subject"]] = row["subgroup"]
+    by_section: dict[tuple[str, str], list] = defaultdict(list)
+    for lesson in lessons:
+        by_section[(lesson["subject"], lesson["subgroup"])].append(lesson)
+    found = []
+    for (subject, subgroup), items in by_section.items():
+        group = [p for p in pupils if not subgroup or members[p["id"]].get(subject) == subgroup]
+        pages = []
+        for start in range(0, len(items), DATES_PER_PAGE):
+            chunk = items[start:start + DATES_PER_PAGE]
+            pages.append({
+                "dates": [_day(x["date"]) for x in chunk],
+                "rows": [{"name": p["full_name"], "cells": [entries.get((x["id"], p["id"]), "") for x in chunk]}
+                         for p in group],
+                "topics": [{"date": f"{x['date']:%d.%m.%Y}", "no": x["lesson_no"], "topic": x["topic"] or "",
+                            "homework": x["homework"] or ""} for x in chunk],
+            })
+        teachers = sorted({x["teacher"] for x in items if x["teacher"]})
+        found.append({"subject": subject, "subgroup": subgroup, "teachers": teachers, "pages": pages})
+    return found
+
+
+def attendance_register(conn: Connection, school_id: int, class_code: str, pupils: list[dict]) -> list[dict]:
+    """A page per month with lessons: {month, days: ["01", …], rows: [{name, cells, total}]};
+    a cell is the lessons missed and the reason code («2б»), the total the month's lessons missed."""
+    L, A = s.lessons, s.absences
+    days = sorted({r[0] for r in conn.execute(select(L.c.date).distinct().where(
+        L.c.school_id == school_id, L.c.class_code == class_code))})
+    ids = [p["id"] for p in pupils]
+    missed = {(r["student_id"], r["date"]): r for r in conn.execute(
+        select(A).where(A.c.school_id == school_id, A.c.student_id.in_(ids))).mappings()} if ids else {}
+    months: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    for day in days:
+        months[(day.year, day.month)].append(day)
+    pages = []
+    for (year, month), month_days in sorted(months.items()):
+        rows = []
+        for pupil in pupils:
+            found = [missed.get((pupil["id"], day)) for day in month_days]
+            rows.append({"name": pupil["full_name"],
+                         "cells": [f"{x['lessons']}{x['reason'] or ''}" if x else "" for x in found],
+                         "total": sum(x["lessons"] for x in found if x) or ""})
+        pages.append({"month": f"{MONTHS[month - 1]} {year}", "days": [f"{d:%d}" for d in month_days], "rows": rows})
+    return pages
+
+
+def ledger(conn: Connection, school_id: int, class_code: str, grade: int) -> dict:
+    """{periods: [{code, name}], rows: [{no, name, subject, periods: [..], year, exam, final}]}
+    from :func:`summary_ledger`; a mark not set is «»."""
+    periods = [p for p in q.table_rows(conn, s.periods, school_id, "start", "code")
+               if p["grade_from"] <= grade <= p["grade_to"]]
+    rows, numbers = [], {}
+    for row in summary_ledger(conn, school_id, class_code):
+        numbers.setdefault(row.student_id, len(numbers) + 1)
+        rows.append({"no": numbers[row.student_id], "name": row.student_name, "subject": row.subject,
+                     "periods": [row.periods.get(p["code"], "") for p in periods],
+                     "year": row.year or "", "exam": row.exam or "", "final": row.final or ""})
+    return {"periods": [{"code": p["code"], "name": p["name"]} for p in periods], "rows": rows}
+
+
+def _value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "да"
+    if value is False:
+        return "нет"
+    return str(value)
+
+
+def _change(old: dict | None, new: dict | None) -> tuple[str, str]:
+    """The fields that differ, as («тема: Дроби», «тема: Дроби (повторение)»)."""
+    old, new = old or {}, new or {}
+    keys = [k for k in FIELDS if k in old or k in new]
+    changed = [k for k in keys if old.get(k) != new.get(k)] or keys
+    if len(changed) == 1 and changed[0] in ("marks", "mark"):
+        return _value(old.get(changed[0])), _value(new.get(changed[0]))
+    return ("; ".join(f"{FIELDS[k]}: {_value(old.get(k))}" for k in changed),
+            "; ".join(f"{FIELDS[k]}: {_value(new.get(k))}" for k in changed))
+
+
+def corrections(conn: Connection, school_id: int, class_code: str) -> list[dict]:
+    """Every revision of the class's journal data after the first entry of its value (old →
+    new), oldest first: {what, where, old, new, author, when, file}."""
+    found = []
+    for item in revisions_of(conn, school_id, HistoryFilter(class_code=class_code)):
+        if item["old"] is None:
+            continue
+        old, new = _change(item["old"], item["new"])
+        where = [x for x in (item.get("student"), item.get("subject"),
+                             f"{item['date']:%d.%m.%Y}" if item.get("date") else None,
+                             f"урок {item['lesson_no']}" if item.get("lesson_no") else None,
+                             item.get("period")) if x]
+        found.append({"what": ENTITIES.get(item["entity"], item["entity"]), "where": ", ".join(where),
+                      "old": old, "new": new, "author": item["author"] or "—",
+                      "when": f"{item['received_at']:%d.%m.%Y %H:%M}", "file": item["file"]})
+    return found

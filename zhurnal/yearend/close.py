@@ -1,0 +1,113 @@
+"""``zhurnal year close`` / ``year reopen``: lock the school year and write its archive.
+
+The close, under the workspace's run lock (no ingest in between):
+
+1. the year is found (:func:`zhurnal.year.lock.find_year`); a closed year is left as it is;
+2. what must be kept for next year is kept (see ``LEAD(ymarks)`` below);
+3. the store snapshot's digest is taken (:mod:`zhurnal.year.snapshot`);
+4. every writer of ``ARCHIVE_WRITERS`` writes its files into ``outbox/year/<year>/``
+   (``2026/2027`` → ``2026-2027``), reading the same snapshot;
+5. ``manifest.json`` lists each file with its sha256 and size, the snapshot digest, the year
+   and the moment of the close;
+6. the year is locked and the close kept as an event with the snapshot digest.
+
+A reopen (``--reason`` required) unlocks the year and keeps the event; closing again rewrites
+the archive from the store as it is then (the events keep every digest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from zhurnal.atomic import write_bytes
+from zhurnal.context import RunContext
+from zhurnal.ingest.lock import run_lock
+from zhurnal.yearend.archive import write_class_archives
+from zhurnal.year.lock import find_year, is_closed, set_year_closed
+from zhurnal.year.snapshot import snapshot_digest
+
+MANIFEST = "manifest.json"
+
+# An archive writer: (connection, run context, folder, snapshot digest) → the files it wrote.
+ArchiveWriter = Callable[[Connection, RunContext, Path, str], list[Path]]
+ARCHIVE_WRITERS: list[ArchiveWriter] = [
+    write_class_archives,             # per class: journal, summary ledger, corrections (PDF/A)
+    # LEAD(ycount): add the director's year report workbook here, e.g. a wrapper
+    # `lambda conn, ctx, folder, digest: [write_year_report(conn, ctx, folder / "Отчёт за год.xlsx")]`
+]
+
+
+@dataclass
+class CloseReport:
+    year: str
+    folder: Path
+    snapshot: str = ""
+    files: list[Path] = field(default_factory=list)
+    already_closed: bool = False
+
+
+def archive_folder(ctx: RunContext, year_label: str) -> Path:
+    """``outbox/year/2026-2027``: the year's archive folder."""
+    return ctx.settings.outbox / "year" / year_label.replace("/", "-").replace(" ", "")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(folder: Path, year_label: str, snapshot: str, files: list[Path], ctx: RunContext) -> Path:
+    """``manifest.json``: {year, school, closed_at, snapshot_sha256, files: [{file (relative
+    to the folder, '/'-separated), sha256, bytes}]}."""
+    manifest = {
+        "year": year_label,
+        "school": ctx.settings.school.code,
+        "closed_at": ctx.now.isoformat(timespec="seconds"),
+        "snapshot_sha256": snapshot,
+        "files": [{"file": path.relative_to(folder).as_posix(), "sha256": _sha256(path), "bytes": path.stat().st_size}
+                  for path in sorted(files)],
+    }
+    target = folder / MANIFEST
+    write_bytes(target, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return target
+
+
+def close_year(ctx: RunContext, year_text: str) -> CloseReport:
+    """Close the school year ``year_text`` («2026/2027» or «2026») and write its archive;
+    :class:`~zhurnal.errors.UnknownYear` when it is not the setup's year. A year already
+    closed is left as it is (``already_closed``)."""
+    with run_lock(ctx):
+        with ctx.engine.connect() as conn:
+            label = find_year(conn, ctx.school_id, year_text)
+            folder = archive_folder(ctx, label)
+            if is_closed(conn, ctx.school_id, label):
+                return CloseReport(label, folder, already_closed=True)
+        # LEAD(ymarks): keep the grade-10 marks for next year before the snapshot is taken:
+        # with ctx.engine.begin() as conn: carry_forward(conn, ctx.school_id)
+        report = CloseReport(label, folder)
+        with ctx.engine.connect() as conn:
+            report.snapshot = snapshot_digest(conn, ctx.school_id)
+            for writer in ARCHIVE_WRITERS:
+                report.files += writer(conn, ctx, folder, report.snapshot)
+        report.files.append(write_manifest(folder, label, report.snapshot, report.files, ctx))
+        with ctx.engine.begin() as conn:
+            set_year_closed(conn, ctx.school_id, label, closed=True, reason=None, now=ctx.now,
+                            snapshot=report.snapshot)
+        return report
+
+
+def reopen_year(ctx: RunContext, year_text: str, reason: str) -> bool:
+    """Reopen the closed year; the reason is kept with the event. False when it was open;
+    :class:`~zhurnal.errors.UnknownYear`, :class:`~zhurnal.errors.YearReopenNeedsReason`."""
+    with ctx.engine.begin() as conn:
+        label = find_year(conn, ctx.school_id, year_text)
+        return set_year_closed(conn, ctx.school_id, label, closed=False, reason=reason, now=ctx.now)
