@@ -1,6 +1,6 @@
 """A realistic demo school: setup and class rosters as staff would type them.
 
-Grades 1–11 (quarters for 1–9, semesters for 10–11), the 2026/2027 holidays, five-day weeks
+Grades 1–11 (quarters for 1–9, semesters for 10–11, a year period «Y» over both), the 2026/2027 holidays, five-day weeks
 for 1–9 and six-day for 10–11, English and Informatics split into subgroups, pass/fail
 subjects, grade 1 without marks, a clash-free timetable for the current periods, families
 with siblings in different classes, two unrelated families of one surname in one class.
@@ -30,6 +30,7 @@ PERIODS = [
     ("Q4", "4 четверть", dt.date(2027, 4, 1), dt.date(2027, 5, 26), 1, 9),
     ("H1", "1 полугодие", dt.date(2026, 9, 1), dt.date(2026, 12, 28), 10, 11),
     ("H2", "2 полугодие", dt.date(2027, 1, 12), dt.date(2027, 5, 26), 10, 11),
+    ("Y", "Год", dt.date(2026, 9, 1), dt.date(2027, 5, 26), 1, 11),       # year marks, not a term
 ]
 HOLIDAYS = [
     ("Осенние каникулы", dt.date(2026, 10, 26), dt.date(2026, 11, 3), None, None),

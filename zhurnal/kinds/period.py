@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zhurnal.averages import class_averages
+from zhurnal.calendar import period_kind
 from zhurnal.context import RunContext
 from zhurnal.errors import UnknownPeriod
 from zhurnal.filenames import safe_name
@@ -70,7 +71,8 @@ def period_sheet(name: str, section: Section, period: dict, scale: str, students
 
 def _stats(ctx: RunContext, conn, school, section: Section, period: dict) -> dict:
     found = class_averages(conn, ctx.school_id, section.class_code, period["start"], period["end"],
-                           settings=ctx.settings.marks, subject=section.subject)
+                           settings=ctx.settings.marks, subject=section.subject,
+                           period_kind=period_kind(period["code"]), hours=school.subject_hours(section.class_code))
     return found[section.subject].as_stats() if section.subject in found else {}
 
 
@@ -124,7 +126,8 @@ class PeriodKind(WorkbookKind):
             return Records(None, [finding("unknown-period", value=sub.meta.get("period"))], unusable=True)
         read = read_period(SPEC.column("mark").key, sub, school,
                            lambda section: _stats(ctx.run, ctx.conn, school, section, period),
-                           choices_for, ctx.settings.marks)
+                           choices_for, lambda section: ctx.settings.marks.min_marks_for(
+                               period_kind(period["code"]), school.subject_hours(section.class_code).get(section.subject)))
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> PeriodPlan:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zhurnal.findings import Finding, Severity, finding
-from zhurnal.settings import MarkSettings
 from zhurnal.store.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
@@ -36,11 +35,12 @@ def _normalise(raw: object) -> str:
 
 
 def read_period(mark_key: str, item: Submission, school: School, stats_for: Callable[[Section], dict],
-                allowed_for: Callable[[str], tuple[str, ...]], settings: MarkSettings) -> PeriodRead:
+                allowed_for: Callable[[str], tuple[str, ...]], minimum_for: Callable[[Section], int]) -> PeriodRead:
     """The period marks in column ``mark_key`` of every sheet.
 
     ``stats_for(group)``: student id → (average, number of marks, suggested) from the journal;
-    ``allowed_for(scale)``: the period marks a subject's scale allows.
+    ``allowed_for(scale)``: the period marks a subject's scale allows; ``minimum_for(group)``:
+    the fewest marks a period mark needs (:meth:`zhurnal.settings.MarkSettings.min_marks_for`).
     """
     read = PeriodRead(item.meta.get("period", ""), item.meta.get("author", ""))
     found = read.findings
@@ -68,9 +68,10 @@ def read_period(mark_key: str, item: Submission, school: School, stats_for: Call
                 continue
             average, count, _ = stats.get(student_id, (None, 0, "н/а"))
             if mark.isdigit():
-                if count < settings.min_marks:
+                minimum = minimum_for(section)
+                if count < minimum:
                     found.append(finding("period-mark-too-few-marks", **where, value=mark, count=count,
-                                         minimum=settings.min_marks, severity=Severity.WARNING))
+                                         minimum=minimum, severity=Severity.WARNING))
                 elif average is not None and abs(int(mark) - average) > 1:
                     found.append(finding("period-mark-far-from-average", **where, value=mark,
                                          average=f"{average:.2f}", severity=Severity.WARNING))
