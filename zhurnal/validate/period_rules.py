@@ -29,7 +29,8 @@ class PeriodRead:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _normalise(raw: object) -> str:
+def normalise_mark(raw: object) -> str:
+    """A typed period mark as stored: «Н/А», «на» → «н/а», «зачёт» → «зач», … (lower case)."""
     text = clean_text(raw).casefold().replace(" ", "")
     return {"на": "н/а", "н\\а": "н/а", "н.а.": "н/а", "осв.": "осв", "зачёт": "зач", "незачёт": "незач"}.get(text, text)
 
@@ -58,7 +59,7 @@ def read_period(mark_key: str, item: Submission, school: School, stats_for: Call
             if is_blank(raw):
                 read.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
                 continue
-            mark = _normalise(raw)
+            mark = normalise_mark(raw)
             if mark not in allowed:
                 found.append(finding("period-mark-invalid", **where, value=clean_text(raw), allowed=", ".join(allowed)))
                 continue

@@ -59,9 +59,7 @@ def _check_periods(rows: list[Row], found: list[Finding]) -> None:
                                  other=a.get("code")))
             continue
         year, term = (a, b) if _kind(a) == "year" else (b, a)
-        inside = year.get("grade_from") <= term.get("grade_from") and term.get("grade_to") <= year.get("grade_to") \
-            and year.get("start") <= term.get("start") and term.get("end") <= year.get("end")
-        if not inside:
+        if not (year.get("start") <= term.get("start") and term.get("end") <= year.get("end")):
             found.append(finding("period-outside-year", **term.at("code"), value=term.get("code"),
                                  year=year.get("code")))
 

@@ -1,0 +1,97 @@
+"""Applying a year workbook: the year marks as period marks of the year period (see
+:mod:`zhurnal.merge.period_marks`), and the exams into ``exam_marks``; both merged three ways
+against the copy they were filled from. An exam cell is a pupil's exam form and result in one
+subject (``<student id>/<subject>/exam`` → ``ОГЭ|5``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, and_, delete, insert, update
+
+from zhurnal.merge.bases import Merger, RecordedPlan, State
+from zhurnal.merge.period_marks import PeriodPlan, plan_period, read_state as period_state
+from zhurnal.merge.sync import Changes, record_revision
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+from zhurnal.store.snapshot import School
+from zhurnal.validate.year_rules import ExamRead, YearRead
+
+
+def exam_key(student_id: int, subject: str) -> str:
+    return f"{student_id}/{subject}/exam"
+
+
+def read_state(read: YearRead) -> State:
+    """What a submitted year workbook holds: its year marks' keys and its exams' keys."""
+    state: State = {}
+    for marks in read.marks.values():
+        state.update(period_state(marks))
+    state.update({exam_key(e.student_id, e.section.subject): e.value for e in read.exams})
+    return state
+
+
+def stored_exams(conn: Connection, school_id: int) -> dict[tuple[int, str], str]:
+    """(student id, subject) → ``form|result`` as the store holds it."""
+    return {(r["student_id"], r["subject"]): f"{r['form']}|{r['result']}"
+            for r in q.table_rows(conn, s.exam_marks, school_id)}
+
+
+@dataclass
+class YearPlan(RecordedPlan):
+    teacher: str
+    periods: list[PeriodPlan] = field(default_factory=list)
+    exams: list[tuple[ExamRead, str | None]] = field(default_factory=list)    # (new, old «form|result»)
+
+    def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        changes = Changes()
+        for plan in self.periods:
+            changes += plan.write(conn, school_id, submission_id)
+        E = s.exam_marks
+        for item, old in self.exams:
+            where = and_(E.c.school_id == school_id, E.c.student_id == item.student_id,
+                         E.c.subject == item.section.subject)
+            if old is None:
+                conn.execute(insert(E).values(school_id=school_id, student_id=item.student_id,
+                                              subject=item.section.subject, form=item.form, result=item.result,
+                                              teacher=self.teacher))
+                changes.inserted += 1
+            elif item.form is None:
+                conn.execute(delete(E).where(where))
+                changes.removed += 1
+            else:
+                conn.execute(update(E).where(where).values(form=item.form, result=item.result, teacher=self.teacher))
+                changes.updated += 1
+            record_revision(conn, school_id=school_id, submission_id=submission_id, entity="exam_marks",
+                            key=f"{item.student_id}/{item.section.subject}",
+                            old=_exam_row(old), new=_exam_row(item.value))
+        return changes
+
+
+def _exam_row(value: str | None) -> dict | None:
+    if value is None:
+        return None
+    form, result = value.split("|", 1)
+    return {"form": form, "result": result}
+
+
+def plan_year(conn: Connection, school: School, read: YearRead, base: State | None = None) -> YearPlan:
+    """What applying ``read`` would change, merged against ``base`` (None: authoritative)."""
+    plan = YearPlan(teacher=read.teacher)
+    for marks in read.marks.values():
+        period = plan_period(conn, school, marks, base)
+        plan.periods.append(period)
+        plan.findings += period.findings
+    merge = Merger(conn, school.school_id, base)
+    stored = stored_exams(conn, school.school_id)
+    for item in read.exams:
+        old = stored.get((item.student_id, item.section.subject))
+        if old == item.value:
+            continue
+        if merge.value(exam_key(item.student_id, item.section.subject), item.value, old, sheet=item.sheet,
+                       cell=item.ref, entity="exam_marks",
+                       revision_key=f"{item.student_id}/{item.section.subject}") == old:
+            continue
+        plan.exams.append((item, old))
+    plan.findings += merge.findings
+    return plan
