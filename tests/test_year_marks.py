@@ -203,3 +203,20 @@ def test_carry_forward_keeps_grade_10_marks(loaded):
     assert carried == {(a, "H1", "5", "year 2026/2027"), (a, "H2", "4", "year 2026/2027"),
                        (a, "Y", "5", "year 2026/2027"), (b, "H1", "3", "year 2026/2027"),
                        (b, "H2", "4", "year 2026/2027"), (b, "Y", "4", "year 2026/2027")}
+
+
+def test_year_commands(loaded):
+    """`templates year` writes one workbook per teacher, `templates prior-marks` one for the
+    administration; the year period is no period of the period sheet (exit 2, no traceback)."""
+    from click.testing import CliRunner
+
+    from zhurnal.cli import main
+    runner = CliRunner()
+    where = ["--workspace", str(loaded.path)]
+    result = runner.invoke(main, [*where, "templates", "year", "--teacher", _teacher_of(loaded, "9А", "Физика")])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (loaded.settings.templates / "год").iterdir()] == [result.output.strip().rsplit("/", 1)[1]]
+    result = runner.invoke(main, [*where, "templates", "prior-marks"])
+    assert result.exit_code == 0 and (loaded.settings.templates / "отметки_10_класса.xlsx").is_file()
+    result = runner.invoke(main, [*where, "templates", "period", "Y"])
+    assert result.exit_code == 2 and "templates year" in result.output and "Traceback" not in result.output

@@ -27,8 +27,8 @@ from zhurnal.store import schema as s
 from zhurnal.store.snapshot import School, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
 from zhurnal.validate.grid_common import grid_sheets, student_problem
-from zhurnal.validate.normalize import clean_text, is_blank
-from zhurnal.validate.period_rules import normalise_mark
+from zhurnal.validate.normalize import is_blank
+from zhurnal.validate.period_rules import allowed_mark
 
 KIND_NAME, VERSION, TITLE = "prior", 1, "Отметки прошлых лет"
 SOURCE = "import"
@@ -136,12 +136,10 @@ def read_prior(sub, school: School) -> PriorPlan:
                     if not is_blank(raw):
                         found.append(finding(problem, **where, value=sid))
                     continue
-                mark = None if is_blank(raw) else normalise_mark(raw)
-                if mark is not None and mark not in allowed:
-                    found.append(finding("period-mark-invalid", **where, value=clean_text(raw),
-                                         allowed=", ".join(allowed)))
-                    continue
-                plan.cells[(sid, subject, period)] = mark
+                if is_blank(raw):
+                    plan.cells[(sid, subject, period)] = None
+                elif (mark := allowed_mark(raw, allowed, where, found)) is not None:
+                    plan.cells[(sid, subject, period)] = mark
     return plan
 
 

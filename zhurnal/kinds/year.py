@@ -15,15 +15,13 @@ from zhurnal.errors import NoYearPeriod
 from zhurnal.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.period import choices_for
-from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.bases import record_issue
+from zhurnal.kinds.signing import issue_grid
 from zhurnal.merge.period_marks import mark_key
 from zhurnal.merge.year_marks import YearPlan, exam_key, plan_year, read_state, stored_exams
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import School, Section, load_school
-from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, list_validation, section_info,
-                                    sheet_name, write_grid_workbook)
+from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.year_rules import EXAM, EXAM_FORM, MARK, read_year
 from zhurnal.year.final import EXAM_FORMS
@@ -117,11 +115,9 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
                     base[mark_key(st["id"], section.subject, year["code"])] = subject_marks.get((st["id"], year["code"]))
                     base[exam_key(st["id"], section.subject)] = subject_exams.get(st["id"])
             if sheets:
-                meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, period=label,
-                                   identities=issued_identities(sheets))
-                written.append(write_grid_workbook(
-                    (out_dir or ctx.settings.templates) / "год" / f"годовые_{safe_name(name)}.xlsx", meta, sheets))
-                record_issue(conn, ctx.school_id, meta, base, ctx.now)
+                path = (out_dir or ctx.settings.templates) / "год" / f"годовые_{safe_name(name)}.xlsx"
+                written.append(issue_grid(ctx, conn, path, SPEC.kind, SPEC.version, name, sheets, info, base,
+                                          period=label))
     return written
 
 

@@ -35,6 +35,16 @@ def normalise_mark(raw: object) -> str:
     return {"на": "н/а", "н\\а": "н/а", "н.а.": "н/а", "осв.": "осв", "зачёт": "зач", "незачёт": "незач"}.get(text, text)
 
 
+def allowed_mark(raw: object, allowed: tuple[str, ...], where: dict[str, str], found: list[Finding]) -> str | None:
+    """The typed (non-blank) mark ``raw`` as stored, or None with ``period-mark-invalid`` at
+    ``where`` (sheet, cell) when it is not one of ``allowed``."""
+    mark = normalise_mark(raw)
+    if mark in allowed:
+        return mark
+    found.append(finding("period-mark-invalid", **where, value=clean_text(raw), allowed=", ".join(allowed)))
+    return None
+
+
 def read_period(mark_key: str, item: Submission, school: School, stats_for: Callable[[Section], dict],
                 allowed_for: Callable[[str], tuple[str, ...]], minimum_for: Callable[[Section], int]) -> PeriodRead:
     """The period marks in column ``mark_key`` of every sheet.
@@ -59,9 +69,8 @@ def read_period(mark_key: str, item: Submission, school: School, stats_for: Call
             if is_blank(raw):
                 read.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
                 continue
-            mark = normalise_mark(raw)
-            if mark not in allowed:
-                found.append(finding("period-mark-invalid", **where, value=clean_text(raw), allowed=", ".join(allowed)))
+            mark = allowed_mark(raw, allowed, where, found)
+            if mark is None:
                 continue
             problem = student_problem(school, student_id, section.class_code, section)
             if problem:

@@ -15,7 +15,7 @@ from zhurnal.findings import Finding, Severity, finding
 from zhurnal.store.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
-from zhurnal.validate.period_rules import PeriodMarkRead, PeriodRead, normalise_mark
+from zhurnal.validate.period_rules import PeriodMarkRead, PeriodRead, allowed_mark
 from zhurnal.workbook import Submission
 from zhurnal.year.final import EXAM_FORMS
 
@@ -110,9 +110,8 @@ def read_year(item: Submission, school: School, computed_for: Callable[[Section]
             if is_blank(raw):
                 marks.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
                 continue
-            mark = normalise_mark(raw)
-            if mark not in allowed:
-                found.append(finding("period-mark-invalid", **where, value=clean_text(raw), allowed=", ".join(allowed)))
+            mark = allowed_mark(raw, allowed, where, found)
+            if mark is None:
                 continue
             expected = computed.get(student_id)
             if expected is None:
