@@ -64,9 +64,6 @@ def week_of(day: dt.date) -> Week:
     return Week(day - dt.timedelta(days=day.weekday()))
 
 
-PERIOD_KINDS = ("quarter", "semester", "year")
-
-
 def period_kind(code: str) -> str:
     """What a period is, by its code's first letter (the setup's «Код» column says so): ``Y``
     or ``Г`` a year («Год», the span year marks are set for, beside the quarters or semesters

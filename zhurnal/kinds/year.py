@@ -1,6 +1,7 @@
 """Year marks: per group, each pupil's term marks (shown, locked), the year mark computed from
-them by the school's rule (shown, locked) and the year mark the teacher confirms; for grades 9
-and 11 also the exam (ОГЭ, ГВЭ, ЕГЭ) and its result.
+them by the school's rule (shown, locked) and the year mark the teacher confirms (prefilled
+with the confirmed mark, else the computed one); for grades 9 and 11 also the exam (ОГЭ, ГВЭ,
+ЕГЭ) and its result.
 
 The year marks are stored as period marks of the setup's year period (code «Y»); the exams in
 ``exam_marks``. Authoritative for the pupils and subjects of its sheets, merged three ways.
@@ -37,7 +38,8 @@ NOTES = [
     "Как заполнять:",
     "• Отметки за периоды и годовая отметка, рассчитанная по ним (среднее арифметическое с округлением "
     "по правилам математики: 3,5 → 4, 4,5 → 5), заполнены по журналу.",
-    "• В столбце «Годовая отметка» подтвердите рассчитанную или поставьте другую: {choices}.",
+    "• В столбце «Годовая отметка» стоит рассчитанная отметка: сдав книгу, вы её подтверждаете. "
+    "Можно поставить другую: {choices}.",
 ]
 EXAM_NOTES = [
     "• Экзамен: форма ({forms}) и результат — отметка 2–5 за ОГЭ и ГВЭ, баллы 0–100 за ЕГЭ. "
@@ -66,7 +68,9 @@ def year_sheet(name: str, section: Section, school: School, terms: list[dict], s
         for p in terms:
             values[(sid, f"term:{p['code']}")] = marks.get((sid, p["code"]), "")
         values[(sid, "computed")] = computed.get(sid) or ""
-        values[(sid, MARK)] = marks.get((sid, year_code))
+        # the confirmed mark, else the computed one: handing the workbook in confirms it (the base
+        # records the stored mark, so a prefilled computed mark counts as the teacher's)
+        values[(sid, MARK)] = marks.get((sid, year_code)) or computed.get(sid)
         if forms and sid in exams:
             values[(sid, EXAM_FORM)], values[(sid, EXAM)] = exams[sid].split("|", 1)
     notes = [line.format(choices=", ".join(choices)) for line in NOTES]
