@@ -152,6 +152,19 @@ def test_year_workbook_round_trip_with_exams_and_finals(loaded):
     assert (ledger[c].year, ledger[c].exam, ledger[c].final) == ("5", None, "5")
     assert ledger[a].periods == {"Q1": "4", "Q2": "5", "Q3": "4", "Q4": "5"}
 
+    # the year closed: neither a year mark nor an exam result changes any more
+    from zhurnal.merge.period_lock import close_period
+    with loaded.engine.begin() as conn:
+        close_period(conn, 1, "Y", closed=True, reason=None, now=NOW)
+    loaded.drop_grid(path, {"9А Алг": {**filled, (d, "mark"): "4", (a, "exam"): "5"}}, name="closed.xlsx")
+    report = loaded.ingest(now=NOW)
+    assert status_of(report) == {"closed.xlsx": "rejected"}
+    exam_col = openpyxl.utils.get_column_letter(keys["exam"])
+    assert {f.where() for f in report.files[0].findings if f.is_error} == {
+        ("9А Алг", f"{mark_col}{rows[d]}", "period-closed"), ("9А Алг", f"{exam_col}{rows[a]}", "period-closed")}
+    with loaded.engine.begin() as conn:
+        close_period(conn, 1, "Y", closed=False, reason="проверка", now=NOW)
+
     # a bad exam result and a form grade 9 has no such exam are errors at their cells
     loaded.drop_grid(path, {"9А Алг": {**filled, (a, "exam"): "7", (b, "exam_form"): "ЕГЭ"}}, name="bad.xlsx")
     exam_col, form_col = (openpyxl.utils.get_column_letter(keys[k]) for k in ("exam", "exam_form"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, delete, insert, update
 
+from zhurnal.findings import finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.period_marks import PeriodPlan, plan_period, read_state as period_state
 from zhurnal.merge.sync import Changes, record_revision
@@ -93,5 +94,9 @@ def plan_year(conn: Connection, school: School, read: YearRead, base: State | No
                        revision_key=f"{item.student_id}/{item.section.subject}") == old:
             continue
         plan.exams.append((item, old))
+        year = school.calendar.year_period(school.grade(item.section.class_code))
+        if year and year["code"] in school.closed_periods:      # a closed year takes no exam results either
+            plan.findings.append(finding("period-closed", sheet=item.sheet, cell=item.ref, value=item.result,
+                                         period=year["code"]))
     plan.findings += merge.findings
     return plan
