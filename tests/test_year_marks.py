@@ -197,11 +197,11 @@ def test_grade_11_final_from_imported_grade_10_marks(loaded):
                                          "WHERE subject = 'Физика' AND grade = 10")).all())
     assert imported == {(a, "H1", "4", "import"), (a, "H2", "5", "import"), (a, "Y", "5", "import"),
                         (b, "H1", "3", "import"), (b, "H2", "4", "import"), (b, "Y", "4", "import")}
-    _store_marks(loaded, [(a, "Физика", "H1", "4"), (a, "Физика", "H2", "4"), (a, "Физика", "Y", "4"),
+    _store_marks(loaded, [(a, "Физика", "H1", "4"), (a, "Физика", "H2", "4"), (a, "Физика", "Y", "5"),
                           (b, "Физика", "H1", "3"), (b, "Физика", "H2", "3")])      # b: year computed: 3
     with loaded.engine.connect() as conn:
         ledger = {r.student_id: r for r in summary_ledger(conn, 1, "11А") if r.subject == "Физика"}
-    assert (ledger[a].year, ledger[a].final) == ("4", "4")     # (4+5+5+4+4+4)/6 = 26/6 = 4.33
+    assert (ledger[a].year, ledger[a].final) == ("5", "5")     # (4+5+5 + 4+4+5)/6 = 27/6 = 4.5 → 5
     assert (ledger[b].year, ledger[b].final) == ("3", "3")     # (3+4+4+3+3+3)/6 = 20/6 = 3.33
 
 
@@ -235,3 +235,28 @@ def test_year_commands(loaded):
     assert result.exit_code == 0 and (loaded.settings.templates / "отметки_10_класса.xlsx").is_file()
     result = runner.invoke(main, [*where, "templates", "period", "Y"])
     assert result.exit_code == 2 and "templates year" in result.output and "Traceback" not in result.output
+
+
+def test_two_copies_of_one_year_workbook(loaded):
+    """GIVEN two copies of one issued year workbook, prefilled with the computed marks
+    WHEN the first is handed in with one mark changed, then the second (saved later) with
+    another THEN each change is kept: the second copy's untouched prefill neither undoes the
+    first's change nor conflicts with it, and the computed marks nobody touched are confirmed."""
+    a, b, c = _pupils(loaded, "9А")[:3]
+    _store_marks(loaded, [(sid, "Химия", f"Q{i + 1}", m) for sid, ms in {a: "4545", b: "3434", c: "3333"}.items()
+                          for i, m in enumerate(ms)])                 # computed: 5, 4, 3
+    [path] = issue_year(loaded.ctx(NOW), teacher=_teacher_of(loaded, "9А", "Химия"))
+    sheet = next(n for n in openpyxl.load_workbook(path, read_only=True).sheetnames if n.startswith("9А"))
+    loaded.drop_grid(path, {sheet: {(a, "mark"): "4"}}, name="first.xlsx", modified=NOW)
+    assert loaded.ingest(now=NOW).ok
+    loaded.drop_grid(path, {sheet: {(c, "mark"): "4"}}, name="second.xlsx", modified=NOW + dt.timedelta(hours=1))
+    report = loaded.ingest(now=NOW + dt.timedelta(hours=1))
+    assert status_of(report) == {"second.xlsx": "accepted"}
+    with loaded.engine.connect() as conn:
+        stored = set(conn.execute(text("SELECT student_id, mark FROM period_marks WHERE period = 'Y'")).all())
+    assert stored == {(a, "4"), (b, "4"), (c, "4")}
+    # a third copy changing a's mark the first copy changed otherwise: a conflict at the cell
+    loaded.drop_grid(path, {sheet: {(a, "mark"): "3"}}, name="third.xlsx", modified=NOW + dt.timedelta(hours=2))
+    found = findings_of(loaded.ingest(now=NOW + dt.timedelta(hours=2)))
+    assert ("merge-conflict" in {code for _, _, code in found}
+            and {cell for _, cell, code in found if code == "merge-conflict"} == {f"H{FIRST}"})

@@ -18,7 +18,7 @@ from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.period import choices_for
 from zhurnal.kinds.signing import issue_grid
 from zhurnal.merge.period_marks import mark_key
-from zhurnal.merge.year_marks import YearPlan, exam_key, plan_year, read_state, stored_exams
+from zhurnal.merge.year_marks import STORED, YearPlan, exam_key, plan_year, read_state, stored_exams
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import School, Section, load_school
@@ -100,7 +100,7 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
         label = q.school_row(conn, ctx.school_id).get("year_label") or ""
         for name, sections in school.teacher_sections(teacher).items():
             taken: set[str] = set()
-            sheets, info, base = [], [], {}
+            sheets, info, base, unstored = [], [], {}, {}
             for section in sections:
                 cls = school.classes[section.class_code]
                 year = school.calendar.year_period(cls["grade"])
@@ -111,14 +111,18 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
                 subject_marks = {key: r["mark"] for key, r in marks.items() if r["subject"] == section.subject}
                 subject_exams = {sid: v for (sid, subj), v in exams.items() if subj == section.subject}
                 title = sheet_name(section, school.subjects[section.subject]["short"], taken)
-                sheets.append(year_sheet(title, section, school, school.calendar.grade_terms(cls["grade"]), students,
-                                         subject_marks, _computed(ctx, conn, school, section), year["code"],
-                                         subject_exams))
+                sheet = year_sheet(title, section, school, school.calendar.grade_terms(cls["grade"]), students,
+                                   subject_marks, _computed(ctx, conn, school, section), year["code"], subject_exams)
+                sheets.append(sheet)
                 info.append(section_info(title, section))
                 for st in students:
-                    base[mark_key(st["id"], section.subject, year["code"])] = subject_marks.get((st["id"], year["code"]))
+                    key = mark_key(st["id"], section.subject, year["code"])
+                    base[key] = sheet.values[(st["id"], MARK)]          # as prefilled
+                    if base[key] != subject_marks.get((st["id"], year["code"])):
+                        unstored[key] = subject_marks.get((st["id"], year["code"]))
                     base[exam_key(st["id"], section.subject)] = subject_exams.get(st["id"])
             if sheets:
+                base[STORED] = unstored
                 path = (out_dir or ctx.settings.templates) / "год" / f"годовые_{safe_name(name)}.xlsx"
                 written.append(issue_grid(ctx, conn, path, SPEC.kind, SPEC.version, name, sheets, info, base,
                                           period=label))

@@ -11,12 +11,39 @@ from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.findings import finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
-from zhurnal.merge.period_marks import PeriodPlan, plan_period, read_state as period_state
+from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state as period_state
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import School
 from zhurnal.validate.year_rules import ExamRead, YearRead
+
+
+# The issued base of a year workbook holds each year-mark cell as prefilled (the computed mark
+# where none is stored), so that copies of one issue are told apart by what their teachers
+# changed (see zhurnal.merge.bases); under this key it keeps what the store held for those
+# cells when issued. An ``@`` key says nothing about descent.
+STORED = "@stored"
+
+
+def merge_base(base: State | None, mine: State, now: State) -> State | None:
+    """The base each cell is merged against (``mine``: the copy's cells, ``now``: the store's).
+
+    A prefilled computed mark left as it was confirms it where the store still has none (base:
+    empty, so the copy's mark is taken) and keeps a mark stored since (base: the prefill, so the
+    store's is kept). A changed one is taken while the store holds what it held when issued or
+    the prefill the teacher saw (another copy confirmed it), else it is a conflict. An accepted
+    copy's state is already what the store took: it is the base as it is."""
+    if base is None or STORED not in base:
+        return base
+    merged = {k: v for k, v in base.items() if k != STORED}
+    for key, stored in base[STORED].items():
+        prefill, current = merged.get(key), now.get(key)
+        if mine.get(key) != prefill:
+            merged[key] = current if current in (prefill, stored) else stored
+        elif current is None:
+            merged[key] = None
+    return merged
 
 
 def exam_key(student_id: int, subject: str) -> str:
@@ -79,6 +106,9 @@ def _exam_row(value: str | None) -> dict | None:
 def plan_year(conn: Connection, school: School, read: YearRead, base: State | None = None) -> YearPlan:
     """What applying ``read`` would change, merged against ``base`` (None: authoritative)."""
     plan = YearPlan(teacher=read.teacher)
+    now = {mark_key(r["student_id"], r["subject"], r["period"]): r["mark"]
+           for code in read.marks for r in q.table_rows(conn, s.period_marks, school.school_id, period=code)}
+    base = merge_base(base, read_state(read), now)
     for marks in read.marks.values():
         period = plan_period(conn, school, marks, base)
         plan.periods.append(period)
