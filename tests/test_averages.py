@@ -127,6 +127,17 @@ def test_modifiers_default_weight_range_and_roster(store):
     assert only["История"].students == {} and only["История"].class_average is None
 
 
+def test_the_minimum_of_marks_depends_on_the_period_kind_and_hours(store):
+    """Student 2 has 4 marks in Математика (24/5 = 4.8): enough for a quarter's 3, not for a
+    semester's 5; with 2 more per extra weekly hour, a quarter of a 2-hour subject needs 5."""
+    marks = MarkSettings(min_marks_quarter=3, min_marks_semester=5)
+    assert _math(store, marks, period_kind="quarter")["Математика"].of(2).suggested == "5"
+    assert _math(store, marks, period_kind="semester")["Математика"].of(2).suggested == "н/а"
+    scaled = MarkSettings(min_marks_quarter=3, min_marks_per_extra_hour=2)
+    assert _math(store, scaled, hours={"Математика": 1})["Математика"].of(2).suggested == "5"
+    assert _math(store, scaled, hours={"Математика": 2})["Математика"].of(2).suggested == "н/а"   # needs 5
+
+
 def test_the_period_sheet_stats_are_the_hand_computed_ones(store):
     """The period sheet's (average, count, suggested) per student, by hand: 13/3 from two marks
     (too few: н/а), 24/5 = 4.8 from four (≥ 4.5: 5), 10/3 from two."""

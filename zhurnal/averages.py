@@ -6,7 +6,9 @@ work type (a work type the setup does not list weighs ``MarkSettings.default_wei
 double mark ``5/4`` counts as two marks of the same weight, ``4+``/``5-`` count as
 ``4 + modifier_step``/``5 - modifier_step``, and ``зач``/``незач`` count as no mark (see
 :func:`zhurnal.marks.mark_values`). The suggested period mark comes from the school's
-thresholds, ``н/а`` below ``min_marks`` marks (:func:`zhurnal.marks.suggested_mark`).
+thresholds, ``н/а`` below the period kind's minimum of marks, scaled by the subject's weekly
+hours where the school says so (:meth:`zhurnal.settings.MarkSettings.min_marks_for`,
+:func:`zhurnal.marks.suggested_mark`).
 
 The class average is the mean of the students' averages (each student weighs one, whatever
 their number of marks) over the students who have at least one mark in the range; students
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import fsum
 
@@ -38,7 +40,7 @@ class StudentAverage:
 
     average: float | None   # Σ(w·m)/Σw in mark points (1.0–5.0), unrounded; None without marks
     count: int              # marks counted, a double mark being two
-    suggested: str          # "5" | "4" | "3" | "2" by the thresholds, "н/а" with fewer than min_marks
+    suggested: str          # "5" | "4" | "3" | "2" by the thresholds, "н/а" with fewer than the minimum
 
     def as_tuple(self) -> tuple[float | None, int, str]:
         """``(average, count, suggested)``, the shape the period sheet takes."""
@@ -86,20 +88,24 @@ def _rows(conn: Connection, school_id: int, class_code: str, start: dt.date, end
     return conn.execute(query)
 
 
-def _student(cells: list[tuple[str, float]], settings: MarkSettings) -> StudentAverage:
+def _student(cells: list[tuple[str, float]], settings: MarkSettings, minimum: int) -> StudentAverage:
     average, count = weighted_average(cells, settings.modifier_step)
-    return StudentAverage(average, count, suggested_mark(average, count, settings.thresholds, settings.min_marks))
+    return StudentAverage(average, count, suggested_mark(average, count, settings.thresholds, minimum))
 
 
 def class_averages(conn: Connection, school_id: int, class_code: str, start: dt.date, end: dt.date, *,
                    settings: MarkSettings, subject: str | None = None,
-                   roster: Iterable[int] | None = None) -> ClassAverages:
+                   roster: Iterable[int] | None = None, period_kind: str = "quarter",
+                   hours: Mapping[str, float | None] | None = None) -> ClassAverages:
     """Subject → averages of one class between ``start`` and ``end`` (both included), in one query.
 
     Only marks of lessons held by ``class_code`` count, whichever subgroup the lesson was for;
     ``subject`` narrows the query to one subject. ``roster`` (student ids), when given, keeps
     only those students, in the result and in the class average: pass the class's current
     students so that one who left or moved to another class does not weigh on it.
+    ``period_kind`` ("quarter" | "semester", :func:`zhurnal.calendar.period_kind`) and ``hours``
+    (subject → weekly hours, :meth:`zhurnal.store.snapshot.School.subject_hours`) choose the
+    minimum of marks below which the suggested mark is ``н/а``.
     """
     keep = set(roster) if roster is not None else None
     cells: dict[str, dict[int, list[tuple[str, float]]]] = defaultdict(lambda: defaultdict(list))
@@ -109,7 +115,8 @@ def class_averages(conn: Connection, school_id: int, class_code: str, start: dt.
             cells[row.subject][row.student_id].append((row.marks, weight))
     found = ClassAverages()
     for name, per_student in cells.items():
-        students = {sid: _student(marks, settings) for sid, marks in sorted(per_student.items())}
+        minimum = settings.min_marks_for(period_kind, (hours or {}).get(name))
+        students = {sid: _student(marks, settings, minimum) for sid, marks in sorted(per_student.items())}
         known = [a.average for a in students.values() if a.average is not None]
         # fsum: the mean must not depend on the order students were read in (3.875 vs 3.8749…)
         found[name] = SubjectAverages(students, fsum(known) / len(known) if known else None)

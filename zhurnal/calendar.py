@@ -64,6 +64,14 @@ def week_of(day: dt.date) -> Week:
     return Week(day - dt.timedelta(days=day.weekday()))
 
 
+def period_kind(code: str) -> str:
+    """What a period is, by its code's first letter (the setup's «Код» column says so): ``Y``
+    or ``Г`` a year («Год», the span year marks are set for, beside the quarters or semesters
+    of the same grades), ``H`` or ``П`` a semester (полугодие), anything else a quarter."""
+    first = code.strip()[:1].casefold()
+    return "year" if first in ("y", "г") else "semester" if first in ("h", "п") else "quarter"
+
+
 @dataclass(frozen=True)
 class Calendar:
     """The school's periods and holidays, as stored (rows of ``periods`` and ``holidays``)."""
@@ -77,8 +85,24 @@ class Calendar:
                 return row["name"]
         return None
 
+    @property
+    def terms(self) -> tuple[dict, ...]:
+        """The periods lessons are held in (quarters, semesters): every period but the year."""
+        return tuple(p for p in self.periods if period_kind(p["code"]) != "year")
+
+    def year_period(self, grade: int) -> dict | None:
+        """The year period of ``grade``, None when the setup declares none."""
+        return next((p for p in self.periods if period_kind(p["code"]) == "year"
+                     and p["grade_from"] <= grade <= p["grade_to"]), None)
+
+    def grade_terms(self, grade: int) -> list[dict]:
+        """The terms of ``grade`` in date order."""
+        return sorted((p for p in self.terms if p["grade_from"] <= grade <= p["grade_to"]),
+                      key=lambda p: p["start"])
+
     def period(self, day: dt.date, grade: int) -> str | None:
-        for row in self.periods:
+        """The term (never the year period) ``day`` falls in for ``grade``."""
+        for row in self.terms:
             if row["start"] <= day <= row["end"] and row["grade_from"] <= grade <= row["grade_to"]:
                 return row["code"]
         return None

@@ -235,6 +235,25 @@ def templates_period(ctx: click.Context, period: str, teacher: str | None) -> No
     _echo_paths(_call(issue_period, _context(ctx), period, teacher=teacher))
 
 
+@templates.command("year")
+@click.option("--teacher", default=None, help=N_("Only this teacher's workbook (full name)."))
+@click.pass_context
+def templates_year(ctx: click.Context, teacher: str | None) -> None:
+    """Year-mark workbooks: term marks, the computed year mark to confirm, exams of grades 9 and 11."""
+    from zhurnal.issue import issue_year
+    _echo_paths(_call(issue_year, _context(ctx), teacher=teacher))
+
+
+@templates.command("prior-marks")
+@click.option("--grade", default=10, show_default=True, type=click.IntRange(1, 11),
+              help=N_("The grade the marks were set in."))
+@click.pass_context
+def templates_prior_marks(ctx: click.Context, grade: int) -> None:
+    """Workbooks for marks of an earlier year kept outside zhurnal (grade 10's for grade 11's finals)."""
+    from zhurnal.issue import issue_prior_marks
+    _echo_paths(_call(issue_prior_marks, _context(ctx), grade=grade))
+
+
 @templates.command("plan")
 @click.option("--teacher", default=None, help=N_("Only this teacher's plans (full name)."))
 @click.pass_context

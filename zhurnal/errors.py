@@ -61,6 +61,18 @@ class UnknownStudent(UsageError, LookupError):
         self.student_id = student_id
 
 
+class NoYearPeriod(UsageError):
+    def __init__(self) -> None:
+        super().__init__(N_("the setup has no year period (a period coded Y on the sheet «Периоды», "
+                            "covering the year's quarters or semesters)"))
+
+
+class YearIsNoTerm(UsageError):
+    def __init__(self, code: str) -> None:
+        super().__init__(N_("«{code}» is the year period: its marks are confirmed in the year workbook "
+                            "(zhurnal templates year)"), code=code)
+
+
 class NoClasses(UsageError):
     def __init__(self) -> None:
         super().__init__(N_("no classes yet: ingest the setup workbook first"))

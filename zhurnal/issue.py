@@ -10,7 +10,7 @@ from pathlib import Path
 from zhurnal.calendar import Week
 from zhurnal.context import RunContext
 from zhurnal.errors import NoClasses
-from zhurnal.kinds import attendance, journal, period, plan, roster, setup
+from zhurnal.kinds import attendance, journal, period, plan, prior, roster, setup, year
 from zhurnal.lookup import find_class, find_teacher
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -65,3 +65,15 @@ def issue_period(ctx: RunContext, period_code: str, *, teacher: str | None = Non
 def issue_plans(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None = None) -> list[Path]:
     """A calendar-thematic plan (КТП) per teacher × class × subject × subgroup, prefilled."""
     return plan.issue(ctx, teacher=_teacher(ctx, teacher), out_dir=out_dir)
+
+
+def issue_year(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None = None) -> list[Path]:
+    """Year-mark workbooks per teacher (with exams for grades 9 and 11); :class:`NoYearPeriod`
+    when the setup has no year period, :class:`UnknownTeacher`."""
+    return year.issue(ctx, teacher=_teacher(ctx, teacher), out_dir=out_dir)
+
+
+def issue_prior_marks(ctx: RunContext, *, grade: int = 10, out_dir: Path | None = None) -> list[Path]:
+    """Workbooks for the marks pupils got in ``grade`` in an earlier year, before the school
+    kept its journal in zhurnal (one per class now a grade above); :class:`NoClasses`."""
+    return prior.issue(ctx, grade=grade, out_dir=out_dir)

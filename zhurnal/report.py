@@ -8,7 +8,8 @@ from zhurnal.ingest.pipeline import IngestReport
 from zhurnal.status import Status
 
 KINDS = {"setup": N_("school setup"), "roster": N_("class roster"), "journal": N_("journal"),
-         "attendance": N_("attendance register"), "period": N_("period-mark workbook"), "plan": N_("lesson plan (КТП)")}
+         "attendance": N_("attendance register"), "period": N_("period-mark workbook"), "plan": N_("lesson plan (КТП)"),
+         "year": N_("year-mark workbook"), "prior": N_("earlier years' marks")}
 STATUS_RU = {"accepted": "принят", "rejected": "ОТКЛОНЁН", "duplicate": "повтор",
              "deferred": "ещё пишется", "failed": "СБОЙ", "left": "не файл, оставлен"}
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import tomllib
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Literal
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zhurnal.i18n import _
 from zhurnal.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring  # noqa: F401 (SECRET_ENV: re-exported)
@@ -75,8 +76,43 @@ class MarkSettings(_Section):
     modifier_step: float = Field(default=0.0, ge=0, lt=0.5)
     # average → period mark: ≥ thresholds[0] gives 5, ≥ [1] gives 4, ≥ [2] gives 3, else 2
     thresholds: tuple[float, float, float] = (4.5, 3.5, 2.5)
-    min_marks: int = Field(default=3, ge=0)
+    # fewer marks in a period than this suggest «н/а»: per period kind (a school's regulation
+    # usually asks more for a semester than for a quarter); the old single ``min_marks`` still
+    # reads as both (see _one_minimum)
+    min_marks_quarter: int = Field(default=3, ge=0)
+    min_marks_semester: int = Field(default=3, ge=0)   # many schools: 5
+    # scaled by the subject's weekly hours (teaching load): each hour over the first adds this
+    # many marks, rounded half up (2: 3 marks at 1 h, 5 at 2 h, 7 at 3 h); 0: hours do not count
+    min_marks_per_extra_hour: float = Field(default=0.0, ge=0)
     default_weight: float = Field(default=1.0, gt=0)
+    # the year mark from the period marks (zhurnal.year.marks): "mean" — their arithmetic mean
+    # rounded half up (3.5 → 4); "mean_last_decides" — the same, but a mean of exactly .5 takes
+    # the side of the last period's mark (3, 4, 3, 4 → 4; 4, 3, 4, 3 → 3)
+    year_rule: Literal["mean", "mean_last_decides"] = "mean"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_minimum(cls, data: object) -> object:
+        """``min_marks = N`` (before minimums per period kind) sets both kinds' minimum; given
+        beside a kind's own key it is ambiguous and refused."""
+        if isinstance(data, dict) and "min_marks" in data:
+            data = dict(data)
+            old = data.pop("min_marks")
+            if "min_marks_quarter" in data or "min_marks_semester" in data:
+                raise ValueError("min_marks is replaced by min_marks_quarter and min_marks_semester; "
+                                 "remove min_marks")
+            data["min_marks_quarter"] = data["min_marks_semester"] = old
+        return data
+
+    def min_marks_for(self, kind: str, hours: float | None = None) -> int:
+        """The fewest marks a period mark needs in a period of ``kind`` ("quarter", "semester";
+        a year has no minimum: 0) for a subject of ``hours`` a week (None: not scaled)."""
+        if kind == "year":
+            return 0
+        base = self.min_marks_semester if kind == "semester" else self.min_marks_quarter
+        if not self.min_marks_per_extra_hour or not hours or hours <= 1:
+            return base
+        return base + int(Decimal(str(self.min_marks_per_extra_hour * (hours - 1))).quantize(0, ROUND_HALF_UP))
 
 
 class JournalSettings(_Section):

@@ -48,8 +48,13 @@ allow_plus_minus = true
 modifier_step = 0.0
 # average → period mark: >= 4.5 → 5, >= 3.5 → 4, >= 2.5 → 3; some schools use [4.65, 3.65, 2.65]
 thresholds = [4.5, 3.5, 2.5]
-# fewer marks than this suggest «н/а»
-min_marks = 3
+# fewer marks in a quarter / a semester than this suggest «н/а» (many schools ask 5 for a semester)
+min_marks_quarter = 3
+min_marks_semester = 3
+# each weekly hour of the subject over the first adds this many (2: 3 marks at 1 h, 5 at 2 h); 0: off
+min_marks_per_extra_hour = 0
+# the year mark: "mean" of the period marks rounded half up (3.5 → 4), or "mean_last_decides" (at .5 the last period decides)
+year_rule = "mean"
 
 [journal]
 # a change to a lesson older than this many days is flagged: "warning" or "error"

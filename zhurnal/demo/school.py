@@ -1,6 +1,6 @@
 """A realistic demo school: setup and class rosters as staff would type them.
 
-Grades 1–11 (quarters for 1–9, semesters for 10–11), the 2026/2027 holidays, five-day weeks
+Grades 1–11 (quarters for 1–9, semesters for 10–11, a year period «Y» over both), the 2026/2027 holidays, five-day weeks
 for 1–9 and six-day for 10–11, English and Informatics split into subgroups, pass/fail
 subjects, grade 1 without marks, a clash-free timetable for the current periods, families
 with siblings in different classes, two unrelated families of one surname in one class.
@@ -14,6 +14,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from zhurnal.calendar import period_kind
 from zhurnal.demo.curriculum import PRIMARY_TEACHER_SUBJECTS, ROOM_PREFIX, SUBJECTS, subjects_for
 from zhurnal.demo.names import NameMaker, SURNAMES, latin
 
@@ -30,6 +31,7 @@ PERIODS = [
     ("Q4", "4 четверть", dt.date(2027, 4, 1), dt.date(2027, 5, 26), 1, 9),
     ("H1", "1 полугодие", dt.date(2026, 9, 1), dt.date(2026, 12, 28), 10, 11),
     ("H2", "2 полугодие", dt.date(2027, 1, 12), dt.date(2027, 5, 26), 10, 11),
+    ("Y", "Год", dt.date(2026, 9, 1), dt.date(2027, 5, 26), 1, 11),       # year marks, not a term
 ]
 HOLIDAYS = [
     ("Осенние каникулы", dt.date(2026, 10, 26), dt.date(2026, 11, 3), None, None),
@@ -130,7 +132,7 @@ def _timetable_periods(grade: int, whole_year: bool) -> list[str]:
     10–11), or with ``whole_year`` every period of its grade (the same week all year)."""
     if not whole_year:
         return ["H1" if grade >= 10 else "Q2"]
-    return [code for code, _, _, _, low, high in PERIODS if low <= grade <= high]
+    return [code for code, _, _, _, low, high in PERIODS if low <= grade <= high and period_kind(code) != "year"]
 
 
 def _setup(classes, staff: _Staff, rng: random.Random, curriculum=subjects_for,

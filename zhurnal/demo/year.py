@@ -14,21 +14,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.calendar import Week, week_of
+from zhurnal.calendar import Week, period_kind, week_of
 from zhurnal.context import RunContext, open_context
 from zhurnal.demo.curriculum import subjects_for
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_values
 from zhurnal.demo.run import _correction, _filled_week, _fresh_workspace
 from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.errors import NotASchoolWeek
+from zhurnal.ingest.identify import read_metadata
+from zhurnal.ingest.read import cells_of
 from zhurnal.ingest.pipeline import IngestReport, ingest
-from zhurnal.issue import issue_period, issue_setup
+from zhurnal.issue import issue_period, issue_setup, issue_year
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds import setup as setup_kind
 from zhurnal.merge.period_lock import close_period
@@ -37,6 +40,7 @@ from zhurnal.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.templates.metadata import sections
 from zhurnal.yearend.close import CloseReport, close_year
 
 # (code, grade, pupils): a grade of quarters, the exam grade 9, and grade 11 on semesters
@@ -84,6 +88,28 @@ def _period_marks(path: Path) -> dict[str, dict]:
             for sheet, cells in grid_values(path).items()}
 
 
+# the exams the demo's pupils sit: ОГЭ in grade 9 (marks 2–5), ЕГЭ in grade 11 (points)
+EXAMS = {9: ("ОГЭ", ("Математика", "Алгебра", "Русский язык")), 11: ("ЕГЭ", ("Математика", "Русский язык"))}
+
+
+def _year_marks(path: Path, rng: random.Random) -> dict[str, dict]:
+    """What a teacher hands in on an issued year sheet: the prefilled year marks as they are
+    (handing them in confirms them) and, in the exam grades, each pupil's exam and result."""
+    groups = {info["sheet"]: info for info in sections(read_metadata(cells_of(path)))["sheets"]}
+    typed: dict[str, dict] = {}
+    for sheet, cells in grid_values(path).items():
+        group = groups[sheet]
+        grade = int("".join(ch for ch in group["class_code"] if ch.isdigit()))
+        form, subjects = EXAMS.get(grade, ("", ()))
+        if group["subject"] not in subjects:
+            continue
+        typed[sheet] = {}
+        for pupil in (i for i, key in cells if key == "exam" and isinstance(i, int)):
+            result = str(rng.choice((3, 4, 4, 5, 5))) if form == "ОГЭ" else str(rng.randint(45, 95))
+            typed[sheet].update({(pupil, "exam_form"): form, (pupil, "exam"): result})
+    return typed
+
+
 def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = None, seed: int = 2026,
              publish: bool = True, echo: Callable[[str], None] = print) -> YearSummary:
     """Build the small school in ``directory``, run its year week by week and close it."""
@@ -126,10 +152,13 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
                 path, sheet = _correction(filled, teacher, settings.inbox / f"поправка_{filled.journals[teacher].name}")
                 summary.corrected = sheet
                 run(f"Неделя {week.label}: {teacher} поправляет две отметки и тему", sunday + dt.timedelta(hours=1))
-            for period in (p for p in periods if p["end"] in week and p["code"] not in summary.closed_periods):
+            for period in (p for p in periods if p["end"] in week and p["code"] not in summary.closed_periods
+                           and period_kind(p["code"]) != "year"):
                 _close_period(at, period["code"], Path(staging) / period["code"], run, summary, publish, echo)
-    # LEAD(ymarks): the year marks (`templates year`) and the exam marks are filled and
-    # ingested here, before the year is closed.
+    at = dataclasses.replace(ctx, now=dt.datetime.combine(row["year_end"], dt.time(10)))
+    for path in issue_year(at, out_dir=directory / "templates_xlsx" / "год"):
+        fill_grid(path, settings.inbox / path.name, _year_marks(path, random.Random(seed)))
+    run("Годовые отметки и экзамены", at.now)
     summary.close = close_year(dataclasses.replace(ctx, now=dt.datetime.combine(row["year_end"], dt.time(15))),
                                row["year_label"])
     echo(f"\n== Год {row['year_label']} закрыт: школьных недель {summary.weeks}, "

@@ -21,7 +21,7 @@ from zhurnal.logins import default_login, is_login
 from zhurnal.store import schema as s
 from zhurnal.workbook import Submission
 
-TEACHER_KINDS = {"journal", "attendance", "period"}   # what only its author may hand in
+TEACHER_KINDS = {"journal", "attendance", "period", "year"}   # what only its author may hand in
 
 
 def teacher_logins(ctx: RunContext) -> dict[str, str]:

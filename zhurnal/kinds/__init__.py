@@ -6,7 +6,7 @@ subclass instance named ``KIND``, and its line below.
 
 from __future__ import annotations
 
-from zhurnal.kinds import attendance, journal, period, plan, roster, setup
+from zhurnal.kinds import attendance, journal, period, plan, prior, roster, setup, year
 from zhurnal.kinds.base import WorkbookKind
 
 KINDS: dict[str, WorkbookKind] = {kind.name: kind for kind in (
@@ -16,6 +16,8 @@ KINDS: dict[str, WorkbookKind] = {kind.name: kind for kind in (
     journal.KIND,
     attendance.KIND,
     period.KIND,
+    year.KIND,
+    prior.KIND,
 )}
 
 __all__ = ["KINDS", "WorkbookKind"]

@@ -9,19 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from zhurnal.averages import class_averages
+from zhurnal.calendar import period_kind
 from zhurnal.context import RunContext
-from zhurnal.errors import UnknownPeriod
+from zhurnal.errors import UnknownPeriod, YearIsNoTerm
 from zhurnal.filenames import safe_name
 from zhurnal.findings import finding
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
-from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.bases import record_issue
+from zhurnal.kinds.signing import issue_grid
 from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.store.snapshot import Section, load_school
-from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, list_validation, section_info,
-                                    sheet_name, write_grid_workbook)
+from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.period_rules import read_period
 
@@ -70,7 +69,8 @@ def period_sheet(name: str, section: Section, period: dict, scale: str, students
 
 def _stats(ctx: RunContext, conn, school, section: Section, period: dict) -> dict:
     found = class_averages(conn, ctx.school_id, section.class_code, period["start"], period["end"],
-                           settings=ctx.settings.marks, subject=section.subject)
+                           settings=ctx.settings.marks, subject=section.subject,
+                           period_kind=period_kind(period["code"]), hours=school.subject_hours(section.class_code))
     return found[section.subject].as_stats() if section.subject in found else {}
 
 
@@ -84,6 +84,8 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
         if period is None:
             raise UnknownPeriod(period_code, [p["code"] for p in school.calendar.periods])
         period_code = period["code"]          # as the setup spells it (q2 → Q2)
+        if period_kind(period_code) == "year":
+            raise YearIsNoTerm(period_code)
         stored = {(r["student_id"], r["subject"]): r["mark"]
                   for r in q.table_rows(conn, s.period_marks, ctx.school_id, period=period_code)}
         for name, sections in school.teacher_sections(teacher).items():
@@ -104,12 +106,9 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                 base.update({mark_key(st["id"], section.subject, period_code): stored.get((st["id"], section.subject))
                              for st in students})
             if sheets:
-                meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, period=period_code,
-                                   identities=issued_identities(sheets))
-                written.append(write_grid_workbook(
-                    (out_dir or ctx.settings.templates) / period_code / f"оценки_{period_code}_{safe_name(name)}.xlsx",
-                    meta, sheets))
-                record_issue(conn, ctx.school_id, meta, base, ctx.now)
+                path = (out_dir or ctx.settings.templates) / period_code / f"оценки_{period_code}_{safe_name(name)}.xlsx"
+                written.append(issue_grid(ctx, conn, path, SPEC.kind, SPEC.version, name, sheets, info, base,
+                                          period=period_code))
     return written
 
 
@@ -124,7 +123,8 @@ class PeriodKind(WorkbookKind):
             return Records(None, [finding("unknown-period", value=sub.meta.get("period"))], unusable=True)
         read = read_period(SPEC.column("mark").key, sub, school,
                            lambda section: _stats(ctx.run, ctx.conn, school, section, period),
-                           choices_for, ctx.settings.marks)
+                           choices_for, lambda section: ctx.settings.marks.min_marks_for(
+                               period_kind(period["code"]), school.subject_hours(section.class_code).get(section.subject)))
         return Records(read, read.findings)
 
     def plan(self, records: Records, ctx: StepContext) -> PeriodPlan:

@@ -53,7 +53,7 @@ SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title="Настр
         Field("year_end", "Конец учебного года", T.DATE, required=True, width=20),
     )),
     SheetSpec("Периоды", rows=30, table="periods", key=("code",), fields=(
-        Field("code", "Код", required=True, width=8, note="Короткий код: Q1…Q4 для четвертей, H1, H2 для полугодий"),
+        Field("code", "Код", required=True, width=8, note="Короткий код: Q1…Q4 для четвертей, H1, H2 для полугодий, Y — учебный год (годовые отметки)"),
         *_span(Field("name", "Название", required=True, width=22), grades_required=True),
     )),
     SheetSpec("Каникулы", rows=40, table="holidays", key=("name",), fields=(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, select
 
 from zhurnal.averages import NO_MARKS, ClassAverages, class_averages
-from zhurnal.calendar import Week
+from zhurnal.calendar import Week, period_kind
 from zhurnal.errors import UnknownPeriod
 from zhurnal.lookup import class_sort_key
 from zhurnal.marks import suggested_mark
@@ -78,10 +78,12 @@ def gather(conn: Connection, school: School, settings: Settings, *, until: dt.da
             continue
         roster = [st["id"] for st in school.class_students(code)]
         end = min(until, period["end"])
-        so_far[code] = class_averages(conn, school.school_id, code, period["start"], end, settings=marks, roster=roster)
+        minimum = {"period_kind": period_kind(period["code"]), "hours": school.subject_hours(code)}
+        so_far[code] = class_averages(conn, school.school_id, code, period["start"], end, settings=marks, roster=roster,
+                                      **minimum)
         if week:
             this_week[code] = class_averages(conn, school.school_id, code, max(week.monday, period["start"]), end,
-                                             settings=marks, roster=roster)
+                                             settings=marks, roster=roster, **minimum)
     stored = {(r["student_id"], r["subject"], r["period"]): r["mark"] for r in q.table_rows(conn, s.period_marks, school.school_id)}
     for section, teacher in sorted(school.load.items(),
                                    key=lambda kv: (class_sort_key(kv[0].class_code), kv[0].subject, kv[0].subgroup)):
@@ -160,11 +162,14 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
         by_section[Section(lesson["class_code"], lesson["subject"], lesson["subgroup"])].append(lesson)
     submitted = _punctuality(conn, school, week, settings.journal.edit_window_days)
     few = defaultdict(int)
+    periods = _week_periods(school, week)
     for result in data.results:
-        if result.count < settings.marks.min_marks:
+        period = periods[result.class_code]
+        minimum = settings.marks.min_marks_for(period_kind(period["code"]),
+                                               school.subject_hours(result.class_code).get(result.subject))
+        if result.count < minimum:
             few[result.teacher] += 1
     plan = defaultdict(int)
-    periods = _week_periods(school, week)
     for item in q.table_rows(conn, s.plan_items, school.school_id):
         period = periods.get(item["class_code"])
         if period and period["start"] <= item["date"] <= week.sunday:

@@ -88,7 +88,7 @@ class Keys:
             return "/".join([str(self.of("parent_id", parts[0]))] + [str(self.of("student_id", p)) for p in parts[1:]])
         if entity == "journal_entries":
             return "/".join(parts[:-1] + [str(self.of("student_id", parts[-1]))])
-        if entity in ("absences", "period_marks"):
+        if entity in ("absences", "period_marks", "exam_marks", "prior_marks"):
             return "/".join([str(self.of("student_id", parts[0]))] + parts[1:])
         return key
 

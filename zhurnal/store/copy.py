@@ -115,7 +115,7 @@ def _revision_key(ids: _Ids, entity: str, key: str) -> str:
         return "/".join([ids.text("parents", parts[0])] + [ids.text("students", p) for p in parts[1:]])
     if entity == "journal_entries":
         return "/".join(parts[:-1] + [ids.text("students", parts[-1])])
-    if entity in ("absences", "period_marks"):
+    if entity in ("absences", "period_marks", "exam_marks", "prior_marks"):
         return "/".join([ids.text("students", parts[0])] + parts[1:])
     return key
 

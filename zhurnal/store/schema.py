@@ -349,15 +349,42 @@ fetched_mail = Table(
     info=_A,
 )
 
+# ---- the school year: exam marks and marks of earlier years (migration 0008) ------------------
+# Year marks are period marks of the setup's year period (``period_marks.period`` = its code,
+# e.g. «Y»); final (attestat) marks are computed, never stored (zhurnal.year.final).
+
+_Y = {"since": "0008"}
+
+exam_marks = Table(
+    "exam_marks", metadata, _school(key=False),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("form", String(8), nullable=False),          # ОГЭ | ГВЭ | ЕГЭ
+    Column("result", String(8), nullable=False),        # a mark 2–5 (ОГЭ, ГВЭ) or points 0–100 (ЕГЭ)
+    Column("teacher", Text),                            # who entered it
+    info=_Y,
+)
+
+prior_marks = Table(
+    "prior_marks", metadata, _school(key=False),
+    Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("grade", Integer, primary_key=True),         # the grade the mark was set in (10 for grade-11 finals)
+    Column("period", String(16), primary_key=True),     # that year's period code (H1, H2, Y, …)
+    Column("mark", String(8), nullable=False),
+    Column("source", String(32), nullable=False),       # "import" (workbook) | "year 2026/2027" (carried forward)
+    info=_Y,
+)
+
 # ---- the school year's close (migration 0010) --------------------------------------------------
 
-_Y = {"since": "0010"}
+_YC = {"since": "0010"}
 
 year_locks = Table(
     "year_locks", metadata, _school(),
     Column("year_label", String(16), primary_key=True),  # the setup's «2026/2027»
     Column("closed", Boolean, nullable=False),
-    info=_Y,
+    info=_YC,
 )
 
 year_events = Table(
@@ -368,5 +395,5 @@ year_events = Table(
     Column("reason", Text),
     Column("snapshot", String(64)),                      # the store snapshot's sha256 the archive was printed from
     Column("at", DateTime, nullable=False),
-    info=_Y,
+    info=_YC,
 )

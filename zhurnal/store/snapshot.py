@@ -48,6 +48,12 @@ class School:
     closed_periods: set[str] = field(default_factory=set)
     year_label: str | None = None
     year_closed: bool = False            # the setup's year is closed: no change is accepted
+    hours: dict[tuple[str, str], float] = field(default_factory=dict)   # (class, subject) → lessons a week
+
+    def subject_hours(self, class_code: str) -> dict[str, float]:
+        """Subject → weekly hours of ``class_code`` as the teaching load gives them (the largest
+        of a split subject's subgroups); a subject without hours is left out."""
+        return {subject: h for (code, subject), h in self.hours.items() if code == class_code}
 
     def class_students(self, class_code: str) -> list[dict]:
         return sorted((st for st in self.students.values()
@@ -137,13 +143,19 @@ def load_school(conn: Connection, school_id: int) -> School:
     students = {st["id"]: st for st in rows(s.students, "id")}
     members: dict[int, dict[str, str]] = defaultdict(dict)
     year = conn.execute(select(s.schools.c.year_label).where(s.schools.c.id == school_id)).scalar()
+    load = rows(s.teaching_load)
+    hours: dict[tuple[str, str], float] = {}
+    for row in load:
+        if row["hours"]:
+            key = (row["class_code"], row["subject"])
+            hours[key] = max(hours.get(key, 0.0), row["hours"])
     for row in rows(s.subgroup_members):
         members[row["student_id"]][row["subject"]] = row["subgroup"]
     return School(
         school_id=school_id,
         classes={c["code"]: c for c in rows(s.classes, "grade", "code")},
         subjects={x["name"]: x for x in rows(s.subjects, "name")},
-        load={Section(r["class_code"], r["subject"], r["subgroup"]): r["teacher"] for r in rows(s.teaching_load)},
+        load={Section(r["class_code"], r["subject"], r["subgroup"]): r["teacher"] for r in load},
         timetable=rows(s.timetable),
         calendar=Calendar(periods=tuple(rows(s.periods, "start")), holidays=tuple(rows(s.holidays, "start"))),
         bells={b["lesson_no"]: (b["start"], b["end"]) for b in rows(s.bells)},
@@ -155,4 +167,5 @@ def load_school(conn: Connection, school_id: int) -> School:
         closed_periods={p["period"] for p in rows(s.period_locks) if p["closed"]},
         year_label=year,
         year_closed=year in {y["year_label"] for y in rows(s.year_locks) if y["closed"]},
+        hours=hours,
     )

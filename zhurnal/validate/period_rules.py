@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zhurnal.findings import Finding, Severity, finding
-from zhurnal.settings import MarkSettings
 from zhurnal.store.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
@@ -30,17 +29,29 @@ class PeriodRead:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _normalise(raw: object) -> str:
+def normalise_mark(raw: object) -> str:
+    """A typed period mark as stored: «Н/А», «на» → «н/а», «зачёт» → «зач», … (lower case)."""
     text = clean_text(raw).casefold().replace(" ", "")
     return {"на": "н/а", "н\\а": "н/а", "н.а.": "н/а", "осв.": "осв", "зачёт": "зач", "незачёт": "незач"}.get(text, text)
 
 
+def allowed_mark(raw: object, allowed: tuple[str, ...], where: dict[str, str], found: list[Finding]) -> str | None:
+    """The typed (non-blank) mark ``raw`` as stored, or None with ``period-mark-invalid`` at
+    ``where`` (sheet, cell) when it is not one of ``allowed``."""
+    mark = normalise_mark(raw)
+    if mark in allowed:
+        return mark
+    found.append(finding("period-mark-invalid", **where, value=clean_text(raw), allowed=", ".join(allowed)))
+    return None
+
+
 def read_period(mark_key: str, item: Submission, school: School, stats_for: Callable[[Section], dict],
-                allowed_for: Callable[[str], tuple[str, ...]], settings: MarkSettings) -> PeriodRead:
+                allowed_for: Callable[[str], tuple[str, ...]], minimum_for: Callable[[Section], int]) -> PeriodRead:
     """The period marks in column ``mark_key`` of every sheet.
 
     ``stats_for(group)``: student id → (average, number of marks, suggested) from the journal;
-    ``allowed_for(scale)``: the period marks a subject's scale allows.
+    ``allowed_for(scale)``: the period marks a subject's scale allows; ``minimum_for(group)``:
+    the fewest marks a period mark needs (:meth:`zhurnal.settings.MarkSettings.min_marks_for`).
     """
     read = PeriodRead(item.meta.get("period", ""), item.meta.get("author", ""))
     found = read.findings
@@ -58,9 +69,8 @@ def read_period(mark_key: str, item: Submission, school: School, stats_for: Call
             if is_blank(raw):
                 read.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
                 continue
-            mark = _normalise(raw)
-            if mark not in allowed:
-                found.append(finding("period-mark-invalid", **where, value=clean_text(raw), allowed=", ".join(allowed)))
+            mark = allowed_mark(raw, allowed, where, found)
+            if mark is None:
                 continue
             problem = student_problem(school, student_id, section.class_code, section)
             if problem:
@@ -68,9 +78,10 @@ def read_period(mark_key: str, item: Submission, school: School, stats_for: Call
                 continue
             average, count, _ = stats.get(student_id, (None, 0, "н/а"))
             if mark.isdigit():
-                if count < settings.min_marks:
+                minimum = minimum_for(section)
+                if count < minimum:
                     found.append(finding("period-mark-too-few-marks", **where, value=mark, count=count,
-                                         minimum=settings.min_marks, severity=Severity.WARNING))
+                                         minimum=minimum, severity=Severity.WARNING))
                 elif average is not None and abs(int(mark) - average) > 1:
                     found.append(finding("period-mark-far-from-average", **where, value=mark,
                                          average=f"{average:.2f}", severity=Severity.WARNING))

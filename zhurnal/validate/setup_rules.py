@@ -6,6 +6,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from zhurnal.calendar import period_kind
 from zhurnal.findings import Finding, finding
 from zhurnal.logins import default_login, is_login
 from zhurnal.validate.checks import Names, duplicate_keys
@@ -49,9 +50,22 @@ def _check_periods(rows: list[Row], found: list[Finding]) -> None:
             good.append(row)
     for a, b in itertools.combinations(good, 2):
         grades = _overlap(a.get("grade_from"), a.get("grade_to"), b.get("grade_from"), b.get("grade_to"))
-        if grades and _overlap(a.get("start"), a.get("end"), b.get("start"), b.get("end")):
+        if not (grades and _overlap(a.get("start"), a.get("end"), b.get("start"), b.get("end"))):
+            continue
+        kinds = {_kind(a), _kind(b)}
+        if kinds == {"year"} or "year" not in kinds:
+            # terms of one grade may not overlap, nor two year periods; a year holds its terms
             found.append(finding("period-overlap", **b.at("code"), value=b.get("code"),
                                  other=a.get("code")))
+            continue
+        year, term = (a, b) if _kind(a) == "year" else (b, a)
+        if not (year.get("start") <= term.get("start") and term.get("end") <= year.get("end")):
+            found.append(finding("period-outside-year", **term.at("code"), value=term.get("code"),
+                                 year=year.get("code")))
+
+
+def _kind(row: Row) -> str:
+    return period_kind(str(row.get("code") or ""))
 
 
 def _check_holidays(tables: dict[str, Table], found: list[Finding]) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, select
 from zhurnal.history import HistoryFilter, revisions_of
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.calendar import period_kind
 from zhurnal.year.ledger import summary_ledger
 
 DATES_PER_PAGE = 20      # lesson columns on a landscape A4 journal page
@@ -107,13 +108,14 @@ def attendance_register(conn: Connection, school_id: int, class_code: str, pupil
     return pages
 
 
-def ledger(conn: Connection, school_id: int, class_code: str, grade: int) -> dict:
+def ledger(conn: Connection, school_id: int, class_code: str, grade: int, year_rule: str = "mean") -> dict:
     """{periods: [{code, name}], rows: [{no, name, subject, periods: [..], year, exam, final}]}
-    from :func:`summary_ledger`; a mark not set is «»."""
+    from :func:`summary_ledger` (year marks not confirmed computed by ``year_rule``); the
+    periods are the grade's terms (the year period is the «year» column); a mark not set is «»."""
     periods = [p for p in q.table_rows(conn, s.periods, school_id, "start", "code")
-               if p["grade_from"] <= grade <= p["grade_to"]]
+               if p["grade_from"] <= grade <= p["grade_to"] and period_kind(p["code"]) != "year"]
     rows, numbers = [], {}
-    for row in summary_ledger(conn, school_id, class_code):
+    for row in summary_ledger(conn, school_id, class_code, year_rule=year_rule):
         numbers.setdefault(row.student_id, len(numbers) + 1)
         rows.append({"no": numbers[row.student_id], "name": row.student_name, "subject": row.subject,
                      "periods": [row.periods.get(p["code"], "") for p in periods],

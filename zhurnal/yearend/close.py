@@ -3,7 +3,8 @@
 The close, under the workspace's run lock (no ingest in between):
 
 1. the year is found (:func:`zhurnal.year.lock.find_year`); a closed year is left as it is;
-2. what must be kept for next year is kept (see ``LEAD(ymarks)`` below);
+2. what next year needs is kept: the grade-10 pupils' term and year marks, for their
+   grade-11 finals (:func:`zhurnal.year.carry.carry_forward`), in the snapshot too;
 3. the store snapshot's digest is taken (:mod:`zhurnal.year.snapshot`);
 4. every writer of ``ARCHIVE_WRITERS`` writes its files into ``outbox/year/<year>/``
    (``2026/2027`` → ``2026-2027``), reading the same snapshot;
@@ -29,6 +30,7 @@ from zhurnal.atomic import write_bytes
 from zhurnal.context import RunContext
 from zhurnal.ingest.lock import run_lock
 from zhurnal.yearend.archive import write_class_archives
+from zhurnal.year.carry import carry_forward
 from zhurnal.year.lock import find_year, is_closed, set_year_closed
 from zhurnal.year.snapshot import snapshot_digest
 
@@ -91,8 +93,8 @@ def close_year(ctx: RunContext, year_text: str) -> CloseReport:
             folder = archive_folder(ctx, label)
             if is_closed(conn, ctx.school_id, label):
                 return CloseReport(label, folder, already_closed=True)
-        # LEAD(ymarks): keep the grade-10 marks for next year before the snapshot is taken:
-        # with ctx.engine.begin() as conn: carry_forward(conn, ctx.school_id)
+        with ctx.engine.begin() as conn:    # before the snapshot, so the archive's digest covers them
+            carry_forward(conn, ctx.school_id, year_rule=ctx.settings.marks.year_rule)
         report = CloseReport(label, folder)
         with ctx.engine.connect() as conn:
             report.snapshot = snapshot_digest(conn, ctx.school_id)
