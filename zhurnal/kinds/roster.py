@@ -23,9 +23,21 @@ from zhurnal.validate.table import read_tables
 
 SEX = Choices(labels=("м", "ж"))
 RELATIONS = Choices(labels=("мать", "отец", "опекун", "бабушка", "дедушка", "другое"))
+# pupil movement: the day enrolment starts (empty: since before the year) and the day it ends
+# (the pupil is no longer enrolled from that day), each with its order (see zhurnal.enrolment)
+MOVEMENT_FIELDS = (
+    Field("arrived_on", "Прибыл (дата)", T.DATE, width=14,
+          note="Дата зачисления по приказу. Пусто — учится с начала учебного года"),
+    Field("arrival_order", "Приказ о прибытии", T.TEXT, width=18, note="Номер и дата приказа, например «45-у от 12.01.2027»"),
+    Field("left_on", "Выбыл (дата)", T.DATE, width=14,
+          note="С этого дня ученик не числится в классе. Строку не удаляйте"),
+    Field("leaving_order", "Приказ о выбытии", T.TEXT, width=18),
+)
 GUIDE = [
     "Список класса ведёт классный руководитель и обновляет его каждую неделю.",
-    "Лист «Ученики»: по строке на ученика. Новых учеников добавляйте в пустые строки внизу.",
+    "Лист «Ученики»: по строке на ученика. Новых учеников добавляйте в пустые строки внизу, "
+    "с датой и приказом о прибытии.",
+    "Выбывшего ученика не удаляйте: укажите дату выбытия и номер приказа — строка остаётся в списке.",
     "Лист «Родители»: по строке на каждую пару «родитель — ребёнок».",
 ]
 
@@ -39,10 +51,11 @@ def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
     students_sheet = SheetSpec("Ученики", rows=60, fields=(
         Field("id", "id", T.ID, hidden=True),
         Field("full_name", "ФИО ученика", T.NAME, required=True, width=38,
-              note="Фамилия Имя Отчество. Чтобы отчислить ученика, удалите его строку."),
+              note="Фамилия Имя Отчество. Выбывшего ученика не удаляйте: укажите дату и приказ о выбытии."),
         Field("birth_date", "Дата рождения", T.DATE, width=14),
         Field("sex", "Пол", T.CHOICE, choices=SEX, width=6),
         *subgroup_fields,
+        *MOVEMENT_FIELDS,
     ))
     parents_sheet = SheetSpec("Родители", rows=150, fields=(
         Field("id", "id", T.ID, hidden=True),
@@ -75,7 +88,10 @@ def spec_of(meta: dict[str, str]) -> WorkbookSpec:
 
 
 def _prefill(conn, school_id: int, class_code: str) -> tuple[dict, str]:
-    students = q.table_rows(conn, s.students, school_id, "full_name", class_code=class_code, active=True)
+    # a pupil who left stays in the roster with their leaving date (only a row deleted before
+    # pupil movement was recorded is gone: ``active`` false without a leaving date)
+    students = [st for st in q.table_rows(conn, s.students, school_id, "full_name", class_code=class_code)
+                if st["active"] or st["left_on"] is not None]
     ids = [st["id"] for st in students]
     membership = q.subgroup_membership(conn, school_id, ids)
     names = {st["id"]: st["full_name"] for st in students}
@@ -117,8 +133,15 @@ def _context(ctx: StepContext, class_code: str) -> RosterContext:
     return RosterContext(class_code=class_code, class_exists=exists is not None,
                          subgroups=q.class_subgroups(conn, school_id, class_code),
                          subjects=[r["name"] for r in q.table_rows(conn, s.subjects, school_id, "name")],
-                         students=q.active_students(conn, school_id),
-                         parents=q.all_parents(conn, school_id))
+                         students=_known_students(conn, school_id, class_code),
+                         parents=q.all_parents(conn, school_id), today=ctx.run.today)
+
+
+def _known_students(conn, school_id: int, class_code: str) -> list[dict]:
+    """The pupils a roster row may be: every active pupil of the school, and the class's own
+    pupils who left (their rows stay in the roster)."""
+    return [st for st in q.table_rows(conn, s.students, school_id, "class_code", "full_name")
+            if st["active"] or (st["class_code"] == class_code and st["left_on"] is not None)]
 
 
 class RosterKind(WorkbookKind):
