@@ -42,8 +42,9 @@ GUIDE = [
 ]
 
 
-def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
-    """The class roster; one dropdown column per subject that this class splits into subgroups."""
+def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True) -> WorkbookSpec:
+    """The class roster; one dropdown column per subject that this class splits into subgroups,
+    then the movement columns (a roster issued before they existed has none: ``movement`` false)."""
     subgroup_fields = tuple(
         Field(f"subgroup:{subject}", f"Подгруппа: {subject}", T.CHOICE, width=18,
               choices=Choices(named=f"subgroups:{subject}"))
@@ -55,7 +56,7 @@ def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
         Field("birth_date", "Дата рождения", T.DATE, width=14),
         Field("sex", "Пол", T.CHOICE, choices=SEX, width=6),
         *subgroup_fields,
-        *MOVEMENT_FIELDS,
+        *(MOVEMENT_FIELDS if movement else ()),
     ))
     parents_sheet = SheetSpec("Родители", rows=150, fields=(
         Field("id", "id", T.ID, hidden=True),
@@ -83,8 +84,9 @@ def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
 
 
 def spec_of(meta: dict[str, str]) -> WorkbookSpec:
-    """The roster declaration a submitted roster was issued with (its subgroup columns)."""
-    return spec(tuple(sections(meta).get("subgroup_subjects", [])))
+    """The roster declaration a submitted roster was issued with (its subgroup and movement columns)."""
+    issued = sections(meta)
+    return spec(tuple(issued.get("subgroup_subjects", [])), bool(issued.get("movement")))
 
 
 def _prefill(conn, school_id: int, class_code: str) -> tuple[dict, str]:
@@ -120,7 +122,7 @@ def issue(ctx: RunContext, class_code: str, out_dir: Path | None = None) -> Path
     lists = {f"subgroups:{subject}": names for subject, names in subgroups.items()}
     lists["subjects"] = subjects
     meta = signed_meta(ctx, "roster", declared.version, cls["class_teacher"] or "", class_code=class_code,
-                       roster_digest=digest, sections={"subgroup_subjects": list(subgroups)})
+                       roster_digest=digest, sections={"subgroup_subjects": list(subgroups), "movement": True})
     path = (out_dir or ctx.settings.templates) / f"список_класса_{class_code}.xlsx"
     guide = [f"Класс {class_code}. Классный руководитель: {cls['class_teacher'] or '—'}."] + GUIDE
     return write_workbook(path, declared, meta, prefill=prefill, lists=lists, guide=guide)

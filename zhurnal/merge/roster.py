@@ -32,7 +32,8 @@ PERSON = ("full_name", "birth_date", "sex", "arrived_on", "arrival_order", "left
 
 
 def _student_row(cls: str, values: dict) -> dict:
-    return {"class_code": cls, **{k: values.get(k) for k in PERSON}, "active": values.get("left_on") is None}
+    """The ``students`` row of a roster line; ``active`` is "has not left"."""
+    return {"class_code": cls, **{k: values[k] for k in PERSON if k in values}, "active": values.get("left_on") is None}
 
 
 def _student_ids(conn, check: RosterCheck, cls: str, ids: dict) -> list[int]:

@@ -98,6 +98,8 @@ def _shown(day: object) -> str:
 
 def _check_movement(row: Row, ident: int | None, ctx: RosterContext, found: list[Finding]) -> None:
     """Arrival and leaving: dates in order, each order with its date, each date with its order."""
+    if "left_on" not in row.refs:
+        return
     arrived, left = row.get("arrived_on"), row.get("left_on")
     if arrived and left and left < arrived:
         found.append(finding("leaving-before-arrival", **row.at("left_on"), value=_shown(left)))
@@ -148,7 +150,8 @@ def _check_students(table: Table, ctx: RosterContext, yo: bool, out: RosterCheck
                                      cls=ctx.class_code, subject=subject))
             membership[subject] = canonical
         _check_movement(row, ident, ctx, found)
-        values = {k: row.get(k) for k in ("full_name", "birth_date", "sex", *MOVEMENT)}
+        # a roster issued before the movement columns keeps the stored movement as it is
+        values = {k: row.get(k) for k in ("full_name", "birth_date", "sex", *MOVEMENT) if k in row.refs}
         values["subgroups"] = membership
         out.students.append(RosterStudent(row=row, id=ident, values=values))
 
