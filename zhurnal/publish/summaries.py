@@ -130,6 +130,9 @@ class _Book:
         return top + len(rows) + 2
 
 
+Book = _Book    # the print-ready workbook other reports write with (the director's year report)
+
+
 def _grade_sheet(out: _Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведомость", f"Сводная ведомость: средние баллы — {data.title}")
     by_class: dict[str, dict[int, dict[str, Result]]] = defaultdict(lambda: defaultdict(dict))
