@@ -17,9 +17,9 @@ Per class, counted by pupils (each pupil once, by all their subject results, pas
 * СОУ %          = (отличники·100 + хорошисты·64 + с «3»·36 + неуспевающие·16 + н/а·7) / N,
   the same weights as above given to each pupil by their group («с одной «3»» weighs 36).
 
-N, by ``[metrics] n_rule`` (default ``marked``, as Сетевой Город's published formulas count:
-«успеваемость = учащиеся без «2» и н/а / учащиеся, имеющие отметки»): the pupils enrolled at the
-report's date (:mod:`zhurnal.enrolment`; a pupil who left before the count is not in the report
+N, by ``[metrics] n_rule`` (default ``marked``, the way Сетевой Город's published formulas
+count, as issue 13 reports them: pupils without any mark and pupils who left before the count
+are not in N): the pupils enrolled at the report's date (:mod:`zhurnal.enrolment`; a pupil who left before the count is not in the report
 at all), minus the exempt (``осв``), minus — under ``marked`` — those with no mark at all in the
 subject (a pupil with no result in any subject is out of the class's N). Under ``enrolled`` a
 pupil with no marks counts as н/а and stays in N (zhurnal's rule before issue 13).

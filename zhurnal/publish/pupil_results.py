@@ -20,12 +20,12 @@ from zhurnal.store.snapshot import School
 from zhurnal.year.ledger import summary_ledger
 
 
-def period_results(data: SummaryData) -> dict[str, PupilMetrics]:
+def period_results(data: SummaryData, field: str = "result") -> dict[str, PupilMetrics]:
     """Class → its results by pupil in a gathered summary (a period report, or a week's running
-    figures), for every class the summary covers."""
+    figures; ``field="week_result"``: the week's own marks), for every class with marks it covers."""
     per_pupil: dict[int, list[str | None]] = defaultdict(list)
     for result in data.results:
-        per_pupil[result.student_id].append(result.result)
+        per_pupil[result.student_id].append(getattr(result, field))
     return {code: pupil_metrics([per_pupil[sid] for sid in pupils], rule=data.rule)
             for code, pupils in data.enrolled.items() if data.school.classes[code]["has_marks"]}
 

@@ -15,7 +15,8 @@ import xlsxwriter
 from zhurnal.atomic import writing
 from zhurnal.numbers import format_decimal
 from zhurnal.publish.attendance import NO_REASON, Missed
-from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics, pupil_metrics
+from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
+from zhurnal.publish.pupil_results import period_results
 from zhurnal.publish.summary_data import Result, SummaryData
 from zhurnal.lookup import class_sort_key
 from zhurnal.settings import Settings
@@ -180,14 +181,8 @@ def _metric_rows(results: list[Result], key, field: str, rule: str, few: bool) -
 def pupil_rows(data: SummaryData, field: str) -> list[list]:
     """One row per class, counted by pupils: every pupil enrolled at the report's date with their
     results in every subject (pass/fail too)."""
-    per_pupil: dict[int, list[str | None]] = defaultdict(list)
-    for result in data.results:
-        per_pupil[result.student_id].append(getattr(result, field))
-    rows = []
-    for code in sorted({r.class_code for r in data.results}, key=class_sort_key):
-        pupils = [per_pupil[sid] for sid in data.enrolled.get(code, [])]
-        rows.append([code, *pupil_metrics(pupils, rule=data.rule).row()])
-    return rows
+    found = period_results(data, field)
+    return [[code, *found[code].row()] for code in sorted(found, key=class_sort_key)]
 
 
 def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:

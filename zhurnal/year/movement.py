@@ -48,22 +48,22 @@ class ClassMovement:
 HEADERS = ["Класс", "На начало года", "Прибыло", "Выбыло", "На дату"]
 
 
+def _year_bound(conn: Connection, school_id: int, column: str, edge: str, pick) -> dt.date | None:
+    row = q.school_row(conn, school_id)
+    if row.get(column):
+        return row[column]
+    days = [p[edge] for p in q.table_rows(conn, s.periods, school_id)]
+    return pick(days) if days else None
+
+
 def year_start(conn: Connection, school_id: int) -> dt.date | None:
     """The school year's first day: the setup's year start, else the earliest period's start."""
-    row = q.school_row(conn, school_id)
-    if row.get("year_start"):
-        return row["year_start"]
-    starts = [p["start"] for p in q.table_rows(conn, s.periods, school_id)]
-    return min(starts) if starts else None
+    return _year_bound(conn, school_id, "year_start", "start", min)
 
 
 def year_end(conn: Connection, school_id: int) -> dt.date | None:
     """The school year's last day: the setup's year end, else the latest period's end."""
-    row = q.school_row(conn, school_id)
-    if row.get("year_end"):
-        return row["year_end"]
-    ends = [p["end"] for p in q.table_rows(conn, s.periods, school_id)]
-    return max(ends) if ends else None
+    return _year_bound(conn, school_id, "year_end", "end", max)
 
 
 def class_sizes(conn: Connection, school_id: int, on: dt.date) -> dict[str, int]:
