@@ -128,6 +128,7 @@ def test_a_class_of_known_pupils_in_the_q2_report(loaded):
     assert "ОДНКНР незач" in _pdf_text(cards[ids[6]])
 
 
+@pytest.mark.both_stores
 def test_deleting_a_row_records_the_pupil_as_left(loaded):
     roster = loaded.prefilled_roster("6А")
     gone = roster["Ученики"].pop(0)
