@@ -18,8 +18,7 @@ Normalised:
   ``mail_ledger.updated_at``, ``period_events.at``, issued templates' ids and times; a
   submission's findings keep (file, sheet, cell, code, severity), not the message, whose text
   may quote a saved time; feedback mail's ``message_id`` and digest (a hash of workbook bytes
-  that hold save times), and the deputy's summary mail's (a hash of the summary workbook's
-  content: a change to the summary's layout is not a change of the store).
+  that hold save times).
 """
 
 from __future__ import annotations
@@ -134,7 +133,7 @@ def _findings(text: str) -> list:
 def normalise(table: str, row: dict, keys: Keys, *, volatile: bool = True) -> dict:
     drop = {"school_id"} | (VOLATILE.get(table, set()) if volatile else set()) \
         | ({"id"} if table in ID_TABLES else set())
-    if volatile and table == "mail_ledger" and row.get("kind") in ("feedback", "summary"):
+    if volatile and table == "mail_ledger" and row.get("kind") == "feedback":
         drop = drop | {"message_id", "digest"}
     out = {}
     for column, value in row.items():
