@@ -22,7 +22,8 @@ count, as issue 13 reports them: pupils without any mark and pupils who left bef
 are not in N): the pupils enrolled at the report's date (:mod:`zhurnal.enrolment`; a pupil who left before the count is not in the report
 at all), minus the exempt (``осв``), minus — under ``marked`` — those with no mark at all in the
 subject (a pupil with no result in any subject is out of the class's N). Under ``enrolled`` a
-pupil with no marks counts as н/а and stays in N (zhurnal's rule before issue 13).
+pupil with no marks counts as н/а and stays in N (zhurnal's rule before issue 13). A period mark
+н/а the teacher set is a result either way: that pupil stays in N.
 
 «Мало отметок» (``FEW``): during an open period the weekly summary's running figures do not
 call a pupil with fewer marks than the minimum н/а — н/а belongs to a closed period and the
