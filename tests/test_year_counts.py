@@ -63,6 +63,15 @@ def _leave(ws, class_code: str, leaving: dict[int, str]) -> None:
     assert status_of(report) == {"leaving.xlsx": "accepted"} and not findings_of(report)
 
 
+def _slots(ws, student_id: int, weekday: int) -> int:
+    """The pupil's lessons on ``weekday`` of week 48 by 5А's Q2 timetable, counted by hand: the
+    whole class's and their own subgroups', one per lesson number."""
+    members = {m["subject"]: m["subgroup"] for m in ws.rows(s.subgroup_members) if m["student_id"] == student_id}
+    return len({t["lesson_no"] for t in ws.rows(s.timetable)
+                if t["class_code"] == "5А" and t["period"] == "Q2" and t["weekday"] == weekday
+                and t["parity"] in ("", "even") and (not t["subgroup"] or members.get(t["subject"]) == t["subgroup"])})
+
+
 def _journal(conn, class_code: str, subject: str, marks: dict[int, list[str]]) -> None:
     """Lessons of ``subject`` in Q2 with the given cells per pupil (as an accepted journal leaves them)."""
     days = [dt.date(2026, 11, 10), dt.date(2026, 11, 17), dt.date(2026, 11, 24)]
@@ -171,12 +180,7 @@ def test_days_and_lessons_missed_and_lates(loaded):
     """GIVEN a pupil absent for every lesson of Monday and Tuesday (ill, then excused) and two
     lessons on Wednesday (unexcused), late once THEN the week counts 2 days and every lesson."""
     pupil = min((r for r in loaded.rows(s.students) if r["class_code"] == "5А"), key=lambda r: r["full_name"])
-    members = {(m["subject"]): m["subgroup"] for m in loaded.rows(s.subgroup_members) if m["student_id"] == pupil["id"]}
-    slots = {}
-    for day in (1, 2):   # the pupil's lessons that day by the Q2 timetable: own subgroups, one per slot
-        slots[day] = len({t["lesson_no"] for t in loaded.rows(s.timetable)
-                          if t["class_code"] == "5А" and t["period"] == "Q2" and t["weekday"] == day
-                          and t["parity"] in ("", "even") and (not t["subgroup"] or members.get(t["subject"]) == t["subgroup"])})
+    slots = {day: _slots(loaded, pupil["id"], day) for day in (1, 2)}
     assert slots[1] > 2 and slots[2] > 2
     with loaded.engine.begin() as conn:
         for day, lessons, reason in ((WEEK.monday, slots[1], "б"), (WEEK.monday + dt.timedelta(1), slots[2], "у"),
@@ -212,8 +216,24 @@ def test_the_year_report_counts_movement_and_class_sizes(loaded):
                               "arrived_on": "01.12.2026", "arrival_order": "№ 7-з от 30.11.2026"})
     loaded.drop_roster("5А", roster)
     assert status_of(loaded.ingest(now=SATURDAY)) == {"roster_5А.xlsx": "accepted"}
+    pupil = next(r for r in loaded.rows(s.students) if r["full_name"] == roster["Ученики"][1]["full_name"])
+    monday = _slots(loaded, pupil["id"], 1)
+    with loaded.engine.begin() as conn:    # ill all Monday 23.11 (every slot), one lesson unexcused on Tuesday
+        conn.execute(insert(s.absences).values(school_id=1, student_id=pupil["id"], date=WEEK.monday,
+                                               lessons=monday, reason="б"))
+        conn.execute(insert(s.absences).values(school_id=1, student_id=pupil["id"], date=WEEK.monday + dt.timedelta(1),
+                                               lessons=1, reason="н"))
     with loaded.engine.connect() as conn:
         path = write_year_report(conn, 1, loaded.path / "year.xlsx", loaded.settings, on=dt.date(2027, 3, 1))
+    attendance = _rows(path, "Посещаемость")
+    header = next(r for r in attendance if r[0] == "Класс")
+    for period in ("2 четверть", "Год"):
+        row = dict(zip(header, next(r for r in attendance if r[:2] == ("5А", period))))
+        assert (row["Дней"], row["Дней: Болезнь (б)"], row["Уроков"], row["Уроков: Без уважительной причины (н)"]) \
+            == (1, 1, monday + 1, 1)
+    assert next(r for r in attendance if r[:2] == ("5А", "3 четверть"))[3] == 0
+    own = next(r for r in _rows(path, "Посещаемость учеников") if r[1] == pupil["full_name"])
+    assert own[0] == "5А" and own[2] == 1 and own[-1] == 0
     movement = _rows(path, "Движение")
     assert next(r for r in movement if r[0] == "5А")[1:5] == (before, 1, 1, before)
     moves = [r for r in movement if r[0] == "5А" and r[2] in ("прибыл", "выбыл")]

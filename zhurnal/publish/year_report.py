@@ -71,13 +71,22 @@ def _results_sheet(out: Book, conn: Connection, school: School, settings: Settin
     sheet.freeze_panes(1, 1)
 
 
+def _figures(found: Missed, reasons: list[str]) -> list[int]:
+    return [found.total_days, *[found.days[r] for r in reasons], found.total_lessons,
+            *[found.lessons[r] for r in reasons], found.late]
+
+
 def _attendance_sheet(out: Book, conn: Connection, school: School) -> None:
     sheet = out.sheet("Посещаемость", "Пропуски: дни (целиком) и уроки по причинам, опоздания")
     reasons = [*sorted(school.reasons), NO_REASON]
     names = [f"{school.reasons[r]} ({r})" if r in school.reasons else "без причины" for r in reasons]
-    headers = ["Класс", "Период", "Учеников", "Дней", *[f"Дней: {n}" for n in names], "Уроков",
-               *[f"Уроков: {n}" for n in names], "Опозданий"]
+    figures = ["Дней", *[f"Дней: {n}" for n in names], "Уроков", *[f"Уроков: {n}" for n in names], "Опозданий"]
+    headers = ["Класс", "Период", "Учеников", *figures]
     out.columns(sheet, [10, 16] + [11] * (len(headers) - 2))
+    per_pupil = out.sheet("Посещаемость учеников", "Пропуски учеников за год: дни (целиком) и уроки по причинам, "
+                                                   "опоздания")
+    out.columns(per_pupil, [10, 36] + [11] * len(figures))
+    pupil_rows = []
     rows = []
     for code in sorted(school.classes, key=class_sort_key):
         grade = school.grade(code)
@@ -85,12 +94,15 @@ def _attendance_sheet(out: Book, conn: Connection, school: School) -> None:
         if spans:
             spans.append((YEAR, spans[0][1], last_day(school, code)))
         for name, start, end in spans:
-            pupils = [st["id"] for st in school.class_students(code, start, end)]
+            pupils = school.class_students(code, start, end)
             total = Missed()
-            for found in missed(conn, school, pupils, start, end).values():
+            for sid, found in missed(conn, school, [st["id"] for st in pupils], start, end).items():
                 total += found
-            rows.append([code, name, len(pupils), total.total_days, *[total.days[r] for r in reasons],
-                         total.total_lessons, *[total.lessons[r] for r in reasons], total.late])
+                if name == YEAR:
+                    pupil_rows.append([code, school.students[sid]["full_name"], *_figures(found, reasons)])
+            rows.append([code, name, len(pupils), *_figures(total, reasons)])
+    out.table(per_pupil, 2, ["Класс", "Ученик", *figures], sorted(pupil_rows, key=lambda r: (class_sort_key(r[0]), r[1])))
+    per_pupil.freeze_panes(3, 2)
     out.table(sheet, 2, headers, rows)
     sheet.autofilter(2, 0, 2 + len(rows), len(headers) - 1)
     sheet.freeze_panes(3, 2)
@@ -105,7 +117,8 @@ def write_year_report(conn: Connection, school_id: int, path: Path, settings: Se
     leaving with its date and order), «Численность» (class sizes on ``on``), «Итоги по ученикам»
     (per class, each period as at its end and the year: отличники, хорошисты, с одной «3»,
     неуспевающие, н/а, успеваемость/качество/СОУ by pupils), «Посещаемость» (per class and
-    period and the year: whole days and lessons missed by reason, lates). Reads only.
+    period and the year: whole days and lessons missed by reason, lates) and «Посещаемость
+    учеников» (the same per pupil for the year). Reads only.
     """
     school = load_school(conn, school_id)
     start = mv.year_start(conn, school_id) or dt.date.today()
