@@ -260,3 +260,23 @@ def test_the_demo_q2_report_counts_5a_mathematics_by_the_default_rule(tmp_path):
     rows = _rows(root / "outbox" / "Q2" / "summaries" / "Отчёт_Q2.xlsx", "Метрики")
     math = next(r for r in rows if r[0] == "5А · Математика")
     assert math[1:12] + math[12:13] == (24, 5, 7, 8, 0, 4, 0, 3.85, 83.3, 50.0, 52.7, 3)
+
+
+def test_movement_rules_at_their_cells(loaded):
+    roster = loaded.prefilled_roster("7А")
+    pupils = roster["Ученики"]
+    pupils[0].update(arrived_on="10.01.2027", arrival_order="№ 1-з", left_on="09.01.2027", leaving_order="№ 2-у")
+    pupils[1].update(leaving_order="№ 3-у")                 # an order without its date
+    pupils[2].update(left_on="01.03.2027")                  # a date without its order
+    pupils.append({"full_name": "Новикова Вера Петровна", "birth_date": "01.02.2013", "sex": "ж"})
+    loaded.drop_roster("7А", roster)
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"roster_7А.xlsx": "rejected"}
+    columns = {f.key: chr(ord("A") + i) for i, f in enumerate(loaded.roster_spec("7А").sheet("Ученики").fields)}
+    row = lambda i: str(i + 2)
+    assert findings_of(report) == {
+        ("Ученики", columns["left_on"] + row(0), "leaving-before-arrival"),
+        ("Ученики", columns["left_on"] + row(1), "movement-date-missing"),
+        ("Ученики", columns["leaving_order"] + row(2), "movement-order-missing"),
+        ("Ученики", columns["arrived_on"] + row(len(pupils) - 1), "arrival-date-missing"),
+    }
