@@ -280,3 +280,21 @@ def test_movement_rules_at_their_cells(loaded):
         ("Ученики", columns["leaving_order"] + row(2), "movement-order-missing"),
         ("Ученики", columns["arrived_on"] + row(len(pupils) - 1), "arrival-date-missing"),
     }
+
+
+def test_no_marks_after_a_pupil_left(loaded):
+    """GIVEN a pupil of 8А leaving on Wednesday 25.11 WHEN the week's Algebra journal marks them
+    on a day before and on a day after THEN the mark after is an error at its cell."""
+    from test_journal import teacher_with
+    teacher, path, sheet, info = teacher_with(loaded.week_templates(), lambda i: i["section"].subject == "Алгебра"
+                                              and i["section"].class_code == "8А")
+    pupil = info["students"][0]
+    _leave(loaded, "8А", {pupil: "25.11.2026"})
+    days = sorted((key for key in info["keys"] if "|" in key), key=lambda k: k.split("|")[0])
+    before = next(k for k in days if k.split("|")[0] < "2026-11-25")
+    after = next(k for k in days if k.split("|")[0] >= "2026-11-25")
+    loaded.drop_grid(path, {sheet: {(pupil, before): "5", (pupil, after): "4"}}, name="j.xlsx")
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"j.xlsx": "rejected"}
+    errors = [f for f in report.files[0].findings if f.is_error]
+    assert [(f.sheet, f.code, f.value) for f in errors] == [(sheet, "mark-student-not-enrolled", "4")]
