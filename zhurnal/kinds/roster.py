@@ -1,6 +1,8 @@
 """The class roster: the class teacher's students, subgroups, parents and exemptions.
 
-Authoritative for its class: a student missing from it has left (kept, inactive).
+Authoritative for its class. Pupil movement is in its rows: a pupil who leaves keeps their row
+with the leaving date and order; a row deleted all the same is a pupil who left on the roster's
+date (kept, never deleted; see :mod:`zhurnal.merge.roster`).
 """
 
 from __future__ import annotations

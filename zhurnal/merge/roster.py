@@ -3,8 +3,9 @@
 A pupil's row carries their movement: arrival and leaving dates with the orders; ``active`` is
 kept as "has not left" (no leaving date). A pupil whose row is missing from the roster is never
 deleted either, so their marks and history stay: they are recorded as left on the roster's date
-(a warning at validation asks the class teacher to complete the date and order). Parents are matched by hidden id, then e-mail, then name and
-phone, so one parent of children in two classes stays one person.
+(a warning at validation asks the class teacher to complete the date and order). Parents are
+matched by hidden id, then e-mail, then name and phone, so one parent of children in two classes
+stays one person.
 """
 
 from __future__ import annotations
