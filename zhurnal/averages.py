@@ -5,10 +5,11 @@ the marks of the class's lessons in a date range, where ``w`` is the weight of t
 work type (a work type the setup does not list weighs ``MarkSettings.default_weight``), a
 double mark ``5/4`` counts as two marks of the same weight, ``4+``/``5-`` count as
 ``4 + modifier_step``/``5 - modifier_step``, and ``зач``/``незач`` count as no mark (see
-:func:`zhurnal.marks.mark_values`). The suggested period mark comes from the school's
-thresholds, ``н/а`` below the period kind's minimum of marks, scaled by the subject's weekly
-hours where the school says so (:meth:`zhurnal.settings.MarkSettings.min_marks_for`,
-:func:`zhurnal.marks.suggested_mark`).
+:func:`zhurnal.marks.mark_values`) but are counted apart (``passed``/``failed``) for the
+pass/fail result (:func:`zhurnal.marks.suggested_pass`). The suggested period mark comes from
+the school's thresholds, ``н/а`` below the period kind's minimum of marks, scaled by the
+subject's weekly hours where the school says so
+(:meth:`zhurnal.settings.MarkSettings.min_marks_for`, :func:`zhurnal.marks.suggested_mark`).
 
 The class average is the mean of the students' averages (each student weighs one, whatever
 their number of marks) over the students who have at least one mark in the range; students
@@ -41,6 +42,8 @@ class StudentAverage:
     average: float | None   # Σ(w·m)/Σw in mark points (1.0–5.0), unrounded; None without marks
     count: int              # marks counted, a double mark being two
     suggested: str          # "5" | "4" | "3" | "2" by the thresholds, "н/а" with fewer than the minimum
+    passed: int = 0         # «зач» marks (pass/fail subjects; they are not in ``count``)
+    failed: int = 0         # «незач» marks
 
     def as_tuple(self) -> tuple[float | None, int, str]:
         """``(average, count, suggested)``, the shape the period sheet takes."""
@@ -90,7 +93,9 @@ def _rows(conn: Connection, school_id: int, class_code: str, start: dt.date, end
 
 def _student(cells: list[tuple[str, float]], settings: MarkSettings, minimum: int) -> StudentAverage:
     average, count = weighted_average(cells, settings.modifier_step)
-    return StudentAverage(average, count, suggested_mark(average, count, settings.thresholds, minimum))
+    tokens = [token for marks, _ in cells for token in marks.split("/")]
+    return StudentAverage(average, count, suggested_mark(average, count, settings.thresholds, minimum),
+                          tokens.count("зач"), tokens.count("незач"))
 
 
 def class_averages(conn: Connection, school_id: int, class_code: str, start: dt.date, end: dt.date, *,

@@ -433,9 +433,14 @@ def _progress(label: str, enabled: bool):
     return callback
 
 
-def _publish(run, week: str | None, period_code: str | None, force: bool, as_json: bool) -> dict:
+def _publish(run, week: str | None, period_code: str | None, force: bool, as_json: bool,
+             year_report: bool = False) -> dict:
     from zhurnal.publish.run import publish_period, publish_week
+    from zhurnal.publish.year_report import publish_year_report
     result = {}
+    if year_report:
+        path = str(_call(publish_year_report, run))
+        result["year_report"] = {"ok": True, "path": path, "summaries": [path], "failed": []}
     if week:
         result["week"] = _call(publish_week, run, _week(week), force=force,
                                progress=_progress(_("Diaries"), not as_json)).as_dict()
@@ -452,15 +457,18 @@ def _published_ok(result: dict) -> bool:
 @main.command()
 @click.option("--week", default=None, help=N_("The week: 2026-W48 or any date in it."))
 @click.option("--period", "period_code", default=None, help=N_("A period report too (Q2, H1, …)."))
+@click.option("--year-report", is_flag=True,
+              help=N_("The director's year report too: movement, class sizes, results by pupil, attendance."))
 @click.option("--force", is_flag=True, help=N_("Mail parents even when their diary did not change."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
-def publish(ctx: click.Context, week: str | None, period_code: str | None, force: bool, as_json: bool) -> None:
+def publish(ctx: click.Context, week: str | None, period_code: str | None, year_report: bool, force: bool,
+            as_json: bool) -> None:
     """Diaries (PDF), parents' mail (.eml), print bundles and summaries into outbox/."""
     from zhurnal.report import publish_text
-    if not week and not period_code:
-        _fail(_("say --week, --period or both"))
-    result = _publish(_context(ctx), week, period_code, force, as_json)
+    if not week and not period_code and not year_report:
+        _fail(_("say --week, --period, --year-report or several"))
+    result = _publish(_context(ctx), week, period_code, force, as_json, year_report)
     _print_json(result) if as_json else click.echo(publish_text(result))
     sys.exit(0 if _published_ok(result) else 1)
 

@@ -173,3 +173,12 @@ def suggested_mark(average: float | None, count: int, thresholds: tuple[float, f
     # compare on the rounded hundredths people see, so 4.4999… shown as 4.50 gives 5
     shown = round(average + 1e-9, 2)
     return "5" if shown >= high else "4" if shown >= middle else "3" if shown >= low else "2"
+
+
+def suggested_pass(passed: int, failed: int, min_marks: int) -> str:
+    """The period result of a pass/fail subject from its «зач»/«незач» marks: ``н/а`` with fewer
+    than ``min_marks`` of them, else «зач» when at least half are «зач», else «незач» (the
+    school's rule for marks applied to pass/fail; the teacher's period mark overrides it)."""
+    if passed + failed < min_marks or passed + failed == 0:
+        return "н/а"
+    return "зач" if passed >= failed else "незач"

@@ -107,6 +107,8 @@ def publish_text(result: dict) -> str:
     if period:
         out.append(f"Период {period['week']}: табелей {period['diaries']}, писем родителям {period['mails']}, "
                    f"пакетов для печати {len(period['print_bundles'])}. Всё лежит в {period['outbox']}")
+    if result.get("year_report"):
+        out.append("Отчёт за учебный год (движение, численность, итоги по ученикам, посещаемость):")
     for part in result.values():
         if part.get("corrections") or part.get("superseded"):
             out.append(f"Из них исправлений уже полученного: {part['corrections']}; "

@@ -174,6 +174,13 @@ class SmtpSettings(_Section):
     timeout_seconds: float = Field(default=30, gt=0)
 
 
+class MetricsSettings(_Section):
+    # N of успеваемость/качество/СОУ (see zhurnal.publish.metrics): "marked" (default, Сетевой
+    # Город's published formulas) leaves out pupils with no mark at all in the subject;
+    # "enrolled" keeps them in as н/а. Pupils not enrolled at the report's date are out either way.
+    n_rule: Literal["marked", "enrolled"] = "marked"
+
+
 class RiskSettings(_Section):
     # a student is at risk with an average below this, or more unexcused+other absences than this
     average_below: float = 3.0
@@ -209,6 +216,7 @@ class SettingsFile(_Section):
     diary: DiarySettings = DiarySettings()
     imap: ImapSettings = ImapSettings()
     access: AccessSettings = AccessSettings()
+    metrics: MetricsSettings = MetricsSettings()
     risk: RiskSettings = RiskSettings()
     backup: BackupSettings = BackupSettings()
 

@@ -110,6 +110,12 @@ require_authentication = true
 # how teachers reach inbox/ over the network, printed on their slips, e.g. "\\\\server\\zhurnal\\inbox"
 share = ""
 
+[metrics]
+# who is in N of успеваемость/качество/СОУ: "marked" (Сетевой Город's formulas) leaves out pupils
+# with no mark at all in the subject; "enrolled" keeps every enrolled pupil but the exempt (no
+# marks = н/а); either way only pupils enrolled at the report's date count
+n_rule = "marked"
+
 [risk]
 # students at risk: period average below this, or more lessons missed in the period than this
 average_below = 3.0

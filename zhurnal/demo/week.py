@@ -79,7 +79,7 @@ def decide_absences(school: School, week: Week, rng: random.Random) -> dict:
     found = {}
     for code in school.classes:
         days = school.school_days(code, week)
-        for student in school.class_students(code):
+        for student in school.class_students(code, week.monday, week.sunday):
             roll = rng.random()
             if roll < 0.05 and days:
                 start = rng.randrange(len(days))

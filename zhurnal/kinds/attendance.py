@@ -54,7 +54,7 @@ def attendance_sheet(school: School, class_code: str, week: Week, stored: list[d
     legend = ", ".join(f"{code} — {name.lower()}" for code, name in sorted(school.reasons.items()))
     return GridSheet(
         name=class_code, title=f"Посещаемость {class_code} — неделя {week.title()}", columns=columns,
-        students=[(st["id"], st["full_name"]) for st in school.class_students(class_code)],
+        students=[(st["id"], st["full_name"]) for st in school.class_students(class_code, week.monday, week.sunday)],
         values=values, notes=[line.format(reasons=legend) for line in NOTES])
 
 

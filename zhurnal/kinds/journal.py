@@ -84,7 +84,7 @@ def journal_sheet(school: School, section: Section, week: Week, name: str, *, st
     by_column: dict[str, dict] = {lesson_key(l["date"], l["lesson_no"]): l for l in stored_lessons.values()
                                   if not l["extra"]}
     by_column.update(dict(zip(SPEC.spare, extras)))
-    students = school.section_students(section) if has_marks else []
+    students = school.section_students(section, week.monday, week.sunday) if has_marks else []
     values = {}
     for key, lesson in by_column.items():
         for entry in stored_entries.get(lesson["id"], []):

@@ -97,7 +97,7 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                 if not (period["grade_from"] <= cls["grade"] <= period["grade_to"]) or not cls["has_marks"] \
                         or scale == "none":
                     continue
-                students = school.section_students(section)
+                students = school.section_students(section, period["end"])
                 title = sheet_name(section, school.subjects[section.subject]["short"], taken)
                 sheets.append(period_sheet(title, section, period, scale, students,
                                            _stats(ctx, conn, school, section, period),

@@ -1,6 +1,8 @@
 """The class roster: the class teacher's students, subgroups, parents and exemptions.
 
-Authoritative for its class: a student missing from it has left (kept, inactive).
+Authoritative for its class. Pupil movement is in its rows: a pupil who leaves keeps their row
+with the leaving date and order; a row deleted all the same is a pupil who left on the roster's
+date (kept, never deleted; see :mod:`zhurnal.merge.roster`).
 """
 
 from __future__ import annotations
@@ -23,15 +25,28 @@ from zhurnal.validate.table import read_tables
 
 SEX = Choices(labels=("м", "ж"))
 RELATIONS = Choices(labels=("мать", "отец", "опекун", "бабушка", "дедушка", "другое"))
+# pupil movement: the day enrolment starts (empty: since before the year) and the day it ends
+# (the pupil is no longer enrolled from that day), each with its order (see zhurnal.enrolment)
+MOVEMENT_FIELDS = (
+    Field("arrived_on", "Прибыл (дата)", T.DATE, width=14,
+          note="Дата зачисления по приказу. Пусто — учится с начала учебного года"),
+    Field("arrival_order", "Приказ о прибытии", T.TEXT, width=18, note="Номер и дата приказа, например «45-у от 12.01.2027»"),
+    Field("left_on", "Выбыл (дата)", T.DATE, width=14,
+          note="С этого дня ученик не числится в классе. Строку не удаляйте"),
+    Field("leaving_order", "Приказ о выбытии", T.TEXT, width=18),
+)
 GUIDE = [
     "Список класса ведёт классный руководитель и обновляет его каждую неделю.",
-    "Лист «Ученики»: по строке на ученика. Новых учеников добавляйте в пустые строки внизу.",
+    "Лист «Ученики»: по строке на ученика. Новых учеников добавляйте в пустые строки внизу, "
+    "с датой и приказом о прибытии.",
+    "Выбывшего ученика не удаляйте: укажите дату выбытия и номер приказа — строка остаётся в списке.",
     "Лист «Родители»: по строке на каждую пару «родитель — ребёнок».",
 ]
 
 
-def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
-    """The class roster; one dropdown column per subject that this class splits into subgroups."""
+def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True) -> WorkbookSpec:
+    """The class roster; one dropdown column per subject that this class splits into subgroups,
+    then the movement columns (a roster issued before they existed has none: ``movement`` false)."""
     subgroup_fields = tuple(
         Field(f"subgroup:{subject}", f"Подгруппа: {subject}", T.CHOICE, width=18,
               choices=Choices(named=f"subgroups:{subject}"))
@@ -39,10 +54,11 @@ def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
     students_sheet = SheetSpec("Ученики", rows=60, fields=(
         Field("id", "id", T.ID, hidden=True),
         Field("full_name", "ФИО ученика", T.NAME, required=True, width=38,
-              note="Фамилия Имя Отчество. Чтобы отчислить ученика, удалите его строку."),
+              note="Фамилия Имя Отчество. Выбывшего ученика не удаляйте: укажите дату и приказ о выбытии."),
         Field("birth_date", "Дата рождения", T.DATE, width=14),
         Field("sex", "Пол", T.CHOICE, choices=SEX, width=6),
         *subgroup_fields,
+        *(MOVEMENT_FIELDS if movement else ()),
     ))
     parents_sheet = SheetSpec("Родители", rows=150, fields=(
         Field("id", "id", T.ID, hidden=True),
@@ -70,12 +86,16 @@ def spec(subgroup_subjects: tuple[str, ...] = ()) -> WorkbookSpec:
 
 
 def spec_of(meta: dict[str, str]) -> WorkbookSpec:
-    """The roster declaration a submitted roster was issued with (its subgroup columns)."""
-    return spec(tuple(sections(meta).get("subgroup_subjects", [])))
+    """The roster declaration a submitted roster was issued with (its subgroup and movement columns)."""
+    issued = sections(meta)
+    return spec(tuple(issued.get("subgroup_subjects", [])), bool(issued.get("movement")))
 
 
 def _prefill(conn, school_id: int, class_code: str) -> tuple[dict, str]:
-    students = q.table_rows(conn, s.students, school_id, "full_name", class_code=class_code, active=True)
+    # a pupil who left stays in the roster with their leaving date (only a row deleted before
+    # pupil movement was recorded is gone: ``active`` false without a leaving date)
+    students = [st for st in q.table_rows(conn, s.students, school_id, "full_name", class_code=class_code)
+                if st["active"] or st["left_on"] is not None]
     ids = [st["id"] for st in students]
     membership = q.subgroup_membership(conn, school_id, ids)
     names = {st["id"]: st["full_name"] for st in students}
@@ -104,7 +124,7 @@ def issue(ctx: RunContext, class_code: str, out_dir: Path | None = None) -> Path
     lists = {f"subgroups:{subject}": names for subject, names in subgroups.items()}
     lists["subjects"] = subjects
     meta = signed_meta(ctx, "roster", declared.version, cls["class_teacher"] or "", class_code=class_code,
-                       roster_digest=digest, sections={"subgroup_subjects": list(subgroups)})
+                       roster_digest=digest, sections={"subgroup_subjects": list(subgroups), "movement": True})
     path = (out_dir or ctx.settings.templates) / f"список_класса_{class_code}.xlsx"
     guide = [f"Класс {class_code}. Классный руководитель: {cls['class_teacher'] or '—'}."] + GUIDE
     return write_workbook(path, declared, meta, prefill=prefill, lists=lists, guide=guide)
@@ -117,8 +137,15 @@ def _context(ctx: StepContext, class_code: str) -> RosterContext:
     return RosterContext(class_code=class_code, class_exists=exists is not None,
                          subgroups=q.class_subgroups(conn, school_id, class_code),
                          subjects=[r["name"] for r in q.table_rows(conn, s.subjects, school_id, "name")],
-                         students=q.active_students(conn, school_id),
-                         parents=q.all_parents(conn, school_id))
+                         students=_known_students(conn, school_id, class_code),
+                         parents=q.all_parents(conn, school_id), today=ctx.run.today)
+
+
+def _known_students(conn, school_id: int, class_code: str) -> list[dict]:
+    """The pupils a roster row may be: every active pupil of the school, and the class's own
+    pupils who left (their rows stay in the roster)."""
+    return [st for st in q.table_rows(conn, s.students, school_id, "class_code", "full_name")
+            if st["active"] or (st["class_code"] == class_code and st["left_on"] is not None)]
 
 
 class RosterKind(WorkbookKind):

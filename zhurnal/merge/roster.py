@@ -1,8 +1,11 @@
 """Applying an accepted roster: authoritative for its class's students, subgroups and parents.
 
-A student missing from the roster is marked inactive (left the class), never deleted, so
-their marks and history stay. Parents are matched by hidden id, then e-mail, then name and
-phone, so one parent of children in two classes stays one person.
+A pupil's row carries their movement: arrival and leaving dates with the orders; ``active`` is
+kept as "has not left" (no leaving date). A pupil whose row is missing from the roster is never
+deleted either, so their marks and history stay: they are recorded as left on the roster's date
+(a warning at validation asks the class teacher to complete the date and order). Parents are
+matched by hidden id, then e-mail, then name and phone, so one parent of children in two classes
+stays one person.
 """
 
 from __future__ import annotations
@@ -26,14 +29,26 @@ def _insert(conn: Connection, table, values: dict, *, school_id: int, submission
     return new_id
 
 
+PERSON = ("full_name", "birth_date", "sex", "arrived_on", "arrival_order", "left_on", "leaving_order")
+
+
+def _student_row(cls: str, values: dict) -> dict:
+    """The ``students`` row of a roster line; ``active`` is "has not left"."""
+    return {"class_code": cls, **{k: values[k] for k in PERSON if k in values}, "active": values.get("left_on") is None}
+
+
 def _student_ids(conn, check: RosterCheck, cls: str, ids: dict) -> list[int]:
     found = []
     for student in check.students:
-        values = {"class_code": cls, "full_name": student.values["full_name"],
-                  "birth_date": student.values["birth_date"], "sex": student.values["sex"],
-                  "active": True}
-        found.append(student.id if student.id is not None else _insert(conn, s.students, values, **ids))
+        found.append(student.id if student.id is not None
+                     else _insert(conn, s.students, _student_row(cls, student.values), **ids))
     return found
+
+
+def _removed(ctx: RosterContext, kept: list[int]) -> list[dict]:
+    """The class's pupils who had not left and whose rows are gone: left on the roster's date."""
+    return [{**st, "active": False, "left_on": ctx.today} for st in ctx.students
+            if st["class_code"] == ctx.class_code and st["left_on"] is None and st["id"] not in kept]
 
 
 def _parent_identity(parent_values: dict, yo: bool) -> tuple:
@@ -48,10 +63,9 @@ def apply_roster(conn: Connection, check: RosterCheck, ctx: RosterContext, *, sc
     ids = {"school_id": school_id, "submission_id": submission_id}
     cls = ctx.class_code
     student_ids = _student_ids(conn, check, cls, ids)
-    rows = [{"id": sid, "class_code": cls, **{k: st.values[k] for k in ("full_name", "birth_date", "sex")},
-             "active": True} for sid, st in zip(student_ids, check.students)]
-    changes = sync_rows(conn, s.students, key=("id",), rows=rows, scope={"class_code": cls},
-                        on_missing="deactivate", **ids)
+    rows = [{"id": sid, **_student_row(cls, st.values)} for sid, st in zip(student_ids, check.students)]
+    changes = sync_rows(conn, s.students, key=("id",), rows=rows + _removed(ctx, student_ids),
+                        scope={"class_code": cls}, on_missing="keep", **ids)
     for sid, student in zip(student_ids, check.students):
         members = [{"student_id": sid, "subject": subject, "subgroup": name}
                    for subject, name in student.values["subgroups"].items()]

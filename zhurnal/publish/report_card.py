@@ -1,4 +1,8 @@
-"""The period variant of the diary: a report card per student with the period marks."""
+"""The period variant of the diary: a report card per student with the period marks.
+
+Pupils enrolled on the period's last day get one. A pass/fail subject without a period mark
+shows the result its «зач»/«незач» marks give (:func:`zhurnal.marks.suggested_pass`) and their
+number; a 5-point subject shows its period mark (or «—») beside the average."""
 
 from __future__ import annotations
 
@@ -32,11 +36,14 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
             continue
         subjects = sorted({sec.subject for sec in school.load if sec.class_code == class_code
                            and school.subjects[sec.subject]["scale"] != "none"})
-        for student in school.class_students(class_code):
+        for student in school.class_students(class_code, period["end"]):
             rows = []
             for subject in subjects:
                 result = averages.get((student["id"], subject))
-                rows.append({"subject": subject, "mark": marks.get((student["id"], subject)) or "—",
+                mark = marks.get((student["id"], subject))
+                if not mark and result and result.scale == "pass":    # зач/незач by its marks: no average
+                    mark = result.result
+                rows.append({"subject": subject, "mark": mark or "—",
                              "average": rounded(result.average) if result else None,
                              "average_text": format_decimal(result.average if result else None),
                              "count": result.count if result else 0})

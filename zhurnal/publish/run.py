@@ -70,7 +70,8 @@ def _file_name(text: str) -> str:
 def _families(conn, school_id: int) -> dict[int, dict]:
     """Parent id → parent row with the children (ids) whose diary they receive."""
     found: dict[int, dict] = {}
-    for link in q.guardians_of(conn, school_id, [r["id"] for r in q.active_students(conn, school_id)]):
+    # every pupil: the documents given decide whose are sent (a pupil who left this week still has a diary)
+    for link in q.guardians_of(conn, school_id, [r["id"] for r in q.table_rows(conn, s.students, school_id, "id")]):
         parent = found.setdefault(link["id"], {**{k: link[k] for k in ("id", "full_name", "email")}, "children": []})
         if link["receives_diary"]:
             parent["children"].append(link["student_id"])
@@ -232,7 +233,8 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
         families = _families(conn, school_id)
     renderer = DiaryRenderer(template_path(settings.workspace))
     school = data.school
-    diaries = {st["id"]: data.diary(st["id"]) for code in school.classes for st in school.class_students(code)}
+    diaries = {st["id"]: data.diary(st["id"]) for code in school.classes
+               for st in school.class_students(code, week.monday, week.sunday)}
     pdfs = _write_pdfs(renderer, school, diaries, out / "diaries", progress, report)
     report.diaries = len(pdfs)
     post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])

@@ -14,7 +14,9 @@ import xlsxwriter
 
 from zhurnal.atomic import writing
 from zhurnal.numbers import format_decimal
-from zhurnal.publish.metrics import HEADERS, metrics
+from zhurnal.publish.attendance import NO_REASON, Missed
+from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
+from zhurnal.publish.pupil_results import period_results
 from zhurnal.publish.summary_data import Result, SummaryData
 from zhurnal.lookup import class_sort_key
 from zhurnal.settings import Settings
@@ -30,15 +32,27 @@ LEGEND = [
     ("Ведомость", "Средний", "средний балл ученика по всем предметам (среднее из средних)"),
     ("Ведомость", "пустая ячейка", "отметок по предмету в этом периоде нет"),
     ("Метрики", "За период", "по отметке за период, а где её ещё нет — по отметке, которую даёт средний балл"),
-    ("Метрики", "Результатов (N)", "результатов «ученик × предмет» в группе (по классу — по всем предметам), "
-                                   "кроме освобождённых; н/а и ученики без отметок входят в N"),
+    ("Метрики", "Результатов (N)", "результатов «ученик × предмет» в группе: ученики, числящиеся на дату отчёта, "
+                                   "кроме освобождённых; н/а входят в N, ученики без единой отметки по предмету — "
+                                   "нет (как в формулах «Сетевого города»; [metrics] n_rule = \"enrolled\" — входят как н/а)"),
+    ("Метрики", "По классам (по ученикам)", "каждый ученик считается один раз по всем предметам (и зачётным): отличники — "
+                                            "только «5»; хорошисты — «4» и «5»; с одной «3»; с «3» — две и больше; "
+                                            "неуспевающие — есть «2» или «незач»; н/а — не аттестован по предмету"),
+    ("Метрики", "Успеваемость по ученикам", "(N − неуспевающие − н/а) × 100 / N; качество — (отличники + хорошисты) × 100 / N; "
+                                            "СОУ — (отличники·100 + хорошисты·64 + с «3»·36 + неуспевающие·16 + н/а·7) / N"),
+    ("Метрики", "Без отметок (вне N)", "учеников без единой отметки (по предмету; по классу — ни по одному предмету)"),
+    ("Метрики", "Мало отметок (вне N)", "идёт период: отметок меньше минимума для отметки за период; это ещё не н/а "
+                                        "(н/а — в отчёте за закрытый период) и в N не входит"),
     ("Метрики", "С отметками за неделю (N)", "результатов «ученик × предмет» только с отметками этой недели"),
     ("Метрики", "Успеваемость, %", "(«5» + «4» + «3») × 100 / N"),
     ("Метрики", "Качество, %", "(«5» + «4») × 100 / N"),
     ("Метрики", "СОУ, %", "степень обученности: («5»·100 + «4»·64 + «3»·36 + «2»·16 + н/а·7) / N"),
-    ("Пропуски", "столбцы причин", "уроков пропущено за неделю по причине, указанной классным руководителем"),
+    ("Пропуски", "Уроков: причина", "уроков пропущено (за неделю; в отчёте за период — за период) по причине, "
+                                    "указанной классным руководителем в листе посещаемости"),
+    ("Пропуски", "Дней: причина", "дней, пропущенных целиком: пропущены все уроки ученика в этот день по расписанию"),
     ("Пропуски", "Причина не указана", "пропуск записан, а причина в листе посещаемости пуста"),
-    ("Пропуски", "За период", "всего уроков пропущено с начала периода"),
+    ("Пропуски", "Опозданий", "уроков с отметкой «оп» в журнале"),
+    ("Пропуски", "За период", "с начала периода"),
     ("Ведение журнала", "Журнал сдан", "по первой сдаче: «в срок» — первая сдача до воскресенья недели, "
                                        "а исправление (если книгу вернули) принято в пределах окна правки; "
                                        "«не принят» — сдан, но ни одна сдача не принята; «нет» — не сдан"),
@@ -117,11 +131,15 @@ class _Book:
         return top + len(rows) + 2
 
 
+Book = _Book    # the print-ready workbook other reports write with (the director's year report)
+
+
 def _grade_sheet(out: _Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведомость", f"Сводная ведомость: средние баллы — {data.title}")
     by_class: dict[str, dict[int, dict[str, Result]]] = defaultdict(lambda: defaultdict(dict))
     for result in data.results:
-        by_class[result.class_code][result.student_id][result.subject] = result
+        if result.scale == "5":
+            by_class[result.class_code][result.student_id][result.subject] = result
     row = 2
     out.columns(sheet, [34] + [9] * 40)
     sheet.freeze_panes(2, 1)
@@ -148,71 +166,95 @@ def _grade_sheet(out: _Book, data: SummaryData) -> None:
         row = last + 3
 
 
-def _metric_rows(results: list[Result], key, field: str) -> list[list]:
-    """One row per group; ``key(result)`` → (sort key, label): classes in their natural order."""
+def _metric_rows(results: list[Result], key, field: str, rule: str, few: bool) -> list[list]:
+    """One row per group of 5-point results; ``key(result)`` → (sort key, label): classes in their
+    natural order."""
     groups: dict[tuple, list[str | None]] = defaultdict(list)
     for result in results:
         value = getattr(result, field)
-        if field == "week_result" and value is None:
+        if result.scale != "5" or (field == "week_result" and value is None):
             continue  # a week's metrics count students who were marked that week
         groups[key(result)].append(value)
-    return [[label, *metrics(values).row()] for (_, label), values in sorted(groups.items())]
+    return [[label, *metrics(values, rule=rule).row(few=few)] for (_, label), values in sorted(groups.items())]
+
+
+def pupil_rows(data: SummaryData, field: str) -> list[list]:
+    """One row per class, counted by pupils: every pupil enrolled at the report's date with their
+    results in every subject (pass/fail too)."""
+    found = period_results(data, field)
+    return [[code, *found[code].row()] for code in sorted(found, key=class_sort_key)]
 
 
 def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
     sheet = out.sheet("Метрики", f"Успеваемость, качество, СОУ — {data.title}")
-    out.columns(sheet, [36] + [11] * 11)
+    out.columns(sheet, [36] + [11] * 13)
     pct = {9: out.percent, 10: out.percent, 11: out.percent}
-    blocks = [("За период (отметка за период, а где её нет — по среднему баллу)", "result")]
+    pupil_pct = {11: out.percent, 12: out.percent, 13: out.percent}
+    period_caption = ("За период по текущим отметкам (идёт период: «мало отметок» вместо н/а)" if data.running
+                      else "За период (отметка за период, а где её нет — по отметкам)")
+    blocks = [(period_caption, "result")]
     if with_week:
         blocks.append(("За неделю (по отметкам недели)", "week_result"))
     row = 2
     class_rows = None
     for caption, field in blocks:
-        for label, key in (("По классам", lambda r: (class_sort_key(r.class_code), r.class_code)),
-                           ("По предметам", lambda r: ((class_sort_key(r.class_code), r.subject),
+        few = field == "result" and data.running
+        out.row(sheet, row, [f"{caption}: по классам (по ученикам)"], out.caption)
+        rows = pupil_rows(data, field)
+        if field == "result":
+            class_rows = (row + 1, rows)
+        row = out.table(sheet, row + 1, ["Класс", *PUPIL_HEADERS], rows, pupil_pct, dash=True)
+        for label, key in (("По предметам", lambda r: ((class_sort_key(r.class_code), r.subject),
                                                        f"{r.class_code} · {r.subject}")),
                            ("По учителям", lambda r: (r.teacher, r.teacher))):
             out.row(sheet, row, [f"{caption}: {label.lower()}"], out.caption)
-            rows = _metric_rows(data.results, key, field)
-            if field == "result" and label == "По классам":
-                class_rows = (row + 1, rows)
+            rows = _metric_rows(data.results, key, field, data.rule, few)
             headers = WEEK_HEADERS if field == "week_result" else PERIOD_HEADERS
-            row = out.table(sheet, row + 1, ["Группа", *headers], rows, pct, dash=True)
+            row = out.table(sheet, row + 1, ["Группа", *headers, *([FEW_HEADER] if few else [])], rows, pct, dash=True)
     if class_rows and class_rows[1]:
         top, rows = class_rows
         chart = out.book.add_chart({"type": "column"})
-        for col, name in ((9, "Успеваемость, %"), (10, "Качество, %"), (11, "СОУ, %")):
+        for col, name in ((11, "Успеваемость, %"), (12, "Качество, %"), (13, "СОУ, %")):
             chart.add_series({"name": name, "categories": ["Метрики", top + 1, 0, top + len(rows), 0],
                               "values": ["Метрики", top + 1, col, top + len(rows), col]})
-        chart.set_title({"name": "Успеваемость, качество и СОУ по классам"})
+        chart.set_title({"name": "Успеваемость, качество и СОУ по классам (по ученикам)"})
         chart.set_y_axis({"min": 0, "max": 100})
         chart.set_size({"width": 760, "height": 320})
-        sheet.insert_chart(2, 13, chart)
+        sheet.insert_chart(2, 15, chart)
     sheet.freeze_panes(1, 1)
 
 
 def _absence_sheet(out: _Book, data: SummaryData) -> None:
-    sheet = out.sheet("Пропуски", f"Пропуски уроков — {data.title}")
-    reasons = sorted(data.school.reasons)
-    out.columns(sheet, [8, 34] + [14] * (len(reasons) + 3))
+    sheet = out.sheet("Пропуски", f"Пропуски уроков и дней, опоздания — {data.title}")
+    reasons = [*sorted(data.school.reasons), NO_REASON]
+    names = [f"{data.school.reasons[r]} ({r})" if r in data.school.reasons else "Причина не указана" for r in reasons]
+    out.columns(sheet, [8, 34] + [12] * (2 * len(reasons) + 6))
+    seen = data.attendance
     rows = []
-    for sid, per in sorted(data.absences.items(), key=lambda kv: (class_sort_key(data.school.students[kv[0]]["class_code"]),
-                                                                  data.school.students[kv[0]]["full_name"])):
+    enrolled = [sid for code in sorted(data.enrolled, key=class_sort_key) for sid in data.enrolled[code]]
+    for sid in sorted(enrolled, key=lambda i: (class_sort_key(data.school.students[i]["class_code"]),
+                                               data.school.students[i]["full_name"])):
+        now, period = seen.current.get(sid, Missed()), seen.period.get(sid, Missed())
+        if not (now.total_lessons or now.late or period.total_lessons or period.late):
+            continue
         student = data.school.students[sid]
-        rows.append([student["class_code"], student["full_name"], *[per.get(r, 0) for r in reasons],
-                     per.get("?", 0), sum(per.values()), data.period_absences.get(sid, 0)])
-    headers = ["Класс", "Ученик", *[f"{data.school.reasons[r]} ({r})" for r in reasons], "Причина не указана",
-               "Всего уроков", "За период"]
+        rows.append([student["class_code"], student["full_name"], *[now.lessons[r] for r in reasons], now.total_lessons,
+                     *[now.days[r] for r in reasons], now.total_days, now.late,
+                     period.total_lessons, period.total_days, period.late])
+    headers = ["Класс", "Ученик", *[f"Уроков: {n}" for n in names], "Всего уроков",
+               *[f"Дней: {n}" for n in names], "Всего дней", "Опозданий", "За период: уроков", "За период: дней",
+               "За период: опозданий"]
     end = out.table(sheet, 2, headers, rows)
     sheet.autofilter(2, 0, 2 + len(rows), len(headers) - 1)
     sheet.freeze_panes(3, 2)
-    totals = defaultdict(int)
-    for values in rows:
-        totals[values[0]] += values[-2]
     out.row(sheet, end, ["По классам"], out.bold)
-    class_rows = [[c, "", totals[c]] for c in sorted(totals, key=class_sort_key)]
-    out.table(sheet, end + 1, ["Класс", "", "Уроков пропущено"], class_rows)
+    class_rows = []
+    for code in sorted(data.enrolled, key=class_sort_key):
+        total = seen.class_total(data.enrolled[code])
+        class_rows.append([code, "", total.total_lessons, total.total_days, total.late,
+                           *[total.lessons[r] for r in reasons], *[total.days[r] for r in reasons]])
+    out.table(sheet, end + 1, ["Класс", "", "Уроков пропущено", "Дней пропущено", "Опозданий",
+                               *[f"Уроков: {n}" for n in names], *[f"Дней: {n}" for n in names]], class_rows)
     if class_rows:
         chart = out.book.add_chart({"type": "bar"})
         chart.add_series({"name": "Пропущено уроков", "categories": ["Пропуски", end + 2, 0, end + 1 + len(class_rows), 0],

@@ -1,4 +1,9 @@
-"""The numbers behind the deputy's summaries, gathered from the store for a week or a period."""
+"""The numbers behind the deputy's summaries, gathered from the store for a week or a period.
+
+Only pupils enrolled at the report's date count (:mod:`zhurnal.enrolment`): a period report
+takes those enrolled on the period's last day, a week's summary those enrolled in the week.
+5-point and pass/fail subjects both give results; a week's running figures during an open period
+say «мало отметок» (:data:`zhurnal.publish.metrics.FEW`) where the period report says н/а."""
 
 from __future__ import annotations
 
@@ -13,7 +18,9 @@ from zhurnal.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.calendar import Week, period_kind
 from zhurnal.errors import UnknownPeriod
 from zhurnal.lookup import class_sort_key
-from zhurnal.marks import suggested_mark
+from zhurnal.marks import suggested_mark, suggested_pass
+from zhurnal.publish.attendance import Attendance, attendance
+from zhurnal.publish.metrics import FEW, NOT_ASSESSED
 from zhurnal.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -31,8 +38,10 @@ class Result:
     average: float | None
     count: int
     period_mark: str | None
-    result: str | None          # the period mark if set, else the mark the average suggests
+    result: str | None          # the period mark if set, else the mark the marks suggest (None: no marks;
+                                # «мало» during an open period where the period report says н/а)
     week_result: str | None     # the mark the week's own marks suggest (None: no marks this week)
+    scale: str = "5"            # "5" | "pass" (зач/незач: no average; ``count`` counts its marks)
 
 
 @dataclass
@@ -57,6 +66,10 @@ class SummaryData:
     period_absences: dict[int, int] = field(default_factory=dict)
     control: list[TeacherControl] = field(default_factory=list)
     disagreements: list[list[str]] = field(default_factory=list)   # journal vs register, per cell
+    rule: str = "marked"                                            # [metrics] n_rule
+    running: bool = False         # a week's figures in an open period: «мало отметок», not н/а
+    attendance: Attendance | None = None                            # days and lessons missed, lates
+    enrolled: dict[str, list[int]] = field(default_factory=dict)   # class → pupils counted (by name)
 
 
 def _week_periods(school: School, week: Week) -> dict[str, dict]:
@@ -64,19 +77,38 @@ def _week_periods(school: School, week: Week) -> dict[str, dict]:
     return {code: period for code in school.classes if (period := school.week_period(code, week))}
 
 
+def _result(mine, period_mark: str | None, scale: str, min_marks: int, running: bool) -> str | None:
+    """A pupil's period result: the period mark if set, else what the marks suggest (None: no
+    marks at all; :data:`FEW` instead of a suggested н/а while ``running``)."""
+    if period_mark:
+        return period_mark
+    if scale == "pass":
+        if not mine.passed + mine.failed:
+            return None
+        suggested = suggested_pass(mine.passed, mine.failed, min_marks)
+    else:
+        if not mine.count:
+            return None
+        suggested = mine.suggested
+    return FEW if running and suggested == NOT_ASSESSED else suggested
+
+
 def gather(conn: Connection, school: School, settings: Settings, *, until: dt.date, week: Week | None,
-           periods: dict[str, dict], title: str) -> SummaryData:
-    """Results per student and subject for the classes in ``periods`` (class → period row)."""
-    data = SummaryData(school=school, title=title)
+           periods: dict[str, dict], title: str, running: bool = False) -> SummaryData:
+    """Results per student and subject for the classes in ``periods`` (class → period row), for
+    the pupils enrolled in ``week``, else on ``until`` (the period's end)."""
+    data = SummaryData(school=school, title=title, rule=settings.metrics.n_rule, running=running)
     if not periods:
         return data
     marks = settings.marks
     so_far: dict[str, ClassAverages] = {}       # class → the period up to ``until``
     this_week: dict[str, ClassAverages] = {}    # class → the week's own marks (within the period)
+    dates = (week.monday, week.sunday) if week else (until, None)
     for code, period in periods.items():
+        data.enrolled[code] = [st["id"] for st in school.class_students(code, *dates)]
         if not school.classes[code]["has_marks"]:
             continue
-        roster = [st["id"] for st in school.class_students(code)]
+        roster = data.enrolled[code]
         end = min(until, period["end"])
         minimum = {"period_kind": period_kind(period["code"]), "hours": school.subject_hours(code)}
         so_far[code] = class_averages(conn, school.school_id, code, period["start"], end, settings=marks, roster=roster,
@@ -88,26 +120,35 @@ def gather(conn: Connection, school: School, settings: Settings, *, until: dt.da
     for section, teacher in sorted(school.load.items(),
                                    key=lambda kv: (class_sort_key(kv[0].class_code), kv[0].subject, kv[0].subgroup)):
         period = periods.get(section.class_code)
-        if section.class_code not in so_far or school.subjects[section.subject]["scale"] != "5":
+        scale = school.subjects[section.subject]["scale"]
+        if section.class_code not in so_far or scale not in ("5", "pass"):
             continue
-        for student in school.section_students(section):
+        for student in school.section_students(section, *dates):
             mine = so_far[section.class_code][section.subject].of(student["id"])
             in_week = this_week[section.class_code][section.subject].of(student["id"]) if week else NO_MARKS
             period_mark = stored.get((student["id"], section.subject, period["code"]))
             data.results.append(Result(
-                student["id"], section.class_code, section.subject, teacher, mine.average, mine.count, period_mark,
-                period_mark or (mine.suggested if mine.count else None),
-                suggested_mark(in_week.average, in_week.count, marks.thresholds, 1) if in_week.count else None))
+                student["id"], section.class_code, section.subject, teacher, mine.average,
+                mine.count if scale == "5" else mine.passed + mine.failed, period_mark,
+                _result(mine, period_mark, scale,
+                        marks.min_marks_for(period_kind(period["code"]),
+                                            school.subject_hours(section.class_code).get(section.subject)),
+                        running and period["code"] not in school.closed_periods),
+                suggested_mark(in_week.average, in_week.count, marks.thresholds, 1)
+                if in_week.count and scale == "5" else None, scale))
     _absences(conn, school, data, periods, week, until)
+    data.attendance = attendance(conn, school, {code: period["start"] for code, period in periods.items()},
+                                 until, data.enrolled, week=week)
     return data
 
 
 def _absences(conn, school: School, data: SummaryData, periods: dict[str, dict], week: Week | None,
               until: dt.date) -> None:
     start = min(p["start"] for p in periods.values())
+    counted = {sid for pupils in data.enrolled.values() for sid in pupils}
     for row in q.absences_between(conn, school.school_id, start, until):
         student = school.students.get(row["student_id"])
-        if not student or student["class_code"] not in periods:
+        if not student or student["class_code"] not in periods or row["student_id"] not in counted:
             continue
         data.period_absences[row["student_id"]] = data.period_absences.get(row["student_id"], 0) + row["lessons"]
         if week is None or row["date"] in week:
@@ -118,7 +159,7 @@ def _absences(conn, school: School, data: SummaryData, periods: dict[str, dict],
 def week_summary(conn: Connection, school: School, settings: Settings, week: Week) -> SummaryData:
     """The week's summaries; results are for each class's period of the week, as its diaries give it."""
     data = gather(conn, school, settings, until=week.sunday, week=week, periods=_week_periods(school, week),
-                  title=f"Неделя {week.title()}")
+                  title=f"Неделя {week.title()}", running=True)
     data.control = _control(conn, school, settings, week, data)
     data.disagreements = _disagreements(conn, school, week)
     return data

@@ -111,7 +111,8 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings) 
             # each class's own current period (quarters and semesters differ by grade), up to the week's end
             averages[code] = class_averages(conn, school_id, code, period["start"], min(period["end"], week.sunday),
                                             settings=settings.marks,
-                                            roster=[st["id"] for st in school.class_students(code)],
+                                            roster=[st["id"] for st in school.class_students(code, week.monday,
+                                                                                               week.sunday)],
                                             period_kind=period_kind(period["code"]), hours=school.subject_hours(code))
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
                     lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages)

@@ -10,6 +10,8 @@ Normalised:
   the ids inside revision keys, revision old/new JSON, the ledger's Message-IDs (``.p<parent>.``,
   ``feedback.s<submission>.``) and the journal and register states (``…/<student>``) the same way;
 - ``school_id`` is dropped (one school is compared);
+- an empty value (NULL, or null in revision JSON) is left out, so a column that a newer
+  migration added and nobody filled compares equal to an older store without it;
 - with ``volatile``, columns that depend on the clock or on random template ids are dropped
   too (two runs of the same code then compare equal): ``submissions.saved_at`` (openpyxl
   stamps the real time), ``sha256`` and ``template_id`` (a template carries a fresh uuid),
@@ -101,7 +103,7 @@ class Keys:
         value = {k: v for k, v in value.items() if k != "school_id"}
         if entity in ("students", "parents", "schools"):
             value.pop("id", None)
-        return {k: self.of(k, v) for k, v in sorted(value.items())}
+        return {k: self.of(k, v) for k, v in sorted(value.items()) if v is not None}
 
     def message_id(self, text: str) -> str:
         text = re.sub(r"\.p(\d+)\.", lambda m: f".p[{self.of('parent_id', m[1])}].", text)
@@ -136,7 +138,7 @@ def normalise(table: str, row: dict, keys: Keys, *, volatile: bool = True) -> di
         drop = drop | {"message_id", "digest"}
     out = {}
     for column, value in row.items():
-        if column in drop:
+        if column in drop or value is None:
             continue
         if table == "submissions" and column == "findings" and volatile:
             value = _findings(value)

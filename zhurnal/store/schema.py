@@ -130,6 +130,12 @@ students = Table(
     Column("birth_date", Date),
     Column("sex", String(1)),
     Column("active", Boolean, nullable=False, default=True),
+    # pupil movement (migration 0009): enrolled on day d when arrived_on ≤ d < left_on (either
+    # may be empty: here before the year / not left); the order («приказ №») of each
+    Column("arrived_on", Date, info={"since": "0009"}),
+    Column("arrival_order", Text, info={"since": "0009"}),
+    Column("left_on", Date, info={"since": "0009"}),
+    Column("leaving_order", Text, info={"since": "0009"}),
 )
 
 subgroup_members = Table(

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from sqlalchemy import Connection, select
 
+from zhurnal.enrolment import enrolled
 from zhurnal.errors import NotASchoolWeek
 from zhurnal.i18n import N_
 from zhurnal.calendar import Calendar, Week, parity_matches
@@ -55,12 +56,19 @@ class School:
         of a split subject's subgroups); a subject without hours is left out."""
         return {subject: h for (code, subject), h in self.hours.items() if code == class_code}
 
-    def class_students(self, class_code: str) -> list[dict]:
-        return sorted((st for st in self.students.values()
-                       if st["class_code"] == class_code and st["active"]), key=lambda st: st["full_name"])
+    def class_students(self, class_code: str, start: dt.date | None = None, end: dt.date | None = None) -> list[dict]:
+        """The class's pupils by name: those enrolled on some day of ``start``…``end`` (one day
+        without ``end``; see :mod:`zhurnal.enrolment`), or without dates those who have not left."""
+        if start is None:
+            chosen = (st for st in self.students.values() if st["class_code"] == class_code and st["active"])
+        else:
+            chosen = (st for st in self.students.values()
+                      if st["class_code"] == class_code and enrolled(st, start, end))
+        return sorted(chosen, key=lambda st: st["full_name"])
 
-    def section_students(self, section: Section) -> list[dict]:
-        everyone = self.class_students(section.class_code)
+    def section_students(self, section: Section, start: dt.date | None = None,
+                         end: dt.date | None = None) -> list[dict]:
+        everyone = self.class_students(section.class_code, start, end)
         if not section.subgroup:
             return everyone
         return [st for st in everyone

@@ -70,7 +70,8 @@ def outside_the_grid(grid: GridRead) -> list[Finding]:
 def student_problem(school: School, student_id: int, class_code: str, section: Section | None) -> str | None:
     """Why a student row may not carry data in this sheet, as a finding code (None if it may)."""
     student = school.students.get(student_id)
-    if student is None or not student["active"] or student["class_code"] != class_code:
+    # a pupil who left keeps their row in sheets issued while they were enrolled
+    if student is None or not (student["active"] or student["left_on"]) or student["class_code"] != class_code:
         return "unknown-student"
     if section and section.subgroup and \
             school.members.get(student_id, {}).get(section.subject) != section.subgroup:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from zhurnal.calendar import Week, parse_week
+from zhurnal.enrolment import enrolled
 from zhurnal.findings import Finding, Severity, finding
 from zhurnal.marks import BadMark, Cell, allowed_values, read_cell
 from zhurnal.store.snapshot import School, Section
@@ -123,6 +124,10 @@ def _cells(grid, key: str, school: School, ref, lesson: LessonRead, allow_pm: bo
         problem = student_problem(school, student_id, section.class_code, section)
         if problem:
             found.append(finding(problem, **where, value=school.students.get(student_id, {}).get("full_name", student_id)))
+            continue
+        if lesson.date and not enrolled(school.students[student_id], lesson.date):
+            found.append(finding("mark-student-not-enrolled", **where, value=cell.shown(),
+                                 student=school.students[student_id]["full_name"], day=f"{lesson.date:%d.%m.%Y}"))
             continue
         if cell.marks and school.exempt(student_id, section.subject, lesson.date):
             found.append(finding("mark-student-exempt", **where, value=cell.marks,

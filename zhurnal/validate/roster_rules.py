@@ -1,10 +1,17 @@
-"""Rules for a class roster: students, their subgroups, and parents linked to them."""
+"""Rules for a class roster: students, their subgroups and movement, and parents linked to them.
+
+Movement (arrival and leaving with their orders) is checked here: a leaving date before the
+arrival date is an error, an order without its date is an error, a date without its order and a
+pupil added to a class that already has pupils without an arrival date are warnings. A pupil
+deleted from the roster is a warning: the merge records them as left on the roster's date
+(never deletes them), and the next roster shows their row with that date to complete."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from zhurnal.findings import Finding, finding
+from zhurnal.findings import Finding, Severity, finding
 from zhurnal.validate.checks import Names, duplicate_keys
 from zhurnal.validate.normalize import match_key
 from zhurnal.validate.table import Row, Table
@@ -18,8 +25,9 @@ class RosterContext:
     class_exists: bool
     subgroups: dict[str, list[str]]
     subjects: list[str]
-    students: list[dict]              # every active student of the school
+    students: list[dict]              # every active student of the school, and every one of this class
     parents: list[dict]               # every parent of the school
+    today: dt.date | None = None      # the roster's date: a pupil deleted from it left on this day
 
     def by_id(self) -> dict[int, dict]:
         return {st["id"]: st for st in self.students}
@@ -81,6 +89,41 @@ def _identify_student(row: Row, ctx: RosterContext, yo: bool, found: list[Findin
     return None
 
 
+MOVEMENT = ("arrived_on", "arrival_order", "left_on", "leaving_order")
+
+
+def _shown(day: object) -> str:
+    return f"{day:%d.%m.%Y}" if isinstance(day, dt.date) else str(day)
+
+
+def _check_movement(row: Row, ident: int | None, ctx: RosterContext, found: list[Finding]) -> None:
+    """Arrival and leaving: dates in order, each order with its date, each date with its order."""
+    if "left_on" not in row.refs:
+        return
+    arrived, left = row.get("arrived_on"), row.get("left_on")
+    if arrived and left and left < arrived:
+        found.append(finding("leaving-before-arrival", **row.at("left_on"), value=_shown(left)))
+    for day, order in (("arrived_on", "arrival_order"), ("left_on", "leaving_order")):
+        if row.get(order) and not row.get(day):
+            found.append(finding("movement-date-missing", **row.at(day), value=row.get(order)))
+        elif row.get(day) and not row.get(order):
+            found.append(finding("movement-order-missing", **row.at(order), value=_shown(row.get(day)),
+                                 severity=Severity.WARNING))
+    if ident is None and not arrived and any(st["class_code"] == ctx.class_code for st in ctx.students):
+        found.append(finding("arrival-date-missing", **row.at("arrived_on"), value=row.get("full_name"),
+                             severity=Severity.WARNING))
+
+
+def _check_removed(ctx: RosterContext, out: RosterCheck) -> None:
+    """A pupil of the class who has not left and whose row is gone: recorded as left (warning)."""
+    kept = {st.id for st in out.students}
+    for st in ctx.students:
+        if st["class_code"] == ctx.class_code and st["left_on"] is None and st["id"] not in kept:
+            out.findings.append(finding("student-removed-from-roster", value=st["full_name"],
+                                        day=f"{ctx.today:%d.%m.%Y}" if ctx.today else "",
+                                        severity=Severity.WARNING))
+
+
 def _check_students(table: Table, ctx: RosterContext, yo: bool, out: RosterCheck) -> None:
     found = out.findings
     found += duplicate_keys(table.rows, ("full_name", "birth_date"), yo_as_ye=yo)
@@ -106,7 +149,9 @@ def _check_students(table: Table, ctx: RosterContext, yo: bool, out: RosterCheck
                 found.append(finding("subgroup-not-in-class", **row.at(key), value=typed,
                                      cls=ctx.class_code, subject=subject))
             membership[subject] = canonical
-        values = {k: row.get(k) for k in ("full_name", "birth_date", "sex")}
+        _check_movement(row, ident, ctx, found)
+        # a roster issued before the movement columns keeps the stored movement as it is
+        values = {k: row.get(k) for k in ("full_name", "birth_date", "sex", *MOVEMENT) if k in row.refs}
         values["subgroups"] = membership
         out.students.append(RosterStudent(row=row, id=ident, values=values))
 
@@ -162,6 +207,7 @@ def check_roster(tables: dict[str, Table], ctx: RosterContext, *, yo_as_ye: bool
         out.findings.append(finding("class-not-found", value=ctx.class_code))
         return out
     _check_students(tables["Ученики"], ctx, yo_as_ye, out)
+    _check_removed(ctx, out)
     _check_parents(tables["Родители"], yo_as_ye, ctx, out)
     _check_exemptions(tables["Освобождения"], yo_as_ye, ctx, out)
     return out

@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 from zhurnal.atomic import write_bytes
 from zhurnal.context import RunContext
 from zhurnal.ingest.lock import run_lock
+from zhurnal.publish.year_report import write_year_report
 from zhurnal.yearend.archive import write_class_archives
 from zhurnal.year.carry import carry_forward
 from zhurnal.year.lock import find_year, is_closed, set_year_closed
@@ -38,10 +39,17 @@ MANIFEST = "manifest.json"
 
 # An archive writer: (connection, run context, folder, snapshot digest) → the files it wrote.
 ArchiveWriter = Callable[[Connection, RunContext, Path, str], list[Path]]
+YEAR_REPORT = "Отчёт за год.xlsx"
+
+
+def _year_report(conn: Connection, ctx: RunContext, folder: Path, digest: str) -> list[Path]:
+    """The director's year report workbook (movement, class sizes, results by pupil, attendance)."""
+    return [write_year_report(conn, ctx.school_id, folder / YEAR_REPORT, ctx.settings)]
+
+
 ARCHIVE_WRITERS: list[ArchiveWriter] = [
     write_class_archives,             # per class: journal, summary ledger, corrections (PDF/A)
-    # LEAD(ycount): add the director's year report workbook here, e.g. a wrapper
-    # `lambda conn, ctx, folder, digest: [write_year_report(conn, ctx, folder / "Отчёт за год.xlsx")]`
+    _year_report,                     # the director's year report (xlsx)
 ]
 
 

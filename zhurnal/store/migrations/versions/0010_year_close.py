@@ -6,7 +6,7 @@ Revision ID: 0010
 
 from zhurnal.store.migrations import introduce
 
-revision, down_revision, branch_labels, depends_on = "0010", "0008", None, None
+revision, down_revision, branch_labels, depends_on = "0010", "0009", None, None
 
 
 def upgrade() -> None:
