@@ -171,13 +171,13 @@ def _correction(filled: WeekFill, teacher: str, target: Path) -> tuple[Path, str
     return fill_grid(filled.journals[teacher], target, {sheet: changes}), sheet
 
 
-def _filled_week(ctx: RunContext, week, staging: Path, seed: int) -> WeekFill:
+def _filled_week(ctx: RunContext, week, staging: Path, seed: int, mark_share: float = 0.3) -> WeekFill:
     """The week's templates issued and filled as staff would, in ``staging``."""
     templates = issue_week(ctx, week)
     with ctx.engine.connect() as conn:
         school = load_school(conn, ctx.school_id)
     return fill_week(school, templates, staging, week, random.Random(seed),
-                     allow_plus_minus=ctx.settings.marks.allow_plus_minus)
+                     allow_plus_minus=ctx.settings.marks.allow_plus_minus, mark_share=mark_share)
 
 
 def _quiet_week(ctx: RunContext, week, staging: Path, seed: int, run) -> None:

@@ -105,8 +105,10 @@ def _mark(level: float, rng: random.Random, allow_plus_minus: bool) -> str:
 
 
 def journal_values(school: School, section: Section, keys: list[str], student_ids: list[int],
-                   absent: dict, rng: random.Random, counter: list[int], allow_plus_minus: bool) -> dict:
-    """Typed cells of one journal sheet."""
+                   absent: dict, rng: random.Random, counter: list[int], allow_plus_minus: bool,
+                   mark_share: float = 0.3) -> dict:
+    """Typed cells of one journal sheet; ``mark_share``: the chance a present pupil gets a mark
+    in an ordinary lesson (0.9 in a test)."""
     values = {}
     scale = school.subjects[section.subject]["scale"]
     grade = school.grade(section.class_code)
@@ -128,7 +130,7 @@ def journal_values(school: School, section: Section, keys: list[str], student_id
             values[("homework", key)] = homework
         values[("work_type", key)] = work_type
         values[("ict", key)] = "да" if rng.random() < 0.3 else "нет"
-        share = 0.9 if work_type in ("Контрольная работа", "Самостоятельная работа") else 0.3
+        share = 0.9 if work_type in ("Контрольная работа", "Самостоятельная работа") else mark_share
         for student_id in student_ids:
             missing = absent.get((student_id, day_text))
             if missing and int(number) in missing[2]:
@@ -145,7 +147,7 @@ def journal_values(school: School, section: Section, keys: list[str], student_id
 
 
 def fill_week(school: School, templates: list[Path], out: Path, week: Week, rng: random.Random,
-              *, allow_plus_minus: bool = True) -> WeekFill:
+              *, allow_plus_minus: bool = True, mark_share: float = 0.3) -> WeekFill:
     """Fill every issued journal and register of ``week`` into ``out``."""
     filled = WeekFill(absent=decide_absences(school, week, rng))
     by_day = {(student_id, day.isoformat()): value for (student_id, day), value in filled.absent.items()}
@@ -160,7 +162,7 @@ def fill_week(school: School, templates: list[Path], out: Path, week: Week, rng:
             if meta["kind"] == "journal":
                 section = Section(info["class_code"], info["subject"], info["subgroup"])
                 values[info["sheet"]] = journal_values(school, section, keys, students, by_day, rng,
-                                                       counter, allow_plus_minus)
+                                                       counter, allow_plus_minus, mark_share)
             else:
                 sheet = {}
                 for (student_id, day), (missed, reason, _) in filled.absent.items():

@@ -49,6 +49,9 @@ YEAR_CLASSES = [("5А", 5, 12), ("9А", 9, 12), ("11А", 11, 10)]
 YEAR_HOURS = {"Русский язык": 2, "Математика": 2, "Алгебра": 2, "Английский язык": 1, "История": 1,
               "ОДНКНР": 1}
 SETUP_NOW = dt.datetime(2026, 8, 28, 10, 0)
+# with one or two lessons a week a teacher marks more pupils a lesson, or a quarter's three
+# marks would not come together (and the period mark would be н/а)
+YEAR_MARK_SHARE = 0.5
 CORRECTION_WEEK = 3          # the n-th school week brings a correction of an accepted journal
 
 
@@ -140,7 +143,7 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
             sunday = dt.datetime.combine(week.sunday, dt.time(12))
             at = dataclasses.replace(ctx, now=sunday)
             try:
-                filled = _filled_week(at, week, Path(staging) / week.label, seed + summary.weeks)
+                filled = _filled_week(at, week, Path(staging) / week.label, seed + summary.weeks, YEAR_MARK_SHARE)
             except NotASchoolWeek:
                 continue
             summary.weeks += 1

@@ -47,7 +47,7 @@ def class_year_results(conn: Connection, school: School, settings: Settings, cla
     year marks in the summary ledger (a subject without a year mark counts as no mark)."""
     day = last_day(school, class_code)
     per_pupil: dict[int, list[str | None]] = defaultdict(list)
-    for row in summary_ledger(conn, school.school_id, class_code):
+    for row in summary_ledger(conn, school.school_id, class_code, year_rule=settings.marks.year_rule):
         per_pupil[row.student_id].append(row.year)
     pupils = [st for st in school.students.values() if st["class_code"] == class_code
               and day is not None and enrolled(st, day)]

@@ -49,8 +49,9 @@ def _sizes_sheet(out: Book, conn: Connection, school_id: int, on: dt.date) -> No
 
 
 def _periods(school: School) -> list[dict]:
-    """The year's periods in order (quarters, then semesters), each once."""
-    return sorted(school.calendar.periods, key=lambda p: (p["grade_from"], p["start"]))
+    """The year's terms in order (quarters, then semesters), each once; the year period is the
+    year's own section."""
+    return sorted(school.calendar.terms, key=lambda p: (p["grade_from"], p["start"]))
 
 
 def _results_sheet(out: Book, conn: Connection, school: School, settings: Settings) -> None:
