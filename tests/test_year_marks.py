@@ -260,3 +260,32 @@ def test_two_copies_of_one_year_workbook(loaded):
     found = findings_of(loaded.ingest(now=NOW + dt.timedelta(hours=2)))
     assert ("merge-conflict" in {code for _, _, code in found}
             and {cell for _, cell, code in found if code == "merge-conflict"} == {f"H{FIRST}"})
+
+
+def test_a_reissued_year_workbook_shows_each_subjects_own_marks_and_the_confirmed_year_mark(loaded):
+    """GIVEN a pupil with other quarter marks in another subject of the same teacher's class, and
+    a year mark the teacher confirmed against the computed one WHEN the year workbook is issued
+    again THEN each sheet shows its own subject's quarter marks and the confirmed year mark (not
+    the computed one), so typing the computed mark back is a change the store takes."""
+    a = _pupils(loaded, "9А")[0]
+    _store_marks(loaded, [(a, "Химия", f"Q{i + 1}", m) for i, m in enumerate("4545")]          # computed 5
+                 + [(a, "Алгебра", f"Q{i + 1}", m) for i, m in enumerate("3333")])
+    teacher = _teacher_of(loaded, "9А", "Химия")
+    [path] = issue_year(loaded.ctx(NOW), teacher=teacher)
+    book = openpyxl.load_workbook(path)
+    sheet = next(n for n in book.sheetnames if n.startswith("9А Хим"))
+    keys = {book[sheet].cell(row=2, column=col).value: col for col in range(3, book[sheet].max_column + 1)}
+    row = next(r for r in range(FIRST, book[sheet].max_row + 1) if book[sheet].cell(row=r, column=1).value == a)
+    assert [book[sheet].cell(row=row, column=keys[f"term:Q{i}"]).value for i in range(1, 5)] == ["4", "5", "4", "5"]
+    loaded.drop_grid(path, {sheet: {(a, "mark"): "3"}}, name="confirmed.xlsx", modified=NOW)
+    assert status_of(loaded.ingest(now=NOW)) == {"confirmed.xlsx": "accepted"}
+
+    [again] = issue_year(loaded.ctx(NOW + dt.timedelta(hours=1)), teacher=teacher)
+    book = openpyxl.load_workbook(again)
+    assert book[sheet].cell(row=row, column=keys["mark"]).value == "3"          # as confirmed
+    assert book[sheet].cell(row=row, column=keys["computed"]).value == "5"
+    loaded.drop_grid(again, {sheet: {(a, "mark"): "5"}}, name="back.xlsx", modified=NOW + dt.timedelta(hours=1))
+    assert status_of(loaded.ingest(now=NOW + dt.timedelta(hours=1))) == {"back.xlsx": "accepted"}
+    with loaded.engine.connect() as conn:
+        assert conn.execute(text("SELECT mark FROM period_marks WHERE student_id = :a AND subject = 'Химия' "
+                                 "AND period = 'Y'"), {"a": a}).scalar() == "5"

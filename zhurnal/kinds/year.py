@@ -95,7 +95,9 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
         school = load_school(conn, ctx.school_id)
         if not any(school.calendar.year_period(cls["grade"]) for cls in school.classes.values()):
             raise NoYearPeriod()
-        marks = {(r["student_id"], r["period"]): r for r in q.table_rows(conn, s.period_marks, ctx.school_id)}
+        marks: dict[str, dict[tuple[int, str], str]] = {}     # subject → (pupil, period) → mark
+        for r in q.table_rows(conn, s.period_marks, ctx.school_id):
+            marks.setdefault(r["subject"], {})[(r["student_id"], r["period"])] = r["mark"]
         exams = stored_exams(conn, ctx.school_id)
         label = q.school_row(conn, ctx.school_id).get("year_label") or ""
         for name, sections in school.teacher_sections(teacher).items():
@@ -108,7 +110,7 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
                 if year is None or not cls["has_marks"] or scale == "none":
                     continue
                 students = school.section_students(section)
-                subject_marks = {key: r["mark"] for key, r in marks.items() if r["subject"] == section.subject}
+                subject_marks = marks.get(section.subject, {})
                 subject_exams = {sid: v for (sid, subj), v in exams.items() if subj == section.subject}
                 title = sheet_name(section, school.subjects[section.subject]["short"], taken)
                 sheet = year_sheet(title, section, school, school.calendar.grade_terms(cls["grade"]), students,
