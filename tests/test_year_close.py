@@ -273,3 +273,32 @@ def test_snapshot_digest_is_the_same_on_postgresql_and_follows_the_data(closed_y
         assert snapshot_digest(conn, 1) != on_postgres
     target.dispose()
     source.dispose()
+
+
+@pytest.mark.slow
+def test_a_year_with_an_open_period_is_closed_only_with_force_and_a_closed_year_takes_no_roster(closed_year, tmp_path):
+    """GIVEN the closed year WHEN a roster of one of its classes is handed in THEN it is refused
+    with «year-closed» and no pupil changes. GIVEN the year reopened and its Q4 reopened WHEN
+    ``year close`` runs THEN it exits 2 naming Q4 and nothing is locked; with --force it closes."""
+    path = tmp_path / "ws"
+    shutil.copytree(closed_year, path)
+    ws = Workspace(path)
+    pupils = _sql(path, "select id, full_name, left_on from students order by id")
+    roster = ws.prefilled_roster("5А")
+    roster["Ученики"] = roster["Ученики"][1:]                       # a row deleted: a pupil «left»
+    ws.drop_roster("5А", roster, name="список.xlsx")
+    [item] = ws.ingest(now=JUNE).files
+    assert item.status == "rejected" and [f.code for f in item.findings] == ["year-closed"]
+    assert _sql(path, "select id, full_name, left_on from students order by id") == pupils
+
+    runner = CliRunner()
+    where = ["--workspace", str(path)]
+    assert runner.invoke(main, [*where, "year", "reopen", "2026", "--reason", "исправление"]).exit_code == 0
+    assert runner.invoke(main, [*where, "period", "reopen", "Q4", "--reason", "исправление"]).exit_code == 0
+    refused = runner.invoke(main, [*where, "year", "close", "2026"])
+    assert refused.exit_code == 2 and "Q4" in refused.output and "--force" in refused.output
+    assert [a for a, in _sql(path, "select action from year_events order by id")] == ["close", "reopen"]
+    forced = runner.invoke(main, [*where, "year", "close", "2026", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert [a for a, in _sql(path, "select action from year_events order by id")] == ["close", "reopen", "close"]
+    ws.engine.dispose()

@@ -321,11 +321,12 @@ def year() -> None:
 
 @year.command("close")
 @click.argument("year_label", metavar="YEAR")
+@click.option("--force", is_flag=True, help=N_("Close even while a period of the year is still open."))
 @click.pass_context
-def year_close(ctx: click.Context, year_label: str) -> None:
+def year_close(ctx: click.Context, year_label: str, force: bool) -> None:
     """Lock school year YEAR (2026/2027 or 2026) and write its archive to outbox/year/."""
     from zhurnal.yearend.close import close_year
-    report = _call(close_year, _context(ctx), year_label)
+    report = _call(close_year, _context(ctx), year_label, force=force)
     if report.already_closed:
         click.echo(_("{year} was already closed; the archive is in {folder}").format(year=report.year,
                                                                                    folder=report.folder))

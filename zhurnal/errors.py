@@ -94,6 +94,13 @@ class UnknownYear(_UnknownName):
     template = N_("school year «{name}» is not the setup's year; there is: {known}")
 
 
+class YearHasOpenPeriods(UsageError):
+    def __init__(self, year: str, periods: list[str]) -> None:
+        super().__init__(N_("{year} still has open periods: {periods}; close them first (zhurnal period "
+                            "close …), or close the year anyway with --force"),
+                         year=year, periods=", ".join(periods))
+
+
 class YearReopenNeedsReason(UsageError):
     def __init__(self) -> None:
         super().__init__(N_("a year is reopened only with a reason (--reason)"))

@@ -240,6 +240,9 @@ class _Run:
             stale = self.stale(conn, sub)
             if stale:
                 return self.reject(sub, [stale])
+            school = self.school(conn)
+            if kind.closed_with_year and school.year_closed:
+                return self.reject(sub, [finding("year-closed", file=sub.name, year=school.year_label)])
             found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta, sub.saved_at), records)
         findings = _with_file(_read_findings(sub) + found, sub.name)
         if has_errors(findings) or plan is None:

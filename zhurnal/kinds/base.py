@@ -93,6 +93,9 @@ class WorkbookKind:
     # records() needs only the workbook, the school snapshot and the settings, never the
     # store: a reader process may compute them ahead of the writer
     reads_alone: ClassVar[bool] = False
+    # a closed school year refuses the whole workbook (kinds that check no cell against the
+    # lock themselves: rosters, plans, earlier years' marks)
+    closed_with_year: ClassVar[bool] = False
 
     def records(self, sub: Submission, ctx: StepContext) -> Records:
         raise NotImplementedError

@@ -65,6 +65,7 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
 class PlanKind(WorkbookKind):
     name = "plan"
     title = SPEC.title
+    closed_with_year = True
 
     def records(self, sub, ctx: StepContext) -> Records:
         tables, found = read_tables(sub.cells, SPEC, yo_as_ye=ctx.yo)

@@ -146,6 +146,7 @@ def read_prior(sub, school: School) -> PriorPlan:
 class PriorKind(WorkbookKind):
     name = KIND_NAME
     title = TITLE
+    closed_with_year = True
 
     def records(self, sub, ctx: StepContext) -> Records:
         plan = read_prior(sub, ctx.school)

@@ -151,6 +151,7 @@ def _known_students(conn, school_id: int, class_code: str) -> list[dict]:
 class RosterKind(WorkbookKind):
     name = "roster"
     title = "Список класса"
+    closed_with_year = True
     changes_school = True
 
     def records(self, sub, ctx: StepContext) -> Records:

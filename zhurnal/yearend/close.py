@@ -28,9 +28,13 @@ from sqlalchemy import Connection
 
 from zhurnal.atomic import write_bytes
 from zhurnal.context import RunContext
+from zhurnal.calendar import period_kind
+from zhurnal.errors import YearHasOpenPeriods
 from zhurnal.ingest.lock import run_lock
 from zhurnal.publish.year_report import write_year_report
 from zhurnal.yearend.archive import write_class_archives
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
 from zhurnal.year.carry import carry_forward
 from zhurnal.year.lock import find_year, is_closed, set_year_closed
 from zhurnal.year.snapshot import snapshot_digest
@@ -91,16 +95,28 @@ def write_manifest(folder: Path, year_label: str, snapshot: str, files: list[Pat
     return target
 
 
-def close_year(ctx: RunContext, year_text: str) -> CloseReport:
+def open_terms(conn: Connection, school_id: int) -> list[str]:
+    """The codes of the year's terms (quarters, semesters) not closed yet, in date order."""
+    closed = {row["period"] for row in q.table_rows(conn, s.period_locks, school_id) if row["closed"]}
+    return [p["code"] for p in q.table_rows(conn, s.periods, school_id, "start", "code")
+            if period_kind(p["code"]) != "year" and p["code"] not in closed]
+
+
+def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> CloseReport:
     """Close the school year ``year_text`` («2026/2027» or «2026») and write its archive;
-    :class:`~zhurnal.errors.UnknownYear` when it is not the setup's year. A year already
-    closed is left as it is (``already_closed``)."""
+    :class:`~zhurnal.errors.UnknownYear` when it is not the setup's year,
+    :class:`~zhurnal.errors.YearHasOpenPeriods` while a term is still open (a year closed in
+    its middle would lock every journal), unless ``force``. A year already closed is left as
+    it is (``already_closed``)."""
     with run_lock(ctx):
         with ctx.engine.connect() as conn:
             label = find_year(conn, ctx.school_id, year_text)
             folder = archive_folder(ctx, label)
             if is_closed(conn, ctx.school_id, label):
                 return CloseReport(label, folder, already_closed=True)
+            still_open = open_terms(conn, ctx.school_id)
+            if still_open and not force:
+                raise YearHasOpenPeriods(label, still_open)
         with ctx.engine.begin() as conn:    # before the snapshot, so the archive's digest covers them
             carry_forward(conn, ctx.school_id, year_rule=ctx.settings.marks.year_rule)
         report = CloseReport(label, folder)
