@@ -298,3 +298,35 @@ def test_no_marks_after_a_pupil_left(loaded):
     assert status_of(report) == {"j.xlsx": "rejected"}
     errors = [f for f in report.files[0].findings if f.is_error]
     assert [(f.sheet, f.code, f.value) for f in errors] == [(sheet, "mark-student-not-enrolled", "4")]
+
+
+def test_a_leaving_date_before_the_pupils_journal_entries_is_refused(week_ws):
+    """GIVEN the week 2026-W48 ingested WHEN a roster gives a pupil with entries on 25–27.11 a
+    leaving date of 25.11 THEN the roster is refused with «marks-after-leaving» at that date's
+    cell (counted and dated by plain SQL), and nothing changes; a date after the last entry is
+    accepted."""
+    from sqlalchemy import text
+    with week_ws.engine.connect() as conn:
+        pupil, name = conn.execute(text(
+            "SELECT st.id, st.full_name FROM students st JOIN journal_entries e ON e.student_id = st.id "
+            "JOIN lessons l ON l.id = e.lesson_id WHERE st.class_code = '5А' AND l.date >= '2026-11-25' "
+            "GROUP BY st.id, st.full_name ORDER BY st.id LIMIT 1")).one()
+        count, first = conn.execute(text(
+            "SELECT count(*), min(l.date) FROM journal_entries e JOIN lessons l ON l.id = e.lesson_id "
+            "WHERE e.student_id = :p AND l.date >= '2026-11-25'"), {"p": pupil}).one()
+    roster = week_ws.prefilled_roster("5А")
+    index = next(i for i, row in enumerate(roster["Ученики"]) if row["full_name"] == name)
+    roster["Ученики"][index].update(left_on="25.11.2026", leaving_order="№ 7-у")
+    week_ws.drop_roster("5А", roster)
+    report = week_ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"roster_5А.xlsx": "rejected"}
+    columns = {f.key: chr(ord("A") + i) for i, f in enumerate(week_ws.roster_spec("5А").sheet("Ученики").fields)}
+    assert findings_of(report) == {("Ученики", f"{columns['left_on']}{index + 2}", "marks-after-leaving")}
+    message = report.files[0].findings[0].message
+    assert name in message and f": {count} " in message and f"{dt.date.fromisoformat(str(first)):%d.%m.%Y}" in message
+    with week_ws.engine.connect() as conn:
+        assert conn.execute(text("SELECT left_on FROM students WHERE id = :p"), {"p": pupil}).scalar() is None
+
+    roster["Ученики"][index].update(left_on="30.11.2026")
+    week_ws.drop_roster("5А", roster, name="roster_again.xlsx")
+    assert status_of(week_ws.ingest(now=SATURDAY)) == {"roster_again.xlsx": "accepted"}

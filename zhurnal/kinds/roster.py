@@ -7,11 +7,15 @@ date (kept, never deleted; see :mod:`zhurnal.merge.roster`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
+from sqlalchemy import select
+
 from zhurnal.context import RunContext
 from zhurnal.errors import UnknownClass
+from zhurnal.findings import Finding, finding
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.roster import RosterPlan
@@ -162,7 +166,33 @@ class RosterKind(WorkbookKind):
         tables, class_code = records.value
         roster = _context(ctx, class_code)
         checked = check_roster(tables, roster, yo_as_ye=ctx.yo)
-        return RosterPlan(checked, roster, ctx.yo, findings=checked.findings)
+        found = checked.findings + _entries_after_leaving(ctx.conn, ctx.school_id, tables["Ученики"])
+        return RosterPlan(checked, roster, ctx.yo, findings=found)
+
+
+def _entries_after_leaving(conn, school_id: int, table) -> list[Finding]:
+    """An error at each leaving date that journal entries (marks, «н», «оп») come after: the
+    pupil would carry data for days they were not enrolled, and every journal holding them
+    would be refused (``mark-student-not-enrolled``) for cells its teacher never touched."""
+    found = []
+    E, L = s.journal_entries, s.lessons
+    for row in table.rows:
+        ident, left = row.get("id"), row.get("left_on")
+        if ident in (None, "") or not isinstance(left, dt.date):
+            continue
+        try:
+            student_id = int(float(ident))
+        except (TypeError, ValueError):
+            continue
+        later = conn.execute(
+            select(L.c.date, L.c.subject).join(E, E.c.lesson_id == L.c.id)
+            .where(E.c.school_id == school_id, E.c.student_id == student_id, L.c.date >= left)
+            .order_by(L.c.date, L.c.subject)).all()
+        if later:
+            found.append(finding("marks-after-leaving", **row.at("left_on"), value=f"{left:%d.%m.%Y}",
+                                 student=row.get("full_name"), count=len(later),
+                                 first=f"{later[0][0]:%d.%m.%Y}", subject=later[0][1]))
+    return found
 
 
 KIND = RosterKind()
