@@ -289,3 +289,23 @@ def test_a_reissued_year_workbook_shows_each_subjects_own_marks_and_the_confirme
     with loaded.engine.connect() as conn:
         assert conn.execute(text("SELECT mark FROM period_marks WHERE student_id = :a AND subject = 'Химия' "
                                  "AND period = 'Y'"), {"a": a}).scalar() == "5"
+
+
+def test_an_exam_result_corrected_is_in_the_archives_corrections(loaded):
+    """GIVEN an ОГЭ result 3 handed in, then corrected to 5 WHEN the year archive's corrections
+    are read THEN the correction is there, named as an exam, with the subject and 3 → 5."""
+    from zhurnal.yearend.archive_data import corrections
+    a = _pupils(loaded, "9А")[0]
+    _store_marks(loaded, [(a, "Алгебра", f"Q{i + 1}", "4") for i in range(4)])
+    teacher = _teacher_of(loaded, "9А", "Алгебра")
+    [path] = issue_year(loaded.ctx(NOW), teacher=teacher)
+    loaded.drop_grid(path, {"9А Алг": {(a, "exam_form"): "ОГЭ", (a, "exam"): "3"}}, name="exam.xlsx", modified=NOW)
+    assert status_of(loaded.ingest(now=NOW)) == {"exam.xlsx": "accepted"}
+    later = NOW + dt.timedelta(hours=1)
+    [again] = issue_year(loaded.ctx(later), teacher=teacher)
+    loaded.drop_grid(again, {"9А Алг": {(a, "exam"): "5"}}, name="exam2.xlsx", modified=later)
+    assert status_of(loaded.ingest(now=later)) == {"exam2.xlsx": "accepted"}
+    with loaded.engine.connect() as conn:
+        name = conn.execute(text("SELECT full_name FROM students WHERE id = :a"), {"a": a}).scalar()
+        found = [(c["what"], c["where"], c["old"], c["new"]) for c in corrections(conn, 1, "9А")]
+    assert ("Экзамен", f"{name}, Алгебра", "результат: 3", "результат: 5") in found

@@ -14,7 +14,7 @@ from zhurnal.lookup import find_class, find_subject
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
-JOURNAL_ENTITIES = ("journal_entries", "lessons", "absences", "period_marks")
+JOURNAL_ENTITIES = ("journal_entries", "lessons", "absences", "period_marks", "exam_marks")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ def _parse_key(entity: str, key: str, students: dict[int, dict]) -> dict:
     found = {"student_id": student_id, "class_code": students.get(student_id, {}).get("class_code")}
     if entity == "absences":
         found["date"] = dt.date.fromisoformat(parts[1])
+    elif entity == "exam_marks":                 # <pupil>/<subject>/exam
+        found["subject"] = parts[1]
     else:
         found["subject"], found["period"] = parts[1], parts[2]
     return found
@@ -64,7 +66,7 @@ def _key_filters(wanted: HistoryFilter, class_students: list[int] | None):
     r = s.revisions
     part = lambda n: func.split_part(r.c.key, "/", n)
     lesson_like = {"class": 1, "subject": 2, "date": 4}
-    per_student = {"absences": {"date": 2}, "period_marks": {"subject": 2}}
+    per_student = {"absences": {"date": 2}, "period_marks": {"subject": 2}, "exam_marks": {"subject": 2}}
     found = {}
     for entity in JOURNAL_ENTITIES:
         where = [r.c.entity == entity]

@@ -32,8 +32,9 @@ MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май"
           "Ноябрь", "Декабрь")
 FIELDS = {"marks": "отметка", "presence": "посещение", "topic": "тема", "homework": "домашнее задание",
           "work_type": "вид работы", "ict": "ИКТ", "teacher": "учитель", "lessons": "уроков пропущено",
-          "reason": "причина", "mark": "отметка за период"}
-ENTITIES = {"journal_entries": "Отметка", "lessons": "Урок", "absences": "Пропуск", "period_marks": "Отметка за период"}
+          "reason": "причина", "mark": "отметка за период", "form": "форма экзамена", "result": "результат"}
+ENTITIES = {"journal_entries": "Отметка", "lessons": "Урок", "absences": "Пропуск", "period_marks": "Отметка за период",
+            "exam_marks": "Экзамен"}
 
 
 def _day(day: dt.date) -> str:
@@ -148,6 +149,7 @@ def corrections(conn: Connection, school_id: int, class_code: str) -> list[dict]
     """Every revision of the class's journal data after the first entry of its value (old →
     new), oldest first: {what, where, old, new, author, when, file}."""
     found = []
+    names = {p["code"]: p["name"] for p in q.table_rows(conn, s.periods, school_id)}    # Y → «Год»
     for item in revisions_of(conn, school_id, HistoryFilter(class_code=class_code)):
         if item["old"] is None:
             continue
@@ -155,7 +157,7 @@ def corrections(conn: Connection, school_id: int, class_code: str) -> list[dict]
         where = [x for x in (item.get("student"), item.get("subject"),
                              f"{item['date']:%d.%m.%Y}" if item.get("date") else None,
                              f"урок {item['lesson_no']}" if item.get("lesson_no") else None,
-                             item.get("period")) if x]
+                             names.get(item.get("period"), item.get("period"))) if x]
         found.append({"what": ENTITIES.get(item["entity"], item["entity"]), "where": ", ".join(where),
                       "old": old, "new": new, "author": item["author"] or "—",
                       "when": f"{item['received_at']:%d.%m.%Y %H:%M}", "file": item["file"]})
