@@ -184,15 +184,18 @@ class _Bases:
     """Session-built workspaces, one per backend, which tests copy (on PostgreSQL the store is
     a template database that each copy clones)."""
 
-    def __init__(self, request, tmp_path_factory, build) -> None:
-        self.request, self.factory, self.build = request, tmp_path_factory, build
+    def __init__(self, request, tmp_path_factory, build, name: str) -> None:
+        self.request, self.factory, self.build, self.name = request, tmp_path_factory, build, name
         self.built: dict[str, tuple[Path, str | None, object]] = {}
 
     def get(self, backend: str):
         if backend not in self.built:
             path = self.factory.mktemp(f"base-{backend}") / "ws"
             database = None
-            if backend == "postgresql":
+            kept = os.environ.get("ZHURNAL_TEST_BASES")
+            if kept and backend == "sqlite":
+                self.built[backend] = _kept_base(Path(kept) / self.name, self.build)
+            elif backend == "postgresql":
                 server = self.request.getfixturevalue("postgres")
                 database = server.create()
                 self.built[backend] = (path, database, self.build(path, server.url(database)))
@@ -207,6 +210,20 @@ class _Bases:
             server = self.request.getfixturevalue("postgres")
             point_store(target, server.url(server.create(template=database)))
         return target
+
+
+def _kept_base(folder: Path, build) -> tuple[Path, None, object]:
+    """A SQLite base built once into ``folder`` and reused by later test processes (set by
+    benchmarks/mutation.sh, which builds them from the unmutated code before any mutant runs, so
+    that each mutant's test run does not rebuild the school; never set in CI)."""
+    import pickle
+    done = folder / "built.pickle"
+    if not done.exists():
+        if folder.exists():
+            shutil.rmtree(folder)
+        result = build(folder / "ws", None)
+        done.write_bytes(pickle.dumps(result))
+    return folder / "ws", None, pickle.loads(done.read_bytes())
 
 
 def _build_rosters(path: Path, url: str | None, school) -> None:
@@ -224,7 +241,7 @@ def _build_rosters(path: Path, url: str | None, school) -> None:
 
 @pytest.fixture(scope="session")
 def _school_with_rosters(request, tmp_path_factory, school) -> _Bases:
-    return _Bases(request, tmp_path_factory, lambda path, url: _build_rosters(path, url, school))
+    return _Bases(request, tmp_path_factory, lambda path, url: _build_rosters(path, url, school), "rosters")
 
 
 @pytest.fixture(scope="session")
@@ -251,7 +268,7 @@ def _school_with_week(request, tmp_path_factory, _school_with_rosters) -> _Bases
         ws.engine.dispose()
         return filled
 
-    return _Bases(request, tmp_path_factory, build)
+    return _Bases(request, tmp_path_factory, build, "week")
 
 
 @pytest.fixture
