@@ -53,27 +53,10 @@ TESTS[send]="tests/test_send_unit.py"
 TIMEOUT[send]=120
 ORDER="ledger send metrics metadata inbox bounds marks averages journal"
 
-summary() {   # name → "name: killed K, survived S, timeout T, incompetent I, total N"
+summary() {   # name [--survivors] → "name: killed K, survived S, … score %" (and the survivors)
     local name=$1 db=$OUT/$1/session.sqlite
     [ -f "$db" ] || { echo "$name: not run"; return; }
-    "$BIN/cosmic-ray" dump "$db" 2>/dev/null | "$PY" -c '
-import json, sys
-counts = {"killed": 0, "survived": 0, "timeout": 0, "incompetent": 0, "skipped": 0, "pending": 0}
-for line in sys.stdin:
-    job, result = json.loads(line)
-    if result is None:
-        counts["pending"] += 1
-    elif result["worker_outcome"] == "skipped":
-        counts["skipped"] += 1
-    elif result["worker_outcome"] != "normal":
-        counts["incompetent"] += 1     # the mutant could not even run (an exception in cosmic-ray)
-    else:
-        counts[{"killed": "killed", "survived": "survived", "incompetent": "timeout"}[result["test_outcome"]]] += 1
-run = counts["killed"] + counts["survived"] + counts["timeout"]
-score = 100 * (counts["killed"] + counts["timeout"]) / run if run else 0
-print(f"'"$name"': killed {counts[\"killed\"]}, survived {counts[\"survived\"]}, timeout {counts[\"timeout\"]}, "
-      f"incompetent {counts[\"incompetent\"]}, pending {counts[\"pending\"]}, filtered {counts[\"skipped\"]}; "
-      f"score {score:.1f} %")'
+    "$BIN/cosmic-ray" dump "$db" 2>/dev/null | "$PY" "$ROOT/benchmarks/mutation_summary.py" "$name" "$OUT/$name/src" "${@:2}"
 }
 
 run_one() {
@@ -112,7 +95,8 @@ exclude-operators = [
 EOF
         (cd "$dir/src" && "$BIN/cosmic-ray" init "$dir/config.toml" "$dir/session.sqlite" \
             && "$BIN/cr-filter-operators" "$dir/session.sqlite" "$dir/config.toml" \
-            && "$BIN/cr-filter-pragma" "$dir/session.sqlite")
+            && "$BIN/cr-filter-pragma" "$dir/session.sqlite" \
+            && "$PY" "$ROOT/benchmarks/mutation_annotations.py" "$dir/session.sqlite" "$dir/src")
     fi
     (
         cd "$dir/src"
@@ -125,13 +109,13 @@ EOF
     summary "$name"
 }
 
-if [ "${1:-}" = "--report" ]; then
-    for name in $ORDER; do summary "$name"; done
+if [ "${1:-}" = "--report" ]; then        # --report [--survivors]
+    for name in $ORDER; do summary "$name" ${2:-}; done
     exit 0
 fi
 names=${*:-$ORDER}
 export -f run_one summary
-export OUT PY BIN PYTEST
+export OUT PY BIN PYTEST ROOT
 for name in $names; do
     [ -n "${MODULE[$name]:-}" ] || { echo "unknown module: $name (one of: $ORDER)"; exit 2; }
 done
