@@ -126,6 +126,22 @@ WEEK = parse_week("2026-W48")
 SATURDAY = dt.datetime(2026, 11, 28, 14, 0)
 
 
+FIRST = 7   # a journal sheet's first student row: title, hidden keys, two header rows, date, lesson number
+
+
+def untaught(path: Path) -> set[tuple[str, str, str]]:
+    """The warnings of a journal sent without topics or homework: on every sheet, one pair per
+    lesson column (C onwards), on the topic and homework rows below the students."""
+    from openpyxl.utils import get_column_letter
+    found = set()
+    for sheet, info in journal_sheets(path).items():
+        topic_row = FIRST + len(info["students"]) + 1
+        found |= {(sheet, f"{get_column_letter(3 + i)}{row}", code) for i, key in enumerate(info["keys"])
+                  if not key.startswith("extra")
+                  for row, code in ((topic_row, "topic-missing"), (topic_row + 1, "homework-missing"))}
+    return found
+
+
 def journal_sheets(path: Path) -> dict[str, dict]:
     """Sheet → {section, students (ids), keys (lesson columns)} of an issued journal."""
     meta = read_metadata(cells_of(path))
@@ -320,4 +336,4 @@ def status_of(report) -> dict[str, str]:
     return {f.name: f.status for f in report.files}
 
 
-__all__ = ["SATURDAY", "WEEK", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]
+__all__ = ["FIRST", "SATURDAY", "WEEK", "untaught", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]

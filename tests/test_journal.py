@@ -8,17 +8,13 @@ import random
 import re
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
-from conftest import SATURDAY, WEEK, findings_of, journal_sheets, s, status_of
+from conftest import FIRST, SATURDAY, WEEK, findings_of, journal_sheets, s, status_of, untaught
 
 from zhurnal.calendar import parse_week
 from zhurnal.demo.fill import fill_grid
 from zhurnal.demo.week import fill_week
 from zhurnal.settings import JournalSettings, MarkSettings
-
-FIRST = 7   # the first student row: title, hidden keys, two header rows, date, lesson number
-
 
 def stored_cells(ws) -> dict[tuple, tuple[str, str]]:
     lessons = {l["id"]: l for l in ws.rows(s.lessons)}
@@ -49,18 +45,6 @@ def typed_cells(path, values) -> dict[tuple, tuple[str, str]]:
                 day, _, number = key.partition("|")
                 found[(section.class_code, section.subject, section.subgroup, day, int(number), row)] = \
                     ("", value) if value in ("н", "оп") else (value, "")
-    return found
-
-
-def untaught(path) -> set[tuple[str, str, str]]:
-    """The warnings of a journal sent without topics or homework: on every sheet, one pair per
-    lesson column (C onwards), on the topic and homework rows below the students."""
-    found = set()
-    for sheet, info in journal_sheets(path).items():
-        topic_row = FIRST + len(info["students"]) + 1
-        found |= {(sheet, f"{get_column_letter(3 + i)}{row}", code) for i, key in enumerate(info["keys"])
-                  if not key.startswith("extra")
-                  for row, code in ((topic_row, "topic-missing"), (topic_row + 1, "homework-missing"))}
     return found
 
 
