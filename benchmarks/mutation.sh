@@ -5,7 +5,8 @@
 #   benchmarks/mutation.sh                 # every module below, one after another
 #   benchmarks/mutation.sh ledger bounds   # only these
 #   JOBS=2 benchmarks/mutation.sh          # two modules at once (each in its own copy)
-#   benchmarks/mutation.sh --report        # the counts of the runs so far
+#   benchmarks/mutation.sh --report [--survivors]   # the counts of the runs so far
+#   benchmarks/mutation.sh --retest ledger # tests changed: copy tests/ again, run the survivors again
 #
 # Each module is mutated in its own copy of the working tree (.mutation/<name>/src; cosmic-ray
 # writes each mutant into the file on disk), with the tests chosen for it below, on SQLite only.
@@ -109,6 +110,20 @@ EOF
     summary "$name"
 }
 
+if [ "${1:-}" = "--retest" ]; then         # --retest name...: after new tests, only the survivors again
+    shift
+    for name in "$@"; do
+        dir=$OUT/$name
+        rm -rf "$dir/src/tests" && tar -C "$ROOT" --exclude=__pycache__ -cf - tests | tar -C "$dir/src" -xf -
+        "$PY" - "$dir/session.sqlite" <<'PY'
+import sqlite3, sys
+with sqlite3.connect(sys.argv[1]) as db:
+    db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+PY
+        FRESH= run_one "$name"
+    done
+    exit 0
+fi
 if [ "${1:-}" = "--report" ]; then        # --report [--survivors]
     for name in $ORDER; do summary "$name" ${2:-}; done
     exit 0

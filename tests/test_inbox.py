@@ -52,7 +52,8 @@ def test_a_fresh_file_is_looked_at_again_after_the_settle_time(folder, monkeypat
     (folder / "still.xlsx").write_bytes(b"done")
     (folder / "growing.xlsx").write_bytes(b"part")
     (folder / "touched.xlsx").write_bytes(b"same")
-    (folder / "vanishing.xlsx").write_bytes(b"gone soon")
+    (folder / "a-vanishing.xlsx").write_bytes(b"gone soon")      # first in order: the rest is still looked at
+    (folder / "shrinking.xlsx").write_bytes(b"a longer first version")
     waited = []
 
     def meanwhile(seconds):
@@ -60,14 +61,16 @@ def test_a_fresh_file_is_looked_at_again_after_the_settle_time(folder, monkeypat
         with open(folder / "growing.xlsx", "ab") as f:
             f.write(b" more")
         os.utime(folder / "touched.xlsx", ns=(time.time_ns(), time.time_ns() + 5_000_000_000))
-        (folder / "vanishing.xlsx").unlink()
+        (folder / "a-vanishing.xlsx").unlink()
+        (folder / "shrinking.xlsx").write_bytes(b"short")          # saved again shorter, clock set back
+        os.utime(folder / "shrinking.xlsx", ns=(1_000_000_000, 1_000_000_000))
         (folder / "old.xlsx").write_bytes(b"rewritten but it was old when seen")
 
     monkeypatch.setattr(inbox_module.time, "sleep", meanwhile)
     scan = scan_inbox(folder, settle_seconds=3.5)
     assert waited == [3.5]
     assert scan.ready == [folder / "old.xlsx", folder / "still.xlsx"]
-    assert scan.growing == [folder / "growing.xlsx", folder / "touched.xlsx"]
+    assert scan.growing == [folder / "growing.xlsx", folder / "shrinking.xlsx", folder / "touched.xlsx"]
     assert scan.odd == []
 
 
@@ -115,3 +118,18 @@ def test_entry_helpers(folder):
     now = time.time_ns()
     assert is_fresh(now) and is_fresh(now - 4_000_000_000) and not is_fresh(now - 6_000_000_000)
     assert is_fresh(now - 9_000_000_000, seconds=10) and not is_fresh(now - 11_000_000_000, seconds=10)
+
+
+def test_a_file_gone_between_listing_and_looking_is_left_out(folder, monkeypatch):
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        (folder / name).write_bytes(b"x")
+        aged(folder / name)
+    real = inbox_module.signature
+
+    def racing(path):
+        if path.name == "a.xlsx":
+            raise FileNotFoundError(path)       # removed right after the folder was listed
+        return real(path)
+
+    monkeypatch.setattr(inbox_module, "signature", racing)
+    assert scan_inbox(folder, settle_seconds=0).ready == [folder / "b.xlsx", folder / "c.xlsx"]

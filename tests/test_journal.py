@@ -218,9 +218,13 @@ def test_closed_period_and_editing_window(loaded, week):
     assert status_of(report) == {"late.xlsx": "accepted"}
     assert findings_of(report) == {(sheet, "C7", "edit-window-passed")} | untaught(path), findings_of(report)
     loaded.settings = loaded.settings.model_copy(update={"journal": JournalSettings(edit_window_severity="error")})
-    loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "3"}}, name="later.xlsx")
+    # another student's cell, empty in the store: late, and nothing else (the first student's
+    # cell again, from a copy of the blank issue, would be a merge conflict with the 4 as well)
+    loaded.drop_grid(path, {sheet: {(info["students"][1], info["keys"][0]): "3"}}, name="later.xlsx")
     report = loaded.ingest(now=late)
     assert status_of(report) == {"later.xlsx": "rejected"}
+    # only the new mark is late; the lessons' unchanged (empty) topics are no edit at all
+    assert findings_of(report) == {(sheet, "C8", "edit-window-passed")} | untaught(path), findings_of(report)
     assert [c[0] for c in stored_cells(loaded).values()] == ["4"]
 
 

@@ -151,3 +151,29 @@ def test_by_file_name_names_the_outbox_file_of_each_school_message(conn):
     assert ledger.by_file_name(conn, 1) == {
         "diary.2026-W48.p7.abc_school17.eml": {"message_id": "<diary.2026-W48.p7.abc@school17>", "status": "sent"},
         "summary.2026-W48_school17.eml": {"message_id": "<summary.2026-W48@school17>", "status": "queued"}}
+
+
+def test_each_call_keeps_to_its_own_rows_among_neighbours_on_every_side(conn):
+    """Rows of a lower and a higher school, parent, week, kind and Message-ID around the one asked
+    for: a query that compared with < or >= instead of = would take a neighbour."""
+    conn.execute(text("INSERT INTO schools (id, code, name) VALUES (3, 'c', 'C')"))
+    keys = [(school, parent, week, kind) for school in (1, 2, 3) for parent in (6, 7, 8)
+            for week in ("2026-W47", "2026-W48", "2026-W49") for kind in ("diary", "feedback", "report")]
+    for school, parent, week, kind in keys:
+        put(conn, f"<{school}.{parent}.{week}.{kind}>", "sent", school=school, parent=parent, week=week, kind=kind)
+    middle = "<2.7.2026-W48.feedback>"
+    assert ledger.last_sent_digest(conn, 2, 7, "2026-W48", kind="feedback") == f"d-{middle}"
+    assert ledger.status_of(conn, middle) == "sent" and ledger.row_of(conn, middle)["message_id"] == middle
+    assert sorted(ledger.by_file_name(conn, 2)) == sorted(
+        f"2.{p}.{w}.{k}.eml" for s_, p, w, k in keys if s_ == 2)
+    conn.execute(text("UPDATE mail_ledger SET status = 'queued'"))
+    assert sorted(r["message_id"] for r in ledger.pending(conn, 2, "feedback", "2026-W48")) == [
+        "<2.6.2026-W48.feedback>", middle, "<2.8.2026-W48.feedback>"]
+    ledger.mark(conn, "<2.7.2026-W49.diary>", "refused", "550")
+    for message_id in ("<2.7.2026-W48.diary>", middle, "<2.7.2026-W48.report>"):
+        ledger.supersede(conn, message_id)
+    ledger.queue(conn, 2, middle, kind="feedback", recipient="x")       # only the middle one waits again
+    changed = dict(conn.execute(text("SELECT message_id, status || '/' || attempts FROM mail_ledger "
+                                     "WHERE status != 'queued' OR attempts != 0")).all())
+    assert changed == {"<2.7.2026-W49.diary>": "refused/1", "<2.7.2026-W48.diary>": "superseded/0",
+                       "<2.7.2026-W48.report>": "superseded/0"}

@@ -167,7 +167,12 @@ def test_a_copy_that_deletes_many_marks_is_accepted_with_a_warning(journal, tmp_
     report = ws.ingest(now=SATURDAY)
     assert status_of(report) == {"cleared.xlsx": "accepted"}
     assert findings_of(report) == {("", "", "many-marks-deleted")} | untaught(path), findings_of(report)
-    assert next(f for f in report.files[0].findings if f.code == "many-marks-deleted").value == "12"
+    warning = next(f for f in report.files[0].findings if f.code == "many-marks-deleted")
+    assert warning.value == "12"
+    # the message names each cleared cell (columns C, D: the first two lessons; rows 7–12)
+    assert warning.message.startswith("Книга удаляет 12 отметок, уже принятых в журнал: ")
+    named = warning.message.split(": ", 1)[1].split(". Если", 1)[0].split(", ")
+    assert sorted(named) == sorted(f"{sheet}!{col}{row}" for col in "CD" for row in range(7, 13))
     assert _cells(ws) == {(_day(key), sid): "4" for key in keys[2:4] for sid in st[:6]}
 
 
@@ -237,3 +242,4 @@ def test_the_deputys_summary_lists_where_journal_and_register_disagree(journal):
     start = next(i for i, row in enumerate(rows) if row[0] == "Расхождения журнала с листами посещаемости")
     listed = [row[1:4] for row in rows[start + 2:] if row[0]]
     assert listed == [["zjournal.xlsx", sheet, "C7"]]
+
