@@ -37,7 +37,11 @@ def test_setup_typed_values_reach_the_store(ws, school):
             for r in ws.rows(s.timetable)} == {
         (t["period"], weekday[t["weekday"]], t["lesson_no"], t["class_code"], t["subject"], t["subgroup"], t["room"])
         for t in school.setup["Расписание"]}
-    assert len(ws.rows(s.teaching_load)) == len(school.setup["Нагрузка"])
+    assert sorted((r["class_code"], r["subject"], r["subgroup"], r["teacher"], r["hours"])
+                  for r in ws.rows(s.teaching_load)) == sorted(
+        (t["class_code"], t["subject"], t["subgroup"], t["teacher"], t["hours"]) for t in school.setup["Нагрузка"])
+    assert [(b["lesson_no"], b["start"], b["end"]) for b in ws.rows(s.bells, "lesson_no")] == [
+        (b["lesson_no"], b["start"], b["end"]) for b in school.setup["Звонки"]]
     assert [(b["lesson_no"], b["start"], b["end"]) for b in ws.rows(s.bells, "lesson_no")][:2] == [
         (1, "08:30", "09:15"), (2, "09:25", "10:10")]
     assert {r["name"]: r["weight"] for r in ws.rows(s.work_types)}["Контрольная работа"] == 2.0
