@@ -105,3 +105,46 @@ def test_too_large_names_the_far_cell_of_the_first_sheet_beyond_the_bounds(exten
         assert found is None
     else:
         assert found.where() == (*expected, "sheet-too-large")
+
+
+@pytest.mark.parametrize("block", range(24, 120, 3))
+def test_every_block_boundary_gives_the_same_cells(monkeypatch, block):
+    """The streamed scan cut at every kind of place (inside a tag, right after ``>``, before
+    ``<f``): the same formulas and extent as one block."""
+    monkeypatch.setattr(bounds, "_BLOCK", block)
+    data = (EXCEL_FILL_DOWN + '<row r="5"><c r="B5"><v>1</v></c><c r="E5"><f>SUM(A1:A2)</f><v>3</v></c></row>'
+            '<row r="6"><c r="Z6" t="str"><f aca="false">1</f><v>1</v></c></row>'
+            '<row r="7"><c r="C7"><v>2</v></c></row>')
+    facts = bounds.xlsx_facts(archive({"Лист": data}))
+    assert facts.formulas == {"Лист": ["C2", "C3", "C4", "E5", "Z6"]}
+    assert facts.extents == {"Лист": (7, 26)}
+
+
+ODS = ('<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+       'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>'
+       '<table:table table:name="Пусто"><table:table-row table:number-rows-repeated="1048576">'
+       '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
+       '<table:table table:name="Журнал">'
+       '<table:table-row><table:table-cell office:value-type="string"><text:p xmlns:text="t">a</text:p>'
+       '</table:table-cell></table:table-row>'
+       '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+       '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
+       '<table:table-cell table:formula="of:=2+3" office:value-type="float" office:value="5"/>'
+       '<table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="3" office:value-type="string"/>'
+       '<table:covered-table-cell/><table:table-cell table:number-columns-repeated="x" office:value-type="float"/>'
+       '</table:table-row>'
+       '<table:table-row table:number-rows-repeated="5"><table:table-cell table:number-columns-repeated="9"/>'
+       '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>')
+
+
+def test_ods_extents_formulas_and_merges():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("content.xml", ODS)
+    facts = bounds.ods_facts(zipfile.ZipFile(io.BytesIO(buffer.getvalue())))
+    # an empty sheet LibreOffice pads to the last row and column has no extent; in «Журнал» the
+    # fourth row's cells run A–B (empty), C (formula), D (merged over D:E and three rows), E (the
+    # covered cell), F (a garbage repeat, read as 1); the five empty rows after it add nothing
+    assert facts.extents == {"Пусто": (0, 0), "Журнал": (4, 6)}
+    assert facts.formulas == {"Журнал": ["C4"]}
+    assert facts.merged == {"Журнал": ["D4:E6"]}

@@ -263,3 +263,16 @@ def test_a_report_with_a_refusal_or_a_failure_is_not_ok():
     assert SendReport().ok
     assert not SendReport(refused={"<m>": "550"}).ok
     assert not SendReport(failed={"<m>": "reset"}).ok
+
+
+@pytest.mark.parametrize("code, retried", [(399, False), (400, True), (450, True), (499, True), (500, False)])
+def test_only_4xx_answers_are_tried_again(box, code, retried):
+    box.settings.smtp = box.settings.smtp.model_copy(update={"retries": 1})
+    for letter, error in (("a", smtplib.SMTPRecipientsRefused({"a@x.ru": (code, b"x")})),
+                          ("b", smtplib.SMTPDataError(code, b"x"))):
+        box.answers[f"{letter}@x.ru"] = [error, {}]
+        eml(box.settings.outbox / "2026-W48" / "mail", f"<{letter}@s>", to=f"{letter}@x.ru")
+        ledger_row(box, f"<{letter}@s>", "queued")
+    report = send_outbox(box.ctx, sleep=box.sleep)
+    assert report.sent == (["<a@s>", "<b@s>"] if retried else [])
+    assert sorted(report.refused) == ([] if retried else ["<a@s>", "<b@s>"])
