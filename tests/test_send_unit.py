@@ -99,6 +99,8 @@ def test_waiting_messages_are_sent_as_they_are_and_the_rest_is_left(box):
     eml(mail, "<stranger@s>")                                    # no ledger row: dropped in by hand
     ledger_row(box, "<mismatch@s>", "queued")
     (mail / "mismatch_s.eml").write_bytes(raws["queued"])        # another message under its name
+    ledger_row(box, "<zmismatch@s>", "queued")
+    (mail / "zmismatch_s.eml").write_bytes(raws["failed"])       # … whose Message-ID sorts before
     ledger_row(box, "<flat@s>", "queued")
     eml(mail, "<flat@s>", multipart=False)                       # not a message of ours
     (mail / "broken.eml").write_bytes(b"\x00\x01 not a message")
@@ -106,7 +108,8 @@ def test_waiting_messages_are_sent_as_they_are_and_the_rest_is_left(box):
     report = send_outbox(box.ctx, sleep=box.sleep, progress=lambda *a: progress.append(a))
     assert report.sent == ["<failed@s>", "<queued@s>", "<refused@s>"]       # by file name
     assert report.skipped == 2 and report.refused == {} and report.failed == {}
-    assert sorted(Path(p).name for p in report.unknown) == ["broken.eml", "flat_s.eml", "mismatch_s.eml", "stranger_s.eml"]
+    assert sorted(Path(p).name for p in report.unknown) == ["broken.eml", "flat_s.eml", "mismatch_s.eml", "stranger_s.eml",
+                                                                 "zmismatch_s.eml"]
     [client] = box.clients
     assert client.sent == [("school@example.ru", [f"{st}@example.ru"], raws[st]) for st in ("failed", "queued", "refused")]
     assert client.quits == 1
@@ -115,7 +118,7 @@ def test_waiting_messages_are_sent_as_they_are_and_the_rest_is_left(box):
     assert outcomes(box) == {
         "<failed@s>": ("sent", 1, "250"), "<flat@s>": ("queued", 0, None), "<mismatch@s>": ("queued", 0, None),
         "<queued@s>": ("sent", 1, "250"), "<refused@s>": ("sent", 1, "250"), "<sent@s>": ("sent", 0, None),
-        "<superseded@s>": ("superseded", 0, None)}
+        "<superseded@s>": ("superseded", 0, None), "<zmismatch@s>": ("queued", 0, None)}
     assert report.ok and report.as_dict() == {"ok": True, "sent": 3, "skipped": 2, "refused": {}, "failed": {},
                                               "unknown": report.unknown}
     again = send_outbox(box.ctx, sleep=box.sleep)
@@ -180,9 +183,11 @@ def test_refusals_temporary_failures_and_a_dropped_connection(box):
     assert outcomes(box)["<f@s>"][2] == "554 b'spam'"
 
 
-def test_backoff_is_capped_at_thirty_seconds(box):
+@pytest.mark.parametrize("error", [smtplib.SMTPDataError(450, b"later"),
+                                   smtplib.SMTPRecipientsRefused({"a@x.ru": (450, b"later")})])
+def test_backoff_is_capped_at_thirty_seconds(box, error):
     box.settings.smtp = box.settings.smtp.model_copy(update={"retries": 7})
-    box.answers["a@x.ru"] = [smtplib.SMTPDataError(450, b"later")] * 7 + [{}]
+    box.answers["a@x.ru"] = [error] * 7 + [{}]
     eml(box.settings.outbox / "2026-W48" / "mail", "<a@s>", to="a@x.ru")
     ledger_row(box, "<a@s>", "queued")
     assert send_outbox(box.ctx, sleep=box.sleep).sent == ["<a@s>"]
