@@ -128,15 +128,16 @@ SATURDAY = dt.datetime(2026, 11, 28, 14, 0)
 FIRST = 7   # a journal sheet's first student row: title, hidden keys, two header rows, date, lesson number
 
 
-def untaught(path: Path) -> set[tuple[str, str, str]]:
+def untaught(path: Path, until: dt.date | None = None) -> set[tuple[str, str, str]]:
     """The warnings of a journal sent without topics or homework: on every sheet, one pair per
-    lesson column (C onwards), on the topic and homework rows below the students."""
+    lesson column (C onwards) of a lesson held by ``until`` (default: all), on the topic and
+    homework rows below the students."""
     from openpyxl.utils import get_column_letter
     found = set()
     for sheet, info in journal_sheets(path).items():
         topic_row = FIRST + len(info["students"]) + 1
         found |= {(sheet, f"{get_column_letter(3 + i)}{row}", code) for i, key in enumerate(info["keys"])
-                  if not key.startswith("extra")
+                  if not key.startswith("extra") and (until is None or key[:10] <= until.isoformat())
                   for row, code in ((topic_row, "topic-missing"), (topic_row + 1, "homework-missing"))}
     return found
 

@@ -8,6 +8,7 @@ import random
 import re
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pytest
 from conftest import FIRST, SATURDAY, WEEK, findings_of, journal_sheets, s, status_of, untaught
 
@@ -183,9 +184,15 @@ def test_extra_lessons_inside_the_week_and_not_on_holidays(loaded):
 def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     extra = {("date", "extra1"): "27.11.2026", ("lesson_no", "extra1"): 7, ("topic", "extra1"): "Консультация",
-             ("homework", "extra1"): "—", (info["students"][0], "extra1"): "5"}
+             (info["students"][0], "extra1"): "5"}
     loaded.drop_grid(path, {sheet: extra}, name="a.xlsx")
-    assert status_of(loaded.ingest(now=SATURDAY)) == {"a.xlsx": "accepted"}
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"a.xlsx": "accepted"}
+    # a held extra lesson (it has a mark) without homework is warned about like any other
+    column = get_column_letter(3 + info["keys"].index("extra1"))
+    homework_row = FIRST + len(info["students"]) + 2
+    assert findings_of(report) == {(sheet, f"{column}{homework_row}", "homework-missing")} | untaught(path), \
+        findings_of(report)
     stored = [l for l in loaded.rows(s.lessons) if l["extra"]]
     assert [(l["date"], l["lesson_no"], l["topic"]) for l in stored] == [(dt.date(2026, 11, 27), 7, "Консультация")]
     # the reissued template carries the extra lesson; clearing its column removes it
@@ -232,12 +239,14 @@ def test_missing_topic_and_homework_are_warnings(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     key = info["keys"][0]
     loaded.drop_grid(path, {sheet: {(info["students"][0], key): "5"}})
-    report = loaded.ingest(now=SATURDAY)
+    wednesday = dt.datetime(2026, 11, 25, 12)     # Thursday's and Friday's lessons have not been held yet
+    report = loaded.ingest(now=wednesday)
     assert status_of(report) == {path.name: "accepted"}
     found = findings_of(report)
     topic_row = FIRST + len(info["students"]) + 1
     assert {(sheet, f"C{topic_row}", "topic-missing"), (sheet, f"C{topic_row + 1}", "homework-missing")} <= untaught(path)
-    assert found == untaught(path), found
+    assert found == untaught(path, until=wednesday.date()), found
+    assert untaught(path, until=wednesday.date()) != untaught(path)
     assert all(f.severity == "warning" for f in report.files[0].findings)
 
 
