@@ -41,8 +41,10 @@ MODULE[inbox]=zhurnal/ingest/inbox.py
 TESTS[inbox]="tests/test_inbox.py tests/test_intake.py::test_missing_inbox_is_a_configuration_error tests/test_bad_files.py::test_a_file_still_being_written_waits"
 TIMEOUT[inbox]=120
 MODULE[bounds]=zhurnal/ingest/bounds.py
-TESTS[bounds]="tests/test_formula_scan.py tests/test_bad_files.py::test_formulas_where_values_belong_are_findings tests/test_bad_files.py::test_zip_bomb_and_oversized_files tests/test_intake.py::test_formulas_merges_and_saved_time_in_xls_and_ods"
-TIMEOUT[bounds]=180
+# (the LibreOffice round trip of test_intake is left out: ods_facts has its hand-written ods here,
+# and a mutant that loops forever would cost the whole timeout of that slow test)
+TESTS[bounds]="tests/test_formula_scan.py tests/test_bad_files.py::test_formulas_where_values_belong_are_findings tests/test_bad_files.py::test_zip_bomb_and_oversized_files"
+TIMEOUT[bounds]=60
 MODULE[journal]=zhurnal/merge/journal.py
 TESTS[journal]="tests/test_merge_copies.py tests/test_journal.py"
 TIMEOUT[journal]=400
