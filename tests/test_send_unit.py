@@ -281,3 +281,23 @@ def test_only_4xx_answers_are_tried_again(box, code, retried):
     report = send_outbox(box.ctx, sleep=box.sleep)
     assert report.sent == (["<a@s>", "<b@s>"] if retried else [])
     assert sorted(report.refused) == ([] if retried else ["<a@s>", "<b@s>"])
+
+
+@pytest.mark.parametrize("drop", ["Message-ID", "To", "From"])
+def test_a_message_without_its_id_recipient_or_sender_is_not_ours(drop):
+    message = EmailMessage()
+    message["From"], message["To"], message["Message-ID"] = "school@example.ru", "p@example.ru", "<m@s>"
+    message.set_content("x")
+    message.add_attachment(b"%PDF", maintype="application", subtype="pdf", filename="d.pdf")
+    assert send._readable(message.as_bytes()) is not None
+    del message[drop]
+    assert send._readable(message.as_bytes()) is None
+
+
+def test_the_sender_is_the_first_from_address(box):
+    mail = box.settings.outbox / "2026-W48" / "mail"
+    raw = eml(mail, "<two@s>").replace(b"From: ", b"From: first@example.ru, ", 1)
+    (mail / "two_s.eml").write_bytes(raw)
+    ledger_row(box, "<two@s>", "queued")
+    assert send_outbox(box.ctx, sleep=box.sleep).sent == ["<two@s>"]
+    assert box.clients[0].sent == [("first@example.ru", ["parent@example.ru"], raw)]
