@@ -148,3 +148,37 @@ def test_ods_extents_formulas_and_merges():
     assert facts.extents == {"Пусто": (0, 0), "Журнал": (4, 6)}
     assert facts.formulas == {"Журнал": ["C4"]}
     assert facts.merged == {"Журнал": ["D4:E6"]}
+
+
+def ods(rows: str) -> zipfile.ZipFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("content.xml", ODS.split('<table:table table:name="Пусто">')[0] + '<table:table table:name="Л">'
+                    + rows + "</table:table></office:spreadsheet></office:body></office:document-content>")
+    return zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+
+
+def test_ods_merges_two_wide_or_two_high():
+    facts = bounds.ods_facts(ods(
+        '<table:table-row><table:table-cell table:number-columns-spanned="2" office:value-type="string"/>'
+        '<table:covered-table-cell/><table:table-cell table:number-rows-spanned="2" office:value-type="string"/>'
+        '</table:table-row><table:table-row><table:covered-table-cell table:number-columns-repeated="3"/>'
+        '</table:table-row>'))
+    assert facts.merged == {"Л": ["A1:B1", "C1:C2"]}
+    assert facts.extents == {"Л": (1, 3)}
+
+
+def test_a_cell_or_row_without_a_reference_does_not_stop_the_scan():
+    """The r attribute is optional in SpreadsheetML: a cell without it is skipped, not the rest."""
+    data = '<row><c><v>1</v></c><c r="B1"><f>1+1</f><v>2</v></c></row><row r="2"><c r="C2"><f>2</f></c></row>'
+    facts = bounds.xlsx_facts(archive({"Лист": data}))
+    assert facts.formulas == {"Лист": ["B1", "C2"]}
+    assert facts.extents == {"Лист": (2, 3)}
+
+
+def test_an_archive_without_a_workbook_part_has_no_sheets():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    facts = bounds.xlsx_facts(zipfile.ZipFile(io.BytesIO(buffer.getvalue())))
+    assert (facts.extents, facts.formulas) == ({}, {})
