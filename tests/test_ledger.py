@@ -113,7 +113,10 @@ def test_mark_counts_attempts_and_keeps_500_characters_of_the_answer(conn):
 
 
 def test_status_and_row_of(conn):
+    put(conn, "<z>", "sent")          # written first, and sorting after the one asked for
     put(conn, "<m>", "failed")
+    put(conn, "<a>", "queued")
+    assert ledger.row_of(conn, "<m>")["message_id"] == "<m>"
     assert ledger.status_of(conn, "<m>") == "failed"
     assert ledger.status_of(conn, "<none>") is None
     assert ledger.row_of(conn, "<m>")["status"] == "failed"
