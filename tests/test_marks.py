@@ -14,7 +14,7 @@ from zhurnal.marks import BadMark, Cell, allowed_values, mark_values, read_cell
     (None, "", ""), ("", "", ""), ("   ", "", ""),
     ("5", "5", ""), (5, "5", ""), (5.0, "5", ""), ("5.0", "5", ""), ("5,00", "5", ""), (" 4 ", "4", ""),
     ("1", "1", ""), (1, "1", ""),
-    ("4+", "4+", ""), ("5-", "5-", ""), (-4, "4-", ""), (-4.0, "4-", ""),
+    ("4+", "4+", ""), ("5-", "5-", ""), (-4, "4-", ""), (-4.0, "4-", ""), (-1, "1-", ""),
     ("5/4", "5/4", ""), ("5 / 4", "5/4", ""), ("5+/4-", "5+/4-", ""),
     ("н", "", "н"), ("Н", "", "н"), ("h", "", "н"), ("H", "", "н"), ("n", "", "н"), ("нб", "", "н"), ("НБ", "", "н"),
     ("оп", "", "оп"), ("op", "", "оп"), ("ОП", "", "оп"),
@@ -65,6 +65,10 @@ def test_latin_lookalikes_only_as_whole_codes():
 
 
 def test_cell_helpers():
+    import dataclasses
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Cell().marks = "5"                      # a read cell is a value (cached by _read_text)
+    assert {Cell("5"): 1}[Cell(marks="5")] == 1
     assert Cell().empty and not Cell(marks="5").empty and not Cell(presence="н").empty
     assert Cell(marks="5/4", presence="оп").shown() == "оп 5/4"
     assert Cell(marks="4").shown() == "4" and Cell(presence="н").shown() == "н" and Cell().shown() == ""
