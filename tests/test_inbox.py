@@ -116,7 +116,10 @@ def test_entry_helpers(folder):
     assert is_lock_or_hidden(folder / ".f") and not is_lock_or_hidden(folder / "f~$.xlsx")
     assert not is_ignored(folder / "f.xlsx") and is_ignored(folder / "~$f.xlsx") and is_ignored(folder)
     now = time.time_ns()
-    assert is_fresh(now) and is_fresh(now - 4_000_000_000) and not is_fresh(now - 6_000_000_000)
+    assert is_fresh(now) and is_fresh(now - 4_000_000_000) and not is_fresh(now - 5_500_000_000)
+    os.mkfifo(folder / "pipe")
+    assert is_ignored(folder / "pipe") and is_ignored(__import__("pathlib").Path("/dev/null"))
+    assert is_ignored(folder / "gone.xlsx")
     assert is_fresh(now - 9_000_000_000, seconds=10) and not is_fresh(now - 11_000_000_000, seconds=10)
 
 
