@@ -110,20 +110,36 @@ class Workspace:
 
 
 def mailed_children(ws) -> dict[str, set[str]]:
-    """Parent e-mail → the full names of the children whose diary they receive, per the store."""
-    from zhurnal.store import queries
-    school = ws.school()
-    with ws.engine.connect() as conn:
-        links = queries.guardians_of(conn, 1, list(school.students))
+    """Parent e-mail → the full names of the children whose diary they receive, read from the
+    store with plain SQL (not through the product's queries)."""
     found: dict[str, set[str]] = {}
-    for link in links:
-        if link["email"] and link["receives_diary"]:
-            found.setdefault(link["email"], set()).add(school.students[link["student_id"]]["full_name"])
+    with ws.engine.connect() as conn:
+        for address, child in conn.exec_driver_sql(
+                "SELECT p.email, s.full_name FROM guardianships g JOIN parents p ON p.id = g.parent_id "
+                "JOIN students s ON s.id = g.student_id WHERE g.receives_diary AND p.email <> ''"):
+            found.setdefault(address, set()).add(child)
     return found
 
 
 WEEK = parse_week("2026-W48")
 SATURDAY = dt.datetime(2026, 11, 28, 14, 0)
+
+
+FIRST = 7   # a journal sheet's first student row: title, hidden keys, two header rows, date, lesson number
+
+
+def untaught(path: Path, until: dt.date | None = None) -> set[tuple[str, str, str]]:
+    """The warnings of a journal sent without topics or homework: on every sheet, one pair per
+    lesson column (C onwards) of a lesson held by ``until`` (default: all), on the topic and
+    homework rows below the students."""
+    from openpyxl.utils import get_column_letter
+    found = set()
+    for sheet, info in journal_sheets(path).items():
+        topic_row = FIRST + len(info["students"]) + 1
+        found |= {(sheet, f"{get_column_letter(3 + i)}{row}", code) for i, key in enumerate(info["keys"])
+                  if not key.startswith("extra") and (until is None or key[:10] <= until.isoformat())
+                  for row, code in ((topic_row, "topic-missing"), (topic_row + 1, "homework-missing"))}
+    return found
 
 
 def journal_sheets(path: Path) -> dict[str, dict]:
@@ -184,15 +200,18 @@ class _Bases:
     """Session-built workspaces, one per backend, which tests copy (on PostgreSQL the store is
     a template database that each copy clones)."""
 
-    def __init__(self, request, tmp_path_factory, build) -> None:
-        self.request, self.factory, self.build = request, tmp_path_factory, build
+    def __init__(self, request, tmp_path_factory, build, name: str) -> None:
+        self.request, self.factory, self.build, self.name = request, tmp_path_factory, build, name
         self.built: dict[str, tuple[Path, str | None, object]] = {}
 
     def get(self, backend: str):
         if backend not in self.built:
             path = self.factory.mktemp(f"base-{backend}") / "ws"
             database = None
-            if backend == "postgresql":
+            kept = os.environ.get("ZHURNAL_TEST_BASES")
+            if kept and backend == "sqlite":
+                self.built[backend] = _kept_base(Path(kept) / self.name, self.build)
+            elif backend == "postgresql":
                 server = self.request.getfixturevalue("postgres")
                 database = server.create()
                 self.built[backend] = (path, database, self.build(path, server.url(database)))
@@ -207,6 +226,20 @@ class _Bases:
             server = self.request.getfixturevalue("postgres")
             point_store(target, server.url(server.create(template=database)))
         return target
+
+
+def _kept_base(folder: Path, build) -> tuple[Path, None, object]:
+    """A SQLite base built once into ``folder`` and reused by later test processes (set by
+    benchmarks/mutation.sh, which builds them from the unmutated code before any mutant runs, so
+    that each mutant's test run does not rebuild the school; never set in CI)."""
+    import pickle
+    done = folder / "built.pickle"
+    if not done.exists():
+        if folder.exists():
+            shutil.rmtree(folder)
+        result = build(folder / "ws", None)
+        done.write_bytes(pickle.dumps(result))
+    return folder / "ws", None, pickle.loads(done.read_bytes())
 
 
 def _build_rosters(path: Path, url: str | None, school) -> None:
@@ -224,7 +257,7 @@ def _build_rosters(path: Path, url: str | None, school) -> None:
 
 @pytest.fixture(scope="session")
 def _school_with_rosters(request, tmp_path_factory, school) -> _Bases:
-    return _Bases(request, tmp_path_factory, lambda path, url: _build_rosters(path, url, school))
+    return _Bases(request, tmp_path_factory, lambda path, url: _build_rosters(path, url, school), "rosters")
 
 
 @pytest.fixture(scope="session")
@@ -246,12 +279,12 @@ def _school_with_week(request, tmp_path_factory, _school_with_rosters) -> _Bases
         templates = issue_week(ws.ctx(), WEEK)
         filled = fill_week(ws.school(), templates, path.parent / "typed", WEEK, random.Random(5))
         for item in [*filled.journals.values(), *filled.registers.values()]:
-            item.rename(ws.settings.inbox / item.name)
+            shutil.copy2(item, ws.settings.inbox / item.name)     # the typed files stay: tests read them
         assert ws.ingest(now=SATURDAY).ok
         ws.engine.dispose()
         return filled
 
-    return _Bases(request, tmp_path_factory, build)
+    return _Bases(request, tmp_path_factory, build, "week")
 
 
 @pytest.fixture
@@ -303,4 +336,4 @@ def status_of(report) -> dict[str, str]:
     return {f.name: f.status for f in report.files}
 
 
-__all__ = ["SATURDAY", "WEEK", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]
+__all__ = ["FIRST", "SATURDAY", "WEEK", "untaught", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]

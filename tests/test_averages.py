@@ -41,6 +41,7 @@ def test_double_marks_count_twice():
 
 def test_plus_minus_ignored_by_default_or_counted_when_configured():
     assert weighted_average([("4+", 1), ("5-", 1)])[0] == 4.5
+    assert weighted_average([("4+", 1)]) == (4.0, 1) and weighted_average([("5-", 2)]) == (5.0, 1)
     assert weighted_average([("4+", 1), ("5-", 1), ("4+", 1)], modifier_step=0.25)[0] == pytest.approx((4.25 + 4.75 + 4.25) / 3)
     assert mark_values("зач/5") == [5.0]
 
@@ -68,13 +69,16 @@ LESSONS = {1: ("5А", "Математика", NOV(9), "Контрольная р
            5: ("5А", "Математика", dt.date(2026, 12, 1), "Контрольная работа"),   # after the range
            6: ("5Б", "Математика", NOV(9), "Ответ на уроке"),                     # another class
            7: ("5А", "Физика", NOV(9), "Проект"),                                  # a work type not in the setup
-           8: ("5А", "Физика", NOV(10), "Контрольная работа")}
+           8: ("5А", "Физика", NOV(10), "Контрольная работа"),
+           9: ("4А", "Математика", NOV(9), "Ответ на уроке"),                     # a class sorting before
+           10: ("5А", "Алгебра", NOV(9), "Ответ на уроке")}                       # a subject sorting before
 CELLS = {(1, 1): "5", (2, 1): "3",                               # student 1: (5·2 + 3·1)/3 = 13/3
          (1, 2): "5", (2, 2): "5", (3, 2): "5/4",                # student 2: (10 + 5 + 5 + 4)/5 = 24/5
          (1, 3): "3-", (2, 3): "4+",                             # student 3: (3·2 + 4)/3 = 10/3 (step 0)
          (3, 4): "", (5, 2): "2", (6, 1): "2", (6, 5): "5",      # student 4 absent only; outside; 5Б
          (4, 3): "зач",                                          # a pass mark counts as no mark
-         (7, 1): "5", (8, 1): "2"}                               # Физика: (5·1 + 2·2)/3 = 3 (default weight 1)
+         (7, 1): "5", (8, 1): "2",                               # Физика: (5·1 + 2·2)/3 = 3 (default weight 1)
+         (9, 1): "2", (10, 1): "3"}                              # 4А's lesson: not 5А's
 RANGE = (NOV(1), NOV(30))
 
 
@@ -125,6 +129,11 @@ def test_modifiers_default_weight_range_and_roster(store):
     assert set(only) == {"Математика"} and set(only["Математика"].students) == {1, 2}
     assert only["Математика"].class_average == pytest.approx((13 / 3 + 4.8) / 2)    # 137/30
     assert only["История"].students == {} and only["История"].class_average is None
+    import dataclasses
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        NO_MARKS.count = 1
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        only["Математика"].class_average = 0
 
 
 def test_the_minimum_of_marks_depends_on_the_period_kind_and_hours(store):

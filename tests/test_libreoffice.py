@@ -41,7 +41,14 @@ def test_setup_and_roster_saved_by_libreoffice(ws, school, tmp_path, fmt):
     assert status_of(report) == {f"setup.{fmt}": "accepted"}, report.files[0].findings[:5]
     assert {(t["full_name"], t["email"]) for t in ws.rows(s.teachers)} == {
         (t["full_name"], t["email"]) for t in school.setup["Учителя"]}
-    assert len(ws.rows(s.timetable)) == len(school.setup["Расписание"])
+    weekday = {"Пн": 1, "Вт": 2, "Ср": 3, "Чт": 4, "Пт": 5, "Сб": 6}
+    assert sorted((r["period"], r["weekday"], r["lesson_no"], r["class_code"], r["subject"], r["subgroup"], r["room"])
+                  for r in ws.rows(s.timetable)) == sorted(
+        (t["period"], weekday[t["weekday"]], t["lesson_no"], t["class_code"], t["subject"], t["subgroup"], t["room"])
+        for t in school.setup["Расписание"])
+    assert sorted((r["class_code"], r["subject"], r["subgroup"], r["teacher"], r["hours"])
+                  for r in ws.rows(s.teaching_load)) == sorted(
+        (t["class_code"], t["subject"], t["subgroup"], t["teacher"], t["hours"]) for t in school.setup["Нагрузка"])
     assert {r["code"]: r["end"] for r in ws.rows(s.periods)} == {
         p["code"]: p["end"] for p in school.setup["Периоды"]}
     assert [(b["start"], b["end"]) for b in ws.rows(s.bells, "lesson_no")] == [

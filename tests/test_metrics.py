@@ -77,3 +77,11 @@ def test_text_from_submissions_stays_text_in_summaries(loaded, name):
     assert cells and all(c.data_type == "s" for c in cells)
     with zipfile.ZipFile(summary) as archive:   # and no formula element was written for it
         assert not any(b"<f>" in archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_metrics_are_a_value_that_cannot_be_changed_by_accident():
+    import dataclasses
+    result = metrics(["5", "4"])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.n5 = 3
+    assert {result: 1}[metrics(["4", "5"])] == 1          # hashable, equal by value

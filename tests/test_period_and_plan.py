@@ -93,13 +93,21 @@ def test_plan_is_ingested_and_prefills_the_week(loaded):
     assert findings_of(loaded.ingest(now=SATURDAY)) == {("КТП", "A10", "duplicate-key")}
     fill_workbook(plan_path, loaded.settings.inbox / "plan.xlsx", PLAN, {"КТП": rows[:-1]})
     assert status_of(loaded.ingest(now=SATURDAY)) == {"plan.xlsx": "accepted"}
-    assert len(loaded.rows(s.plan_items)) == 8
+    assert sorted((r["class_code"], r["subject"], r["subgroup"], r["item_no"], r["date"], r["topic"], r["hours"],
+                   r["lesson_type"]) for r in loaded.rows(s.plan_items)) == [
+        ("9А", "Физика", "", n, dt.date(2026, 11, 16) + dt.timedelta(days=7 * (n // 3)),
+         f"Тема {n}: {'Закон Ома' if n == 4 else 'Электрический ток'}", 1, "комбинированный") for n in range(1, 9)]
     # the week's journal now shows the planned topics of that week, in order
     again = loaded.week_templates()[("journal", teacher)]
     book = openpyxl.load_workbook(again)[sheet]
     topic_row = next(r for r in range(1, book.max_row + 1) if book.cell(row=r, column=1).value == "topic")
-    topics = [book.cell(row=topic_row, column=c).value for c in range(3, 3 + len(info["keys"]) - 2)]
-    assert topics[:3] == ["Тема 3: Электрический ток", "Тема 4: Закон Ома", "Тема 5: Электрический ток"][:len(topics)]
+    lessons = [key for key in info["keys"] if not key.startswith("extra")]
+    topics = [book.cell(row=topic_row, column=c).value for c in range(3, 3 + len(info["keys"]))]
+    # the items dated in W48 (3, 4, 5) fill the week's lessons in order; a lesson beyond them and
+    # the two spare columns stay empty
+    planned = ["Тема 3: Электрический ток", "Тема 4: Закон Ома", "Тема 5: Электрический ток"]
+    assert len(lessons) == 3 and len(info["keys"]) == 5      # 9А has physics three times a week
+    assert topics == (planned + [None] * len(lessons))[:len(lessons)] + [None, None]
 
 
 def test_two_copies_of_a_period_sheet_merge_and_conflict(loaded, algebra_week):

@@ -10,6 +10,7 @@ from conftest import findings_of, s, status_of
 
 from zhurnal.demo.fill import read_rows
 from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.templates.spec import column_letter
 
 
 @pytest.mark.both_stores
@@ -36,7 +37,11 @@ def test_setup_typed_values_reach_the_store(ws, school):
             for r in ws.rows(s.timetable)} == {
         (t["period"], weekday[t["weekday"]], t["lesson_no"], t["class_code"], t["subject"], t["subgroup"], t["room"])
         for t in school.setup["Расписание"]}
-    assert len(ws.rows(s.teaching_load)) == len(school.setup["Нагрузка"])
+    assert sorted((r["class_code"], r["subject"], r["subgroup"], r["teacher"], r["hours"])
+                  for r in ws.rows(s.teaching_load)) == sorted(
+        (t["class_code"], t["subject"], t["subgroup"], t["teacher"], t["hours"]) for t in school.setup["Нагрузка"])
+    assert [(b["lesson_no"], b["start"], b["end"]) for b in ws.rows(s.bells, "lesson_no")] == [
+        (b["lesson_no"], b["start"], b["end"]) for b in school.setup["Звонки"]]
     assert [(b["lesson_no"], b["start"], b["end"]) for b in ws.rows(s.bells, "lesson_no")][:2] == [
         (1, "08:30", "09:15"), (2, "09:25", "10:10")]
     assert {r["name"]: r["weight"] for r in ws.rows(s.work_types)}["Контрольная работа"] == 2.0
@@ -84,15 +89,22 @@ def test_values_longer_than_the_store_keeps_are_findings_at_their_cells(ws, scho
     data["Расписание"][0]["room"] = "Кабинет информатики и ИКТ (второй корпус)!"
     assert len(data["Расписание"][0]["room"]) == 42
     data["Классы"].append({**data["Классы"][0], "code": "11-Информатика-01"})   # 17 characters
+    renamed = (data["Подгруппы"][0]["class_code"], data["Подгруппы"][0]["subject"], data["Подгруппы"][0]["name"])
     data["Подгруппы"][0]["name"] = "Первая подгруппа (английский язык)"          # 34 characters
     ws.drop_setup(data)
     report = ws.ingest()
     assert status_of(report) == {"setup.xlsx": "rejected"}
-    too_long = {(sheet, cell) for sheet, cell, code in findings_of(report) if code == "value-too-long"}
     # row 2 is the first input row; the room is the timetable's 7th column (G), a class code
     # the first column of the class sheet's next free row, a subgroup name the third (C)
-    assert too_long == {("Расписание", "G2"), ("Классы", f"A{len(school.setup['Классы']) + 2}"),
-                        ("Подгруппы", "C2")}
+    assert findings_of(report) == {("Расписание", "G2", "value-too-long"),
+                                   ("Классы", f"A{len(school.setup['Классы']) + 2}", "value-too-long"),
+                                   ("Подгруппы", "C2", "value-too-long"),
+                                   # the load and lessons of the renamed subgroup name one that is gone
+                                   *((sheet, f"{column_letter(SETUP.sheet(sheet).column_index('subgroup'))}{i + 2}",
+                                      "subgroup-not-in-class") for sheet in ("Нагрузка", "Расписание")
+                                     for i, row in enumerate(data[sheet])
+                                     if (row["class_code"], row["subject"], row["subgroup"]) == renamed)}, \
+        findings_of(report)
     assert ws.rows(s.timetable) == [] and ws.rows(s.classes) == []
     message = next(f.message for f in report.files[0].findings if f.code == "value-too-long" and f.sheet == "Расписание")
     assert "32" in message and "42" in message

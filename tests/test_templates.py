@@ -56,7 +56,12 @@ def test_yo_and_ye_are_one_letter_only_where_the_school_says_so(ws, school):
         if row["class_teacher"] == old_name:
             row["class_teacher"] = "Королёва Анна Петровна"
     ws.drop_setup(setup)
-    assert "unknown-teacher" in {code for _, _, code in findings_of(ws.ingest())}
+    from zhurnal.kinds.setup import SPEC as SETUP
+    from zhurnal.templates.spec import column_letter
+    teacher = column_letter(SETUP.sheet("Нагрузка").column_index("teacher"))
+    found = findings_of(ws.ingest())
+    assert found == {("Нагрузка", f"{teacher}{i + 2}", "unknown-teacher") for i, row in enumerate(setup["Нагрузка"])
+                     if row["teacher"] == "Королева Анна Петровна"}, found
     ws.settings = ws.settings.model_copy(update={"normalise": NormaliseSettings(yo_as_ye=True)})
     ws.drop_setup(setup, name="again.xlsx")
     assert status_of(ws.ingest()) == {"again.xlsx": "accepted"}
