@@ -280,22 +280,32 @@ def _check_absence_sheet(ws, sheet) -> None:
         record["by_reason"][reason] += missed
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     header, split = rows[0], next(i for i, r in enumerate(rows) if r[0] == "По классам")
-    assert header[:2] == ("Класс", "Ученик") and header[-3:] == ("Причина не указана", "Всего уроков", "За период")
-    reason_of = {i: h.rsplit("(", 1)[1].rstrip(")") for i, h in enumerate(header[2:-3], start=2)}
+    assert header[:2] == ("Класс", "Ученик") and header[-3:] == ("За период: уроков", "За период: дней",
+                                                                "За период: опозданий")
+    lessons_col = {i: h.rsplit("(", 1)[1].rstrip(")") for i, h in enumerate(header)
+                   if h.startswith("Уроков: ") and "(" in h}
+    total_col, period_col = header.index("Всего уроков"), header.index("За период: уроков")
+    reason_of = lessons_col
     table = {r[1]: r for r in rows[1:split] if r[1]}
-    assert set(table) == set(expected)
+    # a row per pupil who missed lessons or was late: the ones who missed are exactly those typed
+    assert {name for name, row in table.items() if row[total_col]} == set(expected)
     for name, row in table.items():
-        want = expected[name]
+        want = expected.get(name, {"class": row[0], "total": 0, "by_reason": Counter()})
         assert row[0] == want["class"], name
         assert {reason_of[i]: row[i] for i in reason_of} == {r: want["by_reason"][r] for r in reason_of.values()}, name
-        assert row[-3:] == (0, want["total"], want["total"]), name
+        assert (row[header.index("Уроков: Причина не указана")], row[total_col], row[period_col]) == (
+            0, want["total"], want["total"]), name
     assert set().union(*(w["by_reason"] for w in expected.values())) <= set(reason_of.values())
     totals = Counter()
     for want in expected.values():
         totals[want["class"]] += want["total"]
     assert rows[split + 1][:3] == ("Класс", None, "Уроков пропущено")
     by_class = [(r[0], r[2]) for r in rows[split + 2:] if r[0]]
-    assert dict(by_class) == dict(totals) and len(by_class) == len(totals)
+    # every class is listed, those without absences with 0
+    with ws.engine.connect() as conn:
+        classes = {code for code, in conn.exec_driver_sql("SELECT code FROM classes")}
+    assert {c for c, _ in by_class} == classes and len(by_class) == len(classes)
+    assert dict(by_class) == {code: totals.get(code, 0) for code in classes}
     [chart] = sheet._charts
     [series] = chart.series
     assert _cells(sheet, series.cat.strRef.f if series.cat.strRef else series.cat.numRef.f) == [c for c, _ in by_class]
@@ -307,7 +317,7 @@ def _check_metrics_chart(sheet) -> None:
     categories and its success, quality and СОУ columns as the three series."""
     rows = list(sheet.iter_rows(values_only=True))
     caption = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("За период") and
-                   str(r[0]).endswith("по классам"))
+                   str(r[0]).endswith("по классам (по ученикам)"))
     header = rows[caption + 1]
     classes = []
     for r in rows[caption + 2:]:

@@ -87,6 +87,7 @@ def test_each_roster_rule_at_its_cell_and_the_feedback_workbook(loaded, school):
     assert status_of(report) == {"roster_7А.xlsx": "rejected"}
     found = findings_of(report)
     n, p = len(students), len(parents)
+    arrived = chr(ord("A") + [f.key for f in loaded.roster_spec("7А").sheet("Ученики").fields].index("arrived_on"))
     sg_col = "E" if loaded.roster_spec("7А").sheet("Ученики").fields[4].key == "subgroup:Английский язык" else "F"
     expected = {
         ("Ученики", f"B{n - 1}", "student-in-two-classes"),
@@ -96,6 +97,8 @@ def test_each_roster_rule_at_its_cell_and_the_feedback_workbook(loaded, school):
         ("Родители", "F3", "invalid-phone"),
         ("Родители", f"D{p - 1}", "unknown-student"),
         ("Родители", f"D{p}", "parent-without-student"),
+        # two new pupils of a class that has pupils, without their arrival date (a warning)
+        *(("Ученики", f"{arrived}{row}", "arrival-date-missing") for row in (n, n + 1)),
         # the twin shares the first student's name: every parent row naming it is ambiguous now
         # (the appended Власова, row p + 1, and the first student's own parents)
         *(("Родители", f"D{i + 2}", "ambiguous-student") for i, parent in enumerate(parents)
