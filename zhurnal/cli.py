@@ -335,17 +335,22 @@ def year_close(ctx: click.Context, year_label: str, force: bool) -> None:
     click.echo(_("Archive: {folder} ({count} files, listed in manifest.json)").format(
         folder=report.folder, count=len(report.files)))
     click.echo(_("Store snapshot sha256: {digest}").format(digest=report.snapshot))
+    for code, count in report.without_grade_10.items():
+        click.echo(_("Warning: {count} pupils of {cls} have no grade-10 marks, so their final marks come from "
+                     "grade 11 alone (type them into zhurnal templates prior-marks)").format(count=count, cls=code),
+                   err=True)
 
 
 @year.command("reopen")
 @click.argument("year_label", metavar="YEAR")
-@click.option("--reason", required=True, help=N_("Why it is reopened (required, kept with the event)."))
+@click.option("--reason", required=True, help=N_("Why the school year is reopened (required, kept with the event)."))
 @click.pass_context
 def year_reopen(ctx: click.Context, year_label: str, reason: str) -> None:
     """Unlock school year YEAR; the reason is recorded."""
     from zhurnal.yearend.close import reopen_year
-    if _call(reopen_year, _context(ctx), year_label, reason):
-        click.echo(_("{year}: open").format(year=year_label))
+    label = _call(reopen_year, _context(ctx), year_label, reason)
+    if label:
+        click.echo(_("{year}: open").format(year=label))
     else:
         click.echo(_("{year} was already open").format(year=year_label))
 

@@ -61,7 +61,7 @@ class DiaryRenderer:
             raise RenderError(str(exc)) from exc
         return poppler_safe(pdf)
 
-    def _render_one(self, diary: dict) -> bytes | RenderError:
+    def render_one(self, diary: dict) -> bytes | RenderError:
         try:
             return self.render([diary])
         except RenderError as exc:
@@ -71,4 +71,4 @@ class DiaryRenderer:
         """One PDF per diary, in order, rendered on all cores (Typst releases the GIL); a diary
         that cannot be rendered gives its :class:`RenderError` in its place."""
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            yield from pool.map(self._render_one, diaries)
+            yield from pool.map(self.render_one, diaries)

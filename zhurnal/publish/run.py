@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,37 +80,78 @@ def _families(conn, school_id: int) -> dict[int, dict]:
     return found
 
 
-def _write_pdfs(renderer: DiaryRenderer, school, docs: dict[int, dict], folder: Path,
-                progress: Callable[[int, int], None] | None, report: "PublishReport") -> dict[int, bytes]:
-    """Render one PDF per student into ``folder/<class>/`` (all cores); returns them by student.
+class _Rendering:
+    """One PDF per student rendered into ``folder/<class>/`` on all cores while the caller goes
+    on (mailing the families whose children are rendered, writing the summary): a student's
+    PDF is waited for only when it is asked for (``sid in rendering``, ``rendering[sid]``).
 
     A PDF already in ``folder`` from the same template and data (``folder/.rendered.json`` keeps
     a digest of both per student) is reused: republishing a week after one correction renders
     only the diaries it touched. A document that cannot be rendered is listed in
-    ``report.failed`` and left out.
+    ``report.failed`` and is not in the rendering. :meth:`all` waits for the rest and writes
+    the digests.
     """
-    order = sorted(docs, key=lambda sid: (school.grade(school.students[sid]["class_code"]),
-                                          school.students[sid]["class_code"], school.students[sid]["full_name"]))
-    paths = {sid: folder / _file_name(school.students[sid]["class_code"])
-             / f"{_file_name(school.students[sid]['full_name'])}_{sid}.pdf" for sid in order}
-    manifest = folder / ".rendered.json"
-    before = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
-    template = hashlib.sha256(renderer.template.read_bytes()).hexdigest()
-    keys = {sid: digest([template, docs[sid]]) for sid in order}
-    pdfs = {sid: paths[sid].read_bytes() for sid in order if before.get(str(sid)) == keys[sid] and paths[sid].is_file()}
-    fresh = [sid for sid in order if sid not in pdfs]
-    for done, (sid, pdf) in enumerate(zip(fresh, renderer.render_each(docs[sid] for sid in fresh)),
-                                      start=len(pdfs) + 1):
-        student = school.students[sid]
-        if progress:
-            progress(done, len(order))
+
+    def __init__(self, renderer: DiaryRenderer, school, docs: dict[int, dict], folder: Path,
+                 progress: Callable[[int, int], None] | None, report: "PublishReport") -> None:
+        self.school, self.docs, self.folder, self.progress, self.report = school, docs, folder, progress, report
+        self.order = sorted(docs, key=lambda sid: (school.grade(school.students[sid]["class_code"]),
+                                                   school.students[sid]["class_code"], school.students[sid]["full_name"]))
+        self.paths = {sid: folder / _file_name(school.students[sid]["class_code"])
+                      / f"{_file_name(school.students[sid]['full_name'])}_{sid}.pdf" for sid in self.order}
+        manifest = folder / ".rendered.json"
+        before = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+        template = hashlib.sha256(renderer.template.read_bytes()).hexdigest()
+        self.keys = {sid: digest([template, docs[sid]]) for sid in self.order}
+        self.ready = {sid: self.paths[sid].read_bytes() for sid in self.order
+                      if before.get(str(sid)) == self.keys[sid] and self.paths[sid].is_file()}
+        self.done = len(self.ready)
+        self.renderer = renderer
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+        self.pending = {sid: self.pool.submit(self._render, sid) for sid in self.order if sid not in self.ready}
+
+    def _render(self, sid: int) -> bytes | RenderError:
+        pdf = self.renderer.render_one(self.docs[sid])
+        if not isinstance(pdf, RenderError):
+            write_bytes(self.paths[sid], pdf)
+        return pdf
+
+    def _wait(self, sid: int) -> None:
+        future = self.pending.pop(sid, None)
+        if future is None:
+            return
+        pdf = future.result()
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, len(self.order))
         if isinstance(pdf, RenderError):
-            report.failed.append(f"{student['class_code']} {student['full_name']}: {str(pdf)[:200]}")
-            continue
-        write_bytes(paths[sid], pdf)
-        pdfs[sid] = pdf
-    write_bytes(manifest, json.dumps({str(sid): keys[sid] for sid in pdfs}, indent=0).encode())
-    return pdfs
+            student = self.school.students[sid]
+            self.report.failed.append(f"{student['class_code']} {student['full_name']}: {str(pdf)[:200]}")
+        else:
+            self.ready[sid] = pdf
+
+    def __contains__(self, sid: object) -> bool:
+        self._wait(sid)
+        return sid in self.ready
+
+    def __getitem__(self, sid: int) -> bytes:
+        self._wait(sid)
+        return self.ready[sid]
+
+    def all(self) -> dict[int, bytes]:
+        """Every rendered PDF by student, once all are done; the digests written."""
+        for sid in self.order:
+            self._wait(sid)
+        self.pool.shutdown()
+        write_bytes(self.folder / ".rendered.json",
+                    json.dumps({str(sid): self.keys[sid] for sid in self.ready}, indent=0).encode())
+        return self.ready
+
+
+def _write_pdfs(renderer: DiaryRenderer, school, docs: dict[int, dict], folder: Path,
+                progress: Callable[[int, int], None] | None, report: "PublishReport") -> dict[int, bytes]:
+    """Every student's PDF rendered (see :class:`_Rendering`), by student."""
+    return _Rendering(renderer, school, docs, folder, progress, report).all()
 
 
 @dataclass(frozen=True)
@@ -235,19 +278,25 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
     school = data.school
     diaries = {st["id"]: data.diary(st["id"]) for code in school.classes
                for st in school.class_students(code, week.monday, week.sunday)}
-    pdfs = _write_pdfs(renderer, school, diaries, out / "diaries", progress, report)
-    report.diaries = len(pdfs)
-    post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
-    with engine.begin() as conn:
-        mailed = _mail_families(ctx, conn, families, school, diaries, pdfs, post, out, force, report)
-        _print_bundles(school, {sid: d for sid, d in diaries.items() if sid not in mailed and sid in pdfs},
-                       pdfs, out, report)
-        report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
-        with_summary = week_summary(conn, school, settings, week)
-    summary_path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", with_summary, settings,
-                                 with_week=True)
-    report.summaries.append(str(summary_path))
-    _summary_mail(engine, settings, school_id, week.label, [summary_path], out, f"Сводка за неделю {week.title()}")
+    # the diaries render on every core while this thread writes the summary and the mail
+    rendering = _Rendering(renderer, school, diaries, out / "diaries", progress, report)
+    try:
+        with engine.begin() as conn:
+            report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
+            with_summary = week_summary(conn, school, settings, week)
+        summary_path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", with_summary, settings,
+                                     with_week=True)
+        report.summaries.append(str(summary_path))
+        _summary_mail(engine, settings, school_id, week.label, [summary_path], out, f"Сводка за неделю {week.title()}")
+        post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
+        with engine.begin() as conn:
+            mailed = _mail_families(ctx, conn, families, school, diaries, rendering, post, out, force, report)
+            pdfs = rendering.all()
+            report.diaries = len(pdfs)
+            _print_bundles(school, {sid: d for sid, d in diaries.items() if sid not in mailed and sid in pdfs},
+                           pdfs, out, report)
+    finally:
+        rendering.pool.shutdown(cancel_futures=True)
     return report
 
 

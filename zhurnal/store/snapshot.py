@@ -50,11 +50,18 @@ class School:
     year_label: str | None = None
     year_closed: bool = False            # the setup's year is closed: no change is accepted
     hours: dict[tuple[str, str], float] = field(default_factory=dict)   # (class, subject) → lessons a week
+    _hours_by_class: dict[str, dict[str, float]] | None = field(default=None, repr=False, compare=False)
 
     def subject_hours(self, class_code: str) -> dict[str, float]:
         """Subject → weekly hours of ``class_code`` as the teaching load gives them (the largest
-        of a split subject's subgroups); a subject without hours is left out."""
-        return {subject: h for (code, subject), h in self.hours.items() if code == class_code}
+        of a split subject's subgroups); a subject without hours is left out. (Indexed once per
+        snapshot: publishing asks for every pupil × subject.)"""
+        if self._hours_by_class is None:
+            index: dict[str, dict[str, float]] = {}
+            for (code, subject), h in self.hours.items():
+                index.setdefault(code, {})[subject] = h
+            self._hours_by_class = index
+        return dict(self._hours_by_class.get(class_code, {}))
 
     def class_students(self, class_code: str, start: dt.date | None = None, end: dt.date | None = None) -> list[dict]:
         """The class's pupils by name: those enrolled on some day of ``start``…``end`` (one day

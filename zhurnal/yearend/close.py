@@ -64,6 +64,8 @@ class CloseReport:
     snapshot: str = ""
     files: list[Path] = field(default_factory=list)
     already_closed: bool = False
+    # grade-11 class → its pupils without grade-10 marks (their finals are of grade 11 alone)
+    without_grade_10: dict[str, int] = field(default_factory=dict)
 
 
 def archive_folder(ctx: RunContext, year_label: str) -> Path:
@@ -102,6 +104,18 @@ def open_terms(conn: Connection, school_id: int) -> list[str]:
             if period_kind(p["code"]) != "year" and p["code"] not in closed]
 
 
+def pupils_without_grade_10(conn: Connection, school_id: int) -> dict[str, int]:
+    """Grade-11 class → how many of its enrolled pupils have no grade-10 mark in ``prior_marks``
+    (a school's first year without the import, or a pupil who came from another school)."""
+    classes = {c["code"] for c in q.table_rows(conn, s.classes, school_id) if c["grade"] == 11}
+    known = {r["student_id"] for r in q.table_rows(conn, s.prior_marks, school_id) if r["grade"] == 10}
+    missing: dict[str, int] = {}
+    for st in q.table_rows(conn, s.students, school_id):
+        if st["class_code"] in classes and st["active"] and st["id"] not in known:
+            missing[st["class_code"]] = missing.get(st["class_code"], 0) + 1
+    return dict(sorted(missing.items()))
+
+
 def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> CloseReport:
     """Close the school year ``year_text`` («2026/2027» or «2026») and write its archive;
     :class:`~zhurnal.errors.UnknownYear` when it is not the setup's year,
@@ -121,6 +135,8 @@ def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> Close
             carry_forward(conn, ctx.school_id, year_rule=ctx.settings.marks.year_rule)
         report = CloseReport(label, folder)
         with ctx.engine.connect() as conn:
+            report.without_grade_10 = pupils_without_grade_10(conn, ctx.school_id)
+        with ctx.engine.connect() as conn:
             report.snapshot = snapshot_digest(conn, ctx.school_id)
             for writer in ARCHIVE_WRITERS:
                 report.files += writer(conn, ctx, folder, report.snapshot)
@@ -131,9 +147,10 @@ def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> Close
         return report
 
 
-def reopen_year(ctx: RunContext, year_text: str, reason: str) -> bool:
-    """Reopen the closed year; the reason is kept with the event. False when it was open;
-    :class:`~zhurnal.errors.UnknownYear`, :class:`~zhurnal.errors.YearReopenNeedsReason`."""
+def reopen_year(ctx: RunContext, year_text: str, reason: str) -> str:
+    """Reopen the closed year; the reason is kept with the event. Returns the year's label
+    («2026/2027»), or "" when it was open; :class:`~zhurnal.errors.UnknownYear`,
+    :class:`~zhurnal.errors.YearReopenNeedsReason`."""
     with ctx.engine.begin() as conn:
         label = find_year(conn, ctx.school_id, year_text)
-        return set_year_closed(conn, ctx.school_id, label, closed=False, reason=reason, now=ctx.now)
+        return label if set_year_closed(conn, ctx.school_id, label, closed=False, reason=reason, now=ctx.now) else ""
