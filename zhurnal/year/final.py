@@ -3,13 +3,14 @@ stored, so a corrected mark corrects the final one.
 
 Source: Порядок заполнения, учёта и выдачи аттестатов об основном общем и среднем общем
 образовании и их дубликатов, утверждённый приказом Минпросвещения России от 05.10.2020 № 546
-(in force since 01.01.2021; it replaced приказ Минобрнауки № 115 of 14.02.2014):
+(in force since 01.01.2021; it replaced приказ Минобрнауки № 115 of 14.02.2014), its part on
+the final marks of the attestat (the paragraph numbers are not cited: not checked here):
 
-- п. 5.1, grade 9 (основное общее): for Russian, mathematics and the two subjects taken by the
+- grade 9 (основное общее): for Russian, mathematics and the two subjects taken by the
   pupil's choice at the ГИА (ОГЭ or ГВЭ), the arithmetic mean of the year mark and the exam
   mark, written as a whole number «в соответствии с правилами математического округления»
   (half up: 4 and 5 → 4.5 → 5); for every other subject, the grade-9 year mark.
-- п. 5.2, grade 11 (среднее общее): the arithmetic mean of the half-year (semester) and year
+- grade 11 (среднее общее): the arithmetic mean of the half-year (semester) and year
   marks of every year of the programme (grades 10 and 11), rounded the same way. ЕГЭ points do
   not enter the attestat.
 
@@ -40,7 +41,7 @@ def _pass_fail(marks: Sequence[str]) -> str | None:
 
 
 def final_mark_9(year: str | None, exam: str | None = None, form: str | None = None) -> str | None:
-    """Grade 9's final mark (п. 5.1 of the order above) from the year mark and, for a subject
+    """Grade 9's final mark (by the order above) from the year mark and, for a subject
     taken as ОГЭ or ГВЭ (``form``), the exam mark (2–5): their mean rounded half up (year 4,
     exam 5 → 5); without an exam, the year mark. None while the year mark is missing."""
     if year is None or year == "н/а":
@@ -55,7 +56,7 @@ def final_mark_9(year: str | None, exam: str | None = None, form: str | None = N
 
 
 def final_mark_11(marks: Sequence[str | None]) -> str | None:
-    """Grade 11's final mark (п. 5.2 of the order above): the arithmetic mean of the semester
+    """Grade 11's final mark (by the order above): the arithmetic mean of the semester
     and year marks of grades 10 and 11 (``marks``, any order, a missing one None and left out),
     rounded half up: 4, 5, 5 (grade 10) and 4, 4, 5 (grade 11) → 27/6 = 4.5 → 5."""
     known = [m for m in marks if m is not None and m != "осв"]
