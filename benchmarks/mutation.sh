@@ -138,7 +138,7 @@ for name in $names; do
 done
 if [ "${JOBS:-1}" -gt 1 ]; then
     # associative arrays do not cross into xargs' shells: each child runs this script for one module
-    printf '%s\n' $names | xargs -P "$JOBS" -I{} "$0" {}
+    printf '%s\n' $names | xargs -P "$JOBS" -I{} env JOBS=1 "$0" {}
 else
     for name in $names; do run_one "$name"; done
 fi
