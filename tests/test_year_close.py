@@ -293,8 +293,17 @@ def test_a_year_with_an_open_period_is_closed_only_with_force_and_a_closed_year_
 
     runner = CliRunner()
     where = ["--workspace", str(path)]
+    def closed_periods(shown: str) -> set[str]:
+        return set(re.search(r"^Закрытые периоды: (.*)$", shown, re.M).group(1).split(", "))
+
+    shown = runner.invoke(main, [*where, "status"]).output
+    assert "Учебный год 2026/2027: закрыт" in shown, shown
+    assert {"Q1", "Q2", "Q3", "Q4"} <= closed_periods(shown)
     assert runner.invoke(main, [*where, "year", "reopen", "2026", "--reason", "исправление"]).exit_code == 0
     assert runner.invoke(main, [*where, "period", "reopen", "Q4", "--reason", "исправление"]).exit_code == 0
+    shown = runner.invoke(main, [*where, "status"]).output
+    assert "Учебный год 2026/2027: открыт" in shown and "Q4" not in closed_periods(shown)
+    assert {"Q1", "Q2", "Q3"} <= closed_periods(shown)
     refused = runner.invoke(main, [*where, "year", "close", "2026"])
     assert refused.exit_code == 2 and "Q4" in refused.output and "--force" in refused.output
     assert [a for a, in _sql(path, "select action from year_events order by id")] == ["close", "reopen"]

@@ -66,7 +66,13 @@ STORE_COUNTS = (
 
 def status_text(status: Status) -> str:
     """The ``zhurnal status`` screen: what the school's journal holds, in people's terms."""
-    out = [_("School: {name}").format(name=status.school), _("Store: {url}").format(url=status.store_url), ""]
+    out = [_("School: {name}").format(name=status.school), _("Store: {url}").format(url=status.store_url)]
+    if status.year:
+        out.append((_("School year {year}: closed") if status.year_closed else _("School year {year}: open"))
+                   .format(year=status.year))
+    if status.closed_periods:
+        out.append(_("Closed periods: {periods}").format(periods=", ".join(status.closed_periods)))
+    out.append("")
     out.append(_table([_("what"), _("how many")],
                       [[_(label), str(status.counts.get(table, 0))] for table, label in STORE_COUNTS]))
     out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]

@@ -12,7 +12,8 @@ from zhurnal.context import RunContext
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
 from zhurnal.store.engine import masked
-from zhurnal.store.schema import fetched_mail, submissions
+from zhurnal.store.schema import fetched_mail, period_locks, periods, submissions
+from zhurnal.year.lock import is_closed
 
 
 @dataclass
@@ -26,6 +27,9 @@ class Status:
     corrected: list[dict] = field(default_factory=list)         # rejected, then a later copy was accepted
     backup: dict = field(default_factory=dict)
     held_mail: list[dict] = field(default_factory=list)    # mailed workbooks held for the sysadmin
+    year: str = ""                                         # the setup's school year («2026/2027»)
+    year_closed: bool = False
+    closed_periods: list[str] = field(default_factory=list)   # in date order
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,6 +56,12 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
         rows = conn.execute(select(submissions).where(submissions.c.school_id == school_id)
                             .order_by(submissions.c.id.desc()).limit(recent)).mappings().all()
         rejections = q.rejections(conn, school_id) if school_id is not None else []
+        year = (q.school_row(conn, school_id) or {}).get("year_label") or "" if school_id is not None else ""
+        year_closed = is_closed(conn, school_id, year) if school_id is not None else False
+        locked = {r["period"] for r in q.table_rows(conn, period_locks, school_id) if r["closed"]} \
+            if school_id is not None else set()
+        closed_periods = [p["code"] for p in q.table_rows(conn, periods, school_id, "start", "code")
+                          if p["code"] in locked] if school_id is not None else []
         held = conn.execute(select(fetched_mail).where(fetched_mail.c.school_id == school_id,
                                                        fetched_mail.c.status == "held")
                             .order_by(fetched_mail.c.id.desc()).limit(recent)).mappings().all()
@@ -68,4 +78,5 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                              for r, fix in rejections if fix is not None][:recent],
                   backup=backup_health(settings, ctx.now).as_dict(),
                   held_mail=[{"sender": r["sender"], "reason": r["reason"],
-                              "received_at": r["received_at"].isoformat(sep=" ")} for r in held])
+                              "received_at": r["received_at"].isoformat(sep=" ")} for r in held],
+                  year=year, year_closed=year_closed, closed_periods=closed_periods)
