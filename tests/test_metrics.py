@@ -85,3 +85,20 @@ def test_metrics_are_a_value_that_cannot_be_changed_by_accident():
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.n5 = 3
     assert {result: 1}[metrics(["4", "5"])] == 1          # hashable, equal by value
+
+
+def test_a_class_by_pupils_tells_one_three_from_several_and_counts_few_once_a_pupil():
+    """Hand count: two pupils with one «3», one with two, an отличник and a хорошист whose other
+    subjects have too few marks yet (running figures: «мало», out of their group, counted once
+    a pupil). N = 5: успеваемость 100.0, качество (1 + 1) × 100 / 5 = 40.0, СОУ (100 + 64 +
+    3 × 36) / 5 = 54.4."""
+    import dataclasses
+
+    from zhurnal.publish.metrics import Metrics, pupil_metrics
+    counted = pupil_metrics([["3", "4", "5"], ["3", "4"], ["3", "3", "5"], ["5", "мало", "мало"], ["4", "мало"]])
+    assert (counted.one_three, counted.threes, counted.excellent, counted.good, counted.few) == (2, 1, 1, 1, 2)
+    assert (counted.students, counted.success, counted.quality, counted.sou) == (5, 100.0, 40.0, 54.4)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        counted.few = 0       # a summary's figures cannot be changed after they were counted
+    plain = Metrics(1, 0, 0, 0, 0, 0, 0, None, None, None, None)
+    assert plain.unmarked == 0 and plain.row() == [1, 0, 0, 0, 0, 0, 0, None, None, None, None, 0]
