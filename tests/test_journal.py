@@ -4,6 +4,7 @@ each rule lands at its cell, and every change leaves a revision."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 
@@ -195,13 +196,41 @@ def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
         findings_of(report)
     stored = [l for l in loaded.rows(s.lessons) if l["extra"]]
     assert [(l["date"], l["lesson_no"], l["topic"]) for l in stored] == [(dt.date(2026, 11, 27), 7, "Консультация")]
-    # the reissued template carries the extra lesson; clearing its column removes it
+    # the reissued template carries the extra lesson; a mark added to it keeps the lesson
     again = loaded.week_templates()[("journal", teacher)]
-    cleared = {key: None for key in extra}
-    loaded.drop_grid(again, {sheet: cleared}, name="b.xlsx")
-    assert status_of(loaded.ingest(now=SATURDAY)) == {"b.xlsx": "accepted"}
+    loaded.drop_grid(again, {sheet: {(info["students"][1], "extra1"): "4"}}, name="more.xlsx")
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"more.xlsx": "accepted"}
+    assert [(l["date"], l["topic"]) for l in loaded.rows(s.lessons) if l["extra"]] == [
+        (dt.date(2026, 11, 27), "Консультация")]
+    assert sorted(c[0] for c in stored_cells(loaded).values()) == ["4", "5"]
+    # another teacher's lessons, stored after the extra one, are not touched by its removal
+    other, other_path, other_sheet, other_info = teacher_with(
+        week, lambda i: i["section"].subject not in ("Математика", "Алгебра", "Геометрия"))
+    assert other != teacher
+    loaded.drop_grid(other_path, {other_sheet: {(other_info["students"][0], other_info["keys"][0]): "3"}},
+                     name="other.xlsx")
+    assert status_of(loaded.ingest(now=SATURDAY)) == {"other.xlsx": "accepted"}
+    kept_lessons = sorted((l["class_code"], l["subject"], l["date"], l["lesson_no"])
+                          for l in loaded.rows(s.lessons) if not l["extra"])
+    # clearing the extra lesson's column in a fresh copy removes the lesson and its two marks
+    fresh = loaded.week_templates()[("journal", teacher)]
+    before = len(loaded.rows(s.revisions, "id"))
+    cleared = {key: None for key in extra} | {(info["students"][1], "extra1"): None}
+    loaded.drop_grid(fresh, {sheet: cleared}, name="b.xlsx")
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"b.xlsx": "accepted"}
+    assert report.files[0].changes == 1
     assert [l for l in loaded.rows(s.lessons) if l["extra"]] == []
-    assert stored_cells(loaded) == {}
+    assert sorted((l["class_code"], l["subject"], l["date"], l["lesson_no"]) for l in loaded.rows(s.lessons)) == \
+        kept_lessons
+    assert [c[0] for c in stored_cells(loaded).values()] == ["3"]
+    # its cells' deletions are revisions too (the history keeps who cleared what)
+    removed = [(r["entity"], r["key"].rsplit("/", 1)[-1], r["old_value"], r["new_value"])
+               for r in loaded.rows(s.revisions, "id")[before:]]
+    students = {str(info["students"][0]): "5", str(info["students"][1]): "4"}
+    assert sorted((e, k, json.loads(o)["marks"], n) for e, k, o, n in removed if e == "journal_entries") == \
+        sorted(("journal_entries", sid, mark, None) for sid, mark in students.items())
+    assert [(e, n) for e, k, o, n in removed if e == "lessons"] == [("lessons", None)]
 
 
 @pytest.mark.both_stores
@@ -220,10 +249,13 @@ def test_closed_period_and_editing_window(loaded, week):
         ("Q2", "close", None), ("Q2", "reopen", "ошибка учителя")]
 
     late = dt.datetime(2026, 12, 20, 10)   # four weeks after the lesson
-    loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "4"}}, name="late.xlsx")
+    st, first = info["students"], info["keys"][0]
+    late_copy = loaded.drop_grid(path, {sheet: {(st[0], first): "4", (st[2], first): "5", (st[3], first): "5"}},
+                                 name="late.xlsx").read_bytes()
     report = loaded.ingest(now=late)
     assert status_of(report) == {"late.xlsx": "accepted"}
-    assert findings_of(report) == {(sheet, "C7", "edit-window-passed")} | untaught(path), findings_of(report)
+    assert findings_of(report) == {(sheet, cell, "edit-window-passed") for cell in ("C7", "C9", "C10")} | \
+        untaught(path), findings_of(report)
     loaded.settings = loaded.settings.model_copy(update={"journal": JournalSettings(edit_window_severity="error")})
     # another student's cell, empty in the store: late, and nothing else (the first student's
     # cell again, from a copy of the blank issue, would be a merge conflict with the 4 as well)
@@ -232,7 +264,14 @@ def test_closed_period_and_editing_window(loaded, week):
     assert status_of(report) == {"later.xlsx": "rejected"}
     # only the new mark is late; the lessons' unchanged (empty) topics are no edit at all
     assert findings_of(report) == {(sheet, "C8", "edit-window-passed")} | untaught(path), findings_of(report)
-    assert [c[0] for c in stored_cells(loaded).values()] == ["4"]
+    assert sorted(c[0] for c in stored_cells(loaded).values()) == ["4", "5", "5"]
+    # the teacher's own late copy raising that «4» to «5» is a late change as much as a lowering
+    fill_grid(_kept(loaded, late_copy), loaded.settings.inbox / "raised.xlsx",
+              {sheet: {(info["students"][0], info["keys"][0]): "5"}})
+    report = loaded.ingest(now=late)
+    assert status_of(report) == {"raised.xlsx": "rejected"}
+    assert findings_of(report) == {(sheet, "C7", "edit-window-passed")} | untaught(path), findings_of(report)
+    assert sorted(c[0] for c in stored_cells(loaded).values()) == ["4", "5", "5"]
 
 
 def test_missing_topic_and_homework_are_warnings(loaded, week):
@@ -272,18 +311,33 @@ def test_resubmission_changes_exactly_what_changed(loaded, week):
              ("topic", keys[0]): "Дроби", ("homework", keys[0]): "№ 12"}
     original = loaded.drop_grid(path, {sheet: first}, name="first.xlsx", modified=dt.datetime(2026, 11, 27, 18))
     kept = original.read_bytes()
-    assert status_of(loaded.ingest(now=SATURDAY)) == {"first.xlsx": "accepted"}
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"first.xlsx": "accepted"}
+    # a change for every lesson of the teacher's file (all new to the store) and each typed cell
+    assert report.files[0].changes == len(loaded.rows(s.lessons)) + 4
     before = len(loaded.rows(s.revisions))
-    second = {(st[0], keys[0]): "4", (st[2], keys[0]): None, ("topic", keys[0]): "Сложение дробей"}
+    second = {(st[0], keys[0]): "4", (st[2], keys[0]): None, ("topic", keys[0]): "Сложение дробей",
+              ("topic", keys[1]): "Повторение"}
     fill_grid(_kept(loaded, kept), loaded.settings.inbox / "second.xlsx", {sheet: second},
               modified=dt.datetime(2026, 11, 28, 9))
-    assert status_of(loaded.ingest(now=SATURDAY)) == {"second.xlsx": "accepted"}
+    report = loaded.ingest(now=SATURDAY)
+    assert status_of(report) == {"second.xlsx": "accepted"}
+    # two lessons' topics, one mark changed, one cleared
+    assert report.files[0].changes == 4
     revisions = loaded.rows(s.revisions)[before:]
-    changed = {(r["entity"], r["key"].rsplit("/", 1)[-1] if r["entity"] == "journal_entries" else "lesson")
-               for r in revisions}
-    assert changed == {("journal_entries", str(st[0])), ("journal_entries", str(st[2])), ("lessons", "lesson")}
+    changed = sorted((r["entity"], r["key"].rsplit("/", 1)[-1] if r["entity"] == "journal_entries" else "lesson")
+                     for r in revisions)
+    assert changed == sorted([("journal_entries", str(st[0])), ("journal_entries", str(st[2])),
+                              ("lessons", "lesson"), ("lessons", "lesson")])
     cells = {k[5]: v for k, v in stored_cells(loaded).items()}
     assert cells == {st[0]: ("4", ""), st[1]: ("4", ""), st[3]: ("3", "")}
+    # each lesson keeps its own fields; no other lesson got a topic
+    day = {key: (info["section"].class_code, info["section"].subject, info["section"].subgroup,
+                 key.split("|")[0], int(key.split("|")[1])) for key in keys[:2]}
+    fields = lesson_fields(loaded)
+    assert (fields[day[keys[0]]]["topic"], fields[day[keys[0]]]["homework"]) == ("Сложение дробей", "№ 12")
+    assert (fields[day[keys[1]]]["topic"], fields[day[keys[1]]]["homework"]) == ("Повторение", None)
+    assert sorted(l["topic"] for l in fields.values() if l["topic"]) == ["Повторение", "Сложение дробей"]
     # the same bytes again change nothing; another copy of the blank template that changes the
     # same cell differently is a conflict at that cell, whatever its saved time
     (loaded.settings.inbox / "again.xlsx").write_bytes(kept)

@@ -9,6 +9,8 @@ import pytest
 from conftest import SATURDAY, findings_of, journal_sheets, s, status_of, untaught
 
 from zhurnal.demo.fill import fill_grid
+from zhurnal.merge.journal import cell_list
+from zhurnal.settings import JournalSettings
 
 
 def _cells(ws) -> dict[tuple[str, int], str]:
@@ -34,7 +36,7 @@ def journal(loaded):
         if kind != "journal":
             continue
         for sheet, info in journal_sheets(path).items():
-            if info["section"].subject == "Математика" and len(info["keys"]) >= 4 and len(info["students"]) >= 4:
+            if info["section"].subject == "Математика" and len(info["keys"]) >= 4 and len(info["students"]) >= 6:
                 lessons = [k for k in info["keys"] if "|" in k]
                 return loaded, path, sheet, info["students"], lessons
     raise LookupError("no maths journal")
@@ -163,17 +165,34 @@ def test_a_copy_that_deletes_many_marks_is_accepted_with_a_warning(journal, tmp_
     own = fill_grid(path, tmp_path / "own.xlsx", {sheet: typed})
     (ws.settings.inbox / "marks.xlsx").write_bytes(own.read_bytes())
     assert ws.ingest(now=SATURDAY).ok
-    fill_grid(own, ws.settings.inbox / "cleared.xlsx", {sheet: {(sid, key): None for key in keys[:2] for sid in st[:6]}})
+    cleared = fill_grid(own, tmp_path / "cleared.xlsx", {sheet: {(sid, key): None for key in keys[:2] for sid in st[:6]}})
+    (ws.settings.inbox / "cleared.xlsx").write_bytes(cleared.read_bytes())
     report = ws.ingest(now=SATURDAY)
     assert status_of(report) == {"cleared.xlsx": "accepted"}
     assert findings_of(report) == {("", "", "many-marks-deleted")} | untaught(path), findings_of(report)
     warning = next(f for f in report.files[0].findings if f.code == "many-marks-deleted")
-    assert warning.value == "12"
+    assert warning.value == "12" and report.files[0].changes == 12
     # the message names each cleared cell (columns C, D: the first two lessons; rows 7–12)
     assert warning.message.startswith("Книга удаляет 12 отметок, уже принятых в журнал: ")
     named = warning.message.split(": ", 1)[1].split(". Если", 1)[0].split(", ")
     assert sorted(named) == sorted(f"{sheet}!{col}{row}" for col in "CD" for row in range(7, 13))
     assert _cells(ws) == {(_day(key), sid): "4" for key in keys[2:4] for sid in st[:6]}
+    # the same copy again, half its remaining marks cleared: six, and six is not above a limit of six
+    ws.settings = ws.settings.model_copy(update={"journal": JournalSettings(deletions_warning_above=6)})
+    fill_grid(cleared, ws.settings.inbox / "six.xlsx", {sheet: {(sid, keys[2]): None for sid in st[:6]}})
+    report = ws.ingest(now=SATURDAY)
+    assert status_of(report) == {"six.xlsx": "accepted"}
+    assert findings_of(report) == untaught(path), findings_of(report)
+    assert report.files[0].changes == 6
+    assert _cells(ws) == {(_day(keys[3]), sid): "4" for sid in st[:6]}
+
+
+def test_a_list_of_cells_in_a_message_is_cut_after_thirty():
+    cells = [f"Лист!C{n}" for n in range(1, 32)]
+    assert cell_list(cells[:1]) == "Лист!C1"
+    assert cell_list(cells[:30]) == ", ".join(f"Лист!C{n}" for n in range(1, 31))
+    assert cell_list(cells) == ", ".join(f"Лист!C{n}" for n in range(1, 31)) + " …"
+    assert cell_list(cells[:3], shown=2) == "Лист!C1, Лист!C2 …"
 
 
 def test_a_mark_on_a_day_the_register_shows_absent_is_a_warning(journal):
@@ -186,11 +205,14 @@ def test_a_mark_on_a_day_the_register_shows_absent_is_a_warning(journal):
     day = _day(keys[0])
     lessons = ws.school().lessons_per_day(class_code, dt.date.fromisoformat(day))
     register = ws.week_templates()[("attendance", class_code)]
-    ws.drop_grid(register, {class_code: {(st[0], f"{day}|count"): lessons, (st[0], f"{day}|reason"): "б"}},
+    assert lessons > 1
+    # st[4] missed one lesson of that day only (the register does not say which): a mark is no contradiction
+    ws.drop_grid(register, {class_code: {(st[0], f"{day}|count"): lessons, (st[0], f"{day}|reason"): "б",
+                                         (st[4], f"{day}|count"): 1, (st[4], f"{day}|reason"): "б"}},
                  name="register.xlsx")
     assert status_of(ws.ingest(now=SATURDAY)) == {"register.xlsx": "accepted"}
     ws.drop_grid(path, {sheet: {(st[0], keys[0]): "5", (st[1], keys[0]): "4", (st[2], keys[0]): "н",
-                                (st[3], keys[0]): "оп"}}, name="journal.xlsx")
+                                (st[3], keys[0]): "оп", (st[4], keys[0]): "5"}}, name="journal.xlsx")
     report = ws.ingest(now=SATURDAY)
     assert status_of(report) == {"journal.xlsx": "accepted"}
     # a late student («оп», C10) is present: nothing to say about them

@@ -131,10 +131,16 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     plan.findings += merge.findings
     if len(deleted) > guard.settings.deletions_warning_above:
         plan.findings.append(finding("many-marks-deleted", severity=Severity.WARNING, value=len(deleted),
-                                     cells=", ".join(deleted[:30]) + (" …" if len(deleted) > 30 else "")))
+                                     cells=cell_list(deleted)))
     # findings about the same cell from several fields collapse to one
     plan.findings = list(dict.fromkeys(plan.findings))
     return plan
+
+
+def cell_list(cells: list[str], shown: int = 30) -> str:
+    """``cells`` joined by commas for a finding's message: the first ``shown`` of them, then «…»
+    if there are more (a teacher reads the first ones; the rest only lengthen the message)."""
+    return ", ".join(cells[:shown]) + (" …" if len(cells) > shown else "")
 
 
 def _absences(conn: Connection, school: School, read: JournalRead) -> tuple[set, set]:
