@@ -180,3 +180,72 @@ def test_each_call_keeps_to_its_own_rows_among_neighbours_on_every_side(conn):
                                      "WHERE status != 'queued' OR attempts != 0")).all())
     assert changed == {"<2.7.2026-W49.diary>": "refused/1", "<2.7.2026-W48.diary>": "superseded/0",
                        "<2.7.2026-W48.report>": "superseded/0"}
+
+
+def test_queue_many_writes_new_rows_once_wakes_superseded_and_keeps_the_rest(conn):
+    put(conn, "<sent>", "sent", digest="kept")
+    put(conn, "<gone>", "superseded", attempts=1)
+    put(conn, "<failed>", "failed", attempts=3)
+    ledger.queue_many(conn, 1, [
+        {"message_id": "<new>", "kind": "diary", "recipient": "a@x.ru", "week": "2026-W48", "parent_id": 5,
+         "digest": "n", "content": [{"я": 1}]},
+        {"message_id": "<new>", "kind": "diary", "recipient": "second@x.ru"},          # given twice: the first
+        {"message_id": "<sent>", "kind": "diary", "recipient": "b@x.ru", "digest": "changed"},
+        {"message_id": "<gone>", "kind": "diary", "recipient": "c@x.ru"},
+        {"message_id": "<failed>", "kind": "diary", "recipient": "d@x.ru"},
+        {"message_id": "<bare>", "kind": "summary", "recipient": "e@x.ru"}])
+    rows = {r["message_id"]: dict(r) for r in conn.execute(text(
+        "SELECT message_id, school_id, kind, recipient, week, parent_id, digest, status, attempts, content "
+        "FROM mail_ledger")).mappings()}
+    assert rows == {
+        "<new>": {"message_id": "<new>", "school_id": 1, "kind": "diary", "recipient": "a@x.ru", "week": "2026-W48",
+                  "parent_id": 5, "digest": "n", "status": "queued", "attempts": 0, "content": '[{"я": 1}]'},
+        "<sent>": {"message_id": "<sent>", "school_id": 1, "kind": "diary", "recipient": "p@x.ru", "week": "2026-W48",
+                   "parent_id": 7, "digest": "kept", "status": "sent", "attempts": 0, "content": None},
+        "<gone>": {"message_id": "<gone>", "school_id": 1, "kind": "diary", "recipient": "p@x.ru", "week": "2026-W48",
+                   "parent_id": 7, "digest": "d-<gone>", "status": "queued", "attempts": 1, "content": None},
+        "<failed>": {"message_id": "<failed>", "school_id": 1, "kind": "diary", "recipient": "p@x.ru",
+                     "week": "2026-W48", "parent_id": 7, "digest": "d-<failed>", "status": "failed", "attempts": 3,
+                     "content": None},
+        "<bare>": {"message_id": "<bare>", "school_id": 1, "kind": "summary", "recipient": "e@x.ru", "week": None,
+                   "parent_id": None, "digest": None, "status": "queued", "attempts": 0, "content": None}}
+    # the superseded row waits again from now: its time moved past the one it was written with
+    assert conn.execute(text("SELECT updated_at FROM mail_ledger WHERE message_id = '<gone>'")).scalar() > \
+        "2026-11-28 14:00:00"
+    ledger.queue_many(conn, 1, [])
+    assert conn.execute(text("SELECT COUNT(*) FROM mail_ledger")).scalar() == 5
+
+
+def test_statuses_of_more_ids_than_one_query_takes(conn):
+    """1,201 ids (three chunks of at most 500): every known one is found, unknown ones are left out."""
+    for n in range(0, 1201, 2):
+        put(conn, f"<m{n}>", ("sent", "queued", "failed")[n % 3])
+    asked = [f"<m{n}>" for n in range(1201)] + ["<m0>"]
+    assert ledger.statuses(conn, asked) == {f"<m{n}>": ("sent", "queued", "failed")[n % 3] for n in range(0, 1201, 2)}
+    assert ledger.statuses(conn, []) == {}
+
+
+def test_delivered_by_parent_and_sent_ids_keep_to_the_school_week_and_kind(conn):
+    base = dt.datetime(2026, 11, 28, 14, 0)
+    put(conn, "<p7-old>", "sent", digest="old", at=base)
+    put(conn, "<p7-new>", "sent", digest="new", at=base + dt.timedelta(seconds=1), content='[{"a": 1}]')
+    put(conn, "<p7-queued>", "queued", at=base + dt.timedelta(hours=1))
+    put(conn, "<p8>", "sent", parent=8, digest="p8", at=base - dt.timedelta(hours=1))
+    put(conn, "<p9-failed>", "failed", parent=9)
+    put(conn, "<p9>", "sent", parent=9, digest="p9")
+    put(conn, "<p7-superseded>", "superseded", at=base + dt.timedelta(hours=2))
+    put(conn, "<other-week>", "sent", week="2026-W49", parent=6)
+    put(conn, "<other-kind>", "sent", kind="report", parent=6)
+    put(conn, "<other-school>", "sent", school=2, parent=6)
+    assert ledger.delivered_by_parent(conn, 1, "2026-W48") == {
+        7: {"message_id": "<p7-new>", "digest": "new", "content": [{"a": 1}]},
+        8: {"message_id": "<p8>", "digest": "p8", "content": None},
+        9: {"message_id": "<p9>", "digest": "p9", "content": None}}
+    assert ledger.delivered_by_parent(conn, 1, "2026-W48", parent_id=8) == {
+        8: {"message_id": "<p8>", "digest": "p8", "content": None}}
+    assert ledger.delivered_by_parent(conn, 1, "2026-W48", "report") == {
+        6: {"message_id": "<other-kind>", "digest": "d-<other-kind>", "content": None}}
+    assert ledger.sent_ids(conn, 1, "diary", "2026-W48") == {"<p7-old>", "<p7-new>", "<p8>", "<p9>"}
+    assert ledger.sent_ids(conn, 1, "diary", "2026-W49") == {"<other-week>"}
+    assert ledger.sent_ids(conn, 2, "diary", "2026-W48") == {"<other-school>"}
+    assert ledger.sent_ids(conn, 1, "report", "2026-W48") == {"<other-kind>"}

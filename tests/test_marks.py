@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from zhurnal.marks import BadMark, Cell, allowed_values, mark_values, read_cell
+from zhurnal.marks import BadMark, Cell, allowed_values, mark_values, read_cell, suggested_mark, suggested_pass
 
 
 @pytest.mark.parametrize("raw, marks, presence", [
@@ -86,3 +86,27 @@ def test_allowed_values_in_words():
 ])
 def test_mark_values(marks, step, values):
     assert mark_values(marks, step) == values
+
+
+def test_mark_values_count_a_modifier_as_nothing_unless_told():
+    assert mark_values("4+/5-") == [4.0, 5.0]
+
+
+@pytest.mark.parametrize("passed, failed, min_marks, result", [
+    (0, 0, 0, "н/а"), (0, 0, 1, "н/а"), (1, 0, 0, "зач"), (0, 1, 0, "незач"), (1, 0, 2, "н/а"),
+    (1, 1, 2, "зач"), (2, 1, 3, "зач"), (1, 2, 3, "незач"), (3, 0, 1, "зач"), (0, 3, 1, "незач"),
+    (2, 2, 5, "н/а"), (2, 3, 5, "незач"), (3, 2, 5, "зач"), (2, 0, 1, "зач"),
+])
+def test_a_pass_fail_period_result_by_hand(passed, failed, min_marks, result):
+    """«зач» when at least half of the marks are «зач»; н/а with fewer than ``min_marks`` or none."""
+    assert suggested_pass(passed, failed, min_marks) == result
+
+
+@pytest.mark.parametrize("average, count, result", [
+    (None, 5, "н/а"), (4.8, 2, "н/а"), (4.8, 3, "5"), (4.5, 3, "5"), (4.49, 3, "4"),
+    (3.5, 3, "4"), (3.49, 3, "3"), (2.5, 3, "3"), (2.49, 3, "2"), (1.0, 3, "2"),
+    # shown to hundredths as people see it: 4.495 is «4,50» (so «5»), 4.4949 is «4,49»
+    (4.495, 3, "5"), (4.4951, 3, "5"), (4.4949, 3, "4"), (3.4950000001, 3, "4"),
+])
+def test_a_suggested_period_mark_by_hand(average, count, result):
+    assert suggested_mark(average, count, (4.5, 3.5, 2.5), 3) == result

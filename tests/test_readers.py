@@ -3,12 +3,14 @@ and records read ahead are never used against a school that changed during the r
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 from conftest import SATURDAY, WEEK, Workspace
 
 from zhurnal.demo.week import fill_week
-from zhurnal.ingest import readers
+from zhurnal.ingest import pipeline, readers
+from zhurnal.ingest.archive import archive_copy, archive_path
 from zhurnal.issue import issue_week
 from zhurnal.kinds.journal import JournalKind
 from zhurnal.store.compare import dump
@@ -24,6 +26,10 @@ def _typed_week(ws: Workspace, seed: int = 5) -> list:
     return moved
 
 
+def _archived(ws: Workspace) -> set[str]:
+    return {p.relative_to(ws.settings.archive).as_posix() for p in ws.settings.archive.rglob("*") if p.is_file()}
+
+
 def _outcome(report) -> list[tuple]:
     return [(f.name, f.status, f.kind, f.changes, sorted(f.where() + (f.severity,) for f in f.findings))
             for f in report.files]
@@ -33,12 +39,28 @@ def test_reading_on_two_cores_stores_what_reading_alone_stores(tmp_path, _school
     alone = Workspace(_school_with_rosters.copy("sqlite", tmp_path / "alone"))
     pooled = Workspace(_school_with_rosters.copy("sqlite", tmp_path / "pooled"))
     files = _typed_week(alone)
-    assert len(_typed_week(pooled)) == len(files) >= readers.POOL_FROM_FILES
-
+    pooled_files = _typed_week(pooled)
+    assert len(pooled_files) == len(files) >= readers.POOL_FROM_FILES
+    # each run keeps exactly the originals of its week's files besides what its archive held
+    expected = {ws.path: _archived(ws) | {archive_path(ws.settings.archive, hashlib.sha256(p.read_bytes()).hexdigest(),
+                                                       p.suffix).relative_to(ws.settings.archive).as_posix()
+                                          for p in week}
+                for ws, week in ((alone, files), (pooled, pooled_files))}
     monkeypatch.setattr(readers, "worker_count", lambda files: 0)
     serial = alone.ingest(now=SATURDAY)
     monkeypatch.setattr(readers, "worker_count", lambda files: 2)
+    # with readers, each original is already kept when the writer comes to it
+    kept_by_writer = []
+
+    def spy(sub, folder):
+        if not archive_path(folder, sub.sha256, sub.suffix).exists():
+            kept_by_writer.append(sub.name)
+        return archive_copy(sub, folder)
+
+    monkeypatch.setattr(pipeline, "archive_copy", spy)
     parallel = pooled.ingest(now=SATURDAY)
+    assert kept_by_writer == []
+    assert _archived(alone) == expected[alone.path] and _archived(pooled) == expected[pooled.path]
 
     assert serial.ok and parallel.ok
     assert [f.name for f in parallel.files] == sorted(p.name for p in files)   # in the order found

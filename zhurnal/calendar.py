@@ -7,6 +7,7 @@ timetable's «нечётная/чётная» column is read with.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,9 +86,10 @@ class Calendar:
                 return row["name"]
         return None
 
-    @property
+    @functools.cached_property
     def terms(self) -> tuple[dict, ...]:
-        """The periods lessons are held in (quarters, semesters): every period but the year."""
+        """The periods lessons are held in (quarters, semesters): every period but the year
+        (kept: a journal's merge asks for the period of every cell it checks)."""
         return tuple(p for p in self.periods if period_kind(p["code"]) != "year")
 
     def year_period(self, grade: int) -> dict | None:

@@ -27,9 +27,16 @@ def format_decimal(value: float | int | None, places: int = 2, locale: str = LOC
     ``4`` → «4,00», ``1234.5`` (places=1) → «1 234,5»; None → «—»."""
     if value is None:
         return MISSING
+    return _formatted(str(value), places, locale)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: str, places: int, locale: str) -> str:
+    # kept: a week's diaries and summaries write the same few averages thousands of times, and
+    # Babel parses the pattern again on every call
     pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
     # half up, as marks are rounded at school (Babel alone rounds half to even: 4,545 → 4,54)
-    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return _babel_decimal(exact, format=pattern, locale=_locale(locale))
 
 

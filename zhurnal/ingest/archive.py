@@ -19,7 +19,8 @@ def archive_copy(sub: Submission, archive: Path) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
+    # the process in the name: two readers may keep the same bytes (two copies of one file) at once
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     if sub.data or sub.size == 0:
         partial.write_bytes(sub.data)
     else:  # a file too large to hold in memory is copied as it is

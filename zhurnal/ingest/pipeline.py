@@ -302,7 +302,8 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
                 "inbox-entry-not-a-file", severity=Severity.WARNING, file=path.name, value=ENTRY_RU[what])]))
         for path in [*scan.growing, *own.growing]:
             report.files.append(FileResult(path.name, "deferred"))
-        for read in read_files([*scan.ready, *own.ready], ctx, run.current_school):
+        for read in read_files([*scan.ready, *own.ready], ctx, run.current_school,
+                               archive=None if dry_run else ctx.settings.archive):
             result = run.one(read)
             if result is None:
                 continue

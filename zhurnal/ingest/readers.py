@@ -30,6 +30,7 @@ from pathlib import Path
 
 from zhurnal.context import RunContext
 from zhurnal.findings import Finding
+from zhurnal.ingest.archive import archive_copy
 from zhurnal.ingest.identify import identify
 from zhurnal.ingest.read import ChangedWhileRead, load_submission
 from zhurnal.kinds.base import Records, StepContext
@@ -65,9 +66,11 @@ class FileRead:
         return OSError(self.errno, self.detail)
 
 
-def read_file(path: Path, run: RunContext, school: School | None = None) -> FileRead:
+def read_file(path: Path, run: RunContext, school: School | None = None, archive: Path | None = None) -> FileRead:
     """Read and identify one inbox file, and with ``school`` read its records when its kind
-    reads alone; never raises for anything the file does."""
+    reads alone; with ``archive``, keep the copy of an identified file there (the run keeps every
+    such file's original whatever it decides, and the copy's fsync is then off the writer's
+    path). Never raises for anything the file does."""
     settings = run.settings
     try:
         sub = load_submission(path, settings.ingest.max_file_mb * MB)
@@ -82,6 +85,8 @@ def read_file(path: Path, run: RunContext, school: School | None = None) -> File
         records = None
         if kind is not None and kind.reads_alone and school is not None:
             records = kind.records(sub, StepContext(run, None, lambda _: school, sub.meta, sub.saved_at))
+        if kind is not None and archive is not None:
+            archive_copy(sub, archive)
     except OSError as exc:
         return FileRead(path, "os-error", sub, errno=exc.errno, detail=exc.strerror or type(exc).__name__)
     except Exception as exc:  # a bug must not take the rest of the batch down
@@ -92,15 +97,16 @@ def read_file(path: Path, run: RunContext, school: School | None = None) -> File
 
 _run: RunContext | None = None        # a worker's copies, inherited through fork
 _school: School | None = None
+_archive: Path | None = None
 
 
-def _init(run: RunContext, school: School | None) -> None:
-    global _run, _school
-    _run, _school = run, school
+def _init(run: RunContext, school: School | None, archive: Path | None) -> None:
+    global _run, _school, _archive
+    _run, _school, _archive = run, school, archive
 
 
 def _read_in_worker(path: Path) -> FileRead:
-    read = read_file(path, _run, _school)
+    read = read_file(path, _run, _school, _archive)
     try:
         pickle.dumps(read)
     except Exception as exc:   # whatever the file held must come back as a value
@@ -115,21 +121,22 @@ def worker_count(files: int) -> int:
 
 
 def read_files(paths: list[Path], run: RunContext, school: Callable[[], School | None],
-               workers: int | None = None) -> Iterator[FileRead]:
+               workers: int | None = None, archive: Path | None = None) -> Iterator[FileRead]:
     """Every file of ``paths`` read and identified, in the order of ``paths``.
 
     ``school``: gives the current school snapshot, asked once when the workers start; each
     read's ``school`` is the snapshot its records were read against. ``workers``: processes to
     read with (None: :func:`worker_count`; 0: read here, one by one, without records).
+    ``archive``: where identified files are kept as they are read (see :func:`read_file`).
     Stopping the iteration early stops the workers."""
     workers = worker_count(len(paths)) if workers is None else workers
     if workers <= 0:
         for path in paths:
-            yield read_file(path, run)
+            yield read_file(path, run, archive=archive)
         return
     snapshot = school()
     ahead = 2 * workers
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_init, initargs=(run, snapshot)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_init, initargs=(run, snapshot, archive)) as pool:
         pending: deque = deque()
         queue = iter(paths)
         for path in queue:

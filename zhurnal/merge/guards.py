@@ -16,11 +16,14 @@ class ChangeGuard:
         self.school = school
         self.settings = settings
         self.today = today
+        self._periods: dict[tuple[str, dt.date], str | None] = {}   # a week's cells share a few days
 
     def check(self, class_code: str, day: dt.date, sheet: str, cell: str, value: object) -> list[Finding]:
         if self.school.year_closed:
             return [finding("year-closed", sheet=sheet, cell=cell, value=value, year=self.school.year_label)]
-        period = self.school.calendar.period(day, self.school.grade(class_code))
+        period = self._periods.get((class_code, day), "")
+        if period == "":
+            period = self._periods[class_code, day] = self.school.calendar.period(day, self.school.grade(class_code))
         if period in self.school.closed_periods:
             return [finding("period-closed", sheet=sheet, cell=cell, value=value, period=period)]
         age = (self.today - day).days

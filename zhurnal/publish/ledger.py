@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from zhurnal.publish.mail import eml_name
 from zhurnal.store.schema import mail_ledger
 
 PENDING = ("queued", "refused", "failed")     # what ``send`` still delivers
+CHUNK = 500                                   # message ids per IN (…) query
 
 
 def _now() -> dt.datetime:
@@ -30,20 +31,47 @@ def queue(conn: Connection, school_id: int, message_id: str, *, kind: str, recip
     """Note a message written to the outbox (kept as it is if it is already known, but waiting
     again if it had been superseded: the data went back to what it held); ``content`` is the data
     its documents were rendered from (kept to name changes in a later correction)."""
-    known = status_of(conn, message_id)
-    if known == "superseded":
-        conn.execute(update(mail_ledger).where(mail_ledger.c.message_id == message_id).values(
-            status="queued", updated_at=_now()))
-    if known:
-        return
-    conn.execute(insert(mail_ledger).values(
-        school_id=school_id, message_id=message_id, kind=kind, recipient=recipient, week=week,
-        parent_id=parent_id, digest=digest, status="queued", attempts=0, updated_at=_now(),
-        content=None if content is None else json.dumps(content, ensure_ascii=False, sort_keys=True)))
+    queue_many(conn, school_id, [{"message_id": message_id, "kind": kind, "recipient": recipient, "week": week,
+                                  "parent_id": parent_id, "digest": digest, "content": content}])
+
+
+def queue_many(conn: Connection, school_id: int, messages: list[dict]) -> None:
+    """:func:`queue` for many messages in a few statements: each a dict of queue's arguments
+    (``message_id``, ``kind``, ``recipient``; ``week``, ``parent_id``, ``digest``, ``content``
+    may be left out). A message id given twice is queued once, as first given."""
+    known = statuses(conn, [m["message_id"] for m in messages])
+    now = _now()
+    again = [{"again": m["message_id"]} for m in messages if known.get(m["message_id"]) == "superseded"]
+    if again:
+        conn.execute(update(mail_ledger).where(mail_ledger.c.message_id == bindparam("again")).values(
+            status="queued", updated_at=now), again)
+    new: dict[str, dict] = {}
+    for m in messages:
+        if m["message_id"] not in known and m["message_id"] not in new:
+            content = m.get("content")
+            new[m["message_id"]] = dict(
+                school_id=school_id, message_id=m["message_id"], kind=m["kind"], recipient=m["recipient"],
+                week=m.get("week"), parent_id=m.get("parent_id"), digest=m.get("digest"), status="queued",
+                attempts=0, updated_at=now,
+                content=None if content is None else json.dumps(content, ensure_ascii=False, sort_keys=True))
+    if new:
+        conn.execute(insert(mail_ledger), list(new.values()))
 
 
 def status_of(conn: Connection, message_id: str) -> str | None:
-    return conn.execute(select(mail_ledger.c.status).where(mail_ledger.c.message_id == message_id)).scalar()
+    return statuses(conn, [message_id]).get(message_id)
+
+
+def statuses(conn: Connection, message_ids: list[str]) -> dict[str, str]:
+    """The status of each of ``message_ids`` the ledger knows: message id → status (unknown
+    ones are left out). Asked in chunks: a week's thousand parents in one ``IN`` would pass
+    SQLite's limit on bound parameters on old versions."""
+    found: dict[str, str] = {}
+    ids = list(dict.fromkeys(message_ids))
+    for start in range(0, len(ids), CHUNK):
+        found.update(conn.execute(select(mail_ledger.c.message_id, mail_ledger.c.status).where(
+            mail_ledger.c.message_id.in_(ids[start:start + CHUNK]))).all())
+    return found
 
 
 def row_of(conn: Connection, message_id: str) -> dict | None:
@@ -79,17 +107,36 @@ def pending(conn: Connection, school_id: int, kind: str, week: str) -> list[dict
         mail_ledger.c.status.in_(PENDING))).mappings()]
 
 
+def sent_ids(conn: Connection, school_id: int, kind: str, week: str) -> set[str]:
+    """The Message-IDs of the ``kind`` messages of ``week`` (or period) a server accepted."""
+    return set(conn.execute(select(mail_ledger.c.message_id).where(
+        mail_ledger.c.school_id == school_id, mail_ledger.c.kind == kind, mail_ledger.c.week == week,
+        mail_ledger.c.status == "sent")).scalars())
+
+
 def last_delivered(conn: Connection, school_id: int, parent_id: int, week: str,
                    kind: str = "diary") -> dict | None:
     """The last ``kind`` message a parent's server accepted for ``week`` (or period):
     ``{message_id, digest, content}`` with ``content`` decoded (None for rows older than 0006)."""
-    row = conn.execute(select(mail_ledger.c.message_id, mail_ledger.c.digest, mail_ledger.c.content).where(
-        mail_ledger.c.school_id == school_id, mail_ledger.c.parent_id == parent_id, mail_ledger.c.week == week,
-        mail_ledger.c.kind == kind, mail_ledger.c.status == "sent").order_by(mail_ledger.c.updated_at.desc())
-    ).mappings().first()
-    if row is None:
-        return None
-    return {**row, "content": json.loads(row["content"]) if row["content"] else None}
+    return delivered_by_parent(conn, school_id, week, kind, parent_id=parent_id).get(parent_id)
+
+
+def delivered_by_parent(conn: Connection, school_id: int, week: str, kind: str = "diary", *,
+                        parent_id: int | None = None) -> dict[int, dict]:
+    """:func:`last_delivered` for every parent of the school at once (or only ``parent_id``):
+    parent id → ``{message_id, digest, content}``."""
+    query = select(mail_ledger.c.parent_id, mail_ledger.c.message_id, mail_ledger.c.digest,
+                   mail_ledger.c.content).where(
+        mail_ledger.c.school_id == school_id, mail_ledger.c.week == week, mail_ledger.c.kind == kind,
+        mail_ledger.c.status == "sent")
+    if parent_id is not None:
+        query = query.where(mail_ledger.c.parent_id == parent_id)
+    newest: dict[int, dict] = {}
+    for row in conn.execute(query.order_by(mail_ledger.c.updated_at)).mappings():   # the newest last
+        newest[row["parent_id"]] = row
+    return {parent: {"message_id": row["message_id"], "digest": row["digest"],
+                     "content": json.loads(row["content"]) if row["content"] else None}
+            for parent, row in newest.items()}
 
 
 def last_sent_digest(conn: Connection, school_id: int, parent_id: int, week: str, kind: str = "diary") -> str | None:

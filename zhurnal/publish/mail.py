@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import re
 from datetime import tzinfo
 from io import BytesIO
 from email.generator import BytesGenerator
 from email.header import Header
-from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr
@@ -66,7 +67,7 @@ def build_message(settings: MailSettings, *, to_name: str, to_address: str, subj
     message["Auto-Submitted"] = "auto-generated"
     message.attach(MIMEText(body, "plain", "utf-8"))
     for name, data, (_, subtype) in attachments:   # PDFs and workbooks: all application/*
-        part = MIMEApplication(data, subtype, _encoder=_base64, policy=CRLF)
+        part = _attachment(data, subtype)
         part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
         message.attach(part)
     return message
@@ -77,27 +78,44 @@ def eml_name(msg_id: str) -> str:
     return re.sub(r"[<>@/\\]", "_", msg_id).strip("_") + ".eml"
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(name: str, value: str) -> bytes:
+    """``CRLF.fold_binary`` of a header given as text, kept: most headers of a week's messages
+    repeat (the sender, the parts' types), and folding builds a Header for each."""
+    return CRLF.fold_binary(name, value)
+
+
 class _Generator(BytesGenerator):
-    """The stock generator, but a base64 attachment's payload is written in one piece with its
-    line endings made CRLF (the stock one splits and writes each 76-character line: most of a
-    week's publishing time went there). The bytes are the same."""
+    """The stock generator, but an attachment made by :func:`_attachment` has its body written
+    as kept there, and headers given as text are folded once per value (most of a week's
+    publishing time went to splitting, re-encoding and writing each 76-character line of the
+    attachments, and to folding the same headers again). The bytes are the same."""
+
+    def _write_headers(self, msg) -> None:
+        for name, value in msg.raw_items():
+            self._fp.write(_folded(name, value) if isinstance(value, str) and self.policy is CRLF
+                           else self.policy.fold_binary(name, value))
+        self.write(self._NL)
 
     def _handle_application(self, msg) -> None:
-        payload = msg.get_payload()
-        if not isinstance(payload, str) or msg.get("Content-Transfer-Encoding", "").lower() != "base64":
-            return self._handle_text(msg)
-        # the stock generator's line split (\r\n, \r or \n), as replacements
-        self.write(payload.replace("\r\n", "\n").replace("\r", "\n").replace("\n", self._NL))
+        kept = getattr(msg, "_crlf_body", None)
+        if kept is not None and kept[0] is msg._payload and self._NL == "\r\n":
+            self._fp.write(kept[1])
+        else:
+            self._handle_text(msg)
 
 
-def _base64(part: MIMEApplication) -> None:
-    """``email.encoders.encode_base64`` with the same output, encoded in one call and cut into
-    76-character lines (the stock one encodes each 57-byte piece in a Python loop)."""
-    data = part.get_payload(decode=True)
-    encoded = base64.b64encode(data)
-    lines = b"".join(encoded[i:i + 76] + b"\n" for i in range(0, len(encoded), 76))
-    part.set_payload(lines.decode("ascii"))
+def _attachment(data: bytes, subtype: str) -> MIMENonMultipart:
+    """``MIMEApplication(data, subtype)`` with the stock base64 encoder, built without its
+    round trip of the bytes through surrogate-escaped text; the body as the generator writes it
+    (CRLF lines) is kept on the part beside the payload it was made from."""
+    part = MIMENonMultipart("application", subtype, policy=CRLF)
+    encoded = base64.encodebytes(data)          # what email.encoders.encode_base64 uses
+    payload = encoded.decode("ascii")
+    part.set_payload(payload)
     part["Content-Transfer-Encoding"] = "base64"
+    part._crlf_body = (payload, encoded.replace(b"\n", b"\r\n"))
+    return part
 
 
 def eml_bytes(message: MIMEMultipart) -> bytes:

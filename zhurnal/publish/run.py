@@ -14,7 +14,7 @@ import os
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,8 +82,9 @@ def _families(conn, school_id: int) -> dict[int, dict]:
 
 class _Rendering:
     """One PDF per student rendered into ``folder/<class>/`` on all cores while the caller goes
-    on (mailing the families whose children are rendered, writing the summary): a student's
-    PDF is waited for only when it is asked for (``sid in rendering``, ``rendering[sid]``).
+    on (computing the next diaries, mailing the families whose children are rendered, writing
+    the summary): a student's PDF is rendered from the moment it is :meth:`add`-ed and waited for
+    only when it is asked for (``sid in rendering``, ``rendering[sid]``).
 
     A PDF already in ``folder`` from the same template and data (``folder/.rendered.json`` keeps
     a digest of both per student) is reused: republishing a week after one correction renders
@@ -92,23 +93,33 @@ class _Rendering:
     the digests.
     """
 
-    def __init__(self, renderer: DiaryRenderer, school, docs: dict[int, dict], folder: Path,
+    def __init__(self, renderer: DiaryRenderer, school, folder: Path,
                  progress: Callable[[int, int], None] | None, report: "PublishReport") -> None:
-        self.school, self.docs, self.folder, self.progress, self.report = school, docs, folder, progress, report
-        self.order = sorted(docs, key=lambda sid: (school.grade(school.students[sid]["class_code"]),
-                                                   school.students[sid]["class_code"], school.students[sid]["full_name"]))
-        self.paths = {sid: folder / _file_name(school.students[sid]["class_code"])
-                      / f"{_file_name(school.students[sid]['full_name'])}_{sid}.pdf" for sid in self.order}
+        self.school, self.folder, self.progress, self.report = school, folder, progress, report
+        self.docs: dict[int, dict] = {}
+        self.paths: dict[int, Path] = {}
+        self.keys: dict[int, str] = {}
+        self.ready: dict[int, bytes] = {}
         manifest = folder / ".rendered.json"
-        before = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
-        template = hashlib.sha256(renderer.template.read_bytes()).hexdigest()
-        self.keys = {sid: digest([template, docs[sid]]) for sid in self.order}
-        self.ready = {sid: self.paths[sid].read_bytes() for sid in self.order
-                      if before.get(str(sid)) == self.keys[sid] and self.paths[sid].is_file()}
-        self.done = len(self.ready)
+        self.before = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+        self.template = hashlib.sha256(renderer.template.read_bytes()).hexdigest()
+        self.done = 0
         self.renderer = renderer
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
-        self.pending = {sid: self.pool.submit(self._render, sid) for sid in self.order if sid not in self.ready}
+        self.pending: dict[int, Future] = {}
+
+    def add(self, sid: int, doc: dict) -> None:
+        """Start rendering ``doc``, the document of student ``sid`` (or take it from ``folder``)."""
+        student = self.school.students[sid]
+        self.docs[sid] = doc
+        self.paths[sid] = path = (self.folder / _file_name(student["class_code"])
+                                  / f"{_file_name(student['full_name'])}_{sid}.pdf")
+        self.keys[sid] = key = digest([self.template, doc])
+        if self.before.get(str(sid)) == key and path.is_file():
+            self.ready[sid] = path.read_bytes()
+            self.done += 1
+        else:
+            self.pending[sid] = self.pool.submit(self._render, sid)
 
     def _render(self, sid: int) -> bytes | RenderError:
         pdf = self.renderer.render_one(self.docs[sid])
@@ -123,7 +134,7 @@ class _Rendering:
         pdf = future.result()
         self.done += 1
         if self.progress:
-            self.progress(self.done, len(self.order))
+            self.progress(self.done, len(self.docs))
         if isinstance(pdf, RenderError):
             student = self.school.students[sid]
             self.report.failed.append(f"{student['class_code']} {student['full_name']}: {str(pdf)[:200]}")
@@ -140,7 +151,9 @@ class _Rendering:
 
     def all(self) -> dict[int, bytes]:
         """Every rendered PDF by student, once all are done; the digests written."""
-        for sid in self.order:
+        students = self.school.students
+        for sid in sorted(self.docs, key=lambda sid: (self.school.grade(students[sid]["class_code"]),
+                                                      students[sid]["class_code"], students[sid]["full_name"])):
             self._wait(sid)
         self.pool.shutdown()
         write_bytes(self.folder / ".rendered.json",
@@ -151,7 +164,10 @@ class _Rendering:
 def _write_pdfs(renderer: DiaryRenderer, school, docs: dict[int, dict], folder: Path,
                 progress: Callable[[int, int], None] | None, report: "PublishReport") -> dict[int, bytes]:
     """Every student's PDF rendered (see :class:`_Rendering`), by student."""
-    return _Rendering(renderer, school, docs, folder, progress, report).all()
+    rendering = _Rendering(renderer, school, folder, progress, report)
+    for sid, doc in docs.items():
+        rendering.add(sid, doc)
+    return rendering.all()
 
 
 @dataclass(frozen=True)
@@ -216,6 +232,10 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
     mailed: set[int] = set()
     current: set[str] = set()
     lock = parent_pdf_lock(conn, settings, school_id)      # [diary] encrypt: the parent's own password
+    # the ledger read once for all parents, written once at the end (one transaction either way)
+    delivered_to = ledger.delivered_by_parent(conn, school_id, post.label, post.kind)
+    sent = ledger.sent_ids(conn, school_id, post.kind, post.label)
+    queued: list[dict] = []
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
         if not parent["email"] or not children:
@@ -229,7 +249,7 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
         mailed.update(children)
         content = [docs[c] for c in children]
         fingerprint = digest(content)
-        delivered = ledger.last_delivered(conn, school_id, parent["id"], post.label, post.kind)
+        delivered = delivered_to.get(parent["id"])
         if delivered and delivered["content"] is not None:
             correction = own_digest(delivered["content"]) != own_digest(content)
         else:
@@ -239,7 +259,7 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
             continue
         key = f"{post.label}.p{parent['id']}"
         msg_id = message_id(post.kind, key, fingerprint, settings.school.code)
-        if ledger.status_of(conn, msg_id) == "sent":   # a forced resend is a message of its own
+        if msg_id in sent:   # a forced resend is a message of its own
             msg_id = message_id(post.kind, f"{key}.r{ctx.now:%Y%m%d%H%M%S}", fingerprint, settings.school.code)
         current.add(msg_id)
         changes = mark_changes(delivered["content"], content) if correction and delivered["content"] else None
@@ -254,10 +274,11 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
                           f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", lock(parent["id"], pdfs[c]), PDF)
                          for c in children], msg_id=msg_id, zone=settings.school.zone)
         write_eml(message, out / "mail")
-        ledger.queue(conn, school_id, msg_id, kind=post.kind, recipient=parent["email"], week=post.label,
-                     parent_id=parent["id"], digest=fingerprint, content=content)
+        queued.append({"message_id": msg_id, "kind": post.kind, "recipient": parent["email"], "week": post.label,
+                       "parent_id": parent["id"], "digest": fingerprint, "content": content})
         report.mails += 1
         report.corrections += correction
+    ledger.queue_many(conn, school_id, queued)
     report.superseded += _supersede_all_but(conn, settings, school_id, post.kind, post.label, current)
     return mailed
 
@@ -276,11 +297,14 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
         families = _families(conn, school_id)
     renderer = DiaryRenderer(template_path(settings.workspace))
     school = data.school
-    diaries = {st["id"]: data.diary(st["id"]) for code in school.classes
-               for st in school.class_students(code, week.monday, week.sunday)}
-    # the diaries render on every core while this thread writes the summary and the mail
-    rendering = _Rendering(renderer, school, diaries, out / "diaries", progress, report)
+    # the diaries render on every core as soon as each is made, while this thread makes the
+    # next ones, then writes the summary and the mail
+    rendering = _Rendering(renderer, school, out / "diaries", progress, report)
     try:
+        for code in school.classes:
+            for st in school.class_students(code, week.monday, week.sunday):
+                rendering.add(st["id"], data.diary(st["id"]))
+        diaries = rendering.docs
         with engine.begin() as conn:
             report.feedback_mails = _feedback_mail(conn, settings, school_id, week, out)
             with_summary = week_summary(conn, school, settings, week)
