@@ -7,6 +7,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import Workspace, status_of
 
 from zhurnal.store.schema import metadata
@@ -59,11 +61,18 @@ KILLER = textwrap.dedent("""
         path.unlink()
 
     pipeline.remove_from_inbox = remove_then_die
+    pipeline.DURABLE_BATCH = int(sys.argv[3])
     main(["--workspace", sys.argv[1], "ingest"])
 """)
 
 
-def test_killed_between_commit_and_inbox_removal(ws, school, tmp_path):
+@pytest.mark.parametrize("batch, rerun", [
+    # each commit made durable and its file removed at once: the third roster was never committed
+    (1, {"b_roster_6А.xlsx": "duplicate", "b_roster_7А.xlsx": "accepted"}),
+    # commits made durable together at the end of the run: all three were committed
+    (32, {"b_roster_6А.xlsx": "duplicate", "b_roster_7А.xlsx": "duplicate"}),
+])
+def test_killed_between_commit_and_inbox_removal(ws, school, tmp_path, batch, rerun):
     """GIVEN rosters in the inbox WHEN ingest is killed after a commit, before the file leaves
     the inbox, THEN a rerun ends with one copy of everything and the store of a clean run."""
     _drop_school(ws, school)
@@ -73,12 +82,12 @@ def test_killed_between_commit_and_inbox_removal(ws, school, tmp_path):
     clean = Workspace(clean_path)
     assert clean.ingest().ok
 
-    killed = subprocess.run([sys.executable, "-c", KILLER, str(ws.path), "1"], capture_output=True)
+    killed = subprocess.run([sys.executable, "-c", KILLER, str(ws.path), "1", str(batch)], capture_output=True)
     assert killed.returncode == -9, killed.stderr.decode()
     assert len([p for p in ws.settings.inbox.iterdir() if p.is_file()]) == 2   # the second file committed but not moved
     crashed = Workspace(ws.path)
     report = crashed.ingest()
-    assert status_of(report) == {"b_roster_6А.xlsx": "duplicate", "b_roster_7А.xlsx": "accepted"}
+    assert status_of(report) == rerun
     assert dump(crashed) == dump(clean)
     assert not [p for p in crashed.settings.inbox.iterdir() if p.is_file()]
     assert sorted(p.name for p in crashed.settings.archive.rglob("*")) == \

@@ -1,9 +1,12 @@
 """The ingest run: every inbox file read once, identified, checked by its kind, merged, archived.
 
 Plan, commit, then move: a file's changes are applied in one transaction together with its
-submission row; its original is already in ``archive/`` by then; only after the commit does
-it leave ``inbox/``. A crash anywhere and a rerun give the same store as one clean run,
-because a file whose hash is already recorded is a duplicate and is only tidied away.
+submission row; its original is already in ``archive/`` by then; only once the commit is on
+disk does it leave ``inbox/``. Commits are made durable in batches (:mod:`zhurnal.store.durable`):
+the files of a batch leave the inbox together, after one wait for the disk. A crash or a power
+failure anywhere and a rerun give the same store as one clean run, because a file whose hash
+is already recorded is a duplicate and is only tidied away, and a file whose commit did not
+reach the disk is still in the inbox.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import errno
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from openpyxl.utils.cell import coordinate_from_string
@@ -31,6 +36,7 @@ from zhurnal.kinds import KINDS
 from zhurnal.kinds.base import StepContext, WorkbookKind
 from zhurnal.merge.bases import issued_state
 from zhurnal.store import queries as q
+from zhurnal.store.durable import BatchedCommits
 from zhurnal.store.schema import submissions
 from zhurnal.store.snapshot import School, load_school
 from zhurnal.templates.grid import ID_COL, KEY_ROW
@@ -41,6 +47,8 @@ log = logging.getLogger("zhurnal.ingest")
 MB = 1024 * 1024
 # Only these stop a run: the disk (or the user's quota) is full, so no later file can be kept either.
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+# Files whose commits are made durable together before they leave the inbox.
+DURABLE_BATCH = 32
 # Codes a file being copied into inbox/ right now would get from its short read.
 SHORT_READ_CODES = {"file-empty", "file-unreadable"}
 ENTRY_RU = {"symlink": "ссылка (symlink)", "folder": "папка", "fifo": "канал (FIFO)",
@@ -144,11 +152,30 @@ def _in_input_area(sub: Submission, sheet: str, cells: str) -> bool:
 
 
 class _Run:
-    def __init__(self, ctx: RunContext, dry_run: bool) -> None:
+    def __init__(self, ctx: RunContext, dry_run: bool, writer: BatchedCommits | None = None) -> None:
         self.ctx = ctx
         self.settings = ctx.settings
         self.dry_run = dry_run
         self._school: School | None = None
+        self.writer = writer          # None: each file's own connection, every commit durable
+        self._leaving: list[tuple[Submission, FileResult]] = []
+
+    def _leave(self, sub: Submission, result: FileResult) -> FileResult:
+        """``sub`` leaves the inbox once its commit (and those before it) is on disk."""
+        if self.writer is None:
+            return _leave_inbox(sub, result)
+        self._leaving.append((sub, result))
+        if len(self._leaving) >= DURABLE_BATCH:
+            self.flush()
+        return result
+
+    def flush(self) -> None:
+        """Make the run's commits durable, then remove their files from the inbox."""
+        if self.writer is not None and self._leaving:
+            self.writer.make_durable()
+        leaving, self._leaving = self._leaving, []
+        for sub, result in leaving:
+            _leave_inbox(sub, result)
 
     def school(self, conn: Connection) -> School:
         """The school snapshot, loaded once and again only after a workbook changed it."""
@@ -169,7 +196,7 @@ class _Run:
         if self.dry_run:
             return result
         archive_copy(sub, self.settings.archive)
-        return _leave_inbox(sub, result)
+        return self._leave(sub, result)
 
     def reject(self, sub: Submission, findings: list[Finding], *, file_level: bool = False,
                record: bool = True) -> FileResult:
@@ -185,9 +212,18 @@ class _Run:
                                   author=sub.author or "без_автора", findings_only=file_level)
         result.feedback = str(feedback.relative_to(self.settings.workspace))
         if record:
-            with self.ctx.engine.begin() as conn:
+            with self._connection() as conn, conn.begin():
                 _record(conn, self.ctx, sub, "rejected", findings)
-        return _leave_inbox(sub, result)
+        return self._leave(sub, result)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """The run's writer connection (left open), else a connection of the pool."""
+        if self.writer is not None:
+            yield self.writer.conn
+        else:
+            with self.ctx.engine.connect() as conn:
+                yield conn
 
     def stale(self, conn: Connection, sub: Submission) -> Finding | None:
         """A workbook saved before one already merged from the same template is out of date.
@@ -206,17 +242,21 @@ class _Run:
         result = FileResult(sub.name, "accepted", sub.sha256, kind.name, sub.author, findings=findings)
         if not self.dry_run:
             archive_copy(sub, self.settings.archive)
-        with self.ctx.engine.connect() as conn:
+        with self._connection() as conn:
             transaction = conn.begin()
-            submission_id = _record(conn, self.ctx, sub, "accepted", findings)
-            result.changes = kind.apply(plan, conn, self.ctx, submission_id).total
+            try:
+                submission_id = _record(conn, self.ctx, sub, "accepted", findings)
+                result.changes = kind.apply(plan, conn, self.ctx, submission_id).total
+            except BaseException:
+                transaction.rollback()     # the writer connection lives on: nothing of this file stays
+                raise
             if self.dry_run:
                 transaction.rollback()
                 return result
             transaction.commit()
         if kind.changes_school:
             self._school = None
-        return _leave_inbox(sub, result)
+        return self._leave(sub, result)
 
     def process(self, sub: Submission, identified=None, records=None) -> FileResult:
         """Check, merge and commit one read file. ``identified``: what :func:`identify` gave
@@ -292,8 +332,8 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
     ``wait=False`` raises :class:`~zhurnal.ingest.lock.WorkspaceBusy`. A missing inbox raises
     :class:`~zhurnal.ingest.inbox.InboxUnusable`.
     """
-    with run_lock(ctx, wait=wait):
-        run = _Run(ctx, dry_run)
+    with run_lock(ctx, wait=wait), BatchedCommits(ctx.engine) as writer:
+        run = _Run(ctx, dry_run, None if dry_run else writer)
         report = IngestReport(dry_run=dry_run)
         scan = scan_inbox(ctx.settings.inbox, ctx.settings.ingest.settle_seconds)
         own = scan_author_folders(ctx)                       # each teacher's inbox/<login>/
@@ -310,6 +350,7 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
             log.info("%s: %s (%s)", read.path.name, result.status,
                      ", ".join(sorted({f.code for f in result.findings})) or "no findings")
             report.files.append(result)
+        run.flush()
         if not dry_run:
             make_author_folders(ctx)     # a setup accepted just now: its teachers' folders at once
         return report
