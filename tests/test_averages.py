@@ -189,3 +189,33 @@ def test_diary_and_summary_speak_of_the_same_period(loaded):
     assert data.diary(data.school.class_students("5А")[0]["id"])["period"] == "1 четверть"
     assert data.diary(data.school.class_students("10А")[0]["id"])["period"] == "1 полугодие"
     assert {"5А", "9А", "10А", "11А"} <= {r.class_code for r in summary.results}
+
+
+def test_each_school_of_a_shared_store_counts_only_its_own_marks_and_weights(store):
+    """A district store: a second school with the same class, subject and work type names but
+    other weights. Each school's averages are its own, by hand."""
+    with store.begin() as conn:
+        conn.execute(insert(s.schools).values(id=2, code="u", name="Другая школа"))
+        conn.execute(insert(s.work_types), [{"school_id": 2, "name": "Ответ на уроке", "weight": 3.0},
+                                            {"school_id": 2, "name": "Контрольная работа", "weight": 5.0}])
+        conn.execute(insert(s.students), [{"school_id": 2, "id": sid, "class_code": "5А", "full_name": f"Ученик {sid}",
+                                           "active": True} for sid in (11, 12)])
+        conn.execute(insert(s.lessons), [
+            {"school_id": 2, "id": 21, "class_code": "5А", "subject": "Математика", "subgroup": "", "date": NOV(9),
+             "lesson_no": 1, "work_type": "Контрольная работа"},
+            {"school_id": 2, "id": 22, "class_code": "5А", "subject": "Математика", "subgroup": "", "date": NOV(10),
+             "lesson_no": 1, "work_type": "Ответ на уроке"}])
+        conn.execute(insert(s.journal_entries), [
+            {"school_id": 2, "lesson_id": lid, "student_id": sid, "marks": m, "presence": ""}
+            for lid, sid, m in ((21, 11, "2"), (22, 11, "4"), (21, 12, "5"))])
+    first = _math(store)["Математика"]
+    assert set(first.students) == {1, 2, 3}
+    assert first.of(1).average == pytest.approx(13 / 3) and first.of(1).count == 2
+    assert first.class_average == pytest.approx((13 / 3 + 4.8 + 10 / 3) / 3)
+    with store.connect() as conn:
+        second = class_averages(conn, 2, "5А", *RANGE, settings=MarkSettings())
+    assert set(second) == {"Математика"}
+    assert second["Математика"].of(11).average == pytest.approx((2 * 5 + 4 * 3) / 8)    # 2.75
+    assert second["Математика"].of(11).count == 2 and second["Математика"].of(12).average == 5.0
+    # a student without marks has no pass/fail marks either
+    assert (first.of(4).passed, first.of(4).failed) == (0, 0)

@@ -241,9 +241,14 @@ def test_closed_period_and_editing_window(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     where = ["--workspace", str(loaded.path)]
     assert CliRunner().invoke(main, [*where, "period", "close", "Q2"]).exit_code == 0
-    loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "5"}}, name="closed.xlsx")
+    # a mark and a topic for a lesson of the closed period (new to the store): both refused
+    topic = f"C{FIRST + len(info['students']) + 1}"
+    loaded.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "5", ("topic", info["keys"][0]): "Дроби"}},
+                     name="closed.xlsx")
     found = findings_of(loaded.ingest(now=SATURDAY))
-    assert found == {(sheet, "C7", "period-closed")} | untaught(path), found
+    assert (sheet, topic, "topic-missing") in untaught(path)
+    assert found == {(sheet, "C7", "period-closed"), (sheet, topic, "period-closed")} | \
+        (untaught(path) - {(sheet, topic, "topic-missing")}), found
     assert CliRunner().invoke(main, [*where, "period", "reopen", "Q2", "--reason", "ошибка учителя"]).exit_code == 0
     assert [(e["period"], e["action"], e["reason"]) for e in loaded.rows(s.period_events, "id")] == [
         ("Q2", "close", None), ("Q2", "reopen", "ошибка учителя")]
@@ -265,11 +270,11 @@ def test_closed_period_and_editing_window(loaded, week):
     # only the new mark is late; the lessons' unchanged (empty) topics are no edit at all
     assert findings_of(report) == {(sheet, "C8", "edit-window-passed")} | untaught(path), findings_of(report)
     assert sorted(c[0] for c in stored_cells(loaded).values()) == ["4", "5", "5"]
-    # the teacher's own late copy raising that «4» to «5» is a late change as much as a lowering
-    fill_grid(_kept(loaded, late_copy), loaded.settings.inbox / "raised.xlsx",
-              {sheet: {(info["students"][0], info["keys"][0]): "5"}})
+    # the teacher's own late copy lowering that «4» to «3» is a late change as much as a raise
+    fill_grid(_kept(loaded, late_copy), loaded.settings.inbox / "lowered.xlsx",
+              {sheet: {(info["students"][0], info["keys"][0]): "3"}})
     report = loaded.ingest(now=late)
-    assert status_of(report) == {"raised.xlsx": "rejected"}
+    assert status_of(report) == {"lowered.xlsx": "rejected"}
     assert findings_of(report) == {(sheet, "C7", "edit-window-passed")} | untaught(path), findings_of(report)
     assert sorted(c[0] for c in stored_cells(loaded).values()) == ["4", "5", "5"]
 
@@ -308,29 +313,34 @@ def test_resubmission_changes_exactly_what_changed(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     st, keys = info["students"], info["keys"]
     first = {(st[0], keys[0]): "5", (st[1], keys[0]): "4", (st[2], keys[0]): "н", (st[3], keys[1]): "3",
+             (st[3], keys[0]): "5", (st[4], keys[0]): "3", (st[4], keys[1]): "4",
              ("topic", keys[0]): "Дроби", ("homework", keys[0]): "№ 12"}
     original = loaded.drop_grid(path, {sheet: first}, name="first.xlsx", modified=dt.datetime(2026, 11, 27, 18))
     kept = original.read_bytes()
     report = loaded.ingest(now=SATURDAY)
     assert status_of(report) == {"first.xlsx": "accepted"}
     # a change for every lesson of the teacher's file (all new to the store) and each typed cell
-    assert report.files[0].changes == len(loaded.rows(s.lessons)) + 4
+    assert report.files[0].changes == len(loaded.rows(s.lessons)) + 7
     before = len(loaded.rows(s.revisions))
+    # (a later lesson's cell of a student who has an earlier one too: only that cell changes)
     second = {(st[0], keys[0]): "4", (st[2], keys[0]): None, ("topic", keys[0]): "Сложение дробей",
-              ("topic", keys[1]): "Повторение"}
+              ("topic", keys[1]): "Повторение", (st[3], keys[1]): "2"}
     fill_grid(_kept(loaded, kept), loaded.settings.inbox / "second.xlsx", {sheet: second},
               modified=dt.datetime(2026, 11, 28, 9))
     report = loaded.ingest(now=SATURDAY)
     assert status_of(report) == {"second.xlsx": "accepted"}
-    # two lessons' topics, one mark changed, one cleared
-    assert report.files[0].changes == 4
+    # two lessons' topics, two marks changed, one cleared
+    assert report.files[0].changes == 5
     revisions = loaded.rows(s.revisions)[before:]
     changed = sorted((r["entity"], r["key"].rsplit("/", 1)[-1] if r["entity"] == "journal_entries" else "lesson")
                      for r in revisions)
     assert changed == sorted([("journal_entries", str(st[0])), ("journal_entries", str(st[2])),
-                              ("lessons", "lesson"), ("lessons", "lesson")])
-    cells = {k[5]: v for k, v in stored_cells(loaded).items()}
-    assert cells == {st[0]: ("4", ""), st[1]: ("4", ""), st[3]: ("3", "")}
+                              ("journal_entries", str(st[3])), ("lessons", "lesson"), ("lessons", "lesson")])
+    cells = {(k[3], k[4], k[5]): v for k, v in stored_cells(loaded).items()}
+    at = {key: (key.split("|")[0], int(key.split("|")[1])) for key in keys[:2]}
+    assert cells == {(*at[keys[0]], st[0]): ("4", ""), (*at[keys[0]], st[1]): ("4", ""),
+                     (*at[keys[0]], st[3]): ("5", ""), (*at[keys[0]], st[4]): ("3", ""),
+                     (*at[keys[1]], st[3]): ("2", ""), (*at[keys[1]], st[4]): ("4", "")}
     # each lesson keeps its own fields; no other lesson got a topic
     day = {key: (info["section"].class_code, info["section"].subject, info["section"].subgroup,
                  key.split("|")[0], int(key.split("|")[1])) for key in keys[:2]}
@@ -346,7 +356,7 @@ def test_resubmission_changes_exactly_what_changed(loaded, week):
               modified=dt.datetime(2026, 11, 27, 20))
     report = loaded.ingest(now=SATURDAY)
     assert {f.where() for f in report.files[0].findings if f.is_error} == {(sheet, "C7", "merge-conflict")}
-    assert {k[5]: v for k, v in stored_cells(loaded).items()} == cells
+    assert {(k[3], k[4], k[5]): v for k, v in stored_cells(loaded).items()} == cells
 
 
 def _kept(ws, data: bytes):

@@ -72,6 +72,23 @@ def test_a_blank_copy_adds_thursday_without_wiping_monday(journal):
     assert {str(k)[:10]: v for k, v in topics.items()} == {_day(first): "Дроби"}
 
 
+def test_a_parallel_copy_keeps_the_extra_lesson_another_copy_added(journal):
+    """GIVEN copy 1 of the issued journal adds an extra lesson with a mark and is accepted WHEN
+    copy 2, the blank issue, sets a mark at a timetabled lesson THEN the extra lesson stays: copy 2
+    never held it, so its empty extra column removes nothing."""
+    ws, path, sheet, st, keys = journal
+    ws.drop_grid(path, {sheet: {("date", "extra1"): "27.11.2026", ("lesson_no", "extra1"): 7,
+                                ("topic", "extra1"): "Консультация", (st[0], "extra1"): "5"}}, name="copy1.xlsx")
+    assert status_of(ws.ingest(now=SATURDAY)) == {"copy1.xlsx": "accepted"}
+    ws.drop_grid(path, {sheet: {(st[1], keys[0]): "4"}}, name="copy2.xlsx")
+    assert status_of(ws.ingest(now=SATURDAY)) == {"copy2.xlsx": "accepted"}
+    with ws.engine.connect() as conn:
+        extra = conn.exec_driver_sql("SELECT date, lesson_no, topic FROM lessons WHERE extra").all()
+    assert [(str(d)[:10], n, topic) for d, n, topic in extra] == [("2026-11-27", 7, "Консультация")]
+    assert _cells(ws) == {("2026-11-27", st[0]): "5", (_day(keys[0]), st[1]): "4"}
+    assert not [r for r in _revisions(ws) if r[2] is None]
+
+
 @pytest.mark.both_stores
 def test_the_same_cell_changed_in_two_copies_is_a_conflict(journal):
     """GIVEN copy 1 sets a mark and is accepted WHEN copy 2 (blank issue) sets the same cell to
