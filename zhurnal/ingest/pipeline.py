@@ -218,9 +218,15 @@ class _Run:
 
     @contextmanager
     def _connection(self) -> Iterator[Connection]:
-        """The run's writer connection (left open), else a connection of the pool."""
+        """The run's writer connection (left open, with what reads began ended: its pages are
+        the ones the run just wrote, so reading through it is the cheap way), else a connection
+        of the pool."""
         if self.writer is not None:
-            yield self.writer.conn
+            try:
+                yield self.writer.conn
+            finally:
+                if self.writer.conn.in_transaction():
+                    self.writer.conn.rollback()
         else:
             with self.ctx.engine.connect() as conn:
                 yield conn
@@ -262,7 +268,7 @@ class _Run:
         """Check, merge and commit one read file. ``identified``: what :func:`identify` gave
         for it (kind, findings), and ``records`` its kind's records, when a reader process
         did that already."""
-        with self.ctx.engine.connect() as conn:
+        with self._connection() as conn:
             earlier = q.submission_by_hash(conn, self.ctx.school_id, sub.sha256)
         if earlier and earlier["status"] != "rejected":
             return self.duplicate(sub, earlier)
@@ -276,14 +282,16 @@ class _Run:
             return self.reject(sub, _with_file(findings, sub.name), file_level=True)
         if wrong_channel := channel_findings(self.ctx, sub):    # another author's folder or mail
             return self.reject(sub, wrong_channel, record=False)
-        with self.ctx.engine.connect() as conn:
-            stale = self.stale(conn, sub)
-            if stale:
-                return self.reject(sub, [stale])
+        with self._connection() as conn:
+            refused = self.stale(conn, sub)
             school = self.school(conn)
-            if kind.closed_with_year and school.year_closed:
-                return self.reject(sub, [finding("year-closed", file=sub.name, year=school.year_label)])
-            found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta, sub.saved_at), records)
+            if refused is None and kind.closed_with_year and school.year_closed:
+                refused = finding("year-closed", file=sub.name, year=school.year_label)
+            if refused is None:
+                found, plan = kind.check(sub, StepContext(self.ctx, conn, self.school, sub.meta, sub.saved_at),
+                                         records)
+        if refused is not None:      # (rejected outside the reading: the rejection writes)
+            return self.reject(sub, [refused])
         findings = _with_file(_read_findings(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)
