@@ -41,6 +41,7 @@ from zhurnal.store import schema as s
 from zhurnal.store.snapshot import load_school
 
 PDF = ("application", "pdf")
+QUEUE_CHUNK = 100       # parents' messages noted in the mail ledger per statement
 
 
 @dataclass
@@ -276,6 +277,9 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
         write_eml(message, out / "mail")
         queued.append({"message_id": msg_id, "kind": post.kind, "recipient": parent["email"], "week": post.label,
                        "parent_id": parent["id"], "digest": fingerprint, "content": content})
+        if len(queued) >= QUEUE_CHUNK:        # each row's content is its diaries as JSON: not all at once
+            ledger.queue_many(conn, school_id, queued)
+            queued.clear()
         report.mails += 1
         report.corrections += correction
     ledger.queue_many(conn, school_id, queued)
