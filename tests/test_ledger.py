@@ -245,6 +245,11 @@ def test_delivered_by_parent_and_sent_ids_keep_to_the_school_week_and_kind(conn)
         8: {"message_id": "<p8>", "digest": "p8", "content": None}}
     assert ledger.delivered_by_parent(conn, 1, "2026-W48", "report") == {
         6: {"message_id": "<other-kind>", "digest": "d-<other-kind>", "content": None}}
+    # the neighbours on the other side: a higher school and a later week, asked for
+    assert ledger.delivered_by_parent(conn, 2, "2026-W48") == {
+        6: {"message_id": "<other-school>", "digest": "d-<other-school>", "content": None}}
+    assert ledger.delivered_by_parent(conn, 1, "2026-W49") == {
+        6: {"message_id": "<other-week>", "digest": "d-<other-week>", "content": None}}
     assert ledger.sent_ids(conn, 1, "diary", "2026-W48") == {"<p7-old>", "<p7-new>", "<p8>", "<p9>"}
     assert ledger.sent_ids(conn, 1, "diary", "2026-W49") == {"<other-week>"}
     assert ledger.sent_ids(conn, 2, "diary", "2026-W48") == {"<other-school>"}
