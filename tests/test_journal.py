@@ -186,7 +186,9 @@ def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
     teacher, path, sheet, info = teacher_with(week, lambda i: i["section"].subject == "Математика")
     extra = {("date", "extra1"): "27.11.2026", ("lesson_no", "extra1"): 7, ("topic", "extra1"): "Консультация",
              (info["students"][0], "extra1"): "5"}
-    loaded.drop_grid(path, {sheet: extra}, name="a.xlsx")
+    # and a mark at the first timetabled lesson (stored before the extra one, so with a lower id)
+    regular = {(info["students"][2], info["keys"][0]): "4"}
+    loaded.drop_grid(path, {sheet: {**extra, **regular}}, name="a.xlsx")
     report = loaded.ingest(now=SATURDAY)
     assert status_of(report) == {"a.xlsx": "accepted"}
     # a held extra lesson (it has a mark) without homework is warned about like any other
@@ -202,7 +204,7 @@ def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
     assert status_of(loaded.ingest(now=SATURDAY)) == {"more.xlsx": "accepted"}
     assert [(l["date"], l["topic"]) for l in loaded.rows(s.lessons) if l["extra"]] == [
         (dt.date(2026, 11, 27), "Консультация")]
-    assert sorted(c[0] for c in stored_cells(loaded).values()) == ["4", "5"]
+    assert sorted(c[0] for c in stored_cells(loaded).values()) == ["4", "4", "5"]
     # another teacher's lessons, stored after the extra one, are not touched by its removal
     other, other_path, other_sheet, other_info = teacher_with(
         week, lambda i: i["section"].subject not in ("Математика", "Алгебра", "Геометрия"))
@@ -223,7 +225,7 @@ def test_an_extra_lesson_is_stored_and_removed_when_cleared(loaded, week):
     assert [l for l in loaded.rows(s.lessons) if l["extra"]] == []
     assert sorted((l["class_code"], l["subject"], l["date"], l["lesson_no"]) for l in loaded.rows(s.lessons)) == \
         kept_lessons
-    assert [c[0] for c in stored_cells(loaded).values()] == ["3"]
+    assert sorted(c[0] for c in stored_cells(loaded).values()) == ["3", "4"]
     # its cells' deletions are revisions too (the history keeps who cleared what)
     removed = [(r["entity"], r["key"].rsplit("/", 1)[-1], r["old_value"], r["new_value"])
                for r in loaded.rows(s.revisions, "id")[before:]]
