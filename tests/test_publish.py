@@ -354,3 +354,37 @@ def test_the_same_summary_written_at_another_moment_is_the_same_message(tmp_path
     assert first != again
     assert _workbook_fingerprint(first) == _workbook_fingerprint(again)
     assert _workbook_fingerprint(first) != _workbook_fingerprint(other)
+
+
+def test_a_diary_that_fails_to_render_keeps_the_familys_waiting_mail(week_ws, monkeypatch):
+    """GIVEN the week published (mail waiting) WHEN it is published again and one child's diary
+    cannot be rendered THEN the failure is listed, that family gets no new message and the one
+    waiting for them stays waiting (it is not superseded by nothing); the other families' mail
+    is the same as before."""
+    from zhurnal.publish.diary import DiaryRenderer, RenderError
+    first = publish_week(week_ws.ctx(), WEEK)
+    with week_ws.engine.connect() as conn:
+        parent_id, child = conn.exec_driver_sql(
+            "SELECT g.parent_id, MIN(g.student_id) FROM guardianships g JOIN mail_ledger m ON m.parent_id = g.parent_id "
+            "WHERE g.receives_diary AND m.status = 'queued' GROUP BY g.parent_id HAVING COUNT(DISTINCT g.student_id) = 1 "
+            "ORDER BY g.parent_id LIMIT 1").one()
+        # every parent mailed that child's diary (a child may have two)
+        families = conn.exec_driver_sql(
+            f"SELECT g.parent_id FROM guardianships g JOIN parents p ON p.id = g.parent_id "
+            f"WHERE g.student_id = {child} AND g.receives_diary AND p.email IS NOT NULL").scalars().all()
+        waiting = sorted(conn.exec_driver_sql(
+            f"SELECT message_id, status FROM mail_ledger WHERE parent_id IN ({', '.join(map(str, families))})").all())
+    assert parent_id in families and len(waiting) == len(families) and {s for _, s in waiting} == {"queued"}
+    [pdf] = (Path(first.outbox) / "diaries").rglob(f"*_{child}.pdf")
+    pdf.unlink()                           # rendered again, and this time it fails
+    original = DiaryRenderer.render_one
+    monkeypatch.setattr(DiaryRenderer, "render_one", lambda self, diary: RenderError("шаблон сломан")
+                        if diary["student_id"] == child else original(self, diary))
+    again = publish_week(week_ws.ctx(), WEEK)
+    assert len(again.failed) == 1 and "шаблон сломан" in again.failed[0]
+    assert again.superseded == 0 and again.mails == first.mails - len(families)
+    with week_ws.engine.connect() as conn:
+        assert sorted(conn.exec_driver_sql(
+            f"SELECT message_id, status FROM mail_ledger WHERE parent_id IN ({', '.join(map(str, families))})"
+        ).all()) == waiting
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM mail_ledger WHERE status = 'superseded'").scalar() == 0

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from zhurnal.publish import send
+from zhurnal.publish.mail import build_message, message_id, write_eml
 from zhurnal.publish.send import SendReport, SmtpUnavailable, outbox_messages, send_outbox
-from zhurnal.settings import SmtpSettings
+from zhurnal.settings import MailSettings, SmtpSettings
 
 
 def eml(folder: Path, message_id: str, to: str = "parent@example.ru", *, multipart: bool = True) -> bytes:
@@ -301,3 +302,32 @@ def test_the_sender_is_the_first_from_address(box):
     ledger_row(box, "<two@s>", "queued")
     assert send_outbox(box.ctx, sleep=box.sleep).sent == ["<two@s>"]
     assert box.clients[0].sent == [("first@example.ru", ["parent@example.ru"], raw)]
+
+
+def _written(box, msg_id: str) -> None:
+    """A diary message as publish writes it (build_message + write_eml), waiting in the ledger."""
+    message = build_message(MailSettings(sender_address="school@example.ru"), to_name="Иванова Анна",
+                            to_address="parent@example.ru", subject="Дневник", body="Здравствуйте",
+                            attachments=[("d.pdf", b"%PDF-1.7", ("application", "pdf"))], msg_id=msg_id)
+    write_eml(message, box.settings.outbox / "2026-W48" / "mail")
+    ledger_row(box, msg_id, "queued")
+
+
+def test_a_forced_resend_is_sent(box):
+    """publish --force gives a parent who already received the week a Message-ID with
+    ``.r<time>``; its header is longer than 78 characters, so the generator folds it onto a
+    second line, the parsed header starts with a space, and send_outbox calls the message
+    unknown: the forced resend is never delivered."""
+    msg_id = message_id("diary", "2026-W48.p98.r20261202174239", "ecd6412b8dd5cdc1" * 4, "school17")
+    _written(box, msg_id)
+    report = send_outbox(box.ctx, sleep=box.sleep)
+    assert report.unknown == [] and report.sent == [msg_id]
+
+
+def test_every_diary_of_a_school_with_a_long_code_is_sent(box):
+    """A school code of 19 characters or more (any length is accepted by init) folds every
+    parent's Message-ID the same way: none of the school's diaries would ever be sent."""
+    msg_id = message_id("diary", "2026-W48.p1234", "ecd6412b8dd5cdc1" * 4, "gimnaziya-2-kazan-ru")
+    _written(box, msg_id)
+    report = send_outbox(box.ctx, sleep=box.sleep)
+    assert report.unknown == [] and report.sent == [msg_id]

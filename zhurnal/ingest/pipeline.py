@@ -161,16 +161,22 @@ class _Run:
         self._leaving: list[tuple[Submission, FileResult]] = []
 
     def _leave(self, sub: Submission, result: FileResult) -> FileResult:
-        """``sub`` leaves the inbox once its commit (and those before it) is on disk."""
+        """``sub`` leaves the inbox once its commit (and those before it) is on disk: at the
+        next :meth:`flush`, which the run calls between files (:attr:`flush_due`), never inside
+        one file's work (a disk that refuses the sync stops the run; it is no fault of a file)."""
         if self.writer is None:
             return _leave_inbox(sub, result)
         self._leaving.append((sub, result))
-        if len(self._leaving) >= DURABLE_BATCH:
-            self.flush()
         return result
 
+    @property
+    def flush_due(self) -> bool:
+        return len(self._leaving) >= DURABLE_BATCH
+
     def flush(self) -> None:
-        """Make the run's commits durable, then remove their files from the inbox."""
+        """Make the run's commits durable, then remove their files from the inbox. Raises
+        ``OSError`` when the disk refuses the sync (the files stay in the inbox: a rerun finds
+        them committed, or not, and either way ends as one clean run)."""
         if self.writer is not None and self._leaving:
             self.writer.make_durable()
         leaving, self._leaving = self._leaving, []
@@ -358,6 +364,8 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
             log.info("%s: %s (%s)", read.path.name, result.status,
                      ", ".join(sorted({f.code for f in result.findings})) or "no findings")
             report.files.append(result)
+            if run.flush_due:
+                run.flush()
         run.flush()
         if not dry_run:
             make_author_folders(ctx)     # a setup accepted just now: its teachers' folders at once

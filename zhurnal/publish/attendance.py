@@ -54,9 +54,9 @@ def lessons_of_pupil(school: School, student_id: int, day: dt.date) -> int:
     code = student["class_code"]
     period = school.calendar.period(day, school.grade(code))
     members = school.members.get(student_id, {})
-    return len({e["lesson_no"] for e in school.timetable
-                if e["period"] == period and e["class_code"] == code and e["weekday"] == day.isoweekday()
-                and parity_matches(e["parity"], day) and (not e["subgroup"] or members.get(e["subject"]) == e["subgroup"])})
+    return len({e["lesson_no"] for e in school.timetable_of(code, day.isoweekday())
+                if e["period"] == period and parity_matches(e["parity"], day)
+                and (not e["subgroup"] or members.get(e["subject"]) == e["subgroup"])})
 
 
 def missed(conn: Connection, school: School, pupils: Iterable[int], start: dt.date, end: dt.date) -> dict[int, Missed]:

@@ -34,6 +34,7 @@ def message_id(kind: str, key: str, digest: str, school_code: str) -> str:
 # The classic header encoder keeps the spaces inside RFC 2047 encoded words when it folds a long
 # Cyrillic subject; the modern one (email.policy.SMTP) drops them between folded words.
 CRLF = compat32.clone(linesep="\r\n")
+_LINES = re.compile(rb".{1,76}", re.DOTALL)      # a base64 text's lines (it holds no line breaks)
 
 
 def check_address(address: str) -> None:
@@ -110,11 +111,14 @@ def _attachment(data: bytes, subtype: str) -> MIMENonMultipart:
     round trip of the bytes through surrogate-escaped text; the body as the generator writes it
     (CRLF lines) is kept on the part beside the payload it was made from."""
     part = MIMENonMultipart("application", subtype, policy=CRLF)
-    encoded = base64.encodebytes(data)          # what email.encoders.encode_base64 uses
-    payload = encoded.decode("ascii")
+    # base64.encodebytes' lines (what email.encoders.encode_base64 uses: 76 characters, each
+    # ended), cut by one regular expression instead of a Python loop over 57-byte pieces
+    lines = _LINES.findall(base64.b64encode(data))
+    body = b"\r\n".join(lines) + b"\r\n" if lines else b""
+    payload = body.replace(b"\r\n", b"\n").decode("ascii")
     part.set_payload(payload)
     part["Content-Transfer-Encoding"] = "base64"
-    part._crlf_body = (payload, encoded.replace(b"\n", b"\r\n"))
+    part._crlf_body = (payload, body)
     return part
 
 

@@ -191,11 +191,12 @@ def _set_aside(conn, outbox: Path, week: str, msg_id: str) -> None:
         source.replace(source.parent / "superseded" / source.name)
 
 
-def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week: str, current: set[str]) -> int:
-    """One current message per recipient and week: every other one still waiting is set aside;
-    returns how many."""
+def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week: str, current: set[str],
+                       keep_parents: set[int] = frozenset()) -> int:
+    """One current message per recipient and week: every other one still waiting is set aside
+    (but those of ``keep_parents``, who got no new one); returns how many."""
     stale = [row["message_id"] for row in ledger.pending(conn, school_id, kind, week)
-             if row["message_id"] not in current]
+             if row["message_id"] not in current and row["parent_id"] not in keep_parents]
     for msg_id in stale:
         _set_aside(conn, settings.outbox, week, msg_id)
     return len(stale)
@@ -237,8 +238,15 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
     delivered_to = ledger.delivered_by_parent(conn, school_id, post.label, post.kind)
     sent = ledger.sent_ids(conn, school_id, post.kind, post.label)
     queued: list[dict] = []
+    waiting_kept: set[int] = set()
     for parent in sorted(families.values(), key=lambda p: p["id"]):
-        children = sorted(c for c in parent["children"] if c in pdfs)   # rendered ones only
+        wanted = [c for c in parent["children"] if c in docs]
+        children = sorted(c for c in wanted if c in pdfs)   # rendered ones only
+        if len(children) < len(wanted):
+            # a child's document failed to render (listed in report.failed): the family gets no
+            # message without it, and what was waiting for them from before stays waiting
+            waiting_kept.add(parent["id"])
+            continue
         if not parent["email"] or not children:
             continue
         try:
@@ -283,7 +291,8 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
         report.mails += 1
         report.corrections += correction
     ledger.queue_many(conn, school_id, queued)
-    report.superseded += _supersede_all_but(conn, settings, school_id, post.kind, post.label, current)
+    report.superseded += _supersede_all_but(conn, settings, school_id, post.kind, post.label, current,
+                                            keep_parents=waiting_kept)
     return mailed
 
 

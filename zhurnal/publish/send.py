@@ -105,7 +105,9 @@ def send_outbox(ctx: RunContext, *, week: str | None = None,
                 continue
             raw = path.read_bytes()
             message = _readable(raw)
-            if row is None or message is None or message["Message-ID"] != row["message_id"]:
+            # (a Message-ID longer than a header line is folded onto the next one: the value
+            # read back then starts with the fold's space; an id holds no space of its own)
+            if row is None or message is None or str(message["Message-ID"]).strip() != row["message_id"]:
                 report.unknown.append(str(path))
                 continue
             recipients = [a.addr_spec for a in message["To"].addresses]

@@ -14,9 +14,9 @@ How, by store:
   appends to the log without syncing it and a checkpoint syncs the log before copying it into
   the database (https://www.sqlite.org/pragma.html#pragma_synchronous, "WAL mode"). A commit
   that was appended but not synced is lost on power failure, never on a crash of the process,
-  and the database stays consistent either way. ``make_durable`` syncs the log file (and the
-  database file), which puts every commit appended so far on disk: exactly what ``FULL`` would
-  have done at each commit. The connection goes back to the pool with its setting as it was.
+  and the database stays consistent either way. ``make_durable`` syncs the log file, the
+  database file and their folder, which puts every commit appended so far on disk: what ``FULL``
+  would have done at each commit. The connection goes back to the pool with its setting as it was.
 - SQLite in any other journal mode, and PostgreSQL: every commit is durable as it is made
   (``NORMAL`` outside WAL mode could corrupt the database on power failure, so it is not used);
   ``make_durable`` has nothing to do.
@@ -41,8 +41,9 @@ class BatchedCommits:
         if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
             mode = self.conn.exec_driver_sql("PRAGMA journal_mode").scalar()
             if str(mode).lower() == "wal":
-                database = Path(engine.url.database)
-                self._files = [database.with_name(database.name + "-wal"), database]
+                # SQLite keeps the log beside the database file itself, wherever a link points
+                database = Path(os.path.realpath(engine.url.database))
+                self._files = [database.with_name(database.name + "-wal"), database, database.parent]
                 self._synchronous = int(self.conn.exec_driver_sql("PRAGMA synchronous").scalar())
                 self.conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
         self.conn.commit()       # the PRAGMA reads began a transaction: the run's own begin next
@@ -50,11 +51,11 @@ class BatchedCommits:
     def make_durable(self) -> None:
         """Every transaction committed on :attr:`conn` so far is on disk when this returns.
         Raises ``OSError`` when the disk refuses (then nothing may be taken as kept)."""
+        # the log (it exists while this connection is open in WAL mode: a missing one means the
+        # store is not where we sync, and nothing may be taken as kept), the database, and the
+        # folder that holds their names (a log made during the run is a new entry there)
         for path in self._files:
-            try:
-                handle = os.open(path, os.O_RDONLY)
-            except FileNotFoundError:     # no log at the moment: everything is in the database
-                continue
+            handle = os.open(path, os.O_RDONLY)
             try:
                 os.fsync(handle)
             finally:

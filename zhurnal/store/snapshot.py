@@ -51,6 +51,8 @@ class School:
     year_closed: bool = False            # the setup's year is closed: no change is accepted
     hours: dict[tuple[str, str], float] = field(default_factory=dict)   # (class, subject) → lessons a week
     _hours_by_class: dict[str, dict[str, float]] | None = field(default=None, repr=False, compare=False)
+    _students_by_class: dict[str, list[dict]] | None = field(default=None, repr=False, compare=False)
+    _timetable_by_day: dict[tuple[str, int], list[dict]] | None = field(default=None, repr=False, compare=False)
 
     def subject_hours(self, class_code: str) -> dict[str, float]:
         """Subject → weekly hours of ``class_code`` as the teaching load gives them (the largest
@@ -66,12 +68,24 @@ class School:
     def class_students(self, class_code: str, start: dt.date | None = None, end: dt.date | None = None) -> list[dict]:
         """The class's pupils by name: those enrolled on some day of ``start``…``end`` (one day
         without ``end``; see :mod:`zhurnal.enrolment`), or without dates those who have not left."""
+        if self._students_by_class is None:     # indexed once: publishing asks for every class often
+            index: dict[str, list[dict]] = {}
+            for st in sorted(self.students.values(), key=lambda st: st["full_name"]):
+                index.setdefault(st["class_code"], []).append(st)
+            self._students_by_class = index
+        everyone = self._students_by_class.get(class_code, [])
         if start is None:
-            chosen = (st for st in self.students.values() if st["class_code"] == class_code and st["active"])
-        else:
-            chosen = (st for st in self.students.values()
-                      if st["class_code"] == class_code and enrolled(st, start, end))
-        return sorted(chosen, key=lambda st: st["full_name"])
+            return [st for st in everyone if st["active"]]
+        return [st for st in everyone if enrolled(st, start, end)]
+
+    def timetable_of(self, class_code: str, weekday: int) -> list[dict]:
+        """The timetable's entries of ``class_code`` on ISO ``weekday`` (1 = Monday), all periods."""
+        if self._timetable_by_day is None:
+            index: dict[tuple[str, int], list[dict]] = {}
+            for entry in self.timetable:
+                index.setdefault((entry["class_code"], entry["weekday"]), []).append(entry)
+            self._timetable_by_day = index
+        return self._timetable_by_day.get((class_code, weekday), [])
 
     def section_students(self, section: Section, start: dt.date | None = None,
                          end: dt.date | None = None) -> list[dict]:
