@@ -54,15 +54,21 @@ def test_files_leave_the_inbox_in_batches_after_their_commits_are_made_durable(l
             c.close()
 
 
+def _fsyncs(monkeypatch) -> list[str]:
+    """The paths every later os.fsync call syncs, in order."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd))
+    return synced
+
+
 def test_make_durable_syncs_the_log_and_the_database(tmp_path, monkeypatch):
     engine = create_engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
         conn.commit()
-    synced = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd))
+    synced = _fsyncs(monkeypatch)
     with BatchedCommits(engine) as writer:
         with writer.conn.begin():
             writer.conn.exec_driver_sql("INSERT INTO t VALUES (1)")
@@ -146,9 +152,7 @@ def test_make_durable_syncs_the_log_of_a_store_reached_through_a_symlink(tmp_pat
     engine.dispose()
     link.symlink_to(real)
     engine = create_engine(f"sqlite:///{link}")
-    synced = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(os.readlink(f"/proc/self/fd/{fd}")) or real_fsync(fd))
+    synced = _fsyncs(monkeypatch)
     with BatchedCommits(engine) as writer:
         with writer.conn.begin():
             writer.conn.exec_driver_sql("INSERT INTO t VALUES (1)")
