@@ -29,6 +29,16 @@ def test_a_class_with_not_assessed_students():
     assert (m.success, m.quality, m.sou, m.average) == (66.7, 33.3, 41.7, 3.75)
 
 
+def test_a_one_counts_with_the_twos_and_the_enrolled_rule_leaves_nobody_unmarked():
+    # a period mark «1» is a failing result like «2»: N = 3, success 1/3, average (5 + 2 + 2) / 3
+    m = metrics(["5", "2", "1"])
+    assert (m.students, m.n5, m.n2, m.success, m.average) == (3, 1, 2, 33.3, 3.0)
+    # a pupil without any mark: out of N under «marked» (counted as unmarked), н/а under «enrolled»
+    marked, enrolled = metrics(["5", None], rule="marked"), metrics(["5", None], rule="enrolled")
+    assert (marked.students, marked.not_assessed, marked.unmarked) == (1, 0, 1)
+    assert (enrolled.students, enrolled.not_assessed, enrolled.unmarked) == (2, 1, 0)
+
+
 def test_nobody_to_count():
     m = metrics(["осв", "осв"])
     assert (m.students, m.success, m.quality, m.sou, m.average) == (0, None, None, None, None)
