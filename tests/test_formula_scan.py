@@ -7,6 +7,7 @@ namespace prefix. The archives here are written by hand, so the expected cells a
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -54,6 +55,7 @@ PLAIN = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="J12"><v>9</v></c></row><ro
     (PREFIXED, ["AB7"], (7, 28)),
     (BARE, ["E5"], (5, 6)),
     (PLAIN, [], (30, 10)),
+    ("", [], (0, 0)),                       # an empty sheet has no extent
 ])
 def test_formula_cells_with_and_without_attributes(data, cells, extent):
     facts = bounds.xlsx_facts(archive({"Журнал": data}))
@@ -81,13 +83,28 @@ def test_a_formula_after_a_block_boundary_is_still_found(monkeypatch):
     assert facts.extents == {"Лист": (43, 4)}
 
 
-def test_a_sheet_whose_part_is_missing_is_left_out():
-    zf = archive({"Лист": BARE})
+def test_a_sheet_without_a_relationship_is_left_out_and_the_next_one_scanned():
+    zf = archive({"Лист": BARE, "Второй": BARE})
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as out:
-        for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        for name in zf.namelist():
+            data = zf.read(name)
+            if name == "xl/_rels/workbook.xml.rels":   # the first sheet's relationship gone
+                data = re.sub(r'<Relationship Id="rId1"[^>]*/>', "", rels).encode()
+            out.writestr(name, data)
+    facts = bounds.xlsx_facts(zipfile.ZipFile(io.BytesIO(buffer.getvalue())))
+    assert facts.extents == {"Второй": (5, 6)} and facts.formulas == {"Второй": ["E5"]}
+
+
+def test_a_sheet_whose_part_is_missing_is_left_out():
+    zf = archive({"Лист": BARE, "Второй": BARE})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:       # the first sheet's part missing, the second's there
+        for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet2.xml"):
             out.writestr(name, zf.read(name))
-    assert bounds.xlsx_facts(zipfile.ZipFile(io.BytesIO(buffer.getvalue()))).extents == {}
+    facts = bounds.xlsx_facts(zipfile.ZipFile(io.BytesIO(buffer.getvalue())))
+    assert facts.extents == {"Второй": (5, 6)} and facts.formulas == {"Второй": ["E5"]}
 
 
 @pytest.mark.parametrize("extents, expected", [
@@ -98,6 +115,9 @@ def test_a_sheet_whose_part_is_missing_is_left_out():
     ({"Лист": (801, 500)}, ("Лист", "SF801")),
     ({"Лист": (800, 500)}, None),
     ({"А": (1, 1), "Б": (0, 0), "В": (1, 1_000)}, ("В", "ALL1")),
+    # empty rows beyond the bounds (no cell in them: no column), and columns without a row
+    ({"Лист": (20_001, 0)}, ("Лист", "A20001")),
+    ({"Лист": (0, 501)}, ("Лист", "SG1")),
 ])
 def test_too_large_names_the_far_cell_of_the_first_sheet_beyond_the_bounds(extents, expected):
     found = bounds.too_large(extents)
@@ -125,7 +145,7 @@ ODS = ('<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:na
        '<table:table table:name="Пусто"><table:table-row table:number-rows-repeated="1048576">'
        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>'
        '<table:table table:name="Журнал">'
-       '<table:table-row><table:table-cell office:value-type="string"><text:p xmlns:text="t">a</text:p>'
+       '<table:table-row><table:table-cell office:value-type="string"><text:p xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">a</text:p>'
        '</table:table-cell></table:table-row>'
        '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
        '<table:table-row><table:table-cell table:number-columns-repeated="2"/>'
