@@ -202,3 +202,12 @@ def test_an_archive_without_a_workbook_part_has_no_sheets():
         zf.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
     facts = bounds.xlsx_facts(zipfile.ZipFile(io.BytesIO(buffer.getvalue())))
     assert (facts.extents, facts.formulas) == ({}, {})
+
+
+def test_an_ods_repeat_of_zero_counts_once():
+    """A row or cell «repeated 0 times» (no program writes it; a hand-edited file may) is one."""
+    facts = bounds.ods_facts(ods(
+        '<table:table-row table:number-rows-repeated="0"><table:table-cell table:number-columns-repeated="0" '
+        'office:value-type="string"/></table:table-row>'
+        '<table:table-row><table:table-cell office:value-type="string"/></table:table-row>'))
+    assert facts.extents == {"Л": (2, 1)}
