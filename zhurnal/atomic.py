@@ -9,6 +9,7 @@ even when the process is killed mid-write.
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,10 @@ def writing(target: Path) -> Iterator[Path]:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+    # a partial copy of the same file left by a process killed while writing it (the file is
+    # whole now): a teacher must not find «…_ошибки.xlsx.4711.partial» in their folder for ever
+    for stale in target.parent.glob(f"{glob.escape(target.name)}.*{PARTIAL}"):
+        stale.unlink(missing_ok=True)
 
 
 def write_bytes(target: Path, data: bytes) -> Path:
