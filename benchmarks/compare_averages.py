@@ -14,13 +14,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from zhurnal.averages import class_averages
-from zhurnal.calendar import parse_week
-from zhurnal.context import find_school
+from zhurnal.school.averages import class_averages
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.context import find_school
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summary_data import period_summary, week_summary
 from zhurnal.publish.week_data import load_week
-from zhurnal.settings import load_settings
+from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 
 

@@ -25,10 +25,10 @@ PYTEST="python -m pytest -x -q -n 0 -p no:cacheprovider -k 'not postgresql'"
 declare -A MODULE TESTS TIMEOUT
 # module name → file, the tests that exercise it (chosen by what the module does, see
 # docs/DESIGN.md «Mutation testing»), and the seconds after which a mutant's run counts as a timeout
-MODULE[marks]=zhurnal/marks.py
+MODULE[marks]=zhurnal/school/marks.py
 TESTS[marks]="tests/test_marks.py tests/test_averages.py"
 TIMEOUT[marks]=120
-MODULE[averages]=zhurnal/averages.py
+MODULE[averages]=zhurnal/school/averages.py
 TESTS[averages]="tests/test_averages.py"
 TIMEOUT[averages]=120
 MODULE[metrics]=zhurnal/publish/metrics.py

@@ -47,7 +47,7 @@ import typst
 from python_calamine import CalamineWorkbook
 from sqlalchemy import create_engine, insert, select, text
 
-from zhurnal.context import open_context
+from zhurnal.school.context import open_context
 from zhurnal.demo.fill import fill_workbook
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
 from zhurnal.demo.school import build_school, roster_subjects
@@ -59,10 +59,10 @@ from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.publish.diary import template_path
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.week_data import load_week
-from zhurnal.settings import load_settings
+from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
-from zhurnal.workspace import init_workspace
+from zhurnal.school.workspace import init_workspace
 
 
 def _rows(engine) -> dict[str, Counter]:
@@ -172,7 +172,7 @@ def run(args) -> None:
         assert ingest(ctx).ok
         templates = issue_week(ctx, DEMO_WEEK)
         with engine.connect() as conn:
-            from zhurnal.store.snapshot import load_school
+            from zhurnal.school.snapshot import load_school
             snapshot = load_school(conn, 1)
         filled = fill_week(snapshot, templates, folder / "typed", DEMO_WEEK, random.Random(args.seed))
         typed = [*filled.journals.values(), *filled.registers.values()]

@@ -23,15 +23,15 @@ from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.publish.run import publish_week
-from zhurnal.settings import load_settings
+from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
-from zhurnal.store.snapshot import load_school
-from zhurnal.context import open_context
+from zhurnal.school.snapshot import load_school
+from zhurnal.school.context import open_context
 from zhurnal.issue import issue_setup
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.issue import issue_week
-from zhurnal.workspace import init_workspace
+from zhurnal.school.workspace import init_workspace
 
 
 def setup_and_rosters(ctx, school) -> None:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 import datetime as dt
 
 from postgres import Postgres, Unavailable
-from zhurnal.calendar import parse_week
+from zhurnal.school.calendar import parse_week
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, read_rows
-from zhurnal.context import open_context
+from zhurnal.school.context import open_context
 from zhurnal.demo.school import build_school
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
@@ -22,12 +22,12 @@ from zhurnal.ingest.read import cells_of
 from zhurnal.issue import issue_setup, issue_week
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds.setup import SPEC as SETUP
-from zhurnal.settings import load_settings
+from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import Section, load_school
+from zhurnal.school.snapshot import Section, load_school
 from zhurnal.templates.metadata import sections
-from zhurnal.workspace import init_workspace
+from zhurnal.school.workspace import init_workspace
 
 
 def pytest_addoption(parser):

@@ -13,11 +13,11 @@ import pikepdf
 import pytest
 from conftest import WEEK
 
-from zhurnal.credentials import ACCESS_KEY_FILE, derive_password, read_access_key, reset_password
-from zhurnal.keyring import rotate
+from zhurnal.school.credentials import ACCESS_KEY_FILE, derive_password, read_access_key, reset_password
+from zhurnal.core.keyring import rotate
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.slips import parent_slips, teacher_slips
-from zhurnal.settings import DiarySettings
+from zhurnal.core.settings import DiarySettings
 from zhurnal.store import schema as s
 
 PASSWORD = re.compile(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}")
@@ -123,7 +123,7 @@ def test_a_journal_in_another_teachers_folder_is_rejected_and_changes_nothing(lo
     from conftest import SATURDAY, findings_of, status_of
     ws = loaded
     logins = {t["full_name"]: t["login"] for t in ws.rows(s.teachers)}
-    from zhurnal.logins import default_login
+    from zhurnal.school.logins import default_login
     assert all(login == default_login(name) for name, login in logins.items())      # blank in the setup
     assert all((ws.settings.inbox / login).is_dir() for login in logins.values())   # made with the setup
     teacher, path, cells = _journal(ws)
@@ -148,7 +148,7 @@ def test_a_journal_in_another_teachers_folder_is_rejected_and_changes_nothing(lo
 
 def test_logins_default_from_names_and_duplicates_are_findings(loaded, school):
     from conftest import findings_of
-    from zhurnal.logins import default_login
+    from zhurnal.school.logins import default_login
     ws = loaded
     assert default_login("Иванова Мария Петровна") == "ivanova.mp"
     setup = {sheet: [dict(row) for row in rows] for sheet, rows in school.setup.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from zhurnal.atomic import write_bytes
+from zhurnal.core.atomic import write_bytes
 
 
 def test_a_partial_copy_left_by_a_killed_writer_goes_when_the_file_is_written(tmp_path):
@@ -21,7 +21,7 @@ def test_a_partial_copy_left_by_a_killed_writer_goes_when_the_file_is_written(tm
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_partial(tmp_path):
-    from zhurnal.atomic import writing
+    from zhurnal.core.atomic import writing
     target = tmp_path / "Сводка.xlsx"
     target.write_bytes(b"old")
     with pytest.raises(RuntimeError):

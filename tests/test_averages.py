@@ -1,5 +1,5 @@
 """Averages and suggested period marks against hand-computed cases, through the one API
-(``zhurnal.averages.class_averages``) and the outputs that show it."""
+(``zhurnal.school.averages.class_averages``) and the outputs that show it."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from conftest import WEEK
 from sqlalchemy import insert
 from test_period_and_plan import algebra_week  # noqa: F401 (a fixture)
 
-from zhurnal.averages import NO_MARKS, class_averages
-from zhurnal.calendar import parse_week
-from zhurnal.marks import mark_values, suggested_mark, weighted_average
+from zhurnal.school.averages import NO_MARKS, class_averages
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.marks import mark_values, suggested_mark, weighted_average
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summary_data import period_summary, week_summary
 from zhurnal.publish.week_data import load_week
-from zhurnal.settings import MarkSettings
+from zhurnal.core.settings import MarkSettings
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import load_school
+from zhurnal.school.snapshot import load_school
 
 DEFAULT = (4.5, 3.5, 2.5)
 STRICT = (4.65, 3.65, 2.65)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from conftest import s, settled
 
 from zhurnal.cli import main
-from zhurnal.settings import ConfigError, load_settings, resolve_workspace
+from zhurnal.core.settings import ConfigError, load_settings, resolve_workspace
 from zhurnal.store import open_store
 
 

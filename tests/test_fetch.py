@@ -23,7 +23,7 @@ from imap_tools import MailBoxUnencrypted
 from zhurnal.fetch.answer import answer_senders, receipt_text
 from zhurnal.fetch.imap import ImapUnavailable, fetch_mail, held_mail
 from zhurnal.publish.send import send_outbox
-from zhurnal.settings import ImapSettings, SmtpSettings
+from zhurnal.core.settings import ImapSettings, SmtpSettings
 from zhurnal.store import schema as s
 
 USER, PASSWORD = "school-mailbox", "imap-pass-Zx81"
@@ -133,7 +133,7 @@ def test_a_wrong_imap_password_is_masked(loaded, imap_server, monkeypatch):
 
 
 def test_logins_and_passwords_from_the_environment_are_masked(monkeypatch):
-    from zhurnal.secrets_mask import mask_env
+    from zhurnal.core.secrets_mask import mask_env
     monkeypatch.setenv("ZHURNAL_SMTP_USER", "journal@school17.ru")
     monkeypatch.setenv("ZHURNAL_SMTP_PASSWORD", "Pa55-word")
     said = mask_env("smtp:587: (535, b'5.7.8 journal@school17.ru: bad password Pa55-word')",

@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import zhurnal
-from zhurnal.messages import CATALOGUES, RU
+from zhurnal.text.messages import CATALOGUES, RU
 
 PACKAGE = Path(zhurnal.__file__).parent
 CODE = re.compile(r"^[a-z]+(-[a-z]+)+$")

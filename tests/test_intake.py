@@ -322,7 +322,7 @@ def test_metadata_must_belong_to_its_workbook(loaded):
     findings-only feedback goes to the sysadmin's folder, never to A."""
     from conftest import SATURDAY
     from test_journal import teacher_with
-    from zhurnal.filenames import short_name
+    from zhurnal.core.filenames import short_name
     from zhurnal.templates.metadata import META_SHEET
     week = loaded.week_templates()
     a, a_path, a_sheet, _ = teacher_with(week, lambda i: i["section"].subject == "Математика")

@@ -13,10 +13,10 @@ from openpyxl.utils import get_column_letter
 import pytest
 from conftest import FIRST, SATURDAY, WEEK, findings_of, journal_sheets, s, status_of, untaught
 
-from zhurnal.calendar import parse_week
+from zhurnal.school.calendar import parse_week
 from zhurnal.demo.fill import fill_grid
 from zhurnal.demo.week import fill_week
-from zhurnal.settings import JournalSettings, MarkSettings
+from zhurnal.core.settings import JournalSettings, MarkSettings
 
 def stored_cells(ws) -> dict[tuple, tuple[str, str]]:
     lessons = {l["id"]: l for l in ws.rows(s.lessons)}

@@ -12,9 +12,9 @@ from zhurnal.backup import make_backup
 from zhurnal.cli import main
 from zhurnal.demo.fill import fill_workbook, read_rows
 from zhurnal.ingest.identify import read_metadata
-from zhurnal.context import open_context
+from zhurnal.school.context import open_context
 from zhurnal.ingest.read import cells_of
-from zhurnal.keyring import KEYRING_FILE, key_id
+from zhurnal.core.keyring import KEYRING_FILE, key_id
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.templates.metadata import META_SHEET
 

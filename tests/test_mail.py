@@ -14,7 +14,7 @@ from email.mime.text import MIMEText
 import pytest
 
 from zhurnal.publish.mail import CRLF, XLSX, build_message, eml_bytes
-from zhurnal.settings import MailSettings
+from zhurnal.core.settings import MailSettings
 
 PDF = ("application", "pdf")
 

@@ -1,5 +1,5 @@
 """What a teacher types into a journal cell, read: a literal table of inputs and the cell or
-finding code each must give (zhurnal.marks.read_cell, mark_values)."""
+finding code each must give (zhurnal.school.marks.read_cell, mark_values)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from zhurnal.marks import BadMark, Cell, allowed_values, mark_values, read_cell, suggested_mark, suggested_pass
+from zhurnal.school.marks import BadMark, Cell, allowed_values, mark_values, read_cell, suggested_mark, suggested_pass
 
 
 @pytest.mark.parametrize("raw, marks, presence", [

@@ -10,7 +10,7 @@ from conftest import SATURDAY, findings_of, journal_sheets, s, status_of, untaug
 
 from zhurnal.demo.fill import fill_grid
 from zhurnal.merge.journal import cell_list
-from zhurnal.settings import JournalSettings
+from zhurnal.core.settings import JournalSettings
 
 
 def _cells(ws) -> dict[tuple[str, int], str]:

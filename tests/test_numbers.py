@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zhurnal.numbers import counted, format_decimal
+from zhurnal.text.numbers import counted, format_decimal
 from zhurnal.publish.changes import mark_changes
 
 

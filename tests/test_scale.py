@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from zhurnal.demo.run import run_demo
-from zhurnal.settings import load_settings
+from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
 

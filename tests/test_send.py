@@ -17,7 +17,7 @@ from conftest import WEEK, mailed_children
 
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.send import SmtpUnavailable, send_outbox
-from zhurnal.settings import SmtpSettings
+from zhurnal.core.settings import SmtpSettings
 
 
 class Mailbox:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import make_workspace, s
 
 from zhurnal.cli import main
-from zhurnal.i18n import LOCALE_DIR, choose_locale, ngettext, speaking
+from zhurnal.text.i18n import LOCALE_DIR, choose_locale, ngettext, speaking
 
 CYRILLIC = re.compile("[а-яА-ЯёЁ]{4,}")
 
@@ -132,7 +132,7 @@ def test_feedback_rows_speak_of_student_date_lesson_and_subject(loaded):
     from conftest import journal_sheets
 
     from zhurnal.ingest.feedback import SHEET
-    from zhurnal.marks import allowed_values
+    from zhurnal.school.marks import allowed_values
     chosen = None
     for (kind, _), path in sorted(loaded.week_templates().items()):
         for sheet, info in (journal_sheets(path).items() if kind == "journal" else ()):
@@ -195,10 +195,10 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
     from sqlalchemy import insert, update
 
     from conftest import WEEK
-    from zhurnal.lookup import class_sort_key
+    from zhurnal.school.lookup import class_sort_key
     from zhurnal.publish.summaries import write_summary
     from zhurnal.publish.summary_data import week_summary
-    from zhurnal.store.snapshot import load_school
+    from zhurnal.school.snapshot import load_school
     ctx = week_ws.ctx()
     journals = [r for r in week_ws.rows(s.submissions) if r["kind"] == "journal" and r["status"] == "accepted"]
     corrected, late = journals[0], journals[1]

@@ -8,7 +8,7 @@ import copy
 import openpyxl
 from conftest import findings_of, s, status_of
 
-from zhurnal.settings import NormaliseSettings
+from zhurnal.core.settings import NormaliseSettings
 from zhurnal.templates.metadata import META_SHEET, verify
 
 

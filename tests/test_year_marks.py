@@ -12,7 +12,7 @@ from conftest import SATURDAY, findings_of, s, status_of
 from sqlalchemy import text
 
 from zhurnal.issue import issue_prior_marks, issue_year
-from zhurnal.settings import ConfigError, MarkSettings, load_settings
+from zhurnal.core.settings import ConfigError, MarkSettings, load_settings
 from zhurnal.year.carry import carry_forward
 from zhurnal.year.final import final_mark_9, final_mark_11
 from zhurnal.year.ledger import summary_ledger
@@ -294,7 +294,7 @@ def test_a_reissued_year_workbook_shows_each_subjects_own_marks_and_the_confirme
 def test_an_exam_result_corrected_is_in_the_archives_corrections(loaded):
     """GIVEN an ОГЭ result 3 handed in, then corrected to 5 WHEN the year archive's corrections
     are read THEN the correction is there, named as an exam, with the subject and 3 → 5."""
-    from zhurnal.yearend.archive_data import corrections
+    from zhurnal.closing.archive_data import corrections
     a = _pupils(loaded, "9А")[0]
     _store_marks(loaded, [(a, "Алгебра", f"Q{i + 1}", "4") for i in range(4)])
     teacher = _teacher_of(loaded, "9А", "Алгебра")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from zhurnal.i18n import N_, _, choose_locale, speaking, translated
-from zhurnal.settings import ConfigError, Settings, load_settings, resolve_workspace
+from zhurnal.text.i18n import N_, _, choose_locale, speaking, translated
+from zhurnal.core.settings import ConfigError, Settings, load_settings, resolve_workspace
 
 
 class _Translated:
@@ -148,8 +148,8 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 @click.option("--name", default="Моя школа", show_default=True, help=N_("School name."))
 def init(directory: str, code: str, name: str) -> None:
     """Make a workspace: folders, zhurnal.toml and the signing keyring."""
-    from zhurnal.keyring import KeyringError
-    from zhurnal.workspace import init_workspace
+    from zhurnal.core.keyring import KeyringError
+    from zhurnal.school.workspace import init_workspace
     try:
         made = init_workspace(Path(directory).resolve(), code=code, name=name)
     except KeyringError as exc:
@@ -159,7 +159,7 @@ def init(directory: str, code: str, name: str) -> None:
     if not made:
         click.echo(_("{folder} is already a workspace").format(folder=Path(directory).resolve()))
     # the school enters the store now, so that commands that only read find it
-    from zhurnal.context import open_context
+    from zhurnal.school.context import open_context
     settings = _settings(click.Context(main, obj={"workspace": Path(directory).resolve()}))
     open_context(settings, _engine(settings))
 
@@ -167,7 +167,7 @@ def init(directory: str, code: str, name: str) -> None:
 def _context(ctx: click.Context, *, read_only: bool = False, need_key: bool = True):
     """The run context: settings, store, the school (not created by commands that only read);
     ``need_key``: False for commands that never sign or verify a workbook."""
-    from zhurnal.context import open_context
+    from zhurnal.school.context import open_context
     from zhurnal.store.engine import masked
     settings = _settings(ctx, need_key=need_key)
     run = open_context(settings, _engine(settings), read_only=read_only)
@@ -181,7 +181,7 @@ def _context(ctx: click.Context, *, read_only: bool = False, need_key: bool = Tr
 
 def _call(function, *args, **kwargs):
     """Run one library call; a named usage problem (unknown class, period, …) exits 2."""
-    from zhurnal.errors import UsageError
+    from zhurnal.core.errors import UsageError
     try:
         return function(*args, **kwargs)
     except UsageError as exc:
@@ -264,7 +264,7 @@ def templates_plan(ctx: click.Context, teacher: str | None) -> None:
 
 
 def _week(text: str):
-    from zhurnal.calendar import BadWeek, parse_week
+    from zhurnal.school.calendar import BadWeek, parse_week
     try:
         return parse_week(text)
     except BadWeek:
@@ -325,7 +325,7 @@ def year() -> None:
 @click.pass_context
 def year_close(ctx: click.Context, year_label: str, force: bool) -> None:
     """Lock school year YEAR (2026/2027 or 2026) and write its archive to outbox/year/."""
-    from zhurnal.yearend.close import close_year
+    from zhurnal.closing.close import close_year
     report = _call(close_year, _context(ctx), year_label, force=force)
     if report.already_closed:
         click.echo(_("{year} was already closed; the archive is in {folder}").format(year=report.year,
@@ -347,7 +347,7 @@ def year_close(ctx: click.Context, year_label: str, force: bool) -> None:
 @click.pass_context
 def year_reopen(ctx: click.Context, year_label: str, reason: str) -> None:
     """Unlock school year YEAR; the reason is recorded."""
-    from zhurnal.yearend.close import reopen_year
+    from zhurnal.closing.close import reopen_year
     label = _call(reopen_year, _context(ctx), year_label, reason)
     if label:
         click.echo(_("{year}: open").format(year=label))
@@ -784,7 +784,7 @@ def access_slips(ctx: click.Context, class_code: str | None, teachers: bool) -> 
 @click.pass_context
 def access_reset(ctx: click.Context, parent_id: int) -> None:
     """A new diary password for one parent (the old one stops opening new mail)."""
-    from zhurnal.credentials import Passwords, reset_password
+    from zhurnal.school.credentials import Passwords, reset_password
     from zhurnal.store import queries as q
     run = _context(ctx, read_only=True, need_key=False)
     with run.engine.begin() as conn:
@@ -805,7 +805,7 @@ def keys() -> None:
 @click.pass_context
 def keys_list(ctx: click.Context) -> None:
     """The ids of the signing keys (never the keys); the last one signs."""
-    from zhurnal.keyring import KeyringError, read_keyring
+    from zhurnal.core.keyring import KeyringError, read_keyring
     try:
         ring = read_keyring(ctx.obj["workspace"])
     except KeyringError as exc:
@@ -820,7 +820,7 @@ def keys_list(ctx: click.Context) -> None:
 @click.pass_context
 def keys_rotate(ctx: click.Context, replace_lost: bool) -> None:
     """Add a new signing key; the old ones keep verifying workbooks already handed out."""
-    from zhurnal.keyring import KeyringError, rotate
+    from zhurnal.core.keyring import KeyringError, rotate
     try:
         new_id = rotate(ctx.obj["workspace"], replace_lost=replace_lost)
     except KeyringError as exc:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, func, or_, select
 
-from zhurnal.context import RunContext
-from zhurnal.errors import NoClasses, UnknownStudent
-from zhurnal.lookup import find_class, find_subject
+from zhurnal.school.context import RunContext
+from zhurnal.core.errors import NoClasses, UnknownStudent
+from zhurnal.school.lookup import find_class, find_subject
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 

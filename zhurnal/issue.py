@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.calendar import Week
-from zhurnal.context import RunContext
-from zhurnal.errors import NoClasses
+from zhurnal.school.calendar import Week
+from zhurnal.school.context import RunContext
+from zhurnal.core.errors import NoClasses
 from zhurnal.kinds import attendance, journal, period, plan, prior, roster, setup, year
-from zhurnal.lookup import find_class, find_teacher
+from zhurnal.school.lookup import find_class, find_teacher
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import load_school
+from zhurnal.school.snapshot import load_school
 
 
 def issue_setup(ctx: RunContext, out_dir: Path | None = None) -> Path:

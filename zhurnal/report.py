@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zhurnal.backup.health import warning_lines
-from zhurnal.i18n import N_, _, ngettext
+from zhurnal.text.i18n import N_, _, ngettext
 from zhurnal.ingest.pipeline import IngestReport
 from zhurnal.status import Status
 

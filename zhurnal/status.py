@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 
 from zhurnal.backup.health import backup_health
-from zhurnal.context import RunContext
+from zhurnal.school.context import RunContext
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
 from zhurnal.store.engine import masked

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from zhurnal.calendar import parse_week
-from zhurnal.context import open_context
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.context import open_context
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, set_saved_time
 from zhurnal.demo.school import build_school
 from zhurnal.demo.week import fill_week
@@ -26,13 +26,13 @@ from zhurnal.issue import issue_period, issue_plans, issue_setup, issue_week
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds.plan import SPEC as PLAN
 from zhurnal.kinds.setup import SPEC as SETUP
-from zhurnal.settings import SECRET_ENV, SECRET_FILE, load_settings
+from zhurnal.core.settings import SECRET_ENV, SECRET_FILE, load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema
 from zhurnal.store.queries import class_subgroups
-from zhurnal.store.snapshot import load_school
+from zhurnal.school.snapshot import load_school
 from zhurnal.templates.metadata import sections
-from zhurnal.workspace import init_workspace
+from zhurnal.school.workspace import init_workspace
 
 SECRET = "golden-samples-fixed-secret-0123456789"   # signs every committed sample
 SECRET_VARIABLE = SECRET_ENV

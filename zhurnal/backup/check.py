@@ -11,7 +11,7 @@ from zhurnal.backup.crypto import load_identity
 from zhurnal.backup.destinations import resolve_destination, school_root, snapshot_dirs
 from zhurnal.backup.manifest import clear_verified, write_verified
 from zhurnal.backup.verify import Problem, verify_snapshot
-from zhurnal.settings import Settings
+from zhurnal.core.settings import Settings
 
 
 @dataclass

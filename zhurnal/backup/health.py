@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from zhurnal.backup.ledger import read_ledger
-from zhurnal.keyring import keyring_state
-from zhurnal.settings import Settings
+from zhurnal.core.keyring import keyring_state
+from zhurnal.core.settings import Settings
 
 MESSAGES = {
     "backup-missing": "Резервных копий ещё нет: выполните zhurnal backup",

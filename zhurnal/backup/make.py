@@ -27,9 +27,9 @@ from zhurnal.backup.manifest import Entry, Manifest, write_verified
 from zhurnal.backup.retention import prune
 from zhurnal.backup.snapshot import check_sqlite, snapshot_store
 from zhurnal.backup.verify import Problem, verify_snapshot
-from zhurnal.settings import SETTINGS_FILE, Settings
-from zhurnal.credentials import ACCESS_KEY_FILE, access_key_path
-from zhurnal.keyring import KEYRING_FILE
+from zhurnal.core.settings import SETTINGS_FILE, Settings
+from zhurnal.school.credentials import ACCESS_KEY_FILE, access_key_path
+from zhurnal.core.keyring import KEYRING_FILE
 from zhurnal.store.schema import schools
 
 

@@ -14,8 +14,8 @@ from zhurnal.backup.destinations import snapshot_dirs
 from zhurnal.backup.errors import BackupError
 from zhurnal.backup.manifest import MANIFEST, Manifest, read_manifest, read_verified
 from zhurnal.backup.snapshot import check_sqlite
-from zhurnal.keyring import merge_keyring
-from zhurnal.settings import Settings
+from zhurnal.core.keyring import merge_keyring
+from zhurnal.core.settings import Settings
 
 DEFAULT_IDENTITY_ENV = "ZHURNAL_BACKUP_IDENTITY"
 FOLDERS = ("templates_xlsx", "inbox", "outbox", "archive")

@@ -14,7 +14,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from zhurnal.calendar import period_kind
+from zhurnal.school.calendar import period_kind
 from zhurnal.demo.curriculum import PRIMARY_TEACHER_SUBJECTS, ROOM_PREFIX, SUBJECTS, subjects_for
 from zhurnal.demo.names import NameMaker, SURNAMES, latin
 

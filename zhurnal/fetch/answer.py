@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from zhurnal.context import RunContext
+from zhurnal.school.context import RunContext
 from zhurnal.publish import ledger
 from zhurnal.publish.mail import XLSX, build_message, message_id, write_eml
 from zhurnal.store import schema as s

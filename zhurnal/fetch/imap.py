@@ -22,12 +22,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from zhurnal.context import RunContext
+from zhurnal.school.context import RunContext
 from zhurnal.fetch.auth import authenticated
-from zhurnal.filenames import safe_name
+from zhurnal.core.filenames import safe_name
 from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
-from zhurnal.logins import default_login
-from zhurnal.secrets_mask import mask_values
+from zhurnal.school.logins import default_login
+from zhurnal.core.secrets_mask import mask_values
 from zhurnal.store import schema as s
 
 log = logging.getLogger("zhurnal.fetch")

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from zhurnal.workbook import Submission
+from zhurnal.core.workbook import Submission
 
 
 def archive_path(archive: Path, sha256: str, suffix: str) -> Path:

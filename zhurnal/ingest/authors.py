@@ -14,12 +14,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from zhurnal.context import RunContext
-from zhurnal.findings import Finding, finding
+from zhurnal.school.context import RunContext
+from zhurnal.core.findings import Finding, finding
 from zhurnal.ingest.inbox import scan_inbox
-from zhurnal.logins import default_login, is_login
+from zhurnal.school.logins import default_login, is_login
 from zhurnal.store import schema as s
-from zhurnal.workbook import Submission
+from zhurnal.core.workbook import Submission
 
 TEACHER_KINDS = {"journal", "attendance", "period", "year"}   # what only its author may hand in
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as SafeET
 
-from zhurnal.findings import Finding, finding
+from zhurnal.core.findings import Finding, finding
 from zhurnal.templates.spec import cell_ref
 
 # The biggest template (the setup of a 2,000-student school: timetable ~2,500 rows × 12

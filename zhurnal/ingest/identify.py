@@ -9,14 +9,14 @@ from __future__ import annotations
 import io
 import zipfile
 
-from zhurnal.findings import Finding, finding
+from zhurnal.core.findings import Finding, finding
 from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
 from zhurnal.ingest.read import UnreadableWorkbook, read_workbook
 from zhurnal.kinds import KINDS, WorkbookKind
-from zhurnal.settings import Settings
+from zhurnal.core.settings import Settings
 from zhurnal.templates.grid import read_identities
 from zhurnal.templates.metadata import META_SHEET, sections, verify
-from zhurnal.workbook import Submission, WorkbookCells
+from zhurnal.core.workbook import Submission, WorkbookCells
 
 MB = 1024 * 1024
 MAX_MEMBERS = 10_000   # parts of one archive: our biggest template has a few dozen

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.errors import UsageError
+from zhurnal.core.errors import UsageError
 
 ACCEPTED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 # A file this young that does not parse is taken for a copy still arriving (a short read) and

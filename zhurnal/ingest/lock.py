@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from filelock import FileLock, Timeout
 from sqlalchemy import text
 
-from zhurnal.context import RunContext
+from zhurnal.school.context import RunContext
 
 log = logging.getLogger("zhurnal.ingest")
 LOCK_NAME = ".zhurnal.lock"

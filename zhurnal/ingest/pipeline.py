@@ -22,8 +22,8 @@ from openpyxl.utils.cell import coordinate_from_string
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from zhurnal.context import RunContext
-from zhurnal.findings import Finding, Severity, finding, has_errors
+from zhurnal.school.context import RunContext
+from zhurnal.core.findings import Finding, Severity, finding, has_errors
 from zhurnal.ingest.authors import channel_findings, make_author_folders, scan_author_folders
 from zhurnal.ingest.archive import archive_copy, remove_from_inbox
 from zhurnal.ingest.feedback import write_feedback
@@ -38,10 +38,10 @@ from zhurnal.merge.bases import issued_state
 from zhurnal.store import queries as q
 from zhurnal.store.durable import BatchedCommits
 from zhurnal.store.schema import submissions
-from zhurnal.store.snapshot import School, load_school
+from zhurnal.school.snapshot import School, load_school
 from zhurnal.templates.grid import ID_COL, KEY_ROW
 from zhurnal.validate.normalize import is_blank
-from zhurnal.workbook import Submission
+from zhurnal.core.workbook import Submission
 
 log = logging.getLogger("zhurnal.ingest")
 MB = 1024 * 1024

@@ -18,12 +18,12 @@ import python_calamine as calamine
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as SafeParseError
 
-from zhurnal.findings import Finding, finding
+from zhurnal.core.findings import Finding, finding
 from zhurnal.ingest.biff import NotBiff, xls_facts
 from zhurnal.ingest.bounds import SheetFacts, ods_facts, too_large, xlsx_facts
 from zhurnal.ingest.ods import ods_cells
 from zhurnal.templates.spec import cell_ref
-from zhurnal.workbook import Submission, WorkbookCells
+from zhurnal.core.workbook import Submission, WorkbookCells
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

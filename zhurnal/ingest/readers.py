@@ -28,14 +28,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.context import RunContext
-from zhurnal.findings import Finding
+from zhurnal.school.context import RunContext
+from zhurnal.core.findings import Finding
 from zhurnal.ingest.archive import archive_copy
 from zhurnal.ingest.identify import identify
 from zhurnal.ingest.read import ChangedWhileRead, load_submission
 from zhurnal.kinds.base import Records, StepContext
-from zhurnal.store.snapshot import School
-from zhurnal.workbook import Submission
+from zhurnal.school.snapshot import School
+from zhurnal.core.workbook import Submission
 
 log = logging.getLogger("zhurnal.ingest")
 MB = 1024 * 1024

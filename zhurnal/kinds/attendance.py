@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.calendar import Week
-from zhurnal.context import RunContext
-from zhurnal.filenames import safe_name
+from zhurnal.school.calendar import Week
+from zhurnal.school.context import RunContext
+from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.attendance import AttendancePlan, plan_attendance, read_state, stored_state
 from zhurnal.merge.bases import record_issue
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.store import queries as q
-from zhurnal.store.snapshot import WEEKDAYS_RU, School, load_school
+from zhurnal.school.snapshot import WEEKDAYS_RU, School, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.attendance_rules import day_keys, read_attendance

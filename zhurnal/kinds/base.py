@@ -20,12 +20,12 @@ from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import Connection
 
-from zhurnal.context import RunContext
-from zhurnal.findings import Finding
+from zhurnal.school.context import RunContext
+from zhurnal.core.findings import Finding
 from zhurnal.merge.bases import RecordedPlan, State, choose_base
 from zhurnal.merge.sync import Changes
-from zhurnal.store.snapshot import School
-from zhurnal.workbook import Submission
+from zhurnal.school.snapshot import School
+from zhurnal.core.workbook import Submission
 
 STRUCTURE_CODES = frozenset({"sheet-missing", "header-changed"})
 

@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from zhurnal.calendar import Week
-from zhurnal.context import RunContext
-from zhurnal.filenames import safe_name
+from zhurnal.school.calendar import Week
+from zhurnal.school.context import RunContext
+from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.marks import Cell
+from zhurnal.school.marks import Cell
 from zhurnal.merge.bases import record_issue
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.journal import JournalPlan, plan_journal, read_state, stored_state
 from zhurnal.store import queries as q
-from zhurnal.store.snapshot import WEEKDAYS_RU, School, Section, load_school
+from zhurnal.school.snapshot import WEEKDAYS_RU, School, Section, load_school
 from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, list_validation, marker_row,
                                     section_info, sheet_name, write_grid_workbook)
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, GridSpec

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.averages import class_averages
-from zhurnal.calendar import period_kind
-from zhurnal.context import RunContext
-from zhurnal.errors import UnknownPeriod, YearIsNoTerm
-from zhurnal.filenames import safe_name
-from zhurnal.findings import finding
+from zhurnal.school.averages import class_averages
+from zhurnal.school.calendar import period_kind
+from zhurnal.school.context import RunContext
+from zhurnal.core.errors import UnknownPeriod, YearIsNoTerm
+from zhurnal.core.filenames import safe_name
+from zhurnal.core.findings import finding
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import issue_grid
 from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import Section, load_school
+from zhurnal.school.snapshot import Section, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.period_rules import read_period

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.context import RunContext
-from zhurnal.filenames import safe_name
+from zhurnal.school.context import RunContext
+from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.bases import record_issue
 from zhurnal.merge.plan import ItemsPlan, items_state, merged_rows
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import load_school
+from zhurnal.school.snapshot import load_school
 from zhurnal.templates.generate import write_workbook
 from zhurnal.templates.spec import Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
 from zhurnal.validate.checks import duplicate_keys

@@ -15,16 +15,16 @@ from pathlib import Path
 
 from sqlalchemy import Connection, and_, delete, insert, update
 
-from zhurnal.context import RunContext
-from zhurnal.errors import NoClasses
-from zhurnal.findings import Finding, finding
+from zhurnal.school.context import RunContext
+from zhurnal.core.errors import NoClasses
+from zhurnal.core.findings import Finding, finding
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.period import choices_for
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School, load_school
+from zhurnal.school.snapshot import School, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import is_blank

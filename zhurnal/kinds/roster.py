@@ -13,9 +13,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from zhurnal.context import RunContext
-from zhurnal.errors import UnknownClass
-from zhurnal.findings import Finding, finding
+from zhurnal.school.context import RunContext
+from zhurnal.core.errors import UnknownClass
+from zhurnal.core.findings import Finding, finding
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.roster import RosterPlan
@@ -30,7 +30,7 @@ from zhurnal.validate.table import read_tables
 SEX = Choices(labels=("м", "ж"))
 RELATIONS = Choices(labels=("мать", "отец", "опекун", "бабушка", "дедушка", "другое"))
 # pupil movement: the day enrolment starts (empty: since before the year) and the day it ends
-# (the pupil is no longer enrolled from that day), each with its order (see zhurnal.enrolment)
+# (the pupil is no longer enrolled from that day), each with its order (see zhurnal.school.enrolment)
 MOVEMENT_FIELDS = (
     Field("arrived_on", "Прибыл (дата)", T.DATE, width=14,
           note="Дата зачисления по приказу. Пусто — учится с начала учебного года"),

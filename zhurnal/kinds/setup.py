@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.context import RunContext
+from zhurnal.school.context import RunContext
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.limits import with_store_limits
 from zhurnal.kinds.signing import signed_meta

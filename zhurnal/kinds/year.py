@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.context import RunContext
-from zhurnal.errors import NoYearPeriod
-from zhurnal.filenames import safe_name
+from zhurnal.school.context import RunContext
+from zhurnal.core.errors import NoYearPeriod
+from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.period import choices_for
 from zhurnal.kinds.signing import issue_grid
@@ -21,7 +21,7 @@ from zhurnal.merge.period_marks import mark_key
 from zhurnal.merge.year_marks import STORED, YearPlan, exam_key, plan_year, read_state, stored_exams
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School, Section, load_school
+from zhurnal.school.snapshot import School, Section, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.year_rules import EXAM, EXAM_FORM, MARK, read_year

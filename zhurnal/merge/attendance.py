@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, delete, insert, select, update
 
-from zhurnal.calendar import Week
+from zhurnal.school.calendar import Week
 
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School
+from zhurnal.school.snapshot import School
 from zhurnal.validate.attendance_rules import AbsenceRead, AttendanceRead
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, insert, select
 
-from zhurnal.findings import Finding, finding
+from zhurnal.core.findings import Finding, finding
 from zhurnal.merge.sync import Changes
 from zhurnal.store import schema as s
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zhurnal.findings import Finding, Severity, finding
-from zhurnal.settings import JournalSettings
-from zhurnal.store.snapshot import School
+from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.core.settings import JournalSettings
+from zhurnal.school.snapshot import School
 
 
 class ChangeGuard:

@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, update
 
-from zhurnal.findings import Finding, Severity, finding
-from zhurnal.marks import Cell
+from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.school.marks import Cell
 from zhurnal.merge.attendance import register_days
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, RevisionLog
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School
+from zhurnal.school.snapshot import School
 from zhurnal.validate.journal_rules import JournalRead, LessonRead
 
 @dataclass

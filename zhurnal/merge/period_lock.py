@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, Engine, insert, update
 
-from zhurnal.errors import UnknownPeriod
+from zhurnal.core.errors import UnknownPeriod
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 

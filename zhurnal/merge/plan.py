@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from zhurnal.findings import Finding
+from zhurnal.core.findings import Finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.sync import Changes, sync_rows
 from zhurnal.store import schema as s

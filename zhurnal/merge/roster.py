@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, insert
 
-from zhurnal.findings import Finding
+from zhurnal.core.findings import Finding
 from zhurnal.merge.sync import Changes, record_revision, sync_rows
 from zhurnal.store import schema as s
 from zhurnal.validate.normalize import match_key

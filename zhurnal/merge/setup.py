@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from zhurnal.findings import Finding
+from zhurnal.core.findings import Finding
 from zhurnal.merge.sync import Changes, record_revision, sync_rows
 from zhurnal.store import schema as s
 

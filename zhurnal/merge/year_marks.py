@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, delete, insert, update
 
-from zhurnal.findings import finding
+from zhurnal.core.findings import finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state as period_state
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School
+from zhurnal.school.snapshot import School
 from zhurnal.validate.year_rules import ExamRead, YearRead
 
 

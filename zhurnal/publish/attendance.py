@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from zhurnal.calendar import parity_matches
-from zhurnal.marks import LATE
+from zhurnal.school.calendar import parity_matches
+from zhurnal.school.marks import LATE
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School
+from zhurnal.school.snapshot import School
 
 NO_REASON = "?"
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 import pikepdf
 from sqlalchemy import Connection
 
-from zhurnal.credentials import Passwords
-from zhurnal.settings import Settings
+from zhurnal.school.credentials import Passwords
+from zhurnal.core.settings import Settings
 
 
 def encrypt_pdf(pdf: bytes, password: str) -> bytes:
@@ -31,7 +31,7 @@ def encrypt_pdf(pdf: bytes, password: str) -> bytes:
 
 def parent_pdf_lock(conn: Connection, settings: Settings, school_id: int) -> Callable[[int, bytes], bytes]:
     """``lock(parent_id, pdf)``: the PDF as it goes into that parent's mail (unchanged when
-    encryption is off). Raises :class:`~zhurnal.credentials.AccessKeyError` without the key."""
+    encryption is off). Raises :class:`~zhurnal.school.credentials.AccessKeyError` without the key."""
     if not settings.diary.encrypt:
         return lambda _parent, pdf: pdf
     passwords = Passwords(conn, settings.workspace, settings.school.code, school_id)

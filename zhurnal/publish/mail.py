@@ -18,9 +18,9 @@ from email.policy import compat32
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 
-from zhurnal.atomic import write_bytes
-from zhurnal.numbers import counted, plural
-from zhurnal.settings import MailSettings
+from zhurnal.core.atomic import write_bytes
+from zhurnal.text.numbers import counted, plural
+from zhurnal.core.settings import MailSettings
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

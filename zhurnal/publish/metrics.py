@@ -19,7 +19,7 @@ Per class, counted by pupils (each pupil once, by all their subject results, pas
 
 N, by ``[metrics] n_rule`` (default ``marked``, the way Сетевой Город's published formulas
 count, as issue 13 reports them: pupils without any mark and pupils who left before the count
-are not in N): the pupils enrolled at the report's date (:mod:`zhurnal.enrolment`; a pupil who left before the count is not in the report
+are not in N): the pupils enrolled at the report's date (:mod:`zhurnal.school.enrolment`; a pupil who left before the count is not in the report
 at all), minus the exempt (``осв``), minus — under ``marked`` — those with no mark at all in the
 subject (a pupil with no result in any subject is out of the class's N). Under ``enrolled`` a
 pupil with no marks counts as н/а and stays in N (zhurnal's rule before issue 13). A period mark

@@ -1,7 +1,7 @@
 """Results counted by pupil per class: for a period (from the period report's results) and for
 the year (from the summary ledger's year marks), with :func:`zhurnal.publish.metrics.pupil_metrics`.
 
-The pupils are those enrolled at the count's date (:mod:`zhurnal.enrolment`): the period's last
+The pupils are those enrolled at the count's date (:mod:`zhurnal.school.enrolment`): the period's last
 day, or for the year the last day of the class's last period; the N rule is ``[metrics] n_rule``.
 """
 
@@ -12,11 +12,11 @@ from collections import defaultdict
 
 from sqlalchemy import Connection
 
-from zhurnal.enrolment import enrolled
+from zhurnal.school.enrolment import enrolled
 from zhurnal.publish.metrics import PupilMetrics, pupil_metrics
 from zhurnal.publish.summary_data import SummaryData, period_summary
-from zhurnal.settings import Settings
-from zhurnal.store.snapshot import School
+from zhurnal.core.settings import Settings
+from zhurnal.school.snapshot import School
 from zhurnal.year.ledger import summary_ledger
 
 

@@ -1,7 +1,7 @@
 """The period variant of the diary: a report card per student with the period marks.
 
 Pupils enrolled on the period's last day get one. A pass/fail subject without a period mark
-shows the result its «зач»/«незач» marks give (:func:`zhurnal.marks.suggested_pass`) and their
+shows the result its «зач»/«незач» marks give (:func:`zhurnal.school.marks.suggested_pass`) and their
 number; a 5-point subject shows its period mark (or «—») beside the average."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from sqlalchemy import Connection
 
-from zhurnal.averages import rounded
-from zhurnal.numbers import format_decimal
+from zhurnal.school.averages import rounded
+from zhurnal.text.numbers import format_decimal
 from zhurnal.publish.summary_data import SummaryData
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s

@@ -20,25 +20,25 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from zhurnal.atomic import write_bytes
-from zhurnal.calendar import Week
-from zhurnal.context import RunContext
-from zhurnal.errors import UnknownPeriod
+from zhurnal.core.atomic import write_bytes
+from zhurnal.school.calendar import Week
+from zhurnal.school.context import RunContext
+from zhurnal.core.errors import UnknownPeriod
 from zhurnal.publish import ledger
 from zhurnal.publish.bundle import join_pdfs
 from zhurnal.publish.encrypt import parent_pdf_lock
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, RenderError, template_path
-from zhurnal.filenames import feedback_path, safe_name
+from zhurnal.core.filenames import feedback_path, safe_name
 from zhurnal.publish.changes import mark_changes, own_digest
 from zhurnal.publish.mail import XLSX, build_message, check_address, diary_body, eml_name, feedback_body, message_id, write_eml
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summaries import write_summary
 from zhurnal.publish.summary_data import period_summary, week_summary
 from zhurnal.publish.week_data import digest, load_week
-from zhurnal.settings import Settings
+from zhurnal.core.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import load_school
+from zhurnal.school.snapshot import load_school
 
 PDF = ("application", "pdf")
 QUEUE_CHUNK = 100       # parents' messages noted in the mail ledger per statement

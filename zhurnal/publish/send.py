@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
-from zhurnal.context import RunContext
+from zhurnal.school.context import RunContext
 from zhurnal.publish import ledger
-from zhurnal.secrets_mask import mask_env
-from zhurnal.settings import SmtpSettings
+from zhurnal.core.secrets_mask import mask_env
+from zhurnal.core.settings import SmtpSettings
 
 
 class SmtpUnavailable(Exception):

@@ -9,10 +9,10 @@ from pathlib import Path
 import typst
 from sqlalchemy import select
 
-from zhurnal.context import RunContext
-from zhurnal.credentials import Passwords
-from zhurnal.errors import UnknownClass
-from zhurnal.lookup import find_class
+from zhurnal.school.context import RunContext
+from zhurnal.school.credentials import Passwords
+from zhurnal.core.errors import UnknownClass
+from zhurnal.school.lookup import find_class
 from zhurnal.publish.diary import template_path
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import xlsxwriter
 
-from zhurnal.atomic import writing
-from zhurnal.numbers import format_decimal
+from zhurnal.core.atomic import writing
+from zhurnal.text.numbers import format_decimal
 from zhurnal.publish.attendance import NO_REASON, Missed
 from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
 from zhurnal.publish.pupil_results import period_results
 from zhurnal.publish.summary_data import Result, SummaryData
-from zhurnal.lookup import class_sort_key
-from zhurnal.settings import Settings
+from zhurnal.school.lookup import class_sort_key
+from zhurnal.core.settings import Settings
 from zhurnal.templates.grid import wrapped_lines
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",

@@ -1,6 +1,6 @@
 """The numbers behind the deputy's summaries, gathered from the store for a week or a period.
 
-Only pupils enrolled at the report's date count (:mod:`zhurnal.enrolment`): a period report
+Only pupils enrolled at the report's date count (:mod:`zhurnal.school.enrolment`): a period report
 takes those enrolled on the period's last day, a week's summary those enrolled in the week.
 5-point and pass/fail subjects both give results; a week's running figures during an open period
 say «мало отметок» (:data:`zhurnal.publish.metrics.FEW`) where the period report says н/а."""
@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from zhurnal.averages import NO_MARKS, ClassAverages, class_averages
-from zhurnal.calendar import Week, period_kind
-from zhurnal.errors import UnknownPeriod
-from zhurnal.lookup import class_sort_key
-from zhurnal.marks import suggested_mark, suggested_pass
+from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
+from zhurnal.school.calendar import Week, period_kind
+from zhurnal.core.errors import UnknownPeriod
+from zhurnal.school.lookup import class_sort_key
+from zhurnal.school.marks import suggested_mark, suggested_pass
 from zhurnal.publish.attendance import Attendance, attendance
 from zhurnal.publish.metrics import FEW, NOT_ASSESSED
-from zhurnal.settings import Settings
+from zhurnal.core.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School, Section
+from zhurnal.school.snapshot import School, Section
 
 
 @dataclass

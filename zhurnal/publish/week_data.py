@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from zhurnal.averages import ClassAverages, class_averages, rounded
-from zhurnal.calendar import Week, period_kind
-from zhurnal.marks import Cell
-from zhurnal.numbers import format_decimal
-from zhurnal.settings import Settings
+from zhurnal.school.averages import ClassAverages, class_averages, rounded
+from zhurnal.school.calendar import Week, period_kind
+from zhurnal.school.marks import Cell
+from zhurnal.text.numbers import format_decimal
+from zhurnal.core.settings import Settings
 from zhurnal.store import queries as q
-from zhurnal.store.snapshot import WEEKDAYS_RU, School, load_school
+from zhurnal.school.snapshot import WEEKDAYS_RU, School, load_school
 
 
 # «absent» in the student's grammatical gender (roster column «Пол»); both forms when unknown

@@ -12,16 +12,16 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from zhurnal.atomic import writing
-from zhurnal.context import RunContext
-from zhurnal.filenames import safe_name
-from zhurnal.lookup import class_sort_key
+from zhurnal.core.atomic import writing
+from zhurnal.school.context import RunContext
+from zhurnal.core.filenames import safe_name
+from zhurnal.school.lookup import class_sort_key
 from zhurnal.publish.attendance import NO_REASON, Missed, missed
 from zhurnal.publish.metrics import PUPIL_HEADERS
 from zhurnal.publish.summaries import Book
-from zhurnal.settings import Settings
+from zhurnal.core.settings import Settings
 from zhurnal.store import queries as q
-from zhurnal.store.snapshot import School, load_school
+from zhurnal.school.snapshot import School, load_school
 from zhurnal.year import movement as mv
 from zhurnal.publish.pupil_results import class_period_results, class_year_results, last_day
 

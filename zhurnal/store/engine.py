@@ -20,14 +20,11 @@ from alembic.script import ScriptDirectory
 from filelock import FileLock
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 
+from zhurnal.store.errors import StoreError
 from zhurnal.store.migrations import alembic_config, upgrade_on
 
 # any fixed 64-bit number: the key of the advisory lock every zhurnal process takes to migrate
 MIGRATION_LOCK = 0x7A68_7572_6E61_6C31
-
-
-class StoreError(Exception):
-    """The store cannot be used as it is (not a data problem: exit 2 in the command line)."""
 
 
 class StoreOutdated(StoreError):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from zhurnal.store import schema as s
-from zhurnal.store.engine import StoreError
+from zhurnal.store.errors import StoreError
 
 ROLES_TABLE = "zhurnal_school_roles"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from zhurnal.atomic import writing
+from zhurnal.core.atomic import writing
 from zhurnal.templates.metadata import META_SHEET
 from zhurnal.templates.spec import Field, FieldType, SheetSpec, WorkbookSpec, column_letter
 

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from zhurnal.atomic import writing
-from zhurnal.store.snapshot import Section
+from zhurnal.core.atomic import writing
+from zhurnal.school.snapshot import Section
 from zhurnal.templates.generate import PROTECTION, write_value, write_meta_sheet
 from zhurnal.templates.spec import Field, cell_ref
-from zhurnal.workbook import WorkbookCells
+from zhurnal.core.workbook import WorkbookCells
 
 TITLE_ROW, KEY_ROW, FIRST_HEADER_ROW = 0, 1, 2
 ID_COL, NAME_COL = 0, 1

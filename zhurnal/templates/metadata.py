@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from zhurnal.keyring import key_id
+from zhurnal.core.keyring import key_id
 
 META_SHEET = "_zhurnal"
 SIGNATURE = "signature"

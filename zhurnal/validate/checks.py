@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zhurnal.findings import Finding, finding
+from zhurnal.core.findings import Finding, finding
 from zhurnal.validate.normalize import match_key
 from zhurnal.validate.table import Row
 

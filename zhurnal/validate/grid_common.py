@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zhurnal.findings import Finding, finding
-from zhurnal.store.snapshot import School, Section
+from zhurnal.core.findings import Finding, finding
+from zhurnal.school.snapshot import School, Section
 from zhurnal.templates.grid import GridRead, read_grid
 from zhurnal.templates.spec import cell_ref
 from zhurnal.validate.normalize import clean_text, is_blank
 
 FIRST_INPUT_COL = 2   # columns A (hidden ids) and B (names, notes) hold no input
 from zhurnal.templates.metadata import sections
-from zhurnal.workbook import Submission
+from zhurnal.core.workbook import Submission
 
 
 @dataclass

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from zhurnal.findings import Finding, Severity, finding
-from zhurnal.store.snapshot import School, Section
+from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.school.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
-from zhurnal.workbook import Submission
+from zhurnal.core.workbook import Submission
 
 
 @dataclass
@@ -51,7 +51,7 @@ def read_period(mark_key: str, item: Submission, school: School, stats_for: Call
 
     ``stats_for(group)``: student id → (average, number of marks, suggested) from the journal;
     ``allowed_for(scale)``: the period marks a subject's scale allows; ``minimum_for(group)``:
-    the fewest marks a period mark needs (:meth:`zhurnal.settings.MarkSettings.min_marks_for`).
+    the fewest marks a period mark needs (:meth:`zhurnal.core.settings.MarkSettings.min_marks_for`).
     """
     read = PeriodRead(item.meta.get("period", ""), item.meta.get("author", ""))
     found = read.findings

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from zhurnal.findings import Finding, Severity, finding
+from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.validate.checks import Names, duplicate_keys
 from zhurnal.validate.normalize import match_key
 from zhurnal.validate.table import Row, Table

@@ -6,9 +6,9 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from zhurnal.calendar import period_kind
-from zhurnal.findings import Finding, finding
-from zhurnal.logins import default_login, is_login
+from zhurnal.school.calendar import period_kind
+from zhurnal.core.findings import Finding, finding
+from zhurnal.school.logins import default_login, is_login
 from zhurnal.validate.checks import Names, duplicate_keys
 from zhurnal.validate.table import Row, Table
 
@@ -136,7 +136,7 @@ def _check_timetable(tables: dict[str, Table], names: dict[str, Names], found: l
 
 def _check_logins(rows: list[Row], found: list[Finding]) -> None:
     """Each teacher's login (their inbox folder's name): typed, else made from the name
-    (:func:`zhurnal.logins.default_login`), written into the row; unique, a safe folder name."""
+    (:func:`zhurnal.school.logins.default_login`), written into the row; unique, a safe folder name."""
     seen: dict[str, int] = {}
     for row in rows:
         if not row.get("full_name"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zhurnal.findings import Finding, finding
+from zhurnal.core.findings import Finding, finding
 from zhurnal.templates.spec import Field, SheetSpec, WorkbookSpec, cell_ref
 from zhurnal.validate.normalize import BadValue, clean_text, is_blank, normalise
-from zhurnal.workbook import WorkbookCells
+from zhurnal.core.workbook import WorkbookCells
 
 
 @dataclass

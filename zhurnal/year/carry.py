@@ -12,7 +12,7 @@ from sqlalchemy import Connection, and_, delete, insert
 
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import load_school
+from zhurnal.school.snapshot import load_school
 from zhurnal.year.marks import computed_year_marks
 
 

@@ -13,7 +13,7 @@ import re
 
 from sqlalchemy import Connection, insert, select, update
 
-from zhurnal.errors import UnknownYear, YearReopenNeedsReason
+from zhurnal.core.errors import UnknownYear, YearReopenNeedsReason
 from zhurnal.store import schema as s
 
 

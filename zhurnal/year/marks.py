@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.store.snapshot import School
+from zhurnal.school.snapshot import School
 
 RULES = ("mean", "mean_last_decides")
 

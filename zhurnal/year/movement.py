@@ -1,7 +1,7 @@
 """Pupil movement over the school year («движение учащихся»): per class the pupils at the year's
 start, those who arrived and left (with dates and orders), and those at a date — the figures an
 education authority asks for (на начало года, прибыло, выбыло, на конец) — and class sizes on a
-date. Enrolment is :mod:`zhurnal.enrolment`'s: ``arrived_on ≤ day < left_on``.
+date. Enrolment is :mod:`zhurnal.school.enrolment`'s: ``arrived_on ≤ day < left_on``.
 
 So that «на начало + прибыло − выбыло = на дату» holds, an arrival counts when it falls after the
 year's first day and on or before the date, a leaving likewise; a pupil who arrived on the first
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from zhurnal.enrolment import enrolled
-from zhurnal.lookup import class_sort_key
+from zhurnal.school.enrolment import enrolled
+from zhurnal.school.lookup import class_sort_key
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 

@@ -1,13 +1,13 @@
 """Named problems a command can meet in its arguments or workspace (exit code 2 in the CLI).
 
-Bad data inside a workbook is never one of these: it is a :class:`~zhurnal.findings.Finding`.
-Each carries an English message template (a gettext message id, see :mod:`zhurnal.i18n`) and
+Bad data inside a workbook is never one of these: it is a :class:`~zhurnal.core.findings.Finding`.
+Each carries an English message template (a gettext message id, see :mod:`zhurnal.text.i18n`) and
 its values, so the command line can say it in the reader's language; ``str()`` is English.
 """
 
 from __future__ import annotations
 
-from zhurnal.i18n import N_, _
+from zhurnal.text.i18n import N_, _
 
 
 class UsageError(Exception):

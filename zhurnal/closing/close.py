@@ -26,13 +26,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from zhurnal.atomic import write_bytes
-from zhurnal.context import RunContext
-from zhurnal.calendar import period_kind
-from zhurnal.errors import YearHasOpenPeriods
+from zhurnal.core.atomic import write_bytes
+from zhurnal.school.context import RunContext
+from zhurnal.school.calendar import period_kind
+from zhurnal.core.errors import YearHasOpenPeriods
 from zhurnal.ingest.lock import run_lock
 from zhurnal.publish.year_report import write_year_report
-from zhurnal.yearend.archive import write_class_archives
+from zhurnal.closing.archive import write_class_archives
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.year.carry import carry_forward
@@ -118,8 +118,8 @@ def pupils_without_grade_10(conn: Connection, school_id: int) -> dict[str, int]:
 
 def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> CloseReport:
     """Close the school year ``year_text`` («2026/2027» or «2026») and write its archive;
-    :class:`~zhurnal.errors.UnknownYear` when it is not the setup's year,
-    :class:`~zhurnal.errors.YearHasOpenPeriods` while a term is still open (a year closed in
+    :class:`~zhurnal.core.errors.UnknownYear` when it is not the setup's year,
+    :class:`~zhurnal.core.errors.YearHasOpenPeriods` while a term is still open (a year closed in
     its middle would lock every journal), unless ``force``. A year already closed is left as
     it is (``already_closed``)."""
     with run_lock(ctx):
@@ -149,8 +149,8 @@ def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> Close
 
 def reopen_year(ctx: RunContext, year_text: str, reason: str) -> str:
     """Reopen the closed year; the reason is kept with the event. Returns the year's label
-    («2026/2027»), or "" when it was open; :class:`~zhurnal.errors.UnknownYear`,
-    :class:`~zhurnal.errors.YearReopenNeedsReason`."""
+    («2026/2027»), or "" when it was open; :class:`~zhurnal.core.errors.UnknownYear`,
+    :class:`~zhurnal.core.errors.YearReopenNeedsReason`."""
     with ctx.engine.begin() as conn:
         label = find_year(conn, ctx.school_id, year_text)
         return label if set_year_closed(conn, ctx.school_id, label, closed=False, reason=reason, now=ctx.now) else ""

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, select, update
 
-from zhurnal.errors import UsageError
-from zhurnal.i18n import N_
+from zhurnal.core.errors import UsageError
+from zhurnal.text.i18n import N_
 from zhurnal.store import schema as s
 
 ACCESS_KEY_FILE = ".zhurnal-access-key"

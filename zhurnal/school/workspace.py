@@ -1,7 +1,7 @@
 """Creating a workspace: its folders, its settings file and its signing keyring.
 
 A workspace that already exists but has lost its keyring gets no new key here: that would
-silently invalidate every workbook already handed out (see :mod:`zhurnal.keyring`).
+silently invalidate every workbook already handed out (see :mod:`zhurnal.core.keyring`).
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from zhurnal.credentials import create_access_key
-from zhurnal.keyring import create_keyring, keyring_path, read_keyring
-from zhurnal.settings import SECRET_ENV, SETTINGS_FILE
+from zhurnal.school.credentials import create_access_key
+from zhurnal.core.keyring import create_keyring, keyring_path, read_keyring
+from zhurnal.core.settings import SECRET_ENV, SETTINGS_FILE
 
 FOLDERS = ("templates_xlsx", "inbox", "outbox", "archive")
 

@@ -1,5 +1,5 @@
 """The year archive's PDFs: per class the journal, the summary ledger and the corrections
-appendix (data: :mod:`zhurnal.yearend.archive_data`), rendered by Typst from
+appendix (data: :mod:`zhurnal.closing.archive_data`), rendered by Typst from
 ``year_archive.typ`` as PDF/A-2b (ISO 19005-2, level B: fonts embedded, an sRGB output intent,
 XMP metadata with the PDF/A identification), the archival form of a document to be bound.
 
@@ -16,13 +16,13 @@ from pathlib import Path
 import typst
 from sqlalchemy import Connection
 
-from zhurnal.atomic import write_bytes
-from zhurnal.context import RunContext
-from zhurnal.filenames import safe_name
+from zhurnal.core.atomic import write_bytes
+from zhurnal.school.context import RunContext
+from zhurnal.core.filenames import safe_name
 from zhurnal.publish.diary import RenderError, poppler_safe, template_path
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.yearend import archive_data as d
+from zhurnal.closing import archive_data as d
 
 TEMPLATE = "year_archive.typ"
 PDF_STANDARD = "a-2b"        # PDF/A-2b; typst-py ≥ 0.13 takes pdf_standards

@@ -5,11 +5,11 @@ the marks of the class's lessons in a date range, where ``w`` is the weight of t
 work type (a work type the setup does not list weighs ``MarkSettings.default_weight``), a
 double mark ``5/4`` counts as two marks of the same weight, ``4+``/``5-`` count as
 ``4 + modifier_step``/``5 - modifier_step``, and ``зач``/``незач`` count as no mark (see
-:func:`zhurnal.marks.mark_values`) but are counted apart (``passed``/``failed``) for the
-pass/fail result (:func:`zhurnal.marks.suggested_pass`). The suggested period mark comes from
+:func:`zhurnal.school.marks.mark_values`) but are counted apart (``passed``/``failed``) for the
+pass/fail result (:func:`zhurnal.school.marks.suggested_pass`). The suggested period mark comes from
 the school's thresholds, ``н/а`` below the period kind's minimum of marks, scaled by the
 subject's weekly hours where the school says so
-(:meth:`zhurnal.settings.MarkSettings.min_marks_for`, :func:`zhurnal.marks.suggested_mark`).
+(:meth:`zhurnal.core.settings.MarkSettings.min_marks_for`, :func:`zhurnal.school.marks.suggested_mark`).
 
 The class average is the mean of the students' averages (each student weighs one, whatever
 their number of marks) over the students who have at least one mark in the range; students
@@ -30,8 +30,8 @@ from math import fsum
 
 from sqlalchemy import Connection, select
 
-from zhurnal.marks import suggested_mark, weighted_average
-from zhurnal.settings import MarkSettings
+from zhurnal.school.marks import suggested_mark, weighted_average
+from zhurnal.core.settings import MarkSettings
 from zhurnal.store import schema as s
 
 
@@ -108,8 +108,8 @@ def class_averages(conn: Connection, school_id: int, class_code: str, start: dt.
     ``subject`` narrows the query to one subject. ``roster`` (student ids), when given, keeps
     only those students, in the result and in the class average: pass the class's current
     students so that one who left or moved to another class does not weigh on it.
-    ``period_kind`` ("quarter" | "semester", :func:`zhurnal.calendar.period_kind`) and ``hours``
-    (subject → weekly hours, :meth:`zhurnal.store.snapshot.School.subject_hours`) choose the
+    ``period_kind`` ("quarter" | "semester", :func:`zhurnal.school.calendar.period_kind`) and ``hours``
+    (subject → weekly hours, :meth:`zhurnal.school.snapshot.School.subject_hours`) choose the
     minimum of marks below which the suggested mark is ``н/а``.
     """
     keep = set(roster) if roster is not None else None

@@ -13,10 +13,10 @@ from functools import cached_property
 
 from sqlalchemy import Connection, select
 
-from zhurnal.enrolment import enrolled
-from zhurnal.errors import NotASchoolWeek
-from zhurnal.i18n import N_
-from zhurnal.calendar import Calendar, Week, parity_matches
+from zhurnal.school.enrolment import enrolled
+from zhurnal.core.errors import NotASchoolWeek
+from zhurnal.text.i18n import N_
+from zhurnal.school.calendar import Calendar, Week, parity_matches
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
@@ -67,7 +67,7 @@ class School:
 
     def class_students(self, class_code: str, start: dt.date | None = None, end: dt.date | None = None) -> list[dict]:
         """The class's pupils by name: those enrolled on some day of ``start``…``end`` (one day
-        without ``end``; see :mod:`zhurnal.enrolment`), or without dates those who have not left."""
+        without ``end``; see :mod:`zhurnal.school.enrolment`), or without dates those who have not left."""
         if self._students_by_class is None:     # indexed once: publishing asks for every class often
             index: dict[str, list[dict]] = {}
             for st in sorted(self.students.values(), key=lambda st: st["full_name"]):

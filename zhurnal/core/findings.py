@@ -2,7 +2,7 @@
 
 A finding has a stable kebab-case ``code`` (published codes keep their meaning), a severity,
 and coordinates (file, sheet, cell). Its ``message`` is rendered in the workspace locale from
-the catalogue in :mod:`zhurnal.messages`, so tests assert on codes and cells, never on text.
+the catalogue in :mod:`zhurnal.text.messages`, so tests assert on codes and cells, never on text.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from zhurnal.messages import render
+from zhurnal.text.messages import render
 
 
 class Severity(StrEnum):

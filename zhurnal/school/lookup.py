@@ -2,7 +2,7 @@
 classes are listed in.
 
 People type «5a» or «5A» (Latin letters that look Cyrillic) for «5А», a teacher's name in any
-case: each lookup forgives that and raises a named :class:`~zhurnal.errors.UsageError` listing
+case: each lookup forgives that and raises a named :class:`~zhurnal.core.errors.UsageError` listing
 what exists when nothing matches.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from zhurnal.errors import UnknownClass, UnknownSubject, UnknownTeacher
+from zhurnal.core.errors import UnknownClass, UnknownSubject, UnknownTeacher
 
 # Latin letters that look like Cyrillic ones, as keyboards in a school mix them
 _LOOKALIKES = str.maketrans("ABCEHKMOPTXYabcehkmoptxy", "АВСЕНКМОРТХУАВСЕНКМОРТХУ")

@@ -25,7 +25,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhurnal.i18n import _
+from zhurnal.text.i18n import _
 
 KEYRING_FILE = ".zhurnal-secret"
 SECRET_ENV = "ZHURNAL_SECRET"

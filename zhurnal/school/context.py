@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, select
 
-from zhurnal.settings import Settings
+from zhurnal.core.settings import Settings
 from zhurnal.store import schema as s
 
 

@@ -1,7 +1,7 @@
 """Workspace settings: ``zhurnal.toml`` validated by pydantic, plus the signing keyring.
 
 The keys never live in the toml: they come from the keyring file ``.zhurnal-secret``
-(mode 0600) that ``zhurnal init`` creates, and ``ZHURNAL_SECRET`` (see :mod:`zhurnal.keyring`). Everything else a stage needs
+(mode 0600) that ``zhurnal init`` creates, and ``ZHURNAL_SECRET`` (see :mod:`zhurnal.core.keyring`). Everything else a stage needs
 flows down from one frozen :class:`Settings` object; no stage reads globals.
 """
 
@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from zhurnal.i18n import _
-from zhurnal.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring  # noqa: F401 (SECRET_ENV: re-exported)
+from zhurnal.text.i18n import _
+from zhurnal.core.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring  # noqa: F401 (SECRET_ENV: re-exported)
 
 SETTINGS_FILE = "zhurnal.toml"
-SECRET_FILE = KEYRING_FILE  # the keyring file (see zhurnal.keyring)
+SECRET_FILE = KEYRING_FILE  # the keyring file (see zhurnal.core.keyring)
 
 
 class ConfigError(Exception):

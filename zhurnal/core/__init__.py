@@ -1,0 +1,1 @@
+"""Plumbing every layer uses: atomic writes, safe file names, settings, errors, findings."""

@@ -1,0 +1,1 @@
+"""Every sentence people read: the finding catalogue, gettext, Russian numbers and plurals."""
