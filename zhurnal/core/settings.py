@@ -271,14 +271,6 @@ def _describe(error: ValidationError, path: Path) -> str:
     return "\n".join(lines)
 
 
-def read_secret(workspace: Path) -> bytes:
-    """The current signing secret (the keyring's newest key)."""
-    try:
-        return read_keyring(workspace).current
-    except KeyringError as exc:
-        raise ConfigError(str(exc)) from exc
-
-
 def load_settings(workspace: Path, *, need_key: bool = True) -> Settings:
     """Read and validate ``zhurnal.toml`` of ``workspace``; raise ConfigError naming the key.
 

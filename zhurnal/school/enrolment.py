@@ -14,7 +14,6 @@ pupil who leaves in the third quarter still counts in the second quarter's repor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 
 def enrolled(student: dict, start: dt.date, end: dt.date | None = None) -> bool:
@@ -26,7 +25,3 @@ def enrolled(student: dict, start: dt.date, end: dt.date | None = None) -> bool:
         return False
     return (arrived is None or arrived <= end) and (left is None or start < left)
 
-
-def enrolled_ids(students: Iterable[dict], start: dt.date, end: dt.date | None = None) -> list[int]:
-    """The ids of ``students`` enrolled on some day of ``start``…``end``."""
-    return [st["id"] for st in students if enrolled(st, start, end)]

@@ -40,13 +40,6 @@ def round_half_up(value: Fraction | Decimal | int) -> int:
     return math.floor(Fraction(value) + Fraction(1, 2))
 
 
-def mean_mark(marks: Sequence[int]) -> int:
-    """The arithmetic mean of ``marks`` (2–5) rounded half up; ValueError for none."""
-    if not marks:
-        raise ValueError("no marks to average")
-    return round_half_up(Fraction(sum(marks), len(marks)))
-
-
 def year_mark(terms: Sequence[str | None], rule: str = "mean") -> str | None:
     """The year mark from the term marks of one pupil and subject, in date order (see the
     module's text for the rules and the marks other than 2–5); None while a term has no mark."""
