@@ -11,7 +11,7 @@ import os
 import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -204,6 +204,17 @@ class BackupSettings(_Section):
     identity_env: str = "ZHURNAL_BACKUP_IDENTITY"
 
 
+
+class _Folder:
+    """A folder of the workspace, read as ``settings.<name>`` (a Path)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, settings: "Settings", owner: type | None = None) -> Path:
+        return settings.workspace / self.name
+
+
 class SettingsFile(_Section):
     school: SchoolSettings
     store: StoreSettings = StoreSettings()
@@ -235,21 +246,11 @@ class Settings(SettingsFile):
         """The keys a workbook's signature may have been made with."""
         return self.keyring or (self.secret,)
 
-    @property
-    def inbox(self) -> Path:
-        return self.workspace / "inbox"
-
-    @property
-    def outbox(self) -> Path:
-        return self.workspace / "outbox"
-
-    @property
-    def archive(self) -> Path:
-        return self.workspace / "archive"
-
-    @property
-    def templates(self) -> Path:
-        return self.workspace / "templates_xlsx"
+    # the workspace's folders (DESIGN.md «Folders»)
+    inbox: ClassVar[_Folder] = _Folder("inbox")
+    outbox: ClassVar[_Folder] = _Folder("outbox")
+    archive: ClassVar[_Folder] = _Folder("archive")
+    templates: ClassVar[_Folder] = _Folder("templates_xlsx")
 
     @property
     def store_url(self) -> str:

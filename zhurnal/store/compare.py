@@ -30,6 +30,7 @@ from collections import Counter
 
 from sqlalchemy import Connection, Select, inspect, select
 
+from zhurnal.store.revision_keys import translate_key
 from zhurnal.store import schema as s
 
 ID_TABLES = {"students", "parents", "lessons", "submissions", "revisions", "period_events", "schools",
@@ -81,18 +82,7 @@ class Keys:
             return value
 
     def revision_key(self, entity: str, key: str) -> str:
-        parts = key.split("/")
-        if entity == "students":
-            return self.of("student_id", key)
-        if entity == "parents":
-            return self.of("parent_id", key)
-        if entity == "guardianships":
-            return "/".join([str(self.of("parent_id", parts[0]))] + [str(self.of("student_id", p)) for p in parts[1:]])
-        if entity == "journal_entries":
-            return "/".join(parts[:-1] + [str(self.of("student_id", parts[-1]))])
-        if entity in ("absences", "period_marks", "exam_marks", "prior_marks"):
-            return "/".join([str(self.of("student_id", parts[0]))] + parts[1:])
-        return key
+        return translate_key(entity, key, lambda v: self.of("student_id", v), lambda v: self.of("parent_id", v))
 
     def revision_value(self, entity: str, text: str | None):
         if text is None:

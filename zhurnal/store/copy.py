@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
+from zhurnal.store.revision_keys import translate_key
 from zhurnal.store import schema as s
 from zhurnal.store.compare import digests, dump, school_query
 from zhurnal.store.engine import StoreError, open_store
@@ -106,18 +107,7 @@ def _plan_ids(source: Connection, target: Connection, school_id: int) -> _Ids:
 
 
 def _revision_key(ids: _Ids, entity: str, key: str) -> str:
-    parts = key.split("/")
-    if entity == "students":
-        return ids.text("students", key)
-    if entity == "parents":
-        return ids.text("parents", key)
-    if entity == "guardianships":
-        return "/".join([ids.text("parents", parts[0])] + [ids.text("students", p) for p in parts[1:]])
-    if entity == "journal_entries":
-        return "/".join(parts[:-1] + [ids.text("students", parts[-1])])
-    if entity in ("absences", "period_marks", "exam_marks", "prior_marks"):
-        return "/".join([ids.text("students", parts[0])] + parts[1:])
-    return key
+    return translate_key(entity, key, lambda v: ids.text("students", v), lambda v: ids.text("parents", v))
 
 
 def _revision_value(ids: _Ids, entity: str, value: str | None) -> str | None:

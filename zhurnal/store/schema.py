@@ -33,23 +33,23 @@ schools = Table(
     Column("year_end", Date),
 )
 
+
+def _dates_and_grades() -> list[Column]:
+    """From ``start`` to ``end`` (both included), for grades ``grade_from``…``grade_to``."""
+    return [Column("start", Date, nullable=False), Column("end", Date, nullable=False),
+            Column("grade_from", Integer, nullable=False), Column("grade_to", Integer, nullable=False)]
+
 periods = Table(
     "periods", metadata, _school(),
     Column("code", String(16), primary_key=True),
     Column("name", Text, nullable=False),
-    Column("start", Date, nullable=False),
-    Column("end", Date, nullable=False),
-    Column("grade_from", Integer, nullable=False),
-    Column("grade_to", Integer, nullable=False),
+    *_dates_and_grades(),
 )
 
 holidays = Table(
     "holidays", metadata, _school(),
     Column("name", Text, primary_key=True),
-    Column("start", Date, nullable=False),
-    Column("end", Date, nullable=False),
-    Column("grade_from", Integer, nullable=False),
-    Column("grade_to", Integer, nullable=False),
+    *_dates_and_grades(),
 )
 
 teachers = Table(

@@ -56,28 +56,25 @@ def create_introduced(bind, revision: str) -> None:
                                       if since(t) == revision])
 
 
-def add_introduced_columns(op, revision: str) -> None:
-    """Add to older tables the columns that ``revision`` introduces."""
+def _introduced(revision: str, part: str):
+    """(table, column or index) pairs that ``revision`` adds to tables of earlier revisions."""
     from zhurnal.store.schema import metadata
 
     for table in metadata.sorted_tables:
-        if since(table) >= revision:
-            continue
-        for column in table.columns:
-            if since(column) == revision:
-                op.add_column(table.name, column._copy())
+        if since(table) < revision:
+            yield from ((table, item) for item in getattr(table, part) if since(item) == revision)
+
+
+def add_introduced_columns(op, revision: str) -> None:
+    """Add to older tables the columns that ``revision`` introduces."""
+    for table, column in _introduced(revision, "columns"):
+        op.add_column(table.name, column._copy())
 
 
 def add_introduced_indexes(op, revision: str) -> None:
     """Make on older tables the indexes that ``revision`` introduces."""
-    from zhurnal.store.schema import metadata
-
-    for table in metadata.sorted_tables:
-        if since(table) >= revision:
-            continue
-        for index in table.indexes:
-            if since(index) == revision:
-                op.create_index(index.name, table.name, [c.name for c in index.columns])
+    for table, index in _introduced(revision, "indexes"):
+        op.create_index(index.name, table.name, [c.name for c in index.columns])
 
 
 def introduce(revision: str) -> None:
