@@ -34,7 +34,8 @@ from zhurnal.demo.fill import fill_workbook, read_rows  # noqa: E402
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK  # noqa: E402
 from zhurnal.demo.school import build_school, roster_subjects  # noqa: E402
 from zhurnal.demo.week import fill_week  # noqa: E402
-from zhurnal.kinds import roster as roster_kind  # noqa: E402
+from zhurnal.kinds.roster.issue import issue as issue_roster  # noqa: E402
+from zhurnal.kinds.roster.spec import spec as roster_spec  # noqa: E402
 from zhurnal.core.settings import load_settings  # noqa: E402
 from zhurnal.store import open_store  # noqa: E402
 from zhurnal.school.snapshot import load_school  # noqa: E402
@@ -55,8 +56,8 @@ def base_workspace(root: Path, students: int) -> tuple[Path, Path, bytes]:
     filled = fill_week(snapshot, templates, root.parent / "typed", DEMO_WEEK, random.Random(7))
     journal = sorted(filled.journals.values())[0]
     code = sorted(school.rosters)[0]
-    spec = roster_kind.spec(roster_subjects(school.rosters[code]))
-    template = roster_kind.issue(ctx, code)
+    spec = roster_spec(roster_subjects(school.rosters[code]))
+    template = issue_roster(ctx, code)
     roster = fill_workbook(template, root.parent / "roster.xlsx", spec, read_rows(template, spec))
     engine.dispose()
     return root, journal, roster.read_bytes()

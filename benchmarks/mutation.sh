@@ -45,7 +45,7 @@ MODULE[bounds]=zhurnal/ingest/bounds.py
 # and a mutant that loops forever would cost the whole timeout of that slow test)
 TESTS[bounds]="tests/test_formula_scan.py tests/test_bad_files.py::test_formulas_where_values_belong_are_findings tests/test_bad_files.py::test_zip_bomb_and_oversized_files"
 TIMEOUT[bounds]=60
-MODULE[journal]=zhurnal/merge/journal.py
+MODULE[journal]=zhurnal/kinds/journal/plan.py
 TESTS[journal]="tests/test_merge_copies.py tests/test_journal.py"
 TIMEOUT[journal]=400
 MODULE[ledger]=zhurnal/publish/ledger.py

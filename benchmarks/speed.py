@@ -54,8 +54,9 @@ from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.issue import issue_setup, issue_week
-from zhurnal.kinds import roster as roster_kind
-from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.kinds.roster.issue import issue as issue_roster
+from zhurnal.kinds.roster.spec import spec as roster_spec
+from zhurnal.kinds.setup.spec import SPEC as SETUP
 from zhurnal.publish.diary import template_path
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.week_data import load_week
@@ -167,8 +168,8 @@ def run(args) -> None:
         fill_workbook(issue_setup(ctx), settings.inbox / "setup.xlsx", SETUP, school.setup)
         assert ingest(ctx).ok
         for code, roster in school.rosters.items():
-            fill_workbook(roster_kind.issue(ctx, code), settings.inbox / f"{code}.xlsx",
-                          roster_kind.spec(roster_subjects(roster)), roster)
+            fill_workbook(issue_roster(ctx, code), settings.inbox / f"{code}.xlsx",
+                          roster_spec(roster_subjects(roster)), roster)
         assert ingest(ctx).ok
         templates = issue_week(ctx, DEMO_WEEK)
         with engine.connect() as conn:

@@ -28,8 +28,9 @@ from zhurnal.store import open_store
 from zhurnal.school.snapshot import load_school
 from zhurnal.school.context import open_context
 from zhurnal.issue import issue_setup
-from zhurnal.kinds import roster as roster_kind
-from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.kinds.roster.issue import issue as issue_roster
+from zhurnal.kinds.roster.spec import spec as roster_spec
+from zhurnal.kinds.setup.spec import SPEC as SETUP
 from zhurnal.issue import issue_week
 from zhurnal.school.workspace import init_workspace
 
@@ -40,8 +41,8 @@ def setup_and_rosters(ctx, school) -> None:
     fill_workbook(issue_setup(ctx), inbox / "setup.xlsx", SETUP, school.setup)
     assert ingest(ctx).ok
     for code, roster in school.rosters.items():
-        fill_workbook(roster_kind.issue(ctx, code), inbox / f"{code}.xlsx",
-                      roster_kind.spec(roster_subjects(roster)), roster)
+        fill_workbook(issue_roster(ctx, code), inbox / f"{code}.xlsx",
+                      roster_spec(roster_subjects(roster)), roster)
     assert ingest(ctx).ok
 
 

@@ -20,8 +20,9 @@ from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
 from zhurnal.issue import issue_setup, issue_week
-from zhurnal.kinds import roster as roster_kind
-from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.kinds.roster.issue import issue as issue_roster
+from zhurnal.kinds.roster.spec import spec as roster_spec
+from zhurnal.kinds.setup.spec import SPEC as SETUP
 from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
@@ -75,7 +76,7 @@ class Workspace:
         return issue_setup(self.ctx())
 
     def roster_template(self, class_code: str) -> Path:
-        return roster_kind.issue(self.ctx(), class_code)
+        return issue_roster(self.ctx(), class_code)
 
     def drop_setup(self, data: dict, name: str = "setup.xlsx") -> Path:
         return fill_workbook(self.setup_template(), self.settings.inbox / name, SETUP, data)
@@ -83,7 +84,7 @@ class Workspace:
     def roster_spec(self, class_code: str):
         from zhurnal.store.queries import class_subgroups
         with self.engine.connect() as conn:
-            return roster_kind.spec(tuple(class_subgroups(conn, 1, class_code)))
+            return roster_spec(tuple(class_subgroups(conn, 1, class_code)))
 
     def drop_roster(self, class_code: str, data: dict, name: str | None = None) -> Path:
         target = self.settings.inbox / (name or f"roster_{class_code}.xlsx")

@@ -13,7 +13,7 @@ from test_journal import stored_cells, teacher_with
 from test_libreoffice import resave
 
 from zhurnal.demo.fill import fill_grid, fill_workbook
-from zhurnal.kinds.plan import SPEC as PLAN
+from zhurnal.kinds.plan.spec import SPEC as PLAN
 from zhurnal.issue import issue_period, issue_plans
 
 

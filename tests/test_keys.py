@@ -15,7 +15,7 @@ from zhurnal.ingest.identify import read_metadata
 from zhurnal.school.context import open_context
 from zhurnal.ingest.read import cells_of
 from zhurnal.core.keyring import KEYRING_FILE, key_id
-from zhurnal.kinds import roster as roster_kind
+from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.templates.metadata import META_SHEET
 
 
@@ -43,7 +43,7 @@ def test_rotate_keeps_old_workbooks_and_signs_with_the_new_key(loaded, school, m
 
     stranger = ws.settings.model_copy(update={"secret": b"another-workspace-0123456789",
                                               "keyring": (b"another-workspace-0123456789",)})
-    report = submit(ws, roster_kind.issue(open_context(stranger, ws.engine), code), code, "foreign.xlsx")
+    report = submit(ws, issue_roster(open_context(stranger, ws.engine), code), code, "foreign.xlsx")
     assert status_of(report) == {"foreign.xlsx": "rejected"}
     assert {(sheet, code) for sheet, _, code in findings_of(report)} == {(META_SHEET, "signed-by-other-workspace")}
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import s, status_of
 
 from zhurnal.demo.fill import fill_workbook
-from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.kinds.setup.spec import SPEC as SETUP
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods:calc8", "xls": "xls:MS Excel 97"}

@@ -9,7 +9,7 @@ import pytest
 from conftest import SATURDAY, findings_of, journal_sheets, s, status_of, untaught
 
 from zhurnal.demo.fill import fill_grid
-from zhurnal.merge.journal import cell_list
+from zhurnal.kinds.journal.plan import cell_list
 from zhurnal.core.settings import JournalSettings
 
 

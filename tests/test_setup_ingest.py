@@ -9,7 +9,7 @@ import datetime as dt
 from conftest import findings_of, s, status_of
 
 from zhurnal.demo.fill import read_rows
-from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.kinds.setup.spec import SPEC as SETUP
 from zhurnal.templates.spec import column_letter
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from conftest import findings_of, s, status_of
 
-from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.kinds.setup.spec import SPEC as SETUP
 from zhurnal.templates.spec import column_letter
 
 

@@ -56,7 +56,7 @@ def test_yo_and_ye_are_one_letter_only_where_the_school_says_so(ws, school):
         if row["class_teacher"] == old_name:
             row["class_teacher"] = "Королёва Анна Петровна"
     ws.drop_setup(setup)
-    from zhurnal.kinds.setup import SPEC as SETUP
+    from zhurnal.kinds.setup.spec import SPEC as SETUP
     from zhurnal.templates.spec import column_letter
     teacher = column_letter(SETUP.sheet("Нагрузка").column_index("teacher"))
     found = findings_of(ws.ingest())

@@ -10,7 +10,14 @@ from pathlib import Path
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
 from zhurnal.core.errors import NoClasses
-from zhurnal.kinds import attendance, journal, period, plan, prior, roster, setup, year
+from zhurnal.kinds.attendance import issue as attendance
+from zhurnal.kinds.journal import issue as journal
+from zhurnal.kinds.period import issue as period
+from zhurnal.kinds.plan import issue as plan
+from zhurnal.kinds.prior import issue as prior
+from zhurnal.kinds.roster import issue as roster
+from zhurnal.kinds.setup import issue as setup
+from zhurnal.kinds.year import issue as year
 from zhurnal.school.lookup import find_class, find_teacher
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s

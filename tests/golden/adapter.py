@@ -22,10 +22,11 @@ from zhurnal.demo.week import fill_week
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
-from zhurnal.issue import issue_period, issue_plans, issue_setup, issue_week
-from zhurnal.kinds import roster as roster_kind
-from zhurnal.kinds.plan import SPEC as PLAN
-from zhurnal.kinds.setup import SPEC as SETUP
+from zhurnal.issue import issue_period, issue_plans, issue_prior_marks, issue_setup, issue_week, issue_year
+from zhurnal.kinds.roster.issue import issue as issue_roster
+from zhurnal.kinds.roster.spec import spec as roster_spec
+from zhurnal.kinds.plan.spec import SPEC as PLAN
+from zhurnal.kinds.setup.spec import SPEC as SETUP
 from zhurnal.core.settings import SECRET_ENV, SECRET_FILE, load_settings
 from zhurnal.store import open_store
 from zhurnal.store import schema
@@ -103,11 +104,12 @@ def table_rows(ws: GoldenWorkspace, name: str) -> list[dict]:
 
 
 def issue(ws: GoldenWorkspace, kind: str, **what) -> list[Path]:
-    """Issue templates of ``kind`` (``class_code=``, ``teacher=``, ``period=`` narrow it)."""
+    """Issue templates of ``kind`` (``class_code=``, ``teacher=``, ``period=`` narrow it; ``grade=``
+    names the earlier grade of ``prior``)."""
     if kind == "setup":
         return [issue_setup(ws.ctx())]
     if kind == "roster":
-        return [roster_kind.issue(ws.ctx(), what["class_code"])]
+        return [issue_roster(ws.ctx(), what["class_code"])]
     if kind == "plan":
         return issue_plans(ws.ctx(), teacher=what.get("teacher"))
     if kind in ("journal", "attendance"):
@@ -115,6 +117,10 @@ def issue(ws: GoldenWorkspace, kind: str, **what) -> list[Path]:
         return [p for p in paths if template_info(p)["kind"] == kind]
     if kind == "period":
         return issue_period(ws.ctx(), what["period"], teacher=what.get("teacher"))
+    if kind == "year":
+        return issue_year(ws.ctx(), teacher=what.get("teacher"))
+    if kind == "prior":
+        return issue_prior_marks(ws.ctx(), grade=what["grade"])
     raise ValueError(kind)
 
 
@@ -139,7 +145,7 @@ def fill_table(ws: GoldenWorkspace, template: Path, target: Path, data: dict) ->
         spec = PLAN
     else:
         with ws.engine.connect() as conn:
-            spec = roster_kind.spec(tuple(class_subgroups(conn, 1, template_info(template)["class_code"])))
+            spec = roster_spec(tuple(class_subgroups(conn, 1, template_info(template)["class_code"])))
     fill_workbook(template, target, spec, data)
     set_saved_time(target, SAVED)
     return target

@@ -171,6 +171,75 @@ def period_mistakes(ws, school, target):
     api.fill_cells(template, target, {info["sheet"]: values})
 
 
+def _year(ws):
+    [template] = api.issue(ws, "year", teacher=TEACHER)
+    return template
+
+
+def year_clean(ws, school, target):
+    """Every pupil's year mark (no term marks are stored yet: each is a «terms missing»
+    warning); in grades 9 and 11 two pupils' exams."""
+    template = _year(ws)
+    layout = api.grid(template)
+    values = {}
+    for n, info in enumerate(api.template_info(template)["sheets"]):
+        ids, keys = _sheet_rows(layout, info["sheet"])
+        marks = ["5", "4", "3", "4", "5"]
+        cells = {(sid, "mark"): marks[(i + n) % len(marks)] for i, sid in enumerate(ids)}
+        if "exam_form" in keys:                                      # grades 9 and 11
+            first = ("ЕГЭ", 78) if info["class_code"].startswith("11") else ("ОГЭ", 5)
+            cells[(ids[0], "exam_form")], cells[(ids[0], "exam")] = first
+            cells[(ids[1], "exam_form")], cells[(ids[1], "exam")] = "ГВЭ", 4
+        values[info["sheet"]] = cells
+    api.fill_cells(template, target, values)
+
+
+def year_mistakes(ws, school, target):
+    template = _year(ws)
+    layout = api.grid(template)
+    by_class = {info["class_code"]: info["sheet"] for info in api.template_info(template)["sheets"]}
+    values = {}
+    ids, _ = _sheet_rows(layout, by_class["7А"])
+    values[by_class["7А"]] = {(ids[0], "mark"): "6", (ids[1], "mark"): "5+", (ids[2], "mark"): "4"}
+    ids, _ = _sheet_rows(layout, by_class["9А"])
+    values[by_class["9А"]] = {(ids[0], "exam_form"): "ЕГЭ", (ids[0], "exam"): 70,     # no ЕГЭ in grade 9
+                              (ids[1], "exam_form"): "ОГЭ", (ids[1], "exam"): 7}      # a mark 2–5
+    ids, _ = _sheet_rows(layout, by_class["11А"])
+    values[by_class["11А"]] = {(ids[0], "exam_form"): "ЕГЭ", (ids[0], "exam"): 120}   # points 0–100
+    api.fill_cells(template, target, values)
+
+
+def _prior(ws):
+    [template] = api.issue(ws, "prior", grade=10)
+    return template
+
+
+PRIOR_SUBJECTS = ("Алгебра", "Физика")
+
+
+def prior_clean(ws, school, target):
+    """Grade 10's semester and year marks of the first four pupils of each grade-11 class in
+    two subjects; the other cells stay empty."""
+    template = _prior(ws)
+    layout = api.grid(template)
+    values = {}
+    for info in api.template_info(template)["sheets"]:
+        ids, _ = _sheet_rows(layout, info["sheet"])
+        marks = {"H1": ["5", "4", "3", "4"], "H2": ["5", "5", "3", "4"], "Y": ["5", "5", "3", "4"]}
+        values[info["sheet"]] = {(sid, f"{subject}|{period}"): marks[period][i]
+                                 for subject in PRIOR_SUBJECTS for period in marks for i, sid in enumerate(ids[:4])}
+    api.fill_cells(template, target, values)
+
+
+def prior_mistakes(ws, school, target):
+    template = _prior(ws)
+    layout = api.grid(template)
+    info = api.template_info(template)["sheets"][0]
+    ids, _ = _sheet_rows(layout, info["sheet"])
+    values = {(ids[0], "Алгебра|H1"): "6", (ids[1], "Алгебра|H2"): "зач", (ids[2], "Физика|Y"): "4"}
+    api.fill_cells(template, target, {info["sheet"]: values})
+
+
 RECIPES = {name: globals()[name] for name in BY_NAME}
 
 

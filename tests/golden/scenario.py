@@ -13,7 +13,7 @@ Generated ids never reach the JSON: students, parents and lessons are named by s
 (class/full name, full name/e-mail or phone, class/subject/subgroup/date/lesson), and times
 the run stamps (received_at) are left out. Revisions are those of the sample's submission.
 
-The grid samples (journal, attendance, period) carry student ids in hidden cells, as issued
+The grid samples (journal, attendance, period, year, prior) carry student ids in hidden cells, as issued
 from the ``school`` base. Should a change hand out ids in another order, rebuild the samples
 (``make_samples.py``): the JSON, written in stable keys, must then come out unchanged.
 """
@@ -62,6 +62,10 @@ SAMPLES = (
     Sample("attendance_mistakes", "attendance", "school"),
     Sample("period_clean", "period", "school", before=("journal_clean",)),
     Sample("period_mistakes", "period", "school", before=("journal_clean",)),
+    Sample("year_clean", "year", "school"),
+    Sample("year_mistakes", "year", "school"),
+    Sample("prior_clean", "prior", "school"),
+    Sample("prior_mistakes", "prior", "school"),
 )
 BY_NAME = {s.name: s for s in SAMPLES}
 
@@ -74,6 +78,8 @@ TABLES = {
     "journal": ("lessons", "journal_entries"),
     "attendance": ("absences",),
     "period": ("period_marks",),
+    "year": ("period_marks", "exam_marks"),
+    "prior": ("prior_marks",),
 }
 
 
@@ -166,7 +172,7 @@ class Keys:
             return self.parent(key)
         if entity == "journal_entries":
             return "/".join(parts[:-1] + [self.student(parts[-1])])
-        if entity in ("absences", "period_marks"):
+        if entity in ("absences", "period_marks", "exam_marks", "prior_marks"):
             return "/".join([self.student(parts[0])] + parts[1:])
         return key
 

@@ -23,8 +23,9 @@ from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import queries as q
 from zhurnal.issue import issue_setup, issue_week
-from zhurnal.kinds import roster as roster_kind
-from zhurnal.kinds import setup as setup_kind
+from zhurnal.kinds.roster.issue import issue as issue_roster
+from zhurnal.kinds.roster.spec import spec as roster_spec
+from zhurnal.kinds.setup.spec import SPEC as SETUP_SPEC
 from zhurnal.school.snapshot import load_school
 from zhurnal.school.workspace import init_workspace
 
@@ -95,23 +96,23 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
         echo(f"\n== {title}\n{ingest_table(report)}")
 
     template = issue_setup(ctx)
-    fill_workbook(template, settings.inbox / "Настройка школы 2026-2027.xlsx", setup_kind.SPEC, school.setup)
+    fill_workbook(template, settings.inbox / "Настройка школы 2026-2027.xlsx", SETUP_SPEC, school.setup)
     run("Администратор сдаёт книгу настройки школы")
 
     # the class with mistakes is one that splits into subgroups, so every kind of slip shows
     faulty = next(code for code, roster in school.rosters.items()
                   if any(k.startswith("subgroup:") for k in roster["Ученики"][0]) and code[0] in "56789")
     for code, roster in school.rosters.items():
-        template = roster_kind.issue(ctx, code)
-        spec = roster_kind.spec(roster_subjects(roster))
+        template = issue_roster(ctx, code)
+        spec = roster_spec(roster_subjects(roster))
         data = with_mistakes(roster) if code == faulty else roster
         fill_workbook(template, settings.inbox / f"Список {code}.xlsx", spec, data)
     summary.expected_rejections = 1
     run(f"Классные руководители сдают списки классов (в списке {faulty} есть ошибки)")
 
-    template = roster_kind.issue(ctx, faulty)
+    template = issue_roster(ctx, faulty)
     roster = school.rosters[faulty]
-    spec = roster_kind.spec(roster_subjects(roster))
+    spec = roster_spec(roster_subjects(roster))
     fill_workbook(template, settings.inbox / f"Список {faulty} исправленный.xlsx", spec, roster)
     run(f"Классный руководитель {faulty} исправляет ошибки и сдаёт список снова")
 

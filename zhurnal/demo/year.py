@@ -32,8 +32,9 @@ from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.read import cells_of
 from zhurnal.ingest.pipeline import IngestReport, ingest
 from zhurnal.issue import issue_period, issue_prior_marks, issue_setup, issue_year
-from zhurnal.kinds import roster as roster_kind
-from zhurnal.kinds import setup as setup_kind
+from zhurnal.kinds.roster.issue import issue as issue_roster
+from zhurnal.kinds.roster.spec import spec as roster_spec
+from zhurnal.kinds.setup.spec import SPEC as SETUP_SPEC
 from zhurnal.merge.period_lock import close_period
 from zhurnal.publish.run import publish_period
 from zhurnal.core.settings import load_settings
@@ -128,11 +129,11 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
         bad = [f"{f.name}: {f.status}" for f in report.files if f.status != "accepted"]
         echo(f"{title}: книг {len(report.files)}" + (f" (не принято: {', '.join(bad)})" if bad else ""))
 
-    fill_workbook(issue_setup(ctx), settings.inbox / "Настройка школы 2026-2027.xlsx", setup_kind.SPEC, school.setup)
+    fill_workbook(issue_setup(ctx), settings.inbox / "Настройка школы 2026-2027.xlsx", SETUP_SPEC, school.setup)
     run("Настройка школы", SETUP_NOW)
     for code, roster in school.rosters.items():
-        fill_workbook(roster_kind.issue(ctx, code), settings.inbox / f"Список {code}.xlsx",
-                      roster_kind.spec(roster_subjects(roster)), roster)
+        fill_workbook(issue_roster(ctx, code), settings.inbox / f"Список {code}.xlsx",
+                      roster_spec(roster_subjects(roster)), roster)
     run("Списки классов", SETUP_NOW)
 
     with ctx.engine.connect() as conn:

@@ -1,12 +1,14 @@
 """The shape every workbook kind has: a declaration and the steps from a submission to the store.
 
-A kind is one object (in one module per kind, listed once in :data:`zhurnal.kinds.KINDS`).
-Ingest looks a submission's kind up and runs :meth:`WorkbookKind.check` then
-:meth:`WorkbookKind.apply`; nothing else dispatches on kind names. A kind overrides the two
-required steps, :meth:`records` (cells → typed records, with findings met on the way) and
-:meth:`plan` (what the records would change in the store, with findings about changes that may
-not be made), and keeps the defaults of the rest. The pattern follows beangulp's importers:
-a small base class, few required methods.
+A kind is one object, ``KIND`` in the ``__init__.py`` of its own folder ``zhurnal/kinds/<kind>/``
+(beside its ``spec``, ``issue``, ``records`` and ``plan`` modules), listed once in
+:data:`zhurnal.kinds.KINDS`: adding a kind is one folder and one registry line (and a migration
+when it keeps a table of its own). Ingest looks a submission's kind up and runs
+:meth:`WorkbookKind.check` then :meth:`WorkbookKind.apply`; nothing else dispatches on kind
+names. A kind overrides the two required steps, :meth:`records` (cells → typed records, with
+findings met on the way) and :meth:`plan` (what the records would change in the store, with
+findings about changes that may not be made), and keeps the defaults of the rest. The pattern
+follows beangulp's importers: a small base class, few required methods.
 """
 
 from __future__ import annotations

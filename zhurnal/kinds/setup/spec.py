@@ -1,24 +1,12 @@
-"""The setup workbook: the sysadmin's school configuration, authoritative for the whole setup.
-
-Its declaration binds every sheet to the store table it feeds; the generator, the reader, the
-rules and the merge all take that binding from here.
+"""The setup workbook's declaration: its sheets, each bound to the store table it feeds (the
+generator, the reader, the rules and the merge all take that binding from here), and how a
+typed row becomes a stored one and back.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from zhurnal.school.context import RunContext
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind
 from zhurnal.kinds.limits import with_store_limits
-from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.setup import SetupPlan, TableRows
-from zhurnal.store import queries as q
-from zhurnal.store import schema as s
-from zhurnal.templates.generate import write_workbook
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
-from zhurnal.validate.setup_rules import check_setup
-from zhurnal.validate.table import read_tables
 
 WEEKDAYS = Choices(labels=("Пн", "Вт", "Ср", "Чт", "Пт", "Сб"), values=(1, 2, 3, 4, 5, 6))
 SCALES = Choices(labels=("5-балльная", "зачёт/незачёт", "без отметок"),
@@ -117,12 +105,6 @@ SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title="Настр
     )),
 )), also={"Школа": "schools"})
 
-GUIDE = [
-    "Книга настройки школы заполняется администратором один раз в год и правится при изменениях.",
-    "Порядок: Школа → Периоды → Каникулы → Учителя → Классы → Предметы → Подгруппы → Нагрузка → "
-    "Расписание → Звонки → Виды работ → Причины пропусков.",
-    "Книга целиком заменяет прежнюю настройку: удалённая строка удаляется и из журнала.",
-]
 SCHOOL_FIELDS = ("name", "year_label", "year_start", "year_end")
 ALL_GRADES = (0, 99)   # a holiday with no grades given is stored for every grade
 BOUND = tuple(sheet for sheet in SPEC.sheets if sheet.table)
@@ -157,37 +139,3 @@ def from_store(sheet: SheetSpec, row: dict) -> dict:
             labels = {value: label for label, value in item.choices.mapping().items()}
             row[item.key] = labels.get(row[item.key], row[item.key])
     return row
-
-
-def issue(ctx: RunContext, out_dir: Path | None = None) -> Path:
-    """Write the setup workbook, prefilled with the current setup, to ``templates_xlsx/``."""
-    with ctx.engine.connect() as conn:
-        school = q.school_row(conn, ctx.school_id)
-        prefill = {"Школа": [school] if school.get("year_label") else []}
-        for sheet in BOUND:
-            rows = q.table_rows(conn, s.metadata.tables[sheet.table], ctx.school_id, *sheet.key)
-            prefill[sheet.name] = [from_store(sheet, row) for row in rows]
-    meta = signed_meta(ctx, "setup", SPEC.version, "Администратор")
-    path = (out_dir or ctx.settings.templates) / "настройка_школы.xlsx"
-    return write_workbook(path, SPEC, meta, prefill=prefill, guide=GUIDE)
-
-
-class SetupKind(WorkbookKind):
-    name = "setup"
-    title = SPEC.title
-    changes_school = True
-
-    def records(self, sub, ctx: StepContext) -> Records:
-        return Records.of_tables(*read_tables(sub.cells, SPEC, yo_as_ye=ctx.yo))
-
-    def plan(self, records: Records, ctx: StepContext) -> SetupPlan:
-        checked = check_setup(records.value, UNIQUE, yo_as_ye=ctx.yo)
-        school_rows = checked.tables["Школа"].rows
-        school = school_rows[0].values if school_rows else {}   # empty: a finding says so
-        tables = [TableRows(sheet.table, sheet.key,
-                            [to_store(sheet.name, row.values) for row in checked.tables[sheet.name].rows])
-                  for sheet in BOUND]
-        return SetupPlan({k: school.get(k) for k in SCHOOL_FIELDS}, tables, findings=checked.findings)
-
-
-KIND = SetupKind()

@@ -1,7 +1,6 @@
-"""Period marks: per group, each student's weighted average, number of marks and the mark the
-school's thresholds suggest (shown, locked), and the period mark the teacher sets.
-
-Authoritative for the students and subjects of its sheets.
+"""Issuing period marks: one workbook per teacher for the groups a period covers, each pupil's
+weighted average, number of marks and suggested mark shown and locked, the stored period mark
+prefilled; the issue is recorded as the base later copies are merged against.
 """
 
 from __future__ import annotations
@@ -13,36 +12,20 @@ from zhurnal.school.calendar import period_kind
 from zhurnal.school.context import RunContext
 from zhurnal.core.errors import UnknownPeriod, YearIsNoTerm
 from zhurnal.core.filenames import safe_name
-from zhurnal.core.findings import finding
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
+from zhurnal.kinds.period.plan import mark_key
+from zhurnal.kinds.period.spec import INPUTS, SPEC, choices_for
 from zhurnal.kinds.signing import issue_grid
-from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.school.snapshot import Section, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
-from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
-from zhurnal.validate.period_rules import read_period
 
-PERIOD_CHOICES = {"5": ("5", "4", "3", "2", "н/а", "осв"), "pass": ("зач", "незач", "н/а", "осв")}
-SPEC = GridSpec(kind="period", version=1, title="Отметки за период", columns=(
-    Field("average", "Средний балл", T.NUMBER, width=10),
-    Field("count", "Отметок", T.INT, width=9),
-    Field("suggested", "Рекомендуется", width=13),
-    Field("mark", "Отметка за", T.CHOICE, width=16, choices=Choices(named="period_marks")),
-))
-INPUTS = {"mark"}
 NOTES = [
     "Как заполнять:",
     "• Средний балл, число отметок и рекомендуемая отметка посчитаны по журналу (взвешенное среднее).",
     "• В последнем столбце поставьте отметку за период: {choices}.",
     "• н/а — не аттестован (мало отметок), осв — освобождён.",
 ]
-
-
-def choices_for(scale: str) -> tuple[str, ...]:
-    """The period marks a subject of ``scale`` allows."""
-    return PERIOD_CHOICES.get(scale, PERIOD_CHOICES["5"])
 
 
 def period_sheet(name: str, section: Section, period: dict, scale: str, students: list[dict],
@@ -67,7 +50,8 @@ def period_sheet(name: str, section: Section, period: dict, scale: str, students
                      notes=[line.format(choices=", ".join(choices)) for line in NOTES])
 
 
-def _stats(ctx: RunContext, conn, school, section: Section, period: dict) -> dict:
+def section_stats(ctx: RunContext, conn, school, section: Section, period: dict) -> dict:
+    """Student id → (weighted average, number of marks, suggested mark) of ``section`` in ``period``."""
     found = class_averages(conn, ctx.school_id, section.class_code, period["start"], period["end"],
                            settings=ctx.settings.marks, subject=section.subject,
                            period_kind=period_kind(period["code"]), hours=school.subject_hours(section.class_code))
@@ -100,7 +84,7 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                 students = school.section_students(section, period["end"])
                 title = sheet_name(section, school.subjects[section.subject]["short"], taken)
                 sheets.append(period_sheet(title, section, period, scale, students,
-                                           _stats(ctx, conn, school, section, period),
+                                           section_stats(ctx, conn, school, section, period),
                                            {st["id"]: stored.get((st["id"], section.subject)) for st in students}))
                 info.append(section_info(title, section))
                 base.update({mark_key(st["id"], section.subject, period_code): stored.get((st["id"], section.subject))
@@ -111,25 +95,3 @@ def issue(ctx: RunContext, period_code: str, *, teacher: str | None = None,
                                           period=period_code))
     return written
 
-
-class PeriodKind(WorkbookKind):
-    name = SPEC.kind
-    title = SPEC.title
-
-    def records(self, sub, ctx: StepContext) -> Records:
-        school = ctx.school
-        period = school.calendar.period_row(sub.meta.get("period", ""))
-        if period is None:
-            return Records(None, [finding("unknown-period", value=sub.meta.get("period"))], unusable=True)
-        read = read_period(SPEC.column("mark").key, sub, school,
-                           lambda section: _stats(ctx.run, ctx.conn, school, section, period),
-                           choices_for, lambda section: ctx.settings.marks.min_marks_for(
-                               period_kind(period["code"]), school.subject_hours(section.class_code).get(section.subject)))
-        return Records(read, read.findings)
-
-    def plan(self, records: Records, ctx: StepContext) -> PeriodPlan:
-        read = records.value
-        return against_base(ctx, read_state(read), lambda base: plan_period(ctx.conn, ctx.school, read, base))
-
-
-KIND = PeriodKind()

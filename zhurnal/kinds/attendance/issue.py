@@ -1,5 +1,6 @@
-"""The class teacher's weekly attendance register: students × school days, lessons missed
-and the reason code. Authoritative for its class's school days of the week."""
+"""Issuing the attendance register: one workbook per class (to its class teacher) for a week,
+students × school days, prefilled with the absences stored; the issue is recorded as the base
+later copies are merged against."""
 
 from __future__ import annotations
 
@@ -8,21 +9,15 @@ from pathlib import Path
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
 from zhurnal.core.filenames import safe_name
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
+from zhurnal.kinds.attendance.plan import stored_state
+from zhurnal.kinds.attendance.records import day_keys
+from zhurnal.kinds.attendance.spec import SPEC
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.merge.attendance import AttendancePlan, plan_attendance, read_state, stored_state
 from zhurnal.merge.bases import record_issue
-from zhurnal.merge.guards import ChangeGuard
 from zhurnal.store import queries as q
 from zhurnal.school.snapshot import WEEKDAYS_RU, School, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
-from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
-from zhurnal.validate.attendance_rules import day_keys, read_attendance
 
-SPEC = GridSpec(kind="attendance", version=1, title="Посещаемость", columns=(
-    Field("count", "уроков", T.INT, required=True),
-    Field("reason", "причина", T.CHOICE, choices=Choices(named="reasons")),
-))
 NOTES = [
     "Как заполнять:",
     "• В столбце «уроков» — сколько уроков ученик пропустил в этот день (пусто — был на всех).",
@@ -80,21 +75,3 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
             record_issue(conn, ctx.school_id, meta, stored_state(stored), ctx.now)
     return written
 
-
-class AttendanceKind(WorkbookKind):
-    name = SPEC.kind
-    title = SPEC.title
-    reads_alone = True
-
-    def records(self, sub, ctx: StepContext) -> Records:
-        read = read_attendance(SPEC, sub, ctx.school)
-        return Records(read, read.findings)
-
-    def plan(self, records: Records, ctx: StepContext) -> AttendancePlan:
-        read = records.value
-        guard = ChangeGuard(ctx.school, ctx.settings.journal, ctx.run.today)
-        return against_base(ctx, read_state(read, ctx.school),
-                            lambda base: plan_attendance(ctx.conn, ctx.school, read, guard, base))
-
-
-KIND = AttendanceKind()

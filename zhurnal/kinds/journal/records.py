@@ -4,7 +4,7 @@ Rules here need only the workbook and the school: marks on the school's scale, `
 only where allowed, well-formed double marks, no mark with ``н``, marks only for students of
 the group and not for exempt ones, extra lessons inside the week and not on holidays, known
 work types. Rules that compare with the store (closed periods, the editing window) live in
-:mod:`zhurnal.merge.journal`.
+:mod:`zhurnal.kinds.journal.plan`.
 """
 
 from __future__ import annotations

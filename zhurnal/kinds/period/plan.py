@@ -14,7 +14,7 @@ from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.school.snapshot import School
-from zhurnal.validate.period_rules import PeriodMarkRead, PeriodRead
+from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead
 
 
 @dataclass

@@ -15,7 +15,7 @@ from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.school.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
-from zhurnal.validate.period_rules import PeriodMarkRead, PeriodRead, allowed_mark
+from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead, allowed_mark
 from zhurnal.core.workbook import Submission
 from zhurnal.year.final import EXAM_FORMS
 

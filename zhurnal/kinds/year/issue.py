@@ -1,10 +1,7 @@
-"""Year marks: per group, each pupil's term marks (shown, locked), the year mark computed from
-them by the school's rule (shown, locked) and the year mark the teacher confirms (prefilled
-with the confirmed mark, else the computed one); for grades 9 and 11 also the exam (ОГЭ, ГВЭ,
-ЕГЭ) and its result.
-
-The year marks are stored as period marks of the setup's year period (code «Y»); the exams in
-``exam_marks``. Authoritative for the pupils and subjects of its sheets, merged three ways.
+"""Issuing year marks: one workbook per teacher for the groups of grades that have a year
+period, term marks and the computed year mark shown and locked, the year mark prefilled (the
+confirmed one, else the computed one) and, for grades 9 and 11, the exam; the issue is recorded
+as the base later copies are merged against.
 """
 
 from __future__ import annotations
@@ -14,26 +11,19 @@ from pathlib import Path
 from zhurnal.school.context import RunContext
 from zhurnal.core.errors import NoYearPeriod
 from zhurnal.core.filenames import safe_name
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
-from zhurnal.kinds.period import choices_for
+from zhurnal.kinds.period.plan import mark_key
+from zhurnal.kinds.period.spec import choices_for
 from zhurnal.kinds.signing import issue_grid
-from zhurnal.merge.period_marks import mark_key
-from zhurnal.merge.year_marks import STORED, YearPlan, exam_key, plan_year, read_state, stored_exams
+from zhurnal.kinds.year.plan import STORED, exam_key, stored_exams
+from zhurnal.kinds.year.records import EXAM, EXAM_FORM, MARK
+from zhurnal.kinds.year.spec import SPEC
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.school.snapshot import School, Section, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
-from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
-from zhurnal.validate.year_rules import EXAM, EXAM_FORM, MARK, read_year
 from zhurnal.year.final import EXAM_FORMS
 from zhurnal.year.marks import computed_year_marks
 
-SPEC = GridSpec(kind="year", version=1, title="Годовые отметки", columns=(
-    Field("computed", "Рассчитана", width=11),
-    Field(MARK, "Годовая отметка", T.CHOICE, width=12, choices=Choices(named="period_marks")),
-    Field(EXAM_FORM, "Экзамен", T.CHOICE, width=10),
-    Field(EXAM, "Результат экзамена", width=12),
-))
 NOTES = [
     "Как заполнять:",
     "• Отметки за периоды и годовая отметка, рассчитанная по ним (среднее арифметическое с округлением "
@@ -82,7 +72,8 @@ def year_sheet(name: str, section: Section, school: School, terms: list[dict], s
                      values=values, notes=notes)
 
 
-def _computed(ctx: RunContext, conn, school: School, section: Section) -> dict[int, str | None]:
+def computed_marks(ctx: RunContext, conn, school: School, section: Section) -> dict[int, str | None]:
+    """Pupil id → the year mark the school's rule computes from the term marks of ``section``."""
     found = computed_year_marks(conn, school, section.class_code, ctx.settings.marks.year_rule)
     return {sid: mark for (sid, subject), mark in found.items() if subject == section.subject}
 
@@ -114,7 +105,7 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
                 subject_exams = {sid: v for (sid, subj), v in exams.items() if subj == section.subject}
                 title = sheet_name(section, school.subjects[section.subject]["short"], taken)
                 sheet = year_sheet(title, section, school, school.calendar.grade_terms(cls["grade"]), students,
-                                   subject_marks, _computed(ctx, conn, school, section), year["code"], subject_exams)
+                                   subject_marks, computed_marks(ctx, conn, school, section), year["code"], subject_exams)
                 sheets.append(sheet)
                 info.append(section_info(title, section))
                 for st in students:
@@ -130,19 +121,3 @@ def issue(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None =
                                           period=label))
     return written
 
-
-class YearKind(WorkbookKind):
-    name = SPEC.kind
-    title = SPEC.title
-
-    def records(self, sub, ctx: StepContext) -> Records:
-        school = ctx.school
-        read = read_year(sub, school, lambda section: _computed(ctx.run, ctx.conn, school, section), choices_for)
-        return Records(read, read.findings)
-
-    def plan(self, records: Records, ctx: StepContext) -> YearPlan:
-        read = records.value
-        return against_base(ctx, read_state(read), lambda base: plan_year(ctx.conn, ctx.school, read, base))
-
-
-KIND = YearKind()

@@ -18,7 +18,7 @@ from zhurnal.core.findings import Finding
 from zhurnal.merge.sync import Changes, record_revision, sync_rows
 from zhurnal.store import schema as s
 from zhurnal.validate.normalize import match_key
-from zhurnal.validate.roster_rules import RosterCheck, RosterContext
+from zhurnal.kinds.roster.records import RosterCheck, RosterContext
 
 
 def _insert(conn: Connection, table, values: dict, *, school_id: int, submission_id: int) -> int:

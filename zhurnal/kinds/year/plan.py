@@ -1,5 +1,5 @@
 """Applying a year workbook: the year marks as period marks of the year period (see
-:mod:`zhurnal.merge.period_marks`), and the exams into ``exam_marks``; both merged three ways
+:mod:`zhurnal.kinds.period.plan`), and the exams into ``exam_marks``; both merged three ways
 against the copy they were filled from. An exam cell is a pupil's exam form and result in one
 subject (``<student id>/<subject>/exam`` → ``ОГЭ|5``)."""
 
@@ -11,12 +11,12 @@ from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.core.findings import finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
-from zhurnal.merge.period_marks import PeriodPlan, mark_key, plan_period, read_state as period_state
+from zhurnal.kinds.period.plan import PeriodPlan, mark_key, plan_period, read_state as period_state
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.school.snapshot import School
-from zhurnal.validate.year_rules import ExamRead, YearRead
+from zhurnal.kinds.year.records import ExamRead, YearRead
 
 
 # The issued base of a year workbook holds each year-mark cell as prefilled (the computed mark

@@ -1,9 +1,6 @@
-"""The weekly journal of one teacher: a sheet per class × subject × subgroup taught that week.
-
-Columns are the week's timetabled lessons (holidays removed, odd/even weeks honoured) plus two
-spare columns for an extra or moved lesson; rows are the group's students; under the grid,
-the lesson's topic, homework, work type and ICT use. What the store already holds for the
-week is prefilled, because the workbook is authoritative: a cleared cell deletes a mark.
+"""Issuing the weekly journal: one workbook per teacher for a week, a sheet per group taught,
+prefilled with what the store holds (lessons, marks, absences) and the plan's topics; the issue
+is recorded as the base later copies are merged against.
 """
 
 from __future__ import annotations
@@ -14,30 +11,17 @@ from pathlib import Path
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
 from zhurnal.core.filenames import safe_name
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
+from zhurnal.kinds.journal.plan import stored_state
+from zhurnal.kinds.journal.spec import MARK_CHOICES, SPEC
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.school.marks import Cell
 from zhurnal.merge.bases import record_issue
-from zhurnal.merge.guards import ChangeGuard
-from zhurnal.merge.journal import JournalPlan, plan_journal, read_state, stored_state
 from zhurnal.store import queries as q
 from zhurnal.school.snapshot import WEEKDAYS_RU, School, Section, load_school
 from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, list_validation, marker_row,
                                     section_info, sheet_name, write_grid_workbook)
-from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, GridSpec
-from zhurnal.validate.journal_rules import read_journal
+from zhurnal.templates.spec import Field
 
-SPEC = GridSpec(
-    kind="journal", version=1, title="Журнал недели",
-    above=(Field("date", "Дата (для доп. урока)", T.DATE, required=True),
-           Field("lesson_no", "Номер урока", T.INT, required=True)),
-    below=(Field("topic", "Тема урока"),
-           Field("homework", "Домашнее задание"),
-           Field("work_type", "Вид работы", T.CHOICE, choices=Choices(named="work_types")),
-           Field("ict", "ИКТ (да/нет)", T.BOOL, choices=YES_NO)),
-    spare=("extra1", "extra2"),
-)
-MARK_CHOICES = {"5": ["5", "4", "3", "2", "1", "н", "оп"], "pass": ["зач", "незач", "н", "оп"]}
 NOTES = [
     "Как заполнять:",
     "• Отметки: 5, 4, 3, 2, 1{plus}; две отметки за один урок — через дробь: 5/4.",
@@ -158,20 +142,3 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
                 record_issue(conn, ctx.school_id, meta, base, ctx.now)
     return written
 
-
-class JournalKind(WorkbookKind):
-    name = SPEC.kind
-    title = SPEC.title
-    reads_alone = True
-
-    def records(self, sub, ctx: StepContext) -> Records:
-        read = read_journal(SPEC, sub, ctx.school, allow_plus_minus=ctx.settings.marks.allow_plus_minus)
-        return Records(read, read.findings)
-
-    def plan(self, records: Records, ctx: StepContext) -> JournalPlan:
-        read = records.value
-        guard = ChangeGuard(ctx.school, ctx.settings.journal, ctx.run.today)
-        return against_base(ctx, read_state(read), lambda base: plan_journal(ctx.conn, ctx.school, read, guard, base))
-
-
-KIND = JournalKind()

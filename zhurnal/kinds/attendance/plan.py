@@ -18,7 +18,7 @@ from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.school.snapshot import School
-from zhurnal.validate.attendance_rules import AbsenceRead, AttendanceRead
+from zhurnal.kinds.attendance.records import AbsenceRead, AttendanceRead
 
 
 @dataclass

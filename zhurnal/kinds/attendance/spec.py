@@ -1,0 +1,11 @@
+"""The attendance register's declaration: per school day, the number of lessons missed and the
+reason code (from the setup's reasons)."""
+
+from __future__ import annotations
+
+from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
+
+SPEC = GridSpec(kind="attendance", version=1, title="Посещаемость", columns=(
+    Field("count", "уроков", T.INT, required=True),
+    Field("reason", "причина", T.CHOICE, choices=Choices(named="reasons")),
+))

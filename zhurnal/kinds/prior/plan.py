@@ -1,0 +1,48 @@
+"""Writing earlier years' marks: each cell of the workbook against what ``prior_marks`` holds
+for the grade, a revision per change (an emptied cell removes the mark)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, and_, delete, insert, update
+
+from zhurnal.core.findings import Finding
+from zhurnal.merge.sync import Changes, record_revision
+from zhurnal.store import queries as q
+from zhurnal.store import schema as s
+
+SOURCE = "import"
+
+
+@dataclass
+class PriorPlan:
+    grade: int
+    cells: dict[tuple[int, str, str], str | None] = field(default_factory=dict)   # (student, subject, period) → mark
+    findings: list[Finding] = field(default_factory=list)
+
+    def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
+        changes = Changes()
+        P = s.prior_marks
+        stored = {(r["student_id"], r["subject"], r["period"]): r["mark"]
+                  for r in q.table_rows(conn, P, school_id, grade=self.grade)}
+        for (sid, subject, period), mark in sorted(self.cells.items()):
+            old = stored.get((sid, subject, period))
+            if old == mark:
+                continue
+            where = and_(P.c.school_id == school_id, P.c.student_id == sid, P.c.subject == subject,
+                         P.c.grade == self.grade, P.c.period == period)
+            if old is None:
+                conn.execute(insert(P).values(school_id=school_id, student_id=sid, subject=subject, grade=self.grade,
+                                              period=period, mark=mark, source=SOURCE))
+                changes.inserted += 1
+            elif mark is None:
+                conn.execute(delete(P).where(where))
+                changes.removed += 1
+            else:
+                conn.execute(update(P).where(where).values(mark=mark, source=SOURCE))
+                changes.updated += 1
+            record_revision(conn, school_id=school_id, submission_id=submission_id, entity="prior_marks",
+                            key=f"{sid}/{subject}/{self.grade}/{period}",
+                            old={"mark": old} if old else None, new={"mark": mark} if mark else None)
+        return changes

@@ -1,0 +1,7 @@
+"""The earlier years' marks' declaration: its name, version and title. Its grid has no fixed
+columns: one per subject × period of the grade (:func:`zhurnal.kinds.prior.issue.prior_periods`),
+each offering the marks a period allows (:func:`zhurnal.kinds.period.spec.choices_for`)."""
+
+from __future__ import annotations
+
+NAME, VERSION, TITLE = "prior", 1, "Отметки прошлых лет"
