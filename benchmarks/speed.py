@@ -53,7 +53,7 @@ from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
 from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
-from zhurnal.issue import issue_setup, issue_week
+from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.publish.diary import template_path

@@ -27,10 +27,10 @@ from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.school.snapshot import load_school
 from zhurnal.school.context import open_context
-from zhurnal.issue import issue_setup
+from zhurnal.batch.issue import issue_setup
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds.setup import SPEC as SETUP
-from zhurnal.issue import issue_week
+from zhurnal.batch.issue import issue_week
 from zhurnal.school.workspace import init_workspace
 
 

@@ -19,7 +19,7 @@ from zhurnal.demo.school import build_school
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
-from zhurnal.issue import issue_setup, issue_week
+from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds.setup import SPEC as SETUP
 from zhurnal.core.settings import load_settings

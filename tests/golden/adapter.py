@@ -22,7 +22,7 @@ from zhurnal.demo.week import fill_week
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
-from zhurnal.issue import issue_period, issue_plans, issue_setup, issue_week
+from zhurnal.batch.issue import issue_period, issue_plans, issue_setup, issue_week
 from zhurnal.kinds import roster as roster_kind
 from zhurnal.kinds.plan import SPEC as PLAN
 from zhurnal.kinds.setup import SPEC as SETUP
