@@ -196,3 +196,20 @@ def test_history_finds_a_pupil_by_name(week_ws):
     table = _run(*where, "history", "--student", prefix)
     assert table.exit_code == 0 and max(len(line) for line in table.output.splitlines()) <= 100
     assert len(table.output.splitlines()) > 2
+
+
+def test_run_goes_on_past_an_unreachable_server_and_ends_3(week_ws, monkeypatch):
+    """GIVEN a filled week and an SMTP server that refuses WHEN ``run --week 2026-W48 --json``
+    THEN the week is still published, the send step carries the problem, and the exit code is 3."""
+    _set(week_ws.path, 'host = ""\nport = 587', 'host = "127.0.0.1"\nport = 1')
+
+    def refused(*args, **kwargs):
+        raise SmtpUnavailable("127.0.0.1:1: [Errno 111] Connection refused")
+
+    monkeypatch.setattr(steps, "send_outbox", refused)
+    result = _run("-w", str(week_ws.path), "run", "--week", "2026-W48", "--json")
+    assert result.exit_code == 3, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert report["exit_code"] == 3 and report["week"]["diaries"] > 0 and report["send"] is None
+    assert set(report["problems"]) == {"send"} and report["skipped"] == ["fetch"]
+    assert (week_ws.settings.outbox / "2026-W48" / "diaries").is_dir()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zhurnal.report.backup import backup_text
 from zhurnal.report.ingest import ingest_table
 from zhurnal.report.status import health_lines
-from zhurnal.text.i18n import _
+from zhurnal.text.i18n import N_, _
 
 
 def publish_text(parts: dict) -> str:
@@ -57,6 +57,7 @@ def send_text(report) -> str:
     return "\n".join(out)
 
 
+STEPS = {"fetch": N_("fetching mail"), "send": N_("sending mail"), "backup": N_("the backup")}
 SKIPPED = {"fetch": lambda: _("fetch: [imap] host is not set in zhurnal.toml, skipped"),
            "send": lambda: _("send: [smtp] host is not set in zhurnal.toml, skipped")}
 
@@ -75,6 +76,6 @@ def run_text(report) -> str:
     if report.backup:
         out.append(backup_text(report.backup))
     out += health_lines(report.backup_health)
-    out += [_("{step}: not done: {problem}").format(step=step, problem=problem.said())
+    out += [_("{step}: not done: {problem}").format(step=_(STEPS.get(step, step)), problem=problem.said())
             for step, problem in report.problems.items()]
     return "\n".join(out)
