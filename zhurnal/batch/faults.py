@@ -10,8 +10,10 @@ else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import errno
+from contextlib import contextmanager
+from typing import Iterator
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, OperationalError, SQLAlchemyError
 
 from zhurnal.backup import BackupError
 from zhurnal.core.errors import (DiskFailure, DiskFull, Misconfigured, NotWritable, ServerUnavailable,
@@ -93,8 +95,12 @@ def named(exc: BaseException, store_url: str | None = None) -> ZhurnalError | No
     if isinstance(exc, StoreError):
         return _store_problem(exc, url)
     if isinstance(exc, ImportError) and "psycopg" in str(exc):
-        return Misconfigured(str(exc) + " — pip install 'zhurnal[postgresql]'")
-    if isinstance(exc, SQLAlchemyError):
+        return StoreProblem(url, N_("{error}: install the PostgreSQL driver with pip install 'zhurnal[postgresql]'"),
+                            error=str(exc))
+    if isinstance(exc, ArgumentError):                 # a store URL that names no database
+        return StoreProblem(url, "{text}", text=str(exc))
+    # the store unreachable, or not a database; an integrity or programming error is a bug
+    if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
         error = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return StoreUnavailable(url, mask_secrets(error, store_url) if store_url else error)
     if isinstance(exc, SmtpUnavailable):
@@ -104,3 +110,15 @@ def named(exc: BaseException, store_url: str | None = None) -> ZhurnalError | No
     if isinstance(exc, OSError):
         return _os_problem(exc)
     return None
+
+
+@contextmanager
+def store_named(url: str) -> Iterator[None]:
+    """Within the block, the store's problems come out named, with ``url`` (masked) in them."""
+    try:
+        yield
+    except (StoreError, SQLAlchemyError, ImportError) as exc:
+        problem = named(exc, url)
+        if problem is None:
+            raise
+        raise problem from exc

@@ -6,17 +6,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from zhurnal.backup import check_backups, make_backup
-from zhurnal.batch.faults import named
+from zhurnal.batch.faults import store_named
 from zhurnal.batch.workspace import open_engine, open_workspace
 from zhurnal.core.errors import UsageError
 from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store.copy import CopyResult, copy_school
 from zhurnal.store.engine import masked, upgrade_store
-from zhurnal.store.errors import StoreError
 from zhurnal.store.roles import grant_school
 from zhurnal.text.i18n import N_
 
@@ -36,10 +33,8 @@ class Upgraded:
 def upgrade(folder: Path) -> Upgraded:
     """Bring the workspace store's schema to this zhurnal's (under the schema lock)."""
     url = load_settings(folder, need_key=False).store_url
-    try:
+    with store_named(url):
         before, after = upgrade_store(open_store(url, migrate=False))
-    except (StoreError, SQLAlchemyError, ImportError) as exc:
-        raise named(exc, url) from exc
     return Upgraded(masked(url), before, after)
 
 
@@ -58,10 +53,8 @@ class Copied:
 def copy(folder: Path, target: str) -> Copied:
     """Copy the workspace's school into the store at ``target``, verified table by table."""
     ctx = open_workspace(folder, read_only=True, need_key=False)
-    try:
+    with store_named(target):
         return Copied(masked(target), copy_school(ctx.engine, ctx.school_id, target))
-    except (StoreError, SQLAlchemyError, ImportError) as exc:
-        raise named(exc, target) from exc
 
 
 class UnsetVariable(UsageError):
@@ -89,10 +82,8 @@ def grant(folder: Path, code: str, role: str, password_env: str | None = None) -
         raise UnsetVariable(password_env)
     settings = load_settings(folder, need_key=False)
     engine = open_engine(settings)
-    try:
+    with store_named(settings.store_url):
         return Granted(role, code, grant_school(engine, code, role, password))
-    except (StoreError, SQLAlchemyError) as exc:
-        raise named(exc, settings.store_url) from exc
 
 
 def backup(folder: Path, *, check_only: bool = False, identity: str | None = None):

@@ -12,16 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from zhurnal.batch.faults import named
+from zhurnal.batch.faults import store_named
 from zhurnal.core.errors import NotInitialised, UsageError
 from zhurnal.core.settings import Settings, load_settings
 from zhurnal.school.context import RunContext, open_context
 from zhurnal.school.workspace import init_workspace
 from zhurnal.store import open_store
 from zhurnal.store.engine import current_revision, ensure_schema, masked
-from zhurnal.store.errors import StoreError
 from zhurnal.text.i18n import N_
 
 
@@ -44,7 +42,7 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     then a missing or empty store is :class:`NotInitialised` and nothing is written.
     Store problems come out named (:func:`zhurnal.batch.faults.named`)."""
     url = settings.store_url
-    try:
+    with store_named(url):
         if not read_only:
             return open_store(url)
         database = _sqlite_file(url)
@@ -57,8 +55,6 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
             raise NotInitialised(settings.workspace)
         ensure_schema(engine)                            # checks only: the schema is there
         return engine
-    except (StoreError, SQLAlchemyError, ImportError) as exc:
-        raise named(exc, url) from exc
 
 
 def open_workspace(folder: Path, *, read_only: bool = False, need_key: bool = True,
