@@ -29,7 +29,7 @@ from hostile import KINDS, Corpus  # noqa: E402
 from week_ingest import setup_and_rosters  # noqa: E402
 
 from zhurnal.school.context import open_context  # noqa: E402
-from zhurnal.issue import issue_week  # noqa: E402
+from zhurnal.batch.issue import issue_week  # noqa: E402
 from zhurnal.demo.fill import fill_workbook, read_rows  # noqa: E402
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK  # noqa: E402
 from zhurnal.demo.school import build_school, roster_subjects  # noqa: E402

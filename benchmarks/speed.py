@@ -53,7 +53,7 @@ from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
 from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
-from zhurnal.issue import issue_setup, issue_week
+from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP

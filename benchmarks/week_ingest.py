@@ -27,11 +27,11 @@ from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.school.snapshot import load_school
 from zhurnal.school.context import open_context
-from zhurnal.issue import issue_setup
+from zhurnal.batch.issue import issue_setup
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP
-from zhurnal.issue import issue_week
+from zhurnal.batch.issue import issue_week
 from zhurnal.school.workspace import init_workspace
 
 

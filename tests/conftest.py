@@ -19,7 +19,7 @@ from zhurnal.demo.school import build_school
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
-from zhurnal.issue import issue_setup, issue_week
+from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP

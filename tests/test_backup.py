@@ -17,7 +17,7 @@ from zhurnal.backup.errors import BackupError
 from zhurnal.backup.retention import to_keep
 from zhurnal.cli import main
 from zhurnal.demo.fill import fill_workbook, read_rows
-from zhurnal.status import workspace_status
+from zhurnal.batch.status import workspace_status
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
 

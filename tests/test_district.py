@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, insert, select
 from conftest import SATURDAY, WEEK, Workspace, point_store, s
 
 from zhurnal.cli import main
-from zhurnal.history import HistoryFilter, history
+from zhurnal.batch.history import HistoryFilter, history
 from zhurnal.store.compare import compare, dump
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from conftest import s
 
-from zhurnal.history import JOURNAL_ENTITIES, HistoryFilter, _keep, _parse_key, history, resolve
+from zhurnal.batch.history import JOURNAL_ENTITIES, HistoryFilter, _keep, _parse_key, history, resolve
 
 
 def _every_revision_filtered(ws, wanted: HistoryFilter) -> list[tuple]:

@@ -14,7 +14,7 @@ from test_libreoffice import resave
 
 from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.kinds.plan.spec import SPEC as PLAN
-from zhurnal.issue import issue_period, issue_plans
+from zhurnal.batch.issue import issue_period, issue_plans
 
 
 def _typed_journal(loaded, tmp_path):

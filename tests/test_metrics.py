@@ -12,7 +12,7 @@ from test_journal import teacher_with
 
 from zhurnal.publish.metrics import metrics
 from zhurnal.publish.run import publish_period, publish_week
-from zhurnal.issue import issue_period
+from zhurnal.batch.issue import issue_period
 
 
 def test_a_class_with_an_exempt_student():

@@ -12,7 +12,7 @@ from test_journal import teacher_with
 from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.merge.period_lock import close_period
 from zhurnal.kinds.plan.spec import SPEC as PLAN
-from zhurnal.issue import issue_period, issue_plans
+from zhurnal.batch.issue import issue_period, issue_plans
 
 FIRST = 4  # period sheets: title, hidden keys, one header row
 

@@ -11,7 +11,7 @@ from conftest import SATURDAY, WEEK, Workspace
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest import pipeline, readers
 from zhurnal.ingest.archive import archive_copy, archive_path
-from zhurnal.issue import issue_week
+from zhurnal.batch.issue import issue_week
 from zhurnal.kinds.journal import JournalKind
 from zhurnal.store.compare import dump
 

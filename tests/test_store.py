@@ -78,7 +78,7 @@ def test_a_store_password_is_never_printed(tmp_path, postgres):
         point_store(tmp_path / "w", store)
         for command in (["status"], ["db", "upgrade"], ["ingest"]):
             result = runner.invoke(main, ["-w", str(tmp_path / "w"), *command])
-            assert result.exit_code == 2, (command, result.output)
+            assert result.exit_code == 3, (command, result.output)         # the store is unreachable
             assert "Sekret-Pa55" not in result.output and "***" in result.output, (command, result.output)
 
 

@@ -23,7 +23,7 @@ from conftest import Workspace, s
 from zhurnal.cli import main
 from zhurnal.demo.fill import fill_grid, grid_values
 from zhurnal.demo.year import run_year
-from zhurnal.issue import issue_period
+from zhurnal.batch.issue import issue_period
 from zhurnal.year.snapshot import snapshot_digest
 
 CLASSES = [("5А", 5, 6), ("9А", 9, 6)]

@@ -11,7 +11,7 @@ import pytest
 from conftest import SATURDAY, findings_of, s, status_of
 from sqlalchemy import text
 
-from zhurnal.issue import issue_prior_marks, issue_year
+from zhurnal.batch.issue import issue_prior_marks, issue_year
 from zhurnal.core.settings import ConfigError, MarkSettings, load_settings
 from zhurnal.year.carry import carry_forward
 from zhurnal.year.final import final_mark_9, final_mark_11

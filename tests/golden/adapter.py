@@ -22,7 +22,7 @@ from zhurnal.demo.week import fill_week
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
-from zhurnal.issue import issue_period, issue_plans, issue_prior_marks, issue_setup, issue_week, issue_year
+from zhurnal.batch.issue import issue_period, issue_plans, issue_prior_marks, issue_setup, issue_week, issue_year
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.plan.spec import SPEC as PLAN

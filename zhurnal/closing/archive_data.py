@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, select
 
-from zhurnal.history import HistoryFilter, revisions_of
+from zhurnal.batch.history import HistoryFilter, revisions_of
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.school.calendar import period_kind

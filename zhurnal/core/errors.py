@@ -1,4 +1,12 @@
-"""Named problems a command can meet in its arguments or workspace (exit code 2 in the CLI).
+"""Named problems a command can meet, each with its exit code (the command line's contract).
+
+| exit | family | meaning |
+|---|---|---|
+| 2 | :class:`UsageError` | the arguments or the workspace's configuration ask for what is not there |
+| 3 | :class:`InfrastructureError` | the store, the disk or a mail server cannot be used right now |
+
+(0 and 1 are not exceptions: a command that finished returns a report whose ``exit_code`` is 0
+when everything was done and 1 when something was rejected or failed.)
 
 Bad data inside a workbook is never one of these: it is a :class:`~zhurnal.core.findings.Finding`.
 Each carries an English message template (a gettext message id, see :mod:`zhurnal.text.i18n`) and
@@ -10,8 +18,10 @@ from __future__ import annotations
 from zhurnal.text.i18n import N_, _
 
 
-class UsageError(Exception):
-    """A command was asked for something the workspace does not have."""
+class ZhurnalError(Exception):
+    """A named problem: a message template, its values and the exit code of the command."""
+
+    exit_code = 2
 
     def __init__(self, template: str, **params: object) -> None:
         self.template, self.params = template, params
@@ -20,6 +30,12 @@ class UsageError(Exception):
     def said(self) -> str:
         """The message in the current language."""
         return _(self.template).format(**self.params)
+
+
+class UsageError(ZhurnalError):
+    """A command was asked for something the workspace does not have (exit 2)."""
+
+    exit_code = 2
 
 
 def _some(known: list[str] | tuple[str, ...], limit: int = 12) -> str:
@@ -104,3 +120,78 @@ class YearHasOpenPeriods(UsageError):
 class YearReopenNeedsReason(UsageError):
     def __init__(self) -> None:
         super().__init__(N_("a year is reopened only with a reason (--reason)"))
+
+
+class NotConfigured(UsageError):
+    """A setting the command needs is missing from ``zhurnal.toml``."""
+
+    def __init__(self, section: str, key: str) -> None:
+        super().__init__(N_("[{section}] {key} is not set in zhurnal.toml"), section=section, key=key)
+        self.section, self.key = section, key
+
+
+class Misconfigured(UsageError):
+    """A configuration problem already worded by the code that found it (settings, keyring, backup)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("{text}", text=text)
+
+
+class NotInitialised(UsageError):
+    """A command that only reads found no store: the workspace was never initialised."""
+
+    def __init__(self, folder: object) -> None:
+        super().__init__(N_("{folder} has no store yet: run «zhurnal init {folder}» first (nothing was written)"),
+                         folder=folder)
+
+
+class NotADemoFolder(UsageError):
+    def __init__(self, folder: object) -> None:
+        super().__init__(N_("{folder} exists and is not a demo workspace; choose another folder"), folder=folder)
+
+
+class AmbiguousStudent(UsageError):
+    """A name that starts the full names of several pupils; ``matches`` lists them."""
+
+    def __init__(self, name: str, matches: list[str]) -> None:
+        super().__init__(N_("«{name}» matches several pupils: {matches}; give more of the name"),
+                         name=name, matches="; ".join(matches))
+        self.name, self.matches = name, matches
+
+
+class NoSuchStudent(UsageError, LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(N_("no pupil's full name starts with «{name}»"), name=name)
+        self.name = name
+
+
+class InfrastructureError(ZhurnalError):
+    """The store, the disk or a server cannot be used right now (exit 3); nothing is half-applied."""
+
+    exit_code = 3
+
+
+class StoreUnavailable(InfrastructureError):
+    def __init__(self, url: str, error: str) -> None:
+        super().__init__(N_("the store {url} cannot be opened: {error}"), url=url, error=error)
+
+
+class DiskFull(InfrastructureError):
+    def __init__(self, filename: object) -> None:
+        super().__init__(N_("the disk is full ({file}); the run stopped, nothing was half-applied"),
+                         file=filename or "—")
+
+
+class NotWritable(InfrastructureError):
+    def __init__(self, filename: object) -> None:
+        super().__init__(N_("no right to write {file} (a read-only disk or folder)"), file=filename or "—")
+
+
+class DiskFailure(InfrastructureError):
+    def __init__(self, filename: object, error: str) -> None:
+        super().__init__(N_("the disk failed at {file}: {error}"), file=filename or "—", error=error)
+
+
+class ServerUnavailable(InfrastructureError):
+    def __init__(self, protocol: str, error: str) -> None:
+        super().__init__(N_("the {protocol} server is unavailable: {error}"), protocol=protocol, error=error)

@@ -19,10 +19,11 @@ from zhurnal.demo.week import WeekFill, fill_week
 from zhurnal.ingest.pipeline import IngestReport, ingest
 from zhurnal.publish.run import publish_week
 from zhurnal.report import ingest_table
+from zhurnal.core.errors import NotADemoFolder
 from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
 from zhurnal.store import queries as q
-from zhurnal.issue import issue_setup, issue_week
+from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP_SPEC
@@ -56,7 +57,7 @@ class DemoSummary:
 def _fresh_workspace(directory: Path) -> None:
     if directory.exists() and any(directory.iterdir()):
         if not (directory / MARKER).exists():
-            raise FileExistsError(f"{directory} exists and is not a demo workspace; choose another folder")
+            raise NotADemoFolder(directory)
         shutil.rmtree(directory)
     init_workspace(directory, code="school17", name="МБОУ СОШ № 17")
     toml = directory / "zhurnal.toml"

@@ -31,7 +31,7 @@ from zhurnal.core.errors import NotASchoolWeek
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.read import cells_of
 from zhurnal.ingest.pipeline import IngestReport, ingest
-from zhurnal.issue import issue_period, issue_prior_marks, issue_setup, issue_year
+from zhurnal.batch.issue import issue_period, issue_prior_marks, issue_setup, issue_year
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP_SPEC
@@ -163,12 +163,12 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
     rng = random.Random(seed)
     if any(grade == 11 for _, grade, _ in classes or YEAR_CLASSES):
         # the school's first year with zhurnal: grade 10's marks of today's grade 11 typed in
-        for path in issue_prior_marks(at, out_dir=directory / "templates_xlsx"):
+        for path in issue_prior_marks(at):
             fill_grid(path, settings.inbox / path.name, {
                 sheet: {(i, key): rng.choice("3445") for i, key in cells if isinstance(i, int) and "|" in str(key)}
                 for sheet, cells in grid_values(path).items()})
         run("Отметки 10 класса (первый год с журналом)", at.now)
-    for path in issue_year(at, out_dir=directory / "templates_xlsx" / "год"):
+    for path in issue_year(at):
         fill_grid(path, settings.inbox / path.name, _year_marks(path, rng))
     run("Годовые отметки и экзамены", at.now)
     summary.close = close_year(dataclasses.replace(ctx, now=dt.datetime.combine(row["year_end"], dt.time(15))),

@@ -31,6 +31,9 @@ class Status:
     year_closed: bool = False
     closed_periods: list[str] = field(default_factory=list)   # in date order
 
+    ok = True            # a view: it always finishes (exit 0)
+    exit_code = 0
+
     def as_dict(self) -> dict:
         return asdict(self)
 

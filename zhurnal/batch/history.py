@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, func, or_, select
 
 from zhurnal.school.context import RunContext
-from zhurnal.core.errors import NoClasses, UnknownStudent
+from zhurnal.core.errors import AmbiguousStudent, NoClasses, NoSuchStudent, UnknownStudent
 from zhurnal.school.lookup import find_class, find_subject
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -24,6 +24,27 @@ class HistoryFilter:
     subject: str | None = None
     start: dt.date | None = None
     end: dt.date | None = None
+    student: str | None = None        # a pupil by name: a unique prefix of the full name, or an id
+
+
+def find_student(conn, school_id: int, text_: str) -> int:
+    """The id of the pupil ``text_`` names: digits are an id; else the pupils whose full name
+    starts with it (case and ё/е ignored; an exact full name wins). :class:`NoSuchStudent`,
+    :class:`AmbiguousStudent` (its ``matches``: «name, class, id» of each)."""
+    if text_.strip().isdigit():
+        return int(text_)
+    fold = lambda name: " ".join(name.split()).casefold().replace("ё", "е")
+    wanted = fold(text_)
+    pupils = q.table_rows(conn, s.students, school_id)
+    found = [p for p in pupils if fold(p["full_name"]).startswith(wanted)]
+    exact = [p for p in found if fold(p["full_name"]) == wanted]
+    found = exact if len(exact) == 1 else found
+    if not found:
+        raise NoSuchStudent(text_)
+    if len(found) > 1:
+        raise AmbiguousStudent(text_, [f"{p['full_name']}, {p['class_code']}, id {p['id']}"
+                                       for p in sorted(found, key=lambda p: p["full_name"])])
+    return found[0]["id"]
 
 
 def _parse_key(entity: str, key: str, students: dict[int, dict]) -> dict:
@@ -103,6 +124,8 @@ def resolve(conn, school_id: int, wanted: HistoryFilter) -> HistoryFilter:
     """``wanted`` with its class and subject as the setup spells them (5A → 5А);
     :class:`UnknownClass`, :class:`UnknownSubject`, :class:`UnknownStudent` for what is not there."""
     class_code, subject = wanted.class_code, wanted.subject
+    if wanted.student:
+        wanted = replace(wanted, student_id=find_student(conn, school_id, wanted.student), student=None)
     if class_code:
         class_code = find_class(class_code, [r["code"] for r in q.table_rows(conn, s.classes, school_id)])
     if subject:
@@ -118,7 +141,7 @@ def history(ctx: RunContext, wanted: HistoryFilter) -> list[dict]:
     """Every matching revision, oldest first, with who submitted it and when (reads only);
     a class, subject or student the school does not have raises (see :func:`resolve`)."""
     if ctx.school_id is None:
-        if wanted.class_code or wanted.subject or wanted.student_id is not None:
+        if wanted.class_code or wanted.subject or wanted.student_id is not None or wanted.student:
             raise NoClasses()
         return []
     with ctx.engine.connect() as conn:
@@ -149,3 +172,20 @@ def revisions_of(conn, school_id: int, wanted: HistoryFilter) -> list[dict]:
                       "new": json.loads(row["new_value"]) if row["new_value"] else None,
                       "author": row["author"], "file": row["original_name"], "received_at": row["received_at"]})
     return found
+
+
+@dataclass
+class Trail:
+    """``zhurnal history``'s result: the rows of :func:`history` (``--json`` prints them as a list)."""
+
+    rows: list[dict]
+    ok: bool = True
+    exit_code: int = 0
+
+    def as_dict(self) -> list[dict]:
+        return self.rows
+
+
+def trail(ctx: RunContext, wanted: HistoryFilter) -> Trail:
+    """:func:`history` as a command's report."""
+    return Trail(history(ctx, wanted))

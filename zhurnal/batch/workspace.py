@@ -1,0 +1,88 @@
+"""The run context of a command, and ``init``: a workspace made and its school entered.
+
+Commands that only read never create a file: without a store they stop with
+:class:`~zhurnal.core.errors.NotInitialised` (exit 2) instead of making an empty one, and never
+add a school row (a mistyped code must not leave an empty school in a district's shared store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, make_url
+
+from zhurnal.batch.faults import store_named
+from zhurnal.core.errors import NotInitialised, UsageError
+from zhurnal.core.settings import Settings, load_settings
+from zhurnal.school.context import RunContext, open_context
+from zhurnal.school.workspace import init_workspace
+from zhurnal.store import open_store
+from zhurnal.store.engine import current_revision, ensure_schema, masked
+from zhurnal.text.i18n import N_
+
+
+class SchoolNotInStore(UsageError):
+    def __init__(self, code: str, url: str) -> None:
+        super().__init__(N_("school '{code}' is not in the store {url}: check [school] code in zhurnal.toml, "
+                            "or run 'zhurnal init' to add it"), code=code, url=url)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None: another kind of store, or in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
+    """The store of ``settings``; its schema made if it is empty, unless ``read_only``:
+    then a missing or empty store is :class:`NotInitialised` and nothing is written.
+    Store problems come out named (:func:`zhurnal.batch.faults.named`)."""
+    url = settings.store_url
+    with store_named(url):
+        if not read_only:
+            return open_store(url)
+        database = _sqlite_file(url)
+        if database is not None and not database.is_file():
+            raise NotInitialised(settings.workspace)   # connecting would create the file
+        engine = open_store(url, migrate=False)
+        with engine.connect() as conn:
+            empty = current_revision(conn) is None
+        if empty:
+            raise NotInitialised(settings.workspace)
+        ensure_schema(engine)                            # checks only: the schema is there
+        return engine
+
+
+def open_workspace(folder: Path, *, read_only: bool = False, need_key: bool = True,
+                   now: dt.datetime | None = None) -> RunContext:
+    """Settings, store and school of the workspace ``folder``; ``need_key``: False for commands
+    that never sign or verify a workbook. A read-only context of a school the store lacks is
+    :class:`SchoolNotInStore`."""
+    settings = load_settings(folder, need_key=need_key)
+    ctx = open_context(settings, open_engine(settings, read_only=read_only), read_only=read_only, now=now)
+    if read_only and ctx.school_id is None:
+        raise SchoolNotInStore(settings.school.code, masked(settings.store_url))
+    return ctx
+
+
+@dataclass
+class InitReport:
+    folder: Path
+    made: list[Path] = field(default_factory=list)
+    ok: bool = True
+    exit_code: int = 0
+
+    def as_dict(self) -> dict:
+        return {"ok": True, "folder": str(self.folder), "made": [str(p) for p in self.made]}
+
+
+def init(folder: Path, *, code: str, name: str) -> InitReport:
+    """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, and the school's
+    row in it (so that commands that only read find it)."""
+    made = init_workspace(folder, code=code, name=name)
+    open_workspace(folder)
+    return InitReport(folder, made)

@@ -1,0 +1,81 @@
+"""The weekly batch and its steps: ``run``, ``ingest``, ``validate``, ``publish``, ``fetch``, ``send``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zhurnal.batch import steps
+from zhurnal.batch.week import run_week
+from zhurnal.batch.workspace import open_workspace
+from zhurnal.cli.base import JSON, NO_WAIT, WEEK, Command, finish, folder, progress
+from zhurnal.report.ingest import ingest_table, validate_text
+from zhurnal.report.publish import fetch_text, publish_text, run_text, send_text
+from zhurnal.text.i18n import N_
+
+
+@click.command(cls=Command)
+@click.option("--week", required=True, type=WEEK, help=N_("The week: 2026-W48 or any date in it."))
+@JSON
+@NO_WAIT
+@click.pass_context
+def run(ctx: click.Context, week, as_json: bool, no_wait: bool) -> None:
+    """The weekly batch: fetch mail, ingest the inbox, publish the week, send; each step whose
+    server is not configured is skipped with one line."""
+    finish(run_week(open_workspace(folder(ctx)), week, wait=not no_wait), as_json, run_text)
+
+
+@click.command(cls=Command)
+@click.option("--dry-run", is_flag=True, help=N_("Validate and show the plan; change nothing."))
+@JSON
+@NO_WAIT
+@click.pass_context
+def ingest(ctx: click.Context, dry_run: bool, as_json: bool, no_wait: bool) -> None:
+    """Process every workbook in inbox/: validate, merge, archive, feedback."""
+    finish(steps.ingest_inbox(open_workspace(folder(ctx)), dry_run=dry_run, wait=not no_wait), as_json, ingest_table)
+
+
+@click.command(cls=Command)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@JSON
+@click.pass_context
+def validate(ctx: click.Context, file: str, as_json: bool) -> None:
+    """Check one workbook without ingesting it: its findings; nothing is stored or moved."""
+    checked = steps.validate(open_workspace(folder(ctx), read_only=True), Path(file))
+    finish(checked, as_json, lambda c: validate_text(c.result))
+
+
+@click.command(cls=Command)
+@click.option("--week", default=None, type=WEEK, help=N_("The week: 2026-W48 or any date in it."))
+@click.option("--period", "period_code", default=None, help=N_("A period report too (Q2, H1, …)."))
+@click.option("--year-report", is_flag=True,
+              help=N_("The director's year report too: movement, class sizes, results by pupil, attendance."))
+@click.option("--force", is_flag=True, help=N_("Mail parents even when their diary did not change."))
+@JSON
+@click.pass_context
+def publish(ctx: click.Context, week, period_code: str | None, year_report: bool, force: bool, as_json: bool) -> None:
+    """Diaries (PDF), parents' mail (.eml), print bundles and summaries into outbox/."""
+    done = steps.publish(open_workspace(folder(ctx)), week=week, period=period_code, year_report=year_report,
+                         force=force, progress=progress(not as_json))
+    finish(done, as_json, lambda d: publish_text(d.as_dict()))
+
+
+@click.command(cls=Command)
+@JSON
+@click.pass_context
+def fetch(ctx: click.Context, as_json: bool) -> None:
+    """Take workbooks mailed to the school's mailbox ([imap]) into their senders' inbox folders."""
+    finish(steps.fetch(open_workspace(folder(ctx))), as_json, fetch_text)
+
+
+@click.command(cls=Command)
+@click.option("--week", default=None, type=WEEK, help=N_("Only this week's mail (default: everything in outbox/)."))
+@JSON
+@click.pass_context
+def send(ctx: click.Context, week, as_json: bool) -> None:
+    """Deliver outbox mail over SMTP; a rerun never sends twice what the server accepted."""
+    finish(steps.send(open_workspace(folder(ctx)), week=week, progress=progress(not as_json)), as_json, send_text)
+
+
+COMMANDS = (run, ingest, validate, publish, fetch, send)

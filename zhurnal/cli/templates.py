@@ -1,0 +1,76 @@
+"""``zhurnal templates …``: blank or prefilled workbooks to hand out, written to templates_xlsx/."""
+
+from __future__ import annotations
+
+import click
+
+from zhurnal.batch import issue
+from zhurnal.batch.workspace import open_workspace
+from zhurnal.cli.base import WEEK, Group, folder, say
+from zhurnal.report.table import paths_text
+from zhurnal.text.i18n import N_
+
+TEACHER = N_("Only this teacher's workbook (full name).")
+
+
+@click.group(cls=Group)
+def templates() -> None:
+    """Write blank or prefilled workbooks to templates_xlsx/."""
+
+
+@templates.command("setup")
+@click.pass_context
+def templates_setup(ctx: click.Context) -> None:
+    """The school setup workbook (prefilled with the current setup)."""
+    say(paths_text([issue.issue_setup(open_workspace(folder(ctx)))]))
+
+
+@templates.command("roster")
+@click.option("--class", "class_code", default=None, help=N_("One class, e.g. 7А (default: all)."))
+@click.pass_context
+def templates_roster(ctx: click.Context, class_code: str | None) -> None:
+    """Class rosters (prefilled with the students and parents the store holds)."""
+    say(paths_text(issue.issue_rosters(open_workspace(folder(ctx)), class_code)))
+
+
+@templates.command("week")
+@click.argument("week", type=WEEK)
+@click.option("--teacher", default=None, help=N_("Only this teacher's workbooks (full name)."))
+@click.pass_context
+def templates_week(ctx: click.Context, week, teacher: str | None) -> None:
+    """Journals and attendance registers for WEEK (2026-W48 or any date in it)."""
+    say(paths_text(issue.issue_week(open_workspace(folder(ctx)), week, teacher=teacher)))
+
+
+@templates.command("period")
+@click.argument("period")
+@click.option("--teacher", default=None, help=TEACHER)
+@click.pass_context
+def templates_period(ctx: click.Context, period: str, teacher: str | None) -> None:
+    """Period-mark workbooks for PERIOD (Q2, H1, …) with averages and suggested marks."""
+    say(paths_text(issue.issue_period(open_workspace(folder(ctx)), period, teacher=teacher)))
+
+
+@templates.command("year")
+@click.option("--teacher", default=None, help=TEACHER)
+@click.pass_context
+def templates_year(ctx: click.Context, teacher: str | None) -> None:
+    """Year-mark workbooks: term marks, the computed year mark to confirm, exams of grades 9 and 11."""
+    say(paths_text(issue.issue_year(open_workspace(folder(ctx)), teacher=teacher)))
+
+
+@templates.command("prior-marks")
+@click.option("--grade", default=10, show_default=True, type=click.IntRange(1, 11),
+              help=N_("The grade the marks were set in."))
+@click.pass_context
+def templates_prior_marks(ctx: click.Context, grade: int) -> None:
+    """Workbooks for marks of an earlier year kept outside zhurnal (grade 10's for grade 11's finals)."""
+    say(paths_text(issue.issue_prior_marks(open_workspace(folder(ctx)), grade=grade)))
+
+
+@templates.command("plan")
+@click.option("--teacher", default=None, help=N_("Only this teacher's plans (full name)."))
+@click.pass_context
+def templates_plan(ctx: click.Context, teacher: str | None) -> None:
+    """Calendar-thematic plans (КТП), one per teacher × class × subject × subgroup."""
+    say(paths_text(issue.issue_plans(open_workspace(folder(ctx)), teacher=teacher)))

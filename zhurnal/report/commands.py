@@ -1,0 +1,68 @@
+"""The short answers of the commands that change one thing: init, periods, the year, access, keys."""
+
+from __future__ import annotations
+
+from zhurnal.text.i18n import _
+
+PROGRESS = {"diaries": lambda: _("Diaries"), "report cards": lambda: _("Report cards"), "mail": lambda: _("Mail")}
+
+
+def progress_label(what: str) -> str:
+    return PROGRESS[what]() if what in PROGRESS else what
+
+
+def init_text(done) -> str:
+    if not done.made:
+        return _("{folder} is already a workspace").format(folder=done.folder)
+    return "\n".join(_("created {path}").format(path=path) for path in done.made)
+
+
+def period_text(code: str, closed: bool, changed: bool) -> str:
+    if changed:
+        return (_("{code}: closed") if closed else _("{code}: open")).format(code=code)
+    return (_("{code} was already closed") if closed else _("{code} was already open")).format(code=code)
+
+
+def year_closed_text(report) -> str:
+    """``year close``: the archive, its snapshot digest, and the classes with no grade-10 marks."""
+    if report.already_closed:
+        return _("{year} was already closed; the archive is in {folder}").format(year=report.year, folder=report.folder)
+    out = [_("{year}: closed").format(year=report.year),
+           _("Archive: {folder} ({count} files, listed in manifest.json)").format(folder=report.folder,
+                                                                                  count=len(report.files)),
+           _("Store snapshot sha256: {digest}").format(digest=report.snapshot)]
+    out += [_("Warning: {count} pupils of {cls} have no grade-10 marks, so their final marks come from "
+              "grade 11 alone (type them into zhurnal templates prior-marks)").format(count=count, cls=code)
+            for code, count in report.without_grade_10.items()]
+    return "\n".join(out)
+
+
+def year_reopened_text(label: str | None, asked: str) -> str:
+    return _("{year}: open").format(year=label) if label else _("{year} was already open").format(year=asked)
+
+
+def slips_text(done) -> str:
+    return "\n".join(_("{path}: {count} slips").format(path=path, count=count) for path, count in done.made)
+
+
+def reset_text(done) -> str:
+    return _("A new password for parent {id}: print their slip with 'zhurnal access slips --class …'.").format(
+        id=done.parent_id)
+
+
+def keys_text(ids: list[str]) -> str:
+    return "\n".join(f"{key}  ({_('signs new templates')})" if n == len(ids) else key for n, key in enumerate(ids, 1))
+
+
+def rotated_text(key: str) -> str:
+    return _("New signing key {key}; the old keys are kept to verify templates already handed out. "
+             "Make a backup: zhurnal backup").format(key=key)
+
+
+def keys_restored_text(restored: list[str]) -> str:
+    return _("Keys restored: {n}").format(n=len(restored)) + "".join(f"\n  {k}" for k in restored)
+
+
+def backup_key_text(file: str, recipient: str) -> str:
+    return (_("The private key is written to {file}: keep it off this computer.").format(file=file) + "\n"
+            + _("Add to zhurnal.toml, section [backup]:") + f' recipients = ["{recipient}"]')

@@ -1,0 +1,81 @@
+"""What ``publish``, ``fetch``, ``send`` and ``run`` say: counts, where things went, what failed."""
+
+from __future__ import annotations
+
+from zhurnal.report.backup import backup_text
+from zhurnal.report.ingest import ingest_table
+from zhurnal.report.status import health_lines
+from zhurnal.text.i18n import N_, _
+
+
+def publish_text(parts: dict) -> str:
+    """Per week or period (``PublishOutcome.as_dict()``): counts, where, and what failed."""
+    out = []
+    week = parts.get("week")
+    if week:
+        out.append(_("Week {week}: diaries {diaries}, mails to parents {mails} (unchanged, not sent: {unchanged}), "
+                     "print bundles {bundles}, mails to teachers about errors {feedback}.").format(
+            week=week["week"], diaries=week["diaries"], mails=week["mails"], unchanged=week["unchanged"],
+            bundles=len(week["print_bundles"]), feedback=week["feedback_mails"]))
+        out.append(_("Everything is in {folder}").format(folder=week["outbox"]))
+    period = parts.get("period")
+    if period:
+        out.append(_("Period {period}: report cards {cards}, mails to parents {mails}, print bundles {bundles}. "
+                     "Everything is in {folder}").format(period=period["week"], cards=period["diaries"],
+                                                         mails=period["mails"], bundles=len(period["print_bundles"]),
+                                                         folder=period["outbox"]))
+    if parts.get("year_report"):
+        out.append(_("The school year's report (movement, class sizes, results by pupil, attendance):"))
+    for part in parts.values():
+        if part.get("corrections") or part.get("superseded"):
+            out.append(_("Of these, corrections of mail already received: {corrections}; replaced mails not yet "
+                         "sent: {superseded}.").format(corrections=part["corrections"], superseded=part["superseded"]))
+        out += [_("Summary: {path}").format(path=path) for path in part["summaries"]]
+        out += [_("NOT MADE: {item}").format(item=item) for item in part["failed"]]
+    return "\n".join(out)
+
+
+def fetch_text(report) -> str:
+    """Workbooks taken from the mailbox, and the mail held for the sysadmin with the reason."""
+    lines = [_("Mail: workbooks taken {taken}, held for the sysadmin {held}.")
+             .format(taken=sum(len(t["files"]) for t in report.taken), held=len(report.held))]
+    return "\n".join(lines + [f"  {h['sender']}: {h['reason']}" for h in report.held])
+
+
+def send_line(report) -> str:
+    """The one line of counts that ``send`` and ``run`` both print."""
+    return _("Sent {sent}, sent before {skipped}, refused by the server {refused}, failed {failed}.").format(
+        sent=len(report.sent), skipped=report.skipped, refused=len(report.refused), failed=len(report.failed))
+
+
+def send_text(report) -> str:
+    """:func:`send_line`, then each refused or failed message with the server's answer."""
+    out = [send_line(report)]
+    out += [f"  {msg_id}: {answer}" for msg_id, answer in {**report.refused, **report.failed}.items()]
+    out += ["  " + _("not sent (the send ledger has no such mail): {path}").format(path=path)
+            for path in report.unknown]
+    return "\n".join(out)
+
+
+STEPS = {"fetch": N_("fetching mail"), "send": N_("sending mail"), "backup": N_("the backup")}
+SKIPPED = {"fetch": lambda: _("fetch: [imap] host is not set in zhurnal.toml, skipped"),
+           "send": lambda: _("send: [smtp] host is not set in zhurnal.toml, skipped")}
+
+
+def run_text(report) -> str:
+    """``zhurnal run``: each step's text in order, the steps skipped, the problems steps met."""
+    out = [SKIPPED[step]() for step in report.skipped if step in SKIPPED]
+    if report.fetch:
+        out.append(fetch_text(report.fetch))
+    if report.ingest:
+        out.append(ingest_table(report.ingest))
+    if report.publish:
+        out.append(publish_text(report.publish.as_dict()))
+    if report.send:
+        out.append(send_line(report.send))
+    if report.backup:
+        out.append(backup_text(report.backup))
+    out += health_lines(report.backup_health)
+    out += [_("{step}: not done: {problem}").format(step=_(STEPS.get(step, step)), problem=problem.said())
+            for step, problem in report.problems.items()]
+    return "\n".join(out)

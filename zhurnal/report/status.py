@@ -1,0 +1,63 @@
+"""The ``zhurnal status`` screen and the backup lines it shares with the end of ``run``."""
+
+from __future__ import annotations
+
+from zhurnal.backup.health import warning_lines
+from zhurnal.batch.status import Status
+from zhurnal.report.table import kind_title, status_label, table
+from zhurnal.text.i18n import N_, _, ngettext
+
+# what the store holds, in the words of the people who filled it (table names stay internal)
+STORE_COUNTS = (
+    ("classes", N_("classes")), ("students", N_("students")), ("teachers", N_("teachers")),
+    ("subjects", N_("subjects")), ("lessons", N_("lessons recorded")),
+    ("journal_entries", N_("marks and attendance notes")), ("absences", N_("days with absences")),
+    ("period_marks", N_("period marks")), ("plan_items", N_("planned lessons (КТП)")),
+    ("submissions", N_("workbooks received")), ("revisions", N_("changes recorded")),
+)
+HELD_REASONS = {"unknown-sender": N_("not a teacher's registered address"),
+                "not-authenticated": N_("the mail server did not confirm the sender (DKIM/SPF)"),
+                "no-workbook": N_("no workbook attached")}
+
+
+def status_text(status: Status) -> str:
+    """What the school's journal holds, in people's terms."""
+    out = [_("School: {name}").format(name=status.school), _("Store: {url}").format(url=status.store_url)]
+    if status.year:
+        out.append((_("School year {year}: closed") if status.year_closed else _("School year {year}: open"))
+                   .format(year=status.year))
+    if status.closed_periods:
+        out.append(_("Closed periods: {periods}").format(periods=", ".join(status.closed_periods)))
+    out.append("")
+    out.append(table([_("what"), _("how many")],
+                     [[_(label), str(status.counts.get(name, 0))] for name, label in STORE_COUNTS]))
+    out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]
+    out += ["", _("Latest workbooks received:")]
+    out.append(table(["№", _("file"), _("kind"), _("author"), _("outcome"), _("received")],
+                     [[str(r["id"]), r["file"], kind_title(r["kind"]), r["author"] or "",
+                       status_label(r["status"]), r["received_at"]] for r in status.recent]))
+    if status.rejected:
+        out += ["", _("Rejected:")]
+        out += [f"  {r['file']} ({r['author'] or '—'}): {', '.join(r['errors'])}" for r in status.rejected]
+    if status.corrected:
+        out += ["", _("Rejected, then corrected:")]
+        out += ["  " + _("{file} ({author}): corrected {at} by «{by}»").format(
+            file=r["file"], author=r["author"] or "—", at=r["corrected_at"], by=r["corrected_by"])
+            for r in status.corrected]
+    if status.held_mail:
+        out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
+        out += [f"  {m['received_at']} {m['sender']}: {_(HELD_REASONS.get(m['reason'], m['reason']))}"
+                for m in status.held_mail]
+    out += health_lines(status.backup)
+    return "\n".join(out)
+
+
+def health_lines(figures: dict) -> list[str]:
+    """The newest verified backup and the 14-day rule's warnings (``BackupHealth.as_dict()``)."""
+    out = [""]
+    if figures.get("newest"):
+        places = figures["destinations"]
+        out.append(_("Backup: {at} ({days} days ago), verified").format(at=figures["newest_at"], days=figures["age_days"])
+                   + " " + ngettext("at {n} place", "at {n} places", places).format(n=places))
+    out += [_("WARNING: {text}").format(text=line) for line in warning_lines(figures)]
+    return out if len(out) > 1 else []
