@@ -71,7 +71,9 @@ class Seen:
 
 
 @dataclass
-class _Plan:
+class MailPlan:
+    """The families' messages of one publish, written to the outbox and not yet in the ledger."""
+
     rows: list[dict] = field(default_factory=list)       # ledger rows to queue (ledger.queue_many)
     files: list[Path] = field(default_factory=list)      # the .eml written for them
     mailed: set[int] = field(default_factory=set)        # pupils whose document went by mail
@@ -82,10 +84,10 @@ class _Plan:
 
 
 def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rendering, post: Post, out: Path,
-          force: bool, seen: Seen, teachers: dict[str, str], lock: Callable[[int, bytes], bytes]) -> _Plan:
+          force: bool, seen: Seen, teachers: dict[str, str], lock: Callable[[int, bytes], bytes]) -> MailPlan:
     """Every family's message built and written (waiting for each family's own PDFs only)."""
     settings = ctx.settings
-    plan = _Plan()
+    plan = MailPlan()
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         wanted = [c for c in parent["children"] if c in pdfs.docs]
         children = sorted(c for c in wanted if c in pdfs)   # rendered ones only
@@ -128,7 +130,7 @@ def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rend
     return plan
 
 
-def _commit(ctx: RunContext, plan: _Plan, post: Post, seen: Seen) -> int | None:
+def _commit(ctx: RunContext, plan: MailPlan, post: Post, seen: Seen) -> int | None:
     """The plan's rows noted and what they replace superseded, in one short transaction; how
     many were superseded, or None (nothing written) when a message of the post was delivered
     since ``seen`` was read."""
@@ -141,7 +143,7 @@ def _commit(ctx: RunContext, plan: _Plan, post: Post, seen: Seen) -> int | None:
                                  {row["message_id"] for row in plan.rows}, keep_parents=plan.keep_waiting)
 
 
-def _discard(ctx: RunContext, plan: _Plan) -> None:
+def _discard(ctx: RunContext, plan: MailPlan) -> None:
     """The files of a plan that was not committed, but those the ledger knows (an unchanged
     message, already waiting or delivered, is the same file)."""
     with ctx.engine.connect() as conn:
@@ -152,7 +154,7 @@ def _discard(ctx: RunContext, plan: _Plan) -> None:
 
 
 def mail_families(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rendering, post: Post,
-                  out: Path, force: bool) -> tuple[_Plan, int]:
+                  out: Path, force: bool) -> tuple[MailPlan, int]:
     """Mail every family of ``families`` (:func:`read_families`) the documents in ``pdfs`` of
     their children (see the module's docstring); the committed plan (its ``mailed`` pupils go to
     no print bundle, its ``failed`` are for the report) and how many waiting messages it
