@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -55,20 +52,20 @@ class DiaryRenderer:
 
     def render(self, diaries: list[dict]) -> bytes:
         """One PDF with a page (or more) per diary, in the given order."""
+        return self.render_document({"diaries": diaries})
+
+    def render_document(self, data: dict) -> bytes:
+        """One PDF of the template fed ``data`` (``sys.inputs.data``, as JSON); :class:`RenderError`."""
         try:
-            pdf = self._compiler().compile(sys_inputs={"data": json.dumps({"diaries": diaries}, ensure_ascii=False)})
+            pdf = self._compiler().compile(sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
         except typst.TypstError as exc:
             raise RenderError(str(exc)) from exc
         return poppler_safe(pdf)
 
     def render_one(self, diary: dict) -> bytes | RenderError:
+        """One diary's PDF, or the :class:`RenderError` that stopped it (a value: one broken
+        document never stops the others)."""
         try:
             return self.render([diary])
         except RenderError as exc:
             return exc
-
-    def render_each(self, diaries: Iterable[dict]) -> Iterator[bytes | RenderError]:
-        """One PDF per diary, in order, rendered on all cores (Typst releases the GIL); a diary
-        that cannot be rendered gives its :class:`RenderError` in its place."""
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            yield from pool.map(self.render_one, diaries)

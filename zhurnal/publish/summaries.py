@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-import xlsxwriter
-
 from zhurnal.core.atomic import writing
 from zhurnal.text.numbers import format_decimal
 from zhurnal.publish.attendance import NO_REASON, Missed
 from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
 from zhurnal.publish.pupil_results import period_results
+from zhurnal.publish.summary_book import DASH, Book
 from zhurnal.publish.summary_data import Result, SummaryData
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.core.settings import Settings
@@ -26,7 +25,6 @@ CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "
                    "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено"]
 PERIOD_HEADERS = ["Результатов (N)", *HEADERS[1:]]
 WEEK_HEADERS = ["С отметками за неделю (N)", *HEADERS[1:]]
-DASH = "—"     # not applicable (no КТП, no one assessed), as opposed to 0
 # the «Пояснения» sheet: one line per column whose meaning is not obvious from its header
 LEGEND = [
     ("Ведомость", "Средний", "средний балл ученика по всем предметам (среднее из средних)"),
@@ -64,77 +62,9 @@ LEGEND = [
 ]
 
 
-class _Book:
-    def __init__(self, path: Path) -> None:
-        self.widths: dict[str, list[float]] = {}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-        self.title = self.book.add_format({"bold": True, "font_size": 13})
-        self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                            "valign": "vcenter", "align": "center"})
-        self.cell = self.book.add_format({"border": 1})
-        self.number = self.book.add_format({"border": 1, "num_format": "0.00"})
-        self.percent = self.book.add_format({"border": 1, "num_format": "0.0"})
-        self.bold = self.book.add_format({"bold": True, "border": 1, "bg_color": "#F2F2F2"})
-        self.warn = self.book.add_format({"bg_color": "#FFC7CE"})
-        self.centre = self.book.add_format({"border": 1, "align": "center"})
-        self.caption = self.book.add_format({"bold": True})    # no border: a long caption runs on
-        self.wrap = self.book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-
-    def sheet(self, name: str, title: str):
-        sheet = self.book.add_worksheet(name)
-        sheet.write_string(0, 0, title, self.title)
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-        sheet.set_paper(9)
-        return sheet
-
-    def row(self, sheet, row: int, values: list, fmt=None, *, dash: bool = False) -> None:
-        """Write ``values`` from column 0; None is a blank cell, or «—» with ``dash``."""
-        for col, value in enumerate(values):
-            if value is None and dash:
-                sheet.write_string(row, col, DASH, fmt or self.centre)
-            elif value is None or value == "":
-                sheet.write_blank(row, col, None, fmt or self.cell)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(row, col, value, fmt or (self.number if isinstance(value, float) else self.cell))
-            else:
-                sheet.write_string(row, col, str(value), fmt or self.cell)
-
-    def columns(self, sheet, widths: list[float]) -> None:
-        self.widths[sheet.name] = widths
-        for col, width in enumerate(widths):
-            sheet.set_column(col, col, width)
-
-    def header_row(self, sheet, row: int, headers: list[str]) -> None:
-        """Headers wrapped at spaces in a row tall enough for the longest (as the sheet's widths give)."""
-        widths = self.widths.setdefault(sheet.name, [])
-        widths += [9.0] * (len(headers) - len(widths))
-        for col, text in enumerate(headers):    # a column at least as wide as its header's longest word
-            needed = max((len(word) * 1.1 + 1.5 for word in text.split()), default=0)
-            if widths[col] < needed:
-                widths[col] = needed
-                sheet.set_column(col, col, needed)
-        lines = max((wrapped_lines(h, widths[i] if i < len(widths) else 9) for i, h in enumerate(headers)), default=1)
-        sheet.set_row(row, max(30, 15 * lines))
-        self.row(sheet, row, headers, self.header)
-
-    def table(self, sheet, top: int, headers: list[str], rows: list[list], formats: dict[int, object] | None = None,
-              *, dash: bool = False) -> int:
-        """Headers at ``top``, rows below; returns the row after the table."""
-        self.header_row(sheet, top, headers)
-        for offset, values in enumerate(rows, start=1):
-            self.row(sheet, top + offset, values, dash=dash)
-            for col, fmt in (formats or {}).items():
-                if isinstance(values[col], (int, float)):
-                    sheet.write_number(top + offset, col, values[col], fmt)
-        return top + len(rows) + 2
 
 
-Book = _Book    # the print-ready workbook other reports write with (the director's year report)
-
-
-def _grade_sheet(out: _Book, data: SummaryData) -> None:
+def _grade_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведомость", f"Сводная ведомость: средние баллы — {data.title}")
     by_class: dict[str, dict[int, dict[str, Result]]] = defaultdict(lambda: defaultdict(dict))
     for result in data.results:
@@ -185,7 +115,7 @@ def pupil_rows(data: SummaryData, field: str) -> list[list]:
     return [[code, *found[code].row()] for code in sorted(found, key=class_sort_key)]
 
 
-def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
+def _metrics_sheet(out: Book, data: SummaryData, with_week: bool) -> None:
     sheet = out.sheet("Метрики", f"Успеваемость, качество, СОУ — {data.title}")
     out.columns(sheet, [36] + [11] * 13)
     pct = {9: out.percent, 10: out.percent, 11: out.percent}
@@ -224,7 +154,7 @@ def _metrics_sheet(out: _Book, data: SummaryData, with_week: bool) -> None:
     sheet.freeze_panes(1, 1)
 
 
-def _absence_sheet(out: _Book, data: SummaryData) -> None:
+def _absence_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Пропуски", f"Пропуски уроков и дней, опоздания — {data.title}")
     reasons = [*sorted(data.school.reasons), NO_REASON]
     names = [f"{data.school.reasons[r]} ({r})" if r in data.school.reasons else "Причина не указана" for r in reasons]
@@ -264,7 +194,7 @@ def _absence_sheet(out: _Book, data: SummaryData) -> None:
         sheet.insert_chart(2, len(headers) + 1, chart)
 
 
-def _control_sheet(out: _Book, data: SummaryData) -> None:
+def _control_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведение журнала", f"Контроль ведения журнала — {data.title}")
     out.columns(sheet, [34] + [14] * 8)
     rows = [[c.teacher, c.timetabled, c.with_topic, c.with_homework, c.with_marks, c.submitted, c.few_marks,
@@ -280,7 +210,7 @@ def _control_sheet(out: _Book, data: SummaryData) -> None:
         out.table(sheet, top, ["Учитель", "Файл", "Лист", "Ячейка", "Что не сходится"], data.disagreements)
 
 
-def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
+def _risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
     sheet = out.sheet("Группа риска", f"Ученики группы риска — {data.title}")
     out.columns(sheet, [8, 34, 90])
     per_student: dict[int, list[Result]] = defaultdict(list)
@@ -312,7 +242,7 @@ def _risk_sheet(out: _Book, data: SummaryData, settings: Settings) -> None:
     sheet.freeze_panes(3, 2)
 
 
-def _legend_sheet(out: _Book, with_week: bool) -> None:
+def _legend_sheet(out: Book, with_week: bool) -> None:
     sheet = out.sheet("Пояснения", "Что значат столбцы")
     out.columns(sheet, [18, 28, 90])
     rows = [list(line) for line in LEGEND if with_week or line[0] != "Ведение журнала"]
@@ -325,7 +255,7 @@ def _legend_sheet(out: _Book, with_week: bool) -> None:
 def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
     """Write the summary workbook for a week (``with_week``) or a period report (atomically)."""
     with writing(path) as partial:
-        out = _Book(partial)
+        out = Book(partial)
         out.book.set_properties({"title": data.title, "author": "zhurnal"})
         _grade_sheet(out, data)
         _metrics_sheet(out, data, with_week)

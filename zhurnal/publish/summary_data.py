@@ -94,9 +94,12 @@ def _result(mine, period_mark: str | None, scale: str, min_marks: int, running: 
 
 
 def gather(conn: Connection, school: School, settings: Settings, *, until: dt.date, week: Week | None,
-           periods: dict[str, dict], title: str, running: bool = False) -> SummaryData:
+           periods: dict[str, dict], title: str, running: bool = False,
+           averages: dict[str, ClassAverages] | None = None) -> SummaryData:
     """Results per student and subject for the classes in ``periods`` (class → period row), for
-    the pupils enrolled in ``week``, else on ``until`` (the period's end)."""
+    the pupils enrolled in ``week``, else on ``until`` (the period's end). ``averages`` (class →
+    averages from the period's start to ``until`` over those pupils, as
+    :func:`~zhurnal.publish.week_data.week_averages` gives them) when the caller has them already."""
     data = SummaryData(school=school, title=title, rule=settings.metrics.n_rule, running=running)
     if not periods:
         return data
@@ -111,8 +114,11 @@ def gather(conn: Connection, school: School, settings: Settings, *, until: dt.da
         roster = data.enrolled[code]
         end = min(until, period["end"])
         minimum = {"period_kind": period_kind(period["code"]), "hours": school.subject_hours(code)}
-        so_far[code] = class_averages(conn, school.school_id, code, period["start"], end, settings=marks, roster=roster,
-                                      **minimum)
+        if averages is not None and code in averages:
+            so_far[code] = averages[code]
+        else:
+            so_far[code] = class_averages(conn, school.school_id, code, period["start"], end, settings=marks,
+                                          roster=roster, **minimum)
         if week:
             this_week[code] = class_averages(conn, school.school_id, code, max(week.monday, period["start"]), end,
                                              settings=marks, roster=roster, **minimum)
@@ -156,10 +162,12 @@ def _absences(conn, school: School, data: SummaryData, periods: dict[str, dict],
             reasons[row["reason"] or "?"] = reasons.get(row["reason"] or "?", 0) + row["lessons"]
 
 
-def week_summary(conn: Connection, school: School, settings: Settings, week: Week) -> SummaryData:
-    """The week's summaries; results are for each class's period of the week, as its diaries give it."""
+def week_summary(conn: Connection, school: School, settings: Settings, week: Week, *,
+                 averages: dict[str, ClassAverages] | None = None) -> SummaryData:
+    """The week's summaries; results are for each class's period of the week, as its diaries give
+    it (``averages``: the diaries' own, :func:`~zhurnal.publish.week_data.week_averages`)."""
     data = gather(conn, school, settings, until=week.sunday, week=week, periods=_week_periods(school, week),
-                  title=f"Неделя {week.title()}", running=True)
+                  title=f"Неделя {week.title()}", running=True, averages=averages)
     data.control = _control(conn, school, settings, week, data)
     data.disagreements = _disagreements(conn, school, week)
     return data

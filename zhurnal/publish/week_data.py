@@ -93,9 +93,28 @@ def digest(diaries: list[dict]) -> str:
     return hashlib.sha256(json.dumps(diaries, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def load_week(conn: Connection, school_id: int, week: Week, settings: Settings) -> WeekData:
-    """Read the week (and the marks of the periods it falls in) in a few queries."""
-    school = load_school(conn, school_id)
+def week_averages(conn: Connection, school: School, settings: Settings, week: Week) -> dict[str, ClassAverages]:
+    """Class → subject → averages from the start of each class's period of ``week`` (quarters
+    and semesters differ by grade) to the week's end, over the pupils enrolled in the week;
+    classes without marks or outside any period are left out. The diaries and the deputy's
+    summary of one publish share this (:func:`load_week`, :func:`~zhurnal.publish.summary_data.week_summary`)."""
+    averages = {}
+    for code, cls in school.classes.items():
+        period = school.week_period(code, week)
+        if period and cls["has_marks"]:
+            averages[code] = class_averages(conn, school.school_id, code, period["start"], min(period["end"], week.sunday),
+                                            settings=settings.marks,
+                                            roster=[st["id"] for st in school.class_students(code, week.monday,
+                                                                                               week.sunday)],
+                                            period_kind=period_kind(period["code"]), hours=school.subject_hours(code))
+    return averages
+
+
+def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, *, school: School | None = None,
+              averages: dict[str, ClassAverages] | None = None) -> WeekData:
+    """Read the week (and the marks of the periods it falls in) in a few queries; ``school`` and
+    ``averages`` (:func:`week_averages`) when the caller has them already."""
+    school = school or load_school(conn, school_id)
     lessons: dict[str, list[dict]] = defaultdict(list)
     stored = q.lessons_between(conn, school_id, week.monday, week.sunday)
     for lesson in stored:
@@ -104,15 +123,7 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings) 
     absences: dict[int, list[dict]] = defaultdict(list)
     for row in q.absences_between(conn, school_id, week.monday, week.sunday):
         absences[row["student_id"]].append(row)
-    averages = {}
-    for code, cls in school.classes.items():
-        period = school.week_period(code, week)
-        if period and cls["has_marks"]:
-            # each class's own current period (quarters and semesters differ by grade), up to the week's end
-            averages[code] = class_averages(conn, school_id, code, period["start"], min(period["end"], week.sunday),
-                                            settings=settings.marks,
-                                            roster=[st["id"] for st in school.class_students(code, week.monday,
-                                                                                               week.sunday)],
-                                            period_kind=period_kind(period["code"]), hours=school.subject_hours(code))
+    if averages is None:
+        averages = week_averages(conn, school, settings, week)
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
                     lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages)

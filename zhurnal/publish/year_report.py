@@ -18,7 +18,7 @@ from zhurnal.core.filenames import safe_name
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.publish.attendance import NO_REASON, Missed, missed
 from zhurnal.publish.metrics import PUPIL_HEADERS
-from zhurnal.publish.summaries import Book
+from zhurnal.publish.summary_book import Book
 from zhurnal.core.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.school.snapshot import School, load_school

@@ -1,0 +1,67 @@
+"""What a family's message says: its subject, its text and its attachments' names.
+
+Who gets a message and when is :mod:`zhurnal.publish.family_mail`; this module only words it,
+for a week's diaries or a period's report cards (:class:`Post`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.mime.multipart import MIMEMultipart
+
+from zhurnal.core.settings import Settings
+from zhurnal.publish.mail import build_message, diary_body
+from zhurnal.publish.render import file_name
+from zhurnal.school.snapshot import School
+
+PDF = ("application", "pdf")
+NOUNS = {"diary": ("дневник", "дневники"), "report": ("табель", "табели")}
+ATTACHMENT = {"diary": "Дневник", "report": "Табель"}
+
+
+@dataclass(frozen=True)
+class Post:
+    """What kind of document goes to parents, and how the message about it reads."""
+
+    kind: str            # diary | report
+    label: str           # the week or period code: the ledger's ``week``
+    title: str           # "неделю 23.11–29.11.2026" or "2 четверть"
+    school_name: str
+
+
+def subject_noun(kind: str, children: int, correction: bool) -> str:
+    """«Дневник», «Дневники», «Исправленный дневник», «Исправленные табели» …"""
+    noun = NOUNS[kind][children > 1]
+    if correction:
+        noun = ("Исправленные " if children > 1 else "Исправленный ") + noun
+    return noun[0].upper() + noun[1:]
+
+
+def class_teachers(school: School, children: list[int], teachers: dict[str, str]) -> list[tuple[str, str, str]]:
+    """The children's class teachers as ``(class, name, email)``, one per class, by class;
+    ``teachers`` is name → address (empty when the setup has none)."""
+    found = {}
+    for sid in children:
+        code = school.students[sid]["class_code"]
+        name = school.classes[code]["class_teacher"] or ""
+        if name:
+            found[code] = (code, name, teachers.get(name, ""))
+    return [found[code] for code in sorted(found)]
+
+
+def family_message(settings: Settings, school: School, post: Post, parent: dict, children: list[int],
+                   pdfs: list[bytes], *, msg_id: str, correction: bool, changes: list[str] | None,
+                   teachers: dict[str, str]) -> MIMEMultipart:
+    """The message to ``parent`` (``{full_name, email}``) with ``pdfs``, the documents of
+    ``children`` (pupil ids, in the same order) as they go out (locked with the parent's password
+    when the school encrypts); a ``correction`` lists ``changes`` (see :func:`diary_body`)."""
+    names = [school.students[c]["full_name"] for c in children]
+    return build_message(
+        settings.mail, to_name=parent["full_name"], to_address=parent["email"],
+        subject=f"{subject_noun(post.kind, len(children), correction)} за {post.title}: {', '.join(names)}",
+        body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind,
+                        correction=correction, changes=changes,
+                        teachers=class_teachers(school, children, teachers)),
+        attachments=[(f"{ATTACHMENT[post.kind]}_{file_name(name)}_{post.label}.pdf", pdf, PDF)
+                     for name, pdf in zip(names, pdfs)],
+        msg_id=msg_id, zone=settings.school.zone)
