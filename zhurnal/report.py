@@ -6,12 +6,10 @@ from zhurnal.backup.health import warning_lines
 from zhurnal.text.i18n import N_, _, ngettext
 from zhurnal.ingest.pipeline import IngestReport
 from zhurnal.status import Status
+from zhurnal.text.labels import HeldReason, Kind, SubmissionStatus
 
-KINDS = {"setup": N_("school setup"), "roster": N_("class roster"), "journal": N_("journal"),
-         "attendance": N_("attendance register"), "period": N_("period-mark workbook"), "plan": N_("lesson plan (КТП)"),
-         "year": N_("year-mark workbook"), "prior": N_("earlier years' marks")}
-STATUS_RU = {"accepted": "принят", "rejected": "ОТКЛОНЁН", "duplicate": "повтор",
-             "deferred": "ещё пишется", "failed": "СБОЙ", "left": "не файл, оставлен"}
+KINDS = {kind.value: kind.label for kind in Kind}                 # the kinds' own titles
+STATUS_RU = {status.value: status.label for status in SubmissionStatus}
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -23,15 +21,15 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 def ingest_table(report: IngestReport) -> str:
     """One line per file, then one line per error finding with its sheet and cell."""
-    rows = [[f.name, STATUS_RU.get(f.status, f.status), f.kind, f.author, str(f.changes),
+    rows = [[f.name, STATUS_RU.get(f.status, f.status), Kind.label_of(f.kind or ""), f.author, str(f.changes),
              str(sum(1 for x in f.findings if x.is_error))] for f in report.files]
     out = [_table(["файл", "итог", "вид", "автор", "изменений", "ошибок"], rows)]
     for item in report.files:
         for found in item.findings:
             where = "!".join(p for p in (found.sheet, found.cell) if p)
-            out.append(f"  {item.name}: {found.severity.value} {found.code} {where} {found.message}")
+            out.append(f"  {item.name}: {found.severity.label}: {where} {found.message} [{found.code}]")
         if item.feedback:
-            out.append(f"  {item.name}: feedback → {item.feedback}")
+            out.append(f"  {item.name}: книга с пометками → {item.feedback}")
     counts = {s: sum(1 for f in report.files if f.status == s) for s in STATUS_RU}
     out.append("итого: " + ", ".join(f"{STATUS_RU[s]} {n}" for s, n in counts.items() if n)
                + (" (пробный прогон, ничего не изменено)" if report.dry_run else ""))
@@ -47,9 +45,8 @@ def validate_text(result) -> str:
     out = [f"{result.name}: {verdict.get(result.status, result.status)}"
            + (f" — {result.kind}, {result.author}" if result.kind else "")]
     if result.findings:
-        severity = {"error": _("error"), "warning": _("warning")}
         out.append(_table([_("sheet"), _("cell"), _("what"), _("message"), _("code")],
-                          [[f.sheet, f.cell, severity[f.severity.value], f.message, f.code]
+                          [[f.sheet, f.cell, f.severity.label, f.message, f.code]
                            for f in result.findings]))
     return "\n".join(out)
 
@@ -89,15 +86,10 @@ def status_text(status: Status) -> str:
                 for r in status.corrected]
     if status.held_mail:
         out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
-        out += [f"  {m['received_at']} {m['sender']}: {_(HELD_REASONS.get(m['reason'], m['reason']))}"
+        out += [f"  {m['received_at']} {m['sender']}: {HeldReason.label_of(m['reason'])}"
                 for m in status.held_mail]
     out += backup_text(status.backup)
     return "\n".join(out)
-
-
-HELD_REASONS = {"unknown-sender": N_("not a teacher's registered address"),
-                "not-authenticated": N_("the mail server did not confirm the sender (DKIM/SPF)"),
-                "no-workbook": N_("no workbook attached")}
 
 
 def publish_text(result: dict) -> str:

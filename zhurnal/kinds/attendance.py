@@ -18,8 +18,9 @@ from zhurnal.school.snapshot import WEEKDAYS_RU, School, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.attendance_rules import day_keys, read_attendance
+from zhurnal.text.labels import Kind
 
-SPEC = GridSpec(kind="attendance", version=1, title="Посещаемость", columns=(
+SPEC = GridSpec(kind="attendance", version=1, title=Kind.ATTENDANCE.label, columns=(
     Field("count", "уроков", T.INT, required=True),
     Field("reason", "причина", T.CHOICE, choices=Choices(named="reasons")),
 ))

@@ -26,9 +26,10 @@ from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, li
                                     section_info, sheet_name, write_grid_workbook)
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.journal_rules import read_journal
+from zhurnal.text.labels import Kind
 
 SPEC = GridSpec(
-    kind="journal", version=1, title="Журнал недели",
+    kind="journal", version=1, title=Kind.JOURNAL.label,
     above=(Field("date", "Дата (для доп. урока)", T.DATE, required=True),
            Field("lesson_no", "Номер урока", T.INT, required=True)),
     below=(Field("topic", "Тема урока"),

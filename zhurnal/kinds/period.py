@@ -23,9 +23,10 @@ from zhurnal.school.snapshot import Section, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.period_rules import read_period
+from zhurnal.text.labels import Kind
 
 PERIOD_CHOICES = {"5": ("5", "4", "3", "2", "н/а", "осв"), "pass": ("зач", "незач", "н/а", "осв")}
-SPEC = GridSpec(kind="period", version=1, title="Отметки за период", columns=(
+SPEC = GridSpec(kind="period", version=1, title=Kind.PERIOD.label, columns=(
     Field("average", "Средний балл", T.NUMBER, width=10),
     Field("count", "Отметок", T.INT, width=9),
     Field("suggested", "Рекомендуется", width=13),

@@ -29,8 +29,9 @@ from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, lis
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import is_blank
 from zhurnal.validate.period_rules import allowed_mark
+from zhurnal.text.labels import Kind
 
-KIND_NAME, VERSION, TITLE = "prior", 1, "Отметки прошлых лет"
+KIND_NAME, VERSION, TITLE = "prior", 1, Kind.PRIOR.label
 SOURCE = "import"
 NOTES = [
     "Как заполнять:",

@@ -26,6 +26,7 @@ from zhurnal.templates.metadata import sections
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
 from zhurnal.validate.roster_rules import RosterContext, check_roster
 from zhurnal.validate.table import read_tables
+from zhurnal.text.labels import Kind
 
 SEX = Choices(labels=("м", "ж"))
 RELATIONS = Choices(labels=("мать", "отец", "опекун", "бабушка", "дедушка", "другое"))
@@ -84,7 +85,7 @@ def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True) -> Work
         Field("start", "С", T.DATE, required=True, width=14),
         Field("end", "По", T.DATE, required=True, width=14),
     ))
-    return WorkbookSpec(kind="roster", version=1, title="Список класса",
+    return WorkbookSpec(kind="roster", version=1, title=Kind.ROSTER.label,
                         sheets=(students_sheet, parents_sheet, exemptions_sheet),
                         extra={"subgroup_subjects": list(subgroup_subjects)})
 
@@ -154,7 +155,7 @@ def _known_students(conn, school_id: int, class_code: str) -> list[dict]:
 
 class RosterKind(WorkbookKind):
     name = "roster"
-    title = "Список класса"
+    title = Kind.ROSTER.label
     closed_with_year = True
     changes_school = True
 

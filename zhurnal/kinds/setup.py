@@ -19,6 +19,7 @@ from zhurnal.templates.generate import write_workbook
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
 from zhurnal.validate.setup_rules import check_setup
 from zhurnal.validate.table import read_tables
+from zhurnal.text.labels import Kind
 
 WEEKDAYS = Choices(labels=("Пн", "Вт", "Ср", "Чт", "Пт", "Сб"), values=(1, 2, 3, 4, 5, 6))
 SCALES = Choices(labels=("5-балльная", "зачёт/незачёт", "без отметок"),
@@ -45,7 +46,7 @@ SUBJECTS = _ref("Предметы", "name")
 TEACHERS = _ref("Учителя", "full_name")
 PERIODS = _ref("Периоды", "code")
 
-SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title="Настройка школы", sheets=(
+SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title=Kind.SETUP.label, sheets=(
     SheetSpec("Школа", rows=1, fields=(
         Field("name", "Полное название школы", required=True, width=50),
         Field("year_label", "Учебный год", required=True, width=14, note="Например, 2026/2027"),

@@ -27,8 +27,9 @@ from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.year_rules import EXAM, EXAM_FORM, MARK, read_year
 from zhurnal.year.final import EXAM_FORMS
 from zhurnal.year.marks import computed_year_marks
+from zhurnal.text.labels import Kind
 
-SPEC = GridSpec(kind="year", version=1, title="Годовые отметки", columns=(
+SPEC = GridSpec(kind="year", version=1, title=Kind.YEAR.label, columns=(
     Field("computed", "Рассчитана", width=11),
     Field(MARK, "Годовая отметка", T.CHOICE, width=12, choices=Choices(named="period_marks")),
     Field(EXAM_FORM, "Экзамен", T.CHOICE, width=10),
