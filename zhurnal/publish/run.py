@@ -39,6 +39,8 @@ from zhurnal.core.settings import Settings
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.school.snapshot import load_school
+from zhurnal.text import mail as words
+from zhurnal.text.mail import fill
 
 PDF = ("application", "pdf")
 QUEUE_CHUNK = 100       # parents' messages noted in the mail ledger per statement
@@ -204,10 +206,7 @@ def _supersede_all_but(conn, settings: Settings, school_id: int, kind: str, week
 
 def _subject_noun(kind: str, children: int, correction: bool) -> str:
     """«Дневник», «Дневники», «Исправленный дневник», «Исправленные табели» …"""
-    noun = {"diary": ("дневник", "дневники"), "report": ("табель", "табели")}[kind][children > 1]
-    if correction:
-        noun = ("Исправленные " if children > 1 else "Исправленный ") + noun
-    return noun[0].upper() + noun[1:]
+    return words.FAMILY_SUBJECT_NOUN[(kind, children > 1, correction)]
 
 
 def _class_teachers(school, children: list[int], teachers: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -252,8 +251,7 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
         try:
             check_address(parent["email"])
         except ValueError:       # one parent's address never stops the school's mail: paper instead
-            report.failed.append(f"{parent['full_name']}: адрес «{parent['email']}» нельзя использовать "
-                                 f"(русские буквы до «@»); исправьте его в списке класса")
+            report.failed.append(fill(words.ADDRESS_UNUSABLE, parent=parent['full_name'], email=parent['email']))
             continue
         mailed.update(children)
         content = [docs[c] for c in children]
@@ -275,12 +273,13 @@ def _mail_families(ctx: RunContext, conn, families: dict[int, dict], school, doc
         names = [school.students[c]["full_name"] for c in children]
         message = build_message(
             settings.mail, to_name=parent["full_name"], to_address=parent["email"],
-            subject=f"{_subject_noun(post.kind, len(children), correction)} за {post.title}: {', '.join(names)}",
+            subject=fill(words.FAMILY_SUBJECT, noun=_subject_noun(post.kind, len(children), correction), title=post.title,
+                         names=', '.join(names)),
             body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind,
                             correction=correction, changes=changes,
                             teachers=_class_teachers(school, children, teachers)),
-            attachments=[(f"{'Дневник' if post.kind == 'diary' else 'Табель'}_"
-                          f"{_file_name(school.students[c]['full_name'])}_{post.label}.pdf", lock(parent["id"], pdfs[c]), PDF)
+            attachments=[(fill(words.ATTACHMENT[post.kind], pupil=_file_name(school.students[c]['full_name']), label=post.label),
+                          lock(parent["id"], pdfs[c]), PDF)
                          for c in children], msg_id=msg_id, zone=settings.school.zone)
         write_eml(message, out / "mail")
         queued.append({"message_id": msg_id, "kind": post.kind, "recipient": parent["email"], "week": post.label,
@@ -324,8 +323,8 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
         summary_path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", with_summary, settings,
                                      with_week=True)
         report.summaries.append(str(summary_path))
-        _summary_mail(engine, settings, school_id, week.label, [summary_path], out, f"Сводка за неделю {week.title()}")
-        post = _Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
+        _summary_mail(engine, settings, school_id, week.label, [summary_path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()))
+        post = _Post("diary", week.label, fill(words.WEEK_TITLE, week=week.title()), data.school_row["name"])
         with engine.begin() as conn:
             mailed = _mail_families(ctx, conn, families, school, diaries, rendering, post, out, force, report)
             pdfs = rendering.all()
@@ -369,7 +368,7 @@ def _feedback_mail(conn, settings: Settings, school_id: int, week: Week, out: Pa
             continue
         errors = sum(1 for f in json.loads(row["findings"]) if f["severity"] == "error")
         message = build_message(settings.mail, to_name=row["author"], to_address=address,
-                                subject=f"Книга не принята: {row['original_name']}",
+                                subject=fill(words.FEEDBACK_SUBJECT, file=row['original_name']),
                                 body=feedback_body(row["author"], row["original_name"], errors),
                                 attachments=[(feedback.name, feedback.read_bytes(), XLSX)], msg_id=msg_id,
                                 zone=settings.school.zone)
@@ -398,8 +397,8 @@ def _summary_mail(engine: Engine, settings: Settings, school_id: int, label: str
     data = [(p.name, p.read_bytes(), XLSX) for p in paths]
     msg_id = message_id("summary", label, digest([p.name for p in paths] + [_workbook_fingerprint(d[1]) for d in data]),
                         settings.school.code)
-    message = build_message(settings.mail, to_name="Заместитель директора", to_address=settings.mail.deputy_address,
-                            subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id,
+    message = build_message(settings.mail, to_name=words.DEPUTY, to_address=settings.mail.deputy_address,
+                            subject=subject, body=fill(words.SUMMARY_BODY, subject=subject.lower()), attachments=data, msg_id=msg_id,
                             zone=settings.school.zone)
     write_eml(message, out / "mail")
     with engine.begin() as conn:
@@ -433,5 +432,5 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
     _print_bundles(school, {sid: card for sid, card in cards.items() if sid in pdfs}, pdfs, out, report)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
     report.summaries.append(str(path))
-    _summary_mail(engine, settings, school_id, code, [path], out, f"Отчёт за {data.title}")
+    _summary_mail(engine, settings, school_id, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title))
     return report
