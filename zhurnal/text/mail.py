@@ -98,5 +98,5 @@ def templates() -> list[tuple[str, Template | str]]:
             for key, text in values:
                 for one in (text if isinstance(text, tuple) else (text,)):
                     if isinstance(one, (Template, str)):
-                        found.append((f"{name}{list(key) if key else ''}", one))
+                        found.append((f"{name}[{key!r}]" if key else name, one))
     return found
