@@ -14,6 +14,8 @@ product and protocol names (``zhurnal``, SMTP, PDF, Excel, LibreOffice …).
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import io
 import re
 import string
@@ -177,3 +179,55 @@ def test_an_unreadable_file_carries_no_library_text(tmp_path):
         kind, findings = identify(load_submission(tmp_path / name, 10 ** 8), load_settings(tmp_path / "ws"))
         assert kind is None and [f.code for f in findings] == ["file-unreadable"], name
         assert latin_words(findings[0].message + " " + findings[0].value) == [], (name, findings[0].message)
+
+
+def _fields(spec) -> list:
+    found = list(getattr(spec, "columns", ()) or ())
+    for sheet in getattr(spec, "sheets", ()) or ():
+        found += list(getattr(sheet, "fields", ()) or getattr(sheet, "columns", ()) or ())
+    return found
+
+
+def test_no_header_word_is_wider_than_its_column():
+    """GIVEN every column of every kind's declared template THEN its header's longest word is
+    shorter than the column width (in characters): LibreOffice broke the period sheet's bold
+    «Рекомендуется» (13 letters, width 13) as «Рекомендуетс/я» (rendered to PDF and seen)."""
+    checked, narrow = 0, []
+    for kind in KINDS.values():
+        spec = getattr(importlib.import_module(type(kind).__module__), "SPEC", None)
+        for field in _fields(spec) if spec is not None and not callable(spec) else ():
+            checked += 1
+            if max(len(word) for word in field.header.split()) >= field.width:
+                narrow.append((kind.name, field.header, field.width))
+    assert checked > 30 and narrow == []
+
+
+class _Register:
+    """Just what :func:`zhurnal.kinds.attendance.attendance_sheet` asks of a school: a week of
+    five school days with 1, 2, 3, 5 and 21 lessons."""
+    reasons = {"б": "Болезнь"}
+    lessons = [1, 2, 3, 5, 21]
+
+    def school_days(self, class_code, week):
+        return [week.monday + dt.timedelta(days=i) for i in range(5)]
+
+    def lessons_per_day(self, class_code, day):
+        return self.lessons[day.weekday()]
+
+    def class_students(self, class_code, start, end):
+        return []
+
+
+def test_the_register_counts_lessons_in_russian():
+    """GIVEN days of 1, 2, 3, 5 and 21 lessons WHEN the attendance register is laid out THEN each
+    day's input check says the count with the Russian plural of «урок» (1 урок, 2 урока,
+    5 уроков, 21 урок; it said «3 уроков»), bounded by that day's lessons."""
+    from zhurnal.kinds.attendance import attendance_sheet
+    from zhurnal.school.calendar import parse_week
+    from zhurnal.text.numbers import plural
+
+    sheet = attendance_sheet(_Register(), "1А", parse_week("2026-W48"), [])
+    checks = [c.validation for c in sheet.columns if c.kind == "int"]
+    assert [c["maximum"] for c in checks] == _Register.lessons
+    for n, check in zip(_Register.lessons, checks):
+        assert check["error_message"].split()[-1].rstrip(".") == plural(n, "урок", "урока", "уроков"), check

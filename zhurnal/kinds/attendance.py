@@ -19,6 +19,7 @@ from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, lis
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
 from zhurnal.validate.attendance_rules import day_keys, read_attendance
 from zhurnal.text.labels import Kind
+from zhurnal.text.numbers import counted
 
 SPEC = GridSpec(kind="attendance", version=1, title=Kind.ATTENDANCE.label, columns=(
     Field("count", "уроков", T.INT, required=True),
@@ -45,7 +46,7 @@ def attendance_sheet(school: School, class_code: str, week: Week, stored: list[d
                                   width=9, kind="int",
                                   validation={"validate": "integer", "criteria": "between", "minimum": 0,
                                               "maximum": max(lessons, 1), "error_type": "warning",
-                                              "error_message": f"В этот день {lessons} уроков."}))
+                                              "error_message": f"В этот день {counted(lessons, 'урок', 'урока', 'уроков')}."}))
         columns.append(GridColumn(reason, ("", reason_field.header), width=9, validation=list_validation(reasons)))
     values = {}
     for row in stored:

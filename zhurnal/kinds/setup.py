@@ -106,7 +106,7 @@ SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title=Kind.SETUP.
     SheetSpec("Звонки", rows=12, table="bells", key=("lesson_no",), fields=(
         Field("lesson_no", "Урок №", T.INT, required=True, width=7),
         Field("start", "Начало", T.TIME, required=True, width=9),
-        Field("end", "Окончание", T.TIME, required=True, width=9),
+        Field("end", "Окончание", T.TIME, required=True, width=11),
     )),
     SheetSpec("Виды работ", rows=40, table="work_types", key=("name",), fields=(
         Field("name", "Вид работы", required=True, width=30),
