@@ -231,3 +231,26 @@ def test_the_register_counts_lessons_in_russian():
     assert [c["maximum"] for c in checks] == _Register.lessons
     for n, check in zip(_Register.lessons, checks):
         assert check["error_message"].split()[-1].rstrip(".") == plural(n, "урок", "урока", "уроков"), check
+
+
+def test_the_ingest_table_speaks_labels_not_codes():
+    """GIVEN an ingest report with every submission status, each kind, and an error and a
+    warning WHEN printed as the terminal table THEN no Latin word outside the allow-list (the
+    «вид» column said ``journal``, finding lines began ``error mark-out-of-scale``); the codes
+    stay, in brackets, as the grey «Код» column does; ``--json`` keeps the codes."""
+    from zhurnal.core.findings import finding
+    from zhurnal.ingest.pipeline import FileResult, IngestReport
+    from zhurnal.report import ingest_table
+    from zhurnal.text.labels import SubmissionStatus
+
+    kinds = list(Kind)
+    files = [FileResult(f"книга{i}.xlsx", status, kind=kinds[i % len(kinds)], author="Иванова И. И.")
+             for i, status in enumerate(SubmissionStatus)]
+    files[1].findings = [finding("mark-out-of-scale", sheet="5А Мат", cell="C7", value="7", allowed="5, 4, 3, 2"),
+                         finding("topic-missing", severity=Severity.WARNING, sheet="5А Мат", cell="C20",
+                                 date="24.11", lesson_no=2)]
+    report = IngestReport(files=files)
+    text = ingest_table(report)
+    assert latin_words(text) == [], text
+    assert "[mark-out-of-scale]" in text and "[topic-missing]" in text
+    assert [f["kind"] for f in report.as_dict()["files"]] == [k.value for k in kinds[:len(files)]]
