@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -129,17 +130,26 @@ SATURDAY = dt.datetime(2026, 11, 28, 14, 0)
 FIRST = 7   # a journal sheet's first student row: title, hidden keys, two header rows, date, lesson number
 
 
+def grade_of(class_code: str) -> int:
+    """«1А» → 1, «10Б» → 10."""
+    return int(re.match(r"\d+", class_code).group())
+
+
 def untaught(path: Path, until: dt.date | None = None) -> set[tuple[str, str, str]]:
     """The warnings of a journal sent without topics or homework: on every sheet, one pair per
     lesson column (C onwards) of a lesson held by ``until`` (default: all), on the topic and
-    homework rows below the students."""
+    homework rows below the students; grade 1 has no homework (``[journal] no_homework_grades``,
+    default ``[1]``), so only the topic there."""
     from openpyxl.utils import get_column_letter
     found = set()
     for sheet, info in journal_sheets(path).items():
         topic_row = FIRST + len(info["students"]) + 1
+        rows = [(topic_row, "topic-missing")]
+        if grade_of(info["section"].class_code) != 1:
+            rows.append((topic_row + 1, "homework-missing"))
         found |= {(sheet, f"{get_column_letter(3 + i)}{row}", code) for i, key in enumerate(info["keys"])
                   if not key.startswith("extra") and (until is None or key[:10] <= until.isoformat())
-                  for row, code in ((topic_row, "topic-missing"), (topic_row + 1, "homework-missing"))}
+                  for row, code in rows}
     return found
 
 
@@ -337,4 +347,4 @@ def status_of(report) -> dict[str, str]:
     return {f.name: f.status for f in report.files}
 
 
-__all__ = ["FIRST", "SATURDAY", "WEEK", "untaught", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]
+__all__ = ["FIRST", "SATURDAY", "WEEK", "grade_of", "untaught", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]

@@ -11,7 +11,7 @@ import re
 import openpyxl
 from openpyxl.utils import get_column_letter
 import pytest
-from conftest import FIRST, SATURDAY, WEEK, findings_of, journal_sheets, s, status_of, untaught
+from conftest import FIRST, SATURDAY, WEEK, findings_of, grade_of, journal_sheets, s, status_of, untaught
 
 from zhurnal.school.calendar import parse_week
 from zhurnal.demo.fill import fill_grid
@@ -397,3 +397,20 @@ def test_history_shows_the_trail(loaded, week):
         assert file in flat and change in flat, (file, change, text)
     assert f"{day:%d.%m.%Y}" in text and f"{key.split('|')[1]}-й" in text
     assert "marks=" not in text and "journal_entries" not in text
+
+
+def test_grade_one_is_not_warned_about_homework(loaded, week):
+    """GIVEN a grade-1 journal sheet and a grade-2 one sent back with nothing typed (grade 1 is
+    taught without homework: ``[journal] no_homework_grades = [1]`` by default, СанПиН) WHEN
+    ingested after the week THEN the grade-1 sheet's held lessons get ``topic-missing`` and no
+    ``homework-missing``; the grade-2 sheet gets both."""
+    found = {}
+    for grade in (1, 2):
+        path, sheet = next((path, sheet) for (kind, _), path in sorted(week.items()) if kind == "journal"
+                           for sheet, info in journal_sheets(path).items()
+                           if grade_of(info["section"].class_code) == grade)
+        loaded.drop_grid(path, {}, name=f"grade{grade}.xlsx")
+        report = loaded.ingest(now=SATURDAY)
+        assert status_of(report) == {f"grade{grade}.xlsx": "accepted"}
+        found[grade] = {code for where, _, code in findings_of(report) if where == sheet}
+    assert found == {1: {"topic-missing"}, 2: {"topic-missing", "homework-missing"}}

@@ -7,16 +7,10 @@ the catalogue in :mod:`zhurnal.text.messages`, so tests assert on codes and cell
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict
 
+from zhurnal.text.labels import Severity   # error/warning with their Russian labels
 from zhurnal.text.messages import render
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 class Finding(BaseModel):

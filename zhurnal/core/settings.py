@@ -121,6 +121,10 @@ class JournalSettings(_Section):
     edit_window_severity: Literal["warning", "error"] = "warning"
     # a submission that deletes more accepted marks than this gets a warning listing them
     deletions_warning_above: int = Field(default=10, ge=0)
+    # grades whose lessons have no homework, so a lesson without it is not warned about
+    # («homework-missing»): grade 1 is taught without homework and without marks (СанПиН
+    # 1.2.3685-21, whose homework norms begin at grade 2; СП 2.4.3648-20 п. 3.4.16)
+    no_homework_grades: list[int] = Field(default=[1])
 
 
 class MailSettings(_Section):

@@ -7,6 +7,7 @@ nothing here raises for bad input.
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 
 from zhurnal.core.findings import Finding, finding
@@ -17,6 +18,9 @@ from zhurnal.core.settings import Settings
 from zhurnal.templates.grid import read_identities
 from zhurnal.templates.metadata import META_SHEET, sections, verify
 from zhurnal.core.workbook import Submission, WorkbookCells
+from zhurnal.text.messages import UNREADABLE
+
+log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 MAX_MEMBERS = 10_000   # parts of one archive: our biggest template has a few dozen
@@ -66,7 +70,9 @@ def _container_problem(sub: Submission, settings: Settings) -> Finding | None:
             with zipfile.ZipFile(io.BytesIO(sub.data)) as archive:
                 return _zip_problem(archive, limits.max_unzipped_mb * MB)
         except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as exc:
-            return finding("file-unreadable", detail=f"повреждённый архив: {exc}"[:200])
+            # the zip library's English text is for the log, not for the teacher
+            log.info("%s: damaged archive: %s", sub.name, exc)
+            return finding("file-unreadable", detail=UNREADABLE["archive"])
     return None
 
 

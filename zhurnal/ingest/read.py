@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import re
 import stat
@@ -19,11 +20,15 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as SafeParseError
 
 from zhurnal.core.findings import Finding, finding
+from zhurnal.core.findings import finding as _finding   # a parameter of UnreadableWorkbook shadows it
 from zhurnal.ingest.biff import NotBiff, xls_facts
 from zhurnal.ingest.bounds import SheetFacts, ods_facts, too_large, xlsx_facts
 from zhurnal.ingest.ods import ods_cells
 from zhurnal.templates.spec import cell_ref
 from zhurnal.core.workbook import Submission, WorkbookCells
+from zhurnal.text.messages import UNREADABLE
+
+log = logging.getLogger(__name__)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -31,12 +36,17 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class UnreadableWorkbook(Exception):
     """The file is not a workbook zhurnal will read: ``encrypted`` when it has a password,
     ``finding`` when a check before reading gave the exact reason (a sheet too large, XML
-    with entities)."""
+    with entities), else a ``file-unreadable`` finding whose detail is the Russian phrase
+    :data:`zhurnal.text.messages.UNREADABLE` gives for ``reason``. ``detail`` (often the reading
+    library's English text) is the exception's message and goes to the log only."""
 
-    def __init__(self, detail: str, *, encrypted: bool = False, finding: Finding | None = None) -> None:
+    def __init__(self, detail: str, *, encrypted: bool = False, finding: Finding | None = None,
+                 reason: str = "format") -> None:
         super().__init__(detail)
+        log.info("unreadable workbook (%s): %s", reason, detail)
         self.encrypted = encrypted
-        self.finding = finding
+        self.finding = finding if finding is not None or encrypted else \
+            _finding("file-unreadable", detail=UNREADABLE[reason])
 
 
 class ChangedWhileRead(Exception):
@@ -104,7 +114,7 @@ def read_cells(sub: Submission) -> WorkbookCells:
             with archive:
                 return ods_cells(archive)
         except (DefusedXmlException, SafeParseError, KeyError, ValueError) as exc:
-            raise UnreadableWorkbook(f"content.xml: {exc}") from exc
+            raise UnreadableWorkbook(f"content.xml: {exc}", reason="content") from exc
 
 
 def _calamine_cells(sub: Submission) -> WorkbookCells:
@@ -126,7 +136,7 @@ def _calamine_cells(sub: Submission) -> WorkbookCells:
     except calamine.PasswordError as exc:
         raise UnreadableWorkbook(str(exc), encrypted=True) from exc
     except Exception as exc:
-        raise UnreadableWorkbook(str(exc) or type(exc).__name__) from exc
+        raise UnreadableWorkbook(str(exc) or type(exc).__name__, reason="sheet") from exc
     finally:
         book.close()
     return cells
@@ -177,7 +187,7 @@ def _zip_facts(sub: Submission, archive: zipfile.ZipFile) -> SheetFacts:
         except DefusedXmlException as exc:
             raise UnreadableWorkbook(type(exc).__name__, finding=finding("file-xml-forbidden")) from exc
         except SafeParseError as exc:
-            raise UnreadableWorkbook(f"content.xml: {exc}") from exc
+            raise UnreadableWorkbook(f"content.xml: {exc}", reason="content") from exc
     return SheetFacts()
 
 
@@ -192,7 +202,7 @@ def scan(sub: Submission) -> SheetFacts:
                 facts = _zip_facts(sub, archive)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
             # a member that inflates beyond its declared size, a bad CRC, an unknown method
-            raise UnreadableWorkbook(f"повреждённый архив: {exc}"[:200]) from exc
+            raise UnreadableWorkbook(f"damaged archive: {exc}"[:200], reason="archive") from exc
     elif sub.data[:8] == OLE_MAGIC and not _looks_encrypted(sub.data):
         try:
             facts, sub.saved_at = xls_facts(sub.data)

@@ -35,6 +35,8 @@ from zhurnal.school.context import RunContext
 from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.text import mail as words
+from zhurnal.text.mail import fill
 
 QUEUE_CHUNK = 100     # messages noted per statement: each row's content is its diaries as JSON, not all at once
 ATTEMPTS = 3          # plans made before giving up on a ledger that keeps changing under publish
@@ -101,8 +103,7 @@ def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rend
         try:
             check_address(parent["email"])
         except ValueError:       # one parent's address never stops the school's mail: paper instead
-            plan.failed.append(f"{parent['full_name']}: адрес «{parent['email']}» нельзя использовать "
-                               f"(русские буквы до «@»); исправьте его в списке класса")
+            plan.failed.append(fill(words.ADDRESS_UNUSABLE, parent=parent["full_name"], email=parent["email"]))
             continue
         plan.mailed.update(children)
         content = [pdfs.docs[c] for c in children]

@@ -13,10 +13,10 @@ from zhurnal.core.settings import Settings
 from zhurnal.publish.mail import build_message, diary_body
 from zhurnal.publish.render import file_name
 from zhurnal.school.snapshot import School
+from zhurnal.text import mail as words
+from zhurnal.text.mail import fill
 
 PDF = ("application", "pdf")
-NOUNS = {"diary": ("дневник", "дневники"), "report": ("табель", "табели")}
-ATTACHMENT = {"diary": "Дневник", "report": "Табель"}
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,7 @@ class Post:
 
 def subject_noun(kind: str, children: int, correction: bool) -> str:
     """«Дневник», «Дневники», «Исправленный дневник», «Исправленные табели» …"""
-    noun = NOUNS[kind][children > 1]
-    if correction:
-        noun = ("Исправленные " if children > 1 else "Исправленный ") + noun
-    return noun[0].upper() + noun[1:]
+    return words.FAMILY_SUBJECT_NOUN[(kind, children > 1, correction)]
 
 
 def class_teachers(school: School, children: list[int], teachers: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -58,10 +55,11 @@ def family_message(settings: Settings, school: School, post: Post, parent: dict,
     names = [school.students[c]["full_name"] for c in children]
     return build_message(
         settings.mail, to_name=parent["full_name"], to_address=parent["email"],
-        subject=f"{subject_noun(post.kind, len(children), correction)} за {post.title}: {', '.join(names)}",
+        subject=fill(words.FAMILY_SUBJECT, noun=subject_noun(post.kind, len(children), correction), title=post.title,
+                     names=", ".join(names)),
         body=diary_body(parent["full_name"], names, post.title, post.school_name, post.kind,
                         correction=correction, changes=changes,
                         teachers=class_teachers(school, children, teachers)),
-        attachments=[(f"{ATTACHMENT[post.kind]}_{file_name(name)}_{post.label}.pdf", pdf, PDF)
+        attachments=[(fill(words.ATTACHMENT[post.kind], pupil=file_name(name), label=post.label), pdf, PDF)
                      for name, pdf in zip(names, pdfs)],
         msg_id=msg_id, zone=settings.school.zone)

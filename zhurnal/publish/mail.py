@@ -19,6 +19,8 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from zhurnal.core.atomic import write_bytes
+from zhurnal.text import mail as words
+from zhurnal.text.mail import fill
 from zhurnal.text.numbers import counted, plural
 from zhurnal.core.settings import MailSettings
 
@@ -136,13 +138,13 @@ def write_eml(message: MIMEMultipart, folder: Path) -> Path:
 
 
 def _contacts(teachers: list[tuple[str, str, str]]) -> str:
-    """«классному руководителю Петровой …» → who to write to: ``(class, name, email)`` each."""
+    """«напишите классному руководителю: Петровой …» → who to write to: ``(class, name, email)`` each."""
     def one(name: str, address: str) -> str:
         return f"{name} ({address})" if address else name
     if len(teachers) == 1:
         _, name, address = teachers[0]
-        return f"классному руководителю: {one(name, address)}"
-    return "классным руководителям: " + "; ".join(f"{code} — {one(name, address)}" for code, name, address in teachers)
+        return fill(words.ASK_TEACHER, who=one(name, address))
+    return fill(words.ASK_TEACHERS, who="; ".join(f"{code} — {one(name, address)}" for code, name, address in teachers))
 
 
 def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary",
@@ -151,35 +153,22 @@ def diary_body(parent: str, children: list[str], title: str, school: str, kind: 
     """The text of a parent's message, in the singular or plural by the number of children;
     ``teachers`` are the children's class teachers ``(class, name, email)``. A ``correction`` of
     what was delivered before lists ``changes`` (an empty list: marks unchanged, other records;
-    None: nothing to compare with, the earlier message predates kept data)."""
+    None: nothing to compare with, the earlier message predates kept data). Texts:
+    :mod:`zhurnal.text.mail`."""
     many = len(children) > 1
-    names = ", ".join(children[:-1]) + f" и {children[-1]}" if many else children[0]
-    if kind == "diary":
-        what = (f"{'электронные дневники' if many else 'электронный дневник'} за {title}: {names}.\n"
-                f"В {'них' if many else 'нём'} отметки, домашние задания, темы уроков, пропуски и средние баллы.")
-        document, documents = "дневник", "дневники"
-    else:
-        what = (f"{'табели' if many else 'табель'} успеваемости за {title}: {names}.\n"
-                f"В {'них' if many else 'нём'} отметки за период, средние баллы и пропуски.")
-        document, documents = "табель", "табели"
+    key = ("diary" if kind == "diary" else "report", many)
+    names = fill(words.NAMES_AND, first=", ".join(children[:-1]), last=children[-1]) if many else children[0]
     paragraph = ""
     if correction:
-        listed = "".join(f"— {line}\n" for line in changes) if changes else \
-            "— отметки за неделю прежние; изменились другие записи (средние баллы, темы, задания или пропуски)\n"
-        replaces = (f"Это исправленные {documents}: они заменяют {documents} за {title}, отправленные вам ранее."
-                    if many else
-                    f"Это исправленный {document}: он заменяет {document} за {title}, отправленный вам ранее.")
-        paragraph = f"\n{replaces}" + (f" Что изменилось:\n{listed}" if changes is not None else "\n")
-    ask = f"напишите {_contacts(list(teachers))}" if teachers else "сообщите классному руководителю"
-    return (f"Здравствуйте, {parent}!\n\n"
-            f"Во вложении — {what}\n{paragraph}\n"
-            f"Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, "
-            f"{ask}.\n\n{school}\n")
+        listed = "".join(f"— {line}\n" for line in (changes or [words.FAMILY_MARKS_SAME]))
+        replaces = fill(words.FAMILY_REPLACES[key], title=title)
+        paragraph = f"\n{replaces}" + (words.FAMILY_CHANGED + listed if changes is not None else "\n")
+    ask = _contacts(list(teachers)) if teachers else words.ASK_NOBODY
+    return fill(words.FAMILY_BODY, parent=parent, what=fill(words.FAMILY_WHAT[key], title=title, names=names),
+                paragraph=paragraph, ask=ask, school=school)
 
 
 def feedback_body(teacher: str, file_name: str, errors: int) -> str:
-    return (f"Здравствуйте, {teacher}!\n\n"
-            f"Книга «{file_name}» не принята: {plural(errors, 'найдена', 'найдены', 'найдено')} "
-            f"{counted(errors, 'ошибка', 'ошибки', 'ошибок')}. Во вложении ваша книга, в которой "
-            f"ошибочные ячейки выделены цветом и снабжены примечаниями, а первый лист «Ошибки» содержит их список "
-            f"со ссылками.\n\nИсправьте ячейки и сдайте книгу снова.\n")
+    """The letter returning a rejected workbook to its teacher (:mod:`zhurnal.text.mail`)."""
+    return fill(words.FEEDBACK_BODY, teacher=teacher, file=file_name, found=plural(errors, *words.FEEDBACK_FOUND),
+                errors=counted(errors, *words.FEEDBACK_ERRORS))

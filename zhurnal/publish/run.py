@@ -28,6 +28,8 @@ from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
 from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
+from zhurnal.text import mail as words
+from zhurnal.text.mail import fill
 
 
 @dataclass
@@ -92,8 +94,8 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
         report.feedback_mails = mail_feedback(ctx, week.label, out)
         path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", summary, settings, with_week=True)
         report.summaries.append(str(path))
-        mail_summary(ctx, week.label, [path], out, f"Сводка за неделю {week.title()}")
-        post = Post("diary", week.label, f"неделю {week.title()}", data.school_row["name"])
+        mail_summary(ctx, week.label, [path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()))
+        post = Post("diary", week.label, fill(words.WEEK_TITLE, week=week.title()), data.school_row["name"])
         _post_to_families(ctx, report, families, rendering, post, force, bundle_all=False)
     return report
 
@@ -123,5 +125,5 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
                           force, bundle_all=True)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
     report.summaries.append(str(path))
-    mail_summary(ctx, code, [path], out, f"Отчёт за {data.title}")
+    mail_summary(ctx, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title))
     return report

@@ -22,8 +22,9 @@ from zhurnal.publish.week_data import digest
 from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.text import mail as words
+from zhurnal.text.mail import fill
 
-DEPUTY = "Заместитель директора"
 
 
 def mail_feedback(ctx: RunContext, label: str, out: Path) -> int:
@@ -49,7 +50,7 @@ def mail_feedback(ctx: RunContext, label: str, out: Path) -> int:
                 continue
             errors = sum(1 for f in json.loads(row["findings"]) if f["severity"] == "error")
             message = build_message(settings.mail, to_name=row["author"], to_address=address,
-                                    subject=f"Книга не принята: {row['original_name']}",
+                                    subject=fill(words.FEEDBACK_SUBJECT, file=row["original_name"]),
                                     body=feedback_body(row["author"], row["original_name"], errors),
                                     attachments=[(feedback.name, feedback.read_bytes(), XLSX)], msg_id=msg_id,
                                     zone=settings.school.zone)
@@ -82,8 +83,8 @@ def mail_summary(ctx: RunContext, label: str, paths: list[Path], out: Path, subj
     data = [(p.name, p.read_bytes(), XLSX) for p in paths]
     msg_id = message_id("summary", label, digest([p.name for p in paths] + [workbook_fingerprint(d[1]) for d in data]),
                         settings.school.code)
-    message = build_message(settings.mail, to_name=DEPUTY, to_address=settings.mail.deputy_address,
-                            subject=subject, body=f"Во вложении: {subject.lower()}.\n", attachments=data, msg_id=msg_id,
+    message = build_message(settings.mail, to_name=words.DEPUTY, to_address=settings.mail.deputy_address,
+                            subject=subject, body=fill(words.SUMMARY_BODY, subject=subject.lower()), attachments=data, msg_id=msg_id,
                             zone=settings.school.zone)
     write_eml(message, out / "mail")
     with ctx.engine.begin() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zhurnal.backup.health import warning_lines
 from zhurnal.batch.status import Status
+from zhurnal.text.labels import HeldReason
 from zhurnal.report.table import kind_title, status_label, table
 from zhurnal.text.i18n import N_, _, ngettext
 
@@ -15,9 +16,6 @@ STORE_COUNTS = (
     ("period_marks", N_("period marks")), ("plan_items", N_("planned lessons (КТП)")),
     ("submissions", N_("workbooks received")), ("revisions", N_("changes recorded")),
 )
-HELD_REASONS = {"unknown-sender": N_("not a teacher's registered address"),
-                "not-authenticated": N_("the mail server did not confirm the sender (DKIM/SPF)"),
-                "no-workbook": N_("no workbook attached")}
 
 
 def status_text(status: Status) -> str:
@@ -46,7 +44,7 @@ def status_text(status: Status) -> str:
             for r in status.corrected]
     if status.held_mail:
         out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
-        out += [f"  {m['received_at']} {m['sender']}: {_(HELD_REASONS.get(m['reason'], m['reason']))}"
+        out += [f"  {m['received_at']} {m['sender']}: {HeldReason.label_of(m['reason'])}"
                 for m in status.held_mail]
     out += health_lines(status.backup)
     return "\n".join(out)

@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import textwrap
 
-from zhurnal.kinds import KINDS
-from zhurnal.text.i18n import N_, _
+from zhurnal.text.labels import Kind, Severity, SubmissionStatus
 
 WIDTH = 100      # a terminal's columns: wide tables wrap their cells to fit
 
-STATUSES = {"accepted": N_("accepted"), "rejected": N_("REJECTED"), "duplicate": N_("duplicate"),
-            "deferred": N_("still being written"), "failed": N_("FAILED"), "left": N_("not a file, left")}
-SEVERITIES = {"error": N_("error"), "warning": N_("warning")}
+# the labels come from the one catalogue, zhurnal.text.labels; these are its lookups
+STATUSES = tuple(SubmissionStatus)
 
 
 def kind_title(kind: str | None) -> str:
-    """A workbook kind as people call it: the title its declaration gives (``—``: unknown)."""
-    if not kind:
-        return "—"
-    found = KINDS.get(kind)
-    return found.title if found else kind
+    """A workbook kind as people call it (``—``: none)."""
+    return Kind.label_of(kind) if kind else "—"
 
 
 def status_label(status: str) -> str:
-    return _(STATUSES[status]) if status in STATUSES else status
+    return SubmissionStatus.label_of(status)
 
 
 def severity_label(severity: str) -> str:
-    return _(SEVERITIES[severity]) if severity in SEVERITIES else severity
+    return Severity.label_of(severity)
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:

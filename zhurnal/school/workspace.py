@@ -62,6 +62,9 @@ edit_window_days = 14
 edit_window_severity = "warning"
 # a submission that deletes more accepted marks than this is accepted with a warning listing them
 deletions_warning_above = 10
+# grades taught without homework: no «нет домашнего задания» warning for their lessons
+# (grade 1: СанПиН 1.2.3685-21, СП 2.4.3648-20 п. 3.4.16)
+no_homework_grades = [1]
 
 [mail]
 sender_name = "Электронный журнал"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gettext
 import inspect
 import os
+import re
 import tomllib
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,6 +73,60 @@ def _click_modules() -> list:
             click.termui, click.types, click.utils]
 
 
+METAVAR_WORD = re.compile(r"\b[A-Z][A-Z_]*[A-Z]\b")   # OPTIONS, COMMAND, FILE (not %Y, not x)
+
+
+def _metavar(text: str | None) -> str | None:
+    """«[OPTIONS]» → «[ПАРАМЕТРЫ]»: each upper-case Latin word of a metavar or usage piece
+    through click's catalog (the word unchanged when the catalog lacks it: URL)."""
+    return METAVAR_WORD.sub(lambda m: _click.gettext(m.group()), text) if text else text
+
+
+class _TypeName:
+    """A click type's ``name`` («integer», «directory»), read through click's catalog: click
+    puts it into error messages («'abc' is not a valid integer») and, upper-cased, into
+    metavars. A data descriptor, so it also wins over the name ``Path`` sets per instance."""
+
+    def __init__(self, default: str | None) -> None:
+        self.default = default
+
+    def __get__(self, obj, owner=None):
+        name = obj.__dict__.get("name", self.default) if obj is not None else self.default
+        return _click.gettext(name) if isinstance(name, str) and name else name
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__["name"] = value
+
+
+_installed = False
+
+
+def _install_click_words() -> None:
+    """Once: click's type names, metavars and usage pieces go through click's catalog. Outside
+    :func:`speaking` the catalog is the null one, so click reads exactly as before."""
+    global _installed
+    if _installed:
+        return
+    import click.core, click.types  # noqa: E401
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for cls in {click.types.ParamType, *subclasses(click.types.ParamType)}:
+        default = cls.__dict__.get("name")
+        if default is None or isinstance(default, str):
+            cls.name = _TypeName(default)
+
+    make_metavar = click.core.Parameter.make_metavar
+    click.core.Parameter.make_metavar = lambda self, *a, **k: _metavar(make_metavar(self, *a, **k))
+    for cls in (click.core.Command, click.core.Group):
+        pieces = cls.__dict__["collect_usage_pieces"]
+        cls.collect_usage_pieces = (lambda original: lambda self, ctx: [_metavar(p) for p in original(self, ctx)])(pieces)
+    _installed = True
+
+
 @contextmanager
 def speaking(locale: str) -> Iterator[None]:
     """Within the block, our texts and click's speak ``locale``; restored afterwards.
@@ -81,6 +136,7 @@ def speaking(locale: str) -> Iterator[None]:
     block instead of changing the process's ``LANGUAGE``.
     """
     global _current, _click
+    _install_click_words()
     saved = (_current, _click)
     _current, _click = catalog(locale), catalog(locale, "click")
     patched = []

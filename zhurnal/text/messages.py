@@ -178,6 +178,16 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+# the «{detail}» of ``file-unreadable``, by reason: people read these, never the reading
+# library's own English text (that one goes to the sysadmin's log)
+UNREADABLE = {
+    "format": "формат файла не распознан",
+    "sheet": "лист книги не читается",
+    "content": "содержимое книги повреждено",
+    "archive": "повреждённый архив",
+}
+
+
 def render(code: str, locale: str = "ru", **params: object) -> str:
     """The message for ``code`` in ``locale`` with ``params`` filled in."""
     template = CATALOGUES.get(locale, RU).get(code, code)

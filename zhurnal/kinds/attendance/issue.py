@@ -17,6 +17,7 @@ from zhurnal.merge.bases import record_issue
 from zhurnal.store import queries as q
 from zhurnal.school.snapshot import WEEKDAYS_RU, School, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
+from zhurnal.text.numbers import counted
 
 NOTES = [
     "Как заполнять:",
@@ -39,7 +40,7 @@ def attendance_sheet(school: School, class_code: str, week: Week, stored: list[d
                                   width=9, kind="int",
                                   validation={"validate": "integer", "criteria": "between", "minimum": 0,
                                               "maximum": max(lessons, 1), "error_type": "warning",
-                                              "error_message": f"В этот день {lessons} уроков."}))
+                                              "error_message": f"В этот день {counted(lessons, 'урок', 'урока', 'уроков')}."}))
         columns.append(GridColumn(reason, ("", reason_field.header), width=9, validation=list_validation(reasons)))
     values = {}
     for row in stored:

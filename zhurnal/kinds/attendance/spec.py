@@ -4,8 +4,9 @@ reason code (from the setup's reasons)."""
 from __future__ import annotations
 
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
+from zhurnal.text.labels import Kind
 
-SPEC = GridSpec(kind="attendance", version=1, title="Посещаемость", columns=(
+SPEC = GridSpec(kind="attendance", version=1, title=Kind.ATTENDANCE.label, columns=(
     Field("count", "уроков", T.INT, required=True),
     Field("reason", "причина", T.CHOICE, choices=Choices(named="reasons")),
 ))

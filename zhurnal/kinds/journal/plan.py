@@ -121,7 +121,8 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
             plan.findings.append(finding("topic-missing", severity=Severity.WARNING, sheet=lesson.sheet,
                                          cell=lesson.refs.get("topic", ""), date=f"{lesson.date:%d.%m}",
                                          lesson_no=lesson.lesson_no))
-        if took_place and not lesson.fields.get("homework"):
+        if took_place and not lesson.fields.get("homework") \
+                and school.grade(lesson.section.class_code) not in guard.settings.no_homework_grades:
             plan.findings.append(finding("homework-missing", severity=Severity.WARNING, sheet=lesson.sheet,
                                          cell=lesson.refs.get("homework", ""), date=f"{lesson.date:%d.%m}",
                                          lesson_no=lesson.lesson_no))

@@ -4,9 +4,10 @@ columns for an extra or moved lesson, and the marks a cell's dropdown offers per
 from __future__ import annotations
 
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, GridSpec
+from zhurnal.text.labels import Kind
 
 SPEC = GridSpec(
-    kind="journal", version=1, title="Журнал недели",
+    kind="journal", version=1, title=Kind.JOURNAL.label,
     above=(Field("date", "Дата (для доп. урока)", T.DATE, required=True),
            Field("lesson_no", "Номер урока", T.INT, required=True)),
     below=(Field("topic", "Тема урока"),

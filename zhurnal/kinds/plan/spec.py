@@ -4,12 +4,13 @@ bound to the ``plan_items`` table, scoped by the group its metadata names."""
 from __future__ import annotations
 
 from zhurnal.templates.spec import Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
+from zhurnal.text.labels import Kind
 
 LESSON_TYPES = Choices(labels=("открытие новых знаний", "комбинированный", "закрепление",
                                "обобщение и систематизация", "контроль знаний", "практикум",
                                "проектная работа"))
 SHEET = "КТП"
-SPEC = WorkbookSpec(kind="plan", version=1, title="Календарно-тематический план", sheets=(
+SPEC = WorkbookSpec(kind="plan", version=1, title=Kind.PLAN.label, sheets=(
     SheetSpec(SHEET, rows=250, table="plan_items", key=("item_no",), fields=(
         Field("item_no", "№ урока", T.INT, required=True, width=8),
         Field("date", "Дата (или день недели)", T.DATE, required=True, width=14),

@@ -21,6 +21,7 @@ from zhurnal.kinds.roster.spec import spec_of
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.validate.table import read_tables
+from zhurnal.text.labels import Kind
 
 
 def _context(ctx: StepContext, class_code: str) -> RosterContext:
@@ -43,7 +44,7 @@ def _known_students(conn, school_id: int, class_code: str) -> list[dict]:
 
 class RosterKind(WorkbookKind):
     name = "roster"
-    title = "Список класса"
+    title = Kind.ROSTER.label
     closed_with_year = True
     changes_school = True
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from zhurnal.templates.metadata import sections
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
+from zhurnal.text.labels import Kind
 
 SEX = Choices(labels=("м", "ж"))
 RELATIONS = Choices(labels=("мать", "отец", "опекун", "бабушка", "дедушка", "другое"))
@@ -56,7 +57,7 @@ def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True) -> Work
         Field("start", "С", T.DATE, required=True, width=14),
         Field("end", "По", T.DATE, required=True, width=14),
     ))
-    return WorkbookSpec(kind="roster", version=1, title="Список класса",
+    return WorkbookSpec(kind="roster", version=1, title=Kind.ROSTER.label,
                         sheets=(students_sheet, parents_sheet, exemptions_sheet),
                         extra={"subgroup_subjects": list(subgroup_subjects)})
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from zhurnal.kinds.limits import with_store_limits
 from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
+from zhurnal.text.labels import Kind
 
 WEEKDAYS = Choices(labels=("Пн", "Вт", "Ср", "Чт", "Пт", "Сб"), values=(1, 2, 3, 4, 5, 6))
 SCALES = Choices(labels=("5-балльная", "зачёт/незачёт", "без отметок"),
@@ -33,7 +34,7 @@ SUBJECTS = _ref("Предметы", "name")
 TEACHERS = _ref("Учителя", "full_name")
 PERIODS = _ref("Периоды", "code")
 
-SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title="Настройка школы", sheets=(
+SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title=Kind.SETUP.label, sheets=(
     SheetSpec("Школа", rows=1, fields=(
         Field("name", "Полное название школы", required=True, width=50),
         Field("year_label", "Учебный год", required=True, width=14, note="Например, 2026/2027"),
@@ -93,7 +94,7 @@ SPEC = with_store_limits(WorkbookSpec(kind="setup", version=1, title="Настр
     SheetSpec("Звонки", rows=12, table="bells", key=("lesson_no",), fields=(
         Field("lesson_no", "Урок №", T.INT, required=True, width=7),
         Field("start", "Начало", T.TIME, required=True, width=9),
-        Field("end", "Окончание", T.TIME, required=True, width=9),
+        Field("end", "Окончание", T.TIME, required=True, width=11),
     )),
     SheetSpec("Виды работ", rows=40, table="work_types", key=("name",), fields=(
         Field("name", "Вид работы", required=True, width=30),

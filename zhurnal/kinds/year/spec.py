@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from zhurnal.kinds.year.records import EXAM, EXAM_FORM, MARK
 from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
+from zhurnal.text.labels import Kind
 
-SPEC = GridSpec(kind="year", version=1, title="Годовые отметки", columns=(
+SPEC = GridSpec(kind="year", version=1, title=Kind.YEAR.label, columns=(
     Field("computed", "Рассчитана", width=11),
     Field(MARK, "Годовая отметка", T.CHOICE, width=12, choices=Choices(named="period_marks")),
     Field(EXAM_FORM, "Экзамен", T.CHOICE, width=10),

@@ -1,0 +1,102 @@
+"""Every sentence of the school's mail: subjects, bodies and attachment names, as
+:class:`string.Template` texts filled by ``zhurnal.publish``.
+
+Families get diaries (``diary``, a week) and report cards (``report``, a period), one letter per
+parent with all their children; the number of children picks the singular or plural text
+(``False``/``True`` in the keys below). Teachers get their rejected workbook back; the deputy
+head gets the summaries. ``$name`` placeholders are filled with :meth:`Template.substitute`, so a
+missing one fails loudly in tests rather than mailing a half-filled letter.
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+# --- to families ----------------------------------------------------------------------------
+FAMILY_BODY = Template("""\
+Здравствуйте, $parent!
+
+Во вложении — $what
+$paragraph
+Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, $ask.
+
+$school
+""")
+
+# (kind, several children) → what is attached
+FAMILY_WHAT = {
+    ("diary", False): Template("электронный дневник за $title: $names.\n"
+                               "В нём отметки, домашние задания, темы уроков, пропуски и средние баллы."),
+    ("diary", True): Template("электронные дневники за $title: $names.\n"
+                              "В них отметки, домашние задания, темы уроков, пропуски и средние баллы."),
+    ("report", False): Template("табель успеваемости за $title: $names.\n"
+                                "В нём отметки за период, средние баллы и пропуски."),
+    ("report", True): Template("табели успеваемости за $title: $names.\n"
+                               "В них отметки за период, средние баллы и пропуски."),
+}
+# a correction of what the family received before
+FAMILY_REPLACES = {
+    ("diary", False): Template("Это исправленный дневник: он заменяет дневник за $title, отправленный вам ранее."),
+    ("diary", True): Template("Это исправленные дневники: они заменяют дневники за $title, отправленные вам ранее."),
+    ("report", False): Template("Это исправленный табель: он заменяет табель за $title, отправленный вам ранее."),
+    ("report", True): Template("Это исправленные табели: они заменяют табели за $title, отправленные вам ранее."),
+}
+FAMILY_CHANGED = " Что изменилось:\n"
+FAMILY_MARKS_SAME = "отметки за неделю прежние; изменились другие записи (средние баллы, темы, задания или пропуски)"
+NAMES_AND = Template("$first и $last")                     # «Иванов Иван и Иванова Мария»
+ASK_TEACHER = Template("напишите классному руководителю: $who")
+ASK_TEACHERS = Template("напишите классным руководителям: $who")
+ASK_NOBODY = "сообщите классному руководителю"
+
+# (kind, several children, correction) → the subject's first words
+FAMILY_SUBJECT_NOUN = {
+    ("diary", False, False): "Дневник", ("diary", True, False): "Дневники",
+    ("diary", False, True): "Исправленный дневник", ("diary", True, True): "Исправленные дневники",
+    ("report", False, False): "Табель", ("report", True, False): "Табели",
+    ("report", False, True): "Исправленный табель", ("report", True, True): "Исправленные табели",
+}
+FAMILY_SUBJECT = Template("$noun за $title: $names")
+ATTACHMENT = {"diary": Template("Дневник_${pupil}_${label}.pdf"), "report": Template("Табель_${pupil}_${label}.pdf")}
+WEEK_TITLE = Template("неделю $week")                      # «… за неделю 23.11–29.11.2026»
+
+# --- to teachers ----------------------------------------------------------------------------
+FEEDBACK_SUBJECT = Template("Книга не принята: $file")
+FEEDBACK_BODY = Template("""\
+Здравствуйте, $teacher!
+
+Книга «$file» не принята: $found $errors. Во вложении ваша книга, в которой \
+ошибочные ячейки выделены цветом и снабжены примечаниями, а первый лист «Ошибки» содержит их список \
+со ссылками.
+
+Исправьте ячейки и сдайте книгу снова.
+""")
+FEEDBACK_FOUND = ("найдена", "найдены", "найдено")          # by the number of errors: 1, 3, 5
+FEEDBACK_ERRORS = ("ошибка", "ошибки", "ошибок")
+
+# --- to the deputy head ---------------------------------------------------------------------
+DEPUTY = "Заместитель директора"
+SUMMARY_BODY = Template("Во вложении: $subject.\n")         # the subject, lower-cased
+WEEK_SUMMARY_SUBJECT = Template("Сводка за неделю $week")
+PERIOD_SUMMARY_SUBJECT = Template("Отчёт за $title")
+
+# --- what publish reports it could not do ---------------------------------------------------
+ADDRESS_UNUSABLE = Template("$parent: адрес «$email» нельзя использовать (русские буквы до «@»); "
+                            "исправьте его в списке класса")
+
+
+def fill(template: Template, **values: object) -> str:
+    """``template`` with every ``$name`` filled (KeyError when one is missing)."""
+    return template.substitute(**values)
+
+
+def templates() -> list[tuple[str, Template | str]]:
+    """Every text of this module as ``(name, text)``: what the Latin-word test reads."""
+    found: list[tuple[str, Template | str]] = []
+    for name, value in globals().items():
+        if name.isupper():
+            values = value.items() if isinstance(value, dict) else [((), value)]
+            for key, text in values:
+                for one in (text if isinstance(text, tuple) else (text,)):
+                    if isinstance(one, (Template, str)):
+                        found.append((f"{name}[{key!r}]" if key else name, one))
+    return found
