@@ -36,6 +36,7 @@ from zhurnal.ingest.read import load_submission
 from zhurnal.kinds import KINDS
 from zhurnal.text import mail
 from zhurnal.text.labels import ENUMS, Kind
+from zhurnal.text.i18n import speaking
 from zhurnal.text.messages import RU, UNREADABLE, render
 
 SKIP = [
@@ -203,7 +204,7 @@ def test_no_header_word_is_wider_than_its_column():
 
 
 class _Register:
-    """Just what :func:`zhurnal.kinds.attendance.attendance_sheet` asks of a school: a week of
+    """Just what :func:`zhurnal.kinds.attendance.issue.attendance_sheet` asks of a school: a week of
     five school days with 1, 2, 3, 5 and 21 lessons."""
     reasons = {"б": "Болезнь"}
     lessons = [1, 2, 3, 5, 21]
@@ -222,7 +223,7 @@ def test_the_register_counts_lessons_in_russian():
     """GIVEN days of 1, 2, 3, 5 and 21 lessons WHEN the attendance register is laid out THEN each
     day's input check says the count with the Russian plural of «урок» (1 урок, 2 урока,
     5 уроков, 21 урок; it said «3 уроков»), bounded by that day's lessons."""
-    from zhurnal.kinds.attendance import attendance_sheet
+    from zhurnal.kinds.attendance.issue import attendance_sheet
     from zhurnal.school.calendar import parse_week
     from zhurnal.text.numbers import plural
 
@@ -250,7 +251,8 @@ def test_the_ingest_table_speaks_labels_not_codes():
                          finding("topic-missing", severity=Severity.WARNING, sheet="5А Мат", cell="C20",
                                  date="24.11", lesson_no=2)]
     report = IngestReport(files=files)
-    text = ingest_table(report)
+    with speaking("ru"):
+        text = ingest_table(report)
     assert latin_words(text) == [], text
-    assert "[mark-out-of-scale]" in text and "[topic-missing]" in text
+    assert "mark-out-of-scale" in text and "topic-missing" in text
     assert [f["kind"] for f in report.as_dict()["files"]] == [k.value for k in kinds[:len(files)]]
