@@ -27,6 +27,20 @@ class Changes:
     def total(self) -> int:
         return self.inserted + self.updated + self.removed
 
+    def write(self, conn: Connection, table: Table, keys: dict, values: dict | None, *, existed: bool) -> None:
+        """Make the row of ``table`` at ``keys`` (its whole key, ``school_id`` included) hold
+        ``values``: insert it when it did not exist, delete it when ``values`` is None, else
+        update it; counted here. The caller records the revision."""
+        if not existed:
+            conn.execute(insert(table).values(**keys, **(values or {})))
+            self.inserted += 1
+        elif values is None:
+            conn.execute(table.delete().where(_where(table, keys)))
+            self.removed += 1
+        else:
+            conn.execute(table.update().where(_where(table, keys)).values(**values))
+            self.updated += 1
+
 
 def _jsonable(value: object) -> object:
     if isinstance(value, (dt.date, dt.datetime, dt.time)):

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, select
 
 from zhurnal.school.calendar import Week
 
@@ -92,19 +92,10 @@ def plan_attendance(conn: Connection, school: School, read: AttendanceRead, guar
 
 def apply_attendance(conn: Connection, plan: AttendancePlan, *, school_id: int, submission_id: int) -> Changes:
     changes = Changes()
-    A = s.absences
     for item, old in plan.changes:
-        where = and_(A.c.student_id == item.student_id, A.c.date == item.date)
         new = {"lessons": item.lessons, "reason": item.reason} if item.lessons else None
-        if old is None:
-            conn.execute(insert(A).values(school_id=school_id, student_id=item.student_id, date=item.date, **new))
-            changes.inserted += 1
-        elif new is None:
-            conn.execute(delete(A).where(where))
-            changes.removed += 1
-        else:
-            conn.execute(update(A).where(where).values(**new))
-            changes.updated += 1
+        changes.write(conn, s.absences, {"school_id": school_id, "student_id": item.student_id, "date": item.date},
+                      new, existed=old is not None)
         record_revision(conn, school_id=school_id, submission_id=submission_id, entity="absences",
                         key=f"{item.student_id}/{item.date}",
                         old={"lessons": old["lessons"], "reason": old["reason"]} if old else None, new=new)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, update
+from sqlalchemy import Connection
 
 from zhurnal.core.findings import finding
 from zhurnal.merge.bases import Merger, RecordedPlan, State
@@ -62,21 +62,11 @@ def plan_period(conn: Connection, school: School, read: PeriodRead, base: State 
 
 def apply_period(conn: Connection, plan: PeriodPlan, *, school_id: int, submission_id: int) -> Changes:
     changes = Changes()
-    P = s.period_marks
     for item, old in plan.changes:
-        where = and_(P.c.student_id == item.student_id, P.c.subject == item.section.subject,
-                     P.c.period == plan.period)
-        if old is None:
-            conn.execute(insert(P).values(school_id=school_id, student_id=item.student_id,
-                                          subject=item.section.subject, period=plan.period,
-                                          mark=item.mark, teacher=plan.teacher))
-            changes.inserted += 1
-        elif item.mark is None:
-            conn.execute(delete(P).where(where))
-            changes.removed += 1
-        else:
-            conn.execute(update(P).where(where).values(mark=item.mark, teacher=plan.teacher))
-            changes.updated += 1
+        keys = {"school_id": school_id, "student_id": item.student_id, "subject": item.section.subject,
+                "period": plan.period}
+        changes.write(conn, s.period_marks, keys, {"mark": item.mark, "teacher": plan.teacher} if item.mark else None,
+                      existed=old is not None)
         record_revision(conn, school_id=school_id, submission_id=submission_id, entity="period_marks",
                         key=f"{item.student_id}/{item.section.subject}/{plan.period}",
                         old={"mark": old} if old else None, new={"mark": item.mark} if item.mark else None)
