@@ -97,6 +97,7 @@ def status_text(status: Status) -> str:
 
 HELD_REASONS = {"unknown-sender": N_("not a teacher's registered address"),
                 "not-authenticated": N_("the mail server did not confirm the sender (DKIM/SPF)"),
+                "no-trusted-auth": N_("no Authentication-Results from the school's own mail server"),
                 "no-workbook": N_("no workbook attached")}
 
 

@@ -150,10 +150,22 @@ class ImapSettings(_Section):
     held_folder: str = "zhurnal-held"
     # the address teachers send to (printed on their slips)
     address: str = ""
-    # accept a workbook only when the receiving server's Authentication-Results shows DKIM or
-    # SPF passing for the sender's domain; false for a server that adds no such header
+    # accept a workbook only when our own receiving server's Authentication-Results shows DMARC,
+    # or DKIM or SPF aligned with the sender's domain, passing (zhurnal.fetch.auth); false for a
+    # server that adds no such header
     require_authentication: bool = True
+    # the authserv-ids our own border server opens its Authentication-Results with (e.g.
+    # "mx.school17.ru"); headers of any other id were written by someone else and are ignored
+    trusted_authserv_ids: tuple[str, ...] = ()
     timeout_seconds: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _trusted_named(self) -> "ImapSettings":
+        if self.host and self.require_authentication and not any(t.strip() for t in self.trusted_authserv_ids):
+            raise ValueError("trusted_authserv_ids is required when require_authentication is on: the "
+                             "authserv-id the school's own mail server writes first in Authentication-Results "
+                             "(e.g. [\"mx.school17.ru\"])")
+        return self
 
 
 class AccessSettings(_Section):

@@ -103,8 +103,12 @@ processed_folder = "zhurnal-processed"
 held_folder = "zhurnal-held"
 # the address teachers send to (printed on their slips)
 address = ""
-# accept only mail whose Authentication-Results shows DKIM or SPF passing for the sender
+# accept only mail whose Authentication-Results, written by the school's own server, shows DMARC,
+# or DKIM or SPF of the sender's domain, passing
 require_authentication = true
+# required with require_authentication: the name the school's own mail server writes first in its
+# Authentication-Results header (e.g. ["mx.school17.ru"]); headers by any other name are ignored
+trusted_authserv_ids = []
 
 [access]
 # how teachers reach inbox/ over the network, printed on their slips, e.g. "\\\\server\\zhurnal\\inbox"
