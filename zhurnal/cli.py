@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
     """zhurnal: an electronic class journal that runs on spreadsheets."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    os.umask(0o077)   # everything zhurnal creates is owner-only (issue 26)
     ctx.ensure_object(dict)
     ctx.obj["workspace"] = resolve_workspace(workspace)
 
@@ -146,7 +148,8 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 @click.option("--code", default="school", show_default=True, help=N_("Short school code (latin)."))
 @click.option("--name", default="Моя школа", show_default=True, help=N_("School name."))
-def init(directory: str, code: str, name: str) -> None:
+@click.option("--fix-modes", is_flag=True, help=N_("Make every file and folder of the workspace owner-only."))
+def init(directory: str, code: str, name: str, fix_modes: bool) -> None:
     """Make a workspace: folders, zhurnal.toml and the signing keyring."""
     from zhurnal.core.keyring import KeyringError
     from zhurnal.school.workspace import init_workspace
@@ -162,6 +165,10 @@ def init(directory: str, code: str, name: str) -> None:
     from zhurnal.school.context import open_context
     settings = _settings(click.Context(main, obj={"workspace": Path(directory).resolve()}))
     open_context(settings, _engine(settings))
+    if fix_modes:
+        from zhurnal.school.workspace import fix_modes as fix
+        for path in _call(fix, settings.workspace, settings.ingest.teacher_group):
+            click.echo(_("made owner-only: {path}").format(path=path))
 
 
 def _context(ctx: click.Context, *, read_only: bool = False, need_key: bool = True):

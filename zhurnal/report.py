@@ -91,6 +91,11 @@ def status_text(status: Status) -> str:
         out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
         out += [f"  {m['received_at']} {m['sender']}: {_(HELD_REASONS.get(m['reason'], m['reason']))}"
                 for m in status.held_mail]
+    if status.loose_modes:
+        out += ["", _("Other users of this computer may read or change {count} files and folders of the "
+                      "workspace (pupils, parents, passwords): run «zhurnal init --fix-modes».")
+                .format(count=len(status.loose_modes))]
+        out += [f"  {path}" for path in status.loose_modes[:10]] + (["  …"] if len(status.loose_modes) > 10 else [])
     out += backup_text(status.backup)
     return "\n".join(out)
 

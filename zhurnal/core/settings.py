@@ -63,6 +63,9 @@ class IngestSettings(_Section):
     max_unzipped_mb: float = Field(default=300, gt=0)
     # journals and registers only from teachers' own folders inbox/<login>/ (and their mail)
     author_folders_only: bool = False
+    # on a shared drive: the system group whose members (the teachers) may write into their
+    # folders inbox/<login>/; empty: nothing in the workspace is shared with anyone
+    teacher_group: str = ""
 
 
 class NormaliseSettings(_Section):

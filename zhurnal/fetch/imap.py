@@ -87,7 +87,7 @@ def _place(folder: Path, name: str, data: bytes) -> Path:
         number += 1
         target = folder / f"{stem} ({number}){suffix}"
     partial = folder / f".{target.name}.partial"          # hidden: ingest skips it
-    with open(partial, "wb") as handle:
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())

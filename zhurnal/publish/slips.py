@@ -9,6 +9,7 @@ from pathlib import Path
 import typst
 from sqlalchemy import select
 
+from zhurnal.core.atomic import write_bytes
 from zhurnal.school.context import RunContext
 from zhurnal.school.credentials import Passwords
 from zhurnal.core.errors import UnknownClass
@@ -29,9 +30,7 @@ def _render(ctx: RunContext, title: str, slips: list[dict], target: Path) -> Pat
     data = json.dumps({"title": title, "school": school, "slips": slips}, ensure_ascii=False)
     template = template_path(ctx.settings.workspace, SLIPS)
     pdf = typst.compile(str(template), root=str(template.parent), sys_inputs={"data": data})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pdf)
-    return target
+    return write_bytes(target, pdf)        # every parent's password: owner-only, whole or absent
 
 
 def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
