@@ -150,7 +150,8 @@ def _take(ctx: RunContext, box, msg, teachers: dict[str, dict], report: FetchRep
         log.warning("mail from %s held: %s %s", sender, reason, detail)
         return
     folder = ctx.settings.inbox / teacher["login"]
-    written = [_place(folder, safe_name(Path(a.filename).name), a.payload) for a in workbooks]
+    written = [_place(folder, safe_name(Path(a.filename).stem) + Path(a.filename).suffix.lower(), a.payload)
+               for a in workbooks]
     files = [str(p.relative_to(ctx.settings.workspace)) for p in written]
     _record(ctx, message_id=message_id, uid=str(msg.uid), sender=sender, status="taken",
             author=teacher["full_name"], files=json.dumps(files, ensure_ascii=False))

@@ -10,6 +10,7 @@ import typst
 from sqlalchemy import select
 
 from zhurnal.core.atomic import write_bytes
+from zhurnal.core.filenames import safe_name
 from zhurnal.school.context import RunContext
 from zhurnal.school.credentials import Passwords
 from zhurnal.core.errors import UnknownClass
@@ -58,7 +59,7 @@ def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
                              sorted(family["children"], key=lambda c: c["full_name"]))
         slips.append({"heading": family["name"], "secret": passwords(parent_id), "note": HOW_TO_OPEN,
                       "lines": [["Дети", children], ["Письма приходят на", family["email"]]]})
-    target = ctx.settings.outbox / "access" / f"Пароли_{code}.pdf"
+    target = ctx.settings.outbox / "access" / f"Пароли_{safe_name(code)}.pdf"
     return _render(ctx, f"Пароль к электронному дневнику, {code} класс", slips, target), len(slips)
 
 
