@@ -169,3 +169,29 @@ def test_cli_slips_and_unset_imap_speak_russian(loaded):
     assert "листков" in done.output and (loaded.path / "outbox" / "access" / "Учителя.pdf").is_file()
     refused = runner.invoke(main, ["--workspace", str(loaded.path), "fetch"])
     assert refused.exit_code == 2 and "не задан [imap] host" in refused.output
+
+
+def test_a_new_workspace_takes_teachers_workbooks_only_from_their_folders(loaded, tmp_path):
+    """GIVEN the [ingest] section `zhurnal init` writes into a new workspace WHEN a journal is put
+    in the top inbox/ THEN it is refused (author-folder-required) and the author's folder takes it;
+    status recommends the setting only to a workspace that has it off."""
+    from click.testing import CliRunner
+    from conftest import SATURDAY, findings_of, status_of
+
+    from zhurnal.cli import main
+    from zhurnal.core.settings import load_settings
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path / "new")]).exit_code == 0
+    fresh = load_settings(tmp_path / "new")
+    assert fresh.ingest.author_folders_only is True
+    assert "author_folders_only" not in runner.invoke(main, ["--workspace", str(tmp_path / "new"), "status"]).output
+    assert "author_folders_only = true" in runner.invoke(main, ["--workspace", str(loaded.path), "status"]).output
+    ws = loaded
+    ws.settings = ws.settings.model_copy(update={"ingest": fresh.ingest.model_copy(update={"settle_seconds": 0})})
+    teacher, path, cells = _journal(ws)
+    login = next(t["login"] for t in ws.rows(s.teachers) if t["full_name"] == teacher)
+    ws.drop_grid(path, cells, name=path.name)
+    report = ws.ingest(now=SATURDAY)
+    assert findings_of(report) == {("", "", "author-folder-required")}
+    ws.drop_grid(path, cells, name=f"{login}/{path.name}")
+    assert status_of(ws.ingest(now=SATURDAY)) == {path.name: "accepted"}

@@ -96,6 +96,9 @@ def status_text(status: Status) -> str:
                       "workspace (pupils, parents, passwords): run «zhurnal init --fix-modes».")
                 .format(count=len(status.loose_modes))]
         out += [f"  {path}" for path in status.loose_modes[:10]] + (["  …"] if len(status.loose_modes) > 10 else [])
+    if status.recommend_author_folders:
+        out += ["", _("Teachers' workbooks are taken from the top inbox/ too, where anyone may put one in "
+                      "a teacher's name: set author_folders_only = true in [ingest] of zhurnal.toml.")]
     out += backup_text(status.backup)
     return "\n".join(out)
 

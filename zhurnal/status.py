@@ -33,6 +33,8 @@ class Status:
     closed_periods: list[str] = field(default_factory=list)   # in date order
     # files and folders others may reach (relative to the workspace; zhurnal init --fix-modes)
     loose_modes: list[str] = field(default_factory=list)
+    # teachers' workbooks are still taken from the top inbox/ ([ingest] author_folders_only off)
+    recommend_author_folders: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -84,4 +86,5 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                               "received_at": r["received_at"].isoformat(sep=" ")} for r in held],
                   year=year, year_closed=year_closed, closed_periods=closed_periods,
                   loose_modes=[str(p.relative_to(settings.workspace)) for p in
-                               loose_modes(settings.workspace, settings.ingest.teacher_group)])
+                               loose_modes(settings.workspace, settings.ingest.teacher_group)],
+                  recommend_author_folders=not settings.ingest.author_folders_only)

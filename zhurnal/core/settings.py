@@ -61,7 +61,9 @@ class IngestSettings(_Section):
     settle_seconds: float = Field(default=2.0, ge=0)
     max_file_mb: float = Field(default=20, gt=0)
     max_unzipped_mb: float = Field(default=300, gt=0)
-    # journals and registers only from teachers' own folders inbox/<login>/ (and their mail)
+    # journals and registers only from teachers' own folders inbox/<login>/ (and their mail);
+    # `zhurnal init` writes true into a new workspace, a toml without the key (an older one) keeps
+    # the old behaviour and `status` recommends turning it on
     author_folders_only: bool = False
     # on a shared drive: the system group whose members (the teachers) may write into their
     # folders inbox/<login>/; empty: nothing in the workspace is shared with anyone

@@ -44,8 +44,9 @@ settle_seconds = 2.0
 max_file_mb = 20
 max_unzipped_mb = 300
 # true: journals and registers are accepted only from teachers' own folders inbox/<login>/
-# (and from their registered mail address); the top inbox/ stays the sysadmin's
-author_folders_only = false
+# (and from their registered mail address); the top inbox/ stays the sysadmin's: a teacher's
+# workbook found there is refused (author-folder-required), so nobody hands in in another's name
+author_folders_only = true
 # on a shared drive: the system group of the teachers, who may write into inbox/<login>/ (and
 # pass through the workspace and inbox/ to get there); empty: nothing is shared with anyone
 teacher_group = ""
