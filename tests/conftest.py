@@ -46,8 +46,10 @@ def pytest_collection_modifyitems(config, items):
 def make_workspace(path: Path, code: str = "school17"):
     init_workspace(path, code=code, name="МБОУ СОШ № 17")
     toml = path / "zhurnal.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
-                    encoding="utf-8")
+    # the fixtures hand teachers' workbooks in through the top inbox/, as a workspace made before
+    # author folders does; tests of the rule turn author_folders_only on
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0")
+                    .replace("author_folders_only = true", "author_folders_only = false"), encoding="utf-8")
     return load_settings(path)
 
 

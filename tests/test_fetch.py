@@ -63,12 +63,13 @@ class Inbox:
         return "250 OK"
 
 
-def _mail(sender: str, workbook: Path, number: int, auth: str | None) -> bytes:
+def _mail(sender: str, workbook: Path, number: int, *auth: str) -> bytes:
+    """A teacher's mail with ``auth`` as its Authentication-Results headers, topmost first."""
     message = MIMEMultipart()
     message["From"], message["To"] = sender, "journal@school17.ru"
     message["Subject"], message["Message-ID"] = "Журнал", f"<m{number}@example.org>"
-    if auth:
-        message["Authentication-Results"] = auth
+    for header in auth:
+        message["Authentication-Results"] = header
     message.attach(MIMEText("Журнал за неделю", "plain", "utf-8"))
     part = MIMEApplication(workbook.read_bytes(), "octet-stream")
     part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", workbook.name))
@@ -79,14 +80,15 @@ def _mail(sender: str, workbook: Path, number: int, auth: str | None) -> bytes:
 def test_mailed_journal_is_taken_once_answered_and_strangers_are_held(loaded, imap_server, tmp_path, monkeypatch):
     ws = loaded
     monkeypatch.setenv("ZHURNAL_IMAP_PASSWORD", PASSWORD)
-    ws.settings = ws.settings.model_copy(update={"imap": ImapSettings(
-        host="127.0.0.1", port=imap_server, security="none", user=USER, address="journal@school17.ru")})
     (kind, teacher), path = next((k, p) for k, p in sorted(ws.week_templates().items()) if k[0] == "journal")
     sheet, info = next((n, i) for n, i in journal_sheets(path).items() if i["students"])
     filled = ws.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "5"}}, name=f"../{path.name}")
     address = next(t["email"] for t in ws.rows(s.teachers) if t["full_name"] == teacher)
     login = next(t["login"] for t in ws.rows(s.teachers) if t["full_name"] == teacher)
     domain = address.split("@")[1]
+    ws.settings = ws.settings.model_copy(update={"imap": ImapSettings(
+        host="127.0.0.1", port=imap_server, security="none", user=USER, address="journal@school17.ru",
+        trusted_authserv_ids=(f"mx.{domain}",))})
     with MailBoxUnencrypted("127.0.0.1", imap_server).login(USER, PASSWORD) as box:
         box.append(_mail(address, filled, 1, f"mx.{domain}; dkim=pass header.d={domain}; spf=none"), "INBOX")
         box.append(_mail("stranger@evil.example", filled, 2, "mx; spf=pass smtp.mailfrom=evil.example"), "INBOX")
@@ -94,6 +96,8 @@ def test_mailed_journal_is_taken_once_answered_and_strangers_are_held(loaded, im
     report = fetch_mail(ws.ctx())
     assert [t["author"] for t in report.taken] == [teacher]
     assert sorted(h["reason"] for h in report.held) == ["not-authenticated", "unknown-sender"]
+    assert [h["detail"] for h in report.held if h["sender"] == address] == [
+        f"mx.{domain}: dkim=fail header.d={domain}; spf=softfail"]
     assert (ws.settings.inbox / login / path.name).is_file()
     assert {h["sender"] for h in held_mail(ws.ctx())} == {"stranger@evil.example", address}   # status shows them
     again = fetch_mail(ws.ctx())                                                             # nothing twice
@@ -123,10 +127,43 @@ def test_mailed_journal_is_taken_once_answered_and_strangers_are_held(loaded, im
     assert said.startswith("Принято: ") and said in receipts[0].get_body().get_content()
 
 
+def test_a_forged_authentication_header_is_held_and_the_border_header_is_believed(loaded, imap_server,
+                                                                                 monkeypatch):
+    """GIVEN the school's border mx.school17.ru, which writes its Authentication-Results on top
+    WHEN a forger mails the teacher's journal with one mark changed, under her address, which our
+    border found spf=fail, with a second header of their own saying dkim=pass for her domain,
+    and the teacher mails the same journal, which our border found dkim=pass
+    THEN the forgery is held with what our border recorded, and only the teacher's copy is taken."""
+    ws = loaded
+    monkeypatch.setenv("ZHURNAL_IMAP_PASSWORD", PASSWORD)
+    (kind, teacher), path = next((k, p) for k, p in sorted(ws.week_templates().items()) if k[0] == "journal")
+    sheet, info = next((n, i) for n, i in journal_sheets(path).items() if i["students"])
+    filled = ws.drop_grid(path, {sheet: {(info["students"][0], info["keys"][0]): "2"}}, name=f"../{path.name}")
+    address = next(t["email"] for t in ws.rows(s.teachers) if t["full_name"] == teacher)
+    login = next(t["login"] for t in ws.rows(s.teachers) if t["full_name"] == teacher)
+    domain = address.split("@")[1]
+    ws.settings = ws.settings.model_copy(update={"imap": ImapSettings(
+        host="127.0.0.1", port=imap_server, security="none", user=USER, trusted_authserv_ids=(f"mx.{domain}",))})
+    with MailBoxUnencrypted("127.0.0.1", imap_server).login(USER, PASSWORD) as box:
+        box.append(_mail(address, filled, 1, f"mx.{domain}; spf=fail (sender IP is 203.0.113.9) smtp.mailfrom={domain}",
+                         f"forger.evil.example; dkim=pass header.d={domain}"), "INBOX")
+    report = fetch_mail(ws.ctx())
+    assert report.taken == [] and [(h["sender"], h["reason"], h["detail"]) for h in report.held] == [
+        (address, "not-authenticated", f"mx.{domain}: spf=fail smtp.mailfrom={domain}")]
+    assert not (ws.settings.inbox / login / path.name).exists()
+    assert [(h["sender"], h["reason"]) for h in held_mail(ws.ctx())] == [(address, "not-authenticated")]
+    with MailBoxUnencrypted("127.0.0.1", imap_server).login(USER, PASSWORD) as box:
+        box.append(_mail(address, filled, 2, f"mx.{domain}; dkim=pass (2048-bit key) header.d={domain} "
+                                             f"header.i=@{domain}; spf=pass smtp.mailfrom={address}"), "INBOX")
+    report = fetch_mail(ws.ctx())
+    assert [t["author"] for t in report.taken] == [teacher] and report.held == []
+    assert (ws.settings.inbox / login / path.name).read_bytes() == filled.read_bytes()
+
+
 def test_a_wrong_imap_password_is_masked(loaded, imap_server, monkeypatch):
     monkeypatch.setenv("ZHURNAL_IMAP_PASSWORD", "Secret-Wrong-77")
     loaded.settings = loaded.settings.model_copy(update={"imap": ImapSettings(
-        host="127.0.0.1", port=imap_server, security="none", user=USER)})
+        host="127.0.0.1", port=imap_server, security="none", user=USER, require_authentication=False)})
     with pytest.raises(ImapUnavailable) as caught:
         fetch_mail(loaded.ctx())
     assert "Secret-Wrong-77" not in str(caught.value) and USER not in str(caught.value)

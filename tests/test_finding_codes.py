@@ -176,7 +176,8 @@ EMITTED = Package(PACKAGE).emitted()
 def test_the_search_finds_codes_of_every_shape():
     """A code from a constant, a returned value, a parameter and a code-carrying class."""
     assert {"file-empty", "metadata-tampered", "signed-by-other-workspace", "mark-student-not-in-group",
-            "unknown-class", "mark-double-malformed", "invalid-date"} <= set(EMITTED)
+            "unknown-class", "mark-double-malformed", "invalid-date",
+            "email-invalid", "format-control-removed"} <= set(EMITTED)
 
 
 def test_every_emitted_code_is_kebab_case_and_has_a_russian_message():

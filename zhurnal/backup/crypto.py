@@ -102,6 +102,7 @@ def encrypt_file(source: Path, target: Path, to: list[x25519.Recipient]) -> tupl
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     pyrage.encrypt_file(str(source), str(partial), to)
+    os.chmod(partial, 0o600)
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)

@@ -59,6 +59,7 @@ def copy_file(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     shutil.copyfile(source, partial)
+    os.chmod(partial, 0o600)        # a USB stick or share may be read by others: owner-only
     with partial.open("rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)

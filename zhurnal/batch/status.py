@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from zhurnal.backup.health import backup_health
 from zhurnal.school.context import RunContext
+from zhurnal.school.workspace import loose_modes
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
 from zhurnal.store.engine import masked
@@ -30,6 +31,10 @@ class Status:
     year: str = ""                                         # the setup's school year («2026/2027»)
     year_closed: bool = False
     closed_periods: list[str] = field(default_factory=list)   # in date order
+    # files and folders others may reach (relative to the workspace; zhurnal init --fix-modes)
+    loose_modes: list[str] = field(default_factory=list)
+    # teachers' workbooks are still taken from the top inbox/ ([ingest] author_folders_only off)
+    recommend_author_folders: bool = False
 
     ok = True            # a view: it always finishes (exit 0)
     exit_code = 0
@@ -82,4 +87,7 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                   backup=backup_health(settings, ctx.now).as_dict(),
                   held_mail=[{"sender": r["sender"], "reason": r["reason"],
                               "received_at": r["received_at"].isoformat(sep=" ")} for r in held],
-                  year=year, year_closed=year_closed, closed_periods=closed_periods)
+                  year=year, year_closed=year_closed, closed_periods=closed_periods,
+                  loose_modes=[str(p.relative_to(settings.workspace)) for p in
+                               loose_modes(settings.workspace, settings.ingest.teacher_group)],
+                  recommend_author_folders=not settings.ingest.author_folders_only)

@@ -17,6 +17,7 @@ from zhurnal.batch.faults import store_named
 from zhurnal.core.errors import NotInitialised, UsageError
 from zhurnal.core.settings import Settings, load_settings
 from zhurnal.school.context import RunContext, open_context
+from zhurnal.school.workspace import fix_modes as fix_workspace_modes
 from zhurnal.school.workspace import init_workspace
 from zhurnal.store import open_store
 from zhurnal.store.engine import current_revision, ensure_schema, masked
@@ -73,16 +74,20 @@ def open_workspace(folder: Path, *, read_only: bool = False, need_key: bool = Tr
 class InitReport:
     folder: Path
     made: list[Path] = field(default_factory=list)
+    fixed: list[Path] = field(default_factory=list)     # made owner-only (``--fix-modes``)
     ok: bool = True
     exit_code: int = 0
 
     def as_dict(self) -> dict:
-        return {"ok": True, "folder": str(self.folder), "made": [str(p) for p in self.made]}
+        return {"ok": True, "folder": str(self.folder), "made": [str(p) for p in self.made],
+                "fixed": [str(p) for p in self.fixed]}
 
 
-def init(folder: Path, *, code: str, name: str) -> InitReport:
+def init(folder: Path, *, code: str, name: str, fix_modes: bool = False) -> InitReport:
     """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, and the school's
-    row in it (so that commands that only read find it)."""
+    row in it (so that commands that only read find it); with ``fix_modes`` also take from group
+    and others every file and folder they may reach (:func:`zhurnal.school.workspace.fix_modes`)."""
     made = init_workspace(folder, code=code, name=name)
-    open_workspace(folder)
-    return InitReport(folder, made)
+    ctx = open_workspace(folder)
+    fixed = fix_workspace_modes(folder, ctx.settings.ingest.teacher_group) if fix_modes else []
+    return InitReport(folder, made, fixed)

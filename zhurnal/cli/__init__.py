@@ -13,6 +13,7 @@ access), :mod:`~zhurnal.cli.store` (db, backup, restore, keys); ``init`` and ``d
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -35,6 +36,7 @@ from zhurnal.text.i18n import N_
 @click.pass_context
 def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
     """zhurnal: an electronic class journal that runs on spreadsheets."""
+    os.umask(0o077)   # everything zhurnal creates is owner-only (issue 26)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
@@ -46,9 +48,10 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 @click.argument("directory", type=click.Path(file_okay=False), default=".")
 @click.option("--code", default="school", show_default=True, help=N_("Short school code (latin)."))
 @click.option("--name", default="Моя школа", show_default=True, help=N_("School name."))
-def init(directory: str, code: str, name: str) -> None:
+@click.option("--fix-modes", is_flag=True, help=N_("Make every file and folder of the workspace owner-only."))
+def init(directory: str, code: str, name: str, fix_modes: bool) -> None:
     """Make a workspace: folders, zhurnal.toml and the signing keyring."""
-    say(init_text(init_workspace(Path(directory).resolve(), code=code, name=name)))
+    say(init_text(init_workspace(Path(directory).resolve(), code=code, name=name, fix_modes=fix_modes)))
 
 
 @main.command()

@@ -5,6 +5,10 @@ summaries, feedback workbooks, templates) is written under a temporary name in t
 and then renamed over the target: a rename within one file system is atomic, so a reader (or
 ``send``, or a teacher opening the share) finds the old file or the new one, never a torn one,
 even when the process is killed mid-write.
+
+Everything is owner-only (issue 26): the command line sets a umask of 077 at start, and what is
+written here is given mode 0600 explicitly as well, so a library that sets its own mode, or a
+caller that is not the command line, still leaves nothing for other users of the server to read.
 """
 
 from __future__ import annotations
@@ -16,6 +20,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PARTIAL = ".partial"     # the temporary suffix: no reader globs for it
+PRIVATE_FILE = 0o600     # owner reads and writes; group and others nothing
+PRIVATE_DIR = 0o700
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty with mode 0600 if it does not exist (a store file, before SQLite
+    opens it); an existing file is left as it is (``zhurnal init --fix-modes`` tightens those)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
+    return path
 
 
 def partial_of(target: Path) -> Path:
@@ -31,6 +47,7 @@ def writing(target: Path) -> Iterator[Path]:
     partial = partial_of(target)
     try:
         yield partial
+        os.chmod(partial, PRIVATE_FILE)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

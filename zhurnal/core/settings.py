@@ -61,8 +61,13 @@ class IngestSettings(_Section):
     settle_seconds: float = Field(default=2.0, ge=0)
     max_file_mb: float = Field(default=20, gt=0)
     max_unzipped_mb: float = Field(default=300, gt=0)
-    # journals and registers only from teachers' own folders inbox/<login>/ (and their mail)
+    # journals and registers only from teachers' own folders inbox/<login>/ (and their mail);
+    # `zhurnal init` writes true into a new workspace, a toml without the key (an older one) keeps
+    # the old behaviour and `status` recommends turning it on
     author_folders_only: bool = False
+    # on a shared drive: the system group whose members (the teachers) may write into their
+    # folders inbox/<login>/; empty: nothing in the workspace is shared with anyone
+    teacher_group: str = ""
 
 
 class NormaliseSettings(_Section):
@@ -154,10 +159,22 @@ class ImapSettings(_Section):
     held_folder: str = "zhurnal-held"
     # the address teachers send to (printed on their slips)
     address: str = ""
-    # accept a workbook only when the receiving server's Authentication-Results shows DKIM or
-    # SPF passing for the sender's domain; false for a server that adds no such header
+    # accept a workbook only when our own receiving server's Authentication-Results shows DMARC,
+    # or DKIM or SPF aligned with the sender's domain, passing (zhurnal.fetch.auth); false for a
+    # server that adds no such header
     require_authentication: bool = True
+    # the authserv-ids our own border server opens its Authentication-Results with (e.g.
+    # "mx.school17.ru"); headers of any other id were written by someone else and are ignored
+    trusted_authserv_ids: tuple[str, ...] = ()
     timeout_seconds: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _trusted_named(self) -> "ImapSettings":
+        if self.host and self.require_authentication and not any(t.strip() for t in self.trusted_authserv_ids):
+            raise ValueError("trusted_authserv_ids is required when require_authentication is on: the "
+                             "authserv-id the school's own mail server writes first in Authentication-Results "
+                             "(e.g. [\"mx.school17.ru\"])")
+        return self
 
 
 class AccessSettings(_Section):

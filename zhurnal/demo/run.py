@@ -62,8 +62,10 @@ def _fresh_workspace(directory: Path) -> None:
     init_workspace(directory, code="school17", name="МБОУ СОШ № 17")
     toml = directory / "zhurnal.toml"
     # the demo writes whole files itself, so there is nothing to wait for
-    # and the deputy gets the summaries, so every kind of mail appears once
+    # and the deputy gets the summaries, so every kind of mail appears once; its staff still hand
+    # in through the top inbox/ as before teachers had their own folders
     toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0")
+                    .replace("author_folders_only = true", "author_folders_only = false")
                     .replace('deputy_address = ""', 'deputy_address = "zavuch@school17.example"'), encoding="utf-8")
     (directory / MARKER).write_text("made by 'zhurnal demo'; the whole folder is rebuilt on the next run\n")
 

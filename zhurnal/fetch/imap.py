@@ -8,7 +8,8 @@ renamed into place, so ingest never sees half a file.
 
 A message is held for the sysadmin (moved to the held folder, a row with the reason, shown by
 ``status``) when its sender is not a teacher's registered address, or when the school's server
-did not authenticate it (:mod:`zhurnal.fetch.auth`; ``[imap] require_authentication``).
+did not authenticate it (:mod:`zhurnal.fetch.auth`: only our own border server's
+``Authentication-Results`` count, ``[imap] require_authentication`` and ``trusted_authserv_ids``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from zhurnal.school.context import RunContext
-from zhurnal.fetch.auth import authenticated
+from zhurnal.fetch.auth import verdict
 from zhurnal.core.filenames import safe_name
 from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
 from zhurnal.school.logins import default_login
@@ -86,7 +87,7 @@ def _place(folder: Path, name: str, data: bytes) -> Path:
         number += 1
         target = folder / f"{stem} ({number}){suffix}"
     partial = folder / f".{target.name}.partial"          # hidden: ingest skips it
-    with open(partial, "wb") as handle:
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -133,23 +134,24 @@ def _take(ctx: RunContext, box, msg, teachers: dict[str, dict], report: FetchRep
     sender = (msg.from_ or "").strip().lower()
     teacher = teachers.get(sender)
     workbooks = [a for a in msg.attachments if Path(a.filename or "").suffix.lower() in ACCEPTED_SUFFIXES]
-    reason = None
+    reason, detail = None, ""
     if teacher is None:
         reason = "unknown-sender"
-    elif config.require_authentication and not authenticated(list(msg.headers.get("authentication-results", ())),
-                                                               sender):
-        reason = "not-authenticated"
-    elif not workbooks:
+    elif config.require_authentication:
+        judged = verdict(list(msg.headers.get("authentication-results", ())), sender, config.trusted_authserv_ids)
+        reason, detail = (None, "") if judged.ok else (judged.reason, judged.detail)
+    if reason is None and not workbooks:
         reason = "no-workbook"
     if reason:
         _record(ctx, message_id=message_id, uid=str(msg.uid), sender=sender, status="held", reason=reason,
                 author=teacher and teacher["full_name"], files="[]")
         box.move(msg.uid, config.held_folder)
-        report.held.append({"sender": sender, "subject": msg.subject, "reason": reason})
-        log.warning("mail from %s held: %s", sender, reason)
+        report.held.append({"sender": sender, "subject": msg.subject, "reason": reason, "detail": detail})
+        log.warning("mail from %s held: %s %s", sender, reason, detail)
         return
     folder = ctx.settings.inbox / teacher["login"]
-    written = [_place(folder, safe_name(Path(a.filename).name), a.payload) for a in workbooks]
+    written = [_place(folder, safe_name(Path(a.filename).stem) + Path(a.filename).suffix.lower(), a.payload)
+               for a in workbooks]
     files = [str(p.relative_to(ctx.settings.workspace)) for p in written]
     _record(ctx, message_id=message_id, uid=str(msg.uid), sender=sender, status="taken",
             author=teacher["full_name"], files=json.dumps(files, ensure_ascii=False))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from zhurnal.school.workspace import share_author_folder
 from zhurnal.school.context import RunContext
 from zhurnal.core.findings import Finding, finding
 from zhurnal.ingest.inbox import scan_inbox
@@ -40,7 +41,9 @@ def make_author_folders(ctx: RunContext) -> list[Path]:
     for login in sorted(teacher_logins(ctx)):
         folder = ctx.settings.inbox / login
         if not folder.exists():
-            folder.mkdir(parents=True)
+            folder.mkdir(parents=True, mode=0o700)
+            if ctx.settings.ingest.teacher_group:           # the teachers write here on a shared drive
+                share_author_folder(folder, ctx.settings.ingest.teacher_group)
             made.append(folder)
     return made
 

@@ -9,8 +9,10 @@ from pathlib import Path
 import typst
 from sqlalchemy import select
 
+from zhurnal.core.atomic import write_bytes
+from zhurnal.core.filenames import safe_name
 from zhurnal.school.context import RunContext
-from zhurnal.school.credentials import Passwords
+from zhurnal.school.credentials import Passwords, shown
 from zhurnal.core.errors import UnknownClass
 from zhurnal.school.lookup import find_class
 from zhurnal.publish.diary import template_path
@@ -19,9 +21,11 @@ from zhurnal.store import schema as s
 
 SLIPS = "slips.typ"
 HOW_TO_OPEN = ("Дневник приходит письмом в формате PDF. Откройте вложение (в браузере, Adobe Acrobat Reader "
-               "или просмотрщике PDF на телефоне); когда программа спросит пароль, введите его так, как "
-               "он напечатан, с дефисами, заглавными буквами. Пароль действует для всех писем с дневниками и "
-               "табелями ваших детей; если вы его потеряли, попросите классного руководителя выдать новый.")
+               "или просмотрщике PDF на телефоне); когда программа спросит пароль, введите его маленькими "
+               "латинскими буквами и цифрами, без пробелов (на листке он разбит на части только для удобства "
+               "чтения). Пароль действует для всех писем с дневниками и табелями ваших детей; если вы его "
+               "потеряли или в классном списке изменились ваше ФИО или адрес, попросите классного руководителя "
+               "выдать новый листок.")
 
 
 def _render(ctx: RunContext, title: str, slips: list[dict], target: Path) -> Path:
@@ -29,9 +33,7 @@ def _render(ctx: RunContext, title: str, slips: list[dict], target: Path) -> Pat
     data = json.dumps({"title": title, "school": school, "slips": slips}, ensure_ascii=False)
     template = template_path(ctx.settings.workspace, SLIPS)
     pdf = typst.compile(str(template), root=str(template.parent), sys_inputs={"data": data})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pdf)
-    return target
+    return write_bytes(target, pdf)        # every parent's password: owner-only, whole or absent
 
 
 def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
@@ -57,9 +59,9 @@ def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
             continue
         children = ", ".join(f"{c['full_name']} ({c['class_code']})" for c in
                              sorted(family["children"], key=lambda c: c["full_name"]))
-        slips.append({"heading": family["name"], "secret": passwords(parent_id), "note": HOW_TO_OPEN,
+        slips.append({"heading": family["name"], "secret": shown(passwords(parent_id)), "note": HOW_TO_OPEN,
                       "lines": [["Дети", children], ["Письма приходят на", family["email"]]]})
-    target = ctx.settings.outbox / "access" / f"Пароли_{code}.pdf"
+    target = ctx.settings.outbox / "access" / f"Пароли_{safe_name(code)}.pdf"
     return _render(ctx, f"Пароль к электронному дневнику, {code} класс", slips, target), len(slips)
 
 

@@ -12,9 +12,9 @@ def progress_label(what: str) -> str:
 
 
 def init_text(done) -> str:
-    if not done.made:
-        return _("{folder} is already a workspace").format(folder=done.folder)
-    return "\n".join(_("created {path}").format(path=path) for path in done.made)
+    out = [_("created {path}").format(path=path) for path in done.made] or \
+        [_("{folder} is already a workspace").format(folder=done.folder)]
+    return "\n".join(out + [_("made owner-only: {path}").format(path=path) for path in done.fixed])
 
 
 def period_text(code: str, closed: bool, changed: bool) -> str:

@@ -42,6 +42,14 @@ def status_text(status: Status) -> str:
         out += ["  " + _("{file} ({author}): corrected {at} by «{by}»").format(
             file=r["file"], author=r["author"] or "—", at=r["corrected_at"], by=r["corrected_by"])
             for r in status.corrected]
+    if status.loose_modes:
+        out += ["", _("Other users of this computer may read or change {count} files and folders of the "
+                      "workspace (pupils, parents, passwords): run «zhurnal init --fix-modes».")
+                .format(count=len(status.loose_modes))]
+        out += [f"  {path}" for path in status.loose_modes[:10]] + (["  …"] if len(status.loose_modes) > 10 else [])
+    if status.recommend_author_folders:
+        out += ["", _("Teachers' workbooks are taken from the top inbox/ too, where anyone may put one in "
+                      "a teacher's name: set author_folders_only = true in [ingest] of zhurnal.toml.")]
     if status.held_mail:
         out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
         out += [f"  {m['received_at']} {m['sender']}: {HeldReason.label_of(m['reason'])}"

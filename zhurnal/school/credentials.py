@@ -1,11 +1,17 @@
 """Parents' passwords: derived under the workspace's access key, never stored.
 
-A parent's password is ``HMAC-SHA256(access key, "parent:<school>:<parent id>:<version>")``
-written as 4 groups of 4 characters from an alphabet without look-alikes (no 0/O, 1/I/L,
-5/S, 8/B): about 76 bits. The access key is the file ``.zhurnal-access-key`` (mode 0600)
-beside the signing keyring, made by ``zhurnal init`` and untouched by ``keys rotate``, so a
-new signing key never changes a password; backups carry it, so a restore does not either.
-The version lives in the store (``parent_access``; no row = 0); resetting a password bumps it.
+A PDF reader accepts exactly the bytes typed, often on a phone, so the password is easy to type:
+``HMAC-SHA256(access key, "parent:<school>:<parent id>:<version>:<person>")`` read as one
+big-endian number and written, least significant digit first, as 15 characters of one case
+from :data:`ALPHABET`, lower-case letters and digits without look-alikes (no 0/o, 1/l/i):
+15 × log2(31) ≈ 74 bits, and nothing between them to type (a slip may show them in groups,
+:func:`shown`). ``<person>`` is the parent's name (spaces folded, case ignored) and address
+(lower case), so a password belongs to a person, not to a roster row: a row the class teacher
+overwrites with another person, or a parent whose name or address changes, has a new password.
+The access key is the file ``.zhurnal-access-key`` (mode 0600) beside the signing keyring,
+made by ``zhurnal init`` and untouched by ``keys rotate``, so a new signing key never changes a
+password; backups carry it, so a restore does not either. The version lives in the store
+(``parent_access``; no row = 0); resetting a password bumps it.
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ from zhurnal.text.i18n import N_
 from zhurnal.store import schema as s
 
 ACCESS_KEY_FILE = ".zhurnal-access-key"
-ALPHABET = "234679ACDEFGHJKMNPQRTUVWXYZ"    # 27 characters nobody confuses when copying by hand
-GROUPS, GROUP = 4, 4
+ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"   # 31: no 0/o, 1/l/i; one case, nothing to shift
+LENGTH = 15                                     # 15 × log2(31) ≈ 74.3 bits
+GROUP = 5                                       # shown as 3 groups of 5, typed without spaces
 
 
 class AccessKeyError(UsageError):
@@ -65,15 +72,27 @@ def read_access_key(workspace: Path) -> bytes:
     return lines[0].encode()
 
 
-def derive_password(key: bytes, school: str, parent_id: int, version: int) -> str:
-    """``ABCD-EFGH-JKMN-PQRT``: the parent's password at ``version`` (the same every time)."""
-    number = int.from_bytes(hmac.new(key, f"parent:{school}:{parent_id}:{version}".encode(),
-                                     hashlib.sha256).digest(), "big")
+def person_of(full_name: str, email: str | None) -> str:
+    """Who a password belongs to: the name with spaces folded and case ignored, and the address
+    in lower case (``"иванова анна петровна\nanna@mail.ru"``)."""
+    return " ".join(full_name.split()).casefold() + "\n" + (email or "").strip().lower()
+
+
+def derive_password(key: bytes, school: str, parent_id: int, version: int, person: str = "") -> str:
+    """The parent's password at ``version`` for ``person`` (:func:`person_of`): 15 characters of
+    :data:`ALPHABET`, the same every time."""
+    message = f"parent:{school}:{parent_id}:{version}:{person}".encode()
+    number = int.from_bytes(hmac.new(key, message, hashlib.sha256).digest(), "big")
     chars = []
-    for _i in range(GROUPS * GROUP):
+    for _i in range(LENGTH):
         number, digit = divmod(number, len(ALPHABET))
         chars.append(ALPHABET[digit])
-    return "-".join("".join(chars[i:i + GROUP]) for i in range(0, len(chars), GROUP))
+    return "".join(chars)
+
+
+def shown(password: str) -> str:
+    """``password`` as a slip prints it: groups of 5 apart, for the eye only (typed without them)."""
+    return " ".join(password[i:i + GROUP] for i in range(0, len(password), GROUP))
 
 
 def password_versions(conn: Connection, school_id: int) -> dict[int, int]:
@@ -103,6 +122,9 @@ class Passwords:
         self.key = read_access_key(workspace)
         self.school = school
         self.versions = password_versions(conn, school_id)
+        self.people = {r.id: person_of(r.full_name, r.email) for r in conn.execute(
+            select(s.parents.c.id, s.parents.c.full_name, s.parents.c.email).where(s.parents.c.school_id == school_id))}
 
     def __call__(self, parent_id: int) -> str:
-        return derive_password(self.key, self.school, parent_id, self.versions.get(parent_id, 0))
+        return derive_password(self.key, self.school, parent_id, self.versions.get(parent_id, 0),
+                               self.people.get(parent_id, ""))

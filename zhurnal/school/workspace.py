@@ -2,6 +2,12 @@
 
 A workspace that already exists but has lost its keyring gets no new key here: that would
 silently invalidate every workbook already handed out (see :mod:`zhurnal.core.keyring`).
+
+A workspace is owner-only (issue 26): the store holds every pupil and parent, the slips every
+parent's password. :func:`loose_modes` finds what group or others may reach (``status`` warns),
+:func:`fix_modes` takes it back (``zhurnal init --fix-modes``). The one exception is
+``[ingest] teacher_group``: its members may pass through the workspace and ``inbox/`` and write
+into the teachers' folders ``inbox/<login>/`` (:func:`share_author_folder`), nothing else.
 """
 
 from __future__ import annotations
@@ -9,6 +15,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from zhurnal.core.atomic import PRIVATE_DIR, PRIVATE_FILE
+from zhurnal.core.errors import UsageError
+from zhurnal.text.i18n import N_
 from zhurnal.school.credentials import create_access_key
 from zhurnal.core.keyring import create_keyring, keyring_path, read_keyring
 from zhurnal.core.settings import SECRET_ENV, SETTINGS_FILE
@@ -35,8 +44,12 @@ settle_seconds = 2.0
 max_file_mb = 20
 max_unzipped_mb = 300
 # true: journals and registers are accepted only from teachers' own folders inbox/<login>/
-# (and from their registered mail address); the top inbox/ stays the sysadmin's
-author_folders_only = false
+# (and from their registered mail address); the top inbox/ stays the sysadmin's: a teacher's
+# workbook found there is refused (author-folder-required), so nobody hands in in another's name
+author_folders_only = true
+# on a shared drive: the system group of the teachers, who may write into inbox/<login>/ (and
+# pass through the workspace and inbox/ to get there); empty: nothing is shared with anyone
+teacher_group = ""
 
 [normalise]
 # treat «ё» and «е» as the same letter when matching names
@@ -106,8 +119,12 @@ processed_folder = "zhurnal-processed"
 held_folder = "zhurnal-held"
 # the address teachers send to (printed on their slips)
 address = ""
-# accept only mail whose Authentication-Results shows DKIM or SPF passing for the sender
+# accept only mail whose Authentication-Results, written by the school's own server, shows DMARC,
+# or DKIM or SPF of the sender's domain, passing
 require_authentication = true
+# required with require_authentication: the name the school's own mail server writes first in its
+# Authentication-Results header (e.g. ["mx.school17.ru"]); headers by any other name are ignored
+trusted_authserv_ids = []
 
 [access]
 # how teachers reach inbox/ over the network, printed on their slips, e.g. "\\\\server\\zhurnal\\inbox"
@@ -162,15 +179,18 @@ def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя
     made: list[Path] = []
     if _in_use(directory) and not os.environ.get(SECRET_ENV) and not keyring_path(directory).exists():
         read_keyring(directory)  # raises KeyringLost naming the way back
-    directory.mkdir(parents=True, exist_ok=True)
+    if not directory.exists():
+        directory.mkdir(parents=True, mode=PRIVATE_DIR)
     for folder in FOLDERS:
         path = directory / folder
         if not path.exists():
-            path.mkdir()
+            path.mkdir(mode=PRIVATE_DIR)
             made.append(path)
     toml = directory / SETTINGS_FILE
     if not toml.exists():
-        toml.write_text(DEFAULT_TOML.format(code=code, name=name.replace('"', "'")), encoding="utf-8")
+        fd = os.open(toml, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(DEFAULT_TOML.format(code=code, name=name.replace('"', "'")))
         made.append(toml)
     if not keyring_path(directory).exists() and not os.environ.get(SECRET_ENV):
         made.append(create_keyring(directory))
@@ -178,3 +198,72 @@ def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя
     if access_key:
         made.append(access_key)
     return made
+
+
+def _group_id(group: str) -> int:
+    """The id of the system group ``group``; :class:`UsageError` naming it when there is none."""
+    import grp
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError as exc:
+        raise UsageError(N_("[ingest] teacher_group: there is no system group «{group}»"), group=group) from exc
+
+
+def share_author_folder(folder: Path, group: str) -> None:
+    """Let ``group`` write into the teacher's folder ``folder`` (``inbox/<login>/``): the folder
+    becomes the group's, rwx for it, set-group-id so files put there stay the group's."""
+    os.chown(folder, -1, _group_id(group))
+    os.chmod(folder, 0o2770)
+
+
+def _allowed(workspace: Path, path: Path, is_dir: bool, shared: bool) -> int:
+    """The group bits ``path`` may have (others may never have any)."""
+    if not shared:
+        return 0
+    inbox = workspace / "inbox"
+    if path in (workspace, inbox):
+        return 0o010                                   # passing through to the teachers' folders
+    if path.parent == inbox and is_dir:
+        return 0o070                                   # a teacher's folder
+    if path.parent.parent == inbox and not is_dir:
+        return 0o060                                   # a file a teacher put there
+    return 0
+
+
+def _walk(workspace: Path):
+    yield workspace, True
+    for root, dirs, files in os.walk(workspace):
+        for name in dirs + files:
+            path = Path(root) / name
+            if not path.is_symlink():
+                yield path, name in dirs
+
+
+def loose_modes(workspace: Path, teacher_group: str = "") -> list[Path]:
+    """Files and folders of ``workspace`` (itself included; symlinks not followed) that others may
+    read, write or enter, or that the group may beyond what ``teacher_group`` needs; sorted."""
+    loose = []
+    for path, is_dir in _walk(workspace):
+        mode = path.lstat().st_mode
+        if mode & 0o007 or mode & 0o070 & ~_allowed(workspace, path, is_dir, bool(teacher_group)):
+            loose.append(path)
+    return sorted(loose)
+
+
+def fix_modes(workspace: Path, teacher_group: str = "") -> list[Path]:
+    """Take from group and others what :func:`loose_modes` finds (the owner's bits are kept), and
+    with ``teacher_group`` share the teachers' folders with it; the paths changed. UsageError
+    when ``teacher_group`` is not a system group."""
+    changed = []
+    for path in loose_modes(workspace, teacher_group):
+        mode = path.lstat().st_mode
+        os.chmod(path, mode & 0o700 | mode & 0o070 & _allowed(workspace, path, path.is_dir(), bool(teacher_group)))
+        changed.append(path)
+    if teacher_group:
+        gid = _group_id(teacher_group)
+        for folder in (workspace, workspace / "inbox"):
+            os.chown(folder, -1, gid)
+            os.chmod(folder, 0o710)
+        for folder in sorted(p for p in (workspace / "inbox").iterdir() if p.is_dir() and not p.is_symlink()):
+            share_author_folder(folder, teacher_group)
+    return changed

@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from filelock import FileLock
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 
+from zhurnal.core.atomic import private_file
 from zhurnal.store.errors import StoreError
 from zhurnal.store.migrations import alembic_config, upgrade_on
 
@@ -169,6 +170,8 @@ def open_store(url: str, *, migrate: bool = True) -> Engine:
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if engine.url.database and engine.url.database != ":memory:" and Path(engine.url.database).parent.is_dir():
+            private_file(Path(engine.url.database))   # every pupil and parent: owner-only (issue 26)
     if migrate:
         ensure_schema(engine)
     return engine

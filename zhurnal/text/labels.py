@@ -69,6 +69,7 @@ class HeldReason(_Labelled):
     UNKNOWN_SENDER = "unknown-sender"
     NOT_AUTHENTICATED = "not-authenticated"
     NO_WORKBOOK = "no-workbook"
+    NO_TRUSTED_AUTH = "no-trusted-auth"
 
 
 class Severity(_Labelled):
@@ -107,6 +108,7 @@ _LABELS: dict[type, dict[str, str]] = {
         HeldReason.UNKNOWN_SENDER: "адрес не принадлежит учителю школы",
         HeldReason.NOT_AUTHENTICATED: "почтовый сервер не подтвердил отправителя (DKIM/SPF)",
         HeldReason.NO_WORKBOOK: "во вложении нет книги",
+        HeldReason.NO_TRUSTED_AUTH: "нет заголовка Authentication-Results от почтового сервера школы",
     },
     Severity: {
         Severity.ERROR: "ошибка",

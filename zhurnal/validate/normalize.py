@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
+from zhurnal.core.filenames import without_format_controls
 from zhurnal.templates.spec import Field, FieldType
+from zhurnal.validate.addresses import MAX_ADDRESS, AddressProblem, checked_address
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SPACES = re.compile(r"\s+")
@@ -43,7 +46,13 @@ def clean_text(value: object) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
-    return _SPACES.sub(" ", str(value).replace("\u00a0", " ")).strip()
+    return _SPACES.sub(" ", without_format_controls(str(value)).replace("\u00a0", " ")).strip()
+
+
+def has_format_controls(value: object) -> bool:
+    """True when ``value`` is text holding a character of Unicode category Cf (a bidi override,
+    a zero-width space …): :func:`clean_text` drops them, the reader is warned at the cell."""
+    return isinstance(value, str) and any(unicodedata.category(c) == "Cf" for c in value)
 
 
 def match_key(text: object, yo_as_ye: bool = False) -> str:
@@ -133,20 +142,18 @@ def to_choice(value: object, item: Field, yo_as_ye: bool) -> object:
 
 
 def to_email(value: object) -> str:
-    """An address every mail server takes: a Cyrillic domain (почта.рф) in its ASCII form
-    (IDNA, RFC 5891: xn--80a1acny.xn--p1ai); Cyrillic before «@» is a finding, because sending
-    it needs SMTPUTF8 (RFC 6531), which many servers refuse."""
+    """An address every mail server takes, shown as it is sent (:mod:`zhurnal.validate.addresses`):
+    a Cyrillic domain (почта.рф) in its ASCII form (IDNA, RFC 5891: xn--80a1acny.xn--p1ai);
+    Cyrillic before «@» is ``email-not-ascii``; what does not look like an address at all is
+    ``invalid-email``; comments, quotes and anything a mail program reads as another address are
+    ``email-invalid``."""
     text = clean_text(value).replace("mailto:", "")
     if not _EMAIL.match(text):
         raise BadValue("invalid-email")
-    local, domain = text.lower().rsplit("@", 1)
-    if not local.isascii():
-        raise BadValue("email-not-ascii")
     try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise BadValue("invalid-email") from None
-    return f"{local}@{domain}"
+        return checked_address(text)
+    except AddressProblem as problem:
+        raise BadValue(problem.code) from None
 
 
 def to_phone(value: object) -> str:
@@ -168,10 +175,15 @@ def normalise(item: Field, value: object, *, yo_as_ye: bool = False) -> object:
     """The typed value of one non-blank cell of column ``item``; raises BadValue."""
     convert = _CONVERTERS.get(item.type)
     typed = convert(value) if convert else to_choice(value, item, yo_as_ye)
-    if item.max_length and isinstance(typed, str) and len(typed) > item.max_length:
-        raise BadValue("value-too-long", limit=item.max_length, length=len(typed))
+    limit = item.max_length or DEFAULT_MAX_LENGTH.get(item.type)
+    if limit and isinstance(typed, str) and len(typed) > limit:
+        raise BadValue("value-too-long", limit=limit, length=len(typed))
     return typed
 
+
+# characters a free-text field takes when its store column sets no limit: room for any real value
+# (the longest full names of several cultures run to ~150), none for a pasted page
+DEFAULT_MAX_LENGTH = {FieldType.NAME: 500, FieldType.TEXT: 2000, FieldType.EMAIL: MAX_ADDRESS}
 
 _CONVERTERS = {FieldType.TEXT: clean_text, FieldType.ID: clean_text, FieldType.NAME: to_name,
                FieldType.INT: to_int, FieldType.NUMBER: to_number, FieldType.DATE: to_date,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zhurnal.core.findings import Finding, finding
+from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.templates.spec import Field, SheetSpec, WorkbookSpec, cell_ref
-from zhurnal.validate.normalize import BadValue, clean_text, is_blank, normalise
+from zhurnal.validate.normalize import BadValue, clean_text, has_format_controls, is_blank, normalise
 from zhurnal.core.workbook import WorkbookCells
 
 
@@ -52,6 +52,9 @@ def typed_cell(item: Field, raw: object, *, sheet: str, cell: str, found: list[F
         if item.required:
             found.append(finding("required-missing", sheet=sheet, cell=cell, column=item.header))
         return None
+    if has_format_controls(raw):           # shown one way, stored another: dropped, and said
+        found.append(finding("format-control-removed", sheet=sheet, cell=cell, value=clean_text(raw),
+                             severity=Severity.WARNING))
     try:
         return normalise(item, raw, yo_as_ye=yo_as_ye)
     except BadValue as bad:

@@ -1,0 +1,116 @@
+"""Whose ``Authentication-Results`` count (issue 26, point 1): headers as real servers write
+them, each with the verdict worked out by hand from RFC 8601 and the rules in
+:mod:`zhurnal.fetch.auth`."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhurnal.core.settings import ImapSettings
+from zhurnal.fetch.auth import NO_TRUSTED_HEADER, NOT_AUTHENTICATED, parse, verdict
+
+SENDER = "n.alekseeva@school17.ru"
+OURS = ("mx.school17.ru",)
+
+# (header values topmost first, trusted authserv-ids, verdict: "ok" or the reason held)
+CASES = [
+    # Postfix with opendkim / opendmarc / policyd-spf
+    (["mx.school17.ru; dkim=pass (2048-bit key; unprotected) header.d=school17.ru "
+      "header.i=@school17.ru header.a=rsa-sha256 header.s=mail header.b=\"AbC+12/x\""], OURS, "ok"),
+    (["mx.school17.ru; dmarc=pass (p=none dis=none) header.from=school17.ru"], OURS, "ok"),
+    (["mx.school17.ru; spf=pass (mailfrom) smtp.mailfrom=school17.ru (client-ip=192.0.2.7; "
+      "helo=mail.school17.ru; envelope-from=n.alekseeva@school17.ru)"], OURS, "ok"),
+    (["mx.school17.ru; dmarc=fail (p=reject dis=none) header.from=school17.ru"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; spf=softfail smtp.mailfrom=school17.ru"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; spf=neutral smtp.mailfrom=school17.ru; dkim=none"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; spf=temperror smtp.mailfrom=school17.ru"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; none"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru 1; dkim=pass header.d=evilschool17.ru"], OURS, NOT_AUTHENTICATED),   # not a parent
+    (["mx.school17.ru; dkim=pass header.d=mail.school17.ru"], OURS, NOT_AUTHENTICATED),    # a child, not a parent
+    (["mx.school17.ru; dkim=pass header.d=ru"], OURS, NOT_AUTHENTICATED),                  # a bare top-level domain
+    (["mx.school17.ru; dkim=pass header.i=@evil.example header.d=evil.example"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; dmarc=pass header.from=evil.example"], OURS, NOT_AUTHENTICATED),
+    # dkim passes and is aligned, but the domain's own DMARC policy refused the message
+    (["mx.school17.ru; dkim=pass header.d=school17.ru; dmarc=fail header.from=school17.ru"], OURS,
+     NOT_AUTHENTICATED),
+    # syntax: case, spacing, no spacing, versions, quoted id, comments holding what looks like a pass
+    (["MX.School17.RU; DKIM = Pass header . d = School17.RU"], OURS, "ok"),
+    (["mx.school17.ru;dkim=pass header.d=school17.ru"], OURS, "ok"),
+    (["mx.school17.ru;\r\n\tdkim/1=pass\r\n\theader.d=school17.ru"], OURS, "ok"),
+    (['"mx.school17.ru"; spf=pass smtp.mailfrom=n.alekseeva@school17.ru'], OURS, "ok"),
+    (["mx.school17.ru (our border (Postfix)); spf=pass smtp.mailfrom=school17.ru"], OURS, "ok"),
+    (["mx.school17.ru; dkim=fail (header.d=school17.ru dkim=pass) header.d=school17.ru"], OURS, NOT_AUTHENTICATED),
+    (['mx.school17.ru; dkim=pass reason="ok; header.d=school17.ru" header.d=evil.example'], OURS,
+     NOT_AUTHENTICATED),
+    # Gmail as the school's server
+    (["mx.google.com; dkim=pass header.i=@school17.ru header.s=mail header.b=Xy1/Ab+c; spf=pass "
+      "(google.com: domain of n.alekseeva@school17.ru designates 2a00:1450:4864::1 as permitted sender) "
+      "smtp.mailfrom=n.alekseeva@school17.ru; dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=school17.ru"],
+     ("mx.google.com",), "ok"),
+    (["mx.google.com; spf=pass (google.com: domain of bounce@mailer.example designates 192.0.2.1 as "
+      "permitted sender) smtp.mailfrom=bounce@mailer.example; dkim=pass header.i=@mailer.example"],
+     ("mx.google.com",), NOT_AUTHENTICATED),
+    (["mx.google.com; dkim=pass header.i=@school17.ru"], OURS, NO_TRUSTED_HEADER),   # not our border
+    # Exchange: Exchange Online writes no authserv-id, so its header cannot be ours
+    (["spf=pass (sender IP is 40.107.22.1) smtp.mailfrom=school17.ru; dkim=pass (signature was verified) "
+      "header.d=school17.ru;dmarc=pass action=none header.from=school17.ru;compauth=pass reason=100"],
+     OURS, NO_TRUSTED_HEADER),
+    (["mx.school17.ru; spf=pass (sender IP is 40.107.22.1) smtp.mailfrom=school17.ru; dkim=pass "
+      "(signature was verified) header.d=school17.ru;dmarc=pass action=none header.from=school17.ru"], OURS, "ok"),
+    (["mx.school17.ru; spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=school17.ru; dkim=none "
+      "(message not signed) header.d=none;dmarc=fail action=oreject header.from=school17.ru"], OURS,
+     NOT_AUTHENTICATED),
+    # the forgery of the issue: only the topmost header of our border counts
+    (["mx.school17.ru; spf=fail smtp.mailfrom=school17.ru",
+      "forger.evil.example; dkim=pass header.d=school17.ru"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; spf=fail smtp.mailfrom=school17.ru",
+      "mx.school17.ru; dkim=pass header.d=school17.ru"], OURS, NOT_AUTHENTICATED),
+    (["forger.evil.example; dkim=pass header.d=school17.ru"], OURS, NO_TRUSTED_HEADER),
+    ([], OURS, NO_TRUSTED_HEADER),
+]
+
+
+@pytest.mark.parametrize(("headers", "trusted", "expected"), CASES)
+def test_each_header_gets_its_verdict(headers, trusted, expected):
+    judged = verdict(headers, SENDER, trusted)
+    assert ("ok" if judged.ok else judged.reason) == expected
+
+
+def test_a_parent_domain_aligns_with_a_subdomain_sender():
+    said = verdict(["mx.school17.ru; spf=pass smtp.mailfrom=bounce@school17.ru"], "a@mail.school17.ru", OURS)
+    assert said.ok
+
+
+def test_the_reason_says_what_our_border_recorded():
+    said = verdict(["mx.school17.ru; spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=n.alekseeva@school17.ru",
+                    "forger.evil.example; dkim=pass header.d=school17.ru"], SENDER, OURS)
+    assert said.detail == "mx.school17.ru: spf=fail smtp.mailfrom=n.alekseeva@school17.ru"
+
+
+def test_a_header_is_parsed_into_id_methods_and_properties():
+    authserv, results = parse('Mx.School17.ru 1; DKIM=pass (good) header.d="school17.ru"; spf=none')
+    assert authserv == "mx.school17.ru"
+    assert [(r.method, r.result, r.properties) for r in results] == [
+        ("dkim", "pass", {"header.d": "school17.ru"}), ("spf", "none", {})]
+    assert parse("mx.school17.ru; none") == ("mx.school17.ru", [])
+
+
+def test_trusted_ids_are_required_when_authentication_is(tmp_path):
+    with pytest.raises(ValueError, match="trusted_authserv_ids"):
+        ImapSettings(host="imap.school17.ru")
+    assert ImapSettings(host="imap.school17.ru", require_authentication=False).host
+    assert ImapSettings().host == ""                     # no mailbox: nothing to trust
+
+
+def test_a_workspace_without_trusted_ids_is_a_configuration_error(tmp_path):
+    from click.testing import CliRunner
+
+    from zhurnal.cli import main
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", str(tmp_path)]).exit_code == 0
+    toml = tmp_path / "zhurnal.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        '[imap]\n# the school', '[imap]\nhost = "imap.school17.ru"\n# the school').replace(
+        'host = ""\nport = 993', 'port = 993'), encoding="utf-8")
+    result = runner.invoke(main, ["--workspace", str(tmp_path), "fetch"])
+    assert result.exit_code == 2 and "trusted_authserv_ids" in result.output
