@@ -577,14 +577,17 @@ def _backup_when_due(settings, engine):
 
 @main.command()
 @click.option("--week", default=None, help=N_("Only this week's mail (default: everything in outbox/)."))
+@click.option("--resend-uncertain", is_flag=True,
+              help=N_("Also send again the messages whose delivery is uncertain (the connection was lost before the server's reply)."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON result."))
 @click.pass_context
-def send(ctx: click.Context, week: str | None, as_json: bool) -> None:
+def send(ctx: click.Context, week: str | None, resend_uncertain: bool, as_json: bool) -> None:
     """Deliver outbox mail over SMTP; a rerun never sends twice what the server accepted."""
     from zhurnal.publish.send import SmtpUnavailable, send_outbox
     label = _week(week).label if week else None
     try:
-        report = send_outbox(_context(ctx), week=label, progress=_progress(_("Mail"), not as_json))
+        report = send_outbox(_context(ctx), week=label, progress=_progress(_("Mail"), not as_json),
+                             resend_uncertain=resend_uncertain)
     except SmtpUnavailable as exc:
         click.echo("zhurnal: " + _("SMTP server unavailable: {error}").format(error=exc), err=True)
         sys.exit(1)
@@ -594,7 +597,7 @@ def send(ctx: click.Context, week: str | None, as_json: bool) -> None:
         click.echo(_("Sent {sent}, sent before {skipped}, refused by the server {refused}, failed {failed}.")
                    .format(sent=len(report.sent), skipped=report.skipped, refused=len(report.refused),
                            failed=len(report.failed)))
-        for msg_id, answer in {**report.refused, **report.failed}.items():
+        for msg_id, answer in {**report.refused, **report.failed, **report.uncertain, **report.held}.items():
             click.echo(f"  {msg_id}: {answer}")
         for path in report.unknown:
             click.echo(f"  не отправлено (письма нет в журнале отправки): {path}")

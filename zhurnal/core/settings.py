@@ -178,6 +178,9 @@ class SmtpSettings(_Section):
     rate_per_minute: float = Field(default=60, gt=0)
     retries: int = Field(default=3, ge=0)
     timeout_seconds: float = Field(default=30, gt=0)
+    # the wait for the reply to a message's final dot: RFC 5321 §4.5.3.2.6 gives it 10 minutes,
+    # as a server may check the whole message before it answers (a shorter wait resends it)
+    data_timeout_seconds: float = Field(default=600, gt=0)
 
 
 class MetricsSettings(_Section):
