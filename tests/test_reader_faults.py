@@ -142,7 +142,7 @@ def test_stopping_early_kills_what_still_runs(tmp_path):
             os.kill(pid, 0)      # killed and reaped
 
 
-def test_validate_reads_in_a_process_of_its_own(loaded, monkeypatch):
+def test_validate_reads_in_a_worker_process(loaded, monkeypatch):
     bad = loaded.drop_roster("8А", loaded.prefilled_roster("8А"), name="panic.xlsx")
     settled(bad)
     _hostile_reader(monkeypatch, "panic.xlsx", _panic)
@@ -152,5 +152,18 @@ def test_validate_reads_in_a_process_of_its_own(loaded, monkeypatch):
     assert bad.exists()
 
 
-def test_even_one_inbox_file_is_read_in_a_process_of_its_own():
+def test_even_one_inbox_file_is_read_in_a_worker_process():
     assert readers.worker_count(1) == 1 and readers.worker_count(0) == 0
+
+
+def test_a_worker_serves_many_calls_and_a_lost_one_is_replaced():
+    """Workers are reused (not a fork per call), and one that died is replaced by a new one."""
+    def call(item):
+        if item == "panic":
+            _panic()
+        return os.getpid()
+
+    got = dict(sandbox.run_each(call, ["a", "b", "c", "panic", "d", "e"], processes=1, limit_seconds=10))
+    assert got["a"] == got["b"] == got["c"] != os.getpid()
+    assert got["panic"].cause == "crash"
+    assert got["d"] == got["e"] not in (got["a"], os.getpid())

@@ -3,10 +3,11 @@
 Reading a workbook (hashing, the bounds scan, calamine, the signature check) needs nothing
 from the store, so worker processes do it while the one writer (the ingest run) checks,
 merges and commits the files before them: a file is still applied strictly after every file
-found before it. Each file is read in a process of its own forked from the run
-(:mod:`zhurnal.ingest.sandbox`), so it shares the run's settings and keyring without pickling
-them, never touches the store or its connections (a forked SQLite or PostgreSQL connection
-must not be used by two processes), and can die or hang without costing more than its file.
+found before it. Files are read in worker processes forked from the run, one file at a time
+each (:mod:`zhurnal.ingest.sandbox`), so they share the run's settings and keyring without
+pickling them, never touch the store or its connections (a forked SQLite or PostgreSQL
+connection must not be used by two processes), and a worker can die or hang without costing
+more than the file it was reading (it is replaced).
 At most ``2 × workers`` files are read ahead, so the run's memory does not grow with the size
 of the inbox.
 
@@ -128,7 +129,7 @@ def read_files(paths: list[Path], run: RunContext, school: Callable[[], School |
                workers: int | None = None, archive: Path | None = None) -> Iterator[FileRead]:
     """Every file of ``paths`` read and identified, in the order of ``paths``.
 
-    Each file is read in a forked process of its own (:mod:`zhurnal.ingest.sandbox`): a reader
+    Each file is read in a forked worker process (:mod:`zhurnal.ingest.sandbox`): a reader
     that panics, aborts, is killed, or runs past ``[ingest] read_seconds_limit`` costs only its
     file, which comes back refused as ``file-unreadable``. ``school``: gives the current school
     snapshot, asked once when the workers start; each read's ``school`` is the snapshot its

@@ -1,15 +1,19 @@
-"""Calls on untrusted bytes, each in a forked process of its own that the run can lose.
+"""Calls on untrusted bytes in forked worker processes that the run can lose, one at a time.
 
 A native reader (python-calamine's Rust, say) may panic, abort, segfault, be killed by the
-kernel for memory, or loop. In a shared pool worker that takes the pool down
-(``multiprocessing.Pool`` then waits for the dead worker's answer for ever). Here every call
-gets a fresh process: whatever happens to it happens to that one call only, and its answer —
-a value, or :class:`Lost` saying why there is none — comes back in the order the items were
-given. A fork costs a few milliseconds against a read of tens to hundreds.
+kernel for memory, or loop. In a ``multiprocessing.Pool`` that takes the pool down (it then
+waits for the dead worker's answer for ever), and ``concurrent.futures`` fails every call in
+flight with ``BrokenProcessPool`` without saying whose fault it was. Here each worker runs one
+call at a time and the run knows which: a worker that dies, or is still busy at the call's
+time limit (then killed), costs that call only — its answer is :class:`Lost`, saying why — and
+a fresh worker takes its place. A call that raises (a Rust panic is a ``BaseException``, not
+an ``Exception``) is answered as lost too, and its worker ends: the native state behind it
+is not trusted with another item. Answers come back in the order the items were
+given.
 
-The child answers through a pipe; the parent waits on the pipe and on the process's end
-together, so a child writing a large answer is read while it writes (no deadlock on a full
-pipe), and a child that dies leaves an end of file instead of an answer.
+Each worker answers through its own pipe; the run waits on the pipes and on the processes'
+ends together, so an answer larger than a pipe's buffer is read while it is written, and a
+worker that dies leaves an end of file instead of an answer.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 _END = object()
+_STOP = None         # what a worker is sent to end
 
 
 @dataclass(frozen=True)
@@ -47,102 +52,131 @@ def _describe_exit(code: int | None) -> str:
     return f"exited with code {code} without an answer"
 
 
-def _child(call: Callable[[Any], Any], item: Any, answer: Connection) -> None:
-    """Runs in the forked process: the call's value, or :class:`Lost` for what it raised."""
-    try:
-        value = call(item)
-    except BaseException as exc:  # noqa: B036 — a Rust panic (pyo3 PanicException) is a BaseException
-        value = Lost("crash", f"{type(exc).__name__}: {exc}"[:300])
-    try:
-        answer.send(value)
-    except Exception as exc:  # pickling happens before any byte is written
-        answer.send(Lost("unsendable", f"{type(exc).__name__}: {exc}"[:300]))
-    answer.close()
+def _serve(call: Callable[[Any], Any], pipe: Connection) -> None:
+    """A worker: answer each item sent until told to stop, or until a call raised what is not
+    an ``Exception`` (then answer it as lost and end)."""
+    while True:
+        item = pipe.recv()
+        if item is _STOP:
+            return
+        try:
+            value = call(item)
+        except BaseException as exc:  # noqa: B036 — a Rust panic (pyo3 PanicException) lands here
+            pipe.send(Lost("crash", f"{type(exc).__name__}: {exc}"[:300]))
+            return                    # what the call left behind is not trusted with another item
+        try:
+            pipe.send(value)
+        except Exception as exc:   # pickling happens before any byte is written
+            pipe.send(Lost("unsendable", f"{type(exc).__name__}: {exc}"[:300]))
 
 
 class _Slot:
-    """One item: its process while it runs, then its answer."""
+    """One item: its answer once there is one."""
 
     def __init__(self, item: Any) -> None:
-        self.item = item
-        self.process: Any = None
-        self.pipe: Connection | None = None
-        self.deadline = 0.0
-        self.answer: Any = None
-        self.done = False
+        self.item, self.answer, self.done = item, None, False
 
-    def start(self, context, call, limit: float) -> None:
-        reader, writer = context.Pipe(duplex=False)
-        self.process = context.Process(target=_child, args=(call, self.item, writer), daemon=True)
+
+class _Worker:
+    """A forked process serving calls, and the item it is busy with."""
+
+    def __init__(self, context, call) -> None:
+        self.pipe, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(call, theirs), daemon=True)
         self.process.start()
-        writer.close()     # only the child holds the writing end: its death is our end of file
-        self.pipe, self.deadline = reader, time.monotonic() + limit
+        theirs.close()     # only the worker holds its end: its death is our end of file
+        self.slot: _Slot | None = None
+        self.deadline = 0.0
 
-    def finish(self, answer: Any, *, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
-        self.process.join()
-        self.pipe.close()
-        self.answer, self.done, self.process, self.pipe = answer, True, None, None
+    def give(self, slot: _Slot, limit: float) -> None:
+        self.pipe.send(slot.item)
+        self.slot, self.deadline = slot, time.monotonic() + limit
 
-    def collect(self) -> None:
-        """The pipe or the process said something: read the answer, or note the death."""
+    def settle(self, answer: Any) -> None:
+        self.slot.answer, self.slot.done, self.slot = answer, True, None
+
+    def collect(self) -> bool:
+        """The pipe or the process said something: settle the answer, or the death. True while
+        the worker can take another item."""
         try:
             answer = self.pipe.recv() if self.pipe.poll() else None
         except (EOFError, OSError):
             answer = None
         if answer is None:
-            self.process.join()
-            answer = Lost("crash", _describe_exit(self.process.exitcode))
-        self.finish(answer)
+            self.end(kill=True)
+            self.settle(Lost("crash", _describe_exit(self.process.exitcode)))
+            return False
+        self.settle(answer)
+        if isinstance(answer, Lost) and answer.cause == "crash":
+            self.process.join(5)     # it ends by itself after a call that raised
+            self.end(kill=True)
+            return False
+        return True
+
+    def end(self, *, kill: bool = False) -> None:
+        if kill and self.process.is_alive():
+            self.process.kill()
+        elif self.process.is_alive():
+            try:
+                self.pipe.send(_STOP)
+            except OSError:
+                pass
+            self.process.join(5)
+            if self.process.is_alive():
+                self.process.kill()
+        self.process.join()
+        self.pipe.close()
 
 
 def run_each(call: Callable[[Any], Any], items: Iterable[Any], *, processes: int, limit_seconds: float,
              ahead: int | None = None) -> Iterator[tuple[Any, Any]]:
-    """``(item, call(item))`` for every item, in the order given, each call in a forked process.
+    """``(item, call(item))`` for every item, in the order given, each call in a worker process.
 
-    At most ``processes`` calls run at once and at most ``ahead`` (default ``2 × processes``)
-    answers wait to be taken, so memory does not grow with the number of items. A call still
-    running ``limit_seconds`` after its start is killed. The answer is :class:`Lost` when the
-    call gave none. ``call`` is inherited through fork, never pickled; its answer is pickled.
-    Stopping the iteration early kills what still runs."""
+    At most ``processes`` workers, each one call at a time; at most ``ahead`` (default
+    ``2 × processes``) answers wait to be taken, so memory does not grow with the number of
+    items. A call still running ``limit_seconds`` after it was given is killed with its worker.
+    The answer is :class:`Lost` when the call gave none. ``call`` is inherited through fork,
+    never pickled; items and answers are pickled. Stopping the iteration early ends the workers."""
     context = multiprocessing.get_context("fork")
     ahead = max(ahead or 2 * processes, processes)
     queue, slots = iter(items), deque()
-    running: list[_Slot] = []
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
     try:
         while True:
-            while len(running) < processes and len(slots) < ahead:
+            while len(busy) < processes and len(slots) < ahead:
                 item = next(queue, _END)
                 if item is _END:
                     break
                 slots.append(slot := _Slot(item))
-                slot.start(context, call, limit_seconds)
-                running.append(slot)
+                worker = idle.pop() if idle else _Worker(context, call)
+                worker.give(slot, limit_seconds)
+                busy.append(worker)
             if not slots:
                 return
             if slots[0].done:
                 slot = slots.popleft()
                 yield slot.item, slot.answer
                 continue
-            _await(running, limit_seconds)
+            _await(busy, idle, limit_seconds)
     finally:
-        for slot in running:
-            if not slot.done:
-                slot.finish(Lost("time-limit", "stopped"), kill=True)
+        for worker in busy:
+            worker.end(kill=True)
+        for worker in idle:
+            worker.end()
 
 
-def _await(running: list[_Slot], limit_seconds: float) -> None:
-    """Wait for some running call to answer, die or pass its deadline; settle those."""
+def _await(busy: list[_Worker], idle: list[_Worker], limit_seconds: float) -> None:
+    """Wait for some busy worker to answer, die or pass its deadline; settle those."""
+    timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+    ready = set(wait([w for worker in busy for w in (worker.pipe, worker.process.sentinel)], timeout))
     now = time.monotonic()
-    timeout = max(0.0, min(slot.deadline for slot in running) - now)
-    ready = set(wait([w for slot in running for w in (slot.pipe, slot.process.sentinel)], timeout))
-    now = time.monotonic()
-    for slot in list(running):
-        if slot.pipe in ready or slot.process.sentinel in ready:
-            slot.collect()
-        elif now >= slot.deadline:
-            slot.finish(Lost("time-limit", f"still running after {limit_seconds:g} s"), kill=True)
-        if slot.done:
-            running.remove(slot)
-
+    for worker in list(busy):
+        if worker.pipe in ready or worker.process.sentinel in ready:
+            busy.remove(worker)
+            if worker.collect():
+                idle.append(worker)
+        elif now >= worker.deadline:
+            busy.remove(worker)
+            worker.end(kill=True)
+            worker.settle(Lost("time-limit", f"still running after {limit_seconds:g} s"))
