@@ -242,6 +242,14 @@ def _ods_plain(c):
     return c.put("plain.ods", _ods(rows))
 
 
+@kind("xls-that-aborts-calamine", "file-unreadable")
+def _calamine_abort(c):
+    """A 5.6 KB .xls (LibreOffice's, six bytes changed by a fuzzer, 2026-12-07) whose header
+    asks python-calamine for 515 GB: its Rust allocator aborts the process (SIGABRT), which no
+    ``except`` can catch; only the reader's own process dies."""
+    return c.put("aborts-calamine.xls", (Path(__file__).parent / "hostile_files" / "calamine-abort.xls").read_bytes())
+
+
 @kind("encrypted-xlsx", "file-encrypted")
 def _encrypted(c):
     import msoffcrypto

@@ -257,31 +257,63 @@ def test_a_typed_journal_through_gnumeric_and_libreoffice(loaded, tmp_path):
     assert lesson["homework"] == "№ 5/4, с. 34"
 
 
-def _forked_ingest(path, moment: float) -> int:
-    """Run `zhurnal ingest` in a forked child and kill -9 it after ``moment`` seconds (fork,
-    not a new interpreter: the moments then fall inside the work, not inside the imports)."""
+def _die_at(event: str, n: int) -> None:
+    """In the process about to ingest: SIGKILL itself when it reaches the ``n``-th ``event``:
+    ``record`` (inside a file's transaction, before its commit), ``committed`` (right after a
+    file's commit), ``durable`` (the batch's commits on disk, its files not yet out of the
+    inbox) or ``left`` (right after a file left the inbox). Points the code reaches, whatever
+    the machine's speed."""
     import signal
+    from collections import Counter
+
+    from zhurnal.store.durable import BatchedCommits
+    seen: Counter = Counter()
+
+    def counted(name: str, function, *, before: bool = False):
+        def wrapped(*args, **kwargs):
+            if before:
+                seen[name] += 1
+                if (name, seen[name]) == (event, n):
+                    os.kill(os.getpid(), signal.SIGKILL)
+            result = function(*args, **kwargs)
+            if not before:
+                seen[name] += 1
+                if (name, seen[name]) == (event, n):
+                    os.kill(os.getpid(), signal.SIGKILL)
+            return result
+        return wrapped
+
+    pipeline._record = counted("record", pipeline._record, before=True)
+    pipeline._Run.accept = counted("committed", pipeline._Run.accept)
+    BatchedCommits.make_durable = counted("durable", BatchedCommits.make_durable)
+    pipeline._leave_inbox = counted("left", pipeline._leave_inbox)
+
+
+def _killed_ingest(path, event: str, n: int) -> int:
+    """Run `zhurnal ingest` in a forked child that kills itself at the ``n``-th ``event``
+    (:func:`_die_at`); its wait status."""
     child = os.fork()
     if child == 0:  # the child: one ingest run, as the command line does it
         try:
+            _die_at(event, n)
             main(["--workspace", str(path), "ingest"], standalone_mode=False)
         finally:
             os._exit(0)
-    time.sleep(moment)
-    try:
-        os.kill(child, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     return os.waitpid(child, 0)[1]
 
 
-@pytest.mark.slow
-def test_kill_9_at_seeded_moments_then_rerun_equals_one_clean_run(ws, school, tmp_path, monkeypatch):
-    """GIVEN a batch of rosters WHEN `zhurnal ingest` is killed with SIGKILL at 10 moments drawn
-    from a fixed seed (before, during and after its work), and run again each time THEN every
-    store equals the store of one clean run, and the inbox is empty."""
-    import random
+# (event, n) → inbox files the kill leaves (4 rosters; commits made durable two by two)
+KILL_POINTS = {("record", 1): 4, ("committed", 1): 4, ("committed", 2): 4, ("durable", 1): 4, ("left", 1): 3,
+               ("left", 2): 2, ("record", 3): 2, ("committed", 3): 2, ("committed", 4): 2, ("durable", 2): 2,
+               ("left", 3): 1, ("left", 4): 0}
 
+
+@pytest.mark.slow
+def test_kill_9_at_each_step_of_the_commit_then_rerun_equals_one_clean_run(ws, school, tmp_path, monkeypatch):
+    """GIVEN a batch of four rosters WHEN `zhurnal ingest` is killed with SIGKILL at each point
+    of a file's way out (inside its transaction, after its commit, after the batch's sync,
+    after each file left the inbox), and run again each time THEN every store equals the store
+    of one clean run, and the inbox is empty."""
     from conftest import Workspace
     from test_recovery import _drop_school, dump
     _drop_school(ws, school, classes=("5А", "6А", "7А", "8А"))
@@ -291,29 +323,21 @@ def test_kill_9_at_seeded_moments_then_rerun_equals_one_clean_run(ws, school, tm
     ws.engine.dispose()
     shutil.copytree(ws.path, tmp_path / "clean")
     clean = Workspace(tmp_path / "clean")
-    started = time.perf_counter()
     assert clean.ingest().ok
-    took = time.perf_counter() - started
     expected = dump(clean)
     clean.engine.dispose()
-    rng = random.Random(8)
-    batch = len(_entries(ws))
-    left_behind = []
-    for attempt in range(10):
-        target = tmp_path / f"try{attempt}"
+    for (event, n), left in KILL_POINTS.items():
+        target = tmp_path / f"{event}{n}"
         shutil.copytree(ws.path, target)
-        status = _forked_ingest(target, rng.uniform(0, took * 1.2))
-        if os.WIFSIGNALED(status):
-            left_behind.append(len(_entries(Workspace(target))))
+        status = _killed_ingest(target, event, n)
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == 9, (event, n, status)
         again = Workspace(target)
+        assert len(_entries(again)) == left, (event, n)
         report = again.ingest()
         assert report.ok, [(f.name, f.status) for f in report.files]
-        assert dump(again) == expected, f"attempt {attempt}"
+        assert dump(again) == expected, (event, n)
         assert not _entries(again)
         again.engine.dispose()
-    # most moments fall inside the run (a kill, not a finished child), some between commits
-    assert len(left_behind) >= 5 and any(n < batch for n in left_behind), left_behind
-    print("inbox files left by each kill:", left_behind)
 
 
 def test_metadata_must_belong_to_its_workbook(loaded):

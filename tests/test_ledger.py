@@ -152,8 +152,10 @@ def test_by_file_name_names_the_outbox_file_of_each_school_message(conn):
     put(conn, "<summary.2026-W48@school17>", "queued")
     put(conn, "<elsewhere@b>", "queued", school=2)
     assert ledger.by_file_name(conn, 1) == {
-        "diary.2026-W48.p7.abc_school17.eml": {"message_id": "<diary.2026-W48.p7.abc@school17>", "status": "sent"},
-        "summary.2026-W48_school17.eml": {"message_id": "<summary.2026-W48@school17>", "status": "queued"}}
+        "diary.2026-W48.p7.abc_school17.eml": {"message_id": "<diary.2026-W48.p7.abc@school17>", "status": "sent",
+                                               "refused_to": None},
+        "summary.2026-W48_school17.eml": {"message_id": "<summary.2026-W48@school17>", "status": "queued",
+                                          "refused_to": None}}
 
 
 def test_each_call_keeps_to_its_own_rows_among_neighbours_on_every_side(conn):
@@ -254,3 +256,37 @@ def test_delivered_by_parent_and_sent_ids_keep_to_the_school_week_and_kind(conn)
     assert ledger.sent_ids(conn, 1, "diary", "2026-W49") == {"<other-week>"}
     assert ledger.sent_ids(conn, 2, "diary", "2026-W48") == {"<other-school>"}
     assert ledger.sent_ids(conn, 1, "report", "2026-W48") == {"<other-kind>"}
+
+
+def test_mark_keeps_the_refused_address_and_another_outcome_clears_it(conn):
+    put(conn, "<m>", "queued")
+    ledger.mark(conn, "<m>", "refused", "550 no", refused_to="p@x.ru")
+    assert conn.execute(text("SELECT refused_to FROM mail_ledger")).scalar() == "p@x.ru"
+    ledger.mark(conn, "<m>", "sent", "250")
+    assert conn.execute(text("SELECT refused_to FROM mail_ledger")).scalar() is None
+
+
+def test_addresses_are_compared_without_case_order_or_repeats():
+    assert ledger.addresses(["B@x.ru", " a@x.ru", "b@X.RU"]) == "a@x.ru, b@x.ru"
+
+
+def test_refused_addresses_names_the_school_s_refusals_oldest_first(conn):
+    base = dt.datetime(2026, 11, 28, 14, 0)
+    put(conn, "<late>", "refused", at=base + dt.timedelta(hours=1))
+    put(conn, "<early>", "refused", at=base, parent=8, week="2026-W47", kind="feedback")
+    put(conn, "<sent>", "sent")
+    put(conn, "<uncertain>", "uncertain")
+    put(conn, "<other-school>", "refused", school=2)
+    conn.execute(text("UPDATE mail_ledger SET refused_to = 'old@x.ru', response = '550 no' WHERE message_id = '<late>'"))
+    assert ledger.refused_addresses(conn, 1) == [
+        {"message_id": "<early>", "kind": "feedback", "week": "2026-W47", "parent_id": 8, "address": "p@x.ru",
+         "response": None},
+        {"message_id": "<late>", "kind": "diary", "week": "2026-W48", "parent_id": 7, "address": "old@x.ru",
+         "response": "550 no"}]
+
+
+def test_by_file_name_gives_the_refused_address(conn):
+    put(conn, "<m@s>", "refused")
+    conn.execute(text("UPDATE mail_ledger SET refused_to = 'p@x.ru'"))
+    assert ledger.by_file_name(conn, 1) == {"m_s.eml": {"message_id": "<m@s>", "status": "refused",
+                                                        "refused_to": "p@x.ru"}}

@@ -94,7 +94,7 @@ def outcomes(box) -> dict[str, tuple[str, int, str | None]]:
 def test_waiting_messages_are_sent_as_they_are_and_the_rest_is_left(box):
     mail = box.settings.outbox / "2026-W48" / "mail"
     raws = {}
-    for status in ("queued", "refused", "failed", "sent", "superseded"):
+    for status in ("queued", "refused", "failed", "sent", "superseded"):   # (refused: before 0011, no address)
         raws[status] = eml(mail, f"<{status}@s>", to=f"{status}@example.ru")
         ledger_row(box, f"<{status}@s>", status)
     eml(mail, "<stranger@s>")                                    # no ledger row: dropped in by hand
@@ -121,7 +121,7 @@ def test_waiting_messages_are_sent_as_they_are_and_the_rest_is_left(box):
         "<queued@s>": ("sent", 1, "250"), "<refused@s>": ("sent", 1, "250"), "<sent@s>": ("sent", 0, None),
         "<superseded@s>": ("superseded", 0, None), "<zmismatch@s>": ("queued", 0, None)}
     assert report.ok and report.as_dict() == {"ok": True, "sent": 3, "skipped": 2, "refused": {}, "failed": {},
-                                              "unknown": report.unknown}
+                                              "uncertain": {}, "held": {}, "unknown": report.unknown}
     again = send_outbox(box.ctx, sleep=box.sleep)
     assert again.sent == [] and again.skipped == 5 and len(box.clients) == 1    # nothing to send: no connection
 
@@ -331,3 +331,124 @@ def test_every_diary_of_a_school_with_a_long_code_is_sent(box):
     _written(box, msg_id)
     report = send_outbox(box.ctx, sleep=box.sleep)
     assert report.unknown == [] and report.sent == [msg_id]
+
+
+def test_an_uncertain_report_is_not_ok_and_held_messages_do_not_fail_it():
+    assert not SendReport(uncertain={"<m>": "lost"}).ok
+    report = SendReport(held={"<m>": "why"})
+    assert report.ok and report.as_dict()["held"] == {"<m>": "why"} and report.as_dict()["uncertain"] == {}
+
+
+def refused_row(box, message_id: str, status: str, refused_to: str | None) -> None:
+    ledger_row(box, message_id, status)
+    with box.engine.begin() as conn:
+        conn.execute(text("UPDATE mail_ledger SET refused_to = :to WHERE message_id = :m"),
+                     {"to": refused_to, "m": message_id})
+
+
+def test_lost_after_the_dot_is_uncertain_never_retried_and_held_until_asked(box):
+    """The connection lost after the final dot: the message is uncertain at once (no retry, no
+    second connection for it); the next send holds it back; resend_uncertain sends it."""
+    mail = box.settings.outbox / "2026-W48" / "mail"
+    box.answers["a@x.ru"] = [send.DotReplyLost("Connection unexpectedly closed"), {}]
+    box.answers["b@x.ru"] = [{}]
+    eml(mail, "<a@s>", to="a@x.ru")
+    eml(mail, "<b@s>", to="b@x.ru")
+    ledger_row(box, "<a@s>", "queued")
+    ledger_row(box, "<b@s>", "queued")
+    report = send_outbox(box.ctx, sleep=box.sleep)
+    assert report.uncertain == {"<a@s>": "Connection unexpectedly closed"} and report.sent == ["<b@s>"]
+    assert not report.ok and len(box.clients) == 1 and box.sleeps == [2.0]
+    assert outcomes(box)["<a@s>"] == ("uncertain", 1, "Connection unexpectedly closed")
+    held = send_outbox(box.ctx, sleep=box.sleep)
+    assert held.held == {"<a@s>": send.HELD_UNCERTAIN} and held.sent == [] and held.skipped == 1 and held.ok
+    assert len(box.clients) == 1           # nothing to send: no connection at all
+    again = send_outbox(box.ctx, sleep=box.sleep, resend_uncertain=True)
+    assert again.sent == ["<a@s>"] and again.held == {}
+    assert outcomes(box)["<a@s>"][:2] == ("sent", 2)
+
+
+def test_a_refusal_is_tried_again_only_at_another_address(box):
+    mail = box.settings.outbox / "2026-W48" / "mail"
+    eml(mail, "<same@s>", to="Same@X.ru")
+    eml(mail, "<moved@s>", to="new@x.ru")
+    eml(mail, "<old@s>", to="old@x.ru")
+    refused_row(box, "<same@s>", "refused", "same@x.ru")      # the address as refused (lower case)
+    refused_row(box, "<moved@s>", "refused", "gone@x.ru")     # the roster changed it since
+    refused_row(box, "<old@s>", "refused", None)              # refused before 0011: address unknown
+    report = send_outbox(box.ctx, sleep=box.sleep)
+    assert report.sent == ["<moved@s>", "<old@s>"]
+    assert report.held == {"<same@s>": send.HELD_REFUSED.format(address="same@x.ru")} and report.ok
+    assert [r for _, r, _ in box.clients[0].sent] == [["new@x.ru"], ["old@x.ru"]]
+
+
+def test_a_refusal_records_the_addresses_refused_and_a_later_outcome_clears_them(box):
+    mail = box.settings.outbox / "2026-W48" / "mail"
+    box.answers["B@x.ru"] = [smtplib.SMTPRecipientsRefused({"B@x.ru": (550, b"no")}), {}]
+    eml(mail, "<b@s>", to="B@x.ru")
+    ledger_row(box, "<b@s>", "queued")
+    send_outbox(box.ctx, sleep=box.sleep)
+    with box.engine.connect() as conn:
+        assert conn.execute(text("SELECT status, refused_to FROM mail_ledger")).one() == ("refused", "b@x.ru")
+        conn.execute(text("UPDATE mail_ledger SET refused_to = 'other@x.ru'"))
+        conn.commit()
+    send_outbox(box.ctx, sleep=box.sleep)
+    with box.engine.connect() as conn:
+        assert conn.execute(text("SELECT status, refused_to FROM mail_ledger")).one() == ("sent", None)
+
+
+class Wire:
+    """What smtplib's data() talks to: commands, replies, the bytes sent and the socket's timeouts."""
+
+    def __init__(self, replies: list) -> None:
+        self.replies, self.sent, self.timeouts, self.timeout = list(replies), [], [], 7.0
+        self.sock = self
+
+    def putcmd(self, cmd):
+        self.sent.append(cmd)
+
+    def send(self, data):
+        self.sent.append(data)
+
+    def settimeout(self, seconds):
+        self.timeouts.append(seconds)
+
+    def getreply(self):
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            self.sock = None          # smtplib closes the connection when a reply cannot be read
+            raise reply
+        self.timeouts.append(("read", reply))
+        return reply
+
+
+def test_the_dot_is_awaited_with_its_own_timeout_and_the_command_timeout_comes_back():
+    wire = Wire([(354, b"go"), (250, b"ok")])
+    assert send._data_waiting_for_the_dot(wire, 600)(b".hidden\r\nline\r\n..two") == (250, b"ok")
+    assert wire.sent == ["data", b"..hidden\r\nline\r\n...two\r\n.\r\n"]
+    assert wire.timeouts == [("read", (354, b"go")), 600, ("read", (250, b"ok")), 7.0]
+
+
+def test_no_go_ahead_is_a_data_error_and_nothing_is_sent():
+    wire = Wire([(451, b"busy")])
+    with pytest.raises(smtplib.SMTPDataError) as caught:
+        send._data_waiting_for_the_dot(wire, 600)(b"x\r\n")
+    assert caught.value.smtp_code == 451 and wire.sent == ["data"] and wire.timeouts == [("read", (451, b"busy"))]
+
+
+@pytest.mark.parametrize("lost", [smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+                                  TimeoutError("timed out")])
+def test_a_reply_to_the_dot_that_never_comes_is_dot_reply_lost(lost):
+    wire = Wire([(354, b"go"), lost])
+    with pytest.raises(send.DotReplyLost, match=str(lost)):
+        send._data_waiting_for_the_dot(wire, 600)(b"x\r\n")
+    assert wire.sent == ["data", b"x\r\n.\r\n"] and wire.timeouts == [("read", (354, b"go")), 600]
+
+
+def test_connect_awaits_the_dot_for_the_configured_time(fake_smtp):
+    FakeSMTP.putcmd = lambda self, cmd: None
+    client = send._connect(SmtpSettings(host="smtp.example.ru", port=25, security="none", data_timeout_seconds=42))
+    wire = Wire([(354, b"go"), (250, b"ok")])
+    client.putcmd, client.getreply, client.send, client.sock, client.timeout = (
+        wire.putcmd, wire.getreply, wire.send, wire, 7.0)
+    assert client.data(b"x\r\n") == (250, b"ok") and 42 in wire.timeouts

@@ -88,12 +88,15 @@ def fetch(ctx: RunContext) -> FetchReport:
         raise ServerUnavailable("IMAP", str(exc)) from exc
 
 
-def send(ctx: RunContext, *, week: Week | None = None, progress: Progress = _no_progress) -> SendReport:
-    """Deliver the outbox's mail (of ``week`` only, if given) over SMTP."""
+def send(ctx: RunContext, *, week: Week | None = None, progress: Progress = _no_progress,
+         resend_uncertain: bool = False) -> SendReport:
+    """Deliver the outbox's mail (of ``week`` only, if given) over SMTP; ``resend_uncertain``: also
+    the messages whose delivery is uncertain (see :func:`zhurnal.publish.send.send_outbox`)."""
     if not ctx.settings.smtp.host:
         raise NotConfigured("smtp", "host")
     try:
-        return send_outbox(ctx, week=week.label if week else None, progress=progress("mail"))
+        return send_outbox(ctx, week=week.label if week else None, progress=progress("mail"),
+                           resend_uncertain=resend_uncertain)
     except SmtpUnavailable as exc:
         raise ServerUnavailable("SMTP", str(exc)) from exc
 

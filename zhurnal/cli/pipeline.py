@@ -71,11 +71,14 @@ def fetch(ctx: click.Context, as_json: bool) -> None:
 
 @click.command(cls=Command)
 @click.option("--week", default=None, type=WEEK, help=N_("Only this week's mail (default: everything in outbox/)."))
+@click.option("--resend-uncertain", is_flag=True,
+              help=N_("Also send again the messages whose delivery is uncertain (the connection was lost before the server's reply)."))
 @JSON
 @click.pass_context
-def send(ctx: click.Context, week, as_json: bool) -> None:
+def send(ctx: click.Context, week, resend_uncertain: bool, as_json: bool) -> None:
     """Deliver outbox mail over SMTP; a rerun never sends twice what the server accepted."""
-    finish(steps.send(open_workspace(folder(ctx)), week=week, progress=progress(not as_json)), as_json, send_text)
+    finish(steps.send(open_workspace(folder(ctx)), week=week, progress=progress(not as_json),
+                      resend_uncertain=resend_uncertain), as_json, send_text)
 
 
 COMMANDS = (run, ingest, validate, publish, fetch, send)

@@ -61,6 +61,12 @@ class IngestSettings(_Section):
     settle_seconds: float = Field(default=2.0, ge=0)
     max_file_mb: float = Field(default=20, gt=0)
     max_unzipped_mb: float = Field(default=300, gt=0)
+    # a file still being read after this many seconds is refused (file-unreadable) and its
+    # reader process killed: a reader that loops must not hold the weekly run. A journal of a
+    # 250-pupil school reads in 0.04 s (median; 0.1 s the slowest, 2026-12-07, 2 busy cores):
+    # 30 s leaves room for a file at max_file_mb on a loaded machine, where a valid workbook
+    # refused for slowness would cost a teacher a resubmission
+    read_seconds_limit: float = Field(default=30, gt=0)
     # journals and registers only from teachers' own folders inbox/<login>/ (and their mail);
     # `zhurnal init` writes true into a new workspace, a toml without the key (an older one) keeps
     # the old behaviour and `status` recommends turning it on
@@ -193,6 +199,9 @@ class SmtpSettings(_Section):
     rate_per_minute: float = Field(default=60, gt=0)
     retries: int = Field(default=3, ge=0)
     timeout_seconds: float = Field(default=30, gt=0)
+    # the wait for the reply to a message's final dot: RFC 5321 §4.5.3.2.6 gives it 10 minutes,
+    # as a server may check the whole message before it answers (a shorter wait resends it)
+    data_timeout_seconds: float = Field(default=600, gt=0)
 
 
 class MetricsSettings(_Section):

@@ -376,6 +376,9 @@ def validate_file(ctx: RunContext, path) -> FileResult:
     """Check one workbook exactly as ingest would, wherever it lies, and keep nothing: no store
     row (its plan is applied inside a transaction that is rolled back, to count the changes),
     no archive copy, no feedback workbook, the file not moved. Status ``accepted`` means it
-    would be accepted."""
-    sub = load_submission(path, ctx.settings.ingest.max_file_mb * MB)
-    return _Run(ctx, dry_run=True).process(sub)
+    would be accepted. Read in a worker process, as ingest reads (a reader that crashes
+    gives ``file-unreadable``); raises ``OSError`` when the file cannot be read at all."""
+    read = next(read_files([path], ctx, lambda: None, workers=1))
+    if read.outcome != "read":     # read again here, for the error it raises
+        return _Run(ctx, dry_run=True).process(load_submission(path, ctx.settings.ingest.max_file_mb * MB))
+    return _Run(ctx, dry_run=True).process(read.sub, (KINDS.get(read.kind) if read.kind else None, read.findings))

@@ -1,8 +1,11 @@
 """The mail ledger: one row per Message-ID, so no message is sent twice and none is lost.
 
-A row's ``status`` is ``queued`` (written to the outbox), ``sent`` (the server accepted it),
-``refused`` or ``failed`` (tried, to be tried again), or ``superseded`` (a newer message for
-the same recipient and week replaced it before it went out; never sent).
+A row's ``status`` is ``queued`` (written to the outbox), ``sent`` (the server's 250 to the
+final dot was read), ``failed`` (tried, to be tried again), ``refused`` (a permanent 5xx: tried
+again only once the message goes to another address than ``refused_to``, the one refused),
+``uncertain`` (the final dot went out and the connection was lost before any reply: the server
+may have kept it, so it is sent again only when the sysadmin says so), or ``superseded`` (a
+newer message for the same recipient and week replaced it before it went out; never sent).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from zhurnal.publish.mail import eml_name
 from zhurnal.store.schema import mail_ledger
 
-PENDING = ("queued", "refused", "failed")     # what ``send`` still delivers
+PENDING = ("queued", "refused", "failed")     # not delivered: a newer message supersedes it
+SENDABLE = ("queued", "failed")               # what ``send`` delivers without asking
 CHUNK = 500                                   # message ids per IN (…) query
 
 
@@ -79,10 +83,30 @@ def row_of(conn: Connection, message_id: str) -> dict | None:
     return dict(found) if found else None
 
 
-def mark(conn: Connection, message_id: str, status: str, response: str = "") -> None:
-    """Record the outcome of one delivery attempt."""
+def mark(conn: Connection, message_id: str, status: str, response: str = "", refused_to: str | None = None) -> None:
+    """Record the outcome of one delivery attempt; ``refused_to``: the addresses a ``refused``
+    message went to (see :func:`addresses`), kept so that only a changed address is tried again."""
     conn.execute(update(mail_ledger).where(mail_ledger.c.message_id == message_id).values(
-        status=status, response=response[:500], updated_at=_now(), attempts=mail_ledger.c.attempts + 1))
+        status=status, response=response[:500], updated_at=_now(), attempts=mail_ledger.c.attempts + 1,
+        refused_to=refused_to))
+
+
+def addresses(recipients: list[str]) -> str:
+    """The recipients as one comparable text: lower case, sorted, comma-separated."""
+    return ", ".join(sorted({r.strip().lower() for r in recipients}))
+
+
+def refused_addresses(conn: Connection, school_id: int) -> list[dict]:
+    """The school's messages a server refused for good, for the summaries to name the roster row
+    to fix: ``{message_id, kind, week, parent_id, address, response}`` rows, oldest first;
+    ``address`` is the refused one (the row's recipient for refusals recorded before 0011)."""
+    rows = conn.execute(select(
+        mail_ledger.c.message_id, mail_ledger.c.kind, mail_ledger.c.week, mail_ledger.c.parent_id,
+        mail_ledger.c.refused_to, mail_ledger.c.recipient, mail_ledger.c.response).where(
+        mail_ledger.c.school_id == school_id, mail_ledger.c.status == "refused").order_by(
+        mail_ledger.c.updated_at, mail_ledger.c.message_id)).mappings()
+    return [{"message_id": r["message_id"], "kind": r["kind"], "week": r["week"], "parent_id": r["parent_id"],
+             "address": r["refused_to"] or r["recipient"], "response": r["response"]} for r in rows]
 
 
 def supersede(conn: Connection, message_id: str) -> None:
@@ -93,9 +117,11 @@ def supersede(conn: Connection, message_id: str) -> None:
 
 
 def by_file_name(conn: Connection, school_id: int) -> dict[str, dict]:
-    """The school's messages by the name of their file in the outbox: ``{message_id, status}``."""
+    """The school's messages by the name of their file in the outbox: ``{message_id, status,
+    refused_to}``."""
     return {eml_name(r["message_id"]): dict(r) for r in conn.execute(select(
-        mail_ledger.c.message_id, mail_ledger.c.status).where(mail_ledger.c.school_id == school_id)).mappings()}
+        mail_ledger.c.message_id, mail_ledger.c.status, mail_ledger.c.refused_to).where(
+        mail_ledger.c.school_id == school_id)).mappings()}
 
 
 def pending(conn: Connection, school_id: int, kind: str, week: str) -> list[dict]:

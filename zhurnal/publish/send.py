@@ -1,16 +1,23 @@
 """``zhurnal send``: deliver the outbox's ``.eml`` files over SMTP, each at most once.
 
-The ledger is keyed by Message-ID and written right after the server accepts a message, one
+The ledger is keyed by Message-ID and written right after the server answers a message, one
 commit per message; a rerun after a crash or a network fault skips what was accepted and tries
-again what was refused or never reached the server. The only window left is between the
-server's "250 OK" and that commit (milliseconds); a message lost there is sent twice rather
-than never, which is the side a school would rather err on.
+again what never reached the server. The reply to the message's final dot is waited for as
+RFC 5321 §4.5.3.2.6 asks (10 minutes: ``[smtp] data_timeout_seconds``, apart from the command
+timeout): a busy server that keeps a message and answers late is not sent it twice. A connection
+lost after the final dot and before any reply leaves the message ``uncertain`` — perhaps
+delivered — and it is sent again only with ``resend_uncertain``. A permanent refusal (5xx) is
+kept with the address refused and tried again only at another address (the roster changed it).
+The only window left is between the server's "250 OK" and the ledger's commit (milliseconds);
+a message lost there is sent twice rather than never, which is the side a school would rather
+err on.
 """
 
 from __future__ import annotations
 
 import email
 import os
+import re
 import smtplib
 import ssl
 import time
@@ -29,21 +36,63 @@ class SmtpUnavailable(Exception):
     """The SMTP server cannot be reached or refuses the login: nothing more can be sent now."""
 
 
+# Why a message was held back, as the sysadmin reads it.
+HELD_UNCERTAIN = ("доставка не подтверждена: связь прервалась до ответа сервера; "
+                  "отправить снова: zhurnal send --resend-uncertain")
+HELD_REFUSED = "сервер отклонил адрес {address}; письмо уйдёт, когда адрес исправят в списке класса"
+
+
+class DotReplyLost(smtplib.SMTPException):
+    """The message and its final dot went out, and the connection was lost before any reply:
+    the server may have kept it."""
+
+
 @dataclass
 class SendReport:
+    """One ``send``: ``sent``, ``refused`` (now, for good), ``failed`` and ``uncertain`` (lost
+    after the final dot) in this run, message id → server answer; ``held``: messages not sent
+    by rule, message id → why (:data:`HELD_UNCERTAIN`: uncertain since an earlier run, or
+    :data:`HELD_REFUSED`: refused at an address that has not changed); ``unknown``: files the ledger does not know."""
+
     sent: list[str] = field(default_factory=list)
     skipped: int = 0
     refused: dict[str, str] = field(default_factory=dict)     # message id → server answer
     failed: dict[str, str] = field(default_factory=dict)
+    uncertain: dict[str, str] = field(default_factory=dict)
+    held: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)           # files the ledger does not know: not sent
 
     @property
     def ok(self) -> bool:
-        return not self.refused and not self.failed
+        return not self.refused and not self.failed and not self.uncertain
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "sent": len(self.sent), "skipped": self.skipped,
-                "refused": self.refused, "failed": self.failed, "unknown": self.unknown}
+        return {"ok": self.ok, "sent": len(self.sent), "skipped": self.skipped, "refused": self.refused,
+                "failed": self.failed, "uncertain": self.uncertain, "held": self.held, "unknown": self.unknown}
+
+
+def _data_waiting_for_the_dot(client: smtplib.SMTP, seconds: float):
+    """``client.data`` (which ``sendmail`` calls) as smtplib's, but the reply to the final dot is
+    awaited ``seconds`` (the command timeout stays for every other reply), and a connection lost
+    while awaiting it raises :class:`DotReplyLost` rather than a plain disconnection."""
+    def data(msg: bytes):
+        client.putcmd("data")
+        code, reply = client.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        quoted = re.sub(rb"(?m)^\.", b"..", msg)          # RFC 5321 §4.5.2 dot-stuffing
+        if quoted[-2:] != b"\r\n":
+            quoted += b"\r\n"
+        client.send(quoted + b".\r\n")
+        client.sock.settimeout(seconds)
+        try:
+            return client.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            raise DotReplyLost(str(exc)) from exc
+        finally:
+            if client.sock is not None:
+                client.sock.settimeout(client.timeout)
+    return data
 
 
 def _connect(config: SmtpSettings) -> smtplib.SMTP:
@@ -60,6 +109,7 @@ def _connect(config: SmtpSettings) -> smtplib.SMTP:
         user, password = os.environ.get(config.user_env), os.environ.get(config.password_env)
         if user:
             client.login(user, password or "")
+        client.data = _data_waiting_for_the_dot(client, config.data_timeout_seconds)
         return client
     except (OSError, smtplib.SMTPException) as exc:
         # a server's answer may repeat the login: neither it nor the password is ever printed
@@ -87,11 +137,13 @@ def _readable(raw: bytes):
 
 def send_outbox(ctx: RunContext, *, week: str | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                sleep: Callable[[float], None] = time.sleep) -> SendReport:
-    """Send what the ledger holds as waiting (queued, refused, failed); raise SmtpUnavailable if
-    no server. A file the ledger does not know (dropped in by hand, or left by a crash before its
-    row was committed), a file that is not a complete message, and a superseded or delivered
-    message are not sent; the first two are listed in ``report.unknown``."""
+                sleep: Callable[[float], None] = time.sleep, resend_uncertain: bool = False) -> SendReport:
+    """Send what the ledger holds as waiting (queued, failed; refused when its address has
+    changed since; uncertain with ``resend_uncertain``); raise SmtpUnavailable if no server. A
+    file the ledger does not know (dropped in by hand, or left by a crash before its row was
+    committed), a file that is not a complete message, and a superseded or delivered message
+    are not sent; the first two are listed in ``report.unknown``, the messages held back by
+    rule in ``report.held``."""
     settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
     report = SendReport()
     config = settings.smtp
@@ -100,7 +152,10 @@ def send_outbox(ctx: RunContext, *, week: str | None = None,
         known = ledger.by_file_name(conn, school_id)
         for path in outbox_messages(settings.outbox, week):
             row = known.get(path.name)
-            if row is not None and row["status"] not in ledger.PENDING:
+            if row is not None and row["status"] == "uncertain" and not resend_uncertain:
+                report.held[row["message_id"]] = HELD_UNCERTAIN     # perhaps delivered: the sysadmin decides
+                continue
+            if row is not None and row["status"] not in (*ledger.SENDABLE, "refused", "uncertain"):
                 report.skipped += 1      # delivered or superseded: not even opened
                 continue
             raw = path.read_bytes()
@@ -111,6 +166,9 @@ def send_outbox(ctx: RunContext, *, week: str | None = None,
                 report.unknown.append(str(path))
                 continue
             recipients = [a.addr_spec for a in message["To"].addresses]
+            if row["status"] == "refused" and row["refused_to"] == ledger.addresses(recipients):
+                report.held[row["message_id"]] = HELD_REFUSED.format(address=row["refused_to"])   # the same address
+                continue
             sender = message["From"].addresses[0].addr_spec
             pending.append((row["message_id"], (sender, recipients, raw)))
     if not pending:
@@ -124,12 +182,15 @@ def send_outbox(ctx: RunContext, *, week: str | None = None,
                 client = _connect(config)
                 outcome, answer = _deliver(client, message, config, sleep)
                 outcome = "failed" if outcome == "disconnected" else outcome
+            refused_to = ledger.addresses(message[1]) if outcome == "refused" else None
             with engine.begin() as conn:
-                ledger.mark(conn, msg_id, outcome, answer)
+                ledger.mark(conn, msg_id, outcome, answer, refused_to)
             if outcome == "sent":
                 report.sent.append(msg_id)
             elif outcome == "refused":
                 report.refused[msg_id] = answer
+            elif outcome == "uncertain":
+                report.uncertain[msg_id] = answer
             else:
                 report.failed[msg_id] = answer
             if progress:
@@ -147,7 +208,8 @@ def send_outbox(ctx: RunContext, *, week: str | None = None,
 def _deliver(client: smtplib.SMTP, message: tuple[str, list[str], bytes], config: SmtpSettings,
              sleep) -> tuple[str, str]:
     """One message, its bytes exactly as in the outbox: ``sent``, ``refused`` (a permanent
-    5xx), ``failed`` or ``disconnected``."""
+    5xx), ``failed``, ``uncertain`` (lost after the final dot: never tried again here) or
+    ``disconnected`` (lost before it)."""
     sender, recipients, raw = message
     for attempt in range(config.retries + 1):
         try:
@@ -155,6 +217,8 @@ def _deliver(client: smtplib.SMTP, message: tuple[str, list[str], bytes], config
             if refused:
                 return "refused", "; ".join(f"{r}: {code} {text!r}" for r, (code, text) in refused.items())
             return "sent", "250"
+        except DotReplyLost as exc:
+            return "uncertain", str(exc)
         except smtplib.SMTPRecipientsRefused as exc:
             answer = "; ".join(f"{r}: {code} {text!r}" for r, (code, text) in exc.recipients.items())
             if all(400 <= code < 500 for code, _ in exc.recipients.values()) and attempt < config.retries:

@@ -51,7 +51,8 @@ def send_line(report) -> str:
 def send_text(report) -> str:
     """:func:`send_line`, then each refused or failed message with the server's answer."""
     out = [send_line(report)]
-    out += [f"  {msg_id}: {answer}" for msg_id, answer in {**report.refused, **report.failed}.items()]
+    out += [f"  {msg_id}: {answer}" for msg_id, answer in {**report.refused, **report.failed, **report.uncertain,
+                                                                 **report.held}.items()]
     out += ["  " + _("not sent (the send ledger has no such mail): {path}").format(path=path)
             for path in report.unknown]
     return "\n".join(out)

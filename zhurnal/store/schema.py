@@ -294,13 +294,15 @@ mail_ledger = Table(
     Column("week", String(16)),
     Column("parent_id", Integer),
     Column("digest", String(64)),
-    Column("status", String(16), nullable=False),       # queued | sent | refused | failed | superseded
+    Column("status", String(16), nullable=False),   # queued | sent | refused | failed | uncertain | superseded
     Column("attempts", Integer, nullable=False, default=0),
     Column("response", Text),
     Column("updated_at", DateTime, nullable=False),
     # the JSON the message's diaries (or report cards) were rendered from, so a later correction
     # can say what changed against what the parent actually received (migration 0006)
     Column("content", Text, info={"since": "0006"}),
+    # the addresses a refused message went to: it is tried again only at another (migration 0011)
+    Column("refused_to", Text, info={"since": "0011"}),
     info=_P,
 )
 

@@ -61,6 +61,7 @@ class MailStatus(_Labelled):
     SENT = "sent"
     REFUSED = "refused"
     FAILED = "failed"
+    UNCERTAIN = "uncertain"      # the connection was lost after the final dot: perhaps delivered
     SUPERSEDED = "superseded"
 
 
@@ -102,6 +103,7 @@ _LABELS: dict[type, dict[str, str]] = {
         MailStatus.SENT: "отправлено",
         MailStatus.REFUSED: "отклонено почтовым сервером",
         MailStatus.FAILED: "не отправлено (сбой)",
+        MailStatus.UNCERTAIN: "доставка не подтверждена (связь оборвалась до ответа сервера)",
         MailStatus.SUPERSEDED: "заменено более новым",
     },
     HeldReason: {
