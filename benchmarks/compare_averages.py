@@ -14,15 +14,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from zhurnal.school.averages import class_averages
-from zhurnal.school.calendar import parse_week
-from zhurnal.school.context import find_school
+from zhurnal.core.settings import load_settings
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summary_data import period_summary, week_summary
 from zhurnal.publish.week_data import load_week
-from zhurnal.core.settings import load_settings
+from zhurnal.school.averages import class_averages
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.context import find_school
 from zhurnal.store import open_store
-
 
 PATHS = ("sheet", "card", "sheet_to_week", "diary", "summary")
 # the period sheet and the report card cover the whole period; the diary and the week summary
@@ -85,7 +84,7 @@ def compare(workspace: Path, week_text: str) -> list[tuple]:
     # class averages: the diary's against the mean of the sheet's (unrounded) averages, to the week's end,
     # of the class's current students
     by_class: dict[tuple, list] = {}
-    for (class_code, sid, subject), values in rows.items():
+    for (class_code, _sid, subject), values in rows.items():
         by_class.setdefault((class_code, subject), [])
         if "class_avg_diary" in values:
             by_class[(class_code, subject)].append(values["class_avg_diary"])

@@ -30,8 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from zhurnal.store.compare import compare, dump as dump_school  # noqa: E402
-
+from zhurnal.store.compare import compare  # noqa: E402
+from zhurnal.store.compare import dump as dump_school
 
 # ---- running the demo ----------------------------------------------------------------------
 

@@ -28,18 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from hostile import KINDS, Corpus  # noqa: E402
 from week_ingest import setup_and_rosters  # noqa: E402
 
-from zhurnal.school.context import open_context  # noqa: E402
 from zhurnal.batch.issue import issue_week  # noqa: E402
+from zhurnal.core.settings import load_settings  # noqa: E402
 from zhurnal.demo.fill import fill_workbook, read_rows  # noqa: E402
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK  # noqa: E402
 from zhurnal.demo.school import build_school, roster_subjects  # noqa: E402
 from zhurnal.demo.week import fill_week  # noqa: E402
 from zhurnal.kinds.roster.issue import issue as issue_roster  # noqa: E402
 from zhurnal.kinds.roster.spec import spec as roster_spec  # noqa: E402
-from zhurnal.core.settings import load_settings  # noqa: E402
-from zhurnal.store import open_store  # noqa: E402
+from zhurnal.school.context import open_context  # noqa: E402
 from zhurnal.school.snapshot import load_school  # noqa: E402
 from zhurnal.school.workspace import init_workspace  # noqa: E402
+from zhurnal.store import open_store  # noqa: E402
 
 
 def base_workspace(root: Path, students: int) -> tuple[Path, Path, bytes]:

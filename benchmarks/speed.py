@@ -47,23 +47,23 @@ import typst
 from python_calamine import CalamineWorkbook
 from sqlalchemy import create_engine, insert, select, text
 
-from zhurnal.school.context import open_context
+from zhurnal.batch.issue import issue_setup, issue_week
+from zhurnal.core.settings import load_settings
 from zhurnal.demo.fill import fill_workbook
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
 from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
-from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP
 from zhurnal.publish.diary import template_path
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.week_data import load_week
-from zhurnal.core.settings import load_settings
+from zhurnal.school.context import open_context
+from zhurnal.school.workspace import init_workspace
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
-from zhurnal.school.workspace import init_workspace
 
 
 def _rows(engine) -> dict[str, Counter]:

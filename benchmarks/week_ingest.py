@@ -17,22 +17,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from zhurnal.batch.issue import issue_setup, issue_week
+from zhurnal.core.settings import load_settings
 from zhurnal.demo.fill import fill_workbook
 from zhurnal.demo.run import DEMO_NOW, DEMO_WEEK
 from zhurnal.demo.school import build_school, roster_subjects
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.pipeline import ingest
-from zhurnal.publish.run import publish_week
-from zhurnal.core.settings import load_settings
-from zhurnal.store import open_store
-from zhurnal.school.snapshot import load_school
-from zhurnal.school.context import open_context
-from zhurnal.batch.issue import issue_setup
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP
-from zhurnal.batch.issue import issue_week
+from zhurnal.publish.run import publish_week
+from zhurnal.school.context import open_context
+from zhurnal.school.snapshot import load_school
 from zhurnal.school.workspace import init_workspace
+from zhurnal.store import open_store
 
 
 def setup_and_rosters(ctx, school) -> None:

@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from postgres import Postgres, Unavailable
 from sqlalchemy import select
 
-import datetime as dt
-
-from postgres import Postgres, Unavailable
-from zhurnal.school.calendar import parse_week
+from zhurnal.batch.issue import issue_setup, issue_week
+from zhurnal.core.settings import load_settings
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, read_rows
-from zhurnal.school.context import open_context
 from zhurnal.demo.school import build_school
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
-from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP
-from zhurnal.core.settings import load_settings
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.context import open_context
+from zhurnal.school.snapshot import Section, load_school
+from zhurnal.school.workspace import init_workspace
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import Section, load_school
 from zhurnal.templates.metadata import sections
-from zhurnal.school.workspace import init_workspace
 
 
 def pytest_addoption(parser):

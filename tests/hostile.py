@@ -260,7 +260,6 @@ def _encrypted(c):
 
 @kind("xls-cell-at-row-65536", "sheet-too-large")
 def _xls_far(c):
-    import olefile
     source = c.scratch / "far.xlsx"
     source.write_bytes(c.edited(lambda book: book.worksheets[0].__setitem__("A60000", 7)))
     target = c.scratch / "far.xls"

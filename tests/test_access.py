@@ -13,12 +13,11 @@ import pikepdf
 import pytest
 from conftest import WEEK
 
-from zhurnal.school.credentials import (ACCESS_KEY_FILE, ALPHABET, derive_password, person_of, read_access_key,
-                                        reset_password)
 from zhurnal.core.keyring import rotate
+from zhurnal.core.settings import DiarySettings
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.slips import parent_slips, teacher_slips
-from zhurnal.core.settings import DiarySettings
+from zhurnal.school.credentials import ACCESS_KEY_FILE, ALPHABET, derive_password, person_of, read_access_key, reset_password
 from zhurnal.store import schema as s
 
 # as the slip prints it: three groups of five, typed without the spaces
@@ -151,6 +150,7 @@ def test_a_journal_in_another_teachers_folder_is_rejected_and_changes_nothing(lo
 
 def test_logins_default_from_names_and_duplicates_are_findings(loaded, school):
     from conftest import findings_of
+
     from zhurnal.school.logins import default_login
     ws = loaded
     assert default_login("Иванова Мария Петровна") == "ivanova.mp"

@@ -10,16 +10,16 @@ from conftest import WEEK
 from sqlalchemy import insert
 from test_period_and_plan import algebra_week  # noqa: F401 (a fixture)
 
-from zhurnal.school.averages import NO_MARKS, class_averages
-from zhurnal.school.calendar import parse_week
-from zhurnal.school.marks import mark_values, suggested_mark, weighted_average
+from zhurnal.core.settings import MarkSettings
 from zhurnal.publish.report_card import report_cards
 from zhurnal.publish.summary_data import period_summary, week_summary
 from zhurnal.publish.week_data import load_week
-from zhurnal.core.settings import MarkSettings
+from zhurnal.school.averages import NO_MARKS, class_averages
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.marks import mark_values, suggested_mark, weighted_average
+from zhurnal.school.snapshot import load_school
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import load_school
 
 DEFAULT = (4.5, 3.5, 2.5)
 STRICT = (4.65, 3.65, 2.65)
@@ -101,9 +101,9 @@ def store(tmp_path):
     engine.dispose()
 
 
-def _math(store, marks=MarkSettings(), **kwargs):
+def _math(store, marks: MarkSettings | None = None, **kwargs):
     with store.connect() as conn:
-        return class_averages(conn, 1, "5А", *RANGE, settings=marks, **kwargs)
+        return class_averages(conn, 1, "5А", *RANGE, settings=marks or MarkSettings(), **kwargs)
 
 
 def test_one_function_weighs_counts_and_suggests(store):

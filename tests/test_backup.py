@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import Workspace, status_of
 from sqlalchemy import event, select
 
-from conftest import Workspace, status_of
 from zhurnal.backup import backup_when_due, check_backups, make_backup, new_identity, restore_backup
 from zhurnal.backup.errors import BackupError
 from zhurnal.backup.retention import to_keep
+from zhurnal.batch.status import workspace_status
 from zhurnal.cli import main
 from zhurnal.demo.fill import fill_workbook, read_rows
-from zhurnal.batch.status import workspace_status
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
 

@@ -10,8 +10,8 @@ import msoffcrypto
 import openpyxl
 from conftest import Workspace, findings_of, make_workspace, s, settled, status_of
 
-from zhurnal.demo.fill import fill_workbook
 from zhurnal.core.settings import IngestSettings
+from zhurnal.demo.fill import fill_workbook
 from zhurnal.store import queries as q
 from zhurnal.templates.metadata import META_SHEET
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
-
 from conftest import s, settled
+from sqlalchemy import select
 
 from zhurnal.cli import main
 from zhurnal.core.settings import ConfigError, load_settings, resolve_workspace

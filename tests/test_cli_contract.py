@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import make_workspace, s, settled
 
 import zhurnal

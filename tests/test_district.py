@@ -9,12 +9,11 @@ import subprocess
 import psycopg
 import pytest
 from click.testing import CliRunner
+from conftest import SATURDAY, WEEK, Workspace, point_store, s
 from sqlalchemy import create_engine, func, insert, select
 
-from conftest import SATURDAY, WEEK, Workspace, point_store, s
-
-from zhurnal.cli import main
 from zhurnal.batch.history import HistoryFilter, history
+from zhurnal.cli import main
 from zhurnal.store.compare import compare, dump
 
 
@@ -159,6 +158,7 @@ def test_a_copied_store_ingests_and_publishes_as_the_original(week_ws, postgres,
     import shutil
 
     from conftest import journal_sheets
+
     from zhurnal.publish.run import publish_week
 
     url = postgres.url(postgres.create())

@@ -4,7 +4,6 @@ SMTP server (aiosmtpd) for the answer."""
 from __future__ import annotations
 
 import email
-import os
 import socket
 import subprocess
 import sys
@@ -20,10 +19,10 @@ from aiosmtpd.controller import Controller
 from conftest import SATURDAY, journal_sheets
 from imap_tools import MailBoxUnencrypted
 
+from zhurnal.core.settings import ImapSettings, SmtpSettings
 from zhurnal.fetch.answer import answer_senders, receipt_text
 from zhurnal.fetch.imap import ImapUnavailable, fetch_mail, held_mail
 from zhurnal.publish.send import send_outbox
-from zhurnal.core.settings import ImapSettings, SmtpSettings
 from zhurnal.store import schema as s
 
 USER, PASSWORD = "school-mailbox", "imap-pass-Zx81"

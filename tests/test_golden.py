@@ -12,7 +12,6 @@ rows of the tables its kind feeds and its revisions equal the JSON beside it.
 from __future__ import annotations
 
 import pytest
-
 from golden import adapter as api
 from golden.scenario import SAMPLES, build_stages, diff, outcome, prepare, text_of
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
-
 from conftest import s
+from sqlalchemy import select
 
 from zhurnal.batch.history import JOURNAL_ENTITIES, HistoryFilter, _keep, _parse_key, history, resolve
 

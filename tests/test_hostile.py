@@ -5,7 +5,6 @@ the inbox, and nothing from outside the workspace reaches archive/."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 
 import pytest
 from conftest import Workspace

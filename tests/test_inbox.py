@@ -10,8 +10,7 @@ import time
 import pytest
 
 from zhurnal.ingest import inbox as inbox_module
-from zhurnal.ingest.inbox import (InboxUnusable, entry_kind, is_fresh, is_ignored, is_lock_or_hidden, scan_inbox,
-                                  signature)
+from zhurnal.ingest.inbox import InboxUnusable, entry_kind, is_fresh, is_ignored, is_lock_or_hidden, scan_inbox, signature
 
 
 def aged(path, seconds: float = 60):

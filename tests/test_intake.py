@@ -13,14 +13,13 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import findings_of, s, settled, status_of, untaught
+from conftest import findings_of, s, status_of, untaught
 from filelock import FileLock
 
 import zhurnal.ingest.pipeline as pipeline
 import zhurnal.ingest.read as read_module
 from zhurnal.cli import main
 from zhurnal.ingest.lock import LOCK_NAME
-
 
 
 def _entries(ws) -> list[str]:
@@ -346,6 +345,7 @@ def test_metadata_must_belong_to_its_workbook(loaded):
     findings-only feedback goes to the sysadmin's folder, never to A."""
     from conftest import SATURDAY
     from test_journal import teacher_with
+
     from zhurnal.core.filenames import short_name
     from zhurnal.templates.metadata import META_SHEET
     week = loaded.week_templates()

@@ -9,14 +9,15 @@ import random
 import re
 
 import openpyxl
-from openpyxl.utils import get_column_letter
 import pytest
 from conftest import FIRST, SATURDAY, WEEK, findings_of, grade_of, journal_sheets, s, status_of, untaught
+from openpyxl.utils import get_column_letter
 
-from zhurnal.school.calendar import parse_week
+from zhurnal.core.settings import JournalSettings, MarkSettings
 from zhurnal.demo.fill import fill_grid
 from zhurnal.demo.week import fill_week
-from zhurnal.core.settings import JournalSettings, MarkSettings
+from zhurnal.school.calendar import parse_week
+
 
 def stored_cells(ws) -> dict[tuple, tuple[str, str]]:
     lessons = {l["id"]: l for l in ws.rows(s.lessons)}

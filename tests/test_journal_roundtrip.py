@@ -12,9 +12,9 @@ from conftest import SATURDAY, s, status_of
 from test_journal import stored_cells, teacher_with
 from test_libreoffice import resave
 
+from zhurnal.batch.issue import issue_period, issue_plans
 from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.kinds.plan.spec import SPEC as PLAN
-from zhurnal.batch.issue import issue_period, issue_plans
 
 
 def _typed_journal(loaded, tmp_path):

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import Workspace, findings_of, status_of
 from test_backup import NOW, configure_backup
+
 from zhurnal.backup import make_backup
 from zhurnal.cli import main
+from zhurnal.core.keyring import KEYRING_FILE, key_id
 from zhurnal.demo.fill import fill_workbook, read_rows
 from zhurnal.ingest.identify import read_metadata
-from zhurnal.school.context import open_context
 from zhurnal.ingest.read import cells_of
-from zhurnal.core.keyring import KEYRING_FILE, key_id
 from zhurnal.kinds.roster.issue import issue as issue_roster
+from zhurnal.school.context import open_context
 from zhurnal.templates.metadata import META_SHEET
 
 

@@ -4,17 +4,17 @@ stock generator's, byte for byte, whatever the attachment sizes and header texts
 from __future__ import annotations
 
 import random
-from io import BytesIO
 from email.generator import BytesGenerator
 from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from io import BytesIO
 
 import pytest
 
-from zhurnal.publish.mail import CRLF, XLSX, build_message, eml_bytes
 from zhurnal.core.settings import MailSettings
+from zhurnal.publish.mail import CRLF, XLSX, build_message, eml_bytes
 
 PDF = ("application", "pdf")
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from conftest import SATURDAY, findings_of, journal_sheets, s, status_of, untaught
 
+from zhurnal.core.settings import JournalSettings
 from zhurnal.demo.fill import fill_grid
 from zhurnal.kinds.journal.plan import cell_list
-from zhurnal.core.settings import JournalSettings
 
 
 def _cells(ws) -> dict[tuple[str, int], str]:
@@ -32,7 +32,7 @@ def _revisions(ws) -> list[tuple[str, str | None, str | None]]:
 def journal(loaded):
     """A teacher's journal of the week with a maths sheet: (workspace, template, sheet, students, keys)."""
     week = loaded.week_templates()
-    for (kind, who), path in sorted(week.items()):
+    for (kind, _who), path in sorted(week.items()):
         if kind != "journal":
             continue
         for sheet, info in journal_sheets(path).items():
@@ -265,9 +265,9 @@ def test_the_deputys_summary_lists_where_journal_and_register_disagree(journal):
     WHEN the week is published THEN the summary's «Ведение журнала» sheet lists that cell
     (read back with openpyxl)."""
     import openpyxl
+    from conftest import WEEK
 
     from zhurnal.publish.run import publish_week
-    from conftest import WEEK
     ws, path, sheet, st, keys = journal
     class_code, day = sheet.split()[0], _day(keys[0])
     lessons = ws.school().lessons_per_day(class_code, dt.date.fromisoformat(day))

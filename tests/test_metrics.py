@@ -10,9 +10,9 @@ import pytest
 from conftest import SATURDAY, WEEK, status_of
 from test_journal import teacher_with
 
+from zhurnal.batch.issue import issue_period
 from zhurnal.publish.metrics import metrics
 from zhurnal.publish.run import publish_period, publish_week
-from zhurnal.batch.issue import issue_period
 
 
 def test_a_class_with_an_exempt_student():

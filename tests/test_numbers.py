@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zhurnal.text.numbers import counted, format_decimal
 from zhurnal.publish.changes import mark_changes
+from zhurnal.text.numbers import counted, format_decimal
 
 
 def test_russian_decimals_round_half_up_and_plural_forms():

@@ -9,10 +9,10 @@ import pytest
 from conftest import SATURDAY, findings_of, s, status_of
 from test_journal import teacher_with
 
-from zhurnal.demo.fill import fill_grid, fill_workbook
-from zhurnal.merge.period_lock import close_period
-from zhurnal.kinds.plan.spec import SPEC as PLAN
 from zhurnal.batch.issue import issue_period, issue_plans
+from zhurnal.demo.fill import fill_grid, fill_workbook
+from zhurnal.kinds.plan.spec import SPEC as PLAN
+from zhurnal.merge.period_lock import close_period
 
 FIRST = 4  # period sheets: title, hidden keys, one header row
 

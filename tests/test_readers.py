@@ -8,10 +8,10 @@ import random
 
 from conftest import SATURDAY, WEEK, Workspace
 
+from zhurnal.batch.issue import issue_week
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest import pipeline, readers
 from zhurnal.ingest.archive import archive_copy, archive_path
-from zhurnal.batch.issue import issue_week
 from zhurnal.kinds.journal import JournalKind
 from zhurnal.store.compare import dump
 

@@ -4,8 +4,8 @@ and the feedback workbook a class teacher gets back."""
 from __future__ import annotations
 
 import openpyxl
-import python_calamine
 import pytest
+import python_calamine
 from conftest import findings_of, s, status_of
 
 from zhurnal.ingest.feedback import SHEET

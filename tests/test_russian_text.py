@@ -25,7 +25,6 @@ from string import Template
 import click
 import pytest
 from click.testing import CliRunner
-
 from conftest import make_workspace
 
 from zhurnal.cli import main
@@ -35,8 +34,8 @@ from zhurnal.ingest.identify import identify
 from zhurnal.ingest.read import load_submission
 from zhurnal.kinds import KINDS
 from zhurnal.text import mail
-from zhurnal.text.labels import ENUMS, Kind
 from zhurnal.text.i18n import speaking
+from zhurnal.text.labels import ENUMS, Kind
 from zhurnal.text.messages import RU, UNREADABLE, render
 
 SKIP = [

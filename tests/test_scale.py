@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from zhurnal.demo.run import run_demo
 from zhurnal.core.settings import load_settings
+from zhurnal.demo.run import run_demo
 from zhurnal.store import open_store
 from zhurnal.store import schema as s
 

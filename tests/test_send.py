@@ -12,13 +12,13 @@ import time
 from email.policy import default
 
 import pytest
-from sqlalchemy import text
 from aiosmtpd.controller import Controller
 from conftest import WEEK, mailed_children
+from sqlalchemy import text
 
+from zhurnal.core.settings import SmtpSettings
 from zhurnal.publish.run import publish_week
 from zhurnal.publish.send import SmtpUnavailable, send_outbox
-from zhurnal.core.settings import SmtpSettings
 
 
 class Mailbox:
@@ -249,7 +249,7 @@ def test_a_republished_week_reaches_each_parent_once_and_a_delivered_one_as_a_co
     fresh.messages = mailbox.messages[before:]
     name = week_ws.school().students[other]["full_name"]
     assert set(_diaries(fresh)) == _parents_of(week_ws, other)
-    for address, [message] in _diaries(fresh).items():
+    for _address, [message] in _diaries(fresh).items():
         assert str(message["Subject"]).startswith("Исправленный дневник за неделю 23.11–29.11.2026")
         body = message.get_body(("plain",)).get_content()
         assert f"{name}, {subject}, {day}: отметка {old} исправлена на {new}" in body, body

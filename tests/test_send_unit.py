@@ -12,10 +12,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import create_engine, text
 
+from zhurnal.core.settings import MailSettings, SmtpSettings
 from zhurnal.publish import send
 from zhurnal.publish.mail import build_message, message_id, write_eml
 from zhurnal.publish.send import SendReport, SmtpUnavailable, outbox_messages, send_outbox
-from zhurnal.core.settings import MailSettings, SmtpSettings
 
 
 def eml(folder: Path, message_id: str, to: str = "parent@example.ru", *, multipart: bool = True) -> bytes:

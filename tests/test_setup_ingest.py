@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import datetime as dt
 
+import pytest
 from conftest import findings_of, s, status_of
 
 from zhurnal.demo.fill import read_rows

@@ -8,7 +8,6 @@ import json
 import re
 
 from click.testing import CliRunner
-
 from conftest import make_workspace, s
 
 from zhurnal.cli import main
@@ -192,12 +191,12 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
     whose first journal came on time and was corrected within the editing window is «в срок»
     while one whose only journal came after Sunday is «с опозданием»."""
     import openpyxl
+    from conftest import WEEK
     from sqlalchemy import insert, update
 
-    from conftest import WEEK
-    from zhurnal.school.lookup import class_sort_key
     from zhurnal.publish.summaries import write_summary
     from zhurnal.publish.summary_data import week_summary
+    from zhurnal.school.lookup import class_sort_key
     from zhurnal.school.snapshot import load_school
     ctx = week_ws.ctx()
     journals = [r for r in week_ws.rows(s.submissions) if r["kind"] == "journal" and r["status"] == "accepted"]

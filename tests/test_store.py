@@ -8,9 +8,8 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from sqlalchemy import create_engine, func, select, text
-
 from conftest import point_store, s
+from sqlalchemy import create_engine, func, select, text
 
 from zhurnal.cli import main
 from zhurnal.store import open_store

@@ -16,14 +16,13 @@ import openpyxl
 import pikepdf
 import pytest
 from click.testing import CliRunner
+from conftest import Workspace, s
 from sqlalchemy import create_engine, select, text, update
 
-from conftest import Workspace, s
-
+from zhurnal.batch.issue import issue_period
 from zhurnal.cli import main
 from zhurnal.demo.fill import fill_grid, grid_values
 from zhurnal.demo.year import run_year
-from zhurnal.batch.issue import issue_period
 from zhurnal.year.snapshot import snapshot_digest
 
 CLASSES = [("5А", 5, 6), ("9А", 9, 6)]

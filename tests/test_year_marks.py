@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import openpyxl
 import pytest
-from conftest import SATURDAY, findings_of, s, status_of
+from conftest import findings_of, status_of
 from sqlalchemy import text
 
 from zhurnal.batch.issue import issue_prior_marks, issue_year

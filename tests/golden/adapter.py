@@ -14,26 +14,25 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from zhurnal.school.calendar import parse_week
-from zhurnal.school.context import open_context
+from zhurnal.batch.issue import issue_period, issue_plans, issue_prior_marks, issue_setup, issue_week, issue_year
+from zhurnal.core.settings import SECRET_ENV, SECRET_FILE, load_settings
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_layout, set_saved_time
 from zhurnal.demo.school import build_school
 from zhurnal.demo.week import fill_week
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.pipeline import ingest
 from zhurnal.ingest.read import cells_of
-from zhurnal.batch.issue import issue_period, issue_plans, issue_prior_marks, issue_setup, issue_week, issue_year
+from zhurnal.kinds.plan.spec import SPEC as PLAN
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
-from zhurnal.kinds.plan.spec import SPEC as PLAN
 from zhurnal.kinds.setup.spec import SPEC as SETUP
-from zhurnal.core.settings import SECRET_ENV, SECRET_FILE, load_settings
-from zhurnal.store import open_store
-from zhurnal.store import schema
-from zhurnal.store.queries import class_subgroups
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.context import open_context
 from zhurnal.school.snapshot import load_school
-from zhurnal.templates.metadata import sections
 from zhurnal.school.workspace import init_workspace
+from zhurnal.store import open_store, schema
+from zhurnal.store.queries import class_subgroups
+from zhurnal.templates.metadata import sections
 
 SECRET = "golden-samples-fixed-secret-0123456789"   # signs every committed sample
 SECRET_VARIABLE = SECRET_ENV

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from zhurnal.backup import ledger
-from zhurnal.backup.errors import BackupError
 from zhurnal.backup.crypto import load_identity
 from zhurnal.backup.destinations import resolve_destination, school_root, snapshot_dirs
+from zhurnal.backup.errors import BackupError
 from zhurnal.backup.manifest import clear_verified, write_verified
 from zhurnal.backup.verify import Problem, verify_snapshot
 from zhurnal.core.settings import Settings

@@ -20,16 +20,15 @@ from sqlalchemy import Engine, select
 from zhurnal import __version__
 from zhurnal.backup import ledger
 from zhurnal.backup.crypto import encrypt_file, gzip_file, load_identity, recipients, sha256_file
-from zhurnal.backup.destinations import (SNAPSHOTS, copy_file, known_objects, object_path,
-                                         resolve_destination, school_root)
+from zhurnal.backup.destinations import SNAPSHOTS, copy_file, known_objects, object_path, resolve_destination, school_root
 from zhurnal.backup.errors import BackupError
 from zhurnal.backup.manifest import Entry, Manifest, write_verified
 from zhurnal.backup.retention import prune
 from zhurnal.backup.snapshot import check_sqlite, snapshot_store
 from zhurnal.backup.verify import Problem, verify_snapshot
+from zhurnal.core.keyring import KEYRING_FILE
 from zhurnal.core.settings import SETTINGS_FILE, Settings
 from zhurnal.school.credentials import ACCESS_KEY_FILE, access_key_path
-from zhurnal.core.keyring import KEYRING_FILE
 from zhurnal.store.schema import schools
 
 

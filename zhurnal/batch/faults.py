@@ -16,8 +16,16 @@ from typing import Iterator
 from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, OperationalError, SQLAlchemyError
 
 from zhurnal.backup import BackupError
-from zhurnal.core.errors import (DiskFailure, DiskFull, Misconfigured, NotWritable, ServerUnavailable,
-                                 StoreUnavailable, UsageError, ZhurnalError)
+from zhurnal.core.errors import (
+    DiskFailure,
+    DiskFull,
+    Misconfigured,
+    NotWritable,
+    ServerUnavailable,
+    StoreUnavailable,
+    UsageError,
+    ZhurnalError,
+)
 from zhurnal.core.keyring import KeyringError
 from zhurnal.core.settings import ConfigError
 from zhurnal.fetch.imap import ImapUnavailable

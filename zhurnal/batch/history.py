@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, func, or_, select
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.errors import AmbiguousStudent, NoClasses, NoSuchStudent, UnknownStudent
+from zhurnal.school.context import RunContext
 from zhurnal.school.lookup import find_class, find_subject
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s

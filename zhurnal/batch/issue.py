@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.school.calendar import Week
-from zhurnal.school.context import RunContext
 from zhurnal.core.errors import NoClasses
 from zhurnal.kinds.attendance import issue as attendance
 from zhurnal.kinds.journal import issue as journal
@@ -18,10 +16,12 @@ from zhurnal.kinds.prior import issue as prior
 from zhurnal.kinds.roster import issue as roster
 from zhurnal.kinds.setup import issue as setup
 from zhurnal.kinds.year import issue as year
+from zhurnal.school.calendar import Week
+from zhurnal.school.context import RunContext
 from zhurnal.school.lookup import find_class, find_teacher
+from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import load_school
 
 
 def issue_setup(ctx: RunContext, out_dir: Path | None = None) -> Path:

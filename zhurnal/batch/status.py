@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 
 from zhurnal.backup.health import backup_health
+from zhurnal.ingest.inbox import is_ignored
 from zhurnal.school.context import RunContext
 from zhurnal.school.workspace import loose_modes
-from zhurnal.ingest.inbox import is_ignored
 from zhurnal.store import queries as q
 from zhurnal.store.engine import masked
 from zhurnal.store.schema import fetched_mail, period_locks, periods, submissions

@@ -16,13 +16,13 @@ from pathlib import Path
 import typst
 from sqlalchemy import Connection
 
+from zhurnal.closing import archive_data as d
 from zhurnal.core.atomic import write_bytes
-from zhurnal.school.context import RunContext
 from zhurnal.core.filenames import safe_name
 from zhurnal.publish.diary import RenderError, poppler_safe, template_path
+from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.closing import archive_data as d
 
 TEMPLATE = "year_archive.typ"
 PDF_STANDARD = "a-2b"        # PDF/A-2b; typst-py ≥ 0.13 takes pdf_standards

@@ -22,9 +22,9 @@ from collections import defaultdict
 from sqlalchemy import Connection, select
 
 from zhurnal.batch.history import HistoryFilter, revisions_of
+from zhurnal.school.calendar import period_kind
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.calendar import period_kind
 from zhurnal.year.ledger import summary_ledger
 
 DATES_PER_PAGE = 20      # lesson columns on a landscape A4 journal page

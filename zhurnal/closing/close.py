@@ -26,13 +26,13 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from zhurnal.closing.archive import write_class_archives
 from zhurnal.core.atomic import write_bytes
-from zhurnal.school.context import RunContext
-from zhurnal.school.calendar import period_kind
 from zhurnal.core.errors import YearHasOpenPeriods
 from zhurnal.ingest.lock import run_lock
 from zhurnal.publish.year_report import write_year_report
-from zhurnal.closing.archive import write_class_archives
+from zhurnal.school.calendar import period_kind
+from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.year.carry import carry_forward

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from zhurnal.text.labels import Severity   # error/warning with their Russian labels
+from zhurnal.text.labels import Severity  # error/warning with their Russian labels
 from zhurnal.text.messages import render
 
 

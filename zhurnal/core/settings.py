@@ -12,13 +12,12 @@ import tomllib
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import ClassVar, Literal
-
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from zhurnal.text.i18n import _
 from zhurnal.core.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring  # noqa: F401 (SECRET_ENV: re-exported)
+from zhurnal.text.i18n import _
 
 SETTINGS_FILE = "zhurnal.toml"
 SECRET_FILE = KEYRING_FILE  # the keyring file (see zhurnal.core.keyring)

@@ -11,24 +11,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.school.calendar import parse_week
-from zhurnal.school.context import RunContext, open_context
+from zhurnal.batch.issue import issue_setup, issue_week
+from zhurnal.core.errors import NotADemoFolder
+from zhurnal.core.settings import load_settings
 from zhurnal.demo.fill import fill_grid, fill_workbook
 from zhurnal.demo.school import DemoSchool, build_school, roster_subjects
 from zhurnal.demo.week import WeekFill, fill_week
 from zhurnal.ingest.pipeline import IngestReport, ingest
-from zhurnal.publish.run import publish_week
-from zhurnal.report import ingest_table
-from zhurnal.core.errors import NotADemoFolder
-from zhurnal.core.settings import load_settings
-from zhurnal.store import open_store
-from zhurnal.store import queries as q
-from zhurnal.batch.issue import issue_setup, issue_week
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP_SPEC
+from zhurnal.publish.run import publish_week
+from zhurnal.report import ingest_table
+from zhurnal.school.calendar import parse_week
+from zhurnal.school.context import RunContext, open_context
 from zhurnal.school.snapshot import load_school
 from zhurnal.school.workspace import init_workspace
+from zhurnal.store import open_store
+from zhurnal.store import queries as q
 
 MARKER = ".zhurnal-demo"
 DEMO_WEEK = parse_week("2026-W48")

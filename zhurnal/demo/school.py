@@ -14,9 +14,9 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from zhurnal.school.calendar import period_kind
 from zhurnal.demo.curriculum import PRIMARY_TEACHER_SUBJECTS, ROOM_PREFIX, SUBJECTS, subjects_for
-from zhurnal.demo.names import NameMaker, SURNAMES, latin
+from zhurnal.demo.names import SURNAMES, NameMaker, latin
+from zhurnal.school.calendar import period_kind
 
 SCHOOL_NAME = "МБОУ «Средняя общеобразовательная школа № 17»"
 LETTERS = "АБВГДЕЖИКЛМНОПРСТУФ"   # parallel classes of a grade (a 4,000-pupil complex has 14)

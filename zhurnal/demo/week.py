@@ -11,10 +11,10 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.school.calendar import Week
 from zhurnal.demo.fill import fill_grid, grid_layout
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.read import cells_of
+from zhurnal.school.calendar import Week
 from zhurnal.school.snapshot import School, Section
 from zhurnal.templates.metadata import sections
 

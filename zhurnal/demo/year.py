@@ -21,28 +21,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.school.calendar import Week, period_kind, week_of
-from zhurnal.school.context import RunContext, open_context
+from zhurnal.batch.issue import issue_period, issue_prior_marks, issue_setup, issue_year
+from zhurnal.closing.close import CloseReport, close_year
+from zhurnal.core.errors import NotASchoolWeek
+from zhurnal.core.settings import load_settings
 from zhurnal.demo.curriculum import subjects_for
 from zhurnal.demo.fill import fill_grid, fill_workbook, grid_values
 from zhurnal.demo.run import _correction, _filled_week, _fresh_workspace
 from zhurnal.demo.school import build_school, roster_subjects
-from zhurnal.core.errors import NotASchoolWeek
 from zhurnal.ingest.identify import read_metadata
-from zhurnal.ingest.read import cells_of
 from zhurnal.ingest.pipeline import IngestReport, ingest
-from zhurnal.batch.issue import issue_period, issue_prior_marks, issue_setup, issue_year
+from zhurnal.ingest.read import cells_of
 from zhurnal.kinds.roster.issue import issue as issue_roster
 from zhurnal.kinds.roster.spec import spec as roster_spec
 from zhurnal.kinds.setup.spec import SPEC as SETUP_SPEC
 from zhurnal.merge.period_lock import close_period
 from zhurnal.publish.run import publish_period
-from zhurnal.core.settings import load_settings
+from zhurnal.school.calendar import Week, period_kind, week_of
+from zhurnal.school.context import RunContext, open_context
 from zhurnal.store import open_store
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.templates.metadata import sections
-from zhurnal.closing.close import CloseReport, close_year
 
 # (code, grade, pupils): a grade of quarters, the exam grade 9, and grade 11 on semesters
 YEAR_CLASSES = [("5А", 5, 12), ("9А", 9, 12), ("11А", 11, 10)]

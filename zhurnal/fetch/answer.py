@@ -6,15 +6,14 @@ answer is an ``.eml`` in ``outbox/answers/mail/`` with a line in the mail ledger
 from __future__ import annotations
 
 import hashlib
-
 import json
 from pathlib import Path
 
 from sqlalchemy import select, update
 
-from zhurnal.school.context import RunContext
 from zhurnal.publish import ledger
 from zhurnal.publish.mail import XLSX, build_message, message_id, write_eml
+from zhurnal.school.context import RunContext
 from zhurnal.store import schema as s
 
 ANSWERS = "answers"

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from zhurnal.school.context import RunContext
-from zhurnal.fetch.auth import verdict
 from zhurnal.core.filenames import safe_name
-from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
-from zhurnal.school.logins import default_login
 from zhurnal.core.secrets_mask import mask_values
+from zhurnal.fetch.auth import verdict
+from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
+from zhurnal.school.context import RunContext
+from zhurnal.school.logins import default_login
 from zhurnal.store import schema as s
 
 log = logging.getLogger("zhurnal.fetch")

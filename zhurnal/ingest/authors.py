@@ -14,13 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from zhurnal.school.workspace import share_author_folder
-from zhurnal.school.context import RunContext
 from zhurnal.core.findings import Finding, finding
-from zhurnal.ingest.inbox import scan_inbox
-from zhurnal.school.logins import default_login, is_login
-from zhurnal.store import schema as s
 from zhurnal.core.workbook import Submission
+from zhurnal.ingest.inbox import scan_inbox
+from zhurnal.school.context import RunContext
+from zhurnal.school.logins import default_login, is_login
+from zhurnal.school.workspace import share_author_folder
+from zhurnal.store import schema as s
 
 TEACHER_KINDS = {"journal", "attendance", "period", "year"}   # what only its author may hand in
 

@@ -21,15 +21,15 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from zhurnal.core.atomic import writing
 from zhurnal.core.filenames import feedback_path
 from zhurnal.core.findings import Finding
+from zhurnal.core.workbook import Submission
 from zhurnal.templates.grid import NAME_COL, read_grid, wrapped_lines
 from zhurnal.templates.metadata import META_SHEET, sections
-from zhurnal.core.workbook import Submission
 
 SHEET = "Ошибки"
 FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}

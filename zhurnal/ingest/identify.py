@@ -11,13 +11,13 @@ import logging
 import zipfile
 
 from zhurnal.core.findings import Finding, finding
+from zhurnal.core.settings import Settings
+from zhurnal.core.workbook import Submission, WorkbookCells
 from zhurnal.ingest.inbox import ACCEPTED_SUFFIXES
 from zhurnal.ingest.read import UnreadableWorkbook, read_workbook
 from zhurnal.kinds import KINDS, WorkbookKind
-from zhurnal.core.settings import Settings
 from zhurnal.templates.grid import read_identities
 from zhurnal.templates.metadata import META_SHEET, sections, verify
-from zhurnal.core.workbook import Submission, WorkbookCells
 from zhurnal.text.messages import UNREADABLE
 
 log = logging.getLogger(__name__)

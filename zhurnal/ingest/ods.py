@@ -17,8 +17,8 @@ import zipfile
 
 from defusedxml import ElementTree as SafeET
 
-from zhurnal.ingest.bounds import CELLS, OFFICE, TABLE, repeat
 from zhurnal.core.workbook import WorkbookCells
+from zhurnal.ingest.bounds import CELLS, OFFICE, TABLE, repeat
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _DURATION = re.compile(r"^-?P(?:\d+D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$")

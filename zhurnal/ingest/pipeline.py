@@ -22,10 +22,10 @@ from openpyxl.utils.cell import coordinate_from_string
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.findings import Finding, Severity, finding, has_errors
-from zhurnal.ingest.authors import channel_findings, make_author_folders, scan_author_folders
+from zhurnal.core.workbook import Submission
 from zhurnal.ingest.archive import archive_copy, remove_from_inbox
+from zhurnal.ingest.authors import channel_findings, make_author_folders, scan_author_folders
 from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
 from zhurnal.ingest.inbox import is_fresh, scan_inbox
@@ -35,13 +35,13 @@ from zhurnal.ingest.readers import FileRead, read_files
 from zhurnal.kinds import KINDS
 from zhurnal.kinds.base import StepContext, WorkbookKind
 from zhurnal.merge.bases import issued_state
+from zhurnal.school.context import RunContext
+from zhurnal.school.snapshot import School, load_school
 from zhurnal.store import queries as q
 from zhurnal.store.durable import BatchedCommits
 from zhurnal.store.schema import submissions
-from zhurnal.school.snapshot import School, load_school
 from zhurnal.templates.grid import ID_COL, KEY_ROW
 from zhurnal.validate.normalize import is_blank
-from zhurnal.core.workbook import Submission
 
 log = logging.getLogger("zhurnal.ingest")
 MB = 1024 * 1024

@@ -15,17 +15,16 @@ import zlib
 from pathlib import Path
 
 import python_calamine as calamine
-
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as SafeParseError
 
 from zhurnal.core.findings import Finding, finding
-from zhurnal.core.findings import finding as _finding   # a parameter of UnreadableWorkbook shadows it
+from zhurnal.core.findings import finding as _finding  # a parameter of UnreadableWorkbook shadows it
+from zhurnal.core.workbook import Submission, WorkbookCells
 from zhurnal.ingest.biff import NotBiff, xls_facts
 from zhurnal.ingest.bounds import SheetFacts, ods_facts, too_large, xlsx_facts
 from zhurnal.ingest.ods import ods_cells
 from zhurnal.templates.spec import cell_ref
-from zhurnal.core.workbook import Submission, WorkbookCells
 from zhurnal.text.messages import UNREADABLE
 
 log = logging.getLogger(__name__)

@@ -29,15 +29,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.findings import Finding, finding
+from zhurnal.core.workbook import Submission
 from zhurnal.ingest.archive import archive_copy
 from zhurnal.ingest.identify import identify
 from zhurnal.ingest.read import ChangedWhileRead, load_submission
 from zhurnal.ingest.sandbox import Lost, run_each
 from zhurnal.kinds.base import Records, StepContext
+from zhurnal.school.context import RunContext
 from zhurnal.school.snapshot import School
-from zhurnal.core.workbook import Submission
 
 log = logging.getLogger("zhurnal.ingest")
 MB = 1024 * 1024

@@ -14,7 +14,6 @@ follows beangulp's importers: a small base class, few required methods.
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,12 +21,12 @@ from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import Connection
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.findings import Finding
+from zhurnal.core.workbook import Submission
 from zhurnal.merge.bases import RecordedPlan, State, choose_base
 from zhurnal.merge.sync import Changes
+from zhurnal.school.context import RunContext
 from zhurnal.school.snapshot import School
-from zhurnal.core.workbook import Submission
 
 STRUCTURE_CODES = frozenset({"sheet-missing", "header-changed"})
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from zhurnal.school.context import RunContext
 from zhurnal.merge.bases import State, record_issue
+from zhurnal.school.context import RunContext
 from zhurnal.templates.grid import GridSheet, issued_identities, write_grid_workbook
 from zhurnal.templates.metadata import new_metadata, sign
 

@@ -18,9 +18,9 @@ from sqlalchemy import Connection, select
 
 from zhurnal.school.calendar import parity_matches
 from zhurnal.school.marks import LATE
+from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School
 
 NO_REASON = "?"
 

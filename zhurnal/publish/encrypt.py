@@ -15,8 +15,8 @@ from collections.abc import Callable
 import pikepdf
 from sqlalchemy import Connection
 
-from zhurnal.school.credentials import Passwords
 from zhurnal.core.settings import Settings
+from zhurnal.school.credentials import Passwords
 
 
 def encrypt_pdf(pdf: bytes, password: str) -> bytes:

@@ -8,7 +8,6 @@ import functools
 import hashlib
 import re
 from datetime import tzinfo
-from io import BytesIO
 from email.generator import BytesGenerator
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
@@ -16,13 +15,14 @@ from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr
+from io import BytesIO
 from pathlib import Path
 
 from zhurnal.core.atomic import write_bytes
+from zhurnal.core.settings import MailSettings
 from zhurnal.text import mail as words
 from zhurnal.text.mail import fill
 from zhurnal.text.numbers import counted, plural
-from zhurnal.core.settings import MailSettings
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

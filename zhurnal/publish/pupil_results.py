@@ -12,10 +12,10 @@ from collections import defaultdict
 
 from sqlalchemy import Connection
 
-from zhurnal.school.enrolment import enrolled
+from zhurnal.core.settings import Settings
 from zhurnal.publish.metrics import PupilMetrics, pupil_metrics
 from zhurnal.publish.summary_data import SummaryData, period_summary
-from zhurnal.core.settings import Settings
+from zhurnal.school.enrolment import enrolled
 from zhurnal.school.snapshot import School
 from zhurnal.year.ledger import summary_ledger
 

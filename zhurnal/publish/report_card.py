@@ -10,11 +10,11 @@ from collections import defaultdict
 
 from sqlalchemy import Connection
 
-from zhurnal.school.averages import rounded
-from zhurnal.text.numbers import format_decimal
 from zhurnal.publish.summary_data import SummaryData
+from zhurnal.school.averages import rounded
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.text.numbers import format_decimal
 
 EXCUSED = ("б", "у")
 

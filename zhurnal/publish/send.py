@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 
-from zhurnal.school.context import RunContext
-from zhurnal.publish import ledger
 from zhurnal.core.secrets_mask import mask_env
 from zhurnal.core.settings import SmtpSettings
+from zhurnal.publish import ledger
+from zhurnal.school.context import RunContext
 
 
 class SmtpUnavailable(Exception):

@@ -10,12 +10,12 @@ import typst
 from sqlalchemy import select
 
 from zhurnal.core.atomic import write_bytes
+from zhurnal.core.errors import UnknownClass
 from zhurnal.core.filenames import safe_name
+from zhurnal.publish.diary import template_path
 from zhurnal.school.context import RunContext
 from zhurnal.school.credentials import Passwords, shown
-from zhurnal.core.errors import UnknownClass
 from zhurnal.school.lookup import find_class
-from zhurnal.publish.diary import template_path
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 

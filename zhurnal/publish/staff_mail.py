@@ -26,7 +26,6 @@ from zhurnal.text import mail as words
 from zhurnal.text.mail import fill
 
 
-
 def mail_feedback(ctx: RunContext, label: str, out: Path) -> int:
     """A message with the feedback workbook for each rejection that still stands and was not
     mailed yet, noted under ``label`` (the week); how many were written. A rejection a later

@@ -11,15 +11,15 @@ from collections import defaultdict
 from pathlib import Path
 
 from zhurnal.core.atomic import writing
-from zhurnal.text.numbers import format_decimal
+from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed
 from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
 from zhurnal.publish.pupil_results import period_results
 from zhurnal.publish.summary_book import DASH, Book
 from zhurnal.publish.summary_data import Result, SummaryData
 from zhurnal.school.lookup import class_sort_key
-from zhurnal.core.settings import Settings
 from zhurnal.templates.grid import wrapped_lines
+from zhurnal.text.numbers import format_decimal
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
                    "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено"]

@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
-from zhurnal.school.calendar import Week, period_kind
 from zhurnal.core.errors import UnknownPeriod
-from zhurnal.school.lookup import class_sort_key
-from zhurnal.school.marks import suggested_mark, suggested_pass
+from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import Attendance, attendance
 from zhurnal.publish.metrics import FEW, NOT_ASSESSED
-from zhurnal.core.settings import Settings
+from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
+from zhurnal.school.calendar import Week, period_kind
+from zhurnal.school.lookup import class_sort_key
+from zhurnal.school.marks import suggested_mark, suggested_pass
+from zhurnal.school.snapshot import School, Section
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School, Section
 
 
 @dataclass

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from zhurnal.core.settings import Settings
 from zhurnal.school.averages import ClassAverages, class_averages, rounded
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.marks import Cell
-from zhurnal.text.numbers import format_decimal
-from zhurnal.core.settings import Settings
-from zhurnal.store import queries as q
 from zhurnal.school.snapshot import WEEKDAYS_RU, School, load_school
-
+from zhurnal.store import queries as q
+from zhurnal.text.numbers import format_decimal
 
 # «absent» in the student's grammatical gender (roster column «Пол»); both forms when unknown
 ABSENT = {"м": "отсутствовал", "ж": "отсутствовала", "": "отсутствовал(а)"}

@@ -13,17 +13,17 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from zhurnal.core.atomic import writing
-from zhurnal.school.context import RunContext
 from zhurnal.core.filenames import safe_name
-from zhurnal.school.lookup import class_sort_key
+from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed, missed
 from zhurnal.publish.metrics import PUPIL_HEADERS
-from zhurnal.publish.summary_book import Book
-from zhurnal.core.settings import Settings
-from zhurnal.store import queries as q
-from zhurnal.school.snapshot import School, load_school
-from zhurnal.year import movement as mv
 from zhurnal.publish.pupil_results import class_period_results, class_year_results, last_day
+from zhurnal.publish.summary_book import Book
+from zhurnal.school.context import RunContext
+from zhurnal.school.lookup import class_sort_key
+from zhurnal.school.snapshot import School, load_school
+from zhurnal.store import queries as q
+from zhurnal.year import movement as mv
 
 YEAR = "Год"
 

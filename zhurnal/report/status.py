@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from zhurnal.backup.health import warning_lines
 from zhurnal.batch.status import Status
-from zhurnal.text.labels import HeldReason
 from zhurnal.report.table import kind_title, status_label, table
 from zhurnal.text.i18n import N_, _, ngettext
+from zhurnal.text.labels import HeldReason
 
 # what the store holds, in the words of the people who filled it (table names stay internal)
 STORE_COUNTS = (

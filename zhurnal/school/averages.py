@@ -30,8 +30,8 @@ from math import fsum
 
 from sqlalchemy import Connection, select
 
-from zhurnal.school.marks import suggested_mark, weighted_average
 from zhurnal.core.settings import MarkSettings
+from zhurnal.school.marks import suggested_mark, weighted_average
 from zhurnal.store import schema as s
 
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from sqlalchemy import Connection, insert, select, update
 
 from zhurnal.core.errors import UsageError
-from zhurnal.text.i18n import N_
 from zhurnal.store import schema as s
+from zhurnal.text.i18n import N_
 
 ACCESS_KEY_FILE = ".zhurnal-access-key"
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"   # 31: no 0/o, 1/l/i; one case, nothing to shift

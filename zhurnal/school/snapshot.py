@@ -13,12 +13,12 @@ from functools import cached_property
 
 from sqlalchemy import Connection, select
 
-from zhurnal.school.enrolment import enrolled
 from zhurnal.core.errors import NotASchoolWeek
-from zhurnal.text.i18n import N_
 from zhurnal.school.calendar import Calendar, Week, parity_matches
+from zhurnal.school.enrolment import enrolled
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.text.i18n import N_
 
 WEEKDAYS_RU = {1: "Пн", 2: "Вт", 3: "Ср", 4: "Чт", 5: "Пт", 6: "Сб", 7: "Вс"}
 

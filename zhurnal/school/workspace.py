@@ -17,10 +17,10 @@ from pathlib import Path
 
 from zhurnal.core.atomic import PRIVATE_DIR, PRIVATE_FILE
 from zhurnal.core.errors import UsageError
-from zhurnal.text.i18n import N_
-from zhurnal.school.credentials import create_access_key
 from zhurnal.core.keyring import create_keyring, keyring_path, read_keyring
 from zhurnal.core.settings import SECRET_ENV, SETTINGS_FILE
+from zhurnal.school.credentials import create_access_key
+from zhurnal.text.i18n import N_
 
 FOLDERS = ("templates_xlsx", "inbox", "outbox", "archive")
 

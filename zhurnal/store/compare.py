@@ -30,8 +30,8 @@ from collections import Counter
 
 from sqlalchemy import Connection, Select, inspect, select
 
-from zhurnal.store.revision_keys import translate_key
 from zhurnal.store import schema as s
+from zhurnal.store.revision_keys import translate_key
 
 ID_TABLES = {"students", "parents", "lessons", "submissions", "revisions", "period_events", "schools",
              "fetched_mail", "year_events"}

@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, func, insert, select, text
 
-from zhurnal.store.revision_keys import translate_key
 from zhurnal.store import schema as s
 from zhurnal.store.compare import digests, dump, school_query
 from zhurnal.store.engine import StoreError, open_store
+from zhurnal.store.revision_keys import translate_key
 
 COPY_LOCK = 0x7A68_7572_6E61_6C32       # the advisory lock two copies into one store share
 ID_COLUMNS = {"schools": "id", "students": "id", "parents": "id", "lessons": "id", "submissions": "id",

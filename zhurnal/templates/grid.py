@@ -23,10 +23,10 @@ from pathlib import Path
 import xlsxwriter
 
 from zhurnal.core.atomic import writing
-from zhurnal.school.snapshot import Section
-from zhurnal.templates.generate import PROTECTION, write_value, write_meta_sheet
-from zhurnal.templates.spec import Field, cell_ref
 from zhurnal.core.workbook import WorkbookCells
+from zhurnal.school.snapshot import Section
+from zhurnal.templates.generate import PROTECTION, write_meta_sheet, write_value
+from zhurnal.templates.spec import Field, cell_ref
 
 TITLE_ROW, KEY_ROW, FIRST_HEADER_ROW = 0, 1, 2
 ID_COL, NAME_COL = 0, 1

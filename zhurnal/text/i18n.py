@@ -67,8 +67,14 @@ def catalog(locale: str, domain: str = "zhurnal") -> gettext.NullTranslations:
 
 
 def _click_modules() -> list:
-    import click.core, click.decorators, click.exceptions, click.formatting, click.parser  # noqa: E401
-    import click.termui, click.types, click.utils  # noqa: E401
+    import click.core  # noqa: E401
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui  # noqa: E401
+    import click.types
+    import click.utils
     return [click.core, click.decorators, click.exceptions, click.formatting, click.parser,
             click.termui, click.types, click.utils]
 
@@ -107,7 +113,8 @@ def _install_click_words() -> None:
     global _installed
     if _installed:
         return
-    import click.core, click.types  # noqa: E401
+    import click.core  # noqa: E401
+    import click.types
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

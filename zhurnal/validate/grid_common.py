@@ -11,8 +11,8 @@ from zhurnal.templates.spec import cell_ref
 from zhurnal.validate.normalize import clean_text, is_blank
 
 FIRST_INPUT_COL = 2   # columns A (hidden ids) and B (names, notes) hold no input
-from zhurnal.templates.metadata import sections
 from zhurnal.core.workbook import Submission
+from zhurnal.templates.metadata import sections
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.core.workbook import WorkbookCells
 from zhurnal.templates.spec import Field, SheetSpec, WorkbookSpec, cell_ref
 from zhurnal.validate.normalize import BadValue, clean_text, has_format_controls, is_blank, normalise
-from zhurnal.core.workbook import WorkbookCells
 
 
 @dataclass

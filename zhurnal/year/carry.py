@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, delete, insert
 
+from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import load_school
 from zhurnal.year.marks import computed_year_marks
 
 

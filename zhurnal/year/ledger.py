@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from zhurnal.school.calendar import period_kind
+from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import load_school
 from zhurnal.year.final import GIA_9, final_mark_9, final_mark_11
 from zhurnal.year.marks import year_mark
 

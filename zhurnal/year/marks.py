@@ -20,16 +20,16 @@ another mark with a warning); a pass/fail subject gives «зач» when every te
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import math
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import Connection
 
+from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School
 
 RULES = ("mean", "mean_last_decides")
 

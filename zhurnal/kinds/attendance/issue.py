@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.school.calendar import Week
-from zhurnal.school.context import RunContext
 from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.attendance.plan import stored_state
 from zhurnal.kinds.attendance.records import day_keys
 from zhurnal.kinds.attendance.spec import SPEC
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.bases import record_issue
-from zhurnal.store import queries as q
+from zhurnal.school.calendar import Week
+from zhurnal.school.context import RunContext
 from zhurnal.school.snapshot import WEEKDAYS_RU, School, load_school
+from zhurnal.store import queries as q
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
 from zhurnal.text.numbers import counted
 

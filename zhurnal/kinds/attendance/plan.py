@@ -10,15 +10,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from zhurnal.school.calendar import Week
-
+from zhurnal.kinds.attendance.records import AbsenceRead, AttendanceRead
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, record_revision
+from zhurnal.school.calendar import Week
+from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School
-from zhurnal.kinds.attendance.records import AbsenceRead, AttendanceRead
 
 
 @dataclass

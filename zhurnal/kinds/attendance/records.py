@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from zhurnal.school.calendar import Week, parse_week
 from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.core.workbook import Submission
+from zhurnal.school.calendar import Week, parse_week
 from zhurnal.school.snapshot import School
 from zhurnal.templates.spec import GridSpec
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import BadValue, clean_text, is_blank, to_int
-from zhurnal.core.workbook import Submission
 
 
 @dataclass

@@ -3,7 +3,8 @@ reason code (from the setup's reasons)."""
 
 from __future__ import annotations
 
-from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
+from zhurnal.templates.spec import Choices, Field, GridSpec
+from zhurnal.templates.spec import FieldType as T
 from zhurnal.text.labels import Kind
 
 SPEC = GridSpec(kind="attendance", version=1, title=Kind.ATTENDANCE.label, columns=(

@@ -8,18 +8,26 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from zhurnal.school.calendar import Week
-from zhurnal.school.context import RunContext
 from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.journal.plan import stored_state
 from zhurnal.kinds.journal.spec import MARK_CHOICES, SPEC
 from zhurnal.kinds.signing import signed_meta
-from zhurnal.school.marks import Cell
 from zhurnal.merge.bases import record_issue
-from zhurnal.store import queries as q
+from zhurnal.school.calendar import Week
+from zhurnal.school.context import RunContext
+from zhurnal.school.marks import Cell
 from zhurnal.school.snapshot import WEEKDAYS_RU, School, Section, load_school
-from zhurnal.templates.grid import (GridColumn, GridSheet, issued_identities, list_validation, marker_row,
-                                    section_info, sheet_name, write_grid_workbook)
+from zhurnal.store import queries as q
+from zhurnal.templates.grid import (
+    GridColumn,
+    GridSheet,
+    issued_identities,
+    list_validation,
+    marker_row,
+    section_info,
+    sheet_name,
+    write_grid_workbook,
+)
 from zhurnal.templates.spec import Field
 
 NOTES = [

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, and_, bindparam, delete, insert, update
 
 from zhurnal.core.findings import Finding, Severity, finding
-from zhurnal.school.marks import Cell
 from zhurnal.kinds.attendance.plan import register_days
+from zhurnal.kinds.journal.records import JournalRead, LessonRead
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, RevisionLog
+from zhurnal.school.marks import Cell
+from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School
-from zhurnal.kinds.journal.records import JournalRead, LessonRead
+
 
 @dataclass
 class JournalPlan(RecordedPlan):

@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.core.workbook import Submission
 from zhurnal.school.calendar import Week, parse_week
 from zhurnal.school.enrolment import enrolled
-from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.school.marks import BadMark, Cell, allowed_values, read_cell
 from zhurnal.school.snapshot import School, Section
 from zhurnal.templates.spec import GridSpec
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
 from zhurnal.validate.table import typed_cell
-from zhurnal.core.workbook import Submission
 
 
 @dataclass

@@ -3,7 +3,8 @@ columns for an extra or moved lesson, and the marks a cell's dropdown offers per
 
 from __future__ import annotations
 
-from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, GridSpec
+from zhurnal.templates.spec import YES_NO, Choices, Field, GridSpec
+from zhurnal.templates.spec import FieldType as T
 from zhurnal.text.labels import Kind
 
 SPEC = GridSpec(

@@ -8,13 +8,13 @@ ways and writes it.
 
 from __future__ import annotations
 
-from zhurnal.school.calendar import period_kind
 from zhurnal.core.findings import finding
 from zhurnal.kinds.base import Records, StepContext, WorkbookKind, against_base
 from zhurnal.kinds.period.issue import section_stats
 from zhurnal.kinds.period.plan import PeriodPlan, plan_period, read_state
 from zhurnal.kinds.period.records import read_period
 from zhurnal.kinds.period.spec import SPEC, choices_for
+from zhurnal.school.calendar import period_kind
 
 
 class PeriodKind(WorkbookKind):

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.school.averages import class_averages
-from zhurnal.school.calendar import period_kind
-from zhurnal.school.context import RunContext
 from zhurnal.core.errors import UnknownPeriod, YearIsNoTerm
 from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.period.plan import mark_key
 from zhurnal.kinds.period.spec import INPUTS, SPEC, choices_for
 from zhurnal.kinds.signing import issue_grid
+from zhurnal.school.averages import class_averages
+from zhurnal.school.calendar import period_kind
+from zhurnal.school.context import RunContext
+from zhurnal.school.snapshot import Section, load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import Section, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
 
 NOTES = [

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from zhurnal.core.findings import finding
+from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.sync import Changes, record_revision
+from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School
-from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead
 
 
 @dataclass

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.core.workbook import Submission
 from zhurnal.school.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
-from zhurnal.core.workbook import Submission
 
 
 @dataclass

@@ -4,7 +4,8 @@ offer the same)."""
 
 from __future__ import annotations
 
-from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
+from zhurnal.templates.spec import Choices, Field, GridSpec
+from zhurnal.templates.spec import FieldType as T
 from zhurnal.text.labels import Kind
 
 PERIOD_CHOICES = {"5": ("5", "4", "3", "2", "н/а", "осв"), "pass": ("зач", "незач", "н/а", "осв")}

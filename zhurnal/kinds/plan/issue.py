@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.plan.plan import items_state
 from zhurnal.kinds.plan.spec import COLUMNS, SHEET, SPEC
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.bases import record_issue
+from zhurnal.school.context import RunContext
+from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import load_school
 from zhurnal.templates.generate import write_workbook
 
 

@@ -3,7 +3,8 @@ bound to the ``plan_items`` table, scoped by the group its metadata names."""
 
 from __future__ import annotations
 
-from zhurnal.templates.spec import Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
+from zhurnal.templates.spec import Choices, Field, SheetSpec, WorkbookSpec
+from zhurnal.templates.spec import FieldType as T
 from zhurnal.text.labels import Kind
 
 LESSON_TYPES = Choices(labels=("открытие новых знаний", "комбинированный", "закрепление",

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.errors import NoClasses
 from zhurnal.kinds.period.spec import choices_for
 from zhurnal.kinds.prior.spec import NAME, VERSION
 from zhurnal.kinds.signing import signed_meta
+from zhurnal.school.context import RunContext
+from zhurnal.school.snapshot import School, load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, issued_identities, list_validation, write_grid_workbook
 
 NOTES = [

@@ -3,7 +3,7 @@ columns: one per subject × period of the grade (:func:`zhurnal.kinds.prior.issu
 each offering the marks a period allows (:func:`zhurnal.kinds.period.spec.choices_for`)."""
 
 from __future__ import annotations
-from zhurnal.text.labels import Kind
 
+from zhurnal.text.labels import Kind
 
 NAME, VERSION, TITLE = "prior", 1, Kind.PRIOR.label

@@ -20,8 +20,8 @@ from zhurnal.kinds.roster.records import RosterContext, check_roster
 from zhurnal.kinds.roster.spec import spec_of
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.validate.table import read_tables
 from zhurnal.text.labels import Kind
+from zhurnal.validate.table import read_tables
 
 
 def _context(ctx: StepContext, class_code: str) -> RosterContext:

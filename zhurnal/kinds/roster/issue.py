@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.errors import UnknownClass
 from zhurnal.kinds.roster.spec import spec
 from zhurnal.kinds.signing import signed_meta
+from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.templates.generate import write_workbook

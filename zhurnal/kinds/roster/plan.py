@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, insert
 
 from zhurnal.core.findings import Finding
+from zhurnal.kinds.roster.records import RosterCheck, RosterContext
 from zhurnal.merge.sync import Changes, record_revision, sync_rows
 from zhurnal.store import schema as s
 from zhurnal.validate.normalize import match_key
-from zhurnal.kinds.roster.records import RosterCheck, RosterContext
 
 
 def _insert(conn: Connection, table, values: dict, *, school_id: int, submission_id: int) -> int:

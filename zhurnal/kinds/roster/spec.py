@@ -6,7 +6,8 @@ sheets; and the declaration a submitted roster was issued with.
 from __future__ import annotations
 
 from zhurnal.templates.metadata import sections
-from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
+from zhurnal.templates.spec import YES_NO, Choices, Field, SheetSpec, WorkbookSpec
+from zhurnal.templates.spec import FieldType as T
 from zhurnal.text.labels import Kind
 
 SEX = Choices(labels=("м", "ж"))

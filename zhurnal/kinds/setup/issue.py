@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.school.context import RunContext
 from zhurnal.kinds.setup.spec import BOUND, SPEC, from_store
 from zhurnal.kinds.signing import signed_meta
+from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.templates.generate import write_workbook

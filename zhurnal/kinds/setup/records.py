@@ -6,8 +6,8 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from zhurnal.school.calendar import period_kind
 from zhurnal.core.findings import Finding, finding
+from zhurnal.school.calendar import period_kind
 from zhurnal.school.logins import default_login, is_login
 from zhurnal.validate.checks import Names, duplicate_keys
 from zhurnal.validate.table import Row, Table

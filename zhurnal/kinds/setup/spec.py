@@ -6,7 +6,8 @@ typed row becomes a stored one and back.
 from __future__ import annotations
 
 from zhurnal.kinds.limits import with_store_limits
-from zhurnal.templates.spec import YES_NO, Choices, Field, FieldType as T, SheetSpec, WorkbookSpec
+from zhurnal.templates.spec import YES_NO, Choices, Field, SheetSpec, WorkbookSpec
+from zhurnal.templates.spec import FieldType as T
 from zhurnal.text.labels import Kind
 
 WEEKDAYS = Choices(labels=("Пн", "Вт", "Ср", "Чт", "Пт", "Сб"), values=(1, 2, 3, 4, 5, 6))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zhurnal.school.context import RunContext
 from zhurnal.core.errors import NoYearPeriod
 from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.period.plan import mark_key
@@ -17,9 +16,10 @@ from zhurnal.kinds.signing import issue_grid
 from zhurnal.kinds.year.plan import STORED, exam_key, stored_exams
 from zhurnal.kinds.year.records import EXAM, EXAM_FORM, MARK
 from zhurnal.kinds.year.spec import SPEC
+from zhurnal.school.context import RunContext
+from zhurnal.school.snapshot import School, Section, load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School, Section, load_school
 from zhurnal.templates.grid import GridColumn, GridSheet, list_validation, section_info, sheet_name
 from zhurnal.year.final import EXAM_FORMS
 from zhurnal.year.marks import computed_year_marks

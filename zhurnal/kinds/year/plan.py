@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, and_, delete, insert, update
 
 from zhurnal.core.findings import finding
+from zhurnal.kinds.period.plan import PeriodPlan, mark_key, plan_period
+from zhurnal.kinds.period.plan import read_state as period_state
+from zhurnal.kinds.year.records import ExamRead, YearRead
 from zhurnal.merge.bases import Merger, RecordedPlan, State
-from zhurnal.kinds.period.plan import PeriodPlan, mark_key, plan_period, read_state as period_state
 from zhurnal.merge.sync import Changes, record_revision
+from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.school.snapshot import School
-from zhurnal.kinds.year.records import ExamRead, YearRead
-
 
 # The issued base of a year workbook holds each year-mark cell as prefilled (the computed mark
 # where none is stored), so that copies of one issue are told apart by what their teachers

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zhurnal.core.findings import Finding, Severity, finding
+from zhurnal.core.workbook import Submission
+from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead, allowed_mark
 from zhurnal.school.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
-from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead, allowed_mark
-from zhurnal.core.workbook import Submission
 from zhurnal.year.final import EXAM_FORMS
 
 MARK, EXAM_FORM, EXAM = "mark", "exam_form", "exam"

@@ -5,7 +5,8 @@ from the setup's terms of the sheet's grade."""
 from __future__ import annotations
 
 from zhurnal.kinds.year.records import EXAM, EXAM_FORM, MARK
-from zhurnal.templates.spec import Choices, Field, FieldType as T, GridSpec
+from zhurnal.templates.spec import Choices, Field, GridSpec
+from zhurnal.templates.spec import FieldType as T
 from zhurnal.text.labels import Kind
 
 SPEC = GridSpec(kind="year", version=1, title=Kind.YEAR.label, columns=(
