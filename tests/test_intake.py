@@ -282,10 +282,10 @@ def _die_at(event: str, n: int) -> None:
             return result
         return wrapped
 
-    pipeline._record = counted("record", pipeline._record, before=True)
+    pipeline.record_submission = counted("record", pipeline.record_submission, before=True)
     pipeline._Run.accept = counted("committed", pipeline._Run.accept)
     BatchedCommits.make_durable = counted("durable", BatchedCommits.make_durable)
-    pipeline._leave_inbox = counted("left", pipeline._leave_inbox)
+    pipeline.leave_inbox = counted("left", pipeline.leave_inbox)
 
 
 def _killed_ingest(path, event: str, n: int) -> int:

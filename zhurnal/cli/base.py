@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Callable
 
 import click
 
@@ -118,27 +119,35 @@ JSON = click.option("--json", "as_json", is_flag=True, help=N_("Print one JSON r
 NO_WAIT = click.option("--no-wait", is_flag=True, help=N_("Exit 1 at once when another run holds the workspace."))
 
 
-class WeekType(click.ParamType):
-    """An ISO week (2026-W48) or any date inside it; checked while the arguments are read."""
+class _Parsed(click.ParamType):
+    """A value typed as text and parsed while the arguments are read; a bad one is a usage error
+    (exit 2) saying what is expected."""
+
+    parse: Callable[[str], object]
+    bad: type[Exception]
+    hint: str                       # N_() text with {text}: the value as typed
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        try:
+            return type(self).parse(value)
+        except self.bad:
+            self.fail(_(self.hint).format(text=value), param, ctx)
+
+
+class WeekType(_Parsed):
+    """An ISO week (2026-W48) or any date inside it."""
 
     name = "week"
-
-    def convert(self, value, param, ctx):
-        try:
-            return value if not isinstance(value, str) else parse_week(value)
-        except BadWeek:
-            self.fail(_("«{text}» is not a week: use 2026-W48 or a date such as 2026-11-25").format(text=value),
-                      param, ctx)
+    parse, bad = staticmethod(parse_week), BadWeek
+    hint = N_("«{text}» is not a week: use 2026-W48 or a date such as 2026-11-25")
 
 
-class DateType(click.ParamType):
+class DateType(_Parsed):
     name = "date"
-
-    def convert(self, value, param, ctx):
-        try:
-            return value if not isinstance(value, str) else to_date(value)
-        except BadValue:
-            self.fail(_("«{text}» is not a date: use 25.11.2026 or 2026-11-25").format(text=value), param, ctx)
+    parse, bad = staticmethod(to_date), BadValue
+    hint = N_("«{text}» is not a date: use 25.11.2026 or 2026-11-25")
 
 
 WEEK, DATE = WeekType(), DateType()

@@ -11,20 +11,16 @@ reach the disk is still in the inbox.
 
 from __future__ import annotations
 
-import errno
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-from openpyxl.utils.cell import coordinate_from_string
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from zhurnal.core.findings import Finding, Severity, finding, has_errors
 from zhurnal.core.workbook import Submission
-from zhurnal.ingest.archive import archive_copy, remove_from_inbox
+from zhurnal.ingest.archive import archive_copy
 from zhurnal.ingest.authors import channel_findings, make_author_folders, scan_author_folders
 from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
@@ -32,6 +28,14 @@ from zhurnal.ingest.inbox import is_fresh, scan_inbox
 from zhurnal.ingest.lock import run_lock
 from zhurnal.ingest.read import load_submission
 from zhurnal.ingest.readers import FileRead, read_files
+from zhurnal.ingest.results import ENTRY_RU, SHORT_READ_CODES, FileResult, IngestReport
+from zhurnal.ingest.submission_steps import (
+    leave_inbox,
+    read_findings,
+    record_submission,
+    stop_if_disk_full,
+    with_file,
+)
 from zhurnal.kinds import KINDS
 from zhurnal.kinds.base import StepContext, WorkbookKind
 from zhurnal.merge.bases import issued_state
@@ -39,118 +43,11 @@ from zhurnal.school.context import RunContext
 from zhurnal.school.snapshot import School, load_school
 from zhurnal.store import queries as q
 from zhurnal.store.durable import BatchedCommits
-from zhurnal.store.schema import submissions
-from zhurnal.templates.grid import ID_COL, KEY_ROW
-from zhurnal.validate.normalize import is_blank
 
 log = logging.getLogger("zhurnal.ingest")
 MB = 1024 * 1024
-# Only these stop a run: the disk (or the user's quota) is full, so no later file can be kept either.
-DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 # Files whose commits are made durable together before they leave the inbox.
 DURABLE_BATCH = 32
-# Codes a file being copied into inbox/ right now would get from its short read.
-SHORT_READ_CODES = {"file-empty", "file-unreadable"}
-ENTRY_RU = {"symlink": "ссылка (symlink)", "folder": "папка", "fifo": "канал (FIFO)",
-            "socket": "сокет", "device": "файл устройства"}
-
-
-@dataclass
-class FileResult:
-    """What happened to one inbox file."""
-
-    name: str
-    status: str                      # accepted | rejected | duplicate | deferred | failed | left
-    sha256: str = ""
-    kind: str = ""
-    author: str = ""
-    changes: int = 0
-    findings: list[Finding] = field(default_factory=list)
-    feedback: str = ""
-
-    def as_dict(self) -> dict:
-        return {"file": self.name, "status": self.status, "sha256": self.sha256, "kind": self.kind,
-                "author": self.author, "changes": self.changes, "feedback": self.feedback,
-                "findings": [f.model_dump(mode="json") for f in self.findings]}
-
-
-@dataclass
-class IngestReport:
-    files: list[FileResult] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return all(f.status in ("accepted", "duplicate", "deferred") for f in self.files)
-
-    def as_dict(self) -> dict:
-        return {"ok": self.ok, "dry_run": self.dry_run, "files": [f.as_dict() for f in self.files]}
-
-
-def _record(conn: Connection, ctx: RunContext, sub: Submission, status: str, findings: list[Finding]) -> int:
-    """The submission row: what came in, from whom, when it was saved, and what was found.
-
-    The same bytes rejected before keep their one row (the store holds one row per file
-    hash), which now says what this check found."""
-    meta = sub.meta
-    values = dict(original_name=sub.name, kind=meta.get("kind"), template_id=meta.get("template_id"),
-                  author=meta.get("author"), received_at=ctx.now, saved_at=sub.saved_at, status=status,
-                  week=meta.get("week") or meta.get("period"),
-                  findings=json.dumps([f.model_dump(mode="json") for f in findings], ensure_ascii=False))
-    earlier = conn.execute(select(submissions.c.id).where(submissions.c.school_id == ctx.school_id,
-                                                          submissions.c.sha256 == sub.sha256)).scalar()
-    if earlier is not None:
-        conn.execute(update(submissions).where(submissions.c.id == earlier).values(**values))
-        return earlier
-    return conn.execute(insert(submissions).values(school_id=ctx.school_id, sha256=sub.sha256,
-                                                   **values)).inserted_primary_key[0]
-
-
-def _with_file(findings: list[Finding], name: str) -> list[Finding]:
-    return [f.model_copy(update={"file": name}) for f in findings]
-
-
-def _stop_if_disk_full(exc: OSError) -> None:
-    if exc.errno in DISK_FULL:
-        raise exc
-
-
-def _leave_inbox(sub: Submission, result: FileResult) -> FileResult:
-    """Remove the processed file from inbox/; a read-only inbox is a warning, not a stop: the
-    data is committed and archived, and the next run tidies the copy away as a duplicate."""
-    try:
-        remove_from_inbox(sub.path)
-    except OSError as exc:
-        _stop_if_disk_full(exc)
-        result.findings.append(finding("inbox-not-writable", severity=Severity.WARNING, file=sub.name,
-                                       detail=exc.strerror or type(exc).__name__))
-    return result
-
-
-def _read_findings(sub: Submission) -> list[Finding]:
-    """A formula where a value belongs, and merged cells (one value for several cells: the
-    others would be read as empty), in every sheet but zhurnal's own hidden ones; a warning
-    for each cell whose invisible characters were removed."""
-    found = [finding("formula-not-allowed", sheet=sheet, cell=cell)
-             for sheet, cells in sub.formulas.items() if not sheet.startswith("_") for cell in cells]
-    found += [finding("merged-cells", sheet=sheet, cell=cell)
-              for sheet, ranges in sub.merged.items() if not sheet.startswith("_")
-              for cell in ranges if _in_input_area(sub, sheet, cell)]
-    return found + [finding("value-normalised", sheet=sheet, cell=cell, value=typed, normalised=kept,
-                            severity=Severity.WARNING) for sheet, cell, typed, kept in sub.cleaned]
-
-
-def _in_input_area(sub: Submission, sheet: str, cells: str) -> bool:
-    """Does the merged range ``cells`` (A1:B2) touch what is read? On a grid sheet only rows
-    with a hidden identity (a student or a marker row) are read: the template's own merged
-    «Как заполнять» row below the grid is not input. On table sheets every row is."""
-    if sub.cells is None or sub.cells.value(sheet, KEY_ROW, ID_COL) != "key":
-        return True
-    first, _, last = cells.partition(":")
-    (_, r1), (_, r2) = coordinate_from_string(first), coordinate_from_string(last or first)
-    return any(not is_blank(sub.cells.value(sheet, row - 1, ID_COL)) for row in range(r1, r2 + 1))
-
-
 class _Run:
     def __init__(self, ctx: RunContext, dry_run: bool, writer: BatchedCommits | None = None) -> None:
         self.ctx = ctx
@@ -165,7 +62,7 @@ class _Run:
         next :meth:`flush`, which the run calls between files (:attr:`flush_due`), never inside
         one file's work (a disk that refuses the sync stops the run; it is no fault of a file)."""
         if self.writer is None:
-            return _leave_inbox(sub, result)
+            return leave_inbox(sub, result)
         self._leaving.append((sub, result))
         return result
 
@@ -181,7 +78,7 @@ class _Run:
             self.writer.make_durable()
         leaving, self._leaving = self._leaving, []
         for sub, result in leaving:
-            _leave_inbox(sub, result)
+            leave_inbox(sub, result)
 
     def school(self, conn: Connection) -> School:
         """The school snapshot, loaded once and again only after a workbook changed it."""
@@ -219,7 +116,7 @@ class _Run:
         result.feedback = str(feedback.relative_to(self.settings.workspace))
         if record:
             with self._connection() as conn, conn.begin():
-                _record(conn, self.ctx, sub, "rejected", findings)
+                record_submission(conn, self.ctx, sub, "rejected", findings)
         return self._leave(sub, result)
 
     @contextmanager
@@ -257,7 +154,7 @@ class _Run:
         with self._connection() as conn:
             transaction = conn.begin()
             try:
-                submission_id = _record(conn, self.ctx, sub, "accepted", findings)
+                submission_id = record_submission(conn, self.ctx, sub, "accepted", findings)
                 result.changes = kind.apply(plan, conn, self.ctx, submission_id).total
             except BaseException:
                 transaction.rollback()     # the writer connection lives on: nothing of this file stays
@@ -285,7 +182,7 @@ class _Run:
         if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and is_fresh(sub.mtime_ns):
             return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving
         if kind is None:
-            return self.reject(sub, _with_file(findings, sub.name), file_level=True)
+            return self.reject(sub, with_file(findings, sub.name), file_level=True)
         if wrong_channel := channel_findings(self.ctx, sub):    # another author's folder or mail
             return self.reject(sub, wrong_channel, record=False)
         with self._connection() as conn:
@@ -298,7 +195,7 @@ class _Run:
                                          records)
         if refused is not None:      # (rejected outside the reading: the rejection writes)
             return self.reject(sub, [refused])
-        findings = _with_file(_read_findings(sub) + found, sub.name)
+        findings = with_file(read_findings(sub) + found, sub.name)
         if has_errors(findings) or plan is None:
             return self.reject(sub, findings)
         return self.accept(sub, kind, plan, findings)
@@ -313,7 +210,7 @@ class _Run:
         if read.outcome == "gone":
             return None
         if read.outcome == "os-error":
-            _stop_if_disk_full(read.os_error())
+            stop_if_disk_full(read.os_error())
             if sub is None:
                 return FileResult(name, "failed", findings=[finding("file-not-readable", file=name, detail=read.detail)])
             return FileResult(name, "failed", sub.sha256, findings=[finding("file-system-error", file=name,
@@ -328,7 +225,7 @@ class _Run:
         except SQLAlchemyError:
             raise  # broken store: stop, nothing half-applied thanks to the transaction
         except OSError as exc:
-            _stop_if_disk_full(exc)
+            stop_if_disk_full(exc)
             log.exception("file system error on %s", name)
             return FileResult(name, "failed", sub.sha256, findings=[finding(
                 "file-system-error", file=name, detail=f"{exc.strerror or type(exc).__name__}")])
