@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -140,6 +143,47 @@ def test_stopping_early_kills_what_still_runs(tmp_path):
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)      # killed and reaped
+
+
+KILLED_RUN = """
+import os, signal, sys, time
+from pathlib import Path
+from zhurnal.ingest import sandbox
+
+def call(item):
+    Path(sys.argv[1], str(os.getpid())).touch()
+    time.sleep(0.2)
+    return item
+
+answers = sandbox.run_each(call, range(6), processes=2, limit_seconds=30)
+next(answers)
+os.kill(os.getpid(), signal.SIGKILL)     # as the kernel's OOM killer or `kill -9` would
+"""
+
+
+def test_workers_of_a_run_killed_outright_end_by_themselves(tmp_path):
+    """GIVEN a run reading in two workers WHEN the run is killed with SIGKILL (no stop is ever
+    sent; each worker's pipe is still held open by its sibling) THEN every worker ends within
+    seconds, and so the killed run's output pipes close (before, they were held for ever and a
+    caller waiting for them hung)."""
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", KILLED_RUN, str(tmp_path)], capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 30
+    pids = [int(p.name) for p in tmp_path.iterdir()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return not Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z"
 
 
 def test_validate_reads_in_a_worker_process(loaded, monkeypatch):

@@ -19,6 +19,7 @@ worker that dies leaves an end of file instead of an answer.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import time
 from collections import deque
@@ -29,6 +30,7 @@ from typing import Any
 
 _END = object()
 _STOP = None         # what a worker is sent to end
+PARENT_CHECK_SECONDS = 1.0   # how often an idle worker looks whether its run is still there
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,16 @@ def _describe_exit(code: int | None) -> str:
 
 def _serve(call: Callable[[Any], Any], pipe: Connection) -> None:
     """A worker: answer each item sent until told to stop, or until a call raised what is not
-    an ``Exception`` (then answer it as lost and end)."""
+    an ``Exception`` (then answer it as lost and end), or until the run that forked it is gone.
+
+    A run killed outright (SIGKILL, the kernel's OOM killer) never says stop, and its end of the
+    pipe may live on in a sibling worker forked after this one, so no end of file comes either:
+    the worker looks for its parent between items and ends when it is gone."""
+    parent = os.getppid()
     while True:
+        while not pipe.poll(PARENT_CHECK_SECONDS):
+            if os.getppid() != parent:
+                return
         item = pipe.recv()
         if item is _STOP:
             return
