@@ -45,6 +45,17 @@ def allowed_mark(raw: object, allowed: tuple[str, ...], where: dict[str, str], f
     return None
 
 
+def typed_mark(raw: object, student_id: int, section: Section, where: dict[str, str], allowed: tuple[str, ...],
+               found: list[Finding], marks: list[PeriodMarkRead]) -> str | None:
+    """The mark typed in the cell ``where`` (sheet, cell) of ``student_id``, as stored; None for a
+    blank cell (read as no mark: appended to ``marks``, so a cleared cell deletes the stored mark)
+    and for a mark that is not ``allowed`` (a finding)."""
+    if is_blank(raw):
+        marks.append(PeriodMarkRead(student_id, section, None, where["sheet"], where["cell"]))
+        return None
+    return allowed_mark(raw, allowed, where, found)
+
+
 def read_period(mark_key: str, item: Submission, school: School, stats_for: Callable[[Section], dict],
                 allowed_for: Callable[[str], tuple[str, ...]], minimum_for: Callable[[Section], int]) -> PeriodRead:
     """The period marks in column ``mark_key`` of every sheet.
@@ -66,10 +77,7 @@ def read_period(mark_key: str, item: Submission, school: School, stats_for: Call
         for student_id, row in grid.students.items():
             raw = grid.value(row, mark_key)
             where = {"sheet": grid.sheet, "cell": grid.ref(row, mark_key)}
-            if is_blank(raw):
-                read.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
-                continue
-            mark = allowed_mark(raw, allowed, where, found)
+            mark = typed_mark(raw, student_id, section, where, allowed, found, read.marks)
             if mark is None:
                 continue
             problem = student_problem(school, student_id, section.class_code, section)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.core.workbook import Submission
-from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead, allowed_mark
+from zhurnal.kinds.period.records import PeriodMarkRead, PeriodRead, typed_mark
 from zhurnal.school.snapshot import School, Section
 from zhurnal.validate.grid_common import grid_sheets, student_problem
 from zhurnal.validate.normalize import clean_text, is_blank
@@ -107,10 +107,7 @@ def read_year(item: Submission, school: School, computed_for: Callable[[Section]
             exam = _exam(grid, row, student_id, section, grade, found)
             if exam is not None:
                 read.exams.append(exam)
-            if is_blank(raw):
-                marks.marks.append(PeriodMarkRead(student_id, section, None, grid.sheet, where["cell"]))
-                continue
-            mark = allowed_mark(raw, allowed, where, found)
+            mark = typed_mark(raw, student_id, section, where, allowed, found, marks.marks)
             if mark is None:
                 continue
             expected = computed.get(student_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
-from zhurnal.store.schema.base import _school, metadata
+from zhurnal.store.schema.base import _school, lock_and_events, metadata
 
 submissions = Table(
     "submissions", metadata, _school(key=False),
@@ -111,21 +111,4 @@ exemptions = Table(
     info=_J,
 )
 
-period_locks = Table(
-    "period_locks", metadata, _school(),
-    Column("period", String(16), primary_key=True),
-    Column("closed", Boolean, nullable=False),
-    info=_J,
-)
-
-period_events = Table(
-    "period_events", metadata, _school(key=False),
-    Column("id", Integer, primary_key=True),
-    Column("period", String(16), nullable=False),
-    Column("action", String(8), nullable=False),
-    Column("reason", Text),
-    Column("at", DateTime, nullable=False),
-    info=_J,
-)
-
-# ---- publishing (migration 0003) ------------------------------------------------------------
+period_locks, period_events = lock_and_events("period", "period", _J)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
 
-from zhurnal.store.schema.base import _school, metadata
+from zhurnal.store.schema.base import _school, lock_and_events, metadata
 
 _Y = {"since": "0008"}
 
@@ -33,20 +33,5 @@ prior_marks = Table(
 
 _YC = {"since": "0010"}
 
-year_locks = Table(
-    "year_locks", metadata, _school(),
-    Column("year_label", String(16), primary_key=True),  # the setup's «2026/2027»
-    Column("closed", Boolean, nullable=False),
-    info=_YC,
-)
-
-year_events = Table(
-    "year_events", metadata, _school(key=False),
-    Column("id", Integer, primary_key=True),
-    Column("year_label", String(16), nullable=False),
-    Column("action", String(8), nullable=False),         # close | reopen
-    Column("reason", Text),
-    Column("snapshot", String(64)),                      # the store snapshot's sha256 the archive was printed from
-    Column("at", DateTime, nullable=False),
-    info=_YC,
-)
+# the setup's «2026/2027»; an event keeps the sha256 of the store snapshot its archive was printed from
+year_locks, year_events = lock_and_events("year", "year_label", _YC, Column("snapshot", String(64)))
