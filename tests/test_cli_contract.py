@@ -97,6 +97,7 @@ def test_an_unreachable_mail_server_is_3(tmp_path, monkeypatch):
     make_workspace(tmp_path / "w")
     _set(tmp_path / "w", 'host = ""\nport = 587', 'host = "127.0.0.1"\nport = 1')
     _set(tmp_path / "w", 'host = ""\nport = 993', 'host = "127.0.0.1"\nport = 1')
+    _set(tmp_path / "w", "trusted_authserv_ids = []", 'trusted_authserv_ids = ["mx.school17.ru"]')
 
     def refused(*args, **kwargs):
         raise SmtpUnavailable("127.0.0.1:1: [Errno 111] Connection refused")

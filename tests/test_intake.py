@@ -18,6 +18,7 @@ from filelock import FileLock
 
 import zhurnal.ingest.pipeline as pipeline
 import zhurnal.ingest.read as read_module
+import zhurnal.ingest.submission_steps as submission_steps
 from zhurnal.cli import main
 from zhurnal.ingest.lock import LOCK_NAME
 
@@ -71,7 +72,7 @@ def test_read_only_inbox_is_a_warning_and_the_rerun_tidies(loaded, monkeypatch):
     def read_only(path):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(pipeline, "remove_from_inbox", read_only)
+    monkeypatch.setattr(submission_steps, "remove_from_inbox", read_only)
     report = loaded.ingest()
     assert status_of(report) == {"good.xlsx": "accepted"} and report.ok
     assert findings_of(report) == {("", "", "inbox-not-writable")}

@@ -48,6 +48,7 @@ def test_the_same_files_twice_change_nothing(ws, school):
 KILLER = textwrap.dedent("""
     import os, signal, sys
     import zhurnal.ingest.pipeline as pipeline
+    import zhurnal.ingest.submission_steps as submission_steps
     from zhurnal.cli import main
 
     removed = []
@@ -59,7 +60,7 @@ KILLER = textwrap.dedent("""
         removed.append(path)
         path.unlink()
 
-    pipeline.remove_from_inbox = remove_then_die
+    submission_steps.remove_from_inbox = remove_then_die
     pipeline.DURABLE_BATCH = int(sys.argv[3])
     main(["--workspace", sys.argv[1], "ingest"])
 """)
