@@ -213,3 +213,27 @@ def test_run_goes_on_past_an_unreachable_server_and_ends_3(week_ws, monkeypatch)
     assert report["exit_code"] == 3 and report["week"]["diaries"] > 0 and report["send"] is None
     assert set(report["problems"]) == {"send"} and report["skipped"] == ["fetch"]
     assert (week_ws.settings.outbox / "2026-W48" / "diaries").is_dir()
+
+
+def test_a_workbook_the_disk_refuses_to_create_is_infrastructure():
+    """GIVEN xlsxwriter's own FileCreateError around a refused or full disk (it is no OSError, so
+    publish on a locked outbox printed a traceback) WHEN named THEN the disk's problem, exit 3;
+    without an OSError behind it, it stays unnamed (a bug, with its traceback)."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    from zhurnal.batch.faults import named
+    from zhurnal.core.errors import DiskFull, NotWritable
+
+    def raised(errno_value: int) -> FileCreateError:
+        try:
+            try:
+                raise OSError(errno_value, "refused", "outbox/2026-W48/summaries/Сводка.xlsx.partial")
+            except OSError as exc:
+                raise FileCreateError(exc)   # as xlsxwriter's Workbook.close does  # noqa: B904
+        except FileCreateError as exc:
+            return exc
+
+    refused = named(raised(errno.EPERM))
+    assert isinstance(refused, NotWritable) and refused.exit_code == 3
+    assert isinstance(named(raised(errno.ENOSPC)), DiskFull)
+    assert named(FileCreateError("no OSError behind it")) is None

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, OperationalError, SQLAlchemyError
+from xlsxwriter.exceptions import FileCreateError
 
 from zhurnal.backup import BackupError
 from zhurnal.core.errors import (
@@ -117,6 +118,10 @@ def named(exc: BaseException, store_url: str | None = None) -> ZhurnalError | No
         return ServerUnavailable("IMAP", str(exc))
     if isinstance(exc, OSError):
         return _os_problem(exc)
+    # xlsxwriter reports a file it cannot create as its own error, not an OSError: the OSError it
+    # caught is its context
+    if isinstance(exc, FileCreateError) and isinstance(exc.__context__, OSError):
+        return _os_problem(exc.__context__)
     return None
 
 

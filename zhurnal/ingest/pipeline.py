@@ -226,7 +226,9 @@ class _Run:
             raise  # broken store: stop, nothing half-applied thanks to the transaction
         except OSError as exc:
             stop_if_disk_full(exc)
-            log.exception("file system error on %s", name)
+            # one line for the sysadmin; the traceback only with -v (the run logs at INFO then)
+            log.error("file system error on %s: %s", name, exc)
+            log.info("the traceback of %s", name, exc_info=True)
             return FileResult(name, "failed", sub.sha256, findings=[finding(
                 "file-system-error", file=name, detail=f"{exc.strerror or type(exc).__name__}")])
         except Exception as exc:  # a bug must not take the rest of the batch down

@@ -45,13 +45,13 @@ def allowed_mark(raw: object, allowed: tuple[str, ...], where: dict[str, str], f
     return None
 
 
-def typed_mark(raw: object, student_id: int, section: Section, where: dict[str, str], allowed: tuple[str, ...],
+def typed_mark(raw: object, student_id: int, section: Section | None, where: dict[str, str], allowed: tuple[str, ...],
                found: list[Finding], marks: list[PeriodMarkRead]) -> str | None:
     """The mark typed in the cell ``where`` (sheet, cell) of ``student_id``, as stored; None for a
     blank cell (read as no mark: appended to ``marks``, so a cleared cell deletes the stored mark)
     and for a mark that is not ``allowed`` (a finding)."""
     if is_blank(raw):
-        marks.append(PeriodMarkRead(student_id, section, None, where["sheet"], where["cell"]))
+        marks.append(PeriodMarkRead(student_id, section, None, where["sheet"], where["cell"]))  # type: ignore[arg-type]
         return None
     return allowed_mark(raw, allowed, where, found)
 
