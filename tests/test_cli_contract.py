@@ -50,6 +50,7 @@ def test_a_bad_week_stops_run_before_any_step(tmp_path, monkeypatch):
     the mailbox is never asked (the arguments are checked before any step)."""
     make_workspace(tmp_path / "w")
     _set(tmp_path / "w", 'host = ""\nport = 993', 'host = "imap.example.invalid"\nport = 993')
+    _set(tmp_path / "w", "trusted_authserv_ids = []", 'trusted_authserv_ids = ["mx.school17.ru"]')
     asked = []
     monkeypatch.setattr(steps, "fetch_mail", lambda ctx: asked.append(ctx))
     result = _run("-w", str(tmp_path / "w"), "run", "--week", "2026-W84")
@@ -237,3 +238,17 @@ def test_a_workbook_the_disk_refuses_to_create_is_infrastructure():
     assert isinstance(refused, NotWritable) and refused.exit_code == 3
     assert isinstance(named(raised(errno.ENOSPC)), DiskFull)
     assert named(FileCreateError("no OSError behind it")) is None
+
+
+def test_validate_judges_a_file_saved_a_moment_ago(tmp_path):
+    """GIVEN a file written just now that is no workbook WHEN ``validate`` names it THEN it is
+    judged at once (file-unreadable, exit 1), not «ещё пишется»: waiting for a copy to settle is
+    the inbox's rule, and nobody is copying a file the sysadmin names."""
+    assert _run("init", str(tmp_path / "w")).exit_code == 0
+    path = tmp_path / "t.xlsx"
+    path.write_text("привет", encoding="utf-8")
+    result = _run("-w", str(tmp_path / "w"), "validate", str(path), "--json")
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.output)
+    assert data["status"] == "rejected"
+    assert [f["code"] for f in data["findings"]] == ["file-unreadable"]

@@ -19,6 +19,7 @@ from zhurnal.kinds import KINDS, WorkbookKind
 from zhurnal.templates.grid import read_identities
 from zhurnal.templates.metadata import META_SHEET, sections, verify
 from zhurnal.text.messages import UNREADABLE
+from zhurnal.text.numbers import format_decimal
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def _container_problem(sub: Submission, settings: Settings) -> Finding | None:
     if sub.size == 0:
         return finding("file-empty")
     if sub.size > limits.max_file_mb * MB:
-        return finding("file-too-large", size_mb=round(sub.size / MB, 1), limit_mb=limits.max_file_mb)
+        return finding("file-too-large", size_mb=format_decimal(sub.size / MB, 1), limit_mb=format_decimal(limits.max_file_mb, 1))
     if zipfile.is_zipfile(io.BytesIO(sub.data)):
         try:
             with zipfile.ZipFile(io.BytesIO(sub.data)) as archive:

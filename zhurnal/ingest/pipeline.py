@@ -56,6 +56,9 @@ class _Run:
         self._school: School | None = None
         self.writer = writer          # None: each file's own connection, every commit durable
         self._leaving: list[tuple[Submission, FileResult]] = []
+        # an inbox file that reads short and was written a moment ago is a copy still arriving;
+        # a file named to `validate` is not arriving anywhere
+        self.settle = True
 
     def _leave(self, sub: Submission, result: FileResult) -> FileResult:
         """``sub`` leaves the inbox once its commit (and those before it) is on disk: at the
@@ -179,7 +182,7 @@ class _Run:
         # name, the settings, the keyring or the store as they were then, and a teacher who
         # sends the same file again after the cause was mended must not get the old verdict
         kind, findings = identified or identify(sub, self.settings)
-        if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and is_fresh(sub.mtime_ns):
+        if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and self.settle and is_fresh(sub.mtime_ns):
             return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving
         if kind is None:
             return self.reject(sub, with_file(findings, sub.name), file_level=True)
@@ -278,6 +281,8 @@ def validate_file(ctx: RunContext, path) -> FileResult:
     would be accepted. Read in a worker process, as ingest reads (a reader that crashes
     gives ``file-unreadable``); raises ``OSError`` when the file cannot be read at all."""
     read = next(read_files([path], ctx, lambda: None, workers=1))
+    run = _Run(ctx, dry_run=True)
+    run.settle = False
     if read.outcome != "read":     # read again here, for the error it raises
-        return _Run(ctx, dry_run=True).process(load_submission(path, ctx.settings.ingest.max_file_mb * MB))
-    return _Run(ctx, dry_run=True).process(read.sub, (KINDS.get(read.kind) if read.kind else None, read.findings))
+        return run.process(load_submission(path, ctx.settings.ingest.max_file_mb * MB))
+    return run.process(read.sub, (KINDS.get(read.kind) if read.kind else None, read.findings))
