@@ -110,7 +110,7 @@ _LABELS: dict[type, dict[str, str]] = {
         HeldReason.UNKNOWN_SENDER: "адрес не принадлежит учителю школы",
         HeldReason.NOT_AUTHENTICATED: "почтовый сервер не подтвердил отправителя (DKIM/SPF)",
         HeldReason.NO_WORKBOOK: "во вложении нет книги",
-        HeldReason.NO_TRUSTED_AUTH: "нет заголовка Authentication-Results от почтового сервера школы",
+        HeldReason.NO_TRUSTED_AUTH: "почтовый сервер школы не подтвердил отправителя: нет его отметки о проверке",
     },
     Severity: {
         Severity.ERROR: "ошибка",
