@@ -244,7 +244,9 @@ def test_the_year_report_counts_movement_and_class_sizes(loaded):
     assert {"2 четверть (05.11.2026 – 28.12.2026), на 28.12.2026", "За год (по годовым отметкам)"} <= titles
     result = CliRunner().invoke(main, ["--workspace", str(loaded.path), "publish", "--year-report"])
     assert result.exit_code == 0, result.output
-    assert list((loaded.settings.outbox / "год").glob("Отчёт_за_год*.xlsx"))
+    made = loaded.settings.outbox / "year" / "2026-2027" / "Отчёт за год.xlsx"     # where the close archives
+    assert str(made) in result.output
+    assert next(r for r in _rows(made, "Численность") if r[0] == "5А")[1] == before
 
 
 def test_the_demo_q2_report_counts_5a_mathematics_by_the_default_rule(demo_ws):
