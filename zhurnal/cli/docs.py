@@ -1,0 +1,36 @@
+"""The school's documents (``zhurnal docs regulation|site|guides``) and the health check
+(``zhurnal doctor``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zhurnal.cli.base import JSON, Group, finish, folder
+from zhurnal.docs import run
+from zhurnal.text.i18n import N_, _
+
+OUT = click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+                   help=N_("Folder to write into (default: outbox/docs/)."))
+
+
+def made_text(made) -> str:
+    return "\n".join([_("written: {path}").format(path=path) for path in made.files] + made.notes)
+
+
+@click.group(cls=Group)
+def docs() -> None:
+    """The school's documents drafted from the settings: the regulation, the site, the guides."""
+
+
+@docs.command()
+@OUT
+@JSON
+@click.pass_context
+def regulation(ctx: click.Context, out: str | None, as_json: bool) -> None:
+    """The regulation on keeping the electronic journal: an editable .docx and its PDF."""
+    finish(run.regulation(folder(ctx), Path(out) if out else None), as_json, made_text)
+
+
+COMMANDS = (docs,)

@@ -1,0 +1,27 @@
+"""One library call per ``zhurnal docs`` command: the workspace opened read-only (documents never
+change the store), the facts gathered, the document written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from zhurnal.batch.workspace import open_workspace
+from zhurnal.docs.facts import Facts, gather
+from zhurnal.docs.model import Made
+from zhurnal.docs.regulation import write_regulation
+
+FOLDER = "docs"        # outbox/docs/ by default
+
+
+def _facts(workspace: Path) -> Facts:
+    return gather(open_workspace(workspace, read_only=True, need_key=False))
+
+
+def out_folder(workspace: Path, given: Path | None) -> Path:
+    """``given``, else the workspace's ``outbox/docs/``."""
+    return given if given is not None else workspace / "outbox" / FOLDER
+
+
+def regulation(workspace: Path, folder: Path | None = None) -> Made:
+    """``zhurnal docs regulation``: the regulation's ``.docx`` and PDF."""
+    return write_regulation(_facts(workspace), out_folder(workspace, folder))
