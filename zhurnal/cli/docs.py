@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zhurnal.cli.base import JSON, Group, finish, folder
+from zhurnal.cli.base import JSON, Command, Group, finish, folder
 from zhurnal.docs import run
 from zhurnal.text.i18n import N_, _
 
@@ -33,4 +33,24 @@ def regulation(ctx: click.Context, out: str | None, as_json: bool) -> None:
     finish(run.regulation(folder(ctx), Path(out) if out else None), as_json, made_text)
 
 
-COMMANDS = (docs,)
+
+LEVELS = {"ok": "✓", "warning": "!", "problem": "✗"}
+
+
+def health_text(health) -> str:
+    return "\n".join(f"{LEVELS[c.level]} {c.said}" for c in health.checks)
+
+
+@click.command(cls=Command)
+@click.option("--bundle", "bundle", type=click.Path(dir_okay=False), default=None,
+              help=N_("Also write a zip for technical support (no personal data, no secrets)."))
+@JSON
+@click.pass_context
+def doctor(ctx: click.Context, bundle: str | None, as_json: bool) -> None:
+    """The workspace's health: versions, settings, store, folders, backups, the last run, what is stuck."""
+    health = run.doctor(folder(ctx), Path(bundle) if bundle else None)
+    finish(health, as_json, lambda h: health_text(h) + (
+        "\n" + _("Support bundle: {path}").format(path=bundle) if bundle else ""))
+
+
+COMMANDS = (docs, doctor)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from zhurnal.batch.workspace import open_workspace
+from zhurnal.docs.bundle import write_bundle
+from zhurnal.docs.doctor import Health, examine
 from zhurnal.docs.facts import Facts, gather
 from zhurnal.docs.model import Made
 from zhurnal.docs.regulation import write_regulation
@@ -25,3 +27,8 @@ def out_folder(workspace: Path, given: Path | None) -> Path:
 def regulation(workspace: Path, folder: Path | None = None) -> Made:
     """``zhurnal docs regulation``: the regulation's ``.docx`` and PDF."""
     return write_regulation(_facts(workspace), out_folder(workspace, folder))
+
+
+def doctor(workspace: Path, bundle: Path | None = None) -> Health:
+    """``zhurnal doctor``: the health; with ``bundle`` also the support zip written there."""
+    return write_bundle(workspace, bundle) if bundle is not None else examine(workspace)
