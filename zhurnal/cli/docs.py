@@ -34,6 +34,15 @@ def regulation(ctx: click.Context, out: str | None, as_json: bool) -> None:
 
 
 
+@docs.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@JSON
+@click.pass_context
+def site(ctx: click.Context, directory: str, as_json: bool) -> None:
+    """A small static site about the journal for the school's web site (no personal data)."""
+    finish(run.site(folder(ctx), Path(directory)), as_json, made_text)
+
+
 LEVELS = {"ok": "✓", "warning": "!", "problem": "✗"}
 
 

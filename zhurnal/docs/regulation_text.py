@@ -48,12 +48,14 @@ def grades(a: int, b: int) -> str:
     return f"{a} класс" if a == b else f"{a}–{b} классы"
 
 
-def regulation(f: Facts) -> Document:
-    """The whole regulation of the school of ``f``."""
+def regulation(f: Facts, *, public: bool = False) -> Document:
+    """The whole regulation of the school of ``f``; ``public``: the copy for the school's site,
+    without any person's name (the roles stay, the names of staff are left out)."""
+    director = "" if public else f.settings.docs.director
     doc = Document(TITLE, school=f.school, preamble=["УТВЕРЖДЕНО", f"приказом директора {f.school}",
-                                    "от «___» __________ 20__ г. № ____",
-                                    f"Директор {f.settings.docs.director or BLANK}"])
-    doc.parts = [_general(f), _roles(f), _entering(f), _scale(f), _period_marks(f), _corrections(f),
+                                                     "от «___» __________ 20__ г. № ____",
+                                                     f"Директор {director or BLANK}"])
+    doc.parts = [_general(f), _roles(f, public), _entering(f), _scale(f), _period_marks(f), _corrections(f),
                  _access(f), _backups(f), _archive(f)]
     return doc
 
@@ -81,16 +83,17 @@ def _general(f: Facts) -> Part:
     return part
 
 
-def _roles(f: Facts) -> Part:
+def _roles(f: Facts, public: bool) -> Part:
     docs = f.settings.docs
-    teachers = ", ".join(f"{cls} — {name}" for cls, name in f.class_teachers if name)
+    who = lambda name: "" if public else f" ({name or BLANK})"
+    teachers = "" if public else ", ".join(f"{cls} — {name}" for cls, name in f.class_teachers if name)
     return Part("Участники и их обязанности").add(
-        f"Директор ({docs.director or BLANK}) утверждает настоящее Положение, назначает ответственных, "
+        f"Директор{who(docs.director)} утверждает настоящее Положение, назначает ответственных, "
         f"получает отчёты за периоды и год и подписывает архив журнала за учебный год.",
-        f"Заместитель директора по учебно-воспитательной работе ({docs.deputy or BLANK}) контролирует "
+        f"Заместитель директора по учебно-воспитательной работе{who(docs.deputy)} контролирует "
         f"своевременность и полноту заполнения журнала по еженедельным сводкам (кто не сдал журнал, "
         f"успеваемость, качество, пропуски, обучающиеся группы риска), закрывает учебные периоды и год.",
-        f"Системный администратор ({docs.sysadmin or BLANK}) ведёт рабочую книгу настройки школы (периоды, "
+        f"Системный администратор{who(docs.sysadmin)} ведёт рабочую книгу настройки школы (периоды, "
         f"каникулы, классы, предметы, учителя, нагрузка, подгруппы, расписание, звонки, виды работ и их веса, "
         f"причины пропусков), выдаёт учителям рабочие книги, еженедельно запускает обработку, следит за "
         f"резервными копиями и обращается в службу технической поддержки.",

@@ -11,6 +11,7 @@ from zhurnal.docs.doctor import Health, examine
 from zhurnal.docs.facts import Facts, gather
 from zhurnal.docs.model import Made
 from zhurnal.docs.regulation import write_regulation
+from zhurnal.docs.site import write_site
 
 FOLDER = "docs"        # outbox/docs/ by default
 
@@ -32,3 +33,8 @@ def regulation(workspace: Path, folder: Path | None = None) -> Made:
 def doctor(workspace: Path, bundle: Path | None = None) -> Health:
     """``zhurnal doctor``: the health; with ``bundle`` also the support zip written there."""
     return write_bundle(workspace, bundle) if bundle is not None else examine(workspace)
+
+
+def site(workspace: Path, folder: Path) -> Made:
+    """``zhurnal docs site DIR``: the static site into ``folder``."""
+    return write_site(_facts(workspace), folder)
