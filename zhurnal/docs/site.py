@@ -82,11 +82,11 @@ def _index(facts: Facts) -> str:
     return ("<p>В школе ведётся электронный классный журнал. Учителя каждую неделю вносят отметки, темы уроков, "
             "домашние задания и пропуски, а родители получают по электронной почте дневник своего ребёнка "
             "за неделю.</p>\n<ul>"
-            f'<li><a href="polozhenie.html">Положение о ведении электронного классного журнала</a></li>'
-            f'<li><a href="roditelyam.html">Как родителям получить и открыть дневник</a></li>'
-            f'<li><a href="kontakty.html">К кому обращаться с вопросами</a></li>'
-            f'<li><a href="kalendar.html">Календарь учебного года</a></li>'
-            f'<li><a href="zvonki.html">Расписание звонков</a></li></ul>')
+            '<li><a href="polozhenie.html">Положение о ведении электронного классного журнала</a></li>'
+            '<li><a href="roditelyam.html">Как родителям получить и открыть дневник</a></li>'
+            '<li><a href="kontakty.html">К кому обращаться с вопросами</a></li>'
+            '<li><a href="kalendar.html">Календарь учебного года</a></li>'
+            '<li><a href="zvonki.html">Расписание звонков</a></li></ul>')
 
 
 def png_size(png: bytes) -> tuple[int, int]:
