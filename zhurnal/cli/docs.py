@@ -43,6 +43,16 @@ def site(ctx: click.Context, directory: str, as_json: bool) -> None:
     finish(run.site(folder(ctx), Path(directory)), as_json, made_text)
 
 
+@docs.command()
+@OUT
+@JSON
+@click.pass_context
+def guides(ctx: click.Context, out: str | None, as_json: bool) -> None:
+    """Guides for a subject teacher, a class teacher, a parent and the sysadmin (PDF), with pictures of
+    this school's workbooks."""
+    finish(run.guides(folder(ctx), Path(out) if out else None), as_json, made_text)
+
+
 LEVELS = {"ok": "✓", "warning": "!", "problem": "✗"}
 
 

@@ -9,6 +9,7 @@ from zhurnal.batch.workspace import open_workspace
 from zhurnal.docs.bundle import write_bundle
 from zhurnal.docs.doctor import Health, examine
 from zhurnal.docs.facts import Facts, gather
+from zhurnal.docs.guides import write_guides
 from zhurnal.docs.model import Made
 from zhurnal.docs.regulation import write_regulation
 from zhurnal.docs.site import write_site
@@ -38,3 +39,8 @@ def doctor(workspace: Path, bundle: Path | None = None) -> Health:
 def site(workspace: Path, folder: Path) -> Made:
     """``zhurnal docs site DIR``: the static site into ``folder``."""
     return write_site(_facts(workspace), folder)
+
+
+def guides(workspace: Path, folder: Path | None = None) -> Made:
+    """``zhurnal docs guides``: the four guides (PDF)."""
+    return write_guides(_facts(workspace), out_folder(workspace, folder))

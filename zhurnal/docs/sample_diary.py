@@ -6,6 +6,9 @@ so the picture holds no personal data; its times are the school's bells."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import typst
@@ -46,11 +49,23 @@ def sample(facts: Facts) -> dict:
             "absences": [{"date": "02.12", "lessons": 2, "reason": "болезнь"}]}
 
 
-def diary_png(facts: Facts, target: Path) -> Path:
-    """The sample diary's first page as ``target`` (PNG)."""
+def diary_png(facts: Facts, target: Path, *, top: float = 0.45) -> Path:
+    """The sample diary's first page as ``target`` (PNG): its ``top`` part (the week; the rest of
+    the A4 page is empty) cut by poppler's ``pdftoppm``, else the whole page drawn by Typst."""
     template = template_path(facts.settings.workspace, TEMPLATE)
     data = json.dumps({"diaries": [sample(facts)]}, ensure_ascii=False)
-    pages = typst.compile(str(template), root=str(template.parent), format="png", ppi=PPI, sys_inputs={"data": data})
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pages[0] if isinstance(pages, list) else pages)
+    compile_ = lambda **kw: typst.compile(str(template), root=str(template.parent), sys_inputs={"data": data}, **kw)
+    if shutil.which("pdftoppm") is None:
+        pages = compile_(format="png", ppi=PPI)
+        target.write_bytes(pages[0] if isinstance(pages, list) else pages)
+        return target
+    with tempfile.TemporaryDirectory(prefix="zhurnal-diary-") as scratch:
+        pdf = Path(scratch) / "diary.pdf"
+        pdf.write_bytes(compile_())
+        width, height = round(210 / 25.4 * PPI), round(297 / 25.4 * PPI)     # A4 at PPI
+        subprocess.run(["pdftoppm", "-png", "-singlefile", "-r", str(PPI), "-f", "1", "-l", "1", "-x", "0", "-y", "0",
+                        "-W", str(width), "-H", str(round(height * top)), str(pdf), str(Path(scratch) / "page")],
+                       check=True, capture_output=True, timeout=60)
+        target.write_bytes((Path(scratch) / "page.png").read_bytes())
     return target
