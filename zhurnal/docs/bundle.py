@@ -65,7 +65,7 @@ def _masked_settings(settings: Settings) -> dict:
     return raw
 
 
-def secrets_of(settings: Settings) -> list[str]:
+def secrets_of(settings: Settings) -> list[str | None]:
     """Every secret value this workspace knows of: the environment variables its settings name
     (SMTP login and password, the IMAP password, the backup identity, the store URL) and the
     signing keys (as the keyring file writes them); the store URL's own password is masked with
@@ -90,7 +90,7 @@ def bundle_bytes(workspace: Path, *, now: dt.datetime | None = None) -> tuple[by
     files: dict[str, str] = {"README.txt": README.format(at=at)}
     dump = lambda value: json.dumps(value, ensure_ascii=False, indent=2, default=str)
     files["versions.json"] = dump(versions())
-    secrets: list[str] = []
+    secrets: list[str | None] = []
     url = ""
     try:
         settings = load_settings(workspace, need_key=False)

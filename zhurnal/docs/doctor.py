@@ -202,7 +202,7 @@ def _stuck(health: Health, ctx: RunContext, now: dt.datetime) -> None:
                and p.stat().st_mtime < cutoff] if settings.inbox.is_dir() else []
     partial = [p for p in settings.workspace.rglob(f"*{PARTIAL}")]
     with ctx.engine.connect() as conn:
-        mail = dict(conn.execute(select(s.mail_ledger.c.status, func.count())
+        mail: dict[str, int] = dict(conn.execute(select(s.mail_ledger.c.status, func.count())
                                  .where(s.mail_ledger.c.school_id == ctx.school_id)
                                  .group_by(s.mail_ledger.c.status)).all())
         held = conn.execute(select(func.count()).select_from(s.fetched_mail)

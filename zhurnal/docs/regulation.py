@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 from docx import Document as Docx
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -64,7 +65,7 @@ def docx_bytes(doc: Document) -> bytes:
     return buffer.getvalue()
 
 
-def _table(out, table: Table) -> None:
+def _table(out: DocxDocument, table: Table) -> None:
     if table.caption:
         out.add_paragraph(table.caption).runs[0].bold = True
     grid = out.add_table(rows=1, cols=len(table.header))

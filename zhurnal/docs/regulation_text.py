@@ -9,6 +9,8 @@ workspace does not know a name (``[docs] director``, ``deputy``, ``sysadmin``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from zhurnal.docs import legal
 from zhurnal.docs.facts import Facts
 from zhurnal.docs.model import Document, Part, Table
@@ -40,7 +42,7 @@ def years(n: int) -> str:
     return counted(n, "год", "года", "лет")
 
 
-def date(d) -> str:
+def date(d: dt.date) -> str:
     return d.strftime("%d.%m.%Y")
 
 

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import cast
 
 import typst
 
@@ -58,11 +59,11 @@ def diary_png(facts: Facts, target: Path, *, top: float = 0.45) -> Path:
     compile_ = lambda **kw: typst.compile(str(template), root=str(template.parent), sys_inputs={"data": data}, **kw)
     if shutil.which("pdftoppm") is None:
         pages = compile_(format="png", ppi=PPI)
-        target.write_bytes(pages[0] if isinstance(pages, list) else pages)
+        target.write_bytes(cast(bytes, pages[0] if isinstance(pages, list) else pages))
         return target
     with tempfile.TemporaryDirectory(prefix="zhurnal-diary-") as scratch:
         pdf = Path(scratch) / "diary.pdf"
-        pdf.write_bytes(compile_())
+        pdf.write_bytes(cast(bytes, compile_()))
         width, height = round(210 / 25.4 * PPI), round(297 / 25.4 * PPI)     # A4 at PPI
         subprocess.run(["pdftoppm", "-png", "-singlefile", "-r", str(PPI), "-f", "1", "-l", "1", "-x", "0", "-y", "0",
                         "-W", str(width), "-H", str(round(height * top)), str(pdf), str(Path(scratch) / "page")],

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from zhurnal.core.atomic import write_bytes
-from zhurnal.docs.facts import Facts
+from zhurnal.docs.facts import Facts, Period
 from zhurnal.docs.model import Document, Made, Table, numbered
 from zhurnal.docs.regulation_text import date, regulation
 from zhurnal.docs.sample_diary import diary_png
@@ -132,7 +132,7 @@ def _contacts(facts: Facts) -> str:
             + (f"<p>{escape(contact)}</p>" if contact else ""))
 
 
-def _grades(p) -> str:
+def _grades(p: Period) -> str:
     """«1–9», «1»: short, so the table fits a phone."""
     return str(p.grade_from) if p.grade_from == p.grade_to else f"{p.grade_from}–{p.grade_to}"
 
