@@ -40,6 +40,7 @@ def _guides(path: Path, out: Path):
     return result.output
 
 
+@pytest.mark.slow          # one LibreOffice run over four workbooks: ~30 s on two busy cores
 @pytest.mark.soffice
 @pytest.mark.skipif(office.soffice() is None, reason="needs LibreOffice")
 def test_guides_say_their_key_sentences_with_the_schools_workbooks(week_ws, tmp_path):

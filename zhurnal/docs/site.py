@@ -143,7 +143,7 @@ def _calendar(facts: Facts) -> str:
     terms = Table(("Период", "Классы", "Начало", "Окончание"),
                   [(p.name, _grades(p), date(p.start), date(p.end)) for p in facts.terms],
                   caption="Учебные периоды")
-    rest = Table(("Каникулы и праздники", "Классы", "С", "По"),
+    rest = Table(("Название", "Классы", "С", "По"),
                  [(h.name, "все" if h.grade_from <= 1 and h.grade_to >= 11 else _grades(h),
                    date(h.start), date(h.end)) for h in facts.holidays], caption="Каникулы и праздничные дни")
     return _table(terms) + _table(rest)
