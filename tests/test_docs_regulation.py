@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document as Docx
 from sqlalchemy import text
+from test_russian_text import latin_words
 
 from zhurnal.cli import main
 from zhurnal.docs import office
@@ -64,6 +65,7 @@ def test_numbers_come_from_the_workspace_and_follow_a_change(loaded, tmp_path):
         shown = f"{weight:g}".replace(".", ",")
         assert f"{name}\n{shown}" in docx            # the table's row: the name's cell, then the weight's
     assert "№ 582" in docx and "№ АП-147/07" in docx and "152-ФЗ" in docx and "ст. 58" in docx
+    assert latin_words(docx) == [] and latin_words(pdf) == []        # people read it: Russian only
 
     _set(loaded.path, ("edit_window_days = 14", "edit_window_days = 21"),
          ("thresholds = [4.5, 3.5, 2.5]", "thresholds = [4.65, 3.65, 2.65]"),

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from click.testing import CliRunner
 from sqlalchemy import text
+from test_russian_text import latin_words
 
 from zhurnal.cli import main
 
@@ -93,3 +94,4 @@ def test_every_link_resolves_and_no_person_is_named(loaded, tmp_path):
     everything = "\n".join([*said.values(), pdf])
     assert sorted(p for p in people if p in everything) == []
     assert "Порядок и сроки заполнения" in said["polozhenie.html"] and "Порядок и сроки заполнения" in pdf
+    assert {name: latin_words(words) for name, words in said.items() if latin_words(words)} == {}
