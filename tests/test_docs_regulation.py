@@ -4,6 +4,7 @@ the document."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -96,3 +97,20 @@ def test_the_docx_opens_in_libreoffice(loaded, tmp_path):
                                    check=True).stdout.split())
     assert "Положение о ведении электронного классного журнала" in said
     assert "Резервное копирование" in said and "Контрольная работа" in said
+
+
+def test_doctor_says_when_the_regulation_is_out_of_date(loaded):
+    """GIVEN the regulation drafted into outbox/docs/ WHEN ``zhurnal doctor`` looks THEN it is up to
+    date; AND WHEN the editing window changes in zhurnal.toml THEN doctor warns that it is out of
+    date; AND WHEN it is drafted again THEN the warning is gone."""
+    runner = CliRunner()
+    state = lambda: {c["area"]: c for c in json.loads(runner.invoke(main, ["-w", str(loaded.path), "doctor", "--json"])
+                                                       .output)["checks"]}["documents"]
+    assert state()["figures"] == {}                         # never drafted
+    assert runner.invoke(main, ["-w", str(loaded.path), "docs", "regulation"]).exit_code == 0
+    assert state()["figures"] == {"outdated": False}
+    _set(loaded.path, ("edit_window_days = 14", "edit_window_days = 10"))
+    found = state()
+    assert found["figures"] == {"outdated": True} and found["level"] == "warning" and "устарело" in found["said"]
+    assert runner.invoke(main, ["-w", str(loaded.path), "docs", "regulation"]).exit_code == 0
+    assert state()["figures"] == {"outdated": False}

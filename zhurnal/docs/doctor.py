@@ -28,6 +28,8 @@ from zhurnal.batch.workspace import open_workspace
 from zhurnal.core.atomic import PARTIAL
 from zhurnal.core.settings import Settings, load_settings
 from zhurnal.docs import office
+from zhurnal.docs.facts import gather
+from zhurnal.docs.regulation import outdated
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.school.context import RunContext, utc_now
 from zhurnal.school.workspace import loose_modes
@@ -42,7 +44,7 @@ WAITING_TOO_LONG = dt.timedelta(hours=1)     # a run every 15 minutes takes a fi
 
 @dataclass
 class Check:
-    area: str          # versions | settings | store | folders | backup | last run | stuck
+    area: str          # versions | settings | store | folders | backup | last run | stuck | documents
     level: str         # ok | warning | problem
     said: str          # one Russian line
     figures: dict = field(default_factory=dict)
@@ -106,6 +108,7 @@ def examine(workspace: Path, *, now: dt.datetime | None = None, recent: int = 20
     try:
         _store(health, ctx, recent)
         _stuck(health, ctx, now)
+        _regulation(health, ctx)
     finally:
         ctx.engine.dispose()
     return health
@@ -216,3 +219,15 @@ def _stuck(health: Health, ctx: RunContext, now: dt.datetime) -> None:
     notes += [f"писем задержано для администратора: {held}"] if held else []
     health.add("stuck", WARNING if notes else OK, "Застряло: " + ("; ".join(notes) if notes else "ничего"),
                inbox_waiting=len(waiting), partial_files=len(partial), mail=mail, held_mail=held)
+
+
+def _regulation(health: Health, ctx: RunContext) -> None:
+    """Whether ``outbox/docs/``'s regulation still says what the settings and the setup do."""
+    stale = outdated(gather(ctx), ctx.settings.outbox / "docs")
+    if stale is None:
+        health.add("documents", OK, "Положение о ведении журнала не составлялось (zhurnal docs regulation)")
+    else:
+        health.add("documents", WARNING if stale else OK,
+                   "Положение устарело: настройки изменились после его составления — выполните zhurnal docs "
+                   "regulation и передайте директору" if stale else "Положение соответствует настройкам",
+                   outdated=stale)

@@ -8,6 +8,7 @@ Both are regenerated from the settings; edits made to the ``.docx`` by hand are 
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from zhurnal.docs.regulation_text import regulation
 from zhurnal.docs.typeset import pdf_bytes
 
 FILE_STEM = "Положение_об_электронном_журнале"
+DIGEST = ".regulation.sha256"    # beside the files: what they were drafted from (``zhurnal doctor`` compares)
 FONT = "Times New Roman"     # LibreOffice substitutes Liberation Serif, metric-compatible
 
 
@@ -86,4 +88,20 @@ def write_regulation(facts: Facts, folder: Path) -> Made:
     target = write_bytes(folder / f"{FILE_STEM}.docx", docx_bytes(doc))
     made.files.append(str(target))
     made.files.append(str(write_bytes(folder / f"{FILE_STEM}.pdf", pdf_bytes(doc, facts.settings.workspace))))
+    write_bytes(folder / DIGEST, digest(facts).encode("ascii"))
     return made
+
+
+def digest(facts: Facts) -> str:
+    """sha256 of the regulation's whole text as ``facts`` give it: another digest means a setting
+    or the setup changed what the regulation says."""
+    return hashlib.sha256(regulation(facts).text().encode("utf-8")).hexdigest()
+
+
+def outdated(facts: Facts, folder: Path) -> bool | None:
+    """Whether the regulation in ``folder`` says something the workspace no longer does (None:
+    none was drafted there)."""
+    kept = folder / DIGEST
+    if not kept.is_file():
+        return None
+    return kept.read_text(encoding="ascii").strip() != digest(facts)
