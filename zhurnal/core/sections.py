@@ -189,6 +189,13 @@ class SmtpSettings(_Server):
     data_timeout_seconds: float = Field(default=600, gt=0)
 
 
+class RosterSettings(_Section):
+    # a class's roster not confirmed (handed in, changed or not) for more than this many days is
+    # listed by `status` and on the deputy's control sheet: the school's order asks class
+    # teachers to keep pupils' and parents' data current weekly («еженедельное»)
+    confirm_every_days: int = Field(default=7, ge=1)
+
+
 class MetricsSettings(_Section):
     # N of успеваемость/качество/СОУ (see zhurnal.publish.metrics): "marked" (default, Сетевой
     # Город's published formulas) leaves out pupils with no mark at all in the subject;

@@ -33,6 +33,7 @@ from zhurnal.store.schema.school import (
     holidays,
     parents,
     periods,
+    roster_confirmations,
     schools,
     students,
     subgroup_members,
@@ -51,5 +52,5 @@ __all__ = [
     "subgroup_members", "parents", "guardianships", "submissions", "revisions", "lessons",
     "journal_entries", "absences", "period_marks", "plan_items", "exemptions", "period_locks",
     "period_events", "mail_ledger", "issued_templates", "submission_states", "parent_access",
-    "fetched_mail", "exam_marks", "prior_marks", "year_locks", "year_events",
+    "fetched_mail", "exam_marks", "prior_marks", "year_locks", "year_events", "roster_confirmations",
 ]
