@@ -1,4 +1,5 @@
-"""Roster freshness: every confirmation of a class's roster, with its moment.
+"""Roster freshness: every confirmation of a class's roster, with its moment; the extracurricular
+journal: groups, members, sessions, absences.
 
 Revision ID: 0012
 """
