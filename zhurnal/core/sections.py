@@ -194,6 +194,9 @@ class RosterSettings(_Section):
     # listed by `status` and on the deputy's control sheet: the school's order asks class
     # teachers to keep pupils' and parents' data current weekly («еженедельное»)
     confirm_every_days: int = Field(default=7, ge=1)
+    # the pupils' contacts (address, phone, note of the roster's pupil card) are private: printed
+    # only on the year archive's pupils' list, and there only when the school wants them
+    contacts_in_archive: bool = False
 
 
 class MetricsSettings(_Section):

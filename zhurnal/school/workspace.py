@@ -134,6 +134,9 @@ share = ""
 # a class's roster not confirmed (handed in, changed or not) for more than this many days is
 # listed by `zhurnal status` and on the deputy's control sheet
 confirm_every_days = 7
+# pupils' addresses, phones and notes (private: never in a diary, a letter or a summary) on the
+# year archive's pupils' list
+contacts_in_archive = false
 
 [metrics]
 # who is in N of успеваемость/качество/СОУ: "marked" (Сетевой Город's formulas) leaves out pupils

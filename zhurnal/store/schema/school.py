@@ -116,6 +116,12 @@ students = Table(
     Column("arrival_order", Text, info={"since": "0009"}),
     Column("left_on", Date, info={"since": "0009"}),
     Column("leaving_order", Text, info={"since": "0009"}),
+    # the pupil's card (migration 0012): private contacts the class teacher keeps in the roster;
+    # never in a diary, a letter or a summary, printed only on the year archive's pupils' list
+    # when [roster] contacts_in_archive says so
+    Column("address", Text, info={"since": "0012"}),
+    Column("phone", Text, info={"since": "0012"}),
+    Column("note", Text, info={"since": "0012"}),
 )
 
 subgroup_members = Table(
