@@ -11,8 +11,8 @@ import subprocess
 
 import openpyxl
 import pytest
-from conftest import SATURDAY, WEEK, findings_of, status_of
-from sqlalchemy import create_engine, inspect, text
+from conftest import SATURDAY, WEEK, findings_of, s, status_of
+from sqlalchemy import create_engine, inspect, select, text
 
 from zhurnal.store.migrations import upgrade
 
@@ -118,8 +118,9 @@ def test_the_card_never_reaches_a_diary_a_letter_or_a_summary(week_ws, tmp_path)
 @pytest.mark.both_stores
 def test_migration_0012_keeps_pupils_and_adds_cards_confirmations_and_extracurricular(request, tmp_path,
                                                                                        store_backend):
-    """GIVEN a store at 0011 holding a pupil WHEN upgraded THEN the pupil is kept, with an empty
-    card, and the roster confirmations and the extracurricular tables take rows."""
+    """GIVEN a store at 0011 holding a pupil and the roster that brought them WHEN upgraded THEN
+    the pupil is kept, with an empty card, the class's roster counts as confirmed when that roster
+    came, and the roster confirmations and the extracurricular tables take rows."""
     if store_backend == "postgresql":
         server = request.getfixturevalue("postgres")
         url = server.url(server.create())
@@ -135,7 +136,14 @@ def test_migration_0012_keeps_pupils_and_adds_cards_confirmations_and_extracurri
         conn.execute(text("INSERT INTO submissions (school_id, id, sha256, original_name, received_at, status, "
                           "findings) VALUES (1, 3, 'x', 'r.xlsx', :at, 'accepted', '[]')"),
                      {"at": dt.datetime(2026, 11, 20, 10, 0)})
+        conn.execute(text("INSERT INTO revisions (school_id, submission_id, entity, key, new_value) "
+                          "VALUES (1, 3, 'students', '7', '{}')"))
+        conn.execute(text("UPDATE submissions SET kind = 'roster'"))
     upgrade(engine)
+    with engine.connect() as conn:     # the roster accepted before the upgrade confirms 5А
+        C = s.roster_confirmations
+        assert [tuple(r) for r in conn.execute(select(C.c.class_code, C.c.received_at, C.c.submission_id))] == \
+            [("5А", dt.datetime(2026, 11, 20, 10, 0), 3)]
     tables = set(inspect(engine).get_table_names())
     assert {"roster_confirmations", "extra_groups", "extra_members", "extra_sessions", "extra_absences"} <= tables
     with engine.begin() as conn:
@@ -143,7 +151,7 @@ def test_migration_0012_keeps_pupils_and_adds_cards_confirmations_and_extracurri
             ("Иванов Иван Иванович", None, None, None)
         conn.execute(text("UPDATE students SET address = :a, phone = :p WHERE id = 7"), {"a": ADDRESS, "p": PHONE})
         conn.execute(text("INSERT INTO roster_confirmations (school_id, class_code, received_at, submission_id) "
-                          "VALUES (1, '5А', :at, 3)"), {"at": dt.datetime(2026, 11, 20, 10, 0)})
+                          "VALUES (1, '5А', :at, 3)"), {"at": dt.datetime(2026, 11, 27, 10, 0)})
         conn.execute(text("INSERT INTO extra_groups (school_id, name, teacher, planned_hours) "
                           "VALUES (1, 'Шахматы', 'Петрова', 34)"))
         conn.execute(text("INSERT INTO extra_members (school_id, group_name, student_id) VALUES (1, 'Шахматы', 7)"))
