@@ -10,6 +10,7 @@ from sqlalchemy import select
 from zhurnal.backup.health import backup_health
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.school.context import RunContext
+from zhurnal.school.roster_freshness import stale_rosters
 from zhurnal.school.workspace import loose_modes
 from zhurnal.store import queries as q
 from zhurnal.store.engine import masked
@@ -35,6 +36,9 @@ class Status:
     loose_modes: list[str] = field(default_factory=list)
     # teachers' workbooks are still taken from the top inbox/ ([ingest] author_folders_only off)
     recommend_author_folders: bool = False
+    # classes whose roster was not confirmed within [roster] confirm_every_days (StaleRoster.as_dict)
+    stale_rosters: list[dict] = field(default_factory=list)
+    confirm_every_days: int = 7
 
     ok = True            # a view: it always finishes (exit 0)
     exit_code = 0
@@ -54,7 +58,8 @@ def _submission(row) -> dict:
 def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
     """Counts per table, the last ``recent`` submissions, files waiting, rejected ones (those a
     later accepted copy of the same author, kind and week corrected apart, with when and which
-    file), and the backup figures of the 14-day rule as of ``ctx.now``.
+    file), the backup figures of the 14-day rule and the classes whose roster is out of date
+    (:func:`~zhurnal.school.roster_freshness.stale_rosters`), as of ``ctx.now``.
 
     Reads only: a store that has no row for this school yet shows empty counts.
     """
@@ -90,4 +95,6 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                   year=year, year_closed=year_closed, closed_periods=closed_periods,
                   loose_modes=[str(p.relative_to(settings.workspace)) for p in
                                loose_modes(settings.workspace, settings.ingest.teacher_group)],
-                  recommend_author_folders=not settings.ingest.author_folders_only)
+                  recommend_author_folders=not settings.ingest.author_folders_only,
+                  stale_rosters=[r.as_dict() for r in stale_rosters(ctx)],
+                  confirm_every_days=settings.roster.confirm_every_days)

@@ -74,3 +74,12 @@ def templates_prior_marks(ctx: click.Context, grade: int) -> None:
 def templates_plan(ctx: click.Context, teacher: str | None) -> None:
     """Calendar-thematic plans (КТП), one per teacher × class × subject × subgroup."""
     say(paths_text(issue.issue_plans(open_workspace(folder(ctx)), teacher=teacher)))
+
+
+@templates.command("extracurricular")
+@click.option("--teacher", default=None, help=N_("This teacher's journal, also a first one (full name); default: "
+                                                 "every teacher who keeps a group."))
+@click.pass_context
+def templates_extracurricular(ctx: click.Context, teacher: str | None) -> None:
+    """Extracurricular journals (внеурочная деятельность): groups, pupils, sessions, absences."""
+    say(paths_text(issue.issue_extracurricular(open_workspace(folder(ctx)), teacher=teacher)))

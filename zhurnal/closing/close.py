@@ -27,6 +27,8 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from zhurnal.closing.archive import write_class_archives
+from zhurnal.closing.extracurricular import write_extracurricular_archive
+from zhurnal.closing.pupils import write_pupil_lists
 from zhurnal.core.atomic import write_bytes
 from zhurnal.core.errors import YearHasOpenPeriods
 from zhurnal.ingest.lock import run_lock
@@ -52,7 +54,9 @@ def _year_report(conn: Connection, ctx: RunContext, folder: Path, digest: str) -
 
 ARCHIVE_WRITERS: list[ArchiveWriter] = [
     write_class_archives,             # per class: journal, summary ledger, corrections (PDF/A)
+    write_pupil_lists,                # per class: the pupils' list, contacts only if the school wants (PDF/A)
     _year_report,                     # the director's year report (xlsx)
+    write_extracurricular_archive,    # the extracurricular journal with the hours held against the plan (PDF/A)
 ]
 
 

@@ -189,6 +189,16 @@ class SmtpSettings(_Server):
     data_timeout_seconds: float = Field(default=600, gt=0)
 
 
+class RosterSettings(_Section):
+    # a class's roster not confirmed (handed in, changed or not) for more than this many days is
+    # listed by `status` and on the deputy's control sheet: the school's order asks class
+    # teachers to keep pupils' and parents' data current weekly («еженедельное»)
+    confirm_every_days: int = Field(default=7, ge=1)
+    # the pupils' contacts (address, phone, note of the roster's pupil card) are private: printed
+    # only on the year archive's pupils' list, and there only when the school wants them
+    contacts_in_archive: bool = False
+
+
 class MetricsSettings(_Section):
     # N of успеваемость/качество/СОУ (see zhurnal.publish.metrics): "marked" (default, Сетевой
     # Город's published formulas) leaves out pupils with no mark at all in the subject;

@@ -28,6 +28,7 @@ from zhurnal.core.sections import (  # noqa: F401 (re-exported: every section is
     MetricsSettings,
     NormaliseSettings,
     RiskSettings,
+    RosterSettings,
     SchoolSettings,
     SmtpSettings,
     StoreSettings,
@@ -65,6 +66,7 @@ class SettingsFile(_Section):
     diary: DiarySettings = DiarySettings()
     imap: ImapSettings = ImapSettings()
     access: AccessSettings = AccessSettings()
+    roster: RosterSettings = RosterSettings()
     metrics: MetricsSettings = MetricsSettings()
     risk: RiskSettings = RiskSettings()
     backup: BackupSettings = BackupSettings()

@@ -96,11 +96,16 @@ class _Run:
         return school if school.classes else None
 
     def duplicate(self, sub: Submission, earlier: dict) -> FileResult:
-        """A file accepted before changes nothing."""
+        """A file accepted before changes nothing of what it holds; its kind may record that it
+        was handed in again (:meth:`WorkbookKind.again`)."""
         result = FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
                             earlier.get("author") or "")
         if self.dry_run:
             return result
+        kind = KINDS.get(earlier.get("kind") or "")
+        if kind is not None and earlier["status"] == "accepted":
+            with self._connection() as conn, conn.begin():      # e.g. a roster confirmed again
+                kind.again(conn, self.ctx, earlier["id"])
         archive_copy(sub, self.settings.archive)
         return self._leave(sub, result)
 

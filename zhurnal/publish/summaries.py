@@ -55,6 +55,12 @@ LEGEND = [
                                        "а исправление (если книгу вернули) принято в пределах окна правки; "
                                        "«не принят» — сдан, но ни одна сдача не принята; «нет» — не сдан"),
     ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше минимума для отметки за период"),
+    ("Ведение журнала", "Списки классов", "классы, чей список (ученики, родители) классный руководитель не сдавал "
+                                          "дольше [roster] confirm_every_days дней (7: еженедельно); сданный без "
+                                          "изменений список тоже подтверждает его"),
+    ("Ведение журнала", "Внеурочная деятельность", "по журналам внеурочной деятельности: часов проведено "
+                                                   "с начала года до конца недели и их доля от часов по плану на "
+                                                   "год; посещаемость — доля занятий, на которых ученики группы были"),
     ("Ведение журнала", "По КТП", "уроков по плану с начала периода и проведённых с темой; «—» — КТП не сдан"),
     ("Группа риска", "Причины", "«2» за период — выставленная отметка за период; «средний балл … (текущий)» — "
                                 "отметки за период ещё нет, судим по текущему среднему баллу"),
@@ -204,10 +210,35 @@ def _control_sheet(out: Book, data: SummaryData) -> None:
     sheet.freeze_panes(3, 1)
     sheet.conditional_format(3, 5, 2 + max(len(rows), 1), 5, {"type": "text", "criteria": "not containing",
                                                              "value": "в срок", "format": out.warn})
+    top = _extracurricular_block(out, sheet, data, _roster_block(out, sheet, data, 2 + len(rows) + 3))
     if data.disagreements:
-        top = 2 + len(rows) + 3
         sheet.write_string(top - 1, 0, "Расхождения журнала с листами посещаемости", out.title)
         out.table(sheet, top, ["Учитель", "Файл", "Лист", "Ячейка", "Что не сходится"], data.disagreements)
+
+
+def _roster_block(out: Book, sheet, data: SummaryData, top: int) -> int:
+    """The classes whose roster was not confirmed in time, under the teachers' table from
+    ``top`` (its title a row above); returns where the next block's title row + 1 goes."""
+    if not data.stale_rosters:
+        return top
+    sheet.write_string(top - 1, 0, f"Списки классов не подтверждены больше {data.confirm_every_days} дн.", out.title)
+    rows = [[r.class_code, r.class_teacher or DASH,
+             f"{r.confirmed_at:%d.%m.%Y}" if r.confirmed_at else "ни разу", r.age_days]
+            for r in data.stale_rosters]
+    return out.table(sheet, top, ["Класс", "Классный руководитель", "Подтверждён", "Дней назад"], rows,
+                     dash=True) + 2
+
+
+def _extracurricular_block(out: Book, sheet, data: SummaryData, top: int) -> int:
+    """Extracurricular groups: hours held by the week's end against the year's plan."""
+    if not data.extracurricular:
+        return top
+    sheet.write_string(top - 1, 0, "Внеурочная деятельность: часы проведённые и по плану на год", out.title)
+    rows = [[g.name, g.teacher, g.planned, g.held, g.percent, g.sessions, g.pupils, g.attended]
+            for g in data.extracurricular]
+    return out.table(sheet, top, ["Группа (курс)", "Учитель", "Часов по плану", "Проведено часов", "Проведено, %",
+                                  "Занятий", "Учеников", "Посещаемость, %"], rows,
+                     {2: out.percent, 3: out.percent, 4: out.percent, 7: out.percent}, dash=True) + 2
 
 
 def _risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:

@@ -20,8 +20,10 @@ from zhurnal.publish.attendance import Attendance, attendance
 from zhurnal.publish.metrics import FEW, NOT_ASSESSED
 from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.school.calendar import Week, period_kind
+from zhurnal.school.extracurricular import GroupHours, hours_against_plan
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.marks import suggested_mark, suggested_pass
+from zhurnal.school.roster_freshness import StaleRoster, stale_rosters_in
 from zhurnal.school.snapshot import School, Section
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -70,6 +72,11 @@ class SummaryData:
     running: bool = False         # a week's figures in an open period: «мало отметок», not н/а
     attendance: Attendance | None = None                            # days and lessons missed, lates
     enrolled: dict[str, list[int]] = field(default_factory=dict)   # class → pupils counted (by name)
+    # classes whose roster was not confirmed within [roster] confirm_every_days at the week's end
+    stale_rosters: list[StaleRoster] = field(default_factory=list)
+    confirm_every_days: int = 7
+    # extracurricular groups: hours held up to the week's end against the year's plan
+    extracurricular: list[GroupHours] = field(default_factory=list)
 
 
 def _week_periods(school: School, week: Week) -> dict[str, dict]:
@@ -170,6 +177,10 @@ def week_summary(conn: Connection, school: School, settings: Settings, week: Wee
                   title=f"Неделя {week.title()}", running=True, averages=averages)
     data.control = _control(conn, school, settings, week, data)
     data.disagreements = _disagreements(conn, school, week)
+    data.confirm_every_days = settings.roster.confirm_every_days
+    data.stale_rosters = stale_rosters_in(conn, school.school_id, data.confirm_every_days,
+                                          dt.datetime.combine(week.sunday, dt.time(23, 59, 59)))
+    data.extracurricular = hours_against_plan(conn, school.school_id, until=week.sunday)
     return data
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from zhurnal.backup.health import warning_lines
 from zhurnal.batch.status import Status
 from zhurnal.report.table import kind_title, status_label, table
@@ -54,8 +56,25 @@ def status_text(status: Status) -> str:
         out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
         out += [f"  {m['received_at']} {m['sender']}: {HeldReason.label_of(m['reason'])}"
                 for m in status.held_mail]
+    out += roster_lines(status)
     out += health_lines(status.backup)
     return "\n".join(out)
+
+
+def roster_lines(status: Status) -> list[str]:
+    """The classes whose roster was not confirmed in time, with their class teachers."""
+    if not status.stale_rosters:
+        return []
+    out = ["", ngettext("Class rosters not confirmed for more than {n} day (the class teacher hands the "
+                        "roster in, changed or not):",
+                        "Class rosters not confirmed for more than {n} days (the class teacher hands the "
+                        "roster in, changed or not):", status.confirm_every_days).format(n=status.confirm_every_days)]
+    for row in status.stale_rosters:
+        when = (_("never confirmed") if row["confirmed_at"] is None else
+                ngettext("confirmed {at}, {n} day ago", "confirmed {at}, {n} days ago", row["age_days"])
+                .format(at=f"{dt.date.fromisoformat(row['confirmed_at'][:10]):%d.%m.%Y}", n=row["age_days"]))
+        out.append(f"  {row['class_code']} ({row['class_teacher'] or '—'}): {when}")
+    return out
 
 
 def health_lines(figures: dict) -> list[str]:

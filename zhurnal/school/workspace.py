@@ -130,6 +130,14 @@ trusted_authserv_ids = []
 # how teachers reach inbox/ over the network, printed on their slips, e.g. "\\\\server\\zhurnal\\inbox"
 share = ""
 
+[roster]
+# a class's roster not confirmed (handed in, changed or not) for more than this many days is
+# listed by `zhurnal status` and on the deputy's control sheet
+confirm_every_days = 7
+# pupils' addresses, phones and notes (private: never in a diary, a letter or a summary) on the
+# year archive's pupils' list
+contacts_in_archive = false
+
 [metrics]
 # who is in N of успеваемость/качество/СОУ: "marked" (Сетевой Город's formulas) leaves out pupils
 # with no mark at all in the subject; "enrolled" keeps every enrolled pupil but the exempt (no
