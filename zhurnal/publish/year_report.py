@@ -154,6 +154,6 @@ def publish_year_report(ctx: RunContext, *, on: dt.date | None = None) -> Path:
     with ctx.engine.connect() as conn:
         label = q.school_row(conn, ctx.school_id)["year_label"] or "год"
         path = year_folder(ctx.settings.outbox, label) / YEAR_REPORT
-        if path.exists() and is_closed(conn, ctx.school_id, label):
+        if path.exists() and ctx.school_id is not None and is_closed(conn, ctx.school_id, label):
             return path
         return write_year_report(conn, ctx.school_id, path, ctx.settings, on=on)
