@@ -66,3 +66,17 @@ def keys_restored_text(restored: list[str]) -> str:
 def backup_key_text(file: str, recipient: str) -> str:
     return (_("The private key is written to {file}: keep it off this computer.").format(file=file) + "\n"
             + _("Add to zhurnal.toml, section [backup]:") + f' recipients = ["{recipient}"]')
+
+
+def delivery_text(report) -> str:
+    """``templates week`` (period, plan, year): the files written, then where they went."""
+    written = sum(len(names) for names in report.written.values())
+    out = [str(p) for p in report.paths]
+    out.append(_("Teachers' folders: {written} workbooks written, {same} already there; "
+                 "{mailed} teachers mailed").format(written=written, same=report.unchanged,
+                                                    mailed=len(report.mailed)))
+    out += [_("No teacher in the setup for «{name}»: the workbook stays in templates_xlsx/ only").format(name=name)
+            for name in report.no_teacher]
+    out += [_("{name} has no e-mail address in the setup: the workbooks are only in their folder").format(name=name)
+            for name in report.no_address]
+    return "\n".join(out)
