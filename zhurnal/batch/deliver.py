@@ -23,18 +23,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
 from zhurnal.batch import issue
 from zhurnal.core.atomic import write_bytes
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.read import cells_of
 from zhurnal.merge.bases import forget_issue
-from zhurnal.publish.teacher_mail import Teacher, mail_workbooks
+from zhurnal.publish.teacher_mail import mail_workbooks, teachers_by_name
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
-from zhurnal.school.logins import default_login, is_login
-from zhurnal.store import schema as s
 from zhurnal.text import mail as words
 from zhurnal.text.mail import fill
 
@@ -68,19 +64,6 @@ class DeliveryReport:
 
 def teacher_folder(ctx: RunContext, login: str, label: str) -> Path:
     return ctx.settings.outbox / TEACHERS / login / label
-
-
-def teachers_by_name(ctx: RunContext) -> dict[str, Teacher]:
-    """Full name → the teacher (login as the setup holds it, else the default one)."""
-    with ctx.engine.connect() as conn:
-        rows = conn.execute(select(s.teachers.c.full_name, s.teachers.c.login, s.teachers.c.email)
-                            .where(s.teachers.c.school_id == ctx.school_id)).all()
-    found = {}
-    for row in rows:
-        login = row.login or default_login(row.full_name)
-        if is_login(login):
-            found[row.full_name] = Teacher(row.full_name, login, (row.email or "").strip())
-    return found
 
 
 def fingerprint(path: Path) -> tuple[dict[str, str], str]:

@@ -14,11 +14,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import Connection, select
+
 from zhurnal.core.settings import Settings
 from zhurnal.publish import ledger
 from zhurnal.publish.mail import XLSX, build_message, message_id, write_eml
 from zhurnal.publish.supersede import set_aside
 from zhurnal.school.context import RunContext
+from zhurnal.school.logins import default_login, is_login
+from zhurnal.store import schema as s
+from zhurnal.store.schema import mail_ledger
 from zhurnal.text import mail as words
 from zhurnal.text.mail import fill
 
@@ -33,6 +38,24 @@ class Teacher:
     full_name: str
     login: str
     email: str
+
+
+def teacher_rows(conn: Connection, school_id: int | None) -> dict[str, Teacher]:
+    """Full name → the teacher (login as the setup holds it, else the default one)."""
+    rows = conn.execute(select(s.teachers.c.full_name, s.teachers.c.login, s.teachers.c.email)
+                        .where(s.teachers.c.school_id == school_id)).all()
+    found = {}
+    for row in rows:
+        login = row.login or default_login(row.full_name)
+        if is_login(login):
+            found[row.full_name] = Teacher(row.full_name, login, (row.email or "").strip())
+    return found
+
+
+def teachers_by_name(ctx: RunContext) -> dict[str, Teacher]:
+    """:func:`teacher_rows` of the run's school."""
+    with ctx.engine.connect() as conn:
+        return teacher_rows(conn, ctx.school_id)
 
 
 def hand_in_folder(settings: Settings, login: str) -> str:
@@ -66,9 +89,14 @@ def _key(label: str, login: str) -> str:
     return f"{label}.{login}"
 
 
+def _safe(key: str) -> str:
+    """A key as :func:`~zhurnal.publish.mail.message_id` writes it into the id."""
+    return re.sub(r"[^A-Za-z0-9.-]", "-", key)
+
+
 def _prefix(kind: str, label: str, login: str) -> str:
     """The start of every Message-ID of ``kind`` for one teacher and label (:func:`message_id`)."""
-    return f"<{kind}.{re.sub(r'[^A-Za-z0-9.-]', '-', _key(label, login))}."
+    return f"<{kind}.{_safe(_key(label, login))}."
 
 
 def _queue_once(ctx: RunContext, label: str, teacher: Teacher, kind: str, msg_id: str, build) -> bool:
@@ -135,3 +163,15 @@ def mail_reminder(ctx: RunContext, label: str, title: str, teacher: Teacher, dea
 
     return msg_id if _queue_once(ctx, label, teacher, REMINDER, msg_id, build) else None
 
+
+
+def reminded_logins(conn: Connection, school_id: int, label: str) -> set[str]:
+    """The logins of the teachers reminded of ``label``'s journal (queued or sent)."""
+    start = f"<{REMINDER}.{_safe(label)}."
+    found = set()
+    for msg_id in conn.execute(select(mail_ledger.c.message_id).where(
+            mail_ledger.c.school_id == school_id, mail_ledger.c.kind == REMINDER, mail_ledger.c.week == label,
+            mail_ledger.c.status != "superseded")).scalars():
+        if msg_id.startswith(start):
+            found.add(msg_id[len(start):].split("@", 1)[0].rsplit(".", 1)[0])
+    return found

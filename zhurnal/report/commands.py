@@ -80,3 +80,20 @@ def delivery_text(report) -> str:
     out += [_("{name} has no e-mail address in the setup: the workbooks are only in their folder").format(name=name)
             for name in report.no_address]
     return "\n".join(out)
+
+
+def remind_text(report) -> str:
+    """``remind``: before the deadline one line; after it, who is late, reminded now or before."""
+    if not report.due:
+        return _("The hand-in deadline of {week} has not come yet ({deadline} UTC): nobody reminded").format(
+            week=report.week, deadline=f"{report.deadline:%d.%m.%Y %H:%M}")
+    if not report.late:
+        return _("{week}: every timetabled teacher's journal is accepted").format(week=report.week)
+    out = [_("{week}: journals not accepted: {count}").format(week=report.week, count=len(report.late))]
+    if report.mail_off:
+        out.append(_("[smtp] has no host: nobody was reminded"))
+    out += [_("reminded now: {name}").format(name=name) for name in report.reminded]
+    out += [_("reminded before: {name}").format(name=name) for name in report.before]
+    out += [_("no e-mail address in the setup, not reminded: {name}").format(name=name)
+            for name in report.no_address]
+    return "\n".join(out)

@@ -78,6 +78,10 @@ deletions_warning_above = 10
 # grades taught without homework: no «нет домашнего задания» warning for their lessons
 # (grade 1: СанПиН 1.2.3685-21, СП 2.4.3648-20 п. 3.4.16)
 no_homework_grades = [1]
+# the hand-in deadline of a week's journals: weekday (1 Monday … 7 Sunday) and time, school time;
+# after it a teacher whose journal is not accepted gets one reminder (`zhurnal remind`)
+hand_in_weekday = 6
+hand_in_time = "12:00"
 
 [mail]
 sender_name = "Электронный журнал"
