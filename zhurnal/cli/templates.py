@@ -22,8 +22,9 @@ def templates() -> None:
 @templates.command("setup")
 @click.pass_context
 def templates_setup(ctx: click.Context) -> None:
-    """The school setup workbook (prefilled with the current setup)."""
-    say(paths_text([issue.issue_setup(open_workspace(folder(ctx)))]))
+    """The school setup workbook (prefilled with the current setup, or with the federal defaults
+    of the current school year when there is none yet)."""
+    say(paths_text([issue.issue_setup(open_workspace(folder(ctx)), defaults=True)]))
 
 
 @templates.command("roster")
