@@ -31,6 +31,7 @@ from zhurnal.merge.bases import forget_issue
 from zhurnal.publish.teacher_mail import mail_workbooks, teachers_by_name
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
+from zhurnal.school.workspace import share_outgoing
 from zhurnal.text import mail as words
 from zhurnal.text.mail import fill
 
@@ -107,6 +108,9 @@ def deliver(ctx: RunContext, label: str, title: str, paths: list[Path], *, scrat
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(target, path.read_bytes())
+            if ctx.settings.ingest.teacher_group:       # the teachers read their folders on a shared drive
+                share_outgoing(ctx.settings.outbox / TEACHERS / teacher.login, target,
+                               ctx.settings.ingest.teacher_group)
             report.written.setdefault(teacher.login, []).append(path.name)
         books.setdefault(teacher.full_name, []).append((target.name, target.read_bytes(), digest))
     if not ctx.settings.smtp.host:
