@@ -122,3 +122,22 @@ def test_templates_week_delivers_and_a_change_supersedes_the_waiting_mail(loaded
     assert new != old and _plain_sql(loaded, f"SELECT status FROM mail_ledger WHERE message_id = '{old}'") == \
         [("superseded",)]
     assert (loaded.settings.outbox / WEEK.label / "mail" / "superseded").is_dir()
+
+
+def test_plans_and_period_sheets_reach_their_teachers_folders(loaded):
+    """GIVEN the small school WHEN the КТП and the Q2 period sheets are handed out THEN each
+    teacher's folder outbox/teachers/<login>/КТП/ and …/Q2/ holds exactly the workbooks issued
+    to that teacher (their metadata's author), and handing them out again writes nothing."""
+    from zhurnal.batch.deliver import hand_out_period, hand_out_plans
+    logins = dict(_plain_sql(loaded, "SELECT full_name, login FROM teachers"))
+    for hand_out, label in ((lambda ctx: hand_out_plans(ctx), "КТП"), (lambda ctx: hand_out_period(ctx, "Q2"), "Q2")):
+        report = hand_out(loaded.ctx())
+        assert report.paths and report.no_teacher == [] and report.mailed == []   # no [smtp]: folders only
+        issued = {}
+        for path in report.paths:
+            issued.setdefault(read_metadata(cells_of(path))["author"], set()).add(path.name)
+        for author, names in issued.items():
+            folder = loaded.settings.outbox / "teachers" / logins[author] / label
+            assert {p.name for p in folder.iterdir()} == names
+        again = hand_out(loaded.ctx())
+        assert again.written == {} and again.unchanged == len(report.paths)

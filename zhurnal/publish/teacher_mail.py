@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 
 from zhurnal.core.settings import Settings
 from zhurnal.publish import ledger
-from zhurnal.publish.mail import XLSX, build_message, message_id, write_eml
+from zhurnal.publish.mail import XLSX, build_message, check_address, message_id, write_eml
 from zhurnal.publish.supersede import set_aside
 from zhurnal.school.context import RunContext
 from zhurnal.school.logins import default_login, is_login
@@ -48,8 +48,18 @@ def teacher_rows(conn: Connection, school_id: int | None) -> dict[str, Teacher]:
     for row in rows:
         login = row.login or default_login(row.full_name)
         if is_login(login):
-            found[row.full_name] = Teacher(row.full_name, login, (row.email or "").strip())
+            found[row.full_name] = Teacher(row.full_name, login, _usable((row.email or "").strip()))
     return found
+
+
+def _usable(address: str) -> str:
+    """The address, or "" for one a plain SMTP server cannot take (the teacher is then said to
+    have none: the folder is their channel)."""
+    try:
+        check_address(address)
+    except ValueError:
+        return ""
+    return address
 
 
 def teachers_by_name(ctx: RunContext) -> dict[str, Teacher]:
@@ -156,7 +166,7 @@ def mail_reminder(ctx: RunContext, label: str, title: str, teacher: Teacher, dea
 
     def build():
         body = fill(words.REMINDER_BODY, teacher=teacher.full_name, title=title, deadline=deadline,
-                    missing=", ".join(missing), how=hand_back_line(settings, teacher))
+                    missing="; ".join(missing), how=hand_back_line(settings, teacher))
         return build_message(settings.mail, to_name=teacher.full_name, to_address=teacher.email,
                              subject=fill(words.REMINDER_SUBJECT, title=title), body=body, attachments=[],
                              msg_id=msg_id, zone=settings.school.zone)
