@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from email.mime.multipart import MIMEMultipart
 
 from sqlalchemy import Connection, select
 
@@ -109,7 +111,8 @@ def _prefix(kind: str, label: str, login: str) -> str:
     return f"<{kind}.{_safe(_key(label, login))}."
 
 
-def _queue_once(ctx: RunContext, label: str, teacher: Teacher, kind: str, msg_id: str, build) -> bool:
+def _queue_once(ctx: RunContext, label: str, teacher: Teacher, kind: str, msg_id: str,
+                build: Callable[[], MIMEMultipart]) -> bool:
     """Write and queue the message ``build()`` makes unless the ledger knows ``msg_id``; set aside
     the teacher's other waiting ``kind`` messages of ``label``. Whether it was queued now."""
     with ctx.engine.connect() as conn:
@@ -137,7 +140,7 @@ def mail_workbooks(ctx: RunContext, label: str, title: str, teacher: Teacher,
     msg_id = message_id(WORKBOOKS, _key(label, teacher.login), _digest([f"{n}:{fp}" for n, _, fp in books]),
                         settings.school.code)
 
-    def build():
+    def build() -> MIMEMultipart:
         body = fill(words.WORKBOOKS_BODY, teacher=teacher.full_name, title=title,
                     files=", ".join(f"«{name}»" for name, _, _ in books), how=hand_back_line(settings, teacher))
         return build_message(settings.mail, to_name=teacher.full_name, to_address=teacher.email,
@@ -164,7 +167,7 @@ def mail_reminder(ctx: RunContext, label: str, title: str, teacher: Teacher, dea
     settings = ctx.settings
     msg_id = reminder_id(ctx, label, teacher)
 
-    def build():
+    def build() -> MIMEMultipart:
         body = fill(words.REMINDER_BODY, teacher=teacher.full_name, title=title, deadline=deadline,
                     missing="; ".join(missing), how=hand_back_line(settings, teacher))
         return build_message(settings.mail, to_name=teacher.full_name, to_address=teacher.email,
