@@ -165,6 +165,20 @@ class NoSuchStudent(UsageError, LookupError):
         self.name = name
 
 
+class EmptyStudentName(UsageError):
+    """``--student ""``: an empty name would match every pupil, so it is refused, not read as «all»."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("the pupil's name is empty: give the start of the full name or the id"))
+
+
+class ReversedDates(UsageError):
+    """A date range whose start is after its end (``--from`` after ``--to``)."""
+
+    def __init__(self, start: object, end: object) -> None:
+        super().__init__(N_("the start date {start} is after the end date {end}"), start=start, end=end)
+
+
 class InfrastructureError(ZhurnalError):
     """The store, the disk or a server cannot be used right now (exit 3); nothing is half-applied."""
 

@@ -222,3 +222,21 @@ class BackupSettings(_Section):
     keep_weekly: int = Field(default=8, ge=0)
     # the environment variable naming the private key (a file path, or the AGE-SECRET-KEY itself)
     identity_env: str = "ZHURNAL_BACKUP_IDENTITY"
+
+
+class DocsSettings(_Section):
+    """What ``zhurnal docs`` prints that the setup does not hold (issue 29)."""
+
+    # the names the regulation prints for its roles; empty: a line the director fills in by hand
+    director: str = ""
+    deputy: str = ""
+    sysadmin: str = ""
+    # whom parents and staff ask about the journal, as the school's site may say it (an office,
+    # a room, hours, a role's mailbox: never a person's private contacts)
+    contact: str = ""
+    # the electronic journal printed and kept after the year, and the summary ledger of final
+    # marks taken out of it: the terms of the letter of Минобрнауки 15.02.2012 № АП-147/07 (5 and
+    # 25 years), which the school's list of files (номенклатура дел, приказ Росархива 20.12.2019
+    # № 236) may lengthen
+    journal_keep_years: int = Field(default=5, ge=1)
+    ledger_keep_years: int = Field(default=25, ge=1)

@@ -19,6 +19,7 @@ from zhurnal.core.sections import (  # noqa: F401 (re-exported: every section is
     AccessSettings,
     BackupSettings,
     DiarySettings,
+    DocsSettings,
     ImapSettings,
     IngestSettings,
     JournalSettings,
@@ -67,6 +68,7 @@ class SettingsFile(_Section):
     metrics: MetricsSettings = MetricsSettings()
     risk: RiskSettings = RiskSettings()
     backup: BackupSettings = BackupSettings()
+    docs: DocsSettings = DocsSettings()
 
 
 class Settings(SettingsFile):

@@ -88,6 +88,13 @@ def channel_of(ctx: RunContext, path: Path) -> str | None:
     return parent.name if parent.parent == ctx.settings.inbox.resolve() else None
 
 
+def channel_owner(ctx: RunContext, path: Path) -> str | None:
+    """The full name of the teacher whose folder ``path`` lies in (who handed it in); None for
+    the top ``inbox/`` or a folder no teacher has."""
+    login = channel_of(ctx, path)
+    return teacher_logins(ctx).get(login) if login else None
+
+
 def channel_findings(ctx: RunContext, sub: Submission) -> list[Finding]:
     """``author-mismatch`` when the folder's teacher is not the workbook's author;
     ``author-folder-required`` for a teacher's workbook in the top inbox when only own folders count."""

@@ -161,6 +161,17 @@ keep_daily = 7
 keep_weekly = 8
 # the environment variable holding the private key (or its file's path) for --check and restore
 identity_env = "ZHURNAL_BACKUP_IDENTITY"
+
+[docs]
+# names the regulation prints for its roles (`zhurnal docs regulation`); empty: a blank line to sign
+director = ""
+deputy = ""
+sysadmin = ""
+# whom parents ask about the journal, as the school's site says it: an office, hours, a role's mailbox
+contact = ""
+# years the journal's archive and the summary ledger of final marks are kept (letter АП-147/07)
+journal_keep_years = 5
+ledger_keep_years = 25
 """
 
 
