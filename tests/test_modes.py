@@ -97,3 +97,25 @@ def test_the_teacher_group_may_write_into_the_teachers_folders_and_nothing_else(
         ".", "inbox", "inbox/ivanova.ai", "inbox/ivanova.ai/журнал.xlsx"}
     with pytest.raises(Exception, match="teacher_group"):
         fix_modes(root, "no-such-group-zhurnal")
+
+
+def test_the_teacher_group_may_read_the_teachers_outgoing_folders(tmp_path):
+    """GIVEN a tree with a teacher's outgoing folder outbox/teachers/<login>/<week>/ opened to all
+    WHEN the modes are fixed for the teacher group THEN the group passes through outbox/ and
+    outbox/teachers/ and reads (never writes) the teacher's folders and workbooks; the rest of
+    outbox/ stays the owner's."""
+    group = grp.getgrgid(os.getgid()).gr_name
+    root = tmp_path / "school"
+    for folder in ("inbox/ivanova.ai", "outbox/teachers/ivanova.ai/2026-W48", "outbox/2026-W48/mail"):
+        (root / folder).mkdir(parents=True)
+    (root / "outbox/teachers/ivanova.ai/2026-W48/журнал.xlsx").write_bytes(b"x")
+    (root / "outbox/2026-W48/mail/a.eml").write_bytes(b"x")
+    for path in [root, *root.rglob("*")]:
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    fix_modes(root, group)
+    assert loose_modes(root, group) == []
+    modes = {str(p.relative_to(root)): stat.S_IMODE(p.stat().st_mode) for p in [root, *root.rglob("*")]}
+    assert {k: v for k, v in modes.items() if k.startswith("outbox")} == {
+        "outbox": 0o710, "outbox/teachers": 0o710, "outbox/teachers/ivanova.ai": 0o2750,
+        "outbox/teachers/ivanova.ai/2026-W48": 0o2750, "outbox/teachers/ivanova.ai/2026-W48/журнал.xlsx": 0o640,
+        "outbox/2026-W48": 0o700, "outbox/2026-W48/mail": 0o700, "outbox/2026-W48/mail/a.eml": 0o600}

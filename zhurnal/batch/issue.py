@@ -25,9 +25,10 @@ from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
 
-def issue_setup(ctx: RunContext, out_dir: Path | None = None) -> Path:
-    """The school setup workbook, prefilled with the current setup."""
-    return setup.issue(ctx, out_dir)
+def issue_setup(ctx: RunContext, out_dir: Path | None = None, *, defaults: bool = False) -> Path:
+    """The school setup workbook, prefilled with the current setup; with ``defaults``, a school
+    without a setup gets the federal defaults of the current school year."""
+    return setup.issue(ctx, out_dir, defaults=defaults)
 
 
 def _teacher(ctx: RunContext, teacher: str | None) -> str | None:

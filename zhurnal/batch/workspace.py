@@ -14,8 +14,10 @@ from pathlib import Path
 from sqlalchemy import Engine, make_url
 
 from zhurnal.batch.faults import store_named
+from zhurnal.batch.issue import issue_setup
 from zhurnal.core.errors import NotInitialised, UsageError
 from zhurnal.core.settings import Settings, load_settings
+from zhurnal.kinds.setup.issue import BOOK as SETUP_BOOK
 from zhurnal.school.context import RunContext, open_context
 from zhurnal.school.workspace import fix_modes as fix_workspace_modes
 from zhurnal.school.workspace import init_workspace
@@ -84,10 +86,13 @@ class InitReport:
 
 
 def init(folder: Path, *, code: str, name: str, fix_modes: bool = False) -> InitReport:
-    """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, and the school's
-    row in it (so that commands that only read find it); with ``fix_modes`` also take from group
+    """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, the school's
+    row in it (so that commands that only read find it) and the setup workbook to fill, prefilled
+    with the federal defaults of the current school year (when ``templates_xlsx/`` has none); with ``fix_modes`` also take from group
     and others every file and folder they may reach (:func:`zhurnal.school.workspace.fix_modes`)."""
     made = init_workspace(folder, code=code, name=name)
     ctx = open_workspace(folder)
+    if not (ctx.settings.templates / SETUP_BOOK).exists():     # a new school: the federal defaults
+        made.append(issue_setup(ctx, defaults=True))
     fixed = fix_workspace_modes(folder, ctx.settings.ingest.teacher_group) if fix_modes else []
     return InitReport(folder, made, fixed)

@@ -118,6 +118,11 @@ class JournalSettings(_Section):
     # («homework-missing»): grade 1 is taught without homework and without marks (СанПиН
     # 1.2.3685-21, whose homework norms begin at grade 2; СП 2.4.3648-20 п. 3.4.16)
     no_homework_grades: list[int] = Field(default=[1])
+    # the hand-in deadline of a week's journals: this weekday of the week (1 Monday … 7 Sunday) at
+    # this time, in the school's time zone; a teacher whose journal is not accepted by then is
+    # reminded once (`zhurnal remind`)
+    hand_in_weekday: int = Field(default=6, ge=1, le=7)
+    hand_in_time: str = Field(default="12:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class MailSettings(_Section):

@@ -57,6 +57,9 @@ class AuthorScan:
     ready: list[Path] = field(default_factory=list)
     growing: list[Path] = field(default_factory=list)
     odd: list[tuple[Path, str]] = field(default_factory=list)
+    open: list[tuple[Path, Path]] = field(default_factory=list)
+    stale_locks: list[Path] = field(default_factory=list)
+    lone_locks: list[Path] = field(default_factory=list)
 
 
 def scan_author_folders(ctx: RunContext) -> AuthorScan:
@@ -73,6 +76,9 @@ def scan_author_folders(ctx: RunContext) -> AuthorScan:
         found.ready += scan.ready
         found.growing += scan.growing
         found.odd += scan.odd
+        found.open += scan.open
+        found.stale_locks += scan.stale_locks
+        found.lone_locks += scan.lone_locks
     return found
 
 

@@ -28,7 +28,7 @@ from zhurnal.ingest.inbox import is_fresh, scan_inbox
 from zhurnal.ingest.lock import run_lock
 from zhurnal.ingest.read import load_submission
 from zhurnal.ingest.readers import FileRead, read_files
-from zhurnal.ingest.results import ENTRY_RU, SHORT_READ_CODES, FileResult, IngestReport
+from zhurnal.ingest.results import ENTRY_RU, SHORT_READ_CODES, FileResult, IngestReport, lock_results
 from zhurnal.ingest.submission_steps import (
     leave_inbox,
     read_findings,
@@ -266,6 +266,7 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
                 "inbox-entry-not-a-file", severity=Severity.WARNING, file=path.name, value=ENTRY_RU[what])]))
         for path in [*scan.growing, *own.growing]:
             report.files.append(FileResult(path.name, "deferred"))
+        report.files += lock_results(scan, own)
         for read in read_files([*scan.ready, *own.ready], ctx, run.current_school,
                                archive=None if dry_run else ctx.settings.archive):
             result = run.one(read)

@@ -22,7 +22,8 @@ from zhurnal.templates.grid import wrapped_lines
 from zhurnal.text.numbers import format_decimal
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
-                   "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено"]
+                   "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено",
+                   "Напоминание"]
 PERIOD_HEADERS = ["Результатов (N)", *HEADERS[1:]]
 WEEK_HEADERS = ["С отметками за неделю (N)", *HEADERS[1:]]
 # the «Пояснения» sheet: one line per column whose meaning is not obvious from its header
@@ -54,6 +55,8 @@ LEGEND = [
     ("Ведение журнала", "Журнал сдан", "по первой сдаче: «в срок» — первая сдача до воскресенья недели, "
                                        "а исправление (если книгу вернули) принято в пределах окна правки; "
                                        "«не принят» — сдан, но ни одна сдача не принята; «нет» — не сдан"),
+    ("Ведение журнала", "Напоминание", "«отправлено» — журнал не был принят к сроку сдачи, учителю отправлено "
+                                       "напоминание (одно за неделю)"),
     ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше минимума для отметки за период"),
     ("Ведение журнала", "Списки классов", "классы, чей список (ученики, родители) классный руководитель не сдавал "
                                           "дольше [roster] confirm_every_days дней (7: еженедельно); сданный без "
@@ -202,9 +205,9 @@ def _absence_sheet(out: Book, data: SummaryData) -> None:
 
 def _control_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведение журнала", f"Контроль ведения журнала — {data.title}")
-    out.columns(sheet, [34] + [14] * 8)
+    out.columns(sheet, [34] + [14] * 9)
     rows = [[c.teacher, c.timetabled, c.with_topic, c.with_homework, c.with_marks, c.submitted, c.few_marks,
-             c.planned, c.delivered] for c in data.control]
+             c.planned, c.delivered, "отправлено" if c.reminded else None] for c in data.control]
     out.table(sheet, 2, CONTROL_HEADERS, rows, dash=True)
     sheet.autofilter(2, 0, 2 + len(rows), len(CONTROL_HEADERS) - 1)
     sheet.freeze_panes(3, 1)

@@ -18,6 +18,7 @@ from zhurnal.core.errors import UnknownPeriod
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import Attendance, attendance
 from zhurnal.publish.metrics import FEW, NOT_ASSESSED
+from zhurnal.publish.teacher_mail import reminded_logins, teacher_rows
 from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.extracurricular import GroupHours, hours_against_plan
@@ -57,6 +58,7 @@ class TeacherControl:
     few_marks: int = 0           # students with fewer marks than the minimum (н/а risk)
     planned: int | None = None   # КТП lessons planned up to the week's end (None: no КТП at all)
     delivered: int | None = None  # lessons held with a topic up to the week's end (None: no КТП)
+    reminded: bool = False       # reminded after the hand-in deadline (zhurnal.batch.remind)
 
 
 @dataclass
@@ -250,9 +252,12 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
         if plan.get(section):
             row.planned = (row.planned or 0) + plan[section]
             row.delivered = (row.delivered or 0) + delivered.get(section, 0)
+    reminded = reminded_logins(conn, school.school_id, week.label)
+    logins = {name: teacher.login for name, teacher in teacher_rows(conn, school.school_id).items()}
     for teacher, row in found.items():
         row.few_marks = few.get(teacher, 0)
         row.submitted = submitted.get(teacher, "нет")
+        row.reminded = logins.get(teacher) in reminded
     return sorted((r for r in found.values() if r.timetabled), key=lambda r: r.teacher)
 
 

@@ -78,6 +78,10 @@ deletions_warning_above = 10
 # grades taught without homework: no «нет домашнего задания» warning for their lessons
 # (grade 1: СанПиН 1.2.3685-21, СП 2.4.3648-20 п. 3.4.16)
 no_homework_grades = [1]
+# the hand-in deadline of a week's journals: weekday (1 Monday … 7 Sunday) and time, school time;
+# after it a teacher whose journal is not accepted gets one reminder (`zhurnal remind`)
+hand_in_weekday = 6
+hand_in_time = "12:00"
 
 [mail]
 sender_name = "Электронный журнал"
@@ -235,13 +239,34 @@ def share_author_folder(folder: Path, group: str) -> None:
     os.chmod(folder, 0o2770)
 
 
+def share_outgoing(folder: Path, path: Path, group: str) -> None:
+    """Let ``group`` read what is handed out to a teacher: ``folder`` is the teacher's
+    ``outbox/teachers/<login>/``, ``path`` a file or folder under it (made by then). The
+    folders on the way from ``outbox/`` are passed through; the teacher's folders and files are
+    the group's, readable, not writable."""
+    gid = _group_id(group)
+    outbox = folder.parent.parent
+    for passed in (outbox, folder.parent):
+        os.chmod(passed, (passed.stat().st_mode & 0o700) | 0o010)
+    current = path
+    chain = [current]
+    while current != folder:
+        current = current.parent
+        chain.append(current)
+    for item in chain:
+        os.chown(item, -1, gid)
+        os.chmod(item, 0o2750 if item.is_dir() else 0o640)
+
+
 def _allowed(workspace: Path, path: Path, is_dir: bool, shared: bool) -> int:
     """The group bits ``path`` may have (others may never have any)."""
     if not shared:
         return 0
-    inbox = workspace / "inbox"
-    if path in (workspace, inbox):
+    inbox, outgoing = workspace / "inbox", workspace / "outbox" / "teachers"
+    if path in (workspace, inbox) or (path in (outgoing.parent, outgoing) and outgoing.is_dir()):
         return 0o010                                   # passing through to the teachers' folders
+    if outgoing in path.parents:
+        return 0o050 if is_dir else 0o040              # handed out to a teacher: read only
     if path.parent == inbox and is_dir:
         return 0o070                                   # a teacher's folder
     if path.parent.parent == inbox and not is_dir:
@@ -285,4 +310,10 @@ def fix_modes(workspace: Path, teacher_group: str = "") -> list[Path]:
             os.chmod(folder, 0o710)
         for folder in sorted(p for p in (workspace / "inbox").iterdir() if p.is_dir() and not p.is_symlink()):
             share_author_folder(folder, teacher_group)
+        outgoing = workspace / "outbox" / "teachers"
+        for folder in sorted(p for p in outgoing.iterdir() if p.is_dir() and not p.is_symlink()) \
+                if outgoing.is_dir() else []:
+            for path in [folder, *folder.rglob("*")]:
+                if not path.is_symlink():
+                    share_outgoing(folder, path, teacher_group)
     return changed

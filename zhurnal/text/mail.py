@@ -73,6 +73,29 @@ FEEDBACK_BODY = Template("""\
 FEEDBACK_FOUND = ("найдена", "найдены", "найдено")          # by the number of errors: 1, 3, 5
 FEEDBACK_ERRORS = ("ошибка", "ошибки", "ошибок")
 
+# the workbooks of a week (or period) handed out, and the reminder after the hand-in deadline
+WORKBOOKS_SUBJECT = Template("Книги на $title")
+WORKBOOKS_BODY = Template("""\
+Здравствуйте, $teacher!
+
+Во вложении ваши книги на $title: $files.
+$how
+""")
+# the one line on how to hand them back: the teacher's own folder, and mail when the school takes it
+PERIOD_TITLE = Template("период $period")                   # «Книги на период Q2»
+PLANS_TITLE = "учебный год: календарно-тематические планы"
+YEAR_TITLE = "конец учебного года: годовые отметки"
+HAND_BACK = Template("Заполненные книги сдавайте в свою папку $folder$by_mail; "
+                     "книга из чужой папки или с чужого адреса не принимается.")
+HAND_BACK_MAIL = Template(" или письмом на $address со своего адреса $own")
+REMINDER_SUBJECT = Template("Напоминание: не сдан журнал за $title")
+REMINDER_BODY = Template("""\
+Здравствуйте, $teacher!
+
+Срок сдачи книг за $title прошёл ($deadline), а журнал ещё не принят: $missing.
+$how
+""")
+
 # --- to the deputy head ---------------------------------------------------------------------
 DEPUTY = "Заместитель директора"
 SUMMARY_BODY = Template("Во вложении: $subject.\n")         # the subject, lower-cased
