@@ -79,5 +79,7 @@ def test_a_late_teacher_gets_one_reminder_and_the_summary_says_so(week_ws, smtp,
     book = openpyxl.load_workbook(write_summary(tmp_path / "summary.xlsx", data, ctx.settings, with_week=True))
     sheet = book["Ведение журнала"]
     assert sheet.cell(3, 10).value == "Напоминание"
-    marked = {r[0]: r[9] for r in sheet.iter_rows(min_row=4, values_only=True) if r[0]}
+    # the teachers' table runs from row 4 to its first empty row (other tables follow below it)
+    rows = list(sheet.iter_rows(min_row=4, values_only=True))
+    marked = {r[0]: r[9] for r in rows[:next((i for i, r in enumerate(rows) if not r[0]), len(rows))]}
     assert marked[late] == "отправлено" and {v for k, v in marked.items() if k != late} == {"—"}
