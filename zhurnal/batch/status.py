@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 
 from zhurnal.backup.health import backup_health
+from zhurnal.batch.due import upcoming
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.school.context import RunContext
 from zhurnal.school.workspace import loose_modes
@@ -35,6 +36,8 @@ class Status:
     loose_modes: list[str] = field(default_factory=list)
     # teachers' workbooks are still taken from the top inbox/ ([ingest] author_folders_only off)
     recommend_author_folders: bool = False
+    # what a scheduled `zhurnal run` does next: {step, week, at (the school's clock), done}
+    schedule: list[dict] = field(default_factory=list)
 
     ok = True            # a view: it always finishes (exit 0)
     exit_code = 0
@@ -90,4 +93,5 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                   year=year, year_closed=year_closed, closed_periods=closed_periods,
                   loose_modes=[str(p.relative_to(settings.workspace)) for p in
                                loose_modes(settings.workspace, settings.ingest.teacher_group)],
-                  recommend_author_folders=not settings.ingest.author_folders_only)
+                  recommend_author_folders=not settings.ingest.author_folders_only,
+                  schedule=upcoming(ctx) if school_id is not None else [])

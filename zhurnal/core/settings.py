@@ -26,7 +26,9 @@ from zhurnal.core.sections import (  # noqa: F401 (re-exported: every section is
     MarkSettings,
     MetricsSettings,
     NormaliseSettings,
+    PublishSettings,
     RiskSettings,
+    ScheduleSettings,
     SchoolSettings,
     SmtpSettings,
     StoreSettings,
@@ -67,6 +69,8 @@ class SettingsFile(_Section):
     metrics: MetricsSettings = MetricsSettings()
     risk: RiskSettings = RiskSettings()
     backup: BackupSettings = BackupSettings()
+    publish: PublishSettings = PublishSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
 
 class Settings(SettingsFile):
