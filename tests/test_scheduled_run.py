@@ -212,3 +212,28 @@ def test_the_sysadmin_hears_of_each_trouble_once(loaded, mailbox, tmp_path):
     code, again = _run(loaded, now)
     assert code == 3 and again["alerts"] == []
     assert len(mailbox.messages) == 4
+
+
+def test_a_week_waits_for_its_journals_until_the_hour(loaded):
+    """GIVEN a school with no journal of 2026-W48 WHEN the schedule is asked on Saturday 12:30,
+    after a run then, on Sunday and on Monday 09:00 (44 hours after Saturday noon) THEN the
+    week's publish is due on Saturday (held: nothing written), not again on Sunday, due again on
+    Monday with what is in (still nothing: nothing in), and not again after that."""
+    from zhurnal.batch.due import due_steps, read_record
+
+    def publishes(now: dt.datetime) -> list[str]:
+        return [step.why for step in due_steps(loaded.ctx(now)) if step.name == "publish" and step.week == "2026-W48"]
+
+    assert publishes(dt.datetime(2026, 11, 28, 8, 59)) == []                 # 11:59 on the school's clock
+    assert publishes(SATURDAY_NOON) == ["the week's publish is due"]
+    code, report = _run(loaded, SATURDAY_NOON)
+    week = next(d["report"]["week"] for d in report["done"] if d["step"] == "publish" and d["week"] == "2026-W48")
+    assert code == 0 and week["nothing_in"] and week["held"]
+    assert read_record(loaded.settings)["publish"]["2026-W48"]["incomplete"] is False
+    assert publishes(dt.datetime(2026, 11, 29, 12, 0)) == []
+    assert publishes(dt.datetime(2026, 11, 30, 4, 59)) == []                 # 07:59 on Monday
+    assert publishes(dt.datetime(2026, 11, 30, 5, 0)) == ["the hour has come: published with what is in"]
+    code, report = _run(loaded, MONDAY)
+    assert code == 0 and read_record(loaded.settings)["publish"]["2026-W48"]["incomplete"] is True
+    assert publishes(MONDAY) == []
+    assert not (loaded.settings.outbox / "2026-W48").exists()
