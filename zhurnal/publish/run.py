@@ -54,7 +54,8 @@ class PublishReport:
     summaries: list[str] = field(default_factory=list)
     outbox: str = ""
     failed: list[str] = field(default_factory=list)       # documents that could not be rendered, unusable addresses
-    # classes not published, each {class, missing: [{teacher, class_code, subject, subgroup, lessons}]}
+    # classes not published, each {class, timetabled, in (lessons), missing: [{teacher, class_code,
+    # subject, subgroup, lessons}]}
     held: list[dict] = field(default_factory=list)
     incomplete: list[dict] = field(default_factory=list)  # published anyway (allow_incomplete), the same shape
     nothing_in: bool = False                              # no lesson of the week is in: nothing was written
@@ -87,7 +88,9 @@ def _post_to_families(ctx: RunContext, report: PublishReport, families: dict[int
 
 
 def _missing(readiness: WeekReadiness, code: str) -> dict:
-    return {"class": code, "missing": [asdict(m) for m in readiness.classes[code].missing]}
+    week = readiness.classes[code]
+    return {"class": code, "timetabled": week.timetabled, "in": week.held,
+            "missing": [asdict(m) for m in week.missing]}
 
 
 def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: Progress | None = None,

@@ -52,8 +52,11 @@ def held_lines(week: dict) -> list[str]:
     """The classes a week's publish held, with the journals missing; those published anyway."""
     out = []
     for held in week.get("held", []):
-        out.append(_("Class {klass} is held: its journals of the week are not all in "
-                     "(publish --allow-incomplete publishes it anyway):").format(klass=held["class"]))
+        if held.get("in"):
+            out.append(_("Class {klass} is held: its journals of the week are not all in "
+                         "(publish --allow-incomplete publishes it anyway):").format(klass=held["class"]))
+        else:
+            out.append(_("Class {klass} is held: none of its journals of the week is in:").format(klass=held["class"]))
         out += ["  " + _journal(m) for m in held["missing"]]
     if week.get("incomplete"):
         out.append(_("Published with «не все отметки за неделю внесены»: {classes}").format(
