@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from zhurnal.publish.teacher_mail import mail_reminder, teachers_by_name
+from zhurnal.publish import ledger
+from zhurnal.publish.teacher_mail import mail_reminder, reminder_id, teachers_by_name
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
 from zhurnal.school.deadline import deadline_text, hand_in_deadline
@@ -75,6 +76,17 @@ def late_journals(ctx: RunContext, week: Week) -> dict[str, list[str]]:
         if groups:
             late[teacher] = groups
     return late
+
+
+def to_remind(ctx: RunContext, week: Week) -> list[str]:
+    """The late teachers of ``week`` (:func:`late_journals`) who have an address and no reminder
+    in the ledger yet: whom :func:`remind_late` would mail now (empty without ``[smtp]``)."""
+    if ctx.school_id is None or not ctx.settings.smtp.host:
+        return []
+    teachers = teachers_by_name(ctx)
+    late = [t for name in late_journals(ctx, week) if (t := teachers.get(name)) is not None and t.email]
+    with ctx.engine.connect() as conn:
+        return sorted(t.full_name for t in late if ledger.row_of(conn, reminder_id(ctx, week.label, t)) is None)
 
 
 def remind_late(ctx: RunContext, week: Week, now: dt.datetime | None = None) -> ReminderReport:

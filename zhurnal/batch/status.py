@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 
 from zhurnal.backup.health import backup_health
+from zhurnal.batch.due import upcoming
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.school.context import RunContext
 from zhurnal.school.roster_freshness import stale_rosters
@@ -39,6 +40,8 @@ class Status:
     # classes whose roster was not confirmed within [roster] confirm_every_days (StaleRoster.as_dict)
     stale_rosters: list[dict] = field(default_factory=list)
     confirm_every_days: int = 7
+    # what a scheduled `zhurnal run` does next: {step, week, at (the school's clock), done}
+    schedule: list[dict] = field(default_factory=list)
 
     ok = True            # a view: it always finishes (exit 0)
     exit_code = 0
@@ -97,4 +100,5 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                                loose_modes(settings.workspace, settings.ingest.teacher_group)],
                   recommend_author_folders=not settings.ingest.author_folders_only,
                   stale_rosters=[r.as_dict() for r in stale_rosters(ctx)],
-                  confirm_every_days=settings.roster.confirm_every_days)
+                  confirm_every_days=settings.roster.confirm_every_days,
+                  schedule=upcoming(ctx) if school_id is not None else [])

@@ -132,6 +132,8 @@ class MailSettings(_Section):
     deputy_address: str = ""
     # send a parent the week's diary again even when nothing in it changed
     resend_unchanged: bool = False
+    # the sysadmin, told by mail of what a scheduled run could not do (empty: nobody)
+    admin_address: str = ""
 
 
 class DiarySettings(_Section):
@@ -250,3 +252,35 @@ class DocsSettings(_Section):
     # № 236) may lengthen
     journal_keep_years: int = Field(default=5, ge=1)
     ledger_keep_years: int = Field(default=25, ge=1)
+
+
+class PublishSettings(_Section):
+    # a class's diaries are published for a week when this share of its timetabled lessons of the
+    # week is held by an accepted journal (1: all of them); see zhurnal.publish.completeness
+    complete_share: float = Field(default=1.0, gt=0, le=1)
+
+
+def _clock(value: str) -> str:
+    """«HH:MM», 00:00–23:59."""
+    hours, _, minutes = value.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+        raise ValueError(f"{value!r} is not a time of day such as 12:00")
+    return f"{int(hours):02d}:{minutes}"
+
+
+class ScheduleSettings(_Section):
+    """When ``zhurnal run`` without ``--week`` does what (the school's own clock, [school] timezone)."""
+    # next week's workbooks are issued from this weekday (1 Monday … 7 Sunday) and time of the week before
+    issue_weekday: int = Field(default=5, ge=1, le=7)
+    issue_time: str = "12:00"
+    # a week's diaries are published from this weekday and time of the week, each class once its journals are in
+    publish_weekday: int = Field(default=6, ge=1, le=7)
+    publish_time: str = "12:00"
+    # this many hours later the week is published with what is in («не все отметки за неделю
+    # внесены»); 0: never by itself (44: Saturday 12:00 → Monday 08:00)
+    incomplete_after_hours: int = Field(default=44, ge=0)
+
+    @field_validator("issue_time", "publish_time")
+    @classmethod
+    def _times(cls, value: str) -> str:
+        return _clock(value)

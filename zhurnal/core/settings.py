@@ -27,8 +27,10 @@ from zhurnal.core.sections import (  # noqa: F401 (re-exported: every section is
     MarkSettings,
     MetricsSettings,
     NormaliseSettings,
+    PublishSettings,
     RiskSettings,
     RosterSettings,
+    ScheduleSettings,
     SchoolSettings,
     SmtpSettings,
     StoreSettings,
@@ -71,6 +73,8 @@ class SettingsFile(_Section):
     risk: RiskSettings = RiskSettings()
     backup: BackupSettings = BackupSettings()
     docs: DocsSettings = DocsSettings()
+    publish: PublishSettings = PublishSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
 
 class Settings(SettingsFile):

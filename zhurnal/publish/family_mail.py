@@ -155,17 +155,19 @@ def _discard(ctx: RunContext, plan: MailPlan) -> None:
 
 
 def mail_families(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rendering, post: Post,
-                  out: Path, force: bool) -> tuple[MailPlan, int]:
+                  out: Path, force: bool, keep: set[int] | None = None) -> tuple[MailPlan, int]:
     """Mail every family of ``families`` (:func:`read_families`) the documents in ``pdfs`` of
     their children (see the module's docstring); the committed plan (its ``mailed`` pupils go to
     no print bundle, its ``failed`` are for the report) and how many waiting messages it
-    superseded. :class:`LedgerMoved` after :data:`ATTEMPTS` plans overtaken by deliveries."""
+    superseded; the parents in ``keep`` keep what waits for them. :class:`LedgerMoved` after
+    :data:`ATTEMPTS` plans overtaken by deliveries."""
     with ctx.engine.connect() as conn:        # reads only: nothing held while the PDFs render
         teachers = {t["full_name"]: t["email"] or "" for t in q.table_rows(conn, s.teachers, ctx.school_id)}
         lock = parent_pdf_lock(conn, ctx.settings, ctx.school_id)   # [diary] encrypt: the parent's own password
         seen = Seen.read(conn, ctx.school_id, post)
     for _ in range(ATTEMPTS):
         plan = _plan(ctx, families, school, pdfs, post, out, force, seen, teachers, lock)
+        plan.keep_waiting |= keep or set()
         superseded = _commit(ctx, plan, post, seen)
         if superseded is not None:
             return plan, superseded

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from zhurnal.backup.health import warning_lines
+from zhurnal.batch.due import STEP_NAMES
 from zhurnal.batch.status import Status
 from zhurnal.report.table import kind_title, status_label, table
 from zhurnal.text.i18n import N_, _, ngettext
@@ -58,6 +59,7 @@ def status_text(status: Status) -> str:
                 for m in status.held_mail]
     out += roster_lines(status)
     out += health_lines(status.backup)
+    out += next_lines(status.schedule)
     return "\n".join(out)
 
 
@@ -86,3 +88,16 @@ def health_lines(figures: dict) -> list[str]:
                    + " " + ngettext("at {n} place", "at {n} places", places).format(n=places))
     out += [_("WARNING: {text}").format(text=line) for line in warning_lines(figures)]
     return out if len(out) > 1 else []
+
+
+def next_lines(schedule: list[dict]) -> list[str]:
+    """Status: what the schedule does next and when (the school's clock)."""
+    if not schedule:
+        return []
+    out = ["", _("Next scheduled steps (zhurnal run, the school's clock):")]
+    for item in schedule:
+        week = f" {item['week']}" if item["week"] else ""
+        state = _("done") if item["done"] else _("now") if item["at"] == "now" else item["at"]
+        out.append(f"  {_(STEP_NAMES.get(item['step'], item['step']))}{week}: {state}")
+    return out
+

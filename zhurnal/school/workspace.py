@@ -90,6 +90,9 @@ sender_address = "journal@school.example"
 deputy_address = ""
 # send a parent the diary again even when nothing in it changed since the last one sent
 resend_unchanged = false
+# the sysadmin: a scheduled `zhurnal run` mails here, once per problem, what it could not do
+# (a rejection nobody can be told of, mail held, a failed backup, a server that is down)
+admin_address = ""
 
 [smtp]
 # the school's mail server; empty: `zhurnal run` does not send
@@ -180,6 +183,23 @@ contact = ""
 # years the journal's archive and the summary ledger of final marks are kept (letter АП-147/07)
 journal_keep_years = 5
 ledger_keep_years = 25
+
+[publish]
+# a class's diaries are published for a week once this share of its timetabled lessons is in an
+# accepted journal (1.0: all); the others are held and named («zhurnal publish --allow-incomplete»)
+complete_share = 1.0
+
+[schedule]
+# `zhurnal run` without --week (a timer starts it every 15 minutes: `zhurnal schedule`), by the
+# school's clock; weekdays 1 = Monday … 7 = Sunday
+# next week's workbooks are issued from Friday 12:00 of the week before
+issue_weekday = 5
+issue_time = "12:00"
+# a week's diaries are published from Saturday 12:00, each class once its journals are in
+publish_weekday = 6
+publish_time = "12:00"
+# this many hours later, with what is in («не все отметки за неделю внесены»); 0: never by itself
+incomplete_after_hours = 44
 """
 
 

@@ -102,6 +102,31 @@ SUMMARY_BODY = Template("Во вложении: $subject.\n")         # the subj
 WEEK_SUMMARY_SUBJECT = Template("Сводка за неделю $week")
 PERIOD_SUMMARY_SUBJECT = Template("Отчёт за $title")
 
+# --- to the sysadmin: what a scheduled run could not do, once per problem ----------------------
+ADMIN = "Системный администратор"
+ADMIN_SUBJECT = Template("Электронный журнал: $what")
+ADMIN_BODY = Template("""\
+Здравствуйте!
+
+Плановый запуск zhurnal ($when по времени школы) не справился сам:
+
+$detail
+
+Это письмо приходит один раз о каждой неполадке.
+""")
+ADMIN_UNANSWERED = Template("книга «$file» не принята, и сообщить автору некому")
+ADMIN_UNANSWERED_DETAIL = Template("Книга «$file» (автор: $author) не принята ($codes), а письмо с ошибками "
+                                   "отправить некому: у автора нет адреса в книге настройки школы. Отзыв "
+                                   "с отмеченными ошибками: $feedback")
+ADMIN_HELD = Template("письмо от $sender задержано")
+ADMIN_HELD_DETAIL = Template("Письмо от $sender, полученное $received, не взято в журнал: $reason. "
+                             "Оно лежит в папке почтового ящика для задержанных писем.")
+ADMIN_BACKUP = "резервная копия не сделана"
+ADMIN_BACKUP_DETAIL = Template("Резервная копия не сделана или не прошла проверку: $problem")
+ADMIN_STOPPED = Template("шаг «$step» не выполнен")
+ADMIN_STOPPED_DETAIL = Template("Шаг «$step» не выполнен: $problem")
+NOBODY = "не указан"
+
 # --- what publish reports it could not do ---------------------------------------------------
 ADDRESS_UNUSABLE = Template("$parent: адрес «$email» нельзя использовать (русские буквы до «@»); "
                             "исправьте его в списке класса")
