@@ -23,6 +23,7 @@ from zhurnal.core.errors import (
     Misconfigured,
     NotWritable,
     ServerUnavailable,
+    StoreDamaged,
     StoreUnavailable,
     UsageError,
     ZhurnalError,
@@ -35,6 +36,7 @@ from zhurnal.publish.send import SmtpUnavailable
 from zhurnal.store.copy import CopyMismatch, SchoolExists
 from zhurnal.store.engine import StoreOutdated, StoreTooNew, mask_secrets, masked
 from zhurnal.store.errors import StoreError
+from zhurnal.store.health import SQLITE_NOTADB, is_damage
 from zhurnal.store.roles import NotPostgres, UnknownSchool
 from zhurnal.text.i18n import N_, _
 
@@ -108,7 +110,11 @@ def named(exc: BaseException, store_url: str | None = None) -> ZhurnalError | No
                             error=str(exc))
     if isinstance(exc, ArgumentError):                 # a store URL that names no database
         return StoreProblem(url, "{text}", text=str(exc))
-    # the store unreachable, or not a database; an integrity or programming error is a bug
+    # a damaged file or no database at all: SQLite's English words are not the message, a restore is
+    if isinstance(exc, DatabaseError) and is_damage(exc):
+        return StoreDamaged(url, [str(exc.orig)],
+                            not_a_database=(getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF) == SQLITE_NOTADB)
+    # the store unreachable; an integrity or programming error is a bug
     if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
         error = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return StoreUnavailable(url, mask_secrets(error, store_url) if store_url else error)

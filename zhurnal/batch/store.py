@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zhurnal.backup import check_backups, make_backup
 from zhurnal.batch.faults import store_named
-from zhurnal.batch.workspace import open_engine, open_workspace
+from zhurnal.batch.workspace import open_engine, open_workspace, require_whole
 from zhurnal.core.errors import UsageError
 from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
@@ -34,7 +34,9 @@ def upgrade(folder: Path) -> Upgraded:
     """Bring the workspace store's schema to this zhurnal's (under the schema lock)."""
     url = load_settings(folder, need_key=False).store_url
     with store_named(url):
-        before, after = upgrade_store(open_store(url, migrate=False))
+        engine = open_store(url, migrate=False)
+        require_whole(engine, url)
+        before, after = upgrade_store(engine)
     return Upgraded(masked(url), before, after)
 
 
