@@ -11,8 +11,8 @@ arriving). One `zhurnal ingest --json` runs as a child process, under ``--timeou
 
 Asserts: a result for every file, each ``rejected`` with a finding or a ``duplicate`` (an
 ``accepted`` stranger would be a signature bug), none ``failed`` nor ``deferred``, the inbox empty
-afterwards. Prints one JSON line: files, outcomes, the most frequent finding codes, reads stopped
-at the time limit, wall seconds, and the peak resident memory of the largest process of the run
+afterwards. Prints one JSON line: files, outcomes, the most frequent finding codes, reader processes
+lost (crashed, or stopped at the time limit), wall seconds, and the peak resident memory of the largest process of the run
 (the ingest or one of its reader workers: wait4's rusage of the child and its waited-for
 descendants, MB). Exit 1 when an assertion fails (each listed).
 
@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 
 DEMO = Path("/work/demo-ref")
+# how a file-unreadable finding names a reader process that was lost (ingest/readers.py LOST_RU)
+LOST = {"crash": "сбой программы чтения", "time-limit": "прервано"}
 # the console script installed beside this interpreter (the package has no __main__)
 ZHURNAL = [str(Path(sys.executable).with_name("zhurnal"))]
 
@@ -79,9 +81,10 @@ def _judge(names: list[str], answer: dict, inbox: Path) -> tuple[dict, list[str]
     left = sorted(p.name for p in inbox.rglob("*") if p.is_file())
     if left:
         problems.append(f"inbox not empty: {len(left)} files, {left[:10]}")
-    limit = sum(1 for f in answer["files"] for x in f["findings"]
-                if x["code"] == "file-unreadable" and "time" in json.dumps(x, ensure_ascii=False).lower())
-    return {"outcomes": dict(outcomes), "codes": dict(codes.most_common(12)), "time_limited": limit}, problems
+    lost = collections.Counter(cause for f in answer["files"] for x in f["findings"] if x["code"] == "file-unreadable"
+                               for cause, words in LOST.items() if words in json.dumps(x, ensure_ascii=False))
+    return {"outcomes": dict(outcomes), "codes": dict(codes.most_common(12)),
+            "reader_crashes": lost["crash"], "time_limited": lost["time-limit"]}, problems
 
 
 def main() -> int:

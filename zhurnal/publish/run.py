@@ -66,7 +66,8 @@ def _post_to_families(ctx: RunContext, report: PublishReport, families: dict[int
     report.mails, report.unchanged, report.corrections = len(plan.rows), plan.unchanged, plan.corrections
     report.failed += rendering.failed + plan.failed
     paper = set(pdfs) if bundle_all else set(pdfs) - plan.mailed
-    report.print_bundles += [str(p) for p in print_bundles(school, rendering, paper, post, out, ctx.settings.workspace)]
+    report.print_bundles += [str(p) for p in print_bundles(school, rendering, paper, post, out, ctx.settings.workspace,
+                                                                    wrong=plan.wrong)]
 
 
 def publish_week(ctx: RunContext, week: Week, *, force: bool = False,

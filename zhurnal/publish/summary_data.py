@@ -18,6 +18,7 @@ from zhurnal.core.errors import UnknownPeriod
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import Attendance, attendance
 from zhurnal.publish.metrics import FEW, NOT_ASSESSED
+from zhurnal.publish.wrong_addresses import wrong_addresses
 from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.lookup import class_sort_key
@@ -70,6 +71,9 @@ class SummaryData:
     running: bool = False         # a week's figures in an open period: «мало отметок», not н/а
     attendance: Attendance | None = None                            # days and lessons missed, lates
     enrolled: dict[str, list[int]] = field(default_factory=dict)   # class → pupils counted (by name)
+    # parents' addresses a mail server refused for good, unchanged in the roster since: class,
+    # parent, address, the server's answer, the week it was refused (wrong_addresses)
+    wrong_addresses: list[list[str]] = field(default_factory=list)
 
 
 def _week_periods(school: School, week: Week) -> dict[str, dict]:
@@ -170,7 +174,13 @@ def week_summary(conn: Connection, school: School, settings: Settings, week: Wee
                   title=f"Неделя {week.title()}", running=True, averages=averages)
     data.control = _control(conn, school, settings, week, data)
     data.disagreements = _disagreements(conn, school, week)
+    data.wrong_addresses = _wrong_rows(conn, school)
     return data
+
+
+def _wrong_rows(conn: Connection, school: School) -> list[list[str]]:
+    return sorted([", ".join(w["classes"]), w["parent"], w["address"], w["response"], w["week"] or ""]
+                  for w in wrong_addresses(conn, school.school_id).values())
 
 
 REGISTER_CHECKS = ("mark-on-absent-day", "absent-but-present-in-register")
@@ -199,8 +209,10 @@ def period_summary(conn: Connection, school: School, settings: Settings, code: s
     if period is None:
         raise UnknownPeriod(code, sorted({p["code"] for p in school.calendar.periods}))
     periods = {c: period for c, cls in school.classes.items() if period["grade_from"] <= cls["grade"] <= period["grade_to"]}
-    return gather(conn, school, settings, until=period["end"], week=None, periods=periods,
+    data = gather(conn, school, settings, until=period["end"], week=None, periods=periods,
                   title=f"{period['name']} ({period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y})")
+    data.wrong_addresses = _wrong_rows(conn, school)
+    return data
 
 
 def _control(conn, school: School, settings: Settings, week: Week, data: SummaryData) -> list[TeacherControl]:
