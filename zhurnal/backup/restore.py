@@ -187,8 +187,8 @@ def restore_backup(sources: Path | Sequence[Path], target: Path, *, identity: st
         manifest, missing = assembled
         if missing and not store_only:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-            raise BackupError(f"копия {manifest.id}: {len(missing)} файлов архива повреждены во всех местах "
-                              f"({shown}); восстановите без них: zhurnal restore --store-only")
+            raise BackupError(f"копия {manifest.id}: файлы, повреждённые во всех местах ({len(missing)}): {shown}; "
+                              f"восстановите без них: zhurnal restore --store-only")
         if target.exists():
             target.rmdir()
         work.rename(target)  # a half-restored workspace never sits under the name asked for
