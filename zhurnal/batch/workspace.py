@@ -8,6 +8,7 @@ add a school row (a mistyped code must not leave an empty school in a district's
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlalchemy import Engine, make_url
 
 from zhurnal.batch.faults import store_named
 from zhurnal.batch.issue import issue_setup
-from zhurnal.core.errors import NotInitialised, UsageError
+from zhurnal.core.errors import NotInitialised, StoreDamaged, UsageError
 from zhurnal.core.settings import Settings, load_settings
 from zhurnal.kinds.setup.issue import BOOK as SETUP_BOOK
 from zhurnal.school.context import RunContext, open_context
@@ -23,7 +24,10 @@ from zhurnal.school.workspace import fix_modes as fix_workspace_modes
 from zhurnal.school.workspace import init_workspace
 from zhurnal.store import open_store
 from zhurnal.store.engine import current_revision, ensure_schema, masked
+from zhurnal.store.health import StoreHealth, check_store
 from zhurnal.text.i18n import N_
+
+log = logging.getLogger(__name__)
 
 
 class SchoolNotInStore(UsageError):
@@ -47,7 +51,10 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     url = settings.store_url
     with store_named(url):
         if not read_only:
-            return open_store(url)
+            engine = open_store(url, migrate=False)
+            require_whole(engine, url)                  # before the schema lock, the inbox, anything
+            ensure_schema(engine)
+            return engine
         database = _sqlite_file(url)
         if database is not None and not database.is_file():
             raise NotInitialised(settings.workspace)   # connecting would create the file
@@ -58,6 +65,16 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
             raise NotInitialised(settings.workspace)
         ensure_schema(engine)                            # checks only: the schema is there
         return engine
+
+
+def require_whole(engine: Engine, url: str) -> StoreHealth:
+    """The store's health (:func:`zhurnal.store.health.check_store`); :class:`StoreDamaged`
+    (exit 3, a restore named) when it fails."""
+    health = check_store(engine)
+    if not health.ok:
+        log.info("store %s failed its check: %s", masked(url), "; ".join(health.problems[:5]))
+        raise StoreDamaged(masked(url), health.problems, health.not_a_database)
+    return health
 
 
 def open_workspace(folder: Path, *, read_only: bool = False, need_key: bool = True,

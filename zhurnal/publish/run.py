@@ -84,7 +84,8 @@ def _post_to_families(ctx: RunContext, report: PublishReport, families: dict[int
     report.failed += rendering.failed + plan.failed
     later = {c for parent in waiting.values() if parent["email"] for c in parent["children"]}
     paper = set(pdfs) if bundle_all else set(pdfs) - plan.mailed - later
-    report.print_bundles += [str(p) for p in print_bundles(school, rendering, paper, post, out, ctx.settings.workspace)]
+    report.print_bundles += [str(p) for p in print_bundles(school, rendering, paper, post, out, ctx.settings.workspace,
+                                                                    wrong=plan.wrong)]
 
 
 def _missing(readiness: WeekReadiness, code: str) -> dict:

@@ -276,6 +276,14 @@ def _risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
     sheet.freeze_panes(3, 2)
 
 
+def _wrong_address_sheet(out: Book, data: SummaryData) -> None:
+    """Parents' addresses a mail server refused for good: the roster rows to mend (only when any)."""
+    sheet = out.sheet("Неверные адреса", f"Адреса родителей, на которые почта не доставляется — {data.title}")
+    out.columns(sheet, [10, 34, 34, 50, 12])
+    sheet.write_string(1, 0, "Дневники этих семей идут в пакет для печати, пока адрес не исправлен в списке класса.")
+    out.table(sheet, 2, ["Класс", "Родитель", "Адрес", "Ответ почтового сервера", "С недели"], data.wrong_addresses)
+
+
 def _legend_sheet(out: Book, with_week: bool) -> None:
     sheet = out.sheet("Пояснения", "Что значат столбцы")
     out.columns(sheet, [18, 28, 90])
@@ -297,6 +305,8 @@ def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_wee
         if with_week:
             _control_sheet(out, data)
         _risk_sheet(out, data, settings)
+        if data.wrong_addresses:
+            _wrong_address_sheet(out, data)
         _legend_sheet(out, with_week)
         out.book.close()
     return path

@@ -19,6 +19,7 @@ from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import Attendance, attendance
 from zhurnal.publish.metrics import FEW, NOT_ASSESSED
 from zhurnal.publish.teacher_mail import reminded_logins, teacher_rows
+from zhurnal.publish.wrong_addresses import wrong_addresses
 from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.extracurricular import GroupHours, hours_against_plan
@@ -79,6 +80,9 @@ class SummaryData:
     confirm_every_days: int = 7
     # extracurricular groups: hours held up to the week's end against the year's plan
     extracurricular: list[GroupHours] = field(default_factory=list)
+    # parents' addresses a mail server refused for good, unchanged in the roster since: class,
+    # parent, address, the server's answer, the week it was refused (wrong_addresses)
+    wrong_addresses: list[list[str]] = field(default_factory=list)
 
 
 def _week_periods(school: School, week: Week) -> dict[str, dict]:
@@ -183,7 +187,13 @@ def week_summary(conn: Connection, school: School, settings: Settings, week: Wee
     data.stale_rosters = stale_rosters_in(conn, school.school_id, data.confirm_every_days,
                                           dt.datetime.combine(week.sunday, dt.time(23, 59, 59)))
     data.extracurricular = hours_against_plan(conn, school.school_id, until=week.sunday)
+    data.wrong_addresses = _wrong_rows(conn, school)
     return data
+
+
+def _wrong_rows(conn: Connection, school: School) -> list[list[str]]:
+    return sorted([", ".join(w["classes"]), w["parent"], w["address"], w["response"], w["week"] or ""]
+                  for w in wrong_addresses(conn, school.school_id).values())
 
 
 REGISTER_CHECKS = ("mark-on-absent-day", "absent-but-present-in-register")
@@ -212,8 +222,10 @@ def period_summary(conn: Connection, school: School, settings: Settings, code: s
     if period is None:
         raise UnknownPeriod(code, sorted({p["code"] for p in school.calendar.periods}))
     periods = {c: period for c, cls in school.classes.items() if period["grade_from"] <= cls["grade"] <= period["grade_to"]}
-    return gather(conn, school, settings, until=period["end"], week=None, periods=periods,
+    data = gather(conn, school, settings, until=period["end"], week=None, periods=periods,
                   title=f"{period['name']} ({period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y})")
+    data.wrong_addresses = _wrong_rows(conn, school)
+    return data
 
 
 def _control(conn, school: School, settings: Settings, week: Week, data: SummaryData) -> list[TeacherControl]:

@@ -7,6 +7,7 @@ import datetime as dt
 from zhurnal.backup.health import warning_lines
 from zhurnal.batch.due import STEP_NAMES
 from zhurnal.batch.status import Status
+from zhurnal.core.errors import StoreDamaged
 from zhurnal.report.table import kind_title, status_label, table
 from zhurnal.text.i18n import N_, _, ngettext
 from zhurnal.text.labels import HeldReason
@@ -24,6 +25,13 @@ STORE_COUNTS = (
 def status_text(status: Status) -> str:
     """What the school's journal holds, in people's terms."""
     out = [_("School: {name}").format(name=status.school), _("Store: {url}").format(url=status.store_url)]
+    if not status.ok:
+        out.append(_("WARNING: {text}").format(text=StoreDamaged(
+            status.store_url, status.store_health["problems"], status.store_health["not_a_database"]).said()))
+        out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]
+        return "\n".join(out + health_lines(status.backup))
+    if status.store_health.get("checked"):
+        out.append(_("Store check: whole ({ms} ms)").format(ms=round(status.store_health["ms"])))
     if status.year:
         out.append((_("School year {year}: closed") if status.year_closed else _("School year {year}: open"))
                    .format(year=status.year))

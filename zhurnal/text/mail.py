@@ -130,6 +130,9 @@ NOBODY = "не указан"
 # --- what publish reports it could not do ---------------------------------------------------
 ADDRESS_UNUSABLE = Template("$parent: адрес «$email» нельзя использовать (русские буквы до «@»); "
                             "исправьте его в списке класса")
+ADDRESS_REFUSED = Template("$parent: почтовый сервер отказался доставлять на адрес «$email», письма туда не "
+                           "отправляются; исправьте адрес в списке класса $classes")
+WRONG_ADDRESS_LINE = Template("$parent — «$email»")
 
 
 def fill(template: Template, **values: object) -> str:
