@@ -248,7 +248,8 @@ def test_unchanged_diaries_are_not_mailed_again(week_ws):
 def test_summary_workbook_sheets_and_period_report(week_ws):
     report = publish_week(week_ws.ctx(), WEEK)
     book = openpyxl.load_workbook(report.summaries[0])
-    assert book.sheetnames == ["Ведомость", "Метрики", "Пропуски", "Ведение журнала", "Группа риска", "Пояснения"]
+    assert book.sheetnames == ["Главное", "Динамика", "Данные динамики", "Ведомость", "Метрики", "Пропуски",
+                               "Ведение журнала", "Группа риска", "Пояснения"]
     assert book["Метрики"]._charts and book["Пропуски"]._charts
     assert book["Ведомость"].conditional_formatting
     control = [row for row in book["Ведение журнала"].iter_rows(min_row=4, values_only=True) if row[0]]

@@ -12,20 +12,24 @@ the last mail their server accepted gets nothing new, unless the school resends 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from zhurnal.core.errors import UnknownPeriod
+from zhurnal.publish.class_summary import class_data, write_class_summary
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
 from zhurnal.publish.family_mail import mail_families, read_families
 from zhurnal.publish.family_message import Post
+from zhurnal.publish.front_page import Front, week_front
 from zhurnal.publish.print_bundles import print_bundles
 from zhurnal.publish.render import Progress, Rendering
 from zhurnal.publish.report_card import report_cards
-from zhurnal.publish.staff_mail import mail_feedback, mail_summary
+from zhurnal.publish.staff_mail import mail_class_summaries, mail_feedback, mail_summary, main_lines
 from zhurnal.publish.summaries import write_summary
-from zhurnal.publish.summary_data import period_summary, week_summary
+from zhurnal.publish.summary_data import SummaryData, period_summary, week_summary
 from zhurnal.publish.week_data import load_week, week_averages
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
+from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
 from zhurnal.text import mail as words
@@ -42,6 +46,8 @@ class PublishReport:
     superseded: int = 0                                   # queued mails a newer one replaced (never sent)
     print_bundles: list[str] = field(default_factory=list)
     feedback_mails: int = 0
+    class_summaries: list[str] = field(default_factory=list)   # each class teacher's own class
+    class_mails: int = 0                                  # class teachers' summaries written to the outbox
     summaries: list[str] = field(default_factory=list)
     outbox: str = ""
     failed: list[str] = field(default_factory=list)       # documents that could not be rendered, unusable addresses
@@ -69,6 +75,18 @@ def _post_to_families(ctx: RunContext, report: PublishReport, families: dict[int
     report.print_bundles += [str(p) for p in print_bundles(school, rendering, paper, post, out, ctx.settings.workspace)]
 
 
+def _class_summaries(ctx: RunContext, report: PublishReport, summary: SummaryData, front: Front, week: Week,
+                     out: Path) -> None:
+    """Each class's own summary in ``summaries/классы/``, mailed to its class teacher."""
+    paths, mains = {}, {}
+    for code in sorted(summary.enrolled, key=class_sort_key):
+        paths[code] = write_class_summary(out / "summaries" / "классы", summary, code, ctx.settings, front)
+        mine = front.only(code, class_data(summary, code), ctx.settings).headlines
+        mains[code] = main_lines(mine.title, mine.top())
+    report.class_summaries = [str(p) for p in paths.values()]
+    report.class_mails = mail_class_summaries(ctx, week.label, week.title(), paths, mains, out)
+
+
 def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
                  progress: Progress | None = None) -> PublishReport:
     """Render and write everything of ``week`` into the outbox; returns what was made.
@@ -84,6 +102,7 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
         averages = week_averages(conn, school, settings, week)     # once: the diaries' and the summary's
         data = load_week(conn, school_id, week, settings, school=school, averages=averages)
         summary = week_summary(conn, school, settings, week, averages=averages)
+        front = week_front(conn, school, settings, week, summary)     # the week before, from the store
         families = read_families(conn, school_id)
     # the diaries render on every core as soon as each is made, while this thread makes the
     # next ones, then the staff's mail, the summary and the families' mail
@@ -92,9 +111,12 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
             for st in school.class_students(code, week.monday, week.sunday):
                 rendering.add(st["id"], data.diary(st["id"]))
         report.feedback_mails = mail_feedback(ctx, week.label, out)
-        path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", summary, settings, with_week=True)
+        path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", summary, settings, with_week=True,
+                             front=front)
         report.summaries.append(str(path))
-        mail_summary(ctx, week.label, [path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()))
+        mail_summary(ctx, week.label, [path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()),
+                     main_lines(front.headlines.title, front.headlines.top()))
+        _class_summaries(ctx, report, summary, front, week, out)
         post = Post("diary", week.label, fill(words.WEEK_TITLE, week=week.title()), data.school_row["name"])
         _post_to_families(ctx, report, families, rendering, post, force, bundle_all=False)
     return report

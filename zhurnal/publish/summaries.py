@@ -13,13 +13,15 @@ from pathlib import Path
 from zhurnal.core.atomic import writing
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed
+from zhurnal.publish.front_page import Front, front_sheet
 from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
 from zhurnal.publish.pupil_results import period_results
+from zhurnal.publish.risk import at_risk
 from zhurnal.publish.summary_book import DASH, Book
 from zhurnal.publish.summary_data import Result, SummaryData
+from zhurnal.publish.trend_sheet import trend_sheets
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.templates.grid import wrapped_lines
-from zhurnal.text.numbers import format_decimal
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
                    "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено"]
@@ -154,7 +156,7 @@ def _metrics_sheet(out: Book, data: SummaryData, with_week: bool) -> None:
     sheet.freeze_panes(1, 1)
 
 
-def _absence_sheet(out: Book, data: SummaryData) -> None:
+def absence_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Пропуски", f"Пропуски уроков и дней, опоздания — {data.title}")
     reasons = [*sorted(data.school.reasons), NO_REASON]
     names = [f"{data.school.reasons[r]} ({r})" if r in data.school.reasons else "Причина не указана" for r in reasons]
@@ -171,12 +173,25 @@ def _absence_sheet(out: Book, data: SummaryData) -> None:
         rows.append([student["class_code"], student["full_name"], *[now.lessons[r] for r in reasons], now.total_lessons,
                      *[now.days[r] for r in reasons], now.total_days, now.late,
                      period.total_lessons, period.total_days, period.late])
+    # attention first: the most lessons missed in the report's range, then the period's; pupils
+    # with nothing in the range (only earlier in the period) are folded away below
+    total_col, late_col = 2 + len(reasons), 2 + 2 * (len(reasons) + 1)
+    rows.sort(key=lambda r: (-r[total_col], -r[late_col], -r[-3]))
     headers = ["Класс", "Ученик", *[f"Уроков: {n}" for n in names], "Всего уроков",
                *[f"Дней: {n}" for n in names], "Всего дней", "Опозданий", "За период: уроков", "За период: дней",
                "За период: опозданий"]
     end = out.table(sheet, 2, headers, rows)
+    folded = [offset for offset, values in enumerate(rows, start=3) if not (values[total_col] or values[late_col])]
+    for offset in folded:
+        sheet.set_row(offset, None, None, {"level": 1, "hidden": True})
+    if folded:
+        sheet.set_row(end - 1, None, None, {"collapsed": True})
+        sheet.write_string(1, 0, f"Свёрнуто строк: {len(folded)} — ученики без пропусков и опозданий в этом "
+                                 "отчёте (были раньше в периоде); «+» слева от номеров строк раскрывает их.", out.caption)
     sheet.autofilter(2, 0, 2 + len(rows), len(headers) - 1)
     sheet.freeze_panes(3, 2)
+    sheet.repeat_rows(2)
+    sheet.set_h_pagebreaks([end - 1])          # the classes' totals start a page of their own
     out.row(sheet, end, ["По классам"], out.bold)
     class_rows = []
     for code in sorted(data.enrolled, key=class_sort_key):
@@ -197,11 +212,14 @@ def _absence_sheet(out: Book, data: SummaryData) -> None:
 def _control_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведение журнала", f"Контроль ведения журнала — {data.title}")
     out.columns(sheet, [34] + [14] * 8)
+    # attention first: journals not in on time, then the most lessons without a topic
+    control = sorted(data.control, key=lambda c: (c.submitted == "в срок", c.with_topic - c.timetabled, c.teacher))
     rows = [[c.teacher, c.timetabled, c.with_topic, c.with_homework, c.with_marks, c.submitted, c.few_marks,
-             c.planned, c.delivered] for c in data.control]
+             c.planned, c.delivered] for c in control]
     out.table(sheet, 2, CONTROL_HEADERS, rows, dash=True)
     sheet.autofilter(2, 0, 2 + len(rows), len(CONTROL_HEADERS) - 1)
     sheet.freeze_panes(3, 1)
+    sheet.repeat_rows(2)
     sheet.conditional_format(3, 5, 2 + max(len(rows), 1), 5, {"type": "text", "criteria": "not containing",
                                                              "value": "в срок", "format": out.warn})
     if data.disagreements:
@@ -210,39 +228,22 @@ def _control_sheet(out: Book, data: SummaryData) -> None:
         out.table(sheet, top, ["Учитель", "Файл", "Лист", "Ячейка", "Что не сходится"], data.disagreements)
 
 
-def _risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
+def risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
+    """Pupils at risk, those with most reasons first (what needs attention first), then by class
+    and name."""
     sheet = out.sheet("Группа риска", f"Ученики группы риска — {data.title}")
     out.columns(sheet, [8, 34, 90])
-    per_student: dict[int, list[Result]] = defaultdict(list)
-    for result in data.results:
-        per_student[result.student_id].append(result)
-    rows = []
-    for sid in sorted(set(per_student) | set(data.period_absences),
-                      key=lambda i: (class_sort_key(data.school.students[i]["class_code"]),
-                                     data.school.students[i]["full_name"])):
-        why = []
-        mine = per_student.get(sid, [])
-        twos = [r.subject for r in mine if r.period_mark == "2"]
-        if twos:
-            why.append("«2» за период: " + ", ".join(twos))
-        running = [f"{r.subject} ({format_decimal(r.average)})" for r in mine
-                   if r.period_mark is None and r.result == "2" and r.average is not None]
-        if running:
-            why.append("средний балл на «2» (текущий, отметки за период нет): " + ", ".join(running))
-        averages = [r.average for r in per_student.get(sid, []) if r.average is not None]
-        if averages and sum(averages) / len(averages) < settings.risk.average_below:
-            why.append(f"средний балл по всем предметам {format_decimal(sum(averages) / len(averages))} (текущий)")
-        if data.period_absences.get(sid, 0) > settings.risk.absent_lessons_over:
-            why.append(f"пропущено уроков: {data.period_absences[sid]}")
-        if why:
-            student = data.school.students[sid]
-            rows.append([student["class_code"], student["full_name"], "; ".join(why)])
+    found = at_risk(data, settings)
+    order = sorted(found, key=lambda sid: -len(found[sid]))     # stable: class and name order within
+    rows = [[data.school.students[sid]["class_code"], data.school.students[sid]["full_name"], "; ".join(found[sid])]
+            for sid in order]
     out.table(sheet, 2, ["Класс", "Ученик", "Причины"], rows)
     sheet.autofilter(2, 0, 2 + len(rows), 2)
     sheet.freeze_panes(3, 2)
+    sheet.repeat_rows(2)
 
 
-def _legend_sheet(out: Book, with_week: bool) -> None:
+def legend_sheet(out: Book, with_week: bool) -> None:
     sheet = out.sheet("Пояснения", "Что значат столбцы")
     out.columns(sheet, [18, 28, 90])
     rows = [list(line) for line in LEGEND if with_week or line[0] != "Ведение журнала"]
@@ -252,17 +253,22 @@ def _legend_sheet(out: Book, with_week: bool) -> None:
         sheet.set_row(offset, 15 * max(wrapped_lines(v, w) for v, w in zip(values, out.widths[sheet.name])))
 
 
-def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
-    """Write the summary workbook for a week (``with_week``) or a period report (atomically)."""
+def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool,
+                  front: Front | None = None) -> Path:
+    """Write the summary workbook for a week (``with_week``) or a period report (atomically);
+    ``front``: it opens on «Главное» and «Динамика» (:mod:`~zhurnal.publish.front_page`)."""
     with writing(path) as partial:
         out = Book(partial)
         out.book.set_properties({"title": data.title, "author": "zhurnal"})
+        if front is not None:
+            front_sheet(out, front)
+            trend_sheets(out, front.trend)
         _grade_sheet(out, data)
         _metrics_sheet(out, data, with_week)
-        _absence_sheet(out, data)
+        absence_sheet(out, data)
         if with_week:
             _control_sheet(out, data)
-        _risk_sheet(out, data, settings)
-        _legend_sheet(out, with_week)
+        risk_sheet(out, data, settings)
+        legend_sheet(out, with_week)
         out.book.close()
     return path
