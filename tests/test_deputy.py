@@ -248,3 +248,115 @@ def test_few_marks_in_week_2_of_a_9_week_quarter_are_pro_rated(loaded):
         assert {sid for sid, r in mine.items() if r.result == "мало"} == few
         # «Ведение журнала» counts pupils behind, those without any mark too
         assert {sid for sid, r in mine.items() if r.few} == few | (set(mine) - set(pupils))
+
+
+def period_oracle(ws: Workspace, code: str, start: dt.date, end: dt.date) -> tuple[float, float]:
+    """(average, quality %) of ``code``'s period results from plain SQL: per pupil × 5-point
+    subject the weighted mean of its marks from ``start`` to ``end``; a result with fewer than 3
+    marks (the quarter's minimum) is н/а, still in N; quality = results at 3.5 or more × 100 / N."""
+    with ws.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT e.student_id, l.subject, e.marks, COALESCE(w.weight, 1.0) FROM journal_entries e "
+            "JOIN lessons l ON l.id = e.lesson_id JOIN subjects sub ON sub.name = l.subject AND sub.scale = '5' "
+            "LEFT JOIN work_types w ON w.name = l.work_type "
+            "WHERE l.class_code = ? AND l.date BETWEEN ? AND ? AND e.marks <> ''",
+            (code, start.isoformat(), end.isoformat())).all()
+    sums: dict[tuple[int, str], list[float]] = {}
+    for sid, subject, marks, weight in rows:
+        for mark in re.findall(r"[1-5]", marks):
+            total = sums.setdefault((sid, subject), [0.0, 0.0, 0])
+            total[0] += weight * int(mark)
+            total[1] += weight
+            total[2] += 1
+    averages = [(total / weights, count) for total, weights, count in sums.values()]
+    good = sum(1 for a, count in averages if count >= 3 and round(a, 2) >= 3.5)
+    return round(sum(a for a, _ in averages) / len(averages), 2), round(good * 100 / len(averages), 1)
+
+
+def test_the_period_and_year_reports_open_on_the_same_front_page_and_charts(two_weeks):
+    """WHEN the director's Q2 report and year report are made THEN both open on «Главное» and
+    «Динамика»; the Q2 front page's table gives 5А's period average and quality as plain SQL
+    counts them; the year's «Динамика» gives the quality by pupils «Итоги по ученикам» gives;
+    every chart series of both points at cells of its workbook."""
+    from zhurnal.publish.run import publish_period
+    from zhurnal.publish.year_report import write_year_report
+    ws = two_weeks
+    period = publish_period(ws.ctx(), "Q2")
+    path = period.summaries[0]
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[:3] == ["Главное", "Динамика", "Данные динамики"]
+    main = book["Главное"]
+    assert main["A1"].value == "Главное: 2 четверть; для сравнения — 1 четверть"
+    header = next(r for r in main.iter_rows(values_only=True) if r[0] == "Класс")
+    assert header[2] == "Качество, % (этот период)" and header[4] == "Средний балл (этот период)"
+    row = next(r for r in main.iter_rows(values_only=True) if r[0] == FALLING)
+    average, quality = period_oracle(ws, FALLING, dt.date(2026, 11, 5), dt.date(2026, 12, 28))
+    assert (row[2], row[4]) == (quality, average)
+    assert _blocks(book["Данные динамики"])["Средний балл"][FALLING][3:5] == (
+        week_oracle(ws, FALLING, WEEK)[0], 2.0)
+    _series_cells(path, book)
+    with ws.engine.connect() as conn:
+        year = write_year_report(conn, 1, ws.path / "year.xlsx", ws.settings)
+    book = openpyxl.load_workbook(year)
+    assert book.sheetnames[:3] == ["Главное", "Динамика", "Движение"]
+    trend = {r[0]: r for r in book["Динамика"].iter_rows(min_row=4, values_only=True) if r[0]}
+    header = next(r for r in book["Динамика"].iter_rows(values_only=True) if r[0] == "Класс")
+    results = list(book["Итоги по ученикам"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(results) if r[0] and str(r[0]).startswith("2 четверть"))
+    q2 = {}
+    for r in results[start + 2:]:
+        if not r[0]:
+            break               # the next period's block
+        q2[r[0]] = r
+    pupil_quality = results[start + 1].index("Качество, %")
+    q2_col = header.index("2 четверть")
+    for code in ("5А", "6А", "9А"):
+        assert trend[code][q2_col] == q2[code][pupil_quality]
+    rows = list(book["Динамика"].iter_rows(values_only=True))
+    first = next(i for i, r in enumerate(rows) if r[0] == "Предмет") + 1
+    subjects = next((i for i, r in enumerate(rows[first:]) if not r[0]), len(rows) - first)
+    # one column series per term and the year, one line per subject
+    assert len(_series_cells(year, book)) == len([h for h in header[1:] if h]) + subjects > 7
+
+
+def _series_cells(path, book) -> list[list]:
+    """Every chart series' values range in ``path`` read back from ``book``: each names one of its
+    sheets and holds numbers or blanks only; the ranges."""
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in [n for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]:
+            root = ElementTree.parse(io.BytesIO(archive.read(name))).getroot()
+            for series in root.iter(f"{CHART}ser"):
+                formula = series.find(f"{CHART}val/{CHART}numRef/{CHART}f").text
+                sheet_name, area = formula.rsplit("!", 1)
+                sheet = book[sheet_name.strip("'")]
+                low_col, low_row, high_col, high_row = range_boundaries(area.replace("$", ""))
+                cells = [sheet.cell(r, c).value for r in range(low_row, high_row + 1) for c in range(low_col, high_col + 1)]
+                assert all(v is None or isinstance(v, (int, float)) for v in cells), formula
+                found.append(cells)
+    return found
+
+
+@pytest.mark.soffice
+def test_libreoffice_draws_the_charts(two_weeks, tmp_path):
+    """The W49 summary converted to PDF by LibreOffice: the front page is one page and the chart
+    titles of «Главное» and «Динамика» are drawn (pdftotext reads them from the chart objects)."""
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is required: .ci/run installs libreoffice-calc"
+    ws = two_weeks
+    with ws.engine.connect() as conn:
+        school = ws.school()
+        data = week_summary(conn, school, ws.settings, NEXT)
+        front = week_front(conn, school, ws.settings, NEXT, data)
+    path = write_summary(tmp_path / "week.xlsx", data, ws.settings, with_week=True, front=front)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=240)
+    pdf = tmp_path / "week.pdf"
+    page = lambda n: subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],  # noqa: E731
+                                    check=True, capture_output=True, text=True).stdout
+    first, second = page(1), page(2)
+    assert first.lstrip().startswith("Главное: неделя 30.11–06.12.2026") and "Динамика по неделям" not in first
+    assert "Качество по классам: прошлая неделя и эта неделя" in first
+    assert "Качество, % по классам по неделям этого периода" in second
+    assert "Посещаемость, % по классам по неделям этого периода" in second

@@ -61,7 +61,7 @@ def write_class_summary(folder: Path, data: SummaryData, code: str, settings: Se
     with writing(path) as partial:
         out = Book(partial)
         out.book.set_properties({"title": mine.title, "author": "zhurnal"})
-        front_sheet(out, front.only(code, mine, settings), classes=[code])
+        front_sheet(out, front.only(code, mine, settings), only=code)
         trend_sheets(out, front.trend, classes=[code])
         risk_sheet(out, mine, settings)
         absence_sheet(out, mine)

@@ -22,8 +22,12 @@ from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.snapshot import School
 
 SHEET = "Главное"
-HEADERS = ["Класс", "Качество, % (прошлая неделя)", "Качество, % (эта неделя)", "Средний балл (прошлая неделя)",
-           "Средний балл (эта неделя)", "Посещаемость, % (прошлая неделя)", "Посещаемость, % (эта неделя)"]
+WEEKS = ("прошлая неделя", "эта неделя")
+
+
+def headers(then: str, now: str) -> list[str]:
+    return ["Класс", f"Качество, % ({then})", f"Качество, % ({now})", f"Средний балл ({then})",
+            f"Средний балл ({now})", f"Посещаемость, % ({then})", f"Посещаемость, % ({now})"]
 
 
 @dataclass
@@ -35,12 +39,13 @@ class Front:
     before: WeekFigures
     trend: Trend = field(default_factory=Trend)
     before_data: SummaryData | None = None      # the week before's summary (its pupils at risk)
+    words: tuple[str, str] = WEEKS              # what is compared: (before, now)
 
     def only(self, code: str, data: SummaryData, settings: Settings) -> Front:
         """The same for one class (the class teacher's summary)."""
         assert self.before_data is not None
         return Front(week_headlines(data, self.before_data, self.now, self.before, settings, only=code),
-                     self.now, self.before, self.trend, self.before_data)
+                     self.now, self.before, self.trend, self.before_data, self.words)
 
 
 def week_front(conn: Connection, school: School, settings: Settings, week: Week, data: SummaryData) -> Front:
@@ -53,11 +58,12 @@ def week_front(conn: Connection, school: School, settings: Settings, week: Week,
                  trend(conn, school, settings, week), before_data)
 
 
-def front_sheet(out: Book, front: Front, classes: list[str] | None = None) -> None:
-    """«Главное»: the sections' lines (links), then the classes' figures of both weeks and a chart
-    of their quality; ``classes`` limits the table (default: every class with figures)."""
+def front_sheet(out: Book, front: Front, only: str | None = None) -> None:
+    """«Главное»: the sections' lines (links), then both weeks' figures and a chart of their
+    quality: per class, or per subject of the class ``only`` (the class teacher's summary)."""
     sheet = out.sheet(SHEET, f"Главное: {front.headlines.title}")
-    out.columns(sheet, [14] * len(HEADERS))
+    heads = headers(*front.words)
+    out.columns(sheet, [28.0] + [14.0] * (len(heads) - 1))
     link = out.book.add_format({"font_color": "#1F4E79", "underline": 1})
     quiet = out.book.add_format({"font_color": "#808080", "italic": True})
     sheet.write_string(1, 0, "Каждая строка — ссылка на лист с подробностями; цифры — «было → стало».", quiet)
@@ -72,26 +78,32 @@ def front_sheet(out: Book, front: Front, classes: list[str] | None = None) -> No
             sheet.write_string(row, 0, "нет", quiet)
             row += 1
     row += 1
-    codes = [c for c in sorted(set(front.now.classes) | set(front.before.classes), key=class_sort_key)
-             if classes is None or c in classes]
-    rows = []
-    for code in codes:
-        a, b = front.now.classes.get(code, EMPTY), front.before.classes.get(code, EMPTY)
-        rows.append([code, b.quality, a.quality, b.average, a.average, b.attendance, a.attendance])
-    sheet.write_string(row, 0, "Классы: эта неделя и прошлая (по отметкам и пропускам каждой недели)", out.caption)
+    if only is None:
+        keys = sorted(set(front.now.classes) | set(front.before.classes), key=class_sort_key)
+        pairs = [(key, front.now.classes.get(key, EMPTY), front.before.classes.get(key, EMPTY)) for key in keys]
+        group, caption = "Класс", "Классы"
+    else:
+        keys = sorted({s for c, s in [*front.now.sections, *front.before.sections] if c == only})
+        pairs = [(key, front.now.sections.get((only, key), EMPTY), front.before.sections.get((only, key), EMPTY))
+                 for key in keys]
+        group, caption = "Предмет", f"Класс {only} по предметам"
+    rows = [[key, b.quality, a.quality, b.average, a.average, b.attendance, a.attendance] for key, a, b in pairs]
+    then, now = front.words
+    sheet.write_string(row, 0, f"{caption}: {now} и {then}", out.caption)
     top = row + 1
     pct = {1: out.percent, 2: out.percent, 5: out.percent, 6: out.percent}
-    out.table(sheet, top, HEADERS, rows, pct)        # blank, not «—»: the chart reads these cells
+    out.table(sheet, top, [group, *heads[1:]], rows, pct)        # blank, not «—»: the chart reads these cells
     if rows:
         chart = out.book.add_chart({"type": "column"})
-        for col, name in ((1, "прошлая неделя"), (2, "эта неделя")):
+        for col, name in ((1, then), (2, now)):
             chart.add_series({"name": f"Качество, %: {name}", "categories": [SHEET, top + 1, 0, top + len(rows), 0],
                               "values": [SHEET, top + 1, col, top + len(rows), col]})
-        chart.set_title({"name": "Качество по классам: прошлая и эта неделя", "name_font": {"size": 11}})
+        chart.set_title({"name": f"Качество {'по классам' if only is None else 'по предметам'}: {then} и {now}",
+                         "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 100})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 700, "height": 260})
         sheet.insert_chart(top + len(rows) + 2, 0, chart)
     sheet.set_portrait()
     sheet.fit_to_pages(1, 1)        # one printed page
-    sheet.print_area(0, 0, top + len(rows) + 2 + 14, len(HEADERS) - 1)
+    sheet.print_area(0, 0, top + len(rows) + 2 + 14, len(heads) - 1)

@@ -87,11 +87,12 @@ def _moves(now: dict, before: dict, names, keep) -> tuple[list[Line], list[Line]
 
 
 def week_headlines(data: SummaryData, before_data: SummaryData, now: WeekFigures, before: WeekFigures,
-                   settings: Settings, *, only: str | None = None) -> Headlines:
+                   settings: Settings, *, only: str | None = None, title: str | None = None) -> Headlines:
     """The week's lines (``data``, ``now``) against the week before (``before_data``, ``before``),
-    both read from the store; ``only``: one class's lines (the class teacher's summary)."""
+    both read from the store; ``only``: one class's lines (the class teacher's summary);
+    ``title``: what is compared with what (default: the two weeks; a period report: the periods)."""
     mine = (lambda code: code == only) if only else (lambda code: True)
-    title = f"неделя {now.week.title()} в сравнении с неделей {before.week.title()}"
+    title = title or f"неделя {now.week.title()} в сравнении с неделей {before.week.title()}"
     classes = {k: v for k, v in now.classes.items() if mine(k)}
     class_falls, class_rises = _moves(classes, before.classes, str, lambda *_: True)
     sections = {k: v for k, v in now.sections.items() if mine(k[0])}
@@ -114,8 +115,11 @@ def week_headlines(data: SummaryData, before_data: SummaryData, now: WeekFigures
         ("Предметы в классах: где упали сильнее всего", subject_falls),
         ("Впервые в группе риска", new_risk[:SHOWN] + ([Line(f"и ещё {len(new_risk) - SHOWN}", "Группа риска")]
                                                         if len(new_risk) > SHOWN else [])),
-        ("Учителя, отстающие с журналом", behind),
-        ("Всплески пропусков", [line for _, line in sorted(spikes, key=lambda s: s[0])]),
+        # a class teacher's summary has no teachers' section, a period report no week's journal
+        # and no week's attendance: sections that cannot say anything are left out
+        *([] if only or not data.control else [("Учителя, отстающие с журналом", behind)]),
+        *([("Всплески пропусков", [line for _, line in sorted(spikes, key=lambda s: s[0])])]
+          if any(f.attendance is not None for f in classes.values()) else []),
         ("Классы: где выросли", class_rises),
         ("Предметы в классах: где выросли", subject_rises),
     ]

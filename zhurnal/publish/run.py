@@ -20,6 +20,7 @@ from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
 from zhurnal.publish.family_mail import mail_families, read_families
 from zhurnal.publish.family_message import Post
 from zhurnal.publish.front_page import Front, week_front
+from zhurnal.publish.period_front import period_front
 from zhurnal.publish.print_bundles import print_bundles
 from zhurnal.publish.render import Progress, Rendering
 from zhurnal.publish.report_card import report_cards
@@ -134,6 +135,7 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
             raise UnknownPeriod(code, sorted({p["code"] for p in school.calendar.periods}))
         code = period["code"]                               # as the setup spells it (q2 → Q2)
         data = period_summary(conn, school, settings, code)
+        front = period_front(conn, school, settings, code, data)     # the term before, from the store
         cards = report_cards(conn, data, period)
         families = read_families(conn, school_id)
         school_name = q.school_row(conn, school_id)["name"]
@@ -145,7 +147,8 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
             rendering.add(sid, card)
         _post_to_families(ctx, report, families, rendering, Post("report", code, period["name"], school_name),
                           force, bundle_all=True)
-    path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
+    path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False, front=front)
     report.summaries.append(str(path))
-    mail_summary(ctx, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title))
+    mail_summary(ctx, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title),
+                 main_lines(front.headlines.title, front.headlines.top()))
     return report
