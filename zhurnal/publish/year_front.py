@@ -44,13 +44,20 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else format_decimal(value, 1) + " %"
 
 
+def _ends(values: list[tuple[str, float | None]]) -> tuple[str, float, str, float] | None:
+    """The first and the last known of ``(term, value)``: (term, value, term, value); None with fewer than two."""
+    known = [(name, value) for name, value in values if value is not None]
+    if len(known) < 2:
+        return None
+    return known[0][0], known[0][1], known[-1][0], known[-1][1]
+
+
 def _lines(found: YearFigures) -> list[tuple[str, list[tuple[str, str]]]]:
     changes = []
     for code, by_term in found.classes.items():
-        known = [(t["name"], by_term[t["code"]].quality) for t in found.terms
-                 if t["code"] in by_term and by_term[t["code"]].quality is not None]
-        if len(known) >= 2:
-            (first, a), (last, b) = known[0], known[-1]
+        ends = _ends([(t["name"], by_term[t["code"]].quality) for t in found.terms if t["code"] in by_term])
+        if ends:
+            first, a, last, b = ends
             changes.append((b - a, f"{code}: качество по ученикам {_pct(a)} ({first}) → {_pct(b)} ({last})"))
     falls = [(text, TREND) for change, text in sorted(changes) if change < 0][:SHOWN]
     rises = [(text, TREND) for change, text in sorted(changes, reverse=True) if change > 0][:SHOWN]
@@ -58,11 +65,10 @@ def _lines(found: YearFigures) -> list[tuple[str, list[tuple[str, str]]]]:
                       if (m := by.get(YEAR)) and m.failing + m.not_assessed), reverse=True)[:SHOWN]
     failing_lines = [(f"{code}: неуспевающих и н/а за год — {count}", "Итоги по ученикам") for count, code in failing]
     subject_changes = []
-    for subject, by_term in found.subjects.items():
-        known = [(t["name"], by_term[t["code"]].average) for t in found.subject_terms
-                 if t["code"] in by_term and by_term[t["code"]].average is not None]
-        if len(known) >= 2 and known[-1][1] < known[0][1]:
-            (first, a), (last, b) = known[0], known[-1]
+    for subject, figures in found.subjects.items():
+        ends = _ends([(t["name"], figures[t["code"]].average) for t in found.subject_terms if t["code"] in figures])
+        if ends and ends[3] < ends[1]:
+            first, a, last, b = ends
             subject_changes.append((b - a, f"{subject}: средний балл {format_decimal(a)} ({first}) → "
                                            f"{format_decimal(b)} ({last})"))
     return [("Классы: где качество упало сильнее всего (первый период → последний)", falls),
