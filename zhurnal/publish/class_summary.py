@@ -22,6 +22,7 @@ from zhurnal.publish.summaries import absence_sheet, legend_sheet, risk_sheet
 from zhurnal.publish.summary_book import Book
 from zhurnal.publish.summary_data import SummaryData
 from zhurnal.publish.trend_sheet import trend_sheets
+from zhurnal.templates.grid import wrapped_lines
 
 FEW_SHEET = "Мало отметок"
 
@@ -41,16 +42,22 @@ def class_data(data: SummaryData, code: str) -> SummaryData:
 def _few_sheet(out: Book, data: SummaryData) -> None:
     """Subjects where pupils have fewer marks than due by now, the most such pupils first."""
     sheet = out.sheet(FEW_SHEET, f"Предметы с малым числом отметок — {data.title}")
-    out.columns(sheet, [30, 30, 12, 90])
+    out.columns(sheet, [24.0, 30.0, 14.0, 70.0])
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for result in data.results:
         if result.few:
             found[(result.subject, result.teacher)].append(data.school.students[result.student_id]["full_name"])
     rows = [[subject, teacher, len(names), ", ".join(sorted(names))]
             for (subject, teacher), names in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-    out.table(sheet, 2, ["Предмет", "Учитель", "Учеников с малым числом отметок", "Ученики"], rows)
+    out.header_row(sheet, 2, ["Предмет", "Учитель", "Учеников с малым числом отметок", "Ученики"])
+    for offset, values in enumerate(rows, start=3):      # the names wrap within the printed width
+        out.row(sheet, offset, values, out.wrap)
+        sheet.set_row(offset, 15 * max(wrapped_lines(str(v), w) for v, w in zip(values, out.widths[sheet.name])))
+    if not rows:
+        sheet.write_string(3, 0, "нет: отметок достаточно у всех", out.caption)
     sheet.freeze_panes(3, 1)
     sheet.repeat_rows(2)
+    sheet.set_portrait()
 
 
 def write_class_summary(folder: Path, data: SummaryData, code: str, settings: Settings, front: Front) -> Path:
@@ -66,6 +73,6 @@ def write_class_summary(folder: Path, data: SummaryData, code: str, settings: Se
         risk_sheet(out, mine, settings)
         absence_sheet(out, mine)
         _few_sheet(out, mine)
-        legend_sheet(out, with_week=False)
+        legend_sheet(out)
         out.book.close()
     return path

@@ -41,8 +41,11 @@ LEGEND = [
     ("Метрики", "Успеваемость по ученикам", "(N − неуспевающие − н/а) × 100 / N; качество — (отличники + хорошисты) × 100 / N; "
                                             "СОУ — (отличники·100 + хорошисты·64 + с «3»·36 + неуспевающие·16 + н/а·7) / N"),
     ("Метрики", "Без отметок (вне N)", "учеников без единой отметки (по предмету; по классу — ни по одному предмету)"),
-    ("Метрики", "Мало отметок (вне N)", "идёт период: отметок меньше минимума для отметки за период; это ещё не н/а "
-                                        "(н/а — в отчёте за закрытый период) и в N не входит"),
+    ("Метрики", "Мало отметок (вне N)", "идёт период: отметок меньше, чем положено к этой неделе — минимум для отметки "
+                                        "за период, умноженный на долю прошедших недель периода (неделя 2 из 9 при "
+                                        "минимуме 3: меньше 3 × 2/9; [metrics] few_marks_pro_rata = false — весь "
+                                        "минимум с первой недели); это ещё не н/а (н/а — в отчёте за закрытый период) "
+                                        "и в N не входит"),
     ("Метрики", "С отметками за неделю (N)", "результатов «ученик × предмет» только с отметками этой недели"),
     ("Метрики", "Успеваемость, %", "(«5» + «4» + «3») × 100 / N"),
     ("Метрики", "Качество, %", "(«5» + «4») × 100 / N"),
@@ -56,10 +59,24 @@ LEGEND = [
     ("Ведение журнала", "Журнал сдан", "по первой сдаче: «в срок» — первая сдача до воскресенья недели, "
                                        "а исправление (если книгу вернули) принято в пределах окна правки; "
                                        "«не принят» — сдан, но ни одна сдача не принята; «нет» — не сдан"),
-    ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше минимума для отметки за период"),
+    ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше, чем положено к этой неделе "
+                                                   "(как в «Метрики»), включая учеников без отметок"),
     ("Ведение журнала", "По КТП", "уроков по плану с начала периода и проведённых с темой; «—» — КТП не сдан"),
     ("Группа риска", "Причины", "«2» за период — выставленная отметка за период; «средний балл … (текущий)» — "
                                 "отметки за период ещё нет, судим по текущему среднему баллу"),
+    ("Главное", "строки", "что изменилось по сравнению с прошлой неделей (в отчёте за период — с прошлым периодом); "
+                          "обе недели считаются по хранилищу; каждая строка — ссылка на лист с подробностями"),
+    ("Главное", "Качество, % недели", "(«5» + «4») × 100 / N по отметкам одной недели: у каждого ученика по каждому "
+                                      "предмету — средний балл отметок недели и отметка, которую он даёт"),
+    ("Главное", "Средний балл недели", "среднее из средних баллов учеников по предметам за неделю"),
+    ("Главное", "Посещаемость, %", "уроков посещено × 100 / уроков по расписанию у учеников класса за неделю "
+                                   "(по листу посещаемости); пусто — журнала за неделю нет"),
+    ("Динамика", "Неделя k", "k-я календарная неделя периода; «прошлый период» — k-я неделя предыдущей четверти "
+                             "(полугодия) того же класса; данные графиков — на листе «Данные динамики»"),
+    ("Пропуски", "свёрнутые строки", "ученики без пропусков и опозданий в этом отчёте (были раньше в периоде); "
+                                     "сначала те, кто пропустил больше"),
+    ("Мало отметок", "Ученики", "ученики, у которых по предмету отметок меньше, чем положено к этой неделе (как "
+                                "«Мало отметок» в листе «Метрики»), включая учеников без отметок"),
     ("все листы", DASH, "не применимо (нет данных для расчёта), в отличие от 0"),
 ]
 
@@ -98,6 +115,9 @@ def _grade_sheet(out: Book, data: SummaryData) -> None:
         row = last + 3
 
 
+QUALITY = 1 + HEADERS.index("Качество, %")    # a metric row's quality column (after the group's label)
+
+
 def _metric_rows(results: list[Result], key, field: str, rule: str, few: bool) -> list[list]:
     """One row per group of 5-point results; ``key(result)`` → (sort key, label): classes in their
     natural order."""
@@ -107,7 +127,9 @@ def _metric_rows(results: list[Result], key, field: str, rule: str, few: bool) -
         if result.scale != "5" or (field == "week_result" and value is None):
             continue  # a week's metrics count students who were marked that week
         groups[key(result)].append(value)
-    return [[label, *metrics(values, rule=rule).row(few=few)] for (_, label), values in sorted(groups.items())]
+    rows = [[label, *metrics(values, rule=rule).row(few=few)] for (_, label), values in sorted(groups.items())]
+    # attention first: the lowest quality at the top (groups without one last), stable within
+    return sorted(rows, key=lambda r: (r[QUALITY] is None, r[QUALITY] if r[QUALITY] is not None else 0))
 
 
 def pupil_rows(data: SummaryData, field: str) -> list[list]:
@@ -139,7 +161,7 @@ def _metrics_sheet(out: Book, data: SummaryData, with_week: bool) -> None:
         for label, key in (("По предметам", lambda r: ((class_sort_key(r.class_code), r.subject),
                                                        f"{r.class_code} · {r.subject}")),
                            ("По учителям", lambda r: (r.teacher, r.teacher))):
-            out.row(sheet, row, [f"{caption}: {label.lower()}"], out.caption)
+            out.row(sheet, row, [f"{caption}: {label.lower()}, сначала с низким качеством"], out.caption)
             rows = _metric_rows(data.results, key, field, data.rule, few)
             headers = WEEK_HEADERS if field == "week_result" else PERIOD_HEADERS
             row = out.table(sheet, row + 1, ["Группа", *headers, *([FEW_HEADER] if few else [])], rows, pct, dash=True)
@@ -200,13 +222,16 @@ def absence_sheet(out: Book, data: SummaryData) -> None:
                            *[total.lessons[r] for r in reasons], *[total.days[r] for r in reasons]])
     out.table(sheet, end + 1, ["Класс", "", "Уроков пропущено", "Дней пропущено", "Опозданий",
                                *[f"Уроков: {n}" for n in names], *[f"Дней: {n}" for n in names]], class_rows)
-    if class_rows:
+    if len(class_rows) > 1:       # one class (a class teacher's summary) needs no chart of classes
         chart = out.book.add_chart({"type": "bar"})
         chart.add_series({"name": "Пропущено уроков", "categories": ["Пропуски", end + 2, 0, end + 1 + len(class_rows), 0],
                           "values": ["Пропуски", end + 2, 2, end + 1 + len(class_rows), 2]})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})      # the first class at the top, as in the table
-        sheet.insert_chart(2, len(headers) + 1, chart)
+        chart.set_title({"name": "Пропущено уроков по классам", "name_font": {"size": 11}})
+        chart.set_size({"width": 620, "height": 40 + 22 * len(class_rows)})
+        # below the classes' totals, on their page: beside the wide table it shrank the printout
+        sheet.insert_chart(end + 3 + len(class_rows), 0, chart)
 
 
 def _control_sheet(out: Book, data: SummaryData) -> None:
@@ -243,10 +268,12 @@ def risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
     sheet.repeat_rows(2)
 
 
-def legend_sheet(out: Book, with_week: bool) -> None:
+def legend_sheet(out: Book) -> None:
+    """«Пояснения»: the legend's lines of the sheets the workbook has (written last)."""
+    present = {sheet.name for sheet in out.book.worksheets()}
     sheet = out.sheet("Пояснения", "Что значат столбцы")
     out.columns(sheet, [18, 28, 90])
-    rows = [list(line) for line in LEGEND if with_week or line[0] != "Ведение журнала"]
+    rows = [list(line) for line in LEGEND if line[0] in present or line[0] == "все листы"]
     out.header_row(sheet, 2, ["Лист", "Столбец", "Что значит"])
     for offset, values in enumerate(rows, start=3):
         out.row(sheet, offset, values, out.wrap)
@@ -269,6 +296,6 @@ def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_wee
         if with_week:
             _control_sheet(out, data)
         risk_sheet(out, data, settings)
-        legend_sheet(out, with_week)
+        legend_sheet(out)
         out.book.close()
     return path

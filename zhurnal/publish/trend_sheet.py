@@ -93,8 +93,7 @@ def trend_sheets(out: Book, found: Trend, classes: list[str] | None = None) -> d
         chart.set_legend({"position": "right" if kind == "line" else "bottom", "font": {"size": 8}})
         chart.set_size({"width": 600, "height": 330})
         sheet.insert_chart(3 + (index // 2) * 17, (index % 2) * 8, chart)
-        if index % 2 and index < len(charts) - 1:
-            sheet.set_h_pagebreaks([3 + 17 * 2])
-    sheet.fit_to_pages(1, 0)
+    sheet.fit_to_pages(1, 1)            # the six charts on one page
     sheet.print_area(0, 0, 3 + 17 * 3, 15)
+    data.fit_to_pages(1, 2)             # the figures behind them: two pages at most
     return where
