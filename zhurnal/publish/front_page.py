@@ -88,10 +88,12 @@ def front_sheet(out: Book, front: Front, only: str | None = None) -> None:
                  for key in keys]
         group, caption = "Предмет", f"Класс {only} по предметам"
     rows = [[key, b.quality, a.quality, b.average, a.average, b.attendance, a.attendance] for key, a, b in pairs]
+    if only is not None:        # attendance is the class's, not a subject's: it is in «Пропуски»
+        heads, rows = heads[:5], [r[:5] for r in rows]
     then, now = front.words
     sheet.write_string(row, 0, f"{caption}: {now} и {then}", out.caption)
     top = row + 1
-    pct = {1: out.percent, 2: out.percent, 5: out.percent, 6: out.percent}
+    pct = {c: out.percent for c in (1, 2, 5, 6) if c < len(heads)}
     out.table(sheet, top, [group, *heads[1:]], rows, pct)        # blank, not «—»: the chart reads these cells
     if rows:
         chart = out.book.add_chart({"type": "column"})
@@ -102,8 +104,8 @@ def front_sheet(out: Book, front: Front, only: str | None = None) -> None:
                          "name_font": {"size": 11}})
         chart.set_y_axis({"min": 0, "max": 100})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 700, "height": 260})
+        chart.set_size({"width": 700, "height": 260} if only is None else {"width": 580, "height": 340})
         sheet.insert_chart(top + len(rows) + 2, 0, chart)
     sheet.set_portrait()
     sheet.fit_to_pages(1, 1)        # one printed page
-    sheet.print_area(0, 0, top + len(rows) + 2 + 14, len(heads) - 1)
+    sheet.print_area(0, 0, top + len(rows) + 2 + 18, len(heads) - 1)
