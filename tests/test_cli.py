@@ -160,6 +160,9 @@ def test_demo_runs_end_to_end(demo_ws, demo_output, _demo_base, tmp_path):
     week = root / "outbox" / "2026-W48"
     assert len(list((week / "diaries").rglob("*.pdf"))) == 300
     assert len(list((week / "mail").glob("summary.*.eml"))) == 1          # the demo sets [mail] deputy_address
+    # and each class teacher gets their class's summary (issue 30): 11 classes, every one with an address
+    assert len(list((week / "mail").glob("class_summary.*.eml"))) == 11
+    assert len(list((week / "summaries" / "классы").glob("Сводка_*.xlsx"))) == 11
     # the corrected authors are not told to hand in again
     assert list((week / "mail").glob("diary.*.eml")) and not list((week / "mail").glob("feedback.*.eml"))
     assert (week / "summaries" / "Сводка_2026-W48.xlsx").exists()

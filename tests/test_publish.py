@@ -250,7 +250,8 @@ def test_unchanged_diaries_are_not_mailed_again(week_ws):
 def test_summary_workbook_sheets_and_period_report(week_ws):
     report = publish_week(week_ws.ctx(), WEEK)
     book = openpyxl.load_workbook(report.summaries[0])
-    assert book.sheetnames == ["Ведомость", "Метрики", "Пропуски", "Ведение журнала", "Группа риска", "Пояснения"]
+    assert book.sheetnames == ["Главное", "Динамика", "Данные динамики", "Ведомость", "Метрики", "Пропуски",
+                               "Ведение журнала", "Группа риска", "Пояснения"]
     assert book["Метрики"]._charts and book["Пропуски"]._charts
     assert book["Ведомость"].conditional_formatting
     rows = list(book["Ведение журнала"].iter_rows(min_row=4, values_only=True))
@@ -259,8 +260,8 @@ def test_summary_workbook_sheets_and_period_report(week_ws):
     _check_absence_sheet(week_ws, book["Пропуски"])
     _check_metrics_chart(book["Метрики"])
     period = publish_period(week_ws.ctx(), "Q2")
-    assert openpyxl.load_workbook(period.summaries[0]).sheetnames == ["Ведомость", "Метрики", "Пропуски", "Группа риска",
-                                                                      "Пояснения"]
+    assert openpyxl.load_workbook(period.summaries[0]).sheetnames == [
+        "Главное", "Динамика", "Данные динамики", "Ведомость", "Метрики", "Пропуски", "Группа риска", "Пояснения"]
 
 
 def _cells(sheet, ref: str) -> list:

@@ -123,7 +123,8 @@ def test_a_connection_lost_after_the_dot_is_uncertain_and_resent_only_when_asked
     _check_one_each(mailbox, expected)
     cli = CliRunner().invoke(main, ["--workspace", str(week_ws.path), "send", "--json"])
     assert cli.exit_code == 0 and json.loads(cli.output)["held"] == {msg_id: HELD_UNCERTAIN}
-    assert len(mailbox.messages) == len(expected)
+    # one diary message per parent; the class teachers' summaries (issue 30) go besides
+    assert len([m for _, m in mailbox.messages if b"Message-ID: <diary." in m]) == len(expected)
 
     week_ws.engine.dispose()
     cli = CliRunner().invoke(main, ["--workspace", str(week_ws.path), "send", "--json", "--resend-uncertain"])

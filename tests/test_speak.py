@@ -220,10 +220,15 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
     metrics = [r[0] for r in book["Метрики"].iter_rows(min_row=5, values_only=True)]   # caption, headers
     classes = metrics[:metrics.index(None)]
     assert classes == sorted(classes, key=class_sort_key) != sorted(classes)
-    for name, column in (("Пропуски", 0), ("Группа риска", 0)):
-        codes = [r[column] for r in book[name].iter_rows(min_row=4, values_only=True) if r[column]]
-        codes = codes[:next((i for i, c in enumerate(codes) if c == "По классам"), len(codes))]
-        assert codes == sorted(codes, key=class_sort_key), name
+    # attention first (issue 30), then classes in their natural order (10А after 9А), then names
+    header = next(book["Пропуски"].iter_rows(min_row=3, max_row=3, values_only=True))
+    rows = [r for r in book["Пропуски"].iter_rows(min_row=4, values_only=True) if r[0]]
+    rows = rows[:next((i for i, r in enumerate(rows) if r[0] == "По классам"), len(rows))]
+    lessons, late, period = (header.index(h) for h in ("Всего уроков", "Опозданий", "За период: уроков"))
+    order = lambda r: (-r[lessons], -r[late], -r[period], class_sort_key(r[0]), r[1])  # noqa: E731
+    assert rows == sorted(rows, key=order) and len({r[0] for r in rows}) > 1
+    risk = [r for r in book["Группа риска"].iter_rows(min_row=4, values_only=True) if r[0]]
+    assert risk == sorted(risk, key=lambda r: (-len(r[2].split("; ")), class_sort_key(r[0]), r[1]))
     assert not week_ws.rows(s.period_marks)       # no period marks yet: risk reasons say «текущий»
     reasons = [r[2] for r in book["Группа риска"].iter_rows(min_row=4, values_only=True) if r[2]]
     assert reasons and not any("«2» за период:" in r for r in reasons)

@@ -211,6 +211,9 @@ class MetricsSettings(_Section):
     # Город's published formulas) leaves out pupils with no mark at all in the subject;
     # "enrolled" keeps them in as н/а. Pupils not enrolled at the report's date are out either way.
     n_rule: Literal["marked", "enrolled"] = "marked"
+    # a week's summary calls a pupil «мало отметок» with fewer marks than the period's minimum
+    # times the share of the period gone (week 2 of 9: 3 × 2/9); false: the whole minimum all along
+    few_marks_pro_rata: bool = True
 
 
 class RiskSettings(_Section):

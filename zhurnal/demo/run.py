@@ -148,6 +148,8 @@ def run_demo(directory: Path, *, students: int = 300, seed: int = 2026,
     echo(f"Сводка завучу:        {published.summaries[0]}")
     deputy = next(iter(sorted((settings.outbox / DEMO_WEEK.label / "mail").glob("summary.*.eml"))), None)
     echo(f"Письмо завучу:        {deputy or '— (задайте [mail] deputy_address)'}")
+    echo(f"Сводки по классам:    {settings.outbox / DEMO_WEEK.label / 'summaries' / 'классы'} "
+         f"(писем классным руководителям: {published.class_mails})")
     echo("Отправка почты:       задайте [smtp] в zhurnal.toml и выполните zhurnal send")
     echo(f"Дальше: zhurnal --workspace {directory} status")
     echo(f"        zhurnal --workspace {directory} history --class {summary.corrected_class} --from 23.11.2026")

@@ -20,21 +20,26 @@ parent, not one per class); the deputy's summary is written, and mailed once no 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from zhurnal.core.errors import UnknownPeriod
+from zhurnal.publish.class_summary import class_data, write_class_summary
 from zhurnal.publish.completeness import WeekReadiness, week_readiness
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
 from zhurnal.publish.family_mail import mail_families, read_families
 from zhurnal.publish.family_message import Post
+from zhurnal.publish.front_page import Front, week_front
+from zhurnal.publish.period_front import period_front
 from zhurnal.publish.print_bundles import print_bundles
 from zhurnal.publish.render import Progress, Rendering
 from zhurnal.publish.report_card import report_cards
-from zhurnal.publish.staff_mail import mail_feedback, mail_summary
+from zhurnal.publish.staff_mail import mail_class_summaries, mail_feedback, mail_summary, main_lines
 from zhurnal.publish.summaries import write_summary
-from zhurnal.publish.summary_data import period_summary, week_summary
+from zhurnal.publish.summary_data import SummaryData, period_summary, week_summary
 from zhurnal.publish.week_data import load_week, week_averages
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
+from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
 from zhurnal.text import mail as words
@@ -51,6 +56,8 @@ class PublishReport:
     superseded: int = 0                                   # queued mails a newer one replaced (never sent)
     print_bundles: list[str] = field(default_factory=list)
     feedback_mails: int = 0
+    class_summaries: list[str] = field(default_factory=list)   # each class teacher's own class
+    class_mails: int = 0                                  # class teachers' summaries written to the outbox
     summaries: list[str] = field(default_factory=list)
     outbox: str = ""
     failed: list[str] = field(default_factory=list)       # documents that could not be rendered, unusable addresses
@@ -94,6 +101,18 @@ def _missing(readiness: WeekReadiness, code: str) -> dict:
             "missing": [asdict(m) for m in week.missing]}
 
 
+def _class_summaries(ctx: RunContext, report: PublishReport, summary: SummaryData, front: Front, week: Week,
+                     out: Path) -> None:
+    """Each class's own summary in ``summaries/классы/``, mailed to its class teacher."""
+    paths, mains = {}, {}
+    for code in sorted(summary.enrolled, key=class_sort_key):
+        paths[code] = write_class_summary(out / "summaries" / "классы", summary, code, ctx.settings, front)
+        mine = front.only(code, class_data(summary, code), ctx.settings).headlines
+        mains[code] = main_lines(mine.title, mine.top())
+    report.class_summaries = [str(p) for p in paths.values()]
+    report.class_mails = mail_class_summaries(ctx, week.label, week.title(), paths, mains, out)
+
+
 def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: Progress | None = None,
                  allow_incomplete: bool = False) -> PublishReport:
     """Render and write everything of ``week``'s classes whose journals are in into the outbox
@@ -118,6 +137,7 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
         averages = week_averages(conn, school, settings, week)     # once: the diaries' and the summary's
         data = load_week(conn, school_id, week, settings, school=school, averages=averages)
         summary = week_summary(conn, school, settings, week, averages=averages)
+        front = week_front(conn, school, settings, week, summary)     # the week before, from the store
         families = read_families(conn, school_id)
     held_pupils = {st["id"] for code in readiness.classes if code not in shown
                    for st in school.class_students(code, week.monday, week.sunday)}
@@ -135,10 +155,13 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
                     diary["incomplete"] = subjects
                 rendering.add(st["id"], diary)
         report.feedback_mails = mail_feedback(ctx, week.label, out)
-        path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", summary, settings, with_week=True)
+        path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", summary, settings, with_week=True,
+                             front=front)
         report.summaries.append(str(path))
         if not report.held:     # the deputy is mailed the whole school's week once, not class by class
-            mail_summary(ctx, week.label, [path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()))
+            mail_summary(ctx, week.label, [path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()),
+                         main_lines(front.headlines.title, front.headlines.top()))
+        _class_summaries(ctx, report, summary, front, week, out)
         post = Post("diary", week.label, fill(words.WEEK_TITLE, week=week.title()), data.school_row["name"])
         _post_to_families(ctx, report, families, rendering, post, force, bundle_all=False, waiting=waiting)
     return report
@@ -156,6 +179,7 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
             raise UnknownPeriod(code, sorted({p["code"] for p in school.calendar.periods}))
         code = period["code"]                               # as the setup spells it (q2 → Q2)
         data = period_summary(conn, school, settings, code)
+        front = period_front(conn, school, settings, code, data)     # the term before, from the store
         cards = report_cards(conn, data, period)
         families = read_families(conn, school_id)
         school_name = q.school_row(conn, school_id)["name"]
@@ -167,7 +191,8 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
             rendering.add(sid, card)
         _post_to_families(ctx, report, families, rendering, Post("report", code, period["name"], school_name),
                           force, bundle_all=True)
-    path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False)
+    path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False, front=front)
     report.summaries.append(str(path))
-    mail_summary(ctx, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title))
+    mail_summary(ctx, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title),
+                 main_lines(front.headlines.title, front.headlines.top()))
     return report

@@ -13,13 +13,15 @@ from pathlib import Path
 from zhurnal.core.atomic import writing
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed
+from zhurnal.publish.front_page import Front, front_sheet
 from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
 from zhurnal.publish.pupil_results import period_results
+from zhurnal.publish.risk import at_risk
 from zhurnal.publish.summary_book import DASH, Book
 from zhurnal.publish.summary_data import Result, SummaryData
+from zhurnal.publish.trend_sheet import trend_sheets
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.templates.grid import wrapped_lines
-from zhurnal.text.numbers import format_decimal
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
                    "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено",
@@ -40,8 +42,11 @@ LEGEND = [
     ("Метрики", "Успеваемость по ученикам", "(N − неуспевающие − н/а) × 100 / N; качество — (отличники + хорошисты) × 100 / N; "
                                             "СОУ — (отличники·100 + хорошисты·64 + с «3»·36 + неуспевающие·16 + н/а·7) / N"),
     ("Метрики", "Без отметок (вне N)", "учеников без единой отметки (по предмету; по классу — ни по одному предмету)"),
-    ("Метрики", "Мало отметок (вне N)", "идёт период: отметок меньше минимума для отметки за период; это ещё не н/а "
-                                        "(н/а — в отчёте за закрытый период) и в N не входит"),
+    ("Метрики", "Мало отметок (вне N)", "идёт период: отметок меньше, чем положено к этой неделе — минимум для отметки "
+                                        "за период, умноженный на долю прошедших недель периода (неделя 2 из 9 при "
+                                        "минимуме 3: меньше 3 × 2/9; [metrics] few_marks_pro_rata = false — весь "
+                                        "минимум с первой недели); это ещё не н/а (н/а — в отчёте за закрытый период) "
+                                        "и в N не входит"),
     ("Метрики", "С отметками за неделю (N)", "результатов «ученик × предмет» только с отметками этой недели"),
     ("Метрики", "Успеваемость, %", "(«5» + «4» + «3») × 100 / N"),
     ("Метрики", "Качество, %", "(«5» + «4») × 100 / N"),
@@ -57,7 +62,8 @@ LEGEND = [
                                        "«не принят» — сдан, но ни одна сдача не принята; «нет» — не сдан"),
     ("Ведение журнала", "Напоминание", "«отправлено» — журнал не был принят к сроку сдачи, учителю отправлено "
                                        "напоминание (одно за неделю)"),
-    ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше минимума для отметки за период"),
+    ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше, чем положено к этой неделе "
+                                                   "(как в «Метрики»), включая учеников без отметок"),
     ("Ведение журнала", "Списки классов", "классы, чей список (ученики, родители) классный руководитель не сдавал "
                                           "дольше [roster] confirm_every_days дней (7: еженедельно); сданный без "
                                           "изменений список тоже подтверждает его"),
@@ -67,6 +73,19 @@ LEGEND = [
     ("Ведение журнала", "По КТП", "уроков по плану с начала периода и проведённых с темой; «—» — КТП не сдан"),
     ("Группа риска", "Причины", "«2» за период — выставленная отметка за период; «средний балл … (текущий)» — "
                                 "отметки за период ещё нет, судим по текущему среднему баллу"),
+    ("Главное", "строки", "что изменилось по сравнению с прошлой неделей (в отчёте за период — с прошлым периодом); "
+                          "обе недели считаются по хранилищу; каждая строка — ссылка на лист с подробностями"),
+    ("Главное", "Качество, % недели", "(«5» + «4») × 100 / N по отметкам одной недели: у каждого ученика по каждому "
+                                      "предмету — средний балл отметок недели и отметка, которую он даёт"),
+    ("Главное", "Средний балл недели", "среднее из средних баллов учеников по предметам за неделю"),
+    ("Главное", "Посещаемость, %", "уроков посещено × 100 / уроков по расписанию у учеников класса за неделю "
+                                   "(по листу посещаемости); пусто — журнала за неделю нет"),
+    ("Динамика", "Неделя k", "k-я календарная неделя периода; «прошлый период» — k-я неделя предыдущей четверти "
+                             "(полугодия) того же класса; данные графиков — на листе «Данные динамики»"),
+    ("Пропуски", "свёрнутые строки", "ученики без пропусков и опозданий в этом отчёте (были раньше в периоде); "
+                                     "сначала те, кто пропустил больше"),
+    ("Мало отметок", "Ученики", "ученики, у которых по предмету отметок меньше, чем положено к этой неделе (как "
+                                "«Мало отметок» в листе «Метрики»), включая учеников без отметок"),
     ("все листы", DASH, "не применимо (нет данных для расчёта), в отличие от 0"),
 ]
 
@@ -105,6 +124,9 @@ def _grade_sheet(out: Book, data: SummaryData) -> None:
         row = last + 3
 
 
+QUALITY = 1 + HEADERS.index("Качество, %")    # a metric row's quality column (after the group's label)
+
+
 def _metric_rows(results: list[Result], key, field: str, rule: str, few: bool) -> list[list]:
     """One row per group of 5-point results; ``key(result)`` → (sort key, label): classes in their
     natural order."""
@@ -114,7 +136,9 @@ def _metric_rows(results: list[Result], key, field: str, rule: str, few: bool) -
         if result.scale != "5" or (field == "week_result" and value is None):
             continue  # a week's metrics count students who were marked that week
         groups[key(result)].append(value)
-    return [[label, *metrics(values, rule=rule).row(few=few)] for (_, label), values in sorted(groups.items())]
+    rows = [[label, *metrics(values, rule=rule).row(few=few)] for (_, label), values in sorted(groups.items())]
+    # attention first: the lowest quality at the top (groups without one last), stable within
+    return sorted(rows, key=lambda r: (r[QUALITY] is None, r[QUALITY] if r[QUALITY] is not None else 0))
 
 
 def pupil_rows(data: SummaryData, field: str) -> list[list]:
@@ -146,7 +170,7 @@ def _metrics_sheet(out: Book, data: SummaryData, with_week: bool) -> None:
         for label, key in (("По предметам", lambda r: ((class_sort_key(r.class_code), r.subject),
                                                        f"{r.class_code} · {r.subject}")),
                            ("По учителям", lambda r: (r.teacher, r.teacher))):
-            out.row(sheet, row, [f"{caption}: {label.lower()}"], out.caption)
+            out.row(sheet, row, [f"{caption}: {label.lower()}, сначала с низким качеством"], out.caption)
             rows = _metric_rows(data.results, key, field, data.rule, few)
             headers = WEEK_HEADERS if field == "week_result" else PERIOD_HEADERS
             row = out.table(sheet, row + 1, ["Группа", *headers, *([FEW_HEADER] if few else [])], rows, pct, dash=True)
@@ -163,7 +187,7 @@ def _metrics_sheet(out: Book, data: SummaryData, with_week: bool) -> None:
     sheet.freeze_panes(1, 1)
 
 
-def _absence_sheet(out: Book, data: SummaryData) -> None:
+def absence_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Пропуски", f"Пропуски уроков и дней, опоздания — {data.title}")
     reasons = [*sorted(data.school.reasons), NO_REASON]
     names = [f"{data.school.reasons[r]} ({r})" if r in data.school.reasons else "Причина не указана" for r in reasons]
@@ -180,12 +204,25 @@ def _absence_sheet(out: Book, data: SummaryData) -> None:
         rows.append([student["class_code"], student["full_name"], *[now.lessons[r] for r in reasons], now.total_lessons,
                      *[now.days[r] for r in reasons], now.total_days, now.late,
                      period.total_lessons, period.total_days, period.late])
+    # attention first: the most lessons missed in the report's range, then the period's; pupils
+    # with nothing in the range (only earlier in the period) are folded away below
+    total_col, late_col = 2 + len(reasons), 2 + 2 * (len(reasons) + 1)
+    rows.sort(key=lambda r: (-r[total_col], -r[late_col], -r[-3]))
     headers = ["Класс", "Ученик", *[f"Уроков: {n}" for n in names], "Всего уроков",
                *[f"Дней: {n}" for n in names], "Всего дней", "Опозданий", "За период: уроков", "За период: дней",
                "За период: опозданий"]
     end = out.table(sheet, 2, headers, rows)
+    folded = [offset for offset, values in enumerate(rows, start=3) if not (values[total_col] or values[late_col])]
+    for offset in folded:
+        sheet.set_row(offset, None, None, {"level": 1, "hidden": True})
+    if folded:
+        sheet.set_row(end - 1, None, None, {"collapsed": True})
+        sheet.write_string(1, 0, f"Свёрнуто строк: {len(folded)} — ученики без пропусков и опозданий в этом "
+                                 "отчёте (были раньше в периоде); «+» слева от номеров строк раскрывает их.", out.caption)
     sheet.autofilter(2, 0, 2 + len(rows), len(headers) - 1)
     sheet.freeze_panes(3, 2)
+    sheet.repeat_rows(2)
+    sheet.set_h_pagebreaks([end - 1])          # the classes' totals start a page of their own
     out.row(sheet, end, ["По классам"], out.bold)
     class_rows = []
     for code in sorted(data.enrolled, key=class_sort_key):
@@ -194,23 +231,29 @@ def _absence_sheet(out: Book, data: SummaryData) -> None:
                            *[total.lessons[r] for r in reasons], *[total.days[r] for r in reasons]])
     out.table(sheet, end + 1, ["Класс", "", "Уроков пропущено", "Дней пропущено", "Опозданий",
                                *[f"Уроков: {n}" for n in names], *[f"Дней: {n}" for n in names]], class_rows)
-    if class_rows:
+    if len(class_rows) > 1:       # one class (a class teacher's summary) needs no chart of classes
         chart = out.book.add_chart({"type": "bar"})
         chart.add_series({"name": "Пропущено уроков", "categories": ["Пропуски", end + 2, 0, end + 1 + len(class_rows), 0],
                           "values": ["Пропуски", end + 2, 2, end + 1 + len(class_rows), 2]})
         chart.set_legend({"none": True})
         chart.set_y_axis({"reverse": True})      # the first class at the top, as in the table
-        sheet.insert_chart(2, len(headers) + 1, chart)
+        chart.set_title({"name": "Пропущено уроков по классам", "name_font": {"size": 11}})
+        chart.set_size({"width": 620, "height": 40 + 22 * len(class_rows)})
+        # below the classes' totals, on their page: beside the wide table it shrank the printout
+        sheet.insert_chart(end + 3 + len(class_rows), 0, chart)
 
 
 def _control_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведение журнала", f"Контроль ведения журнала — {data.title}")
     out.columns(sheet, [34] + [14] * 9)
+    # attention first: journals not in on time, then the most lessons without a topic
+    control = sorted(data.control, key=lambda c: (c.submitted == "в срок", c.with_topic - c.timetabled, c.teacher))
     rows = [[c.teacher, c.timetabled, c.with_topic, c.with_homework, c.with_marks, c.submitted, c.few_marks,
-             c.planned, c.delivered, "отправлено" if c.reminded else None] for c in data.control]
+             c.planned, c.delivered, "отправлено" if c.reminded else None] for c in control]
     out.table(sheet, 2, CONTROL_HEADERS, rows, dash=True)
     sheet.autofilter(2, 0, 2 + len(rows), len(CONTROL_HEADERS) - 1)
     sheet.freeze_panes(3, 1)
+    sheet.repeat_rows(2)
     sheet.conditional_format(3, 5, 2 + max(len(rows), 1), 5, {"type": "text", "criteria": "not containing",
                                                              "value": "в срок", "format": out.warn})
     top = _extracurricular_block(out, sheet, data, _roster_block(out, sheet, data, 2 + len(rows) + 3))
@@ -244,36 +287,19 @@ def _extracurricular_block(out: Book, sheet, data: SummaryData, top: int) -> int
                      {2: out.percent, 3: out.percent, 4: out.percent, 7: out.percent}, dash=True) + 2
 
 
-def _risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
+def risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
+    """Pupils at risk, those with most reasons first (what needs attention first), then by class
+    and name."""
     sheet = out.sheet("Группа риска", f"Ученики группы риска — {data.title}")
     out.columns(sheet, [8, 34, 90])
-    per_student: dict[int, list[Result]] = defaultdict(list)
-    for result in data.results:
-        per_student[result.student_id].append(result)
-    rows = []
-    for sid in sorted(set(per_student) | set(data.period_absences),
-                      key=lambda i: (class_sort_key(data.school.students[i]["class_code"]),
-                                     data.school.students[i]["full_name"])):
-        why = []
-        mine = per_student.get(sid, [])
-        twos = [r.subject for r in mine if r.period_mark == "2"]
-        if twos:
-            why.append("«2» за период: " + ", ".join(twos))
-        running = [f"{r.subject} ({format_decimal(r.average)})" for r in mine
-                   if r.period_mark is None and r.result == "2" and r.average is not None]
-        if running:
-            why.append("средний балл на «2» (текущий, отметки за период нет): " + ", ".join(running))
-        averages = [r.average for r in per_student.get(sid, []) if r.average is not None]
-        if averages and sum(averages) / len(averages) < settings.risk.average_below:
-            why.append(f"средний балл по всем предметам {format_decimal(sum(averages) / len(averages))} (текущий)")
-        if data.period_absences.get(sid, 0) > settings.risk.absent_lessons_over:
-            why.append(f"пропущено уроков: {data.period_absences[sid]}")
-        if why:
-            student = data.school.students[sid]
-            rows.append([student["class_code"], student["full_name"], "; ".join(why)])
+    found = at_risk(data, settings)
+    order = sorted(found, key=lambda sid: -len(found[sid]))     # stable: class and name order within
+    rows = [[data.school.students[sid]["class_code"], data.school.students[sid]["full_name"], "; ".join(found[sid])]
+            for sid in order]
     out.table(sheet, 2, ["Класс", "Ученик", "Причины"], rows)
     sheet.autofilter(2, 0, 2 + len(rows), 2)
     sheet.freeze_panes(3, 2)
+    sheet.repeat_rows(2)
 
 
 def _wrong_address_sheet(out: Book, data: SummaryData) -> None:
@@ -284,29 +310,36 @@ def _wrong_address_sheet(out: Book, data: SummaryData) -> None:
     out.table(sheet, 2, ["Класс", "Родитель", "Адрес", "Ответ почтового сервера", "С недели"], data.wrong_addresses)
 
 
-def _legend_sheet(out: Book, with_week: bool) -> None:
+def legend_sheet(out: Book) -> None:
+    """«Пояснения»: the legend's lines of the sheets the workbook has (written last)."""
+    present = {sheet.name for sheet in out.book.worksheets()}
     sheet = out.sheet("Пояснения", "Что значат столбцы")
     out.columns(sheet, [18, 28, 90])
-    rows = [list(line) for line in LEGEND if with_week or line[0] != "Ведение журнала"]
+    rows = [list(line) for line in LEGEND if line[0] in present or line[0] == "все листы"]
     out.header_row(sheet, 2, ["Лист", "Столбец", "Что значит"])
     for offset, values in enumerate(rows, start=3):
         out.row(sheet, offset, values, out.wrap)
         sheet.set_row(offset, 15 * max(wrapped_lines(v, w) for v, w in zip(values, out.widths[sheet.name])))
 
 
-def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool) -> Path:
-    """Write the summary workbook for a week (``with_week``) or a period report (atomically)."""
+def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_week: bool,
+                  front: Front | None = None) -> Path:
+    """Write the summary workbook for a week (``with_week``) or a period report (atomically);
+    ``front``: it opens on «Главное» and «Динамика» (:mod:`~zhurnal.publish.front_page`)."""
     with writing(path) as partial:
         out = Book(partial)
         out.book.set_properties({"title": data.title, "author": "zhurnal"})
+        if front is not None:
+            front_sheet(out, front)
+            trend_sheets(out, front.trend)
         _grade_sheet(out, data)
         _metrics_sheet(out, data, with_week)
-        _absence_sheet(out, data)
+        absence_sheet(out, data)
         if with_week:
             _control_sheet(out, data)
-        _risk_sheet(out, data, settings)
+        risk_sheet(out, data, settings)
         if data.wrong_addresses:
             _wrong_address_sheet(out, data)
-        _legend_sheet(out, with_week)
+        legend_sheet(out)
         out.book.close()
     return path

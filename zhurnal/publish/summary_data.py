@@ -17,11 +17,12 @@ from sqlalchemy import Connection, select
 from zhurnal.core.errors import UnknownPeriod
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import Attendance, attendance
-from zhurnal.publish.metrics import FEW, NOT_ASSESSED
+from zhurnal.publish.metrics import FEW
 from zhurnal.publish.teacher_mail import reminded_logins, teacher_rows
+from zhurnal.publish.trends import period_weeks, week_number
 from zhurnal.publish.wrong_addresses import wrong_addresses
 from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
-from zhurnal.school.calendar import Week, period_kind
+from zhurnal.school.calendar import Week, period_kind, week_of
 from zhurnal.school.extracurricular import GroupHours, hours_against_plan
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.marks import suggested_mark, suggested_pass
@@ -46,6 +47,7 @@ class Result:
                                 # «мало» during an open period where the period report says н/а)
     week_result: str | None     # the mark the week's own marks suggest (None: no marks this week)
     scale: str = "5"            # "5" | "pass" (зач/незач: no average; ``count`` counts its marks)
+    few: bool = False           # open period: fewer marks than due by now (:func:`marks_due`), none included
 
 
 @dataclass
@@ -90,20 +92,33 @@ def _week_periods(school: School, week: Week) -> dict[str, dict]:
     return {code: period for code in school.classes if (period := school.week_period(code, week))}
 
 
-def _result(mine, period_mark: str | None, scale: str, min_marks: int, running: bool) -> str | None:
+def _result(mine, period_mark: str | None, scale: str, minimum: int, due: float | None,
+            thresholds: tuple[float, float, float]) -> str | None:
     """A pupil's period result: the period mark if set, else what the marks suggest (None: no
-    marks at all; :data:`FEW` instead of a suggested н/а while ``running``)."""
+    marks at all). ``due``: the marks expected by now in an open period (:func:`marks_due`) —
+    fewer give :data:`FEW`, not a suggested н/а; None in a closed period or a period report,
+    where fewer than ``minimum`` give н/а."""
     if period_mark:
         return period_mark
+    count = mine.passed + mine.failed if scale == "pass" else mine.count
+    if not count:
+        return None
+    if due is not None and count < due:
+        return FEW
+    floor = 1 if due is not None else minimum
     if scale == "pass":
-        if not mine.passed + mine.failed:
-            return None
-        suggested = suggested_pass(mine.passed, mine.failed, min_marks)
-    else:
-        if not mine.count:
-            return None
-        suggested = mine.suggested
-    return FEW if running and suggested == NOT_ASSESSED else suggested
+        return suggested_pass(mine.passed, mine.failed, floor)
+    return suggested_mark(mine.average, mine.count, thresholds, floor)
+
+
+def marks_due(minimum: int, period: dict, week: Week, pro_rata: bool) -> float:
+    """How many marks a pupil should have by the end of ``week`` in an open ``period``:
+    ``minimum`` × weeks gone / the period's weeks with ``[metrics] few_marks_pro_rata`` (week 2
+    of a 9-week quarter with a minimum of 3: 3 × 2 / 9 = 0.67, so one mark is enough), else the
+    whole ``minimum`` (a pupil is «мало отметок» from the first week to the last)."""
+    if not pro_rata:
+        return minimum
+    return minimum * min(1.0, week_number(period, week) / period_weeks(period))
 
 
 def gather(conn: Connection, school: School, settings: Settings, *, until: dt.date, week: Week | None,
@@ -146,15 +161,16 @@ def gather(conn: Connection, school: School, settings: Settings, *, until: dt.da
             mine = so_far[section.class_code][section.subject].of(student["id"])
             in_week = this_week[section.class_code][section.subject].of(student["id"]) if week else NO_MARKS
             period_mark = stored.get((student["id"], section.subject, period["code"]))
+            least = marks.min_marks_for(period_kind(period["code"]),
+                                        school.subject_hours(section.class_code).get(section.subject))
+            due = marks_due(least, period, week or week_of(until), settings.metrics.few_marks_pro_rata) \
+                if running and period["code"] not in school.closed_periods else None
+            count = mine.count if scale == "5" else mine.passed + mine.failed
             data.results.append(Result(
-                student["id"], section.class_code, section.subject, teacher, mine.average,
-                mine.count if scale == "5" else mine.passed + mine.failed, period_mark,
-                _result(mine, period_mark, scale,
-                        marks.min_marks_for(period_kind(period["code"]),
-                                            school.subject_hours(section.class_code).get(section.subject)),
-                        running and period["code"] not in school.closed_periods),
+                student["id"], section.class_code, section.subject, teacher, mine.average, count, period_mark,
+                _result(mine, period_mark, scale, least, due, marks.thresholds),
                 suggested_mark(in_week.average, in_week.count, marks.thresholds, 1)
-                if in_week.count and scale == "5" else None, scale))
+                if in_week.count and scale == "5" else None, scale, due is not None and count < due))
     _absences(conn, school, data, periods, week, until)
     data.attendance = attendance(conn, school, {code: period["start"] for code, period in periods.items()},
                                  until, data.enrolled, week=week)
@@ -238,11 +254,7 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
     few = defaultdict(int)
     periods = _week_periods(school, week)
     for result in data.results:
-        period = periods[result.class_code]
-        minimum = settings.marks.min_marks_for(period_kind(period["code"]),
-                                               school.subject_hours(result.class_code).get(result.subject))
-        if result.count < minimum:
-            few[result.teacher] += 1
+        few[result.teacher] += result.few
     plan = defaultdict(int)
     for item in q.table_rows(conn, s.plan_items, school.school_id):
         period = periods.get(item["class_code"])

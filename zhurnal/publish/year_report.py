@@ -16,8 +16,12 @@ from zhurnal.core.atomic import writing
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed, missed
 from zhurnal.publish.metrics import PUPIL_HEADERS
-from zhurnal.publish.pupil_results import class_period_results, class_year_results, last_day
+from zhurnal.publish.period_front import period_figures
+from zhurnal.publish.pupil_results import class_year_results, last_day, period_results
 from zhurnal.publish.summary_book import Book
+from zhurnal.publish.summary_data import period_summary
+from zhurnal.publish.year_front import YEAR as YEAR_KEY
+from zhurnal.publish.year_front import YearFigures, year_front
 from zhurnal.school.context import RunContext
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.snapshot import School, load_school
@@ -54,22 +58,38 @@ def _periods(school: School) -> list[dict]:
     return sorted(school.calendar.terms, key=lambda p: (p["grade_from"], p["start"]))
 
 
-def _results_sheet(out: Book, conn: Connection, school: School, settings: Settings) -> None:
+def _results_sheet(out: Book, school: School, found: YearFigures) -> None:
     sheet = out.sheet("Итоги по ученикам", "Итоги успеваемости по ученикам: по классам за периоды и за год")
     out.columns(sheet, [12] + [11] * len(PUPIL_HEADERS))
     pct = {11: out.percent, 12: out.percent, 13: out.percent}
     row = 2
-    for period in _periods(school):
-        results = class_period_results(conn, school, settings, period["code"])
+    for period in found.terms:
+        results = {code: terms[period["code"]] for code, terms in found.classes.items() if period["code"] in terms}
         out.row(sheet, row, [f"{period['name']} ({period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y}), "
                              f"на {period['end']:%d.%m.%Y}"], out.caption)
         rows = [[code, *results[code].row()] for code in sorted(results, key=class_sort_key)]
         row = out.table(sheet, row + 1, ["Класс", *PUPIL_HEADERS], rows, pct, dash=True)
     out.row(sheet, row, ["За год (по годовым отметкам)"], out.caption)
-    rows = [[code, *class_year_results(conn, school, settings, code).row()]
+    rows = [[code, *found.classes[code][YEAR_KEY].row()]
             for code in sorted(school.classes, key=class_sort_key) if school.classes[code]["has_marks"]]
     out.table(sheet, row + 1, ["Класс", *PUPIL_HEADERS], rows, pct, dash=True)
     sheet.freeze_panes(1, 1)
+
+
+def year_figures(conn: Connection, school: School, settings: Settings) -> YearFigures:
+    """Each term's results by pupil per class (as at its end), the year's, and the subjects'
+    figures per term: one period summary per term, shared by «Итоги по ученикам» and «Динамика»."""
+    found = YearFigures(_periods(school))
+    for period in found.terms:
+        data = period_summary(conn, school, settings, period["code"])
+        for code, metrics in period_results(data).items():
+            found.classes.setdefault(code, {})[period["code"]] = metrics
+        for subject, figures in period_figures(data, period).subjects.items():
+            found.subjects.setdefault(subject, {})[period["code"]] = figures
+    for code in school.classes:
+        if school.classes[code]["has_marks"]:
+            found.classes.setdefault(code, {})[YEAR_KEY] = class_year_results(conn, school, settings, code)
+    return found
 
 
 def _figures(found: Missed, reasons: list[str]) -> list[int]:
@@ -114,7 +134,7 @@ def write_year_report(conn: Connection, school_id: int, path: Path, settings: Se
     """Write the director's year report to ``path`` (xlsx, atomically) and return ``path``.
 
     ``on``: the date of the movement's end and of the class sizes (default: the year's last
-    day). Sheets: «Движение» (на начало года, прибыло, выбыло, на дату, and every arrival and
+    day). Sheets: «Главное» and «Динамика» (:mod:`~zhurnal.publish.year_front`), «Движение» (на начало года, прибыло, выбыло, на дату, and every arrival and
     leaving with its date and order), «Численность» (class sizes on ``on``), «Итоги по ученикам»
     (per class, each period as at its end and the year: отличники, хорошисты, с одной «3»,
     неуспевающие, н/а, успеваемость/качество/СОУ by pupils), «Посещаемость» (per class and
@@ -128,9 +148,11 @@ def write_year_report(conn: Connection, school_id: int, path: Path, settings: Se
     with writing(path) as partial:
         out = Book(partial)
         out.book.set_properties({"title": f"Отчёт за учебный год — {name}", "author": "zhurnal"})
+        found = year_figures(conn, school, settings)
+        year_front(out, found, f"учебный год {name}")
         _movement_sheet(out, conn, school_id, start, on)
         _sizes_sheet(out, conn, school_id, on)
-        _results_sheet(out, conn, school, settings)
+        _results_sheet(out, school, found)
         _attendance_sheet(out, conn, school)
         out.book.close()
     return path

@@ -150,6 +150,9 @@ contacts_in_archive = false
 # with no mark at all in the subject; "enrolled" keeps every enrolled pupil but the exempt (no
 # marks = н/а); either way only pupils enrolled at the report's date count
 n_rule = "marked"
+# «мало отметок» in a week's summary: fewer marks than the minimum times the share of the period
+# gone (week 2 of 9 with a minimum of 3: fewer than 3 × 2/9); false: fewer than the whole minimum
+few_marks_pro_rata = true
 
 [risk]
 # students at risk: period average below this, or more lessons missed in the period than this

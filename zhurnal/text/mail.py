@@ -98,7 +98,28 @@ $how
 
 # --- to the deputy head ---------------------------------------------------------------------
 DEPUTY = "Заместитель директора"
-SUMMARY_BODY = Template("Во вложении: $subject.\n")         # the subject, lower-cased
+SUMMARY_BODY = Template("""\
+Здравствуйте!
+
+Во вложении: $subject.
+$main
+Первый лист книги «Главное» — что изменилось за неделю; каждая его строка — ссылка на лист с подробностями.
+""")                                                        # the subject, lower-cased
+# the front page's most important lines in the letter (none: the paragraph is left out)
+SUMMARY_MAIN = Template("\nГлавное ($title):\n$lines\n")
+SUMMARY_LINE = Template("• $line")
+
+# --- to class teachers ----------------------------------------------------------------------
+CLASS_SUMMARY_SUBJECT = Template("Сводка по классу $code за неделю $week")
+CLASS_SUMMARY_BODY = Template("""\
+Здравствуйте, $teacher!
+
+Во вложении — сводка по вашему классу $code за неделю $week: главное за неделю, динамика по неделям, \
+ученики группы риска, пропуски по ученикам и причинам, предметы с малым числом отметок.
+$main
+Это письмо отправлено автоматически, отвечать на него не нужно.
+""")
+CLASS_SUMMARY_FILE = Template("Сводка_${code}_${label}.xlsx")
 WEEK_SUMMARY_SUBJECT = Template("Сводка за неделю $week")
 PERIOD_SUMMARY_SUBJECT = Template("Отчёт за $title")
 
