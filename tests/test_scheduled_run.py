@@ -30,6 +30,7 @@ FRIDAY = dt.datetime(2026, 11, 27, 10, 0)        # 13:00: next week's workbooks 
 SATURDAY_NOON = dt.datetime(2026, 11, 28, 9, 30)  # 12:30: the week's publish is due (from 12:00)
 MONDAY = dt.datetime(2026, 11, 30, 6, 0)         # 09:00 of 2026-W49
 NEXT_FRIDAY = dt.datetime(2026, 12, 4, 10, 0)    # a week after the first backup
+NEXT_SATURDAY = dt.datetime(2026, 12, 5, 10, 0)  # 13:00: 2026-W49's hand-in deadline has passed
 ADMIN = "admin@school17.example"
 
 
@@ -111,8 +112,9 @@ def test_the_scheduled_run_does_each_thing_once_across_two_weeks(week_ws, mailbo
     Friday 13:00 (each start twice, at the same moment)
     THEN Friday issues 2026-W49's workbooks and makes the first backup; Saturday publishes 2026-W48
     and every parent gets exactly one letter, the deputy one summary; Monday does nothing new;
-    the next Friday issues 2026-W50 and backs up again; a second start at the same moment
-    changes no file, no row and sends nothing."""
+    the next Friday issues 2026-W50 and backs up again; the next Saturday, past 2026-W49's
+    deadline with nothing handed in, reminds each teacher once and publishes nothing; a second
+    start at the same moment changes no file, no row and sends nothing."""
     usb = [tmp_path / "usb1", tmp_path / "share"]
     for folder in usb:
         folder.mkdir()
@@ -182,6 +184,21 @@ def test_the_scheduled_run_does_each_thing_once_across_two_weeks(week_ws, mailbo
     assert len(ids) == 2
     before = _state(week_ws, *usb)
     code, again = _run(week_ws, NEXT_FRIDAY)
+    assert code == 0 and [d["step"] for d in again["done"]] == ["send"], again
+    assert _state(week_ws, *usb) == before and len(mailbox.messages) == received
+
+    # 2026-W49's deadline (Saturday 12:00) passes with nothing handed in: each teacher with an
+    # address is reminded once; the week's publish comes due and holds every class (no journal is in)
+    code, next_saturday = _run(week_ws, NEXT_SATURDAY)
+    assert code == 0, next_saturday
+    assert ("remind", "2026-W49") in _steps(next_saturday)
+    reminders = [m for m in mailbox.parsed()[received:]]
+    assert all(m["Message-ID"].strip().startswith("<reminder.2026-W49.") for m in reminders)
+    assert sorted(m["To"].addresses[0].addr_spec for m in reminders) == sorted(addresses)
+    assert not list((week_ws.settings.outbox / "2026-W49").glob("diaries/*/*.pdf"))
+    received = len(mailbox.messages)
+    before = _state(week_ws, *usb)
+    code, again = _run(week_ws, NEXT_SATURDAY)
     assert code == 0 and [d["step"] for d in again["done"]] == ["send"], again
     assert _state(week_ws, *usb) == before and len(mailbox.messages) == received
 
