@@ -127,6 +127,10 @@ class MailSettings(_Section):
     deputy_address: str = ""
     # send a parent the week's diary again even when nothing in it changed
     resend_unchanged: bool = False
+    # class → the address a family's reply to a diary or report letter goes to (e.g. a class's
+    # shared school mailbox, {"5А" = "5a@school17.ru"}); a class not listed gets its class
+    # teacher's address from the setup workbook
+    reply_to: dict[str, str] = {}
 
 
 class DiarySettings(_Section):

@@ -86,6 +86,9 @@ sender_address = "journal@school.example"
 deputy_address = ""
 # send a parent the diary again even when nothing in it changed since the last one sent
 resend_unchanged = false
+# where a family's reply to its letter goes, per class (a class not listed: its class teacher's
+# address from the setup workbook), e.g. reply_to = {{ "5А" = "5a@school17.ru" }}
+reply_to = {{}}
 
 [smtp]
 # the school's mail server; empty: `zhurnal run` does not send

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from zhurnal.store.schema.base import metadata
 from zhurnal.store.schema.delivery import fetched_mail, issued_templates, mail_ledger, parent_access, submission_states
+from zhurnal.store.schema.diary import access_slips, class_notes, remarks
 from zhurnal.store.schema.journal import (
     absences,
     exemptions,
@@ -52,4 +53,5 @@ __all__ = [
     "journal_entries", "absences", "period_marks", "plan_items", "exemptions", "period_locks",
     "period_events", "mail_ledger", "issued_templates", "submission_states", "parent_access",
     "fetched_mail", "exam_marks", "prior_marks", "year_locks", "year_events",
+    "remarks", "class_notes", "access_slips",
 ]
