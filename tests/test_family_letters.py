@@ -107,3 +107,69 @@ def test_an_encrypted_diarys_letter_says_where_the_password_is(week_ws):
         body = message.get_body(("plain",)).get_content()
         assert "защищ" in body and "паролем" in body
         assert "листке" in body and "классного руководителя новый листок" in body
+        # counts in the clear, never the marks
+        assert "— отметки:" not in body and re.search(r"за неделю \d+ отмет", body), body
+
+
+# ---- what happened in the week ---------------------------------------------------------------
+
+DOC = {"student": "Иванов Иван", "class": "5А", "absences": [{"date": "24.11", "lessons": 2, "reason": "болезнь"}],
+       "notes": {"class": "Родительское собрание в четверг в 18:00", "pupil": "Иван забыл форму"},
+       "days": [{"date": "23.11.2026", "lessons": [
+           {"subject": "Математика", "marks": ["5", "4"], "remark": {"text": "Отличный ответ у доски",
+                                                                      "author": "Петрова А. И."}},
+           {"subject": "Русский язык", "marks": []}]},
+                {"date": "24.11.2026", "lessons": [{"subject": "Математика", "marks": ["3"]}]}]}
+
+
+def test_the_open_summary_lists_marks_by_subject_absences_remarks_and_notes():
+    from zhurnal.publish.letter_summary import letter_summary
+    text = letter_summary([DOC], locked=False)
+    assert text.splitlines() == [
+        "От классного руководителя (5А): Родительское собрание в четверг в 18:00", "",
+        "Иванов Иван за неделю:",
+        "— отметки: Математика 5, 4, 3",
+        "— пропуски: 24.11 — 2 урока (болезнь)",
+        "— 23.11, Математика: «Отличный ответ у доски» (Петрова А. И.)",
+        "— от классного руководителя: Иван забыл форму"]
+
+
+def test_the_locked_summary_gives_counts_and_the_class_note_only():
+    from zhurnal.publish.letter_summary import letter_summary
+    text = letter_summary([DOC, {**DOC, "student": "Иванова Мария", "absences": []}], locked=True)
+    assert text.count("Родительское собрание") == 1          # one class, one note
+    assert "Иванов Иван: за неделю 3 отметки, 2 пропущенных урока, 1 запись учителя" in text
+    assert "Иванова Мария: за неделю 3 отметки, 0 пропущенных уроков, 1 запись учителя" in text
+    assert not re.search(r"[1-5]\s*,|Отличный|форму|болезнь", text)
+
+
+MARK = re.compile(r"^(?:[1-5][+-]?|зач|незач)$")
+
+
+def summary_marks(body: str, pupil: str) -> list[str] | None:
+    """The marks the letter's summary lists for ``pupil`` (None: no line for the pupil)."""
+    at = body.find(f"{pupil} за неделю:")
+    if at < 0:
+        return None
+    line = body[at:].splitlines()[1]
+    if not line.startswith("— отметки: "):
+        return []
+    return [token for token in re.split(r"[\s,;]+", line.removeprefix("— отметки: ")) if MARK.match(token)]
+
+
+def test_each_letter_summarises_exactly_the_marks_typed_for_its_children(week_ws):
+    from test_publish import typed_week
+    ws = week_ws
+    publish_week(ws.ctx(), WEEK)
+    typed = typed_week(ws)
+    ids = {st["full_name"]: sid for sid, st in ws.school().students.items()}
+    checked = 0
+    for message in letters(ws):
+        body = message.get_body(("plain",)).get_content()
+        for part in message.iter_attachments():
+            name = next(n for n in ids if n.replace(" ", "_") in part.get_filename())
+            listed = summary_marks(body, name)
+            assert listed is not None, (name, body)
+            assert sorted(listed) == sorted(typed[ids[name]]["marks"].elements()), (name, body)
+            checked += bool(listed)
+    assert checked > 10

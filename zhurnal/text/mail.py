@@ -64,6 +64,21 @@ ASK_NOBODY = "сообщите классному руководителю"
 TEACHER_AT = Template("$name ($address)")                  # «Петрова Анна Ивановна (petrova@school17.ru)»
 CLASS_TEACHER_AT = Template("$code — $name ($address)")    # the same with the class, for several classes
 
+# what happened in the week, under «Во вложении …» (zhurnal.publish.letter_summary)
+SUMMARY_PUPIL = Template("$pupil за неделю:")
+SUMMARY_MARKS = Template("— отметки: $marks")               # «математика 5, 4; русский язык 3»
+SUMMARY_NO_MARKS = "— новых отметок нет"
+SUMMARY_ABSENT = Template("— пропуски: $days")               # «24.11 — 2 урока (болезнь)»
+SUMMARY_REMARK = Template("— $date, $subject: «$text» ($author)")
+SUMMARY_CLASS_NOTE = Template("От классного руководителя ($class_code): $text")
+SUMMARY_PUPIL_NOTE = Template("— от классного руководителя: $text")
+# when the diaries are locked ([diary] encrypt): counts only, nothing of the marks in clear text
+SUMMARY_COUNTS = Template("$pupil: за неделю $marks, $absent, $remarks; подробности — в дневнике.")
+MARK_WORDS = ("отметка", "отметки", "отметок")
+ABSENT_WORDS = ("пропущенный урок", "пропущенных урока", "пропущенных уроков")
+REMARK_WORDS = ("запись учителя", "записи учителей", "записей учителей")
+LESSON_WORDS = ("урок", "урока", "уроков")
+
 # (kind, several children, correction) → the subject's first words
 FAMILY_SUBJECT_NOUN = {
     ("diary", False, False): "Дневник", ("diary", True, False): "Дневники",
