@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
@@ -35,6 +35,7 @@ class WeekData:
     cells: dict[tuple[int, int], dict]               # (lesson id, student id) → entry
     absences: dict[int, list[dict]]                  # student → absences of the week
     averages: dict[str, ClassAverages]               # class → subject → averages, period start to week end
+    remarks: dict[tuple[int, int], dict] = field(default_factory=dict)   # (lesson id, student id) → remark
 
     def _averages(self, student: dict) -> list[dict]:
         """The student's period averages so far, with the class's, per 5-point subject."""
@@ -51,6 +52,12 @@ class WeekData:
                           "average_text": format_decimal(mine.average), "class_average_text": format_decimal(
                               group.class_average)})
         return found
+
+    def _remark(self, lesson_id: int, student_id: int) -> dict | None:
+        """The teacher's remark to the pupil for the lesson, ``{text, author}`` (author as
+        «Петрова А. И.»), or None."""
+        remark = self.remarks.get((lesson_id, student_id))
+        return {"text": remark["text"], "author": initials(remark["author"] or "")} if remark else None
 
     def diary(self, student_id: int) -> dict:
         """The week of one student, as the diary template reads it."""
@@ -70,7 +77,7 @@ class WeekData:
                                 "subject": lesson["subject"], "topic": lesson["topic"] or "",
                                 "homework": lesson["homework"] or "",
                                 "marks": [m for m in cell.marks.split("/") if m], "work_type": lesson["work_type"] or "",
-                                "presence": cell.presence})
+                                "presence": cell.presence, "remark": self._remark(lesson["id"], student_id)})
             days.append({"date": day.strftime("%d.%m.%Y"), "weekday": WEEKDAYS_RU[day.isoweekday()],
                          "lessons": sorted(lessons, key=lambda l: l["no"])})
         period = self.school.week_period(student["class_code"], self.week)
@@ -85,6 +92,12 @@ class WeekData:
             "period": period["name"] if period else "", "days": days,
             "averages": self._averages(student) if cls["has_marks"] else [], "absences": absences,
         }
+
+
+def initials(full_name: str) -> str:
+    """«Петрова Анна Ивановна» → «Петрова А. И.» (a name of one word stays as it is)."""
+    surname, *rest = full_name.split() or [""]
+    return " ".join([surname, *(f"{part[0]}." for part in rest)])
 
 
 def digest(diaries: list[dict]) -> str:
@@ -119,10 +132,12 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, 
     for lesson in stored:
         lessons[lesson["class_code"]].append(lesson)
     cells = {(e["lesson_id"], e["student_id"]): e for e in q.entries_of(conn, [l["id"] for l in stored])}
+    remarks = {(r["lesson_id"], r["student_id"]): r for r in q.remarks_of(conn, [l["id"] for l in stored])}
     absences: dict[int, list[dict]] = defaultdict(list)
     for row in q.absences_between(conn, school_id, week.monday, week.sunday):
         absences[row["student_id"]].append(row)
     if averages is None:
         averages = week_averages(conn, school, settings, week)
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
-                    lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages)
+                    lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages,
+                    remarks=remarks)
