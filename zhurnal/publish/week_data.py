@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from zhurnal.core.settings import Settings
+from zhurnal.kinds.attendance.notes import stored_notes
 from zhurnal.school.averages import ClassAverages, class_averages, rounded
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.marks import Cell
@@ -36,6 +37,7 @@ class WeekData:
     absences: dict[int, list[dict]]                  # student → absences of the week
     averages: dict[str, ClassAverages]               # class → subject → averages, period start to week end
     remarks: dict[tuple[int, int], dict] = field(default_factory=dict)   # (lesson id, student id) → remark
+    notes: dict[tuple[str, int], dict] = field(default_factory=dict)     # (class, student id or 0) → note
 
     def _averages(self, student: dict) -> list[dict]:
         """The student's period averages so far, with the class's, per 5-point subject."""
@@ -91,6 +93,8 @@ class WeekData:
             "class_teacher": cls["class_teacher"] or "", "has_marks": bool(cls["has_marks"]),
             "period": period["name"] if period else "", "days": days,
             "averages": self._averages(student) if cls["has_marks"] else [], "absences": absences,
+            "notes": {"class": self.notes.get((student["class_code"], 0), {}).get("text", ""),
+                      "pupil": self.notes.get((student["class_code"], student_id), {}).get("text", "")},
         }
 
 
@@ -133,6 +137,7 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, 
         lessons[lesson["class_code"]].append(lesson)
     cells = {(e["lesson_id"], e["student_id"]): e for e in q.entries_of(conn, [l["id"] for l in stored])}
     remarks = {(r["lesson_id"], r["student_id"]): r for r in q.remarks_of(conn, [l["id"] for l in stored])}
+    notes = stored_notes(conn, school_id, week.label)
     absences: dict[int, list[dict]] = defaultdict(list)
     for row in q.absences_between(conn, school_id, week.monday, week.sunday):
         absences[row["student_id"]].append(row)
@@ -140,4 +145,4 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, 
         averages = week_averages(conn, school, settings, week)
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
                     lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages,
-                    remarks=remarks)
+                    remarks=remarks, notes=notes)
