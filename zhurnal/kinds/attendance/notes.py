@@ -52,7 +52,7 @@ def note_key(class_code: str, student_id: int) -> str:
     return f"note:{class_code}/{student_id}"
 
 
-def stored_notes(conn: Connection, school_id: int, week: str, classes: list[str] | None = None) -> dict[tuple[str, int], dict]:
+def stored_notes(conn: Connection, school_id: int | None, week: str, classes: list[str] | None = None) -> dict[tuple[str, int], dict]:
     """(class, pupil id or 0) → the stored note ``{text, author}`` of ``week``."""
     n = s.class_notes
     query = select(n).where(n.c.school_id == school_id, n.c.week == week)
