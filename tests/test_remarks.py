@@ -45,6 +45,15 @@ def diary_text(ws, pupil: int) -> str:
     return re.sub(r"[ \t]+", " ", done.stdout)
 
 
+def by_day(text: str) -> dict[dt.date, str]:
+    """A diary's text cut at its day headings («Пн, 23.11.2026»), white space squeezed."""
+    import re
+    flat = re.sub(r"\s+", " ", text)
+    heads = list(re.finditer(r"(?:Пн|Вт|Ср|Чт|Пт|Сб), (\d\d)\.(\d\d)\.(\d{4})", flat))
+    ends = [h.start() for h in heads[1:]] + [flat.find("Пропуски за неделю")]
+    return {dt.date(int(h[3]), int(h[2]), int(h[1])): flat[h.end():end] for h, end in zip(heads, ends)}
+
+
 def remark_cell(path, sheet: str, pupil: int, key: str) -> str:
     """Where the template puts pupil's remark for the lesson ``key`` (found by its own hidden
     marks: «remark:<id>» in column A, the lesson key in row 2)."""
@@ -58,15 +67,17 @@ def remark_cell(path, sheet: str, pupil: int, key: str) -> str:
 def test_remarks_survive_libreoffice_and_gnumeric_and_conflict_like_marks(loaded, tmp_path):
     assert SSCONVERT, "Gnumeric is required: .ci/run installs gnumeric"
     ws = loaded
-    teacher, path, sheet, info = teacher_with(ws.week_templates(), lambda i: len(i["keys"]) >= 2
-                                              and len(i["students"]) >= 3)
-    st, keys = info["students"], info["keys"]
+    dates = lambda i: sorted({k.split("|")[0] for k in i["keys"] if "|" in k})
+    teacher, path, sheet, info = teacher_with(ws.week_templates(), lambda i: len(dates(i)) >= 3
+                                              and len(i["students"]) >= 3 and not i["section"].subgroup)
+    st, keys = info["students"], sorted(k for k in info["keys"] if "|" in k)
     day = lambda key: key.split("|")[0]
     no = lambda key: int(key.split("|")[1])
     first = {(f"remark:{st[0]}", keys[0]): "Отличный ответ у доски!",
              (f"remark:{st[1]}", keys[0]): "Не выполнил домашнее задание",
              (st[0], keys[0]): "5", ("topic", keys[0]): "Тема", ("homework", keys[0]): "§ 5",
-             ("homework_due", keys[0]): dt.date(2026, 11, 27)}
+             ("homework_due", keys[0]): dt.date(2026, 11, 27),
+             ("homework", keys[1]): "Упр. 9"}           # no date: for the next lesson by the timetable
     typed = fill_grid(path, tmp_path / "typed" / "first.xlsx", {sheet: first})
     # LibreOffice saves it
     [saved] = resave([typed], "xlsx", tmp_path / "lo", tmp_path / "profile")
@@ -116,6 +127,16 @@ def test_remarks_survive_libreoffice_and_gnumeric_and_conflict_like_marks(loaded
     assert not any(d in text[:at] for d in later_days)
     assert f"{surname} {name[0]}." in text[at:at + 200]
     assert "Мешал на уроке" not in text       # another pupil's remark
+
+    # homework under the day it is for («задано» and the day it was set), and «задано к …» where set
+    days = by_day(text)
+    set_on = dt.date.fromisoformat(day(keys[0]))
+    assert "§ 5" in days[dt.date(2026, 11, 27)] and f"(задано {set_on:%d.%m})" in days[dt.date(2026, 11, 27)]
+    assert "задано к 27.11: § 5" in days[set_on]
+    second_day = dt.date.fromisoformat(day(keys[1]))
+    following = min(d for d in map(dt.date.fromisoformat, dates(info)) if d > second_day)   # the template's own columns
+    assert "Упр. 9" in days[following] and f"(задано {second_day:%d.%m})" in days[following]
+    assert f"задано к {following:%d.%m}: Упр. 9" in days[second_day]
 
 
 def test_a_remark_longer_than_the_limit_is_a_finding_at_its_cell(loaded):

@@ -6,6 +6,7 @@ contract with the diary template (``diary.typ``) and the input of the "did it ch
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
@@ -15,6 +16,7 @@ from sqlalchemy import Connection
 
 from zhurnal.core.settings import Settings
 from zhurnal.kinds.attendance.notes import stored_notes
+from zhurnal.publish.homework import SET_BEFORE, DueDates, place_homework
 from zhurnal.school.averages import ClassAverages, class_averages, rounded
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.marks import Cell
@@ -38,6 +40,7 @@ class WeekData:
     averages: dict[str, ClassAverages]               # class → subject → averages, period start to week end
     remarks: dict[tuple[int, int], dict] = field(default_factory=dict)   # (lesson id, student id) → remark
     notes: dict[tuple[str, int], dict] = field(default_factory=dict)     # (class, student id or 0) → note
+    homework: DueDates | None = None                                      # what is due when (:mod:`.homework`)
 
     def _averages(self, student: dict) -> list[dict]:
         """The student's period averages so far, with the class's, per 5-point subject."""
@@ -66,7 +69,8 @@ class WeekData:
         student = self.school.students[student_id]
         cls = self.school.classes[student["class_code"]]
         members = self.school.members.get(student_id, {})
-        days = []
+        days: list[dict] = []
+        due: list[list[dict]] = []
         for day in self.school.school_days(student["class_code"], self.week):
             lessons = []
             for lesson in self.lessons.get(student["class_code"], []):
@@ -76,12 +80,15 @@ class WeekData:
                 cell = Cell(entry["marks"], entry["presence"]) if entry else Cell()
                 start, end = self.school.bells.get(lesson["lesson_no"], ("", ""))
                 lessons.append({"no": lesson["lesson_no"], "time": f"{start}–{end}" if start else "",
-                                "subject": lesson["subject"], "topic": lesson["topic"] or "",
-                                "homework": lesson["homework"] or "",
+                                "subject": lesson["subject"], "topic": lesson["topic"] or "", "_id": lesson["id"],
+                                "homework_set": lesson["homework"] or "",
                                 "marks": [m for m in cell.marks.split("/") if m], "work_type": lesson["work_type"] or "",
                                 "presence": cell.presence, "remark": self._remark(lesson["id"], student_id)})
             days.append({"date": day.strftime("%d.%m.%Y"), "weekday": WEEKDAYS_RU[day.isoweekday()],
                          "lessons": sorted(lessons, key=lambda l: l["no"])})
+            takes = lambda l: not l["subgroup"] or members.get(l["subject"]) == l["subgroup"]   # noqa: E731
+            due.append(self.homework.due_on(student["class_code"], day, takes) if self.homework else [])
+        place_homework(days, due, self.homework.due if self.homework else {})
         period = self.school.week_period(student["class_code"], self.week)
         absences = [{"date": a["date"].strftime("%d.%m"), "lessons": a["lessons"],
                      "reason": self.school.reasons.get(a["reason"], a["reason"] or "причина не указана")}
@@ -138,6 +145,8 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, 
     cells = {(e["lesson_id"], e["student_id"]): e for e in q.entries_of(conn, [l["id"] for l in stored])}
     remarks = {(r["lesson_id"], r["student_id"]): r for r in q.remarks_of(conn, [l["id"] for l in stored])}
     notes = stored_notes(conn, school_id, week.label)
+    earlier = [l for l in q.lessons_between(conn, school_id, week.monday - SET_BEFORE, week.monday - dt.timedelta(days=1))
+               if l["homework"]]
     absences: dict[int, list[dict]] = defaultdict(list)
     for row in q.absences_between(conn, school_id, week.monday, week.sunday):
         absences[row["student_id"]].append(row)
@@ -145,4 +154,4 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, 
         averages = week_averages(conn, school, settings, week)
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
                     lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages,
-                    remarks=remarks, notes=notes)
+                    remarks=remarks, notes=notes, homework=DueDates(school, earlier + stored))
