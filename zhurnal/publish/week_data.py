@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from zhurnal.core.settings import Settings
 from zhurnal.kinds.attendance.notes import stored_notes
 from zhurnal.publish.homework import SET_BEFORE, DueDates, place_homework
+from zhurnal.publish.period_so_far import legend, read_period_marks, subject_so_far
 from zhurnal.school.averages import ClassAverages, class_averages, rounded
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.marks import Cell
@@ -41,6 +42,7 @@ class WeekData:
     remarks: dict[tuple[int, int], dict] = field(default_factory=dict)   # (lesson id, student id) → remark
     notes: dict[tuple[str, int], dict] = field(default_factory=dict)     # (class, student id or 0) → note
     homework: DueDates | None = None                                      # what is due when (:mod:`.homework`)
+    period_marks: dict[tuple[str, int], list[dict]] = field(default_factory=dict)   # (subject, pupil) → cells
 
     def _averages(self, student: dict) -> list[dict]:
         """The student's period averages so far, with the class's, per 5-point subject."""
@@ -52,10 +54,13 @@ class WeekData:
             if self.school.subjects[subject]["scale"] != "5":
                 continue
             mine, group = per_subject[subject].of(student["id"]), per_subject[subject]
+            period = self.school.week_period(student["class_code"], self.week)
+            so_far = subject_so_far(self.period_marks.get((subject, student["id"]), []), period["start"], self.week,
+                                    self.settings.marks) if period else {"marks": [], "trend": []}
             found.append({"subject": subject, "average": rounded(mine.average), "count": mine.count,
                           "class_average": rounded(group.class_average),
                           "average_text": format_decimal(mine.average), "class_average_text": format_decimal(
-                              group.class_average)})
+                              group.class_average), **so_far})
         return found
 
     def _remark(self, lesson_id: int, student_id: int) -> dict | None:
@@ -100,6 +105,7 @@ class WeekData:
             "class_teacher": cls["class_teacher"] or "", "has_marks": bool(cls["has_marks"]),
             "period": period["name"] if period else "", "days": days,
             "averages": self._averages(student) if cls["has_marks"] else [], "absences": absences,
+            "work_types": legend(self.school) if cls["has_marks"] else [],
             "notes": {"class": self.notes.get((student["class_code"], 0), {}).get("text", ""),
                       "pupil": self.notes.get((student["class_code"], student_id), {}).get("text", "")},
         }
@@ -154,4 +160,5 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, 
         averages = week_averages(conn, school, settings, week)
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
                     lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages,
-                    remarks=remarks, notes=notes, homework=DueDates(school, earlier + stored))
+                    remarks=remarks, notes=notes, homework=DueDates(school, earlier + stored),
+                    period_marks=read_period_marks(conn, school, week))
