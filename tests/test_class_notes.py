@@ -25,7 +25,8 @@ def test_notes_typed_in_the_register_reach_the_top_of_the_diary_and_the_letter(l
     report = ws.ingest(now=SATURDAY)
     assert status_of(report) == {path.name: "accepted"}, report.files[0].findings[:3]
     teacher = ws.school().classes["7А"]["class_teacher"]
-    assert sorted((n["class_code"], n["week"], n["student_id"], n["author"]) for n in ws.rows(s.class_notes)) == \
+    # the note to the whole class is the one without a pupil
+    assert sorted((n["class_code"], n["week"], n["student_id"] or 0, n["author"]) for n in ws.rows(s.class_notes)) == \
         [("7А", WEEK.label, 0, teacher), ("7А", WEEK.label, pupils[0], teacher)]
 
     mine = diary_text(ws, pupils[0])
@@ -49,7 +50,7 @@ def test_notes_typed_in_the_register_reach_the_top_of_the_diary_and_the_letter(l
     path, _ = _register(ws)
     ws.drop_grid(path, {"7А": {(pupils[0], "note"): None}}, name="again.xlsx")
     assert status_of(ws.ingest(now=SATURDAY)) == {"again.xlsx": "accepted"}
-    assert [(n["student_id"], n["text"][:12]) for n in ws.rows(s.class_notes)] == [(0, "Родительское")]
+    assert [(n["student_id"], n["text"][:12]) for n in ws.rows(s.class_notes)] == [(None, "Родительское")]
 
 
 def test_a_note_longer_than_the_limit_is_a_finding_at_its_cell(loaded):

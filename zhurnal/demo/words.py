@@ -22,7 +22,7 @@ PUPIL_NOTES = {
     "б": "Принесите, пожалуйста, справку о болезни за пропущенные дни.",
     "": "Прошу зайти в школу в удобный день: хочу поговорить о подготовке к контрольным.",
 }
-REMARK_SHARE = 0.03          # of pupils' lessons: about one remark per pupil in a month of lessons
+REMARK_SHARE = 0.015         # of pupils' lessons: a remark to a pupil every two weeks or so
 LONG_HOMEWORK = "Подготовить сообщение"     # given a week to do: its due date is typed
 
 

@@ -2,7 +2,7 @@
 pupil's family (the column «note») and one to the whole class (the row «class_note»), for the
 week's diaries and letters.
 
-Stored in ``class_notes`` by class and week (``student_id`` 0: the whole class), merged three
+Stored in ``class_notes`` by class and week (``student_id`` NULL: the whole class; 0 here), merged three
 ways like an absence (state keys ``note:<class>/<pupil id or 0>``), each change a revision of
 entity ``class_notes`` (key ``<class>/<week>/<pupil id or 0>``). A register issued before the
 notes existed has no note column and changes no note.
@@ -58,7 +58,7 @@ def stored_notes(conn: Connection, school_id: int | None, week: str, classes: li
     query = select(n).where(n.c.school_id == school_id, n.c.week == week)
     if classes is not None:
         query = query.where(n.c.class_code.in_(classes))
-    return {(r["class_code"], r["student_id"]): dict(r) for r in conn.execute(query).mappings()}
+    return {(r["class_code"], r["student_id"] or 0): dict(r) for r in conn.execute(query).mappings()}
 
 
 def notes_state(notes: list[NoteRead]) -> State:
@@ -89,7 +89,8 @@ def plan_notes(notes: list[NoteRead], stored: dict[tuple[str, int], dict], merge
 def write_notes(conn: Connection, changed: list[tuple[NoteRead, dict | None]], *, school_id: int,
                 submission_id: int, week: str, author: str, changes: Changes) -> None:
     for note, old in changed:
-        keys = {"school_id": school_id, "class_code": note.class_code, "week": week, "student_id": note.student_id}
+        keys = {"school_id": school_id, "class_code": note.class_code, "week": week,
+                "student_id": note.student_id or None}
         if old is None:
             changes.write(conn, s.class_notes, keys, {"text": note.text, "author": author}, existed=False)
         else:

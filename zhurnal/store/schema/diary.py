@@ -4,7 +4,7 @@ parent's last access slip showed."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 
 from zhurnal.store.schema.base import _school, metadata
 
@@ -21,17 +21,18 @@ remarks = Table(
     info=_D,
 )
 
-# the class teacher's notes of a week in the attendance register: ``student_id`` 0 is the note
-# to the whole class (a meeting, an event), any other the note to that pupil's family
+# the class teacher's notes of a week in the attendance register: ``student_id`` NULL is the note
+# to the whole class (a meeting, an event), any other the note to that pupil's family (one of
+# each per class and week: the register's cells; kept so by zhurnal.kinds.attendance.notes)
 class_notes = Table(
     "class_notes", metadata, _school(key=False),
     Column("id", Integer, primary_key=True),
     Column("class_code", String(16), nullable=False),
     Column("week", String(16), nullable=False),          # «2026-W48»
-    Column("student_id", Integer, nullable=False, default=0),
+    Column("student_id", Integer, ForeignKey("students.id")),
     Column("text", Text, nullable=False),
     Column("author", Text),
-    UniqueConstraint("school_id", "class_code", "week", "student_id", name="uq_class_note"),
+    Index("ix_class_notes_week", "school_id", "week"),
     info=_D,
 )
 
