@@ -54,7 +54,7 @@ def test_the_diary_lists_every_mark_of_the_period_with_its_day_and_work_type(wee
     assert pupils
     for sid in pupils:
         text = diary_text(ws, sid)
-        table = re.sub(r"\s+", " ", text[text.index("все отметки и средние баллы"):text.index("По неделям:")])
+        table = re.sub(r"\s+", " ", text[text.index("Средние баллы (взвешенные) и все отметки"):text.index("По неделям:")])
         assert Counter((m, d) for m, d, _ in PERIOD_MARK.findall(table)) == typed[sid], sid
         for row in week.diary(sid)["averages"]:
             if row["count"]:

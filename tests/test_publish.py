@@ -38,7 +38,8 @@ def marks_column(words) -> list[str]:
     """Words in the «Отметки» column of the day tables («Посещение» in a class without marks;
     right of its header, above the sections that follow the days: averages and absences)."""
     headers = [(p, x, y) for p, x, y, w in words if w in ("Отметки", "Посещение")]
-    header_x = min(x for _, x, _ in headers)
+    # the day tables' last column (the period table's «Отметки за период» sits further left)
+    header_x = max(x for _, x, _ in headers)
     first_page, _, first_y = min(headers, key=lambda h: (h[0], h[2]))
     stop = {(p, y) for p, _, y, w in words if w in ("Средние", "Пропуски")}
     running = {(p, y) for p, _, y, w in words if w == "стр."}     # «стр. N из M» of the running header
@@ -58,10 +59,13 @@ def column_text(words, left: str, right: tuple[str, ...]) -> str:
     found = []
     for page in sorted({p for p, *_ in words}):
         lefts = [x for p, x, _, w in words if p == page and w == left]
-        rights = [x for p, x, _, w in words if p == page and w in right]
-        if not lefts or not rights:
+        if not lefts:
             continue
-        start, stop = min(lefts) - 1, min(rights) - 1
+        start = min(lefts) - 1
+        rights = [x for p, x, _, w in words if p == page and w in right and x > start]   # not another table's
+        if not rights:
+            continue
+        stop = min(rights) - 1
         found += sorted((p, y, x, w) for p, x, y, w in words if p == page and start <= x < stop)
     return " ".join(w for *_, w in found)
 
