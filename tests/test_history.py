@@ -52,9 +52,9 @@ def test_history_filters_in_sql_as_it_filtered_in_python(week_ws):
 
 
 def _key_of(item: dict) -> list[str]:
-    if item["entity"] in ("journal_entries", "lessons"):
+    if item["entity"] in ("journal_entries", "remarks", "lessons"):     # remarks: keyed like a mark's cell
         parts = [item["class_code"], item["subject"], item["subgroup"], item["date"].isoformat(), str(item["lesson_no"])]
-        return parts + ([str(item["student_id"])] if item["entity"] == "journal_entries" else [])
+        return parts + ([str(item["student_id"])] if item["entity"] != "lessons" else [])
     if item["entity"] == "absences":
         return [str(item["student_id"]), item["date"].isoformat()]
     return [str(item["student_id"]), item["subject"], item["period"]]

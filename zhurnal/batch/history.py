@@ -14,7 +14,8 @@ from zhurnal.school.lookup import find_class, find_subject
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
-JOURNAL_ENTITIES = ("journal_entries", "lessons", "absences", "period_marks", "exam_marks")
+JOURNAL_ENTITIES = ("journal_entries", "remarks", "lessons", "absences", "period_marks", "exam_marks")
+PER_LESSON_AND_PUPIL = ("journal_entries", "remarks")        # keys <class>/<subject>/<subgroup>/<date>/<no>/<pupil>
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,10 @@ def find_student(conn, school_id: int, text_: str) -> int:
 
 def _parse_key(entity: str, key: str, students: dict[int, dict]) -> dict:
     parts = key.split("/")
-    if entity in ("journal_entries", "lessons"):
+    if entity in (*PER_LESSON_AND_PUPIL, "lessons"):
         found = {"class_code": parts[0], "subject": parts[1], "subgroup": parts[2],
                  "date": dt.date.fromisoformat(parts[3]), "lesson_no": int(parts[4])}
-        if entity == "journal_entries":
+        if entity in PER_LESSON_AND_PUPIL:
             found["student_id"] = int(parts[5])
         return found
     student_id = int(parts[0])
@@ -91,7 +92,7 @@ def _key_filters(wanted: HistoryFilter, class_students: list[int] | None):
     found = {}
     for entity in JOURNAL_ENTITIES:
         where = [r.c.entity == entity]
-        if entity in ("journal_entries", "lessons"):
+        if entity in (*PER_LESSON_AND_PUPIL, "lessons"):
             if wanted.student_id is not None:
                 if entity == "lessons":
                     continue                             # a lesson is nobody's in particular

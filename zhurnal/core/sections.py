@@ -134,6 +134,10 @@ class MailSettings(_Section):
     resend_unchanged: bool = False
     # the sysadmin, told by mail of what a scheduled run could not do (empty: nobody)
     admin_address: str = ""
+    # class → the address a family's reply to a diary or report letter goes to (e.g. a class's
+    # shared school mailbox, {"5А" = "5a@school17.ru"}); a class not listed gets its class
+    # teacher's address from the setup workbook
+    reply_to: dict[str, str] = {}
 
 
 class DiarySettings(_Section):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhurnal.demo.fill import fill_grid, grid_layout
+from zhurnal.demo.words import lesson_words, register_words
 from zhurnal.ingest.identify import read_metadata
 from zhurnal.ingest.read import cells_of
 from zhurnal.school.calendar import Week
@@ -161,14 +162,20 @@ def fill_week(school: School, templates: list[Path], out: Path, week: Week, rng:
             students = [i for i in ids if isinstance(i, int)]
             if meta["kind"] == "journal":
                 section = Section(info["class_code"], info["subject"], info["subgroup"])
-                values[info["sheet"]] = journal_values(school, section, keys, students, by_day, rng,
-                                                       counter, allow_plus_minus, mark_share)
+                typed = journal_values(school, section, keys, students, by_day, rng, counter, allow_plus_minus,
+                                       mark_share)
+                for key in keys:
+                    if "|" in key and ("topic", key) in typed:
+                        typed.update(lesson_words(info["sheet"], key, students, typed, typed.get(("homework", key))))
+                values[info["sheet"]] = typed
             else:
                 sheet = {}
                 for (student_id, day), (missed, reason, _) in filled.absent.items():
                     if student_id in students and f"{day.isoformat()}|count" in keys:
                         sheet[(student_id, f"{day.isoformat()}|count")] = missed
                         sheet[(student_id, f"{day.isoformat()}|reason")] = reason
+                if "note" in keys:
+                    sheet.update(register_words(info["class_code"], students, filled.absent))
                 values[info["sheet"]] = sheet
         target = fill_grid(path, out / path.name, values)
         if meta["kind"] == "journal":

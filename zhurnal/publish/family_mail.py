@@ -27,6 +27,7 @@ from zhurnal.publish import ledger
 from zhurnal.publish.changes import mark_changes, own_digest
 from zhurnal.publish.encrypt import parent_pdf_lock
 from zhurnal.publish.family_message import Post, family_message
+from zhurnal.publish.letter_summary import letter_summary
 from zhurnal.publish.mail import check_address, eml_name, message_id, write_eml
 from zhurnal.publish.render import Rendering
 from zhurnal.publish.supersede import supersede_all_but
@@ -131,7 +132,9 @@ def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rend
         changes = mark_changes(delivered["content"], content) if correction and delivered["content"] else None
         message = family_message(settings, school, post, parent, children,
                                  [lock(parent["id"], pdfs[c]) for c in children], msg_id=msg_id,
-                                 correction=correction, changes=changes, teachers=teachers)
+                                 correction=correction, changes=changes, teachers=teachers,
+                                 summary=letter_summary(content, locked=settings.diary.encrypt)
+                                 if post.kind == "diary" else "")
         plan.files.append(write_eml(message, out / "mail"))
         plan.rows.append({"message_id": msg_id, "kind": post.kind, "recipient": parent["email"], "week": post.label,
                           "parent_id": parent["id"], "digest": fingerprint, "content": content})

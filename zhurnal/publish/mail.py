@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+from collections.abc import Sequence
 from datetime import tzinfo
 from email.generator import BytesGenerator
 from email.header import Header
@@ -55,15 +56,19 @@ def _address(name: str, address: str) -> str:
 
 def build_message(settings: MailSettings, *, to_name: str, to_address: str, subject: str, body: str,
                   attachments: list[tuple[str, bytes, tuple[str, str]]], msg_id: str,
-                  zone: tzinfo = dt.timezone.utc) -> MIMEMultipart:
+                  zone: tzinfo = dt.timezone.utc, reply_to: Sequence[tuple[str, str]] = ()) -> MIMEMultipart:
     """One message with its attachments ``(file name, bytes, (maintype, subtype))``, dated now
-    in the school's ``zone`` (``Date: Wed, 02 Dec 2026 14:05:00 +0300``)."""
+    in the school's ``zone`` (``Date: Wed, 02 Dec 2026 14:05:00 +0300``); ``reply_to``: the
+    people ``(name, address)`` a reply goes to (RFC 5322 §3.6.2: without it a reply would go
+    to the robot in From). An unusable reply address raises ValueError like the recipient's."""
     message = MIMEMultipart(policy=CRLF)
     # a boundary no part can hold ("_" is not in base64's alphabet, and every part is base64):
     # the generator would otherwise search the whole flattened message for a free one
     message.set_boundary("=_zhurnal_" + hashlib.sha256(msg_id.encode()).hexdigest()[:32])
     message["From"] = _address(settings.sender_name, settings.sender_address)
     message["To"] = _address(to_name, to_address)
+    if reply_to:
+        message["Reply-To"] = ", ".join(_address(name, address) for name, address in reply_to)
     message["Subject"] = Header(subject, "utf-8")
     message["Date"] = format_datetime(dt.datetime.now(zone).replace(microsecond=0))
     message["Message-ID"] = msg_id
@@ -137,24 +142,31 @@ def write_eml(message: MIMEMultipart, folder: Path) -> Path:
     return write_bytes(folder / eml_name(message["Message-ID"]), eml_bytes(message))
 
 
-def _contacts(teachers: list[tuple[str, str, str]]) -> str:
-    """«напишите классному руководителю: Петровой …» → who to write to: ``(class, name, email)`` each."""
-    def one(name: str, address: str) -> str:
-        return f"{name} ({address})" if address else name
-    if len(teachers) == 1:
-        _, name, address = teachers[0]
-        return fill(words.ASK_TEACHER, who=one(name, address))
-    return fill(words.ASK_TEACHERS, who="; ".join(f"{code} — {one(name, address)}" for code, name, address in teachers))
+def _who(teachers: list[tuple[str, str, str]], template_one, template_many) -> str:
+    """The class teachers ``(class, name, address)`` as a letter names them: «Петрова А. И.
+    (petrova@…)» for one class, «5А — …; 7Б — …» for several; a teacher without an address by name."""
+    def one(code: str, name: str, address: str) -> str:
+        if not address:
+            return f"{code} — {name}" if len(teachers) > 1 else name
+        if len(teachers) > 1:
+            return fill(words.CLASS_TEACHER_AT, code=code, name=name, address=address)
+        return fill(words.TEACHER_AT, name=name, address=address)
+    return fill(template_one if len(teachers) == 1 else template_many,
+                who="; ".join(one(*teacher) for teacher in teachers))
 
 
 def diary_body(parent: str, children: list[str], title: str, school: str, kind: str = "diary",
                correction: bool = False, changes: list[str] | None = None,
-               teachers: list[tuple[str, str, str]] = ()) -> str:
-    """The text of a parent's message, in the singular or plural by the number of children;
-    ``teachers`` are the children's class teachers ``(class, name, email)``. A ``correction`` of
-    what was delivered before lists ``changes`` (an empty list: marks unchanged, other records;
-    None: nothing to compare with, the earlier message predates kept data). Texts:
-    :mod:`zhurnal.text.mail`."""
+               teachers: list[tuple[str, str, str]] = (), *, locked: bool = False, summary: str = "") -> str:
+    """The text of a parent's message, in the singular or plural by the number of children.
+
+    ``teachers`` are the children's class teachers ``(class, name, reply address)``: those with
+    an address are named as who reads a reply (the message's Reply-To, :func:`build_message`);
+    with none, the letter says a reply reaches nobody. A ``correction`` of what was delivered
+    before lists ``changes`` (an empty list: marks unchanged, other records; None: nothing to
+    compare with, the earlier message predates kept data). ``locked``: the attachments open
+    with the parent's password (a line says where it is). ``summary``: what happened, ready
+    text (:mod:`zhurnal.publish.letter_summary`). Texts: :mod:`zhurnal.text.mail`."""
     many = len(children) > 1
     key = ("diary" if kind == "diary" else "report", many)
     names = fill(words.NAMES_AND, first=", ".join(children[:-1]), last=children[-1]) if many else children[0]
@@ -163,9 +175,16 @@ def diary_body(parent: str, children: list[str], title: str, school: str, kind: 
         listed = "".join(f"— {line}\n" for line in (changes or [words.FAMILY_MARKS_SAME]))
         replaces = fill(words.FAMILY_REPLACES[key], title=title)
         paragraph = f"\n{replaces}" + (words.FAMILY_CHANGED + listed if changes is not None else "\n")
-    ask = _contacts(list(teachers)) if teachers else words.ASK_NOBODY
+    readers = [t for t in teachers if t[2]]
+    if readers:
+        answer = _who(readers, words.REPLY_ONE, words.REPLY_MANY)
+    else:
+        ask = _who(list(teachers), words.ASK_TEACHER, words.ASK_TEACHERS) if teachers else words.ASK_NOBODY
+        answer = fill(words.REPLY_NOBODY, ask=ask)
+    password = f"\n{words.PASSWORD[many]}{words.PASSWORD_WHERE}" if locked else ""
     return fill(words.FAMILY_BODY, parent=parent, what=fill(words.FAMILY_WHAT[key], title=title, names=names),
-                paragraph=paragraph, ask=ask, school=school)
+                summary=f"\n{summary.rstrip()}\n" if summary.strip() else "", paragraph=paragraph,
+                password=password, answer=answer, school=school)
 
 
 def feedback_body(teacher: str, file_name: str, errors: int) -> str:

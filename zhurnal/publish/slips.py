@@ -3,11 +3,13 @@ class teacher to hand out, and each teacher's own channels for submitting workbo
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import typst
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from zhurnal.core.atomic import write_bytes
 from zhurnal.core.errors import UnknownClass
@@ -28,17 +30,42 @@ HOW_TO_OPEN = ("Дневник приходит письмом в формате
                "выдать новый листок.")
 
 
-def _render(ctx: RunContext, title: str, slips: list[dict], target: Path) -> Path:
+def _render(ctx: RunContext, title: str, slips: list[dict], target: Path, changed: Sequence[str] = ()) -> Path:
     school = ctx.settings.school.name
-    data = json.dumps({"title": title, "school": school, "slips": slips}, ensure_ascii=False)
+    data = json.dumps({"title": title, "school": school, "slips": slips, "changed": list(changed)},
+                      ensure_ascii=False)
     template = template_path(ctx.settings.workspace, SLIPS)
     pdf = typst.compile(str(template), root=str(template.parent), sys_inputs={"data": data})
     return write_bytes(target, pdf)        # every parent's password: owner-only, whole or absent
 
 
+def slip_digest(version: int, person: str) -> str:
+    """What a parent's password is made from (its version and the person, not the key), hashed:
+    it says whether the password changed without being one."""
+    return hashlib.sha256(f"{version}\n{person}".encode()).hexdigest()
+
+
+def _printed(conn, school_id: int | None) -> dict[int, str]:
+    """Parent id → the digest of the password their last printed slip showed."""
+    return {r.parent_id: r.digest for r in conn.execute(
+        select(s.access_slips.c.parent_id, s.access_slips.c.digest).where(s.access_slips.c.school_id == school_id))}
+
+
+def _note_printed(ctx: RunContext, digests: dict[int, str]) -> None:
+    """Keep the digests of the slips just printed (the next slips compare with them)."""
+    with ctx.engine.begin() as conn:
+        if digests:
+            conn.execute(delete(s.access_slips).where(s.access_slips.c.school_id == ctx.school_id,
+                                                      s.access_slips.c.parent_id.in_(list(digests))))
+            conn.execute(insert(s.access_slips), [{"school_id": ctx.school_id, "parent_id": pid, "digest": d,
+                                                   "printed_at": ctx.now} for pid, d in digests.items()])
+
+
 def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
     """``outbox/access/Пароли_<class>.pdf``: a slip per parent with an address and a child in the
-    class who receives the diary; the PDF's path and the number of slips. :class:`UnknownClass`."""
+    class who receives the diary; the PDF's path and the number of slips. A parent whose password
+    changed since their last printed slip (a new name or address in the roster, a reset) is
+    marked on the slip and listed first, for the class teacher. :class:`UnknownClass`."""
     with ctx.engine.connect() as conn:
         classes = [r["code"] for r in q.table_rows(conn, s.classes, ctx.school_id)]
         if not classes:
@@ -47,22 +74,30 @@ def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
         students = {r["id"]: r for r in q.active_students(conn, ctx.school_id)}
         links = q.guardians_of(conn, ctx.school_id, list(students))
         passwords = Passwords(conn, ctx.settings.workspace, ctx.settings.school.code, ctx.school_id)
+        printed = _printed(conn, ctx.school_id)
     families: dict[int, dict] = {}
     for link in links:
         if not link["receives_diary"]:
             continue
         family = families.setdefault(link["id"], {"name": link["full_name"], "email": link["email"], "children": []})
         family["children"].append(students[link["student_id"]])
-    slips = []
+    slips, changed, digests = [], [], {}
     for parent_id, family in sorted(families.items(), key=lambda item: item[1]["name"]):
         if not family["email"] or not any(c["class_code"] == code for c in family["children"]):
             continue
         children = ", ".join(f"{c['full_name']} ({c['class_code']})" for c in
                              sorted(family["children"], key=lambda c: c["full_name"]))
+        digests[parent_id] = digest = slip_digest(passwords.versions.get(parent_id, 0),
+                                                  passwords.people.get(parent_id, ""))
+        fresh = parent_id in printed and printed[parent_id] != digest
+        if fresh:
+            changed.append(family["name"])
         slips.append({"heading": family["name"], "secret": shown(passwords(parent_id)), "note": HOW_TO_OPEN,
-                      "lines": [["Дети", children], ["Письма приходят на", family["email"]]]})
+                      "fresh": fresh, "lines": [["Дети", children], ["Письма приходят на", family["email"]]]})
     target = ctx.settings.outbox / "access" / f"Пароли_{safe_name(code)}.pdf"
-    return _render(ctx, f"Пароль к электронному дневнику, {code} класс", slips, target), len(slips)
+    path = _render(ctx, f"Пароль к электронному дневнику, {code} класс", slips, target, changed)
+    _note_printed(ctx, digests)
+    return path, len(slips)
 
 
 def teacher_slips(ctx: RunContext) -> tuple[Path, int]:

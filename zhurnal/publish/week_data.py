@@ -6,14 +6,18 @@ contract with the diary template (``diary.typ``) and the input of the "did it ch
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
 from zhurnal.core.settings import Settings
+from zhurnal.kinds.attendance.notes import stored_notes
+from zhurnal.publish.homework import SET_BEFORE, DueDates, place_homework
+from zhurnal.publish.period_so_far import legend, read_period_marks, subject_so_far
 from zhurnal.school.averages import ClassAverages, class_averages, rounded
 from zhurnal.school.calendar import Week, period_kind
 from zhurnal.school.marks import Cell
@@ -35,6 +39,10 @@ class WeekData:
     cells: dict[tuple[int, int], dict]               # (lesson id, student id) → entry
     absences: dict[int, list[dict]]                  # student → absences of the week
     averages: dict[str, ClassAverages]               # class → subject → averages, period start to week end
+    remarks: dict[tuple[int, int], dict] = field(default_factory=dict)   # (lesson id, student id) → remark
+    notes: dict[tuple[str, int], dict] = field(default_factory=dict)     # (class, student id or 0) → note
+    homework: DueDates | None = None                                      # what is due when (:mod:`.homework`)
+    period_marks: dict[tuple[str, int], list[dict]] = field(default_factory=dict)   # (subject, pupil) → cells
 
     def _averages(self, student: dict) -> list[dict]:
         """The student's period averages so far, with the class's, per 5-point subject."""
@@ -46,18 +54,28 @@ class WeekData:
             if self.school.subjects[subject]["scale"] != "5":
                 continue
             mine, group = per_subject[subject].of(student["id"]), per_subject[subject]
+            period = self.school.week_period(student["class_code"], self.week)
+            so_far = subject_so_far(self.period_marks.get((subject, student["id"]), []), period["start"], self.week,
+                                    self.settings.marks) if period else {"marks": [], "trend": []}
             found.append({"subject": subject, "average": rounded(mine.average), "count": mine.count,
                           "class_average": rounded(group.class_average),
                           "average_text": format_decimal(mine.average), "class_average_text": format_decimal(
-                              group.class_average)})
+                              group.class_average), **so_far})
         return found
+
+    def _remark(self, lesson_id: int, student_id: int) -> dict | None:
+        """The teacher's remark to the pupil for the lesson, ``{text, author}`` (author as
+        «Петрова А. И.»), or None."""
+        remark = self.remarks.get((lesson_id, student_id))
+        return {"text": remark["text"], "author": initials(remark["author"] or "")} if remark else None
 
     def diary(self, student_id: int) -> dict:
         """The week of one student, as the diary template reads it."""
         student = self.school.students[student_id]
         cls = self.school.classes[student["class_code"]]
         members = self.school.members.get(student_id, {})
-        days = []
+        days: list[dict] = []
+        due: list[list[dict]] = []
         for day in self.school.school_days(student["class_code"], self.week):
             lessons = []
             for lesson in self.lessons.get(student["class_code"], []):
@@ -67,12 +85,15 @@ class WeekData:
                 cell = Cell(entry["marks"], entry["presence"]) if entry else Cell()
                 start, end = self.school.bells.get(lesson["lesson_no"], ("", ""))
                 lessons.append({"no": lesson["lesson_no"], "time": f"{start}–{end}" if start else "",
-                                "subject": lesson["subject"], "topic": lesson["topic"] or "",
-                                "homework": lesson["homework"] or "",
+                                "subject": lesson["subject"], "topic": lesson["topic"] or "", "_id": lesson["id"],
+                                "homework_set": lesson["homework"] or "",
                                 "marks": [m for m in cell.marks.split("/") if m], "work_type": lesson["work_type"] or "",
-                                "presence": cell.presence})
+                                "presence": cell.presence, "remark": self._remark(lesson["id"], student_id)})
             days.append({"date": day.strftime("%d.%m.%Y"), "weekday": WEEKDAYS_RU[day.isoweekday()],
                          "lessons": sorted(lessons, key=lambda l: l["no"])})
+            takes = lambda l: not l["subgroup"] or members.get(l["subject"]) == l["subgroup"]   # noqa: E731
+            due.append(self.homework.due_on(student["class_code"], day, takes) if self.homework else [])
+        place_homework(days, due, self.homework.due if self.homework else {})
         period = self.school.week_period(student["class_code"], self.week)
         absences = [{"date": a["date"].strftime("%d.%m"), "lessons": a["lessons"],
                      "reason": self.school.reasons.get(a["reason"], a["reason"] or "причина не указана")}
@@ -84,7 +105,16 @@ class WeekData:
             "class_teacher": cls["class_teacher"] or "", "has_marks": bool(cls["has_marks"]),
             "period": period["name"] if period else "", "days": days,
             "averages": self._averages(student) if cls["has_marks"] else [], "absences": absences,
+            "work_types": legend(self.school) if cls["has_marks"] else [],
+            "notes": {"class": self.notes.get((student["class_code"], 0), {}).get("text", ""),
+                      "pupil": self.notes.get((student["class_code"], student_id), {}).get("text", "")},
         }
+
+
+def initials(full_name: str) -> str:
+    """«Петрова Анна Ивановна» → «Петрова А. И.» (a name of one word stays as it is)."""
+    surname, *rest = full_name.split() or [""]
+    return " ".join([surname, *(f"{part[0]}." for part in rest)])
 
 
 def digest(diaries: list[dict]) -> str:
@@ -119,10 +149,16 @@ def load_week(conn: Connection, school_id: int, week: Week, settings: Settings, 
     for lesson in stored:
         lessons[lesson["class_code"]].append(lesson)
     cells = {(e["lesson_id"], e["student_id"]): e for e in q.entries_of(conn, [l["id"] for l in stored])}
+    remarks = {(r["lesson_id"], r["student_id"]): r for r in q.remarks_of(conn, [l["id"] for l in stored])}
+    notes = stored_notes(conn, school_id, week.label)
+    earlier = [l for l in q.lessons_between(conn, school_id, week.monday - SET_BEFORE, week.monday - dt.timedelta(days=1))
+               if l["homework"]]
     absences: dict[int, list[dict]] = defaultdict(list)
     for row in q.absences_between(conn, school_id, week.monday, week.sunday):
         absences[row["student_id"]].append(row)
     if averages is None:
         averages = week_averages(conn, school, settings, week)
     return WeekData(school=school, school_row=q.school_row(conn, school_id), week=week, settings=settings,
-                    lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages)
+                    lessons=dict(lessons), cells=cells, absences=dict(absences), averages=averages,
+                    remarks=remarks, notes=notes, homework=DueDates(school, earlier + stored),
+                    period_marks=read_period_marks(conn, school, week))

@@ -6,6 +6,7 @@ from zhurnal.report.table import fitted_table
 from zhurnal.text.i18n import N_, _
 
 FIELDS = {"marks": N_("Marks"), "presence": N_("Presence"), "topic": N_("Topic"), "homework": N_("Homework"),
+          "homework_due": N_("Homework due"), "remark": N_("Remark"),
           "work_type": N_("Work type"), "ict": N_("ICT"), "teacher": N_("Teacher"), "lessons": N_("Lessons missed"),
           "reason": N_("Reason"), "mark": N_("Period mark")}
 PRESENCE = {"н": N_("absent"), "оп": N_("late")}

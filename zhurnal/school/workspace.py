@@ -93,6 +93,9 @@ resend_unchanged = false
 # the sysadmin: a scheduled `zhurnal run` mails here, once per problem, what it could not do
 # (a rejection nobody can be told of, mail held, a failed backup, a server that is down)
 admin_address = ""
+# where a family's reply to its letter goes, per class (a class not listed: its class teacher's
+# address from the setup workbook), e.g. reply_to = {{ "5А" = "5a@school17.ru" }}
+reply_to = {{}}
 
 [smtp]
 # the school's mail server; empty: `zhurnal run` does not send

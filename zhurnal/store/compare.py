@@ -34,7 +34,7 @@ from zhurnal.store import schema as s
 from zhurnal.store.revision_keys import translate_key
 
 ID_TABLES = {"students", "parents", "lessons", "submissions", "revisions", "period_events", "schools",
-             "fetched_mail", "year_events"}
+             "fetched_mail", "year_events", "class_notes"}
 VOLATILE = {
     "submissions": {"saved_at", "sha256", "template_id"},
     "mail_ledger": {"updated_at"},
@@ -42,6 +42,7 @@ VOLATILE = {
     "year_events": {"at"},
     "issued_templates": {"template_id", "issued_at"},
     "submission_states": {"template_id"},
+    "access_slips": {"printed_at"},
 }
 SHOWN = 10
 
@@ -106,6 +107,11 @@ class Keys:
             parts = key.split("/")
             if kind == "journal" and not key.startswith("@") and "#" not in key and len(parts) == 6:
                 key = "/".join(parts[:-1] + [str(self.of("student_id", parts[-1]))])
+            elif kind == "journal" and "!" in key:                 # a remark: <lesson>!<student>
+                lesson, _, pupil = key.rpartition("!")
+                key = f"{lesson}!{self.of('student_id', pupil)}"
+            elif kind == "attendance" and key.startswith("note:"):   # note:<class>/<student or 0>
+                key = key if parts[-1] == "0" else f"{parts[0]}/{self.of('student_id', parts[1])}"
             elif kind == "attendance" and not key.startswith("@") and len(parts) == 2:
                 key = f"{self.of('student_id', parts[0])}/{parts[1]}"
             found[key] = value

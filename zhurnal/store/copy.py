@@ -8,7 +8,7 @@ that already has the school's code is refused (:class:`SchoolExists`), so a copy
 merged into a school.
 
 Ids: each table with generated ids (schools, students, parents, lessons, submissions,
-revisions, period_events, year_events) keeps its ids when the target has no row of that table within the
+revisions, period_events, year_events, class_notes) keeps its ids when the target has no row of that table within the
 school's id range; otherwise the whole table is shifted past the target's largest id (its
 order kept, so history stays in order). The references are remapped with it: every
 ``school_id``, ``student_id``, ``parent_id``, ``lesson_id``, ``submission_id`` column (the
@@ -40,7 +40,7 @@ from zhurnal.store.revision_keys import translate_key
 COPY_LOCK = 0x7A68_7572_6E61_6C32       # the advisory lock two copies into one store share
 ID_COLUMNS = {"schools": "id", "students": "id", "parents": "id", "lessons": "id", "submissions": "id",
               "revisions": "id", "period_events": "id", "fetched_mail": "id",
-              "year_events": "id"}
+              "year_events": "id", "class_notes": "id"}
 REFERENCES = {"school_id": "schools", "student_id": "students", "parent_id": "parents",
               "lesson_id": "lessons", "submission_id": "submissions"}
 BATCH = 2000
@@ -132,6 +132,11 @@ def _state(ids: _Ids, kind: str | None, value: str) -> str:
         parts = key.split("/")
         if kind == "journal" and not key.startswith("@") and "#" not in key and len(parts) == 6:
             key = "/".join(parts[:-1] + [ids.text("students", parts[-1])])
+        elif kind == "journal" and "!" in key:                 # a remark: <lesson>!<student>
+            lesson, _, pupil = key.rpartition("!")
+            key = f"{lesson}!{ids.text('students', pupil)}"
+        elif kind == "attendance" and key.startswith("note:"):   # a note: note:<class>/<student or 0>
+            key = key if parts[-1] == "0" else f"{parts[0]}/{ids.text('students', parts[1])}"
         elif kind == "attendance" and not key.startswith("@") and len(parts) == 2:
             key = f"{ids.text('students', parts[0])}/{parts[1]}"
         found[key] = cell

@@ -101,6 +101,15 @@ def entries_of(conn: Connection, lesson_ids: list[int]) -> list[dict]:
     return found
 
 
+def remarks_of(conn: Connection, lesson_ids: list[int]) -> list[dict]:
+    """Teachers' remarks to pupils (``lesson_id, student_id, text, author``) of the given lessons."""
+    found = []
+    for chunk in range(0, len(lesson_ids), 500):
+        query = s.remarks.select().where(s.remarks.c.lesson_id.in_(lesson_ids[chunk:chunk + 500]))
+        found += _dicts(conn.execute(query))
+    return found
+
+
 def absences_between(conn: Connection, school_id: int, start, end) -> list[dict]:
     query = s.absences.select().where(s.absences.c.school_id == school_id,
                                       s.absences.c.date.between(start, end))

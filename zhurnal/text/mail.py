@@ -17,12 +17,26 @@ FAMILY_BODY = Template("""\
 Здравствуйте, $parent!
 
 Во вложении — $what
-$paragraph
-Это письмо отправлено автоматически, отвечать на него не нужно. Если вы заметили ошибку, $ask.
+$summary$paragraph$password
+$answer
 
 $school
 """)
-
+# who reads a reply: the class teacher (or the class's own school address, [mail] reply_to)
+REPLY_ONE = Template("На это письмо можно ответить: ответ получит классный руководитель — $who. "
+                     "Напишите, если у вас есть вопрос или вы заметили ошибку.")
+REPLY_MANY = Template("На это письмо можно ответить: ответ получат классные руководители — $who. "
+                      "Напишите, если у вас есть вопрос или вы заметили ошибку.")
+REPLY_NOBODY = Template("Это письмо отправлено автоматически: ответ на него никто не прочтёт. "
+                        "Если у вас есть вопрос или вы заметили ошибку, $ask.")
+# the documents are locked with the parent's own password ([diary] encrypt)
+PASSWORD = {
+    False: "Файл защищён паролем. ",
+    True: "Файлы защищены паролем. ",
+}
+PASSWORD_WHERE = ("Пароль напечатан на листке, который вам выдал классный руководитель; вводите его "
+                  "маленькими буквами, без пробелов. Если листок потерян или пароль не подходит, "
+                  "попросите у классного руководителя новый листок.\n")
 # (kind, several children) → what is attached
 FAMILY_WHAT = {
     ("diary", False): Template("электронный дневник за $title: $names.\n"
@@ -47,6 +61,23 @@ NAMES_AND = Template("$first и $last")                     # «Иванов И�
 ASK_TEACHER = Template("напишите классному руководителю: $who")
 ASK_TEACHERS = Template("напишите классным руководителям: $who")
 ASK_NOBODY = "сообщите классному руководителю"
+TEACHER_AT = Template("$name ($address)")                  # «Петрова Анна Ивановна (petrova@school17.ru)»
+CLASS_TEACHER_AT = Template("$code — $name ($address)")    # the same with the class, for several classes
+
+# what happened in the week, under «Во вложении …» (zhurnal.publish.letter_summary)
+SUMMARY_PUPIL = Template("$pupil за неделю:")
+SUMMARY_MARKS = Template("— отметки: $marks")               # «математика 5, 4; русский язык 3»
+SUMMARY_NO_MARKS = "— новых отметок нет"
+SUMMARY_ABSENT = Template("— пропуски: $days")               # «24.11 — 2 урока (болезнь)»
+SUMMARY_REMARK = Template("— $date, $subject: «$text» ($author)")
+SUMMARY_CLASS_NOTE = Template("От классного руководителя ($class_code): $text")
+SUMMARY_PUPIL_NOTE = Template("— от классного руководителя: $text")
+# when the diaries are locked ([diary] encrypt): counts only, nothing of the marks in clear text
+SUMMARY_COUNTS = Template("$pupil: за неделю $marks, $absent, $remarks; подробности — в дневнике.")
+MARK_WORDS = ("отметка", "отметки", "отметок")
+ABSENT_WORDS = ("пропущенный урок", "пропущенных урока", "пропущенных уроков")
+REMARK_WORDS = ("запись учителя", "записи учителей", "записей учителей")
+LESSON_WORDS = ("урок", "урока", "уроков")
 
 # (kind, several children, correction) → the subject's first words
 FAMILY_SUBJECT_NOUN = {

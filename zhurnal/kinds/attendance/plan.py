@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
+from zhurnal.kinds.attendance.notes import NoteRead, notes_state, plan_notes, stored_notes, write_notes
+from zhurnal.kinds.attendance.notes import stored_state as notes_state_of
 from zhurnal.kinds.attendance.records import AbsenceRead, AttendanceRead
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
@@ -23,6 +25,9 @@ from zhurnal.store import schema as s
 @dataclass
 class AttendancePlan(RecordedPlan):
     changes: list[tuple[AbsenceRead, dict | None]] = field(default_factory=list)
+    notes: list[tuple[NoteRead, dict | None]] = field(default_factory=list)
+    week: str = ""
+    author: str = ""
 
     def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
         return apply_attendance(conn, self, school_id=school_id, submission_id=submission_id)
@@ -43,6 +48,7 @@ def read_state(read: AttendanceRead, school: School) -> State:
     state: State = {_key(a.student_id, a.date): _value(a.lessons, a.reason) for a in read.absences}
     state.update({f"@{school.students[a.student_id]['class_code']}/{a.date}": True
                   for a in read.absences if a.student_id in school.students})
+    state.update(notes_state(read.notes))
     return state
 
 
@@ -61,15 +67,16 @@ def register_days(conn: Connection, school_id: int, week: Week) -> set[tuple[str
     return found
 
 
-def stored_state(absences: list[dict]) -> State:
-    """The same for stored absences."""
-    return {_key(a["student_id"], a["date"]): _value(a["lessons"], a["reason"]) for a in absences}
+def stored_state(absences: list[dict], notes: dict[tuple[str, int], dict] | None = None) -> State:
+    """The same for stored absences (and the class teacher's stored notes, :mod:`.notes`)."""
+    return {_key(a["student_id"], a["date"]): _value(a["lessons"], a["reason"]) for a in absences} \
+        | notes_state_of(notes or {})
 
 
 def plan_attendance(conn: Connection, school: School, read: AttendanceRead, guard: ChangeGuard,
                     base: State | None = None) -> AttendancePlan:
     """What applying ``read`` would change, merged against ``base`` (None: authoritative)."""
-    plan = AttendancePlan()
+    plan = AttendancePlan(week=read.week.label, author=read.author)
     merge = Merger(conn, school.school_id, base)
     stored = {(a["student_id"], a["date"]): a
               for a in q.absences_between(conn, school.school_id, read.week.monday, read.week.sunday)}
@@ -85,6 +92,8 @@ def plan_attendance(conn: Connection, school: School, read: AttendanceRead, guar
         plan.changes.append((item, old))
         class_code = school.students[item.student_id]["class_code"]
         plan.findings += guard.check(class_code, item.date, item.sheet, item.ref, item.lessons)
+    plan.notes = plan_notes(read.notes, stored_notes(conn, school.school_id, read.week.label, read.class_codes),
+                            merge, read.week.label)
     plan.findings += merge.findings
     return plan
 
@@ -98,4 +107,6 @@ def apply_attendance(conn: Connection, plan: AttendancePlan, *, school_id: int, 
         record_revision(conn, school_id=school_id, submission_id=submission_id, entity="absences",
                         key=f"{item.student_id}/{item.date}",
                         old={"lessons": old["lessons"], "reason": old["reason"]} if old else None, new=new)
+    write_notes(conn, plan.notes, school_id=school_id, submission_id=submission_id, week=plan.week,
+                author=plan.author, changes=changes)
     return changes

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.core.workbook import Submission
+from zhurnal.kinds.attendance.notes import NoteRead, read_notes
+from zhurnal.kinds.attendance.spec import CLASS_NOTE, NOTE
 from zhurnal.school.calendar import Week, parse_week
 from zhurnal.school.snapshot import School
 from zhurnal.templates.spec import GridSpec
@@ -30,6 +32,8 @@ class AttendanceRead:
     class_codes: list[str]
     absences: list[AbsenceRead] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    notes: list[NoteRead] = field(default_factory=list)      # the class teacher's notes (:mod:`.notes`)
+    author: str = ""
 
 
 def _reason(raw: object, school: School) -> str | None:
@@ -48,10 +52,11 @@ def read_attendance(spec: GridSpec, item: Submission, school: School) -> Attenda
     count_field = spec.columns[0]
     week = parse_week(item.meta.get("week", ""))
     found: list[Finding] = []
-    read = AttendanceRead(week, [], findings=found)
+    read = AttendanceRead(week, [], findings=found, author=item.meta.get("author", ""))
     for ref in grid_sheets(item, school, found):
         grid = ref.grid
         read.class_codes.append(ref.class_code)
+        read.notes += read_notes(grid, ref.class_code, NOTE, CLASS_NOTE, found)
         days = sorted({k.split("|")[0] for k in grid.columns if k.endswith(f"|{count_field.key}")})
         for student_id, row in grid.students.items():
             for day_text in days:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from zhurnal.core.filenames import safe_name
 from zhurnal.kinds.journal.plan import stored_state
-from zhurnal.kinds.journal.spec import MARK_CHOICES, SPEC
+from zhurnal.kinds.journal.spec import MARK_CHOICES, REMARKS_HEADING, SPEC, remark_marker
 from zhurnal.kinds.signing import signed_meta
 from zhurnal.merge.bases import record_issue
 from zhurnal.school.calendar import Week
@@ -21,6 +21,7 @@ from zhurnal.store import queries as q
 from zhurnal.templates.grid import (
     GridColumn,
     GridSheet,
+    MarkerRow,
     issued_identities,
     list_validation,
     marker_row,
@@ -35,10 +36,15 @@ NOTES = [
     "• Отметки: 5, 4, 3, 2, 1{plus}; две отметки за один урок — через дробь: 5/4.",
     "• н — отсутствовал на уроке, оп — опоздал (опоздавшему можно поставить отметку: «оп 5»).",
     "• Под таблицей для каждого урока: тема, домашнее задание, вид работы (из списка), ИКТ (да/нет).",
+    "• «Задание к дате»: день, к которому задано; пусто — к следующему уроку по расписанию.",
+    "• «Замечания»: короткая запись ученику к уроку (похвала, не сделано задание, поведение) — "
+    "её прочтут родители в дневнике.",
     "• Дополнительный или перенесённый урок — в столбцах «Доп. урок»: укажите дату и номер урока.",
     "• Очищенная ячейка удаляет отметку из журнала. Строки можно сортировать: отметки не перепутаются.",
 ]
-ROW_LOOK = {"topic": ("long", 45), "homework": ("long", 45), "work_type": ("long", 30), "ict": ("text", None)}
+ROW_LOOK = {"topic": ("long", 45), "homework": ("long", 45), "homework_due": ("date", None),
+            "work_type": ("long", 30), "ict": ("text", None)}
+REMARKS_LABEL = "Замечания ученикам (прочтут родители):"
 
 
 def lesson_key(day, number: int) -> str:
@@ -58,9 +64,25 @@ def _shown(item: Field, value: object) -> object:
     return value
 
 
+def _remark_rows(students: list[dict], by_column: dict[str, dict], stored_remarks: dict,
+                 every: set[str]) -> list[MarkerRow]:
+    """The remarks block: a heading row, then a row per pupil («remark:<id>»), prefilled."""
+    if not students:
+        return []
+    rows = [MarkerRow(REMARKS_HEADING, REMARKS_LABEL)]
+    for student in students:
+        values = {key: remark["text"] for key, lesson in by_column.items()
+                  for remark in stored_remarks.get(lesson["id"], []) if remark["student_id"] == student["id"]}
+        rows.append(MarkerRow(remark_marker(student["id"]), student["full_name"], values, inputs=every,
+                              kind="long"))
+    return rows
+
+
 def journal_sheet(school: School, section: Section, week: Week, name: str, *, stored_lessons: dict,
-                  stored_entries: dict, plan: list[dict], allow_plus_minus: bool) -> GridSheet:
-    """One sheet: prefilled from ``stored_lessons`` (by id) and ``stored_entries`` (by lesson id)."""
+                  stored_entries: dict, plan: list[dict], allow_plus_minus: bool,
+                  stored_remarks: dict | None = None) -> GridSheet:
+    """One sheet: prefilled from ``stored_lessons`` (by id), ``stored_entries`` and
+    ``stored_remarks`` (by lesson id)."""
     subject = school.subjects[section.subject]
     has_marks = bool(school.classes[section.class_code]["has_marks"]) and subject["scale"] != "none"
     lessons = school.lessons(section, week)
@@ -105,7 +127,7 @@ def journal_sheet(school: School, section: Section, week: Week, name: str, *, st
         markers_below=[marker_row(item, field_values[item.key], every, kind=ROW_LOOK[item.key][0],
                                   height=ROW_LOOK[item.key][1],
                                   source=sorted(school.work_types) if item.key == "work_type" else None)
-                       for item in SPEC.below],
+                       for item in SPEC.below] + _remark_rows(students, by_column, stored_remarks or {}, every),
         notes=[line.format(plus=" (можно 4+, 5-)" if allow_plus_minus else "") for line in NOTES]
         if has_marks else ["Отметки в этом классе не ставятся: заполните тему, домашнее задание и вид работы."],
     )
@@ -121,6 +143,9 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
         for entry in q.entries_of(conn, [l["id"] for l in stored]):
             entries[entry["lesson_id"]].append(entry)
         plan = q.plan_between(conn, ctx.school_id, week.monday, week.sunday)
+        remarks = defaultdict(list)
+        for remark in q.remarks_of(conn, [l["id"] for l in stored]):
+            remarks[remark["lesson_id"]].append(remark)
     by_section = defaultdict(dict)
     for lesson in stored:
         by_section[Section(lesson["class_code"], lesson["subject"], lesson["subgroup"])][lesson["id"]] = lesson
@@ -138,14 +163,16 @@ def issue(ctx: RunContext, week: Week, *, teacher: str | None = None, out_dir: P
             title = sheet_name(section, school.subjects[section.subject]["short"], taken)
             sheets.append(journal_sheet(school, section, week, title, stored_lessons=by_section.get(section, {}),
                                         stored_entries=entries, plan=plans.get(section, []),
-                                        allow_plus_minus=ctx.settings.marks.allow_plus_minus))
+                                        allow_plus_minus=ctx.settings.marks.allow_plus_minus,
+                                        stored_remarks=remarks))
             info.append(section_info(title, section))
             issued += by_section.get(section, {}).values()
         if sheets:
             meta = signed_meta(ctx, SPEC.kind, SPEC.version, name, sections={"sheets": info}, week=week.label,
                                identities=issued_identities(sheets))
             written.append(write_grid_workbook(out / f"журнал_{week.label}_{safe_name(name)}.xlsx", meta, sheets))
-            base = stored_state(issued, [e for l in issued for e in entries.get(l["id"], [])], fields)
+            base = stored_state(issued, [e for l in issued for e in entries.get(l["id"], [])], fields,
+                                [r for l in issued for r in remarks.get(l["id"], [])])
             with ctx.engine.begin() as conn:
                 record_issue(conn, ctx.school_id, meta, base, ctx.now)
     return written

@@ -1,7 +1,7 @@
 """Applying a journal: merged three ways against the copy it was filled from.
 
-For every cell (a student's marks and presence in a lesson) and every lesson field (topic,
-homework, work type, ICT): what the teacher changed relative to the base (the copy as issued,
+For every cell (a student's marks and presence in a lesson), every lesson field (topic,
+homework and its due date, work type, ICT) and every remark to a student for a lesson: what the teacher changed relative to the base (the copy as issued,
 or the accepted submission this copy continues, see :mod:`zhurnal.merge.bases`) is applied; a
 cleared cell deletes the mark; what changed in the store since the base and not in this copy
 is kept; a cell changed on both sides to different values is a ``merge-conflict``. A workbook
@@ -16,6 +16,7 @@ for every change.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, update
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, insert, update
 from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.kinds.attendance.plan import register_days
 from zhurnal.kinds.journal.records import JournalRead, LessonRead
+from zhurnal.kinds.journal.remarks import resolved_remarks, write_remarks
 from zhurnal.merge.bases import Merger, RecordedPlan, State
 from zhurnal.merge.guards import ChangeGuard
 from zhurnal.merge.sync import Changes, RevisionLog
@@ -38,6 +40,7 @@ class JournalPlan(RecordedPlan):
     fields: tuple[str, ...]                                                      # lesson fields declared
     lessons: list[tuple[LessonRead, dict | None]] = field(default_factory=list)   # (read, stored)
     entries: dict[int, dict[int, dict]] = field(default_factory=dict)            # lesson id → student → row
+    remarks: dict[int, dict[int, dict]] = field(default_factory=dict)            # lesson id → student → remark
     dropped: list[dict] = field(default_factory=list)                            # extra lessons removed
 
     def write(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
@@ -58,18 +61,21 @@ def _shown(marks: str, presence: str) -> str | None:
 
 def read_state(read: JournalRead) -> State:
     """What a submitted journal holds, as cell key → value (the keys of :mod:`zhurnal.merge.bases`):
-    ``@<lesson>`` → True, ``<lesson>#<field>`` → the field, ``<lesson>/<student id>`` → the cell."""
+    ``@<lesson>`` → True, ``<lesson>#<field>`` → the field, ``<lesson>/<student id>`` → the cell,
+    ``<lesson>!<student id>`` → the remark to the student."""
     state: State = {}
     for lesson in read.lessons:
         label = _label(lesson.key)
         state[f"@{label}"] = True
         state.update({f"{label}#{item}": lesson.fields.get(item) for item in read.fields})
         state.update({f"{label}/{sid}": cell.shown() or None for sid, (cell, _) in lesson.cells.items()})
+        state.update({f"{label}!{sid}": text for sid, (text, _) in lesson.remarks.items()})
     return state
 
 
-def stored_state(lessons: list[dict], entries: list[dict], fields: tuple[str, ...]) -> State:
-    """The same for what the store holds of ``lessons`` (with their ``entries``)."""
+def stored_state(lessons: list[dict], entries: list[dict], fields: tuple[str, ...],
+                 remarks: Sequence[dict] = ()) -> State:
+    """The same for what the store holds of ``lessons`` (with their ``entries`` and ``remarks``)."""
     state: State = {}
     labels = {}
     for lesson in lessons:
@@ -79,6 +85,9 @@ def stored_state(lessons: list[dict], entries: list[dict], fields: tuple[str, ..
     for entry in entries:
         if entry["lesson_id"] in labels:
             state[f"{labels[entry['lesson_id']]}/{entry['student_id']}"] = _shown(entry["marks"], entry["presence"])
+    for remark in remarks:
+        if remark["lesson_id"] in labels:
+            state[f"{labels[remark['lesson_id']]}!{remark['student_id']}"] = remark["text"]
     return state
 
 
@@ -99,6 +108,8 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
     by_key = {(l["class_code"], l["subject"], l["subgroup"], l["date"], l["lesson_no"]): l for l in stored}
     for entry in q.entries_of(conn, [l["id"] for l in stored]):
         plan.entries.setdefault(entry["lesson_id"], {})[entry["student_id"]] = entry
+    for remark in q.remarks_of(conn, [l["id"] for l in stored]):
+        plan.remarks.setdefault(remark["lesson_id"], {})[remark["student_id"]] = remark
     deleted: list[str] = []
     absences, absent_all_day = _absences(conn, school, read)
     register = register_days(conn, school.school_id, read.week)
@@ -106,6 +117,7 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
         old = by_key.get(mine.key)
         old_entries = plan.entries.get(old["id"], {}) if old else {}
         lesson = _resolved(mine, old, old_entries, read.fields, merge, deleted)
+        lesson = resolved_remarks(lesson, plan.remarks.get(old["id"], {}) if old else {}, merge)
         plan.lessons.append((lesson, old))
         plan.findings += _against_register(lesson, absences, absent_all_day, register)
         for item in read.fields:
@@ -117,6 +129,10 @@ def plan_journal(conn: Connection, school: School, read: JournalRead, guard: Cha
             before = old_entries.get(student_id)
             if (before["marks"], before["presence"]) != (cell.marks, cell.presence) if before else not cell.empty:
                 plan.findings += guard.check(lesson.section.class_code, lesson.date, lesson.sheet, ref, cell.shown())
+        old_remarks = plan.remarks.get(old["id"], {}) if old else {}
+        for student_id, (text, ref) in lesson.remarks.items():
+            if text != (old_remarks[student_id]["text"] if student_id in old_remarks else None):
+                plan.findings += guard.check(lesson.section.class_code, lesson.date, lesson.sheet, ref, text)
         took_place = lesson.date <= guard.today and (lesson.cells or not lesson.extra)
         if took_place and not lesson.fields.get("topic"):
             plan.findings.append(finding("topic-missing", severity=Severity.WARNING, sheet=lesson.sheet,
@@ -241,6 +257,8 @@ def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submis
                 conn.execute(update(s.lessons).where(s.lessons.c.id == lesson_id).values(**compare))
                 log.add("lessons", label, {k: old[k] for k in compare}, compare)
                 changes.updated += 1
+        write_remarks(conn, lesson, plan.remarks.get(lesson_id, {}), lesson_id=lesson_id, label=label,
+                      author=plan.teacher, school_id=school_id, log=log, changes=changes)
         stored = plan.entries.get(old["id"], {}) if old else {}
         for student_id, (cell, _) in lesson.cells.items():
             before = stored.get(student_id)
@@ -272,7 +290,10 @@ def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submis
         for student_id, before in plan.entries.get(old["id"], {}).items():
             log.add("journal_entries", f"{label}/{student_id}",
                     {"marks": before["marks"], "presence": before["presence"]}, None)
+        for student_id, before in plan.remarks.get(old["id"], {}).items():
+            log.add("remarks", f"{label}/{student_id}", {"remark": before["text"]}, None)
         conn.execute(delete(E).where(E.c.lesson_id == old["id"]))
+        conn.execute(delete(s.remarks).where(s.remarks.c.lesson_id == old["id"]))
         conn.execute(delete(s.lessons).where(s.lessons.c.id == old["id"]))
         log.add("lessons", label, {k: old[k] for k in plan.fields}, None)
         changes.removed += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.core.workbook import Submission
+from zhurnal.kinds.journal.spec import REMARK, remark_student
 from zhurnal.school.calendar import Week, parse_week
 from zhurnal.school.enrolment import enrolled
 from zhurnal.school.marks import BadMark, Cell, allowed_values, read_cell
@@ -37,6 +38,7 @@ class LessonRead:
     refs: dict[str, str]                              # field or "date" → cell
     cells: dict[int, tuple[Cell, str]] = field(default_factory=dict)   # student id → (cell, ref)
     students: set[int] = field(default_factory=set)  # every student row the sheet has
+    remarks: dict[int, tuple[str | None, str]] = field(default_factory=dict)  # student id → (text, ref)
 
     @property
     def key(self) -> tuple:
@@ -72,8 +74,14 @@ def _lesson_fields(spec: GridSpec, grid, key: str, school: School, found: list[F
     return values, refs
 
 
+def _remark_rows(grid) -> dict[int, int]:
+    """Pupil id → the row of their remark in the remarks block (rows «remark:<id>»)."""
+    return {sid: row for marker, row in grid.markers.items() if (sid := remark_student(marker)) is not None}
+
+
 def _column_has_data(spec: GridSpec, grid, key: str) -> bool:
-    rows = list(grid.students.values()) + [grid.markers[m.key] for m in spec.below if m.key in grid.markers]
+    rows = list(grid.students.values()) + [grid.markers[m.key] for m in spec.below if m.key in grid.markers] \
+        + list(_remark_rows(grid).values())
     return any(not is_blank(grid.value(r, key)) for r in rows)
 
 
@@ -142,6 +150,24 @@ def _cells(grid, key: str, school: School, ref, lesson: LessonRead, allow_pm: bo
         lesson.cells[student_id] = (cell, where["cell"])
 
 
+def _remarks(grid, key: str, school: School, ref, lesson: LessonRead, found: list[Finding]) -> None:
+    """The remarks typed for the lesson in column ``key``: a pupil of the group only (the
+    rules of a mark's cell), no longer than :data:`REMARK`'s limit."""
+    for student_id, row in _remark_rows(grid).items():
+        where = {"sheet": grid.sheet, "cell": grid.ref(row, key)}
+        raw = grid.value(row, key)
+        text = None if is_blank(raw) else typed_cell(REMARK, raw, found=found, **where)
+        if raw is not None and not is_blank(raw) and text is None:
+            continue                                   # a finding says why
+        if text is not None:
+            problem = student_problem(school, student_id, ref.section.class_code, ref.section)
+            if problem:
+                found.append(finding(problem, **where, value=school.students.get(student_id, {}).get(
+                    "full_name", student_id)))
+                continue
+        lesson.remarks[student_id] = (str(text) if text is not None else None, where["cell"])
+
+
 def read_journal(spec: GridSpec, item: Submission, school: School, *, allow_plus_minus: bool) -> JournalRead:
     """Every lesson column of every sheet of a journal declared by ``spec``, typed, with the
     findings met on the way."""
@@ -165,6 +191,7 @@ def read_journal(spec: GridSpec, item: Submission, school: School, *, allow_plus
             lesson = LessonRead(section, grid.sheet, day, number, extra, values, refs)
             if has_marks:
                 _cells(grid, key, school, ref, lesson, allow_plus_minus, found)
+            _remarks(grid, key, school, ref, lesson, found)
             lessons.append(lesson)
     return JournalRead(week, item.meta.get("author", ""), lessons, covered, found,
                        tuple(f.key for f in spec.below))

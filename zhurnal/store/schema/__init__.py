@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from zhurnal.store.schema.base import metadata
 from zhurnal.store.schema.delivery import fetched_mail, issued_templates, mail_ledger, parent_access, submission_states
+from zhurnal.store.schema.diary import access_slips, class_notes, remarks
 from zhurnal.store.schema.extracurricular import extra_absences, extra_groups, extra_members, extra_sessions
 from zhurnal.store.schema.journal import (
     absences,
@@ -55,4 +56,5 @@ __all__ = [
     "period_events", "mail_ledger", "issued_templates", "submission_states", "parent_access",
     "fetched_mail", "exam_marks", "prior_marks", "year_locks", "year_events", "roster_confirmations",
     "extra_groups", "extra_members", "extra_sessions", "extra_absences",
+    "remarks", "class_notes", "access_slips",
 ]

@@ -50,6 +50,8 @@ lessons = Table(
     Column("teacher", Text),
     Column("topic", Text),
     Column("homework", Text),
+    # the day the homework is for (empty: the next lesson of the subject, by the timetable)
+    Column("homework_due", Date, info={"since": "0013"}),
     Column("work_type", Text),
     Column("ict", Boolean),
     Column("extra", Boolean, nullable=False, default=False),
