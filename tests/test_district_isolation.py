@@ -129,6 +129,9 @@ def test_another_schools_pupil_cannot_be_probed_nor_collided_with(district, post
         assert conn.execute("SELECT date, lessons FROM absences WHERE student_id = %s ORDER BY date",
                             (theirs,)).fetchall() == [(DAY, 1), (dt.date(2026, 11, 25), 3)]
         assert conn.execute("SELECT full_name FROM students").fetchall() == [("Ученик school17",)]
+        # the setup's fields of its own school row, as the setup's ingest writes them; not its code
+        assert conn.execute("UPDATE schools SET name = 'МБОУ СОШ № 17', year_label = '2026/2027'").rowcount == 1
+        assert _error(conn, "UPDATE schools SET code = 'school99'").startswith("42501")
 
 
 def test_school_99_cannot_take_or_block_school_17s_run_lock(district, postgres):
@@ -142,10 +145,11 @@ def test_school_99_cannot_take_or_block_school_17s_run_lock(district, postgres):
         assert conn.execute("SELECT school_id FROM zhurnal_run_locks WHERE school_id = 17 FOR UPDATE").fetchall() == []
         assert conn.execute("SELECT school_id FROM zhurnal_run_locks FOR UPDATE").fetchall() == [(99,)]
         conn.execute("SELECT pg_advisory_lock(31336, 17)")            # 0x7A68: the old key, now meaningless
-        for mode in ("ACCESS EXCLUSIVE", "EXCLUSIVE", "SHARE"):
-            conn.execute("SAVEPOINT p")
-            assert _error(conn, f"LOCK TABLE zhurnal_run_locks IN {mode} MODE").startswith("42501"), mode
-            conn.execute("ROLLBACK TO SAVEPOINT p")
+        for table in ("zhurnal_run_locks", "schools"):
+            for mode in ("ACCESS EXCLUSIVE", "EXCLUSIVE", "SHARE"):
+                conn.execute("SAVEPOINT p")
+                assert _error(conn, f"LOCK TABLE {table} IN {mode} MODE").startswith("42501"), (table, mode)
+                conn.execute("ROLLBACK TO SAVEPOINT p")
         for statement in ("INSERT INTO zhurnal_run_locks (school_id) VALUES (17)", "DELETE FROM zhurnal_run_locks",
                           "UPDATE zhurnal_run_locks SET school_id = 17", "DELETE FROM schools",
                           "INSERT INTO schools (id, code, name) VALUES (99, 'school17', 'x')"):

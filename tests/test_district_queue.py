@@ -179,3 +179,38 @@ def test_two_workers_killed_mid_ingest_and_mid_publish_leave_what_one_clean_run_
             await purge_jobs(app, district.purge_hours)
     asyncio.run(purge())
     assert queue_status(district).states == {}
+
+
+def test_status_shows_states_the_failed_reason_and_purge_keeps_recent_jobs(postgres, tmp_path):
+    """GIVEN a queue with school a's ingest done three hours ago, b's failed a moment ago (its
+    reason recorded), c's waiting WHEN ``district status`` runs THEN it shows each school's state
+    and b's reason, in Russian, and exits 1 (JSON the same); purging jobs finished more than an
+    hour ago removes a's job only."""
+    toml = tmp_path / "district.toml"
+    toml.write_text(f'queue_url = "{postgres.url(postgres.create())}"\npurge_hours = 1\n[schools]\n'
+                    'a = "a"\nb = "b"\nc = "c"\n', encoding="utf-8")
+    district = load_district(toml)
+    jobs = defer_week(district, WEEK, now=SATURDAY).jobs
+    with connect(district) as conn:
+        for school, final in (("a", "succeeded"), ("b", "failed")):
+            conn.execute("UPDATE procrastinate_jobs SET status = 'doing' WHERE id = %s", (jobs[school],))
+            conn.execute(f"UPDATE procrastinate_jobs SET status = '{final}' WHERE id = %s", (jobs[school],))
+        conn.execute("UPDATE procrastinate_events SET at = at - interval '3 hours' WHERE job_id = %s", (jobs["a"],))
+        conn.execute("INSERT INTO zhurnal_job_failures (job_id, step, school, reason) VALUES "
+                     "(%s, 'ingest', 'b', 'ServerUnavailable: сервер IMAP недоступен')", (jobs["b"],))
+    said = CliRunner().invoke(main, ["district", "status", "--district", str(toml)])
+    assert said.exit_code == 1, said.output
+    assert "a: готово 1" in said.output and "c: ждут 1" in said.output, said.output
+    assert f"b приём №{jobs['b']}: ServerUnavailable: сервер IMAP недоступен" in said.output, said.output
+    found = queue_status(district)
+    assert found.states == {"a": {"succeeded": 1}, "b": {"failed": 1}, "c": {"todo": 1}}
+    assert [(f["school"], f["step"]) for f in found.failed] == [("b", "ingest")]
+
+    from zhurnal.district.jobs import purge_jobs
+    app = make_app(district, worker=True)
+
+    async def purge():
+        async with app.open_async():
+            await purge_jobs(app, district.purge_hours)
+    asyncio.run(purge())
+    assert queue_status(district).states == {"b": {"failed": 1}, "c": {"todo": 1}}

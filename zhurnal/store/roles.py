@@ -102,8 +102,11 @@ def grant_school(engine: Engine, code: str, role: str, password: str | None = No
         conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}"))
         # its own school's row: read and update (the setup), never add or remove one — an insert
         # would answer whether another school's code exists
-        conn.execute(text(f"REVOKE INSERT, DELETE ON schools FROM {who}"))
-        conn.execute(text(f"GRANT SELECT, UPDATE ON schools TO {who}"))
+        # and the update right by column: a table-wide UPDATE would also let it LOCK TABLE schools,
+        # the row every school's foreign keys check, in a mode that stalls every school
+        conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON schools FROM {who}"))
+        columns = ", ".join(c.name for c in s.schools.columns if c.name not in ("id", "code"))
+        conn.execute(text(f"GRANT SELECT, UPDATE ({columns}) ON schools TO {who}"))
         run_locks.grant(conn, who)
         conn.execute(text(f'GRANT SELECT ON alembic_version, "{ROLES_TABLE}" TO {who}'))
         conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}"))
