@@ -7,6 +7,7 @@ and finished jobs are purged."""
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import shutil
 import socket
@@ -190,7 +191,12 @@ def test_status_shows_states_the_failed_reason_and_purge_keeps_recent_jobs(postg
     toml.write_text(f'queue_url = "{postgres.url(postgres.create())}"\npurge_hours = 1\n[schools]\n'
                     'a = "a"\nb = "b"\nc = "c"\n', encoding="utf-8")
     district = load_district(toml)
-    jobs = defer_week(district, WEEK, now=SATURDAY).jobs
+    queued = CliRunner().invoke(main, ["district", "run", "--district", str(toml), "--week", WEEK.label, "--json"])
+    assert queued.exit_code == 0, queued.output
+    jobs = json.loads(queued.output)["jobs"]
+    assert sorted(jobs) == ["a", "b", "c"] and all(jobs.values())
+    again = CliRunner().invoke(main, ["district", "run", "--district", str(toml), "--week", WEEK.label])
+    assert again.exit_code == 0 and "уже ждут в очереди: a, b, c" in again.output, again.output
     with connect(district) as conn:
         for school, final in (("a", "succeeded"), ("b", "failed")):
             conn.execute("UPDATE procrastinate_jobs SET status = 'doing' WHERE id = %s", (jobs[school],))
