@@ -178,3 +178,33 @@ def test_a_sqlite_store_with_rows_upgrades_through_0012_unchanged(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(select(s.absences.c.student_id)).scalars().all() == [pupils[17]]
     engine.dispose()
+
+
+def test_two_machines_running_school_17_take_turns_and_school_99_does_not_block_it(district, postgres, tmp_path):
+    """GIVEN two workspaces of school 17 (two machines) and one of school 99, each with its own
+    school's role WHEN 17's first run holds the run lock THEN 17's second run is refused at once
+    (``--no-wait``: :class:`WorkspaceBusy`), while 99's run goes on; once the first ends, the
+    second gets it."""
+    from conftest import make_workspace, point_store
+
+    from zhurnal.core.settings import load_settings
+    from zhurnal.ingest.lock import WorkspaceBusy, run_lock
+    from zhurnal.school.context import open_context
+    from zhurnal.store import open_store
+
+    database, _, roles, _ = district
+    contexts = {}
+    for name, school in (("first", 17), ("second", 17), ("other", 99)):
+        make_workspace(tmp_path / name, code=f"school{school}")
+        point_store(tmp_path / name, postgres.url(database, user=roles[school]))
+        settings = load_settings(tmp_path / name)
+        contexts[name] = open_context(settings, open_store(settings.store_url), read_only=True)
+    assert (contexts["first"].school_id, contexts["other"].school_id) == (17, 99)
+    with run_lock(contexts["other"], wait=False), run_lock(contexts["first"], wait=False):
+        with pytest.raises(WorkspaceBusy):
+            with run_lock(contexts["second"], wait=False):
+                pass
+    with run_lock(contexts["second"], wait=False):
+        pass
+    for ctx in contexts.values():
+        ctx.engine.dispose()
