@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import SATURDAY, WEEK, Workspace, _build_rosters, point_store  # noqa: E402
 from postgres import Postgres  # noqa: E402
+from test_district_queue import week_done  # noqa: E402
 
 from zhurnal.batch.issue import issue_week  # noqa: E402
 from zhurnal.demo.school import build_school  # noqa: E402
 from zhurnal.demo.week import fill_week  # noqa: E402
-from zhurnal.district.jobs import STEPS  # noqa: E402
 from zhurnal.district.queue import connect  # noqa: E402
 from zhurnal.district.settings import load_district  # noqa: E402
 from zhurnal.district.status import defer_week, queue_status  # noqa: E402
@@ -93,7 +93,7 @@ def run(server: Postgres, base: tuple[Path, str], n: int, workers: int, where: P
     try:
         while True:
             states = queue_status(district).states
-            if sum(s.get("succeeded", 0) for s in states.values()) == n * len(STEPS):
+            if week_done(district, n):
                 break
             if any(s.get("failed") for s in states.values()):
                 raise SystemExit(f"a job failed: {queue_status(district).failed}")
@@ -150,12 +150,13 @@ def report(results: list[dict], n: int) -> None:
     for r in results:
         s = r["steps"]
         print(f"| {r['workers']} | {n} | {r['wall']:.1f} | {r['diaries'] / r['wall']:.1f} | "
-              f"{r['workbooks'] / r['wall']:.2f} | {s.get('ingest', 0):.1f} | {s.get('publish', 0):.1f} | "
+              f"{r['workbooks'] / r['wall']:.2f} | {s.get('ingest', 0):.1f} | {s.get('render', 0):.1f} | "
+              f"{s.get('publish', 0):.1f} | "
               f"{s.get('send', 0):.1f} | {s.get('backup', 0):.1f} | {r['store_share']:.0%} | {r['lock_share']:.0%} |")
     one, two = results[0], results[-1]
     # per-item costs from the one-worker run (job time, not wall time): a diary's share of publish,
     # a workbook's of ingest, the rest a per-school cost
-    per_diary = one["steps"].get("publish", 0) / max(1, one["diaries"])
+    per_diary = (one["steps"].get("render", 0) + one["steps"].get("publish", 0)) / max(1, one["diaries"])
     per_book = one["steps"].get("ingest", 0) / max(1, one["workbooks"])
     per_school = (one["steps"].get("send", 0) + one["steps"].get("backup", 0)) / n
     speedup = one["wall"] / two["wall"]

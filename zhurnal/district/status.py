@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from zhurnal.district.jobs import STEPS, defer_step, job_args, task_name
+from zhurnal.district.jobs import RENDER, STEPS, defer_step, job_args, task_name
 from zhurnal.district.names import FAILURES
 from zhurnal.district.queue import connect, ensure_schema, make_app
 from zhurnal.district.settings import District
@@ -58,7 +58,7 @@ class QueueStatus:
 def queue_status(district: District) -> QueueStatus:
     """The queue now (:class:`QueueStatus`); ``ok`` is False when a job is left failed."""
     ensure_schema(district)
-    steps = [task_name(step) for step in STEPS]
+    steps = [task_name(step) for step in (*STEPS, RENDER)]
     found = QueueStatus()
     with connect(district) as conn:
         for school, state, count in conn.execute(

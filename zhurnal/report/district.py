@@ -23,7 +23,7 @@ def _state(name: str) -> str:
 
 
 def _step(name: str) -> str:
-    return {"ingest": _("intake"), "publish": _("publishing"), "send": _("sending"),
+    return {"ingest": _("intake"), "render": _("rendering"), "publish": _("publishing"), "send": _("sending"),
             "backup": _("backup")}.get(name, name)
 
 
