@@ -83,8 +83,8 @@ def _classes(args: dict) -> list[str]:
     from zhurnal.school.snapshot import load_school
     ctx = open_workspace(Path(args["workspace"]), read_only=True, need_key=False)
     try:
-        with ctx.engine.connect() as conn:
-            return list(load_school(conn, ctx.school_id).classes)
+        with ctx.engine.connect() as conn:       # read_only: a school the store lacks was refused
+            return list(load_school(conn, ctx.school_id).classes) if ctx.school_id is not None else []
     finally:
         ctx.engine.dispose()
 
