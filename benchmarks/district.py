@@ -2,7 +2,7 @@
 run with 1 and with 2 worker processes; throughput, the share of the workers' time spent waiting
 on the store and on locks, and a projection for 1,000 schools on K machines.
 
-    python benchmarks/district.py [--schools 20] [--students 50] [--workbooks 5]
+    python benchmarks/district.py [--schools 20] [--students 50] [--workbooks 5] [--render-per-class]
 
 Each school is a copy of one small demo school (its setup and rosters ingested, the week's
 journals issued and filled, ``--workbooks`` of them in its inbox), each with its own store
@@ -72,7 +72,7 @@ class Sampler(threading.Thread):
                 time.sleep(0.1)
 
 
-def run(server: Postgres, base: tuple[Path, str], n: int, workers: int, where: Path) -> dict:
+def run(server: Postgres, base: tuple[Path, str], n: int, workers: int, where: Path, per_class: bool) -> dict:
     schools, databases = {}, []
     for i in range(n):
         folder = where / f"s{i:03d}"
@@ -82,7 +82,7 @@ def run(server: Postgres, base: tuple[Path, str], n: int, workers: int, where: P
         schools[f"s{i:03d}"] = folder
     toml = where / "district.toml"
     toml.write_text(f'queue_url = "{server.url(server.create())}"\nheartbeat_seconds = 2\nstalled_seconds = 10\n'
-                    "[schools]\n" + "".join(f'{code} = "{path}"\n' for code, path in schools.items()), encoding="utf-8")
+                    f"render_per_class = {str(per_class).lower()}\n[schools]\n" + "".join(f'{code} = "{path}"\n' for code, path in schools.items()), encoding="utf-8")
     district = load_district(toml)
     sampler = Sampler(server, databases)
     began = time.monotonic()
@@ -126,6 +126,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=20)
     parser.add_argument("--students", type=int, default=50)
     parser.add_argument("--workbooks", type=int, default=5)
+    parser.add_argument("--render-per-class", action="store_true", help="diaries rendered one job per class")
     args = parser.parse_args()
     server = Postgres()
     where = Path(tempfile.mkdtemp(prefix="zhurnal-district-bench-"))
@@ -135,7 +136,7 @@ def main() -> None:
         print(f"school prepared in {time.monotonic() - started:.0f} s", file=sys.stderr)
         results = []
         for workers in (1, 2):
-            results.append(run(server, base, args.schools, workers, where / f"run{workers}"))
+            results.append(run(server, base, args.schools, workers, where / f"run{workers}", args.render_per_class))
             print(f"{workers} worker(s): {results[-1]['wall']:.0f} s", file=sys.stderr)
         report(results, args.schools)
     finally:
@@ -144,9 +145,9 @@ def main() -> None:
 
 
 def report(results: list[dict], n: int) -> None:
-    print("| workers | schools | wall s | diaries/s | workbooks/s | ingest s | publish s | send s | backup s "
-          "| store share | lock share |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| workers | schools | wall s | diaries/s | workbooks/s | ingest s | render s | publish s | send s "
+          "| backup s | store share | lock share |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         s = r["steps"]
         print(f"| {r['workers']} | {n} | {r['wall']:.1f} | {r['diaries'] / r['wall']:.1f} | "

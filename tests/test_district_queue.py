@@ -162,7 +162,7 @@ def test_two_workers_killed_mid_ingest_and_mid_publish_leave_what_one_clean_run_
     district_toml = tmp_path / "district.toml"
     district_toml.write_text(
         f'queue_url = "{postgres.url(postgres.create())}"\nheartbeat_seconds = 0.5\nstalled_seconds = 2\n'
-        "retry_every_seconds = 1\npurge_hours = 0\n[schools]\n" +
+        "retry_every_seconds = 1\npurge_hours = 0\nrender_per_class = true\n[schools]\n" +
         "".join(f'{name} = "{paths[name]}"\n' for name in SCHOOLS), encoding="utf-8")
     district = load_district(district_toml)
     deferred = defer_week(district, WEEK, now=SATURDAY)

@@ -3,8 +3,8 @@
 ``zhurnal district run`` defers one ``ingest`` per school; each job, once its step is done,
 defers the next. The chain's jobs share Procrastinate's ``lock`` (the school's code), so a
 school's steps run one at a time, in order, on whichever worker — one writer per school — while
-different schools run on every worker at once. Ingest also defers one ``render`` per class, with
-no lock: the classes' diaries render in parallel anywhere (they only read the store and write
+different schools run on every worker at once. With ``render_per_class`` ingest also defers one
+``render`` per class, with no lock: the classes' diaries render in parallel anywhere (they only read the store and write
 their own PDFs); the school's ``publish`` waits for them (retried every second while any is
 pending, the worker free meanwhile), then finds them rendered and writes the mail, the summary
 and the print bundles. Each deferral carries a ``queueing_lock`` (step, school, week[, class]),
@@ -141,7 +141,7 @@ def register(app: procrastinate.App, district: District) -> None:
                 raise RendersPending()
             try:
                 run_step(_step, args)
-                if _step == "ingest":               # the classes render in parallel, then publish
+                if _step == "ingest" and district.render_per_class:   # the classes render in parallel
                     for code in _classes(args):
                         defer_step(context.app, RENDER, {**args, "class": code})
             except Exception as exc:

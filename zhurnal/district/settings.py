@@ -8,6 +8,8 @@ Example::
     stalled_seconds = 60       # a job whose worker's heartbeat is older is retried elsewhere
     retry_every_seconds = 15   # how often workers look for stalled jobs
     concurrency = 1            # jobs at once per worker process (a publish already uses every core)
+    render_per_class = false   # diaries rendered one job per class: worth it only when fewer schools
+                               # than worker slots are in flight (each class job reads its school's week)
 
     [schools]
     school17 = "/srv/zhurnal/school17"     # the workspace every worker reaches (NFS, CephFS, …)
@@ -50,6 +52,7 @@ class District:
     stalled_seconds: float = 60.0
     retry_every_seconds: int = 15
     concurrency: int = 1
+    render_per_class: bool = False
 
 
 def district_file(given: str | None) -> Path:
@@ -71,4 +74,5 @@ def load_district(path: Path) -> District:
                     heartbeat_seconds=float(data.get("heartbeat_seconds", 10)),
                     stalled_seconds=float(data.get("stalled_seconds", 60)),
                     retry_every_seconds=int(data.get("retry_every_seconds", 15)),
-                    concurrency=int(data.get("concurrency", 1)))
+                    concurrency=int(data.get("concurrency", 1)),
+                    render_per_class=bool(data.get("render_per_class", False)))
