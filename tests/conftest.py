@@ -38,8 +38,9 @@ def pytest_addoption(parser):
 
 def pytest_collection_modifyitems(config, items):
     """Long scenarios first: with the suite spread over the cores (pytest-xdist), the longest
-    test starts at once instead of being the last one a worker picks up."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    test starts at once instead of being the last one a worker picks up. Tests on the session's
+    demo last: it is built beside the other tests meanwhile (:func:`_start_demo_build`)."""
+    items.sort(key=lambda item: (item.get_closest_marker("slow") is None) + 2 * ("_demo_base" in item.fixturenames))
 
 
 def make_workspace(path: Path, code: str = "school17"):
@@ -349,3 +350,86 @@ def status_of(report) -> dict[str, str]:
 
 
 __all__ = ["FIRST", "SATURDAY", "WEEK", "grade_of", "untaught", "mailed_children", "Workspace", "findings_of", "journal_sheets", "make_workspace", "s", "settled", "status_of"]
+
+
+def _demo_root(config) -> Path:
+    """Where the session's demo is built: under xdist, the folder the workers' own temporary
+    folders share (made for this run); in one process, that process's own temporary folder."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+_DEMO_BUILD = """
+import os, subprocess, sys
+from pathlib import Path
+os.umask(0o022)                       # a new user's login shell; the command sets its own
+demo = Path(sys.argv[1])
+code, output = "crashed", ""
+try:                                  # the command as the README runs it, in a process that ends
+    ran = subprocess.run([sys.executable, "-m", "zhurnal.cli", "demo", str(demo)], capture_output=True, encoding="utf-8",
+                         env={**os.environ, "PYTHONUTF8": "1"})
+    code, output = str(ran.returncode), ran.stdout + ran.stderr
+finally:
+    (demo.parent / "shared-demo.output").write_text(output, encoding="utf-8")
+    (demo.parent / "shared-demo.rc").write_text(code)
+"""
+
+
+def _start_demo_build(config) -> None:
+    """Start building the session's demo in a process of its own, once for all workers (the
+    first to get here wins an exclusive create), so the workers go on with other tests."""
+    import subprocess
+    import sys
+    root = _demo_root(config)
+    try:
+        os.close(os.open(root / "shared-demo.started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return
+    config._zhurnal_demo_build = subprocess.Popen([sys.executable, "-c", _DEMO_BUILD, str(root / "shared-demo")],
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+
+def pytest_collection_finish(session):
+    if any("_demo_base" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_demo_build(session.config)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    build = getattr(session.config, "_zhurnal_demo_build", None)
+    if build is not None:
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            build.kill()      # a run stopped by hand takes its build with it
+        build.wait()          # otherwise another worker may still be waiting for it
+
+
+@pytest.fixture(scope="session")
+def _demo_base(request) -> Path:
+    """The README's demo (``zhurnal demo``, its default 300 pupils), built ONCE for the whole
+    session in a process of its own started after collection (:func:`_start_demo_build`), under
+    the umask of 022 a new user has, through the command line as the README runs it; tests
+    check what that command leaves (modes, folders, the store) without a demo of their own.
+    Tests never change it: they take a copy (:func:`demo_ws`)."""
+    import time
+    root = _demo_root(request.config)
+    _start_demo_build(request.config)          # a test run without collection_finish (rare)
+    deadline = time.monotonic() + 1200
+    while not (root / "shared-demo.rc").exists():
+        assert time.monotonic() < deadline, "the session's demo was not built in 20 minutes"
+        time.sleep(0.5)
+    rc = (root / "shared-demo.rc").read_text()
+    assert rc == "0", (root / "shared-demo.output").read_text(encoding="utf-8")
+    return root / "shared-demo"
+
+
+@pytest.fixture
+def demo_ws(tmp_path, _demo_base) -> Path:
+    """A private copy of the session's demo workspace (week 2026-W48 published, 300 pupils)."""
+    target = tmp_path / "demo"
+    shutil.copytree(_demo_base, target, symlinks=True)
+    return target
+
+
+@pytest.fixture
+def demo_output(_demo_base) -> str:
+    """What ``zhurnal demo`` printed while building the session's demo."""
+    return (_demo_base.parent / "shared-demo.output").read_text(encoding="utf-8")

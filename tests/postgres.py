@@ -67,16 +67,24 @@ class Postgres:
         try:
             self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
                       "--locale=C.UTF-8", "--no-sync")
-            options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-            self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"),
-                      "-w", "-t", "60", "start")
+            self.resume()
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, FileNotFoundError) as exc:
             log = self.folder / "server.log"
             detail = getattr(exc, "stderr", "") or ""
             if log.exists():
                 detail += log.read_text(errors="replace")[-2000:]
             raise Unavailable(f"PostgreSQL did not start: {exc}\n{detail}") from exc
+
+    def resume(self) -> None:
+        """Start the server (again, on the same data and port)."""
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"),
+                  "-w", "-t", "60", "start")
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (a server gone: ``resume`` brings it back)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop", check=False)

@@ -8,11 +8,13 @@ import io
 import re
 import subprocess
 from email.policy import default
+from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import WEEK
 
+from zhurnal.core.filenames import safe_name
 from zhurnal.core.keyring import rotate
 from zhurnal.core.settings import DiarySettings
 from zhurnal.publish.run import publish_week
@@ -137,6 +139,11 @@ def test_a_journal_in_another_teachers_folder_is_rejected_and_changes_nothing(lo
     assert {code for _sheet, _cell, code in findings_of(report)} == {"author-mismatch"}
     assert ws.rows(s.journal_entries) == before
     assert not (ws.settings.inbox / other / path.name).exists()          # archived, feedback written
+    # the feedback goes back to the teacher whose folder it came through (who handed it in),
+    # not to the teacher it names, who did nothing
+    owner = next(name for name, login in logins.items() if login == other)
+    [(feedback, wrote)] = [(f.parent.name, f.name) for f in (ws.settings.outbox / "feedback").rglob("*_ошибки.xlsx")]
+    assert feedback == safe_name(owner) != safe_name(teacher) and wrote.startswith(Path(path.name).stem)
     # only own folders count: the top inbox/ refuses a journal, the author's own folder takes it
     ws.settings = ws.settings.model_copy(update={"ingest": ws.settings.ingest.model_copy(
         update={"author_folders_only": True})})

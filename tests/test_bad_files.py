@@ -4,6 +4,8 @@ and nothing but the good file changes the store."""
 from __future__ import annotations
 
 import io
+import os
+import time
 import zipfile
 
 import msoffcrypto
@@ -62,9 +64,12 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
     (inbox / "password.xlsx").write_bytes(encrypted.getvalue())
     plain.unlink()
 
-    # lock files and hidden files are not submissions at all
+    # lock files and hidden files are not submissions at all; lock files a day old are stale:
+    # the workbook beside them is taken and they are reported
     (inbox / "~$good.xlsx").write_bytes(b"lock")
     (inbox / ".~lock.good.xlsx#").write_text("lock")
+    for lock in ("~$good.xlsx", ".~lock.good.xlsx#"):
+        os.utime(inbox / lock, (time.time() - 2 * 86400, time.time() - 2 * 86400))
     (inbox / ".hidden.xlsx").write_bytes(good_bytes)
 
     before = _store_counts(loaded)
@@ -73,7 +78,7 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
     assert status_of(report) == {
         "good.xlsx": "accepted", "edited_meta.xlsx": "rejected", "no_meta.xlsx": "rejected",
         "foreign.xlsx": "rejected", "text.xlsx": "rejected", "empty.xlsx": "rejected",
-        "notes.docx": "rejected", "password.xlsx": "rejected"}
+        "notes.docx": "rejected", "password.xlsx": "rejected", "~$good.xlsx": "left", ".~lock.good.xlsx#": "left"}
     codes = {f.name: {x.code for x in f.findings} for f in report.files}
     assert codes["edited_meta.xlsx"] == {"metadata-tampered"}
     assert codes["no_meta.xlsx"] == {"metadata-missing"}
@@ -82,13 +87,17 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
     assert codes["empty.xlsx"] == {"file-empty"}
     assert codes["notes.docx"] == {"file-unsupported-type"}
     assert codes["password.xlsx"] == {"file-encrypted"}
+    assert codes["~$good.xlsx"] == codes[".~lock.good.xlsx#"] == {"stale-lock-file"}
     assert _store_counts(loaded) == before          # the good roster changed nothing either
     assert "Изменённый Ученик Иванович" not in {r["full_name"] for r in loaded.rows(s.students)}
     assert sorted(p.name for p in inbox.iterdir() if not p.is_dir()) == [".hidden.xlsx", ".~lock.good.xlsx#", "~$good.xlsx"]
     # every rejected file got a feedback workbook and an archived original
     assert len(list((loaded.settings.outbox / "feedback").rglob("*.xlsx"))) == 7
     assert len(list(loaded.settings.archive.rglob("*.*"))) == archived + 8
-    # the same rejected bytes dropped again are still rejected, for the same reasons
+    # the same rejected bytes dropped again are still rejected, for the same reasons (the
+    # sysadmin has removed the stale lock files meanwhile)
+    (inbox / "~$good.xlsx").unlink()
+    (inbox / ".~lock.good.xlsx#").unlink()
     (inbox / "again.xlsx").write_bytes(encrypted.getvalue())
     again = loaded.ingest()
     assert status_of(again) == {"again.xlsx": "rejected"} and findings_of(again) == {("", "", "file-encrypted")}

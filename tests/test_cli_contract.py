@@ -252,3 +252,16 @@ def test_validate_judges_a_file_saved_a_moment_ago(tmp_path):
     data = json.loads(result.output)
     assert data["status"] == "rejected"
     assert [f["code"] for f in data["findings"]] == ["file-unreadable"]
+
+
+def test_history_refuses_an_empty_name_and_a_reversed_range(week_ws):
+    """GIVEN a week ingested WHEN history gets ``--student ""`` (which once listed everyone) or
+    ``--from`` after ``--to`` THEN exit 2 with one Russian line saying which; the right order works."""
+    where = ["-w", str(week_ws.path)]
+    empty = _run(*where, "history", "--student", "  ")
+    assert empty.exit_code == 2 and "имя ученика пустое" in empty.output
+    reversed_ = _run(*where, "history", "--from", "28.11.2026", "--to", "23.11.2026")
+    assert reversed_.exit_code == 2 and "28.11.2026 позже конечной 23.11.2026" in reversed_.output
+    assert "Traceback" not in empty.output + reversed_.output
+    ordered = _run(*where, "history", "--from", "23.11.2026", "--to", "28.11.2026", "--json")
+    assert ordered.exit_code == 0 and json.loads(ordered.output)

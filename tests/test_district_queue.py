@@ -232,7 +232,7 @@ def test_status_shows_states_the_failed_reason_and_purge_keeps_recent_jobs(postg
                      "(%s, 'ingest', 'b', 'ServerUnavailable: сервер IMAP недоступен')", (jobs["b"],))
     said = CliRunner().invoke(main, ["district", "status", "--district", str(toml)])
     assert said.exit_code == 1, said.output
-    assert "a: готово 1" in said.output and "c: ждут 1" in said.output, said.output
+    assert "a: сделано 1" in said.output and "c: ждут 1" in said.output, said.output
     assert f"b приём №{jobs['b']}: ServerUnavailable: сервер IMAP недоступен" in said.output, said.output
     found = queue_status(district)
     assert found.states == {"a": {"succeeded": 1}, "b": {"failed": 1}, "c": {"todo": 1}}

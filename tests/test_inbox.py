@@ -10,7 +10,16 @@ import time
 import pytest
 
 from zhurnal.ingest import inbox as inbox_module
-from zhurnal.ingest.inbox import InboxUnusable, entry_kind, is_fresh, is_ignored, is_lock_or_hidden, scan_inbox, signature
+from zhurnal.ingest.inbox import (
+    InboxUnusable,
+    entry_kind,
+    is_fresh,
+    is_ignored,
+    is_lock_or_hidden,
+    locked_by,
+    scan_inbox,
+    signature,
+)
 
 
 def aged(path, seconds: float = 60):
@@ -39,8 +48,10 @@ def test_entries_are_sorted_into_ready_and_odd(folder, monkeypatch):
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(folder / "sock"))
         scan = scan_inbox(folder, settle_seconds=2)
-    assert scan.ready == [folder / "a.ods", folder / "b.xlsx", folder / "notes.txt"]
-    assert scan.growing == []
+    # a.ods and b.xlsx are open in an editor (their lock files are fresh): left for a later run
+    assert scan.ready == [folder / "notes.txt"]
+    assert scan.open == [(folder / "a.ods", folder / ".~lock.a.ods#"), (folder / "b.xlsx", folder / "~$b.xlsx")]
+    assert scan.growing == [] and scan.stale_locks == scan.lone_locks == []
     assert scan.odd == [(folder / "link.xlsx", "symlink"), (folder / "pipe.xlsx", "fifo"), (folder / "sock", "socket"),
                         (folder / "sub", "folder")]
 
@@ -135,3 +146,25 @@ def test_a_file_gone_between_listing_and_looking_is_left_out(folder, monkeypatch
 
     monkeypatch.setattr(inbox_module, "signature", racing)
     assert scan_inbox(folder, settle_seconds=0).ready == [folder / "b.xlsx", folder / "c.xlsx"]
+
+
+def test_office_lock_files_hold_their_workbook_until_stale(folder, monkeypatch):
+    """GIVEN workbooks with lock files of LibreOffice (``.~lock.NAME#``) and Excel (``~$NAME``,
+    or with the name's first two letters replaced, as Office does for longer names), a lock file
+    older than a day and one with no workbook THEN the locked workbooks are open (not ready), the
+    old lock's workbook is ready and that lock stale, the lone lock reported; no lock is ready."""
+    monkeypatch.setattr(inbox_module.time, "sleep", lambda s: None)
+    names = ("a.xlsx", "журнал_2026-W48.xlsx", "c.xlsx", "d.ods")
+    for name in names:
+        (folder / name).write_bytes(b"x")
+        aged(folder / name)
+    for name in (".~lock.a.xlsx#", "~$рнал_2026-W48.xlsx", ".~lock.gone.xlsx#"):
+        (folder / name).write_text("user,host")
+    (folder / "~$c.xlsx").write_text("old")
+    aged(folder / "~$c.xlsx", 25 * 3600)
+    scan = scan_inbox(folder, settle_seconds=0)
+    assert scan.open == [(folder / "a.xlsx", folder / ".~lock.a.xlsx#"),
+                         (folder / "журнал_2026-W48.xlsx", folder / "~$рнал_2026-W48.xlsx")]
+    assert scan.ready == [folder / "c.xlsx", folder / "d.ods"]
+    assert scan.stale_locks == [folder / "~$c.xlsx"] and scan.lone_locks == [folder / ".~lock.gone.xlsx#"]
+    assert locked_by(folder / "~$d.ods", ["d.ods"]) == "d.ods" and locked_by(folder / "~$x.ods", ["d.ods"]) is None

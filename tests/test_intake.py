@@ -13,7 +13,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import findings_of, s, status_of, untaught
+from conftest import findings_of, s, settled, status_of, untaught
 from filelock import FileLock
 
 import zhurnal.ingest.pipeline as pipeline
@@ -391,3 +391,28 @@ def test_values_outside_the_grid_are_findings_not_dropped(loaded):
     assert status_of(report) == {"outside.xlsx": "rejected"}
     assert findings_of(report) == {(sheet, right, "value-outside-template"),
                                    (sheet, below, "value-outside-template")} | untaught(path), findings_of(report)
+
+
+def test_a_workbook_open_in_libreoffice_waits_for_its_lock_file(loaded):
+    """GIVEN a roster in the inbox with LibreOffice's lock file beside it (the class teacher still
+    has it open) WHEN ingest runs THEN the roster is deferred with «книга открыта в редакторе»,
+    stays in the inbox and changes nothing, and the lock file is not taken; WHEN the lock file is
+    gone (the editor closed) THEN the next run accepts the roster."""
+    roster = loaded.prefilled_roster("8А")
+    roster["Родители"][0]["email"] = "open.book@example.ru"
+    path = loaded.drop_roster("8А", roster, name="roster_8A.xlsx")
+    lock = path.parent / ".~lock.roster_8A.xlsx#"
+    lock.write_text("Петрова,host,/home/petrova,07.12.2026 10:00,file:///home/petrova/.config/libreoffice/4;")
+    settled(path)
+    report = loaded.ingest()
+    assert status_of(report) == {"roster_8A.xlsx": "deferred"}
+    [result] = report.files
+    assert [(f.code, f.value) for f in result.findings] == [("workbook-open-in-editor", lock.name)]
+    assert "Книга открыта в редакторе" in result.findings[0].message
+    assert path.exists() and lock.exists()
+    assert "open.book@example.ru" not in {r["email"] for r in loaded.rows(s.parents)}
+    lock.unlink()
+    again = loaded.ingest()
+    assert status_of(again) == {"roster_8A.xlsx": "accepted"}, again.files[0].findings
+    assert not path.exists()
+    assert "open.book@example.ru" in {r["email"] for r in loaded.rows(s.parents)}

@@ -276,7 +276,8 @@ def test_the_deputys_summary_lists_where_journal_and_register_disagree(journal):
                  name="register.xlsx")
     ws.drop_grid(path, {sheet: {(st[0], keys[0]): "5"}}, name="zjournal.xlsx")   # after the register
     assert set(status_of(ws.ingest(now=SATURDAY)).values()) == {"accepted"}
-    summary = publish_week(ws.ctx(SATURDAY), WEEK).summaries[0]
+    # one teacher's journal is all the week holds: published as incomplete, as a school would see it
+    summary = publish_week(ws.ctx(SATURDAY), WEEK, allow_incomplete=True).summaries[0]
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(summary)["Ведение журнала"].iter_rows()]
     start = next(i for i, row in enumerate(rows) if row[0] == "Расхождения журнала с листами посещаемости")
     listed = [row[1:4] for row in rows[start + 2:] if row[0]]

@@ -52,7 +52,7 @@ SKIP = [
     r"'[^']*'",                                    # what the user typed, echoed in an error
 ]
 ALLOWED = {"zhurnal", "SMTP", "IMAP", "PDF", "JSON", "Excel", "LibreOffice", "PostgreSQL", "DKIM", "SPF",
-           "URL", "XML", "DTD", "age", "Ctrl", "End", "Adobe", "Acrobat", "Reader"}
+           "URL", "XML", "DTD", "age", "Ctrl", "End", "Adobe", "Acrobat", "Reader", "systemd", "crontab"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 

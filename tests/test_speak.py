@@ -213,7 +213,8 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
         data = week_summary(conn, load_school(conn, ctx.school_id), ctx.settings, WEEK)
     book = openpyxl.load_workbook(write_summary(tmp_path / "summary.xlsx", data, ctx.settings, with_week=True))
     assert book.sheetnames[-1] == "Пояснения" and book["Пояснения"].max_row > 10
-    control = {r[0]: r for r in book["Ведение журнала"].iter_rows(min_row=4, values_only=True) if r[0]}
+    rows = list(book["Ведение журнала"].iter_rows(min_row=4, values_only=True))
+    control = {r[0]: r for r in rows[:next((i for i, r in enumerate(rows) if not r[0]), len(rows))]}  # teachers
     assert control[corrected["author"]][5] == "в срок" and control[late["author"]][5] == "с опозданием"
     assert all(r[7] == r[8] == "—" for r in control.values())     # the small school has no КТП
     metrics = [r[0] for r in book["Метрики"].iter_rows(min_row=5, values_only=True)]   # caption, headers

@@ -64,15 +64,15 @@ def _manifest(path: Path) -> dict:
 
 @pytest.mark.slow
 def test_archive_is_pdfa_and_every_page_names_class_page_and_snapshot(closed_year):
-    """GIVEN the closed year THEN each class has its journal, ledger and corrections PDF; each is
+    """GIVEN the closed year THEN each class has its journal, ledger, corrections and pupils' list PDF; each is
     PDF/A-2b (XMP pdfaid part 2, conformance B; an /OutputIntents entry of subtype GTS_PDFA1);
     every page shows its class, «стр. N из M» and the snapshot digest kept with the close event."""
     [(digest,)] = _sql(closed_year, "select snapshot from year_events where action = 'close'")
     assert re.fullmatch(r"[0-9a-f]{64}", digest)
     pdfs = _pdfs(closed_year)
     assert [p.relative_to(closed_year / "outbox" / "year" / YEAR).as_posix() for p in pdfs] == [
-        "5А/Журнал 5А.pdf", "5А/Исправления 5А.pdf", "5А/Сводная ведомость 5А.pdf",
-        "9А/Журнал 9А.pdf", "9А/Исправления 9А.pdf", "9А/Сводная ведомость 9А.pdf"]
+        "5А/Журнал 5А.pdf", "5А/Исправления 5А.pdf", "5А/Сводная ведомость 5А.pdf", "5А/Список учащихся 5А.pdf",
+        "9А/Журнал 9А.pdf", "9А/Исправления 9А.pdf", "9А/Сводная ведомость 9А.pdf", "9А/Список учащихся 9А.pdf"]
     for pdf in pdfs:
         with pikepdf.open(pdf) as doc:
             with doc.open_metadata() as xmp:

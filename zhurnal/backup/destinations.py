@@ -69,3 +69,23 @@ def resolve_destination(workspace: Path, text: str) -> Path:
     """A configured destination as an absolute path (relative ones from the workspace)."""
     path = Path(text).expanduser()
     return path if path.is_absolute() else (workspace / path)
+
+
+def repoint(root: Path, rewritten: dict[str, tuple[int, str]], but: Path | None = None) -> None:
+    """Record in every manifest at this destination (``but`` the one just written) the new
+    encrypted copy of each object rewritten because the old one had rotted: ``rewritten`` maps
+    object path → (stored size, stored sha256). The plaintext, and so the name, is the same."""
+    for folder in snapshot_dirs(root):
+        if folder == but:
+            continue
+        try:
+            manifest = read_manifest(folder)
+        except (OSError, ValueError, TypeError):
+            continue
+        changed = False
+        for entry in manifest.files:
+            if entry.path in rewritten:
+                entry.stored_size, entry.stored_sha256 = rewritten[entry.path]
+                changed = True
+        if changed:
+            manifest.write(folder)

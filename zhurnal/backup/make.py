@@ -20,7 +20,15 @@ from sqlalchemy import Engine, select
 from zhurnal import __version__
 from zhurnal.backup import ledger
 from zhurnal.backup.crypto import encrypt_file, gzip_file, load_identity, recipients, sha256_file
-from zhurnal.backup.destinations import SNAPSHOTS, copy_file, known_objects, object_path, resolve_destination, school_root
+from zhurnal.backup.destinations import (
+    SNAPSHOTS,
+    copy_file,
+    known_objects,
+    object_path,
+    repoint,
+    resolve_destination,
+    school_root,
+)
 from zhurnal.backup.errors import BackupError
 from zhurnal.backup.manifest import Entry, Manifest, write_verified
 from zhurnal.backup.retention import prune
@@ -38,6 +46,7 @@ class CopyResult:
     ok: bool
     new_objects: int = 0
     reused_objects: int = 0
+    repaired_objects: int = 0        # found rotten at this destination and written again
     bytes_written: int = 0
     removed: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
@@ -115,34 +124,54 @@ class _Encrypted:
         return self.made[item.sha256]
 
 
+def _whole(target: Path, stored_sha256: str) -> bool:
+    """Whether the object already at a destination still has the hash its manifests recorded.
+
+    Every reused object is read again at every backup (not a sample): on the demo workspace (129
+    objects, 2.8 MB encrypted) that is 22 ms per destination of a 1.05 s backup (warm cache); a
+    1000-pupil school's year (≈35 such weeks at 3.3× the pupils, ~320 MB) is ~2.5 s from a warm
+    disk and ~11 s from a USB stick reading 30 MB/s, once a week, against a rotten object that
+    every later backup would otherwise lean on (and fail its check on) until someone looked."""
+    try:
+        return target.stat().st_size > 0 and sha256_file(target)[1] == stored_sha256
+    except OSError:
+        return False
+
+
 def _write_copy(root: Path, manifest: Manifest, plain: list[_Plain], enc: _Encrypted,
                 result: CopyResult) -> Path:
     """Write one snapshot to a destination's school folder; return the snapshot folder."""
     folder = root / SNAPSHOTS / manifest.id
     folder.mkdir(parents=True, exist_ok=False)
     known = known_objects(root)
+    repaired: dict[str, tuple[int, str]] = {}
     for item in plain:
         if item.role == "archive":
             path = object_path(item.sha256)
             target = root / path
-            if path in known and target.is_file() and target.stat().st_size > 0:
-                stored_sha = known[path]
-                stored_size = target.stat().st_size
-                result.reused_objects += 1
-                manifest.files.append(Entry(path, item.role, item.name, item.size, item.sha256,
-                                            stored_size, stored_sha, item.compressed))
-                continue
-            result.new_objects += 1
+            if path in known and target.is_file():
+                if _whole(target, known[path]):
+                    result.reused_objects += 1
+                    manifest.files.append(Entry(path, item.role, item.name, item.size, item.sha256,
+                                                target.stat().st_size, known[path], item.compressed))
+                    continue
+                result.repaired_objects += 1
+            else:
+                result.new_objects += 1
         else:
             packed = ".gz" if item.compressed else ""
             path = f"{SNAPSHOTS}/{manifest.id}/{Path(item.name).name.lstrip('.')}{packed}.age"
             target = root / path
         source, size, digest = enc.get(item)
         copy_file(source, target)
+        if path in known:
+            repaired[path] = (size, digest)
         result.bytes_written += size
         manifest.files.append(Entry(path, item.role, item.name, item.size, item.sha256, size, digest,
                                     item.compressed))
     manifest.write(folder)
+    if repaired:
+        repoint(root, repaired, but=folder)
     return folder
 
 

@@ -1,4 +1,6 @@
-"""``zhurnal restore BACKUP --to DIR``: a working workspace from a backup, checked as it is made."""
+"""``zhurnal restore [DEST…] --to DIR``: a working workspace from whatever copies survive, checked
+as it is made: the newest snapshot whose store some destination still holds whole, and each of its
+files from any destination whose copy decrypts to the manifest's hash."""
 
 from __future__ import annotations
 
@@ -6,14 +8,16 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from zhurnal.backup.crypto import decrypt_file, load_identity, sha256_file
 from zhurnal.backup.destinations import snapshot_dirs
 from zhurnal.backup.errors import BackupError
-from zhurnal.backup.manifest import MANIFEST, Manifest, read_manifest, read_verified
+from zhurnal.backup.manifest import MANIFEST, Entry, Manifest, read_manifest, read_verified
 from zhurnal.backup.snapshot import check_sqlite
+from zhurnal.backup.sources import Found, first_manifest, gather
 from zhurnal.core.keyring import merge_keyring
 from zhurnal.core.settings import Settings
 
@@ -23,14 +27,29 @@ FOLDERS = ("templates_xlsx", "inbox", "outbox", "archive")
 
 @dataclass
 class RestoreResult:
+    """``sources``: each destination given and how many files were taken from it (``absent``:
+    not there); ``missing``: files damaged or absent at every destination (``--store-only``);
+    ``passed_over``: newer snapshots whose store or settings no destination had whole."""
+
     snapshot: str
     created: str
     workspace: str
     files: int
     counts: dict[str, int] = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "ok": self.ok}
 
 
 def find_snapshot(source: Path, school: str | None = None) -> Path:
@@ -74,6 +93,18 @@ def _decrypt(root: Path, entry, target: Path, identities) -> None:
         raise BackupError(f"{source}: не совпадает с описью копии (повреждён); возьмите копию из другого места")
 
 
+def _fetch(entry: Entry, roots: list[tuple[str, Path]], target: Path, identities) -> str | None:
+    """Decrypt ``entry`` into ``target`` from the first destination whose copy gives the
+    plaintext of the manifest's hash; that destination, or None when none does."""
+    for destination, root in roots:
+        try:
+            _decrypt(root, entry, target, identities)
+        except BackupError:
+            continue
+        return destination
+    return None
+
+
 def _sqlite_store(toml: Path) -> None:
     """Point the restored settings at the restored SQLite store (it may have come from PostgreSQL)."""
     text = toml.read_text(encoding="utf-8")
@@ -82,41 +113,82 @@ def _sqlite_store(toml: Path) -> None:
         toml.write_text(fixed, encoding="utf-8")
 
 
-def _unpack(root: Path, manifest: Manifest, work: Path, identities) -> dict[str, int]:
-    """Decrypt and check every file of the snapshot into the folder ``work``; the store's row counts."""
+ESSENTIAL = ("store", "settings")      # without these a snapshot is passed over for an older one
+
+
+def _assemble(sid: str, found: Found, work: Path, identities, taken: dict[str, int]) -> tuple[Manifest, list[str]] | None:
+    """Decrypt every file of snapshot ``sid`` into ``work``, each from any destination whose copy
+    verifies (its own copies first); the manifest and the files no destination had whole, or
+    None when its store or settings could not be had (or the store fails its check)."""
+    copies = found.copies[sid]
+    manifest = first_manifest(copies)
+    if manifest is None:
+        return None
+    own = [(c.destination, c.root) for c in copies]
+    roots = own + [r for r in found.roots if r not in own]
     for folder in FOLDERS:
         (work / folder).mkdir(exist_ok=True)
+    missing = []
     for entry in manifest.files:
         place = work / entry.name
         place.parent.mkdir(parents=True, exist_ok=True)
-        _decrypt(root, entry, place, identities)
+        source = _fetch(entry, roots, place, identities)
+        if source is None:
+            if entry.role in ESSENTIAL:
+                return None
+            missing.append(entry.name)
+            continue
+        taken[source] = taken.get(source, 0) + 1
         if entry.role in ("keyring", "access-key"):
             os.chmod(place, 0o600)
-    store = work / "master.sqlite"
-    answer, counts, _ = check_sqlite(store)
+    answer, counts, _ = check_sqlite(work / "master.sqlite")
     if answer != "ok" or counts != manifest.counts:
-        raise BackupError(f"{manifest.id}: восстановленное хранилище не прошло проверку ({answer})")
+        return None
     _sqlite_store(work / "zhurnal.toml")
-    return counts
+    return manifest, missing
 
 
-def restore_backup(source: Path, target: Path, *, identity: str | None = None,
-                   identity_env: str = DEFAULT_IDENTITY_ENV) -> RestoreResult:
-    """Make the workspace ``target`` (new or empty) from the backup at ``source``."""
+def _empty(folder: Path) -> None:
+    for child in folder.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def restore_backup(sources: Path | Sequence[Path], target: Path, *, identity: str | None = None,
+                   identity_env: str = DEFAULT_IDENTITY_ENV, store_only: bool = False,
+                   school: str | None = None) -> RestoreResult:
+    """Make the workspace ``target`` (new or empty) from the newest snapshot that can be had
+    whole from ``sources`` (destinations, or snapshot folders): each file from any destination
+    whose copy decrypts to the manifest's hash. Archive originals damaged everywhere are a
+    BackupError naming them, unless ``store_only``: then the workspace is made without them and
+    the result lists them (exit 1)."""
     target = target.resolve()
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target}: папка не пуста; восстанавливайте в новую папку")
     identities = _identities(identity, identity_env)
-    snapshot = find_snapshot(source)
-    try:
-        manifest: Manifest = read_manifest(snapshot)
-    except (OSError, ValueError, TypeError) as exc:
-        raise BackupError(f"{snapshot / MANIFEST}: опись копии не читается") from exc
-    root = _root_of(snapshot)
+    sources = [sources] if isinstance(sources, (str, Path)) else list(sources)
+    found = gather([Path(s) for s in sources], school)
+    if not found.copies:
+        raise BackupError(f"{', '.join(str(s) for s in sources)}: здесь нет резервных копий zhurnal")
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-restoring-"))
+    taken: dict[str, int] = {}
+    passed_over: list[str] = []
     try:
-        counts = _unpack(root, manifest, work, identities)
+        for sid in found.newest_first():
+            assembled = _assemble(sid, found, work, identities, taken)
+            if assembled is not None:
+                break
+            passed_over.append(sid)
+            taken.clear()
+            _empty(work)
+        else:
+            raise BackupError(f"ни в одной копии ({', '.join(passed_over)}) хранилище не уцелело целиком "
+                              f"ни в одном месте")
+        manifest, missing = assembled
+        if missing and not store_only:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            raise BackupError(f"копия {manifest.id}: файлы, повреждённые во всех местах ({len(missing)}): {shown}; "
+                              f"восстановите без них: zhurnal restore --store-only")
         if target.exists():
             target.rmdir()
         work.rename(target)  # a half-restored workspace never sits under the name asked for
@@ -124,7 +196,10 @@ def restore_backup(source: Path, target: Path, *, identity: str | None = None,
         if work.exists():
             shutil.rmtree(work)
     return RestoreResult(snapshot=manifest.id, created=manifest.created, workspace=str(target),
-                         files=len(manifest.files), counts=counts)
+                         files=len(manifest.files) - len(missing), counts=manifest.counts,
+                         sources=[{"destination": str(s), "files": taken.get(str(s), 0),
+                                   "absent": str(s) in found.absent} for s in sources],
+                         missing=missing, passed_over=passed_over)
 
 
 def restore_keyring(settings: Settings, source: Path, *, identity: str | None = None) -> list[str]:

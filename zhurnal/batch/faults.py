@@ -10,9 +10,13 @@ else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import errno
+import os
+import sqlite3
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
+from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, OperationalError, SQLAlchemyError
 from xlsxwriter.exceptions import FileCreateError
 
@@ -23,6 +27,7 @@ from zhurnal.core.errors import (
     Misconfigured,
     NotWritable,
     ServerUnavailable,
+    StoreDamaged,
     StoreUnavailable,
     UsageError,
     ZhurnalError,
@@ -35,11 +40,15 @@ from zhurnal.publish.send import SmtpUnavailable
 from zhurnal.store.copy import CopyMismatch, SchoolExists
 from zhurnal.store.engine import StoreOutdated, StoreTooNew, mask_secrets, masked
 from zhurnal.store.errors import StoreError
+from zhurnal.store.health import SQLITE_NOTADB, is_damage
 from zhurnal.store.roles import NotPostgres, UnknownSchool
 from zhurnal.text.i18n import N_, _
 
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+# SQLite's result codes (sqlite.org/rescode.html): SQLITE_READONLY 8, SQLITE_FULL 13
+_SQLITE_DISK = {8: NotWritable, 13: DiskFull}
+SQLITE_IOERR, SQLITE_CANTOPEN = 10, 14
 
 
 class StoreProblem(UsageError):
@@ -91,6 +100,46 @@ def _os_problem(exc: OSError) -> ZhurnalError:
     return DiskFailure(exc.filename, exc.strerror or str(exc))
 
 
+def _folder_of(store_url: str | None) -> Path | None:
+    """The folder of a SQLite store's file (None: not SQLite, or in memory)."""
+    try:
+        database = make_url(store_url).database if store_url else None
+    except (ArgumentError, ValueError):
+        return None
+    return Path(database).resolve().parent if database and database != ":memory:" else None
+
+
+def _free_bytes(folder: Path | None) -> int | None:
+    try:
+        stat = os.statvfs(folder) if folder else None
+    except OSError:
+        return None
+    return stat.f_bavail * stat.f_frsize if stat else None
+
+
+def _database_problem(exc: BaseException, url: str, store_url: str | None) -> ZhurnalError | None:
+    """The store's driver error (SQLAlchemy's, or SQLite's own raised while a connection is
+    set up) as a named problem; None for an integrity or programming error (a bug)."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "sqlite_errorcode", 0) & 0xFF
+    # a damaged file or no database at all: SQLite's English words are not the message, a restore is
+    if is_damage(exc):
+        return StoreDamaged(url, [str(orig)], not_a_database=code == SQLITE_NOTADB)
+    # SQLite on a full or read-only disk: the disk's problem, said as the disk's
+    if code in _SQLITE_DISK:
+        return _SQLITE_DISK[code](url)
+    folder = _folder_of(store_url)
+    if code == SQLITE_IOERR:     # a full disk is often only «disk I/O error» (the -shm file cannot grow)
+        return DiskFull(url) if _free_bytes(folder) == 0 else DiskFailure(url, str(orig))
+    if code == SQLITE_CANTOPEN and folder and not os.access(folder, os.W_OK):
+        return NotWritable(folder)      # WAL mode makes its -wal and -shm files beside the store
+    # the store unreachable; an integrity or programming error is a bug
+    if isinstance(exc, (OperationalError, InterfaceError, sqlite3.OperationalError)) or type(exc) is DatabaseError:
+        error = str(orig).strip().splitlines()[0]
+        return StoreUnavailable(url, mask_secrets(error, store_url) if store_url else error)
+    return None
+
+
 def named(exc: BaseException, store_url: str | None = None) -> ZhurnalError | None:
     """``exc`` as a named problem with its exit code, or None when it is not an expected one
     (a bug). ``store_url``: the workspace's store, named (masked) in store problems."""
@@ -108,10 +157,8 @@ def named(exc: BaseException, store_url: str | None = None) -> ZhurnalError | No
                             error=str(exc))
     if isinstance(exc, ArgumentError):                 # a store URL that names no database
         return StoreProblem(url, "{text}", text=str(exc))
-    # the store unreachable, or not a database; an integrity or programming error is a bug
-    if isinstance(exc, (OperationalError, InterfaceError)) or type(exc) is DatabaseError:
-        error = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        return StoreUnavailable(url, mask_secrets(error, store_url) if store_url else error)
+    if isinstance(exc, (SQLAlchemyError, sqlite3.Error)) and (problem := _database_problem(exc, url, store_url)):
+        return problem
     if isinstance(exc, SmtpUnavailable):
         return ServerUnavailable("SMTP", str(exc))
     if isinstance(exc, ImapUnavailable):
@@ -130,7 +177,7 @@ def store_named(url: str) -> Iterator[None]:
     """Within the block, the store's problems come out named, with ``url`` (masked) in them."""
     try:
         yield
-    except (StoreError, SQLAlchemyError, ImportError) as exc:
+    except (StoreError, SQLAlchemyError, sqlite3.Error, ImportError) as exc:
         problem = named(exc, url)
         if problem is None:
             raise

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, func, or_, select
 
-from zhurnal.core.errors import AmbiguousStudent, NoClasses, NoSuchStudent, UnknownStudent
+from zhurnal.core.errors import AmbiguousStudent, EmptyStudentName, NoClasses, NoSuchStudent, ReversedDates, UnknownStudent
 from zhurnal.school.context import RunContext
 from zhurnal.school.lookup import find_class, find_subject
 from zhurnal.store import queries as q
@@ -122,8 +122,13 @@ def _escape(text_: str) -> str:
 
 def resolve(conn, school_id: int, wanted: HistoryFilter) -> HistoryFilter:
     """``wanted`` with its class and subject as the setup spells them (5A → 5А);
-    :class:`UnknownClass`, :class:`UnknownSubject`, :class:`UnknownStudent` for what is not there."""
+    :class:`UnknownClass`, :class:`UnknownSubject`, :class:`UnknownStudent` for what is not there,
+    :class:`ReversedDates` and :class:`EmptyStudentName` for a filter that cannot mean anything."""
     class_code, subject = wanted.class_code, wanted.subject
+    if wanted.start and wanted.end and wanted.start > wanted.end:
+        raise ReversedDates(f"{wanted.start:%d.%m.%Y}", f"{wanted.end:%d.%m.%Y}")
+    if wanted.student is not None and not wanted.student.strip():
+        raise EmptyStudentName()
     if wanted.student:
         wanted = replace(wanted, student_id=find_student(conn, school_id, wanted.student), student=None)
     if class_code:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from zhurnal.core.errors import NoClasses
 from zhurnal.kinds.attendance import issue as attendance
+from zhurnal.kinds.extracurricular import issue as extracurricular
 from zhurnal.kinds.journal import issue as journal
 from zhurnal.kinds.period import issue as period
 from zhurnal.kinds.plan import issue as plan
@@ -24,9 +25,10 @@ from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
 
-def issue_setup(ctx: RunContext, out_dir: Path | None = None) -> Path:
-    """The school setup workbook, prefilled with the current setup."""
-    return setup.issue(ctx, out_dir)
+def issue_setup(ctx: RunContext, out_dir: Path | None = None, *, defaults: bool = False) -> Path:
+    """The school setup workbook, prefilled with the current setup; with ``defaults``, a school
+    without a setup gets the federal defaults of the current school year."""
+    return setup.issue(ctx, out_dir, defaults=defaults)
 
 
 def _teacher(ctx: RunContext, teacher: str | None) -> str | None:
@@ -84,3 +86,15 @@ def issue_prior_marks(ctx: RunContext, *, grade: int = 10, out_dir: Path | None 
     """Workbooks for the marks pupils got in ``grade`` in an earlier year, before the school
     kept its journal in zhurnal (one per class now a grade above); :class:`NoClasses`."""
     return prior.issue(ctx, grade=grade, out_dir=out_dir)
+
+
+def issue_extracurricular(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None = None) -> list[Path]:
+    """The extracurricular journal of ``teacher`` (a new one, to start their groups), else of every
+    teacher who keeps a group; :class:`UnknownTeacher`."""
+    named = _teacher(ctx, teacher)
+    if named:
+        return [extracurricular.issue(ctx, named, out_dir=out_dir)]
+    assert ctx.school_id is not None
+    with ctx.engine.connect() as conn:
+        keeping = sorted({g["teacher"] for g in q.table_rows(conn, s.extra_groups, ctx.school_id)})
+    return [extracurricular.issue(ctx, name, out_dir=out_dir) for name in keeping]

@@ -8,11 +8,14 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 
 from zhurnal.backup.health import backup_health
+from zhurnal.batch.due import upcoming
 from zhurnal.ingest.inbox import is_ignored
 from zhurnal.school.context import RunContext
+from zhurnal.school.roster_freshness import stale_rosters
 from zhurnal.school.workspace import loose_modes
 from zhurnal.store import queries as q
 from zhurnal.store.engine import masked
+from zhurnal.store.health import StoreHealth, check_store
 from zhurnal.store.schema import fetched_mail, period_locks, periods, submissions
 from zhurnal.year.lock import is_closed
 
@@ -35,12 +38,25 @@ class Status:
     loose_modes: list[str] = field(default_factory=list)
     # teachers' workbooks are still taken from the top inbox/ ([ingest] author_folders_only off)
     recommend_author_folders: bool = False
+    # classes whose roster was not confirmed within [roster] confirm_every_days (StaleRoster.as_dict)
+    stale_rosters: list[dict] = field(default_factory=list)
+    confirm_every_days: int = 7
+    # what a scheduled `zhurnal run` does next: {step, week, at (the school's clock), done}
+    schedule: list[dict] = field(default_factory=list)
+    # PRAGMA quick_check's answer (StoreHealth.as_dict()); a damaged store is shown, not read
+    store_health: dict = field(default_factory=lambda: StoreHealth().as_dict())
 
-    ok = True            # a view: it always finishes (exit 0)
-    exit_code = 0
+    @property
+    def ok(self) -> bool:
+        """A view: it always finishes; 3 when the store failed its check (the restore is due)."""
+        return bool(self.store_health.get("ok", True))
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 3
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "ok": self.ok}
 
 
 def _submission(row) -> dict:
@@ -54,11 +70,17 @@ def _submission(row) -> dict:
 def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
     """Counts per table, the last ``recent`` submissions, files waiting, rejected ones (those a
     later accepted copy of the same author, kind and week corrected apart, with when and which
-    file), and the backup figures of the 14-day rule as of ``ctx.now``.
+    file), the backup figures of the 14-day rule and the classes whose roster is out of date
+    (:func:`~zhurnal.school.roster_freshness.stale_rosters`), as of ``ctx.now``.
 
     Reads only: a store that has no row for this school yet shows empty counts.
     """
     settings, engine, school_id = ctx.settings, ctx.engine, ctx.school_id
+    url = masked(engine.url.render_as_string(hide_password=False))
+    health = check_store(engine)
+    if not health.ok:          # reading on would meet the damaged page: say so, and where the backups are
+        return Status(school=settings.school.name, store_url=url, counts={}, inbox=_inbox(settings),
+                      backup=backup_health(settings, ctx.now).as_dict(), store_health=health.as_dict())
     with engine.connect() as conn:
         counts = q.counts(conn, school_id) if school_id is not None else {}
         rows = conn.execute(select(submissions).where(submissions.c.school_id == school_id)
@@ -73,12 +95,7 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
         held = conn.execute(select(fetched_mail).where(fetched_mail.c.school_id == school_id,
                                                        fetched_mail.c.status == "held")
                             .order_by(fetched_mail.c.id.desc()).limit(recent)).mappings().all()
-    # the sysadmin's inbox/ and each teacher's inbox/<login>/
-    inbox = sorted(str(p.relative_to(settings.inbox)) for p in settings.inbox.glob("*/*") if not is_ignored(p)
-                   and p.parent.parent == settings.inbox) + \
-        sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p)) if settings.inbox.is_dir() else []
-    url = masked(engine.url.render_as_string(hide_password=False))
-    return Status(school=settings.school.name, store_url=url, counts=counts, inbox=inbox,
+    return Status(school=settings.school.name, store_url=url, counts=counts, inbox=_inbox(settings),
                   recent=[_submission(r) for r in rows],
                   rejected=[_submission(r) for r, fix in rejections if fix is None][:recent],
                   corrected=[{**_submission(r), "corrected_by": fix["original_name"],
@@ -90,4 +107,17 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                   year=year, year_closed=year_closed, closed_periods=closed_periods,
                   loose_modes=[str(p.relative_to(settings.workspace)) for p in
                                loose_modes(settings.workspace, settings.ingest.teacher_group)],
-                  recommend_author_folders=not settings.ingest.author_folders_only)
+                  recommend_author_folders=not settings.ingest.author_folders_only,
+                  stale_rosters=[r.as_dict() for r in stale_rosters(ctx)],
+                  confirm_every_days=settings.roster.confirm_every_days,
+                  schedule=upcoming(ctx) if school_id is not None else [],
+                  store_health=health.as_dict())
+
+
+def _inbox(settings) -> list[str]:
+    """The files waiting in the sysadmin's inbox/ and each teacher's inbox/<login>/."""
+    if not settings.inbox.is_dir():
+        return []
+    return sorted(str(p.relative_to(settings.inbox)) for p in settings.inbox.glob("*/*") if not is_ignored(p)
+                  and p.parent.parent == settings.inbox) + \
+        sorted(p.name for p in settings.inbox.iterdir() if not is_ignored(p))

@@ -61,9 +61,11 @@ class NothingToPublish(UsageError):
 
 
 def publish(ctx: RunContext, *, week: Week | None = None, period: str | None = None, year_report: bool = False,
-            force: bool = False, progress: Progress = _no_progress) -> PublishOutcome:
+            force: bool = False, progress: Progress = _no_progress, allow_incomplete: bool = False) -> PublishOutcome:
     """The year report, the week's diaries and mail, the period's report cards: those asked for.
-    ``progress(what)`` gives a ``callback(done, total)`` for «diaries» or «report cards»."""
+    ``progress(what)`` gives a ``callback(done, total)`` for «diaries» or «report cards». A week's
+    classes whose journals are not in are held (the part is not ok: exit 1) unless
+    ``allow_incomplete`` (see :mod:`zhurnal.publish.run`)."""
     if not (week or period or year_report):
         raise NothingToPublish()
     outcome = PublishOutcome()
@@ -71,7 +73,8 @@ def publish(ctx: RunContext, *, week: Week | None = None, period: str | None = N
         path = str(publish_year_report(ctx))
         outcome.parts["year_report"] = {"ok": True, "path": path, "summaries": [path], "failed": []}
     if week:
-        outcome.parts["week"] = publish_week(ctx, week, force=force, progress=progress("diaries")).as_dict()
+        outcome.parts["week"] = publish_week(ctx, week, force=force, progress=progress("diaries"),
+                                             allow_incomplete=allow_incomplete).as_dict()
     if period:
         outcome.parts["period"] = publish_period(ctx, period, force=force,
                                                  progress=progress("report cards")).as_dict()

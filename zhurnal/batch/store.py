@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from zhurnal.backup import check_backups, make_backup
+from zhurnal.backup import RestoreResult, check_backups, make_backup, restore_backup
+from zhurnal.backup.destinations import resolve_destination
+from zhurnal.backup.restore import DEFAULT_IDENTITY_ENV
 from zhurnal.batch.faults import store_named
-from zhurnal.batch.workspace import open_engine, open_workspace
+from zhurnal.batch.workspace import open_engine, open_workspace, require_whole
 from zhurnal.core.errors import UsageError
 from zhurnal.core.settings import load_settings
 from zhurnal.store import open_store
@@ -34,7 +36,9 @@ def upgrade(folder: Path) -> Upgraded:
     """Bring the workspace store's schema to this zhurnal's (under the schema lock)."""
     url = load_settings(folder, need_key=False).store_url
     with store_named(url):
-        before, after = upgrade_store(open_store(url, migrate=False))
+        engine = open_store(url, migrate=False)
+        require_whole(engine, url)
+        before, after = upgrade_store(engine)
     return Upgraded(masked(url), before, after)
 
 
@@ -93,3 +97,24 @@ def backup(folder: Path, *, check_only: bool = False, identity: str | None = Non
     if check_only:
         return check_backups(settings, identity=identity)
     return make_backup(settings, open_engine(settings), identity=identity)
+
+
+class NoDestinations(UsageError):
+    def __init__(self) -> None:
+        super().__init__(N_("name the backup folders to restore from, or set [backup] destinations in zhurnal.toml"))
+
+
+def restore(folder: Path, sources: list[Path], target: Path, *, identity: str | None = None,
+            store_only: bool = False) -> RestoreResult:
+    """A workspace in ``target`` from the backups at ``sources``, or (none given) at every
+    destination the workspace ``folder`` configures (its store may be the damaged one: only its
+    zhurnal.toml is read)."""
+    identity_env, school = DEFAULT_IDENTITY_ENV, None
+    if not sources:
+        settings = load_settings(folder, need_key=False)
+        if not settings.backup.destinations:
+            raise NoDestinations()
+        sources = [resolve_destination(settings.workspace, d) for d in settings.backup.destinations]
+        identity_env, school = settings.backup.identity_env, settings.school.code
+    return restore_backup(sources, target, identity=identity, identity_env=identity_env,
+                          store_only=store_only, school=school)

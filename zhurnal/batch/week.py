@@ -66,16 +66,17 @@ def check_week(ctx: RunContext, week: Week) -> None:
         school.require_school_week(week)
 
 
-def run_week(ctx: RunContext, week: Week, *, wait: bool = True) -> RunReport:
+def run_week(ctx: RunContext, week: Week, *, wait: bool = True, allow_incomplete: bool = False) -> RunReport:
     """The weekly batch for ``week``; ``wait=False``: another run holding the workspace raises
-    :class:`~zhurnal.ingest.lock.WorkspaceBusy` instead of waiting."""
+    :class:`~zhurnal.ingest.lock.WorkspaceBusy` instead of waiting; ``allow_incomplete``: see
+    :func:`~zhurnal.batch.steps.publish`."""
     check_week(ctx, week)
     report = RunReport(week.label)
     report.fetch = _step(report, "fetch", lambda: fetch(ctx))
     report.ingest = ingest_inbox(ctx, wait=wait)
-    report.publish = publish(ctx, week=week)
+    report.publish = publish(ctx, week=week, allow_incomplete=allow_incomplete)
     report.send = _step(report, "send", lambda: send(ctx, week=None))
-    report.backup = _step(report, "backup", lambda: backup_when_due(ctx.settings, ctx.engine))
+    report.backup = _step(report, "backup", lambda: backup_when_due(ctx.settings, ctx.engine, now=ctx.now))
     report.backup_health = backup_health(ctx.settings).as_dict()
     return report
 

@@ -8,20 +8,26 @@ add a school row (a mistyped code must not leave an empty school in a district's
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, make_url
 
 from zhurnal.batch.faults import store_named
-from zhurnal.core.errors import NotInitialised, UsageError
+from zhurnal.batch.issue import issue_setup
+from zhurnal.core.errors import NotInitialised, StoreDamaged, UsageError
 from zhurnal.core.settings import Settings, load_settings
+from zhurnal.kinds.setup.issue import BOOK as SETUP_BOOK
 from zhurnal.school.context import RunContext, open_context
 from zhurnal.school.workspace import fix_modes as fix_workspace_modes
 from zhurnal.school.workspace import init_workspace
 from zhurnal.store import open_store
 from zhurnal.store.engine import current_revision, ensure_schema, masked
+from zhurnal.store.health import StoreHealth, check_store
 from zhurnal.text.i18n import N_
+
+log = logging.getLogger(__name__)
 
 
 class SchoolNotInStore(UsageError):
@@ -45,7 +51,10 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     url = settings.store_url
     with store_named(url):
         if not read_only:
-            return open_store(url)
+            engine = open_store(url, migrate=False)
+            require_whole(engine, url)                  # before the schema lock, the inbox, anything
+            ensure_schema(engine)
+            return engine
         database = _sqlite_file(url)
         if database is not None and not database.is_file():
             raise NotInitialised(settings.workspace)   # connecting would create the file
@@ -56,6 +65,16 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
             raise NotInitialised(settings.workspace)
         ensure_schema(engine)                            # checks only: the schema is there
         return engine
+
+
+def require_whole(engine: Engine, url: str) -> StoreHealth:
+    """The store's health (:func:`zhurnal.store.health.check_store`); :class:`StoreDamaged`
+    (exit 3, a restore named) when it fails."""
+    health = check_store(engine)
+    if not health.ok:
+        log.info("store %s failed its check: %s", masked(url), "; ".join(health.problems[:5]))
+        raise StoreDamaged(masked(url), health.problems, health.not_a_database)
+    return health
 
 
 def open_workspace(folder: Path, *, read_only: bool = False, need_key: bool = True,
@@ -84,10 +103,13 @@ class InitReport:
 
 
 def init(folder: Path, *, code: str, name: str, fix_modes: bool = False) -> InitReport:
-    """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, and the school's
-    row in it (so that commands that only read find it); with ``fix_modes`` also take from group
+    """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, the school's
+    row in it (so that commands that only read find it) and the setup workbook to fill, prefilled
+    with the federal defaults of the current school year (when ``templates_xlsx/`` has none); with ``fix_modes`` also take from group
     and others every file and folder they may reach (:func:`zhurnal.school.workspace.fix_modes`)."""
     made = init_workspace(folder, code=code, name=name)
     ctx = open_workspace(folder)
+    if not (ctx.settings.templates / SETUP_BOOK).exists():     # a new school: the federal defaults
+        made.append(issue_setup(ctx, defaults=True))
     fixed = fix_workspace_modes(folder, ctx.settings.ingest.teacher_group) if fix_modes else []
     return InitReport(folder, made, fixed)

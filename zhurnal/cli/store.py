@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from zhurnal.backup import new_identity, restore_backup, restore_keyring
+from zhurnal.backup import new_identity, restore_keyring
 from zhurnal.batch import store as store_lib
 from zhurnal.cli.base import JSON, Command, Group, finish, folder, say
 from zhurnal.core.keyring import read_keyring, rotate
@@ -29,14 +29,20 @@ def backup(ctx: click.Context, check_only: bool, identity: str | None, as_json: 
 
 
 @click.command(cls=Command)
-@click.argument("backup_path", metavar="BACKUP", type=click.Path(exists=True, file_okay=False))
+@click.argument("backup_paths", metavar="[BACKUP]...", nargs=-1, type=click.Path(file_okay=False))
 @click.option("--to", "target", required=True, type=click.Path(file_okay=False), help=N_("A new, empty folder."))
 @click.option("--identity", type=click.Path(dir_okay=False), default=None,
               help=N_("The private key file (else $ZHURNAL_BACKUP_IDENTITY: the key or its file's path)."))
+@click.option("--store-only", is_flag=True,
+              help=N_("Restore even when some archived workbooks are damaged at every destination (they are listed)."))
 @JSON
-def restore(backup_path: str, target: str, identity: str | None, as_json: bool) -> None:
-    """Make a working workspace in --to from BACKUP (a destination or one snapshot folder)."""
-    result = restore_backup(Path(backup_path), Path(target), identity=identity)
+@click.pass_context
+def restore(ctx: click.Context, backup_paths: tuple[str, ...], target: str, identity: str | None,
+            store_only: bool, as_json: bool) -> None:
+    """Make a working workspace in --to from the backups at BACKUP… (destinations or snapshot folders;
+    none: every [backup] destination), each file from any copy that verifies."""
+    result = store_lib.restore(folder(ctx), [Path(p) for p in backup_paths], Path(target), identity=identity,
+                               store_only=store_only)
     finish(result, as_json, text.restore_text)
 
 

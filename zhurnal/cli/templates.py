@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import click
 
-from zhurnal.batch import issue
+from zhurnal.batch import deliver, issue
 from zhurnal.batch.workspace import open_workspace
 from zhurnal.cli.base import WEEK, Group, folder, say
+from zhurnal.report.commands import delivery_text
 from zhurnal.report.table import paths_text
 from zhurnal.text.i18n import N_
 
@@ -21,8 +22,9 @@ def templates() -> None:
 @templates.command("setup")
 @click.pass_context
 def templates_setup(ctx: click.Context) -> None:
-    """The school setup workbook (prefilled with the current setup)."""
-    say(paths_text([issue.issue_setup(open_workspace(folder(ctx)))]))
+    """The school setup workbook (prefilled with the current setup, or with the federal defaults
+    of the current school year when there is none yet)."""
+    say(paths_text([issue.issue_setup(open_workspace(folder(ctx)), defaults=True)]))
 
 
 @templates.command("roster")
@@ -38,8 +40,9 @@ def templates_roster(ctx: click.Context, class_code: str | None) -> None:
 @click.option("--teacher", default=None, help=N_("Only this teacher's workbooks (full name)."))
 @click.pass_context
 def templates_week(ctx: click.Context, week, teacher: str | None) -> None:
-    """Journals and attendance registers for WEEK (2026-W48 or any date in it)."""
-    say(paths_text(issue.issue_week(open_workspace(folder(ctx)), week, teacher=teacher)))
+    """Journals and attendance registers for WEEK (2026-W48 or any date in it), also put into each
+    teacher's folder outbox/teachers/<login>/ and mailed when [smtp] is set."""
+    say(delivery_text(deliver.hand_out_week(open_workspace(folder(ctx)), week, teacher=teacher)))
 
 
 @templates.command("period")
@@ -48,7 +51,7 @@ def templates_week(ctx: click.Context, week, teacher: str | None) -> None:
 @click.pass_context
 def templates_period(ctx: click.Context, period: str, teacher: str | None) -> None:
     """Period-mark workbooks for PERIOD (Q2, H1, …) with averages and suggested marks."""
-    say(paths_text(issue.issue_period(open_workspace(folder(ctx)), period, teacher=teacher)))
+    say(delivery_text(deliver.hand_out_period(open_workspace(folder(ctx)), period, teacher=teacher)))
 
 
 @templates.command("year")
@@ -56,7 +59,7 @@ def templates_period(ctx: click.Context, period: str, teacher: str | None) -> No
 @click.pass_context
 def templates_year(ctx: click.Context, teacher: str | None) -> None:
     """Year-mark workbooks: term marks, the computed year mark to confirm, exams of grades 9 and 11."""
-    say(paths_text(issue.issue_year(open_workspace(folder(ctx)), teacher=teacher)))
+    say(delivery_text(deliver.hand_out_year(open_workspace(folder(ctx)), teacher=teacher)))
 
 
 @templates.command("prior-marks")
@@ -73,4 +76,13 @@ def templates_prior_marks(ctx: click.Context, grade: int) -> None:
 @click.pass_context
 def templates_plan(ctx: click.Context, teacher: str | None) -> None:
     """Calendar-thematic plans (КТП), one per teacher × class × subject × subgroup."""
-    say(paths_text(issue.issue_plans(open_workspace(folder(ctx)), teacher=teacher)))
+    say(delivery_text(deliver.hand_out_plans(open_workspace(folder(ctx)), teacher=teacher)))
+
+
+@templates.command("extracurricular")
+@click.option("--teacher", default=None, help=N_("This teacher's journal, also a first one (full name); default: "
+                                                 "every teacher who keeps a group."))
+@click.pass_context
+def templates_extracurricular(ctx: click.Context, teacher: str | None) -> None:
+    """Extracurricular journals (внеурочная деятельность): groups, pupils, sessions, absences."""
+    say(paths_text(issue.issue_extracurricular(open_workspace(folder(ctx)), teacher=teacher)))

@@ -27,10 +27,12 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from zhurnal.closing.archive import write_class_archives
+from zhurnal.closing.extracurricular import write_extracurricular_archive
+from zhurnal.closing.pupils import write_pupil_lists
 from zhurnal.core.atomic import write_bytes
 from zhurnal.core.errors import YearHasOpenPeriods
 from zhurnal.ingest.lock import run_lock
-from zhurnal.publish.year_report import write_year_report
+from zhurnal.publish.year_report import YEAR_REPORT, write_year_report, year_folder
 from zhurnal.school.calendar import period_kind
 from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
@@ -43,7 +45,6 @@ MANIFEST = "manifest.json"
 
 # An archive writer: (connection, run context, folder, snapshot digest) → the files it wrote.
 ArchiveWriter = Callable[[Connection, RunContext, Path, str], list[Path]]
-YEAR_REPORT = "Отчёт за год.xlsx"
 
 
 def _year_report(conn: Connection, ctx: RunContext, folder: Path, digest: str) -> list[Path]:
@@ -53,7 +54,9 @@ def _year_report(conn: Connection, ctx: RunContext, folder: Path, digest: str) -
 
 ARCHIVE_WRITERS: list[ArchiveWriter] = [
     write_class_archives,             # per class: journal, summary ledger, corrections (PDF/A)
+    write_pupil_lists,                # per class: the pupils' list, contacts only if the school wants (PDF/A)
     _year_report,                     # the director's year report (xlsx)
+    write_extracurricular_archive,    # the extracurricular journal with the hours held against the plan (PDF/A)
 ]
 
 
@@ -70,7 +73,7 @@ class CloseReport:
 
 def archive_folder(ctx: RunContext, year_label: str) -> Path:
     """``outbox/year/2026-2027``: the year's archive folder."""
-    return ctx.settings.outbox / "year" / year_label.replace("/", "-").replace(" ", "")
+    return year_folder(ctx.settings.outbox, year_label)
 
 
 def _sha256(path: Path) -> str:

@@ -15,7 +15,7 @@ its values, so the command line can say it in the reader's language; ``str()`` i
 
 from __future__ import annotations
 
-from zhurnal.text.i18n import N_, _
+from zhurnal.text.i18n import N_, _, ngettext
 
 
 class ZhurnalError(Exception):
@@ -165,6 +165,20 @@ class NoSuchStudent(UsageError, LookupError):
         self.name = name
 
 
+class EmptyStudentName(UsageError):
+    """``--student ""``: an empty name would match every pupil, so it is refused, not read as «all»."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("the pupil's name is empty: give the start of the full name or the id"))
+
+
+class ReversedDates(UsageError):
+    """A date range whose start is after its end (``--from`` after ``--to``)."""
+
+    def __init__(self, start: object, end: object) -> None:
+        super().__init__(N_("the start date {start} is after the end date {end}"), start=start, end=end)
+
+
 class InfrastructureError(ZhurnalError):
     """The store, the disk or a server cannot be used right now (exit 3); nothing is half-applied."""
 
@@ -195,3 +209,26 @@ class DiskFailure(InfrastructureError):
 class ServerUnavailable(InfrastructureError):
     def __init__(self, protocol: str, error: str) -> None:
         super().__init__(N_("the {protocol} server is unavailable: {error}"), protocol=protocol, error=error)
+
+
+
+class StoreDamaged(InfrastructureError):
+    """The store's file is damaged or is no database (SQLite's check failed, or a query met a
+    damaged page): the command stops before it writes, and the way out is a restore."""
+
+    def __init__(self, url: str, problems: list[str] | tuple[str, ...] = (), not_a_database: bool = False) -> None:
+        # str() (the traceback's last line, with -v) keeps SQLite's own words; said() is Russian
+        super().__init__(N_("the store {url} is damaged ({what}); the command stopped: restore it from the newest "
+                            "verified backup with «zhurnal restore --to NEW_FOLDER» and work in that folder"),
+                         url=url, what="; ".join(problems[:3]) or "a damaged page was read")
+        self.url, self.problems, self.not_a_database = url, len(problems), not_a_database
+
+    def said(self) -> str:
+        if self.not_a_database:
+            what = _("the file is not a database")
+        elif not self.problems:
+            what = _("a damaged page was read")
+        else:
+            what = ngettext("its check found {n} damaged place", "its check found {n} damaged places",
+                            self.problems).format(n=self.problems)
+        return _(self.template).format(url=self.url, what=what)

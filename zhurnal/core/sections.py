@@ -118,6 +118,11 @@ class JournalSettings(_Section):
     # («homework-missing»): grade 1 is taught without homework and without marks (СанПиН
     # 1.2.3685-21, whose homework norms begin at grade 2; СП 2.4.3648-20 п. 3.4.16)
     no_homework_grades: list[int] = Field(default=[1])
+    # the hand-in deadline of a week's journals: this weekday of the week (1 Monday … 7 Sunday) at
+    # this time, in the school's time zone; a teacher whose journal is not accepted by then is
+    # reminded once (`zhurnal remind`)
+    hand_in_weekday: int = Field(default=6, ge=1, le=7)
+    hand_in_time: str = Field(default="12:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 class MailSettings(_Section):
@@ -127,6 +132,8 @@ class MailSettings(_Section):
     deputy_address: str = ""
     # send a parent the week's diary again even when nothing in it changed
     resend_unchanged: bool = False
+    # the sysadmin, told by mail of what a scheduled run could not do (empty: nobody)
+    admin_address: str = ""
 
 
 class DiarySettings(_Section):
@@ -189,6 +196,16 @@ class SmtpSettings(_Server):
     data_timeout_seconds: float = Field(default=600, gt=0)
 
 
+class RosterSettings(_Section):
+    # a class's roster not confirmed (handed in, changed or not) for more than this many days is
+    # listed by `status` and on the deputy's control sheet: the school's order asks class
+    # teachers to keep pupils' and parents' data current weekly («еженедельное»)
+    confirm_every_days: int = Field(default=7, ge=1)
+    # the pupils' contacts (address, phone, note of the roster's pupil card) are private: printed
+    # only on the year archive's pupils' list, and there only when the school wants them
+    contacts_in_archive: bool = False
+
+
 class MetricsSettings(_Section):
     # N of успеваемость/качество/СОУ (see zhurnal.publish.metrics): "marked" (default, Сетевой
     # Город's published formulas) leaves out pupils with no mark at all in the subject;
@@ -217,3 +234,53 @@ class BackupSettings(_Section):
     keep_weekly: int = Field(default=8, ge=0)
     # the environment variable naming the private key (a file path, or the AGE-SECRET-KEY itself)
     identity_env: str = "ZHURNAL_BACKUP_IDENTITY"
+
+
+class DocsSettings(_Section):
+    """What ``zhurnal docs`` prints that the setup does not hold (issue 29)."""
+
+    # the names the regulation prints for its roles; empty: a line the director fills in by hand
+    director: str = ""
+    deputy: str = ""
+    sysadmin: str = ""
+    # whom parents and staff ask about the journal, as the school's site may say it (an office,
+    # a room, hours, a role's mailbox: never a person's private contacts)
+    contact: str = ""
+    # the electronic journal printed and kept after the year, and the summary ledger of final
+    # marks taken out of it: the terms of the letter of Минобрнауки 15.02.2012 № АП-147/07 (5 and
+    # 25 years), which the school's list of files (номенклатура дел, приказ Росархива 20.12.2019
+    # № 236) may lengthen
+    journal_keep_years: int = Field(default=5, ge=1)
+    ledger_keep_years: int = Field(default=25, ge=1)
+
+
+class PublishSettings(_Section):
+    # a class's diaries are published for a week when this share of its timetabled lessons of the
+    # week is held by an accepted journal (1: all of them); see zhurnal.publish.completeness
+    complete_share: float = Field(default=1.0, gt=0, le=1)
+
+
+def _clock(value: str) -> str:
+    """«HH:MM», 00:00–23:59."""
+    hours, _, minutes = value.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60):
+        raise ValueError(f"{value!r} is not a time of day such as 12:00")
+    return f"{int(hours):02d}:{minutes}"
+
+
+class ScheduleSettings(_Section):
+    """When ``zhurnal run`` without ``--week`` does what (the school's own clock, [school] timezone)."""
+    # next week's workbooks are issued from this weekday (1 Monday … 7 Sunday) and time of the week before
+    issue_weekday: int = Field(default=5, ge=1, le=7)
+    issue_time: str = "12:00"
+    # a week's diaries are published from this weekday and time of the week, each class once its journals are in
+    publish_weekday: int = Field(default=6, ge=1, le=7)
+    publish_time: str = "12:00"
+    # this many hours later the week is published with what is in («не все отметки за неделю
+    # внесены»); 0: never by itself (44: Saturday 12:00 → Monday 08:00)
+    incomplete_after_hours: int = Field(default=44, ge=0)
+
+    @field_validator("issue_time", "publish_time")
+    @classmethod
+    def _times(cls, value: str) -> str:
+        return _clock(value)

@@ -19,6 +19,7 @@ from zhurnal.core.sections import (  # noqa: F401 (re-exported: every section is
     AccessSettings,
     BackupSettings,
     DiarySettings,
+    DocsSettings,
     ImapSettings,
     IngestSettings,
     JournalSettings,
@@ -26,7 +27,10 @@ from zhurnal.core.sections import (  # noqa: F401 (re-exported: every section is
     MarkSettings,
     MetricsSettings,
     NormaliseSettings,
+    PublishSettings,
     RiskSettings,
+    RosterSettings,
+    ScheduleSettings,
     SchoolSettings,
     SmtpSettings,
     StoreSettings,
@@ -64,9 +68,13 @@ class SettingsFile(_Section):
     diary: DiarySettings = DiarySettings()
     imap: ImapSettings = ImapSettings()
     access: AccessSettings = AccessSettings()
+    roster: RosterSettings = RosterSettings()
     metrics: MetricsSettings = MetricsSettings()
     risk: RiskSettings = RiskSettings()
     backup: BackupSettings = BackupSettings()
+    docs: DocsSettings = DocsSettings()
+    publish: PublishSettings = PublishSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
 
 
 class Settings(SettingsFile):

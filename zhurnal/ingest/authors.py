@@ -57,6 +57,9 @@ class AuthorScan:
     ready: list[Path] = field(default_factory=list)
     growing: list[Path] = field(default_factory=list)
     odd: list[tuple[Path, str]] = field(default_factory=list)
+    open: list[tuple[Path, Path]] = field(default_factory=list)
+    stale_locks: list[Path] = field(default_factory=list)
+    lone_locks: list[Path] = field(default_factory=list)
 
 
 def scan_author_folders(ctx: RunContext) -> AuthorScan:
@@ -73,6 +76,9 @@ def scan_author_folders(ctx: RunContext) -> AuthorScan:
         found.ready += scan.ready
         found.growing += scan.growing
         found.odd += scan.odd
+        found.open += scan.open
+        found.stale_locks += scan.stale_locks
+        found.lone_locks += scan.lone_locks
     return found
 
 
@@ -80,6 +86,13 @@ def channel_of(ctx: RunContext, path: Path) -> str | None:
     """The login whose folder ``path`` lies in; None for the top ``inbox/`` (the sysadmin's)."""
     parent = path.parent.resolve()
     return parent.name if parent.parent == ctx.settings.inbox.resolve() else None
+
+
+def channel_owner(ctx: RunContext, path: Path) -> str | None:
+    """The full name of the teacher whose folder ``path`` lies in (who handed it in); None for
+    the top ``inbox/`` or a folder no teacher has."""
+    login = channel_of(ctx, path)
+    return teacher_logins(ctx).get(login) if login else None
 
 
 def channel_findings(ctx: RunContext, sub: Submission) -> list[Finding]:

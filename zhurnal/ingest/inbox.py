@@ -25,19 +25,71 @@ class InboxUnusable(UsageError):
         self.path = path
 
 
+# An office lock file older than this is left by an editor that crashed or a copy from elsewhere:
+# its workbook is taken, and the lock file reported for the sysadmin to remove.
+STALE_LOCK_SECONDS = 24 * 3600
+
+
 @dataclass
 class InboxScan:
     """``ready``: regular files to read now; ``growing``: files still being written;
-    ``odd``: (entry, what it is) for symlinks, folders, FIFOs, sockets and devices."""
+    ``odd``: (entry, what it is) for symlinks, folders, FIFOs, sockets and devices;
+    ``open``: (workbook, its lock file) for workbooks open in an office editor (left for a later
+    run); ``stale_locks``: lock files older than a day (their workbook, if any, is taken);
+    ``lone_locks``: fresh lock files with no workbook beside them."""
 
     ready: list[Path] = field(default_factory=list)
     growing: list[Path] = field(default_factory=list)
     odd: list[tuple[Path, str]] = field(default_factory=list)
+    open: list[tuple[Path, Path]] = field(default_factory=list)
+    stale_locks: list[Path] = field(default_factory=list)
+    lone_locks: list[Path] = field(default_factory=list)
 
 
 def is_lock_or_hidden(path: Path) -> bool:
     """Lock files of Excel (``~$``) and LibreOffice (``.~lock.``) and hidden files: not submissions."""
     return path.name.startswith(("~$", ".~lock.", "."))
+
+
+def is_lock(path: Path) -> bool:
+    """An office lock file: LibreOffice's ``.~lock.NAME#``, Excel's and Word's ``~$NAME``."""
+    name = path.name
+    return (name.startswith(".~lock.") and name.endswith("#")) or name.startswith("~$")
+
+
+def locked_by(lock: Path, names: list[str]) -> str | None:
+    """The workbook among ``names`` (of the lock's folder) that ``lock`` says is open: for
+    ``.~lock.NAME#`` NAME; for ``~$NAME`` NAME, or the name whose first two letters Office
+    replaced with ``~$`` (it does so for longer names)."""
+    name = lock.name
+    if name.startswith(".~lock."):
+        target = name[len(".~lock."):-1]
+        return target if target in names else None
+    rest = name[2:]
+    if rest in names:
+        return rest
+    return next((n for n in names if len(n) == len(name) and n[2:] == rest), None)
+
+
+def _sort_locks(scan: InboxScan, locks: list[Path], candidates: list[Path]) -> list[Path]:
+    """Put the candidates an office editor holds open into ``scan.open`` and each lock file into
+    its place; the candidates left to read."""
+    names = [p.name for p in candidates]
+    held: dict[str, Path] = {}
+    for lock in locks:
+        try:
+            stale = time.time() - lock.lstat().st_mtime > STALE_LOCK_SECONDS
+        except FileNotFoundError:
+            continue                      # the editor closed meanwhile
+        target = locked_by(lock, names)
+        if stale:
+            scan.stale_locks.append(lock)
+        elif target is None:
+            scan.lone_locks.append(lock)
+        else:
+            held.setdefault(target, lock)
+    scan.open += [(p, held[p.name]) for p in candidates if p.name in held]
+    return [p for p in candidates if p.name not in held]
 
 
 def entry_kind(path: Path) -> str:
@@ -89,12 +141,19 @@ def _entries(inbox: Path) -> list[Path]:
 def scan_inbox(inbox: Path, settle_seconds: float) -> InboxScan:
     """Sort the entries of ``inbox``; raises :class:`InboxUnusable` for a missing inbox.
 
+    A workbook with a fresh office lock file beside it is open in an editor: it is left for a
+    later run (taking it now would take what the teacher has not finished, and a save after the
+    move would recreate it); a lock file is never taken as a workbook.
+
     A file modified within ``settle_seconds`` is looked at again after that long; if its size
     or time changed meanwhile, someone is still copying or saving it.
     """
     scan = InboxScan()
-    candidates = []
+    candidates, locks = [], []
     for path in _entries(inbox):
+        if is_lock(path) and entry_kind(path) == "file":
+            locks.append(path)
+            continue
         if is_lock_or_hidden(path):
             continue
         kind = entry_kind(path)
@@ -102,6 +161,7 @@ def scan_inbox(inbox: Path, settle_seconds: float) -> InboxScan:
             candidates.append(path)
         elif kind != "gone":
             scan.odd.append((path, kind))
+    candidates = _sort_locks(scan, locks, candidates)
     before = {}
     for path in candidates:
         try:

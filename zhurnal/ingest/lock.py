@@ -8,6 +8,7 @@ store's unique hash); with the lock the second one waits, or with ``wait=False``
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +19,9 @@ from zhurnal.store import run_locks
 
 log = logging.getLogger("zhurnal.ingest")
 LOCK_NAME = ".zhurnal.lock"
+# the workspaces this process holds: a scheduled run holds its workspace around all its steps, and
+# the ingest among them takes the lock again (a second FileLock on the same file would wait forever)
+_HELD: dict[tuple[str, int], int] = {}     # (lock file, thread) → depth
 
 
 class WorkspaceBusy(Exception):
@@ -51,8 +55,18 @@ def _school_row(ctx: RunContext, wait: bool) -> Iterator[None]:
 def run_lock(ctx: RunContext, *, wait: bool = True) -> Iterator[None]:
     """Hold the workspace for one run; raises :class:`WorkspaceBusy` when ``wait`` is False and
     another process holds it. The lock file stays (an empty file); the OS releases the lock
-    when its holder exits, even after kill -9."""
-    lock = FileLock(str(ctx.settings.workspace / LOCK_NAME))
+    when its holder exits, even after kill -9. Taken again inside a block that holds it, it
+    is held already."""
+    path = str(ctx.settings.workspace / LOCK_NAME)
+    held = (path, threading.get_ident())
+    if _HELD.get(held):
+        _HELD[held] += 1
+        try:
+            yield
+        finally:
+            _HELD[held] -= 1
+        return
+    lock = FileLock(path)
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -60,8 +74,10 @@ def run_lock(ctx: RunContext, *, wait: bool = True) -> Iterator[None]:
             raise WorkspaceBusy(f"папкой {ctx.settings.workspace}") from None
         log.warning("Другой запуск zhurnal работает с папкой %s; жду его окончания.", ctx.settings.workspace)
         lock.acquire()
+    _HELD[held] = 1
     try:
         with _school_row(ctx, wait):
             yield
     finally:
+        _HELD.pop(held, None)
         lock.release()

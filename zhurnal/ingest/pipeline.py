@@ -21,14 +21,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from zhurnal.core.findings import Finding, Severity, finding, has_errors
 from zhurnal.core.workbook import Submission
 from zhurnal.ingest.archive import archive_copy
-from zhurnal.ingest.authors import channel_findings, make_author_folders, scan_author_folders
+from zhurnal.ingest.authors import channel_findings, channel_owner, make_author_folders, scan_author_folders
 from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
 from zhurnal.ingest.inbox import is_fresh, scan_inbox
 from zhurnal.ingest.lock import run_lock
 from zhurnal.ingest.read import load_submission
 from zhurnal.ingest.readers import FileRead, read_files
-from zhurnal.ingest.results import ENTRY_RU, SHORT_READ_CODES, FileResult, IngestReport
+from zhurnal.ingest.results import ENTRY_RU, SHORT_READ_CODES, FileResult, IngestReport, lock_results
 from zhurnal.ingest.submission_steps import (
     leave_inbox,
     read_findings,
@@ -96,26 +96,34 @@ class _Run:
         return school if school.classes else None
 
     def duplicate(self, sub: Submission, earlier: dict) -> FileResult:
-        """A file accepted before changes nothing."""
+        """A file accepted before changes nothing of what it holds; its kind may record that it
+        was handed in again (:meth:`WorkbookKind.again`)."""
         result = FileResult(sub.name, "duplicate", sub.sha256, earlier.get("kind") or "",
                             earlier.get("author") or "")
         if self.dry_run:
             return result
+        kind = KINDS.get(earlier.get("kind") or "")
+        if kind is not None and earlier["status"] == "accepted":
+            with self._connection() as conn, conn.begin():      # e.g. a roster confirmed again
+                kind.again(conn, self.ctx, earlier["id"])
         archive_copy(sub, self.settings.archive)
         return self._leave(sub, result)
 
     def reject(self, sub: Submission, findings: list[Finding], *, file_level: bool = False,
-               record: bool = True) -> FileResult:
+               record: bool = True, feedback_to: str | None = None) -> FileResult:
         """Archive, feedback, record, leave the inbox. ``file_level``: the file was refused
         before its cells were trusted (unreadable, a bomb, bad metadata), so its feedback is a
         findings-only workbook and the file itself is never opened for editing. ``record=False``:
-        no submission row, so the same bytes through the right channel still count."""
+        no submission row, so the same bytes through the right channel still count.
+        ``feedback_to``: whose feedback folder gets it, when not the workbook's named author (a
+        workbook handed in through another teacher's folder goes back to that teacher, who
+        handed it in, not to the one it names)."""
         result = FileResult(sub.name, "rejected", sub.sha256, sub.kind, sub.author, findings=findings)
         if self.dry_run:
             return result
         archive_copy(sub, self.settings.archive)
         feedback = write_feedback(sub, findings, self.settings.outbox / "feedback",
-                                  author=sub.author or "без_автора", findings_only=file_level)
+                                  author=feedback_to or sub.author or "без_автора", findings_only=file_level)
         result.feedback = str(feedback.relative_to(self.settings.workspace))
         if record:
             with self._connection() as conn, conn.begin():
@@ -187,7 +195,7 @@ class _Run:
         if kind is None:
             return self.reject(sub, with_file(findings, sub.name), file_level=True)
         if wrong_channel := channel_findings(self.ctx, sub):    # another author's folder or mail
-            return self.reject(sub, wrong_channel, record=False)
+            return self.reject(sub, wrong_channel, record=False, feedback_to=channel_owner(self.ctx, sub.path))
         with self._connection() as conn:
             refused = self.stale(conn, sub)
             school = self.school(conn)
@@ -258,6 +266,7 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
                 "inbox-entry-not-a-file", severity=Severity.WARNING, file=path.name, value=ENTRY_RU[what])]))
         for path in [*scan.growing, *own.growing]:
             report.files.append(FileResult(path.name, "deferred"))
+        report.files += lock_results(scan, own)
         for read in read_files([*scan.ready, *own.ready], ctx, run.current_school,
                                archive=None if dry_run else ctx.settings.archive):
             result = run.one(read)

@@ -61,9 +61,10 @@ class FileRead:
     detail: str = ""
     records: Records | None = None    # read ahead against ``school`` (reads_alone kinds only)
     school: School | None = field(default=None, repr=False)   # not sent back: see read_files
+    filename: str = ""                # the file the OS error was about (the archive's, the inbox's)
 
     def os_error(self) -> OSError:
-        return OSError(self.errno, self.detail)
+        return OSError(self.errno, self.detail, self.filename or str(self.path))
 
 
 def _load(path: Path, run: RunContext) -> Submission | FileRead:
@@ -75,7 +76,8 @@ def _load(path: Path, run: RunContext) -> Submission | FileRead:
     except FileNotFoundError:
         return FileRead(path, "gone")
     except OSError as exc:
-        return FileRead(path, "os-error", errno=exc.errno, detail=exc.strerror or type(exc).__name__)
+        return FileRead(path, "os-error", errno=exc.errno, detail=exc.strerror or type(exc).__name__,
+                        filename=str(exc.filename or path))
 
 
 def read_file(path: Path, run: RunContext, school: School | None = None, archive: Path | None = None) -> FileRead:
@@ -95,7 +97,8 @@ def read_file(path: Path, run: RunContext, school: School | None = None, archive
         if kind is not None and archive is not None:
             archive_copy(sub, archive)
     except OSError as exc:
-        return FileRead(path, "os-error", sub, errno=exc.errno, detail=exc.strerror or type(exc).__name__)
+        return FileRead(path, "os-error", sub, errno=exc.errno, detail=exc.strerror or type(exc).__name__,
+                        filename=str(exc.filename or path))
     except Exception as exc:  # a bug must not take the rest of the batch down
         log.exception("internal error reading %s", path.name)
         return FileRead(path, "internal-error", sub, detail=f"{type(exc).__name__}: {exc}")

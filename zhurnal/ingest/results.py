@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from zhurnal.core.findings import Finding
+from zhurnal.core.findings import Finding, finding
+from zhurnal.text.labels import Severity
 
 # Codes a file being copied into inbox/ right now would get from its short read.
 SHORT_READ_CODES = {"file-empty", "file-unreadable"}
@@ -42,3 +43,20 @@ class IngestReport:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "dry_run": self.dry_run, "files": [f.as_dict() for f in self.files]}
+
+
+def lock_results(*scans) -> list[FileResult]:
+    """What the inbox scans (:class:`~zhurnal.ingest.inbox.InboxScan` and the teachers' folders')
+    say of office lock files: a workbook open in an editor is deferred («книга открыта в
+    редакторе»); a lock file older than a day is left and reported; a fresh lock file without its
+    workbook is deferred with a note, so no lock file goes unmentioned."""
+    found = []
+    for scan in scans:
+        found += [FileResult(path.name, "deferred", findings=[finding(
+            "workbook-open-in-editor", severity=Severity.WARNING, file=path.name, value=lock.name)])
+            for path, lock in scan.open]
+        found += [FileResult(lock.name, "left", findings=[finding(
+            "stale-lock-file", severity=Severity.WARNING, file=lock.name)]) for lock in scan.stale_locks]
+        found += [FileResult(lock.name, "deferred", findings=[finding(
+            "lock-file-without-workbook", severity=Severity.WARNING, file=lock.name)]) for lock in scan.lone_locks]
+    return found

@@ -16,7 +16,7 @@ its own.
 
 from __future__ import annotations
 
-from zhurnal.kinds import attendance, journal, period, plan, prior, roster, setup, year
+from zhurnal.kinds import attendance, extracurricular, journal, period, plan, prior, roster, setup, year
 from zhurnal.kinds.base import WorkbookKind
 
 KINDS: dict[str, WorkbookKind] = {kind.name: kind for kind in (
@@ -28,6 +28,7 @@ KINDS: dict[str, WorkbookKind] = {kind.name: kind for kind in (
     period.KIND,
     year.KIND,
     prior.KIND,
+    extracurricular.KIND,
 )}
 
 __all__ = ["KINDS", "WorkbookKind"]

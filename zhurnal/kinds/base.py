@@ -111,6 +111,12 @@ class WorkbookKind:
         """Write ``plan`` in the open transaction of ``conn``."""
         return plan.apply(conn, ctx.school_id, submission_id)
 
+    def again(self, conn: Connection, ctx: RunContext, submission_id: int) -> bool:
+        """The same bytes as the accepted submission ``submission_id`` were handed in again (a
+        duplicate: nothing of them is applied twice). Whatever a kind records of the handing-in
+        itself goes here, in the open transaction of ``conn``; True when something was."""
+        return False
+
     def check(self, sub: Submission, ctx: StepContext, records: Records | None = None,
               ) -> tuple[list[Finding], Plan | None]:
         """All findings of ``sub`` and, unless its structure is broken, its plan. ``records``:

@@ -22,7 +22,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from zhurnal.core.findings import Finding, finding
 from zhurnal.merge.sync import Changes
@@ -42,6 +42,13 @@ def record_issue(conn: Connection, school_id: int, meta: dict[str, str], state: 
     conn.execute(insert(s.issued_templates).values(
         school_id=school_id, template_id=meta["template_id"], kind=meta["kind"], author=meta.get("author"),
         label=meta.get("week") or meta.get("period"), issued_at=issued_at, state=_dump(state)))
+
+
+def forget_issue(conn: Connection, school_id: int, template_id: str) -> None:
+    """Drop the base of a template that was issued and never handed out (a delivery found the
+    teacher already holds the same workbook, whose own base stays)."""
+    conn.execute(delete(s.issued_templates).where(s.issued_templates.c.school_id == school_id,
+                                                  s.issued_templates.c.template_id == template_id))
 
 
 def record_state(conn: Connection, school_id: int, submission_id: int, template_id: str, state: State) -> None:

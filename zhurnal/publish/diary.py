@@ -60,6 +60,15 @@ class DiaryRenderer:
             pdf = self._compiler().compile(sys_inputs={"data": json.dumps(data, ensure_ascii=False)})
         except typst.TypstError as exc:
             raise RenderError(str(exc)) from exc
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            # a Rust panic inside Typst (pyo3's PanicException is a BaseException) on some text of
+            # a submission: that document fails, the others go on; the thread's compiler is not
+            # trusted after it. Pupils' text reaches Typst only as data (sys.inputs), never as
+            # markup, so it cannot make the compile loop; pikepdf only ever opens Typst's own PDFs.
+            self.local.__dict__.pop("compiler", None)
+            raise RenderError(f"{type(exc).__name__}: {exc}") from exc
         return poppler_safe(pdf)
 
     def render_one(self, diary: dict) -> bytes | RenderError:

@@ -31,6 +31,7 @@ from zhurnal.publish.mail import check_address, eml_name, message_id, write_eml
 from zhurnal.publish.render import Rendering
 from zhurnal.publish.supersede import supersede_all_but
 from zhurnal.publish.week_data import digest
+from zhurnal.publish.wrong_addresses import wrong_addresses
 from zhurnal.school.context import RunContext
 from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
@@ -81,15 +82,17 @@ class MailPlan:
     mailed: set[int] = field(default_factory=set)        # pupils whose document went by mail
     keep_waiting: set[int] = field(default_factory=set)  # parents who keep what waits for them
     failed: list[str] = field(default_factory=list)      # parents whose address cannot be used
+    wrong: dict[int, dict] = field(default_factory=dict)  # refused for good, unchanged since (wrong_addresses)
     unchanged: int = 0
     corrections: int = 0
 
 
 def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rendering, post: Post, out: Path,
-          force: bool, seen: Seen, teachers: dict[str, str], lock: Callable[[int, bytes], bytes]) -> MailPlan:
+          force: bool, seen: Seen, teachers: dict[str, str], lock: Callable[[int, bytes], bytes],
+          wrong: dict[int, dict]) -> MailPlan:
     """Every family's message built and written (waiting for each family's own PDFs only)."""
     settings = ctx.settings
-    plan = MailPlan()
+    plan = MailPlan(wrong=wrong)
     for parent in sorted(families.values(), key=lambda p: p["id"]):
         wanted = [c for c in parent["children"] if c in pdfs.docs]
         children = sorted(c for c in wanted if c in pdfs)   # rendered ones only
@@ -104,6 +107,11 @@ def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rend
             check_address(parent["email"])
         except ValueError:       # one parent's address never stops the school's mail: paper instead
             plan.failed.append(fill(words.ADDRESS_UNUSABLE, parent=parent["full_name"], email=parent["email"]))
+            continue
+        if parent["id"] in wrong:    # a server refused this very address for good: paper until the roster mends it
+            plan.failed.append(fill(words.ADDRESS_REFUSED, parent=parent["full_name"], email=parent["email"],
+                                    classes=", ".join(wrong[parent["id"]]["classes"])))
+            plan.keep_waiting.add(parent["id"])       # the refused message stays refused, not superseded
             continue
         plan.mailed.update(children)
         content = [pdfs.docs[c] for c in children]
@@ -155,17 +163,20 @@ def _discard(ctx: RunContext, plan: MailPlan) -> None:
 
 
 def mail_families(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rendering, post: Post,
-                  out: Path, force: bool) -> tuple[MailPlan, int]:
+                  out: Path, force: bool, keep: set[int] | None = None) -> tuple[MailPlan, int]:
     """Mail every family of ``families`` (:func:`read_families`) the documents in ``pdfs`` of
     their children (see the module's docstring); the committed plan (its ``mailed`` pupils go to
     no print bundle, its ``failed`` are for the report) and how many waiting messages it
-    superseded. :class:`LedgerMoved` after :data:`ATTEMPTS` plans overtaken by deliveries."""
+    superseded; the parents in ``keep`` keep what waits for them. :class:`LedgerMoved` after
+    :data:`ATTEMPTS` plans overtaken by deliveries."""
     with ctx.engine.connect() as conn:        # reads only: nothing held while the PDFs render
         teachers = {t["full_name"]: t["email"] or "" for t in q.table_rows(conn, s.teachers, ctx.school_id)}
         lock = parent_pdf_lock(conn, ctx.settings, ctx.school_id)   # [diary] encrypt: the parent's own password
         seen = Seen.read(conn, ctx.school_id, post)
+        wrong = wrong_addresses(conn, ctx.school_id)
     for _ in range(ATTEMPTS):
-        plan = _plan(ctx, families, school, pdfs, post, out, force, seen, teachers, lock)
+        plan = _plan(ctx, families, school, pdfs, post, out, force, seen, teachers, lock, wrong)
+        plan.keep_waiting |= keep or set()
         superseded = _commit(ctx, plan, post, seen)
         if superseded is not None:
             return plan, superseded

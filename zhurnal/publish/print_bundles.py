@@ -25,6 +25,8 @@ from zhurnal.publish.diary import DiaryRenderer, template_path
 from zhurnal.publish.family_message import Post
 from zhurnal.publish.render import Rendering, file_name
 from zhurnal.school.snapshot import School
+from zhurnal.text import mail as words
+from zhurnal.text.mail import fill
 
 COVER = "bundle_cover.typ"
 HEADINGS = {   # kind → (what is inside, what went by mail, who has none)
@@ -70,12 +72,14 @@ def _cover(renderer: DiaryRenderer, data: dict, pages: list[int]) -> bytes:
 
 
 def print_bundles(school: School, rendering: Rendering, inside: Collection[int], post: Post,
-                  out: Path, workspace: Path) -> list[Path]:
+                  out: Path, workspace: Path, wrong: dict[int, dict] | None = None) -> list[Path]:
     """One bundle per class with a pupil in ``inside`` (pupil ids whose rendered document is to
     be printed) or a document that failed to render, in the order of the pupils' names; the
     bundles' paths, by class. A pupil of ``rendering`` neither inside nor failed is listed on
     the cover as mailed. Raises :class:`~zhurnal.publish.diary.RenderError` when the cover
-    template is broken (a school's restyled one): the bundles are not right without it."""
+    template is broken (a school's restyled one): the bundles are not right without it.
+    ``wrong``: parents whose address a server refused for good (:mod:`zhurnal.publish.wrong_addresses`),
+    named on their children's classes' covers as roster rows to mend."""
     by_class: dict[str, list[int]] = defaultdict(list)
     for sid in rendering.docs:
         by_class[school.students[sid]["class_code"]].append(sid)
@@ -85,7 +89,9 @@ def print_bundles(school: School, rendering: Rendering, inside: Collection[int],
         pupils.sort(key=lambda sid: (rendering.docs[sid]["student"], sid))
         printed = [sid for sid in pupils if sid in inside and sid in rendering]
         missing = [sid for sid in pupils if sid not in rendering]
-        if not printed and not missing:
+        refused = [fill(words.WRONG_ADDRESS_LINE, parent=w["parent"], email=w["address"])
+                   for w in sorted((wrong or {}).values(), key=lambda w: w["parent"]) if class_code in w["classes"]]
+        if not printed and not missing and not refused:   # a wrong address alone still gets its cover
             continue
         pdfs = [rendering[sid] for sid in printed]
         name = lambda sid: school.students[sid]["full_name"]
@@ -96,7 +102,7 @@ def print_bundles(school: School, rendering: Rendering, inside: Collection[int],
                 "mailed_heading": mailed_heading, "missing_heading": missing_heading,
                 "inside": [{"no": no, "name": name(sid)} for no, sid in enumerate(printed, 1)],
                 "mailed": [name(sid) for sid in pupils if sid not in printed and sid not in missing],
-                "missing": [name(sid) for sid in missing]}
+                "missing": [name(sid) for sid in missing], "wrong": refused}
         cover = _cover(renderer, data, [page_count(pdf) for pdf in pdfs])
         path = out / "print" / f"Печать_{file_name(class_code)}.pdf"
         write_bytes(path, join_pdfs([cover, *pdfs]))

@@ -7,13 +7,22 @@ feedback, the deputy's summary), :mod:`~zhurnal.publish.print_bundles` (paper). 
 the store first (a read-only connection), renders without holding a transaction, and writes the
 mail ledger in short transactions after. A parent whose children's diaries did not change since
 the last mail their server accepted gets nothing new, unless the school resends unchanged ones.
+
+Nothing empty is mailed (:mod:`~zhurnal.publish.completeness`): only the classes whose journals
+of the week are in are published; the others are held and named in the report (exit 1), with
+the journals they wait for. ``allow_incomplete`` publishes them too, each diary saying «не все
+отметки за неделю внесены» and naming the subjects missing; a class with no lesson in at all
+is held even then (its diary would be blank days), so a week with nothing in never publishes.
+A family waits for its mail while a child of theirs is in a held class (one letter per week and
+parent, not one per class); the deputy's summary is written, and mailed once no class is held.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from zhurnal.core.errors import UnknownPeriod
+from zhurnal.publish.completeness import WeekReadiness, week_readiness
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
 from zhurnal.publish.family_mail import mail_families, read_families
 from zhurnal.publish.family_message import Post
@@ -45,33 +54,51 @@ class PublishReport:
     summaries: list[str] = field(default_factory=list)
     outbox: str = ""
     failed: list[str] = field(default_factory=list)       # documents that could not be rendered, unusable addresses
+    # classes not published, each {class, timetabled, in (lessons), missing: [{teacher, class_code,
+    # subject, subgroup, lessons}]}
+    held: list[dict] = field(default_factory=list)
+    incomplete: list[dict] = field(default_factory=list)  # published anyway (allow_incomplete), the same shape
+    nothing_in: bool = False                              # no lesson of the week is in: nothing was written
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.held
 
     def as_dict(self) -> dict:
         return {**self.__dict__, "ok": self.ok}
 
 
 def _post_to_families(ctx: RunContext, report: PublishReport, families: dict[int, dict], rendering: Rendering,
-                      post: Post, force: bool, *, bundle_all: bool) -> None:
+                      post: Post, force: bool, *, bundle_all: bool, waiting: dict[int, dict] | None = None) -> None:
     """Parents' mail, then the print bundles: every rendered document (``bundle_all``) or those
-    no parent was mailed; the counts and failures into ``report``."""
+    no parent was mailed; the counts and failures into ``report``. ``waiting``: families whose
+    mail waits (a child in a held class): nothing for them now, what waits for them stays, and
+    their children are not printed instead."""
     school = rendering.school
     out = ctx.settings.outbox / post.label
-    plan, report.superseded = mail_families(ctx, families, school, rendering, post, out, force)
+    waiting = waiting or {}
+    plan, report.superseded = mail_families(ctx, families, school, rendering, post, out, force, keep=set(waiting))
     pdfs = rendering.all()
     report.diaries = len(pdfs)
     report.mails, report.unchanged, report.corrections = len(plan.rows), plan.unchanged, plan.corrections
     report.failed += rendering.failed + plan.failed
-    paper = set(pdfs) if bundle_all else set(pdfs) - plan.mailed
-    report.print_bundles += [str(p) for p in print_bundles(school, rendering, paper, post, out, ctx.settings.workspace)]
+    later = {c for parent in waiting.values() if parent["email"] for c in parent["children"]}
+    paper = set(pdfs) if bundle_all else set(pdfs) - plan.mailed - later
+    report.print_bundles += [str(p) for p in print_bundles(school, rendering, paper, post, out, ctx.settings.workspace,
+                                                                    wrong=plan.wrong)]
 
 
-def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
-                 progress: Progress | None = None) -> PublishReport:
-    """Render and write everything of ``week`` into the outbox; returns what was made.
+def _missing(readiness: WeekReadiness, code: str) -> dict:
+    week = readiness.classes[code]
+    return {"class": code, "timetabled": week.timetabled, "in": week.held,
+            "missing": [asdict(m) for m in week.missing]}
+
+
+def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: Progress | None = None,
+                 allow_incomplete: bool = False) -> PublishReport:
+    """Render and write everything of ``week``'s classes whose journals are in into the outbox
+    (``allow_incomplete``: of every class with a lesson in, see the module); returns what was
+    made and the classes held. Nothing at all is written when no class is published.
 
     :class:`NotASchoolWeek` (nothing written) for a week outside the school year or all holidays;
     :class:`~zhurnal.publish.family_mail.LedgerMoved` if deliveries kept overtaking the mail plan."""
@@ -81,22 +108,39 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False,
     with ctx.engine.connect() as conn:                      # reads only
         school = load_school(conn, school_id)
         school.require_school_week(week)                    # nothing is written for a week without school
+        readiness = week_readiness(conn, school, week, settings.publish.complete_share)
+        shown = [code for code, c in readiness.classes.items() if c.complete or (allow_incomplete and c.held)]
+        report.held = [_missing(readiness, code) for code in readiness.classes if code not in shown]
+        report.incomplete = [_missing(readiness, code) for code in shown if not readiness.classes[code].complete]
+        report.nothing_in = readiness.empty
+        if not shown:
+            return report                                   # nothing empty is mailed
         averages = week_averages(conn, school, settings, week)     # once: the diaries' and the summary's
         data = load_week(conn, school_id, week, settings, school=school, averages=averages)
         summary = week_summary(conn, school, settings, week, averages=averages)
         families = read_families(conn, school_id)
+    held_pupils = {st["id"] for code in readiness.classes if code not in shown
+                   for st in school.class_students(code, week.monday, week.sunday)}
+    waiting = {pid: parent for pid, parent in families.items() if held_pupils & set(parent["children"])}
+    families = {pid: parent for pid, parent in families.items() if pid not in waiting}
     # the diaries render on every core as soon as each is made, while this thread makes the
     # next ones, then the staff's mail, the summary and the families' mail
     with Rendering(DiaryRenderer(template_path(settings.workspace)), school, out / "diaries", progress) as rendering:
-        for code in school.classes:
+        for code in shown:
+            ready = readiness.classes[code]
             for st in school.class_students(code, week.monday, week.sunday):
-                rendering.add(st["id"], data.diary(st["id"]))
+                diary = data.diary(st["id"])
+                subjects = [] if ready.complete else ready.missing_subjects(school.members.get(st["id"], {}))
+                if subjects:     # the key only when something is missing: complete diaries stay as they were
+                    diary["incomplete"] = subjects
+                rendering.add(st["id"], diary)
         report.feedback_mails = mail_feedback(ctx, week.label, out)
         path = write_summary(out / "summaries" / f"Сводка_{week.label}.xlsx", summary, settings, with_week=True)
         report.summaries.append(str(path))
-        mail_summary(ctx, week.label, [path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()))
+        if not report.held:     # the deputy is mailed the whole school's week once, not class by class
+            mail_summary(ctx, week.label, [path], out, fill(words.WEEK_SUMMARY_SUBJECT, week=week.title()))
         post = Post("diary", week.label, fill(words.WEEK_TITLE, week=week.title()), data.school_row["name"])
-        _post_to_families(ctx, report, families, rendering, post, force, bundle_all=False)
+        _post_to_families(ctx, report, families, rendering, post, force, bundle_all=False, waiting=waiting)
     return report
 
 

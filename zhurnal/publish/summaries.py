@@ -22,7 +22,8 @@ from zhurnal.templates.grid import wrapped_lines
 from zhurnal.text.numbers import format_decimal
 
 CONTROL_HEADERS = ["Учитель", "Уроков по расписанию", "С темой", "С домашним заданием", "С отметками",
-                   "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено"]
+                   "Журнал сдан", "Мало отметок (риск н/а)", "По КТП запланировано", "По КТП проведено",
+                   "Напоминание"]
 PERIOD_HEADERS = ["Результатов (N)", *HEADERS[1:]]
 WEEK_HEADERS = ["С отметками за неделю (N)", *HEADERS[1:]]
 # the «Пояснения» sheet: one line per column whose meaning is not obvious from its header
@@ -54,7 +55,15 @@ LEGEND = [
     ("Ведение журнала", "Журнал сдан", "по первой сдаче: «в срок» — первая сдача до воскресенья недели, "
                                        "а исправление (если книгу вернули) принято в пределах окна правки; "
                                        "«не принят» — сдан, но ни одна сдача не принята; «нет» — не сдан"),
+    ("Ведение журнала", "Напоминание", "«отправлено» — журнал не был принят к сроку сдачи, учителю отправлено "
+                                       "напоминание (одно за неделю)"),
     ("Ведение журнала", "Мало отметок (риск н/а)", "учеников, у которых отметок меньше минимума для отметки за период"),
+    ("Ведение журнала", "Списки классов", "классы, чей список (ученики, родители) классный руководитель не сдавал "
+                                          "дольше [roster] confirm_every_days дней (7: еженедельно); сданный без "
+                                          "изменений список тоже подтверждает его"),
+    ("Ведение журнала", "Внеурочная деятельность", "по журналам внеурочной деятельности: часов проведено "
+                                                   "с начала года до конца недели и их доля от часов по плану на "
+                                                   "год; посещаемость — доля занятий, на которых ученики группы были"),
     ("Ведение журнала", "По КТП", "уроков по плану с начала периода и проведённых с темой; «—» — КТП не сдан"),
     ("Группа риска", "Причины", "«2» за период — выставленная отметка за период; «средний балл … (текущий)» — "
                                 "отметки за период ещё нет, судим по текущему среднему баллу"),
@@ -196,18 +205,43 @@ def _absence_sheet(out: Book, data: SummaryData) -> None:
 
 def _control_sheet(out: Book, data: SummaryData) -> None:
     sheet = out.sheet("Ведение журнала", f"Контроль ведения журнала — {data.title}")
-    out.columns(sheet, [34] + [14] * 8)
+    out.columns(sheet, [34] + [14] * 9)
     rows = [[c.teacher, c.timetabled, c.with_topic, c.with_homework, c.with_marks, c.submitted, c.few_marks,
-             c.planned, c.delivered] for c in data.control]
+             c.planned, c.delivered, "отправлено" if c.reminded else None] for c in data.control]
     out.table(sheet, 2, CONTROL_HEADERS, rows, dash=True)
     sheet.autofilter(2, 0, 2 + len(rows), len(CONTROL_HEADERS) - 1)
     sheet.freeze_panes(3, 1)
     sheet.conditional_format(3, 5, 2 + max(len(rows), 1), 5, {"type": "text", "criteria": "not containing",
                                                              "value": "в срок", "format": out.warn})
+    top = _extracurricular_block(out, sheet, data, _roster_block(out, sheet, data, 2 + len(rows) + 3))
     if data.disagreements:
-        top = 2 + len(rows) + 3
         sheet.write_string(top - 1, 0, "Расхождения журнала с листами посещаемости", out.title)
         out.table(sheet, top, ["Учитель", "Файл", "Лист", "Ячейка", "Что не сходится"], data.disagreements)
+
+
+def _roster_block(out: Book, sheet, data: SummaryData, top: int) -> int:
+    """The classes whose roster was not confirmed in time, under the teachers' table from
+    ``top`` (its title a row above); returns where the next block's title row + 1 goes."""
+    if not data.stale_rosters:
+        return top
+    sheet.write_string(top - 1, 0, f"Списки классов не подтверждены больше {data.confirm_every_days} дн.", out.title)
+    rows = [[r.class_code, r.class_teacher or DASH,
+             f"{r.confirmed_at:%d.%m.%Y}" if r.confirmed_at else "ни разу", r.age_days]
+            for r in data.stale_rosters]
+    return out.table(sheet, top, ["Класс", "Классный руководитель", "Подтверждён", "Дней назад"], rows,
+                     dash=True) + 2
+
+
+def _extracurricular_block(out: Book, sheet, data: SummaryData, top: int) -> int:
+    """Extracurricular groups: hours held by the week's end against the year's plan."""
+    if not data.extracurricular:
+        return top
+    sheet.write_string(top - 1, 0, "Внеурочная деятельность: часы проведённые и по плану на год", out.title)
+    rows = [[g.name, g.teacher, g.planned, g.held, g.percent, g.sessions, g.pupils, g.attended]
+            for g in data.extracurricular]
+    return out.table(sheet, top, ["Группа (курс)", "Учитель", "Часов по плану", "Проведено часов", "Проведено, %",
+                                  "Занятий", "Учеников", "Посещаемость, %"], rows,
+                     {2: out.percent, 3: out.percent, 4: out.percent, 7: out.percent}, dash=True) + 2
 
 
 def _risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
@@ -242,6 +276,14 @@ def _risk_sheet(out: Book, data: SummaryData, settings: Settings) -> None:
     sheet.freeze_panes(3, 2)
 
 
+def _wrong_address_sheet(out: Book, data: SummaryData) -> None:
+    """Parents' addresses a mail server refused for good: the roster rows to mend (only when any)."""
+    sheet = out.sheet("Неверные адреса", f"Адреса родителей, на которые почта не доставляется — {data.title}")
+    out.columns(sheet, [10, 34, 34, 50, 12])
+    sheet.write_string(1, 0, "Дневники этих семей идут в пакет для печати, пока адрес не исправлен в списке класса.")
+    out.table(sheet, 2, ["Класс", "Родитель", "Адрес", "Ответ почтового сервера", "С недели"], data.wrong_addresses)
+
+
 def _legend_sheet(out: Book, with_week: bool) -> None:
     sheet = out.sheet("Пояснения", "Что значат столбцы")
     out.columns(sheet, [18, 28, 90])
@@ -263,6 +305,8 @@ def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_wee
         if with_week:
             _control_sheet(out, data)
         _risk_sheet(out, data, settings)
+        if data.wrong_addresses:
+            _wrong_address_sheet(out, data)
         _legend_sheet(out, with_week)
         out.book.close()
     return path

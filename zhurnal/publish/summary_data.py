@@ -18,10 +18,14 @@ from zhurnal.core.errors import UnknownPeriod
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import Attendance, attendance
 from zhurnal.publish.metrics import FEW, NOT_ASSESSED
+from zhurnal.publish.teacher_mail import reminded_logins, teacher_rows
+from zhurnal.publish.wrong_addresses import wrong_addresses
 from zhurnal.school.averages import NO_MARKS, ClassAverages, class_averages
 from zhurnal.school.calendar import Week, period_kind
+from zhurnal.school.extracurricular import GroupHours, hours_against_plan
 from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.marks import suggested_mark, suggested_pass
+from zhurnal.school.roster_freshness import StaleRoster, stale_rosters_in
 from zhurnal.school.snapshot import School, Section
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -55,6 +59,7 @@ class TeacherControl:
     few_marks: int = 0           # students with fewer marks than the minimum (н/а risk)
     planned: int | None = None   # КТП lessons planned up to the week's end (None: no КТП at all)
     delivered: int | None = None  # lessons held with a topic up to the week's end (None: no КТП)
+    reminded: bool = False       # reminded after the hand-in deadline (zhurnal.batch.remind)
 
 
 @dataclass
@@ -70,6 +75,14 @@ class SummaryData:
     running: bool = False         # a week's figures in an open period: «мало отметок», not н/а
     attendance: Attendance | None = None                            # days and lessons missed, lates
     enrolled: dict[str, list[int]] = field(default_factory=dict)   # class → pupils counted (by name)
+    # classes whose roster was not confirmed within [roster] confirm_every_days at the week's end
+    stale_rosters: list[StaleRoster] = field(default_factory=list)
+    confirm_every_days: int = 7
+    # extracurricular groups: hours held up to the week's end against the year's plan
+    extracurricular: list[GroupHours] = field(default_factory=list)
+    # parents' addresses a mail server refused for good, unchanged in the roster since: class,
+    # parent, address, the server's answer, the week it was refused (wrong_addresses)
+    wrong_addresses: list[list[str]] = field(default_factory=list)
 
 
 def _week_periods(school: School, week: Week) -> dict[str, dict]:
@@ -170,7 +183,17 @@ def week_summary(conn: Connection, school: School, settings: Settings, week: Wee
                   title=f"Неделя {week.title()}", running=True, averages=averages)
     data.control = _control(conn, school, settings, week, data)
     data.disagreements = _disagreements(conn, school, week)
+    data.confirm_every_days = settings.roster.confirm_every_days
+    data.stale_rosters = stale_rosters_in(conn, school.school_id, data.confirm_every_days,
+                                          dt.datetime.combine(week.sunday, dt.time(23, 59, 59)))
+    data.extracurricular = hours_against_plan(conn, school.school_id, until=week.sunday)
+    data.wrong_addresses = _wrong_rows(conn, school)
     return data
+
+
+def _wrong_rows(conn: Connection, school: School) -> list[list[str]]:
+    return sorted([", ".join(w["classes"]), w["parent"], w["address"], w["response"], w["week"] or ""]
+                  for w in wrong_addresses(conn, school.school_id).values())
 
 
 REGISTER_CHECKS = ("mark-on-absent-day", "absent-but-present-in-register")
@@ -199,8 +222,10 @@ def period_summary(conn: Connection, school: School, settings: Settings, code: s
     if period is None:
         raise UnknownPeriod(code, sorted({p["code"] for p in school.calendar.periods}))
     periods = {c: period for c, cls in school.classes.items() if period["grade_from"] <= cls["grade"] <= period["grade_to"]}
-    return gather(conn, school, settings, until=period["end"], week=None, periods=periods,
+    data = gather(conn, school, settings, until=period["end"], week=None, periods=periods,
                   title=f"{period['name']} ({period['start']:%d.%m.%Y} – {period['end']:%d.%m.%Y})")
+    data.wrong_addresses = _wrong_rows(conn, school)
+    return data
 
 
 def _control(conn, school: School, settings: Settings, week: Week, data: SummaryData) -> list[TeacherControl]:
@@ -239,9 +264,12 @@ def _control(conn, school: School, settings: Settings, week: Week, data: Summary
         if plan.get(section):
             row.planned = (row.planned or 0) + plan[section]
             row.delivered = (row.delivered or 0) + delivered.get(section, 0)
+    reminded = reminded_logins(conn, school.school_id, week.label)
+    logins = {name: teacher.login for name, teacher in teacher_rows(conn, school.school_id).items()}
     for teacher, row in found.items():
         row.few_marks = few.get(teacher, 0)
         row.submitted = submitted.get(teacher, "нет")
+        row.reminded = logins.get(teacher) in reminded
     return sorted((r for r in found.values() if r.timetabled), key=lambda r: r.teacher)
 
 

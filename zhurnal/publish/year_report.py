@@ -13,7 +13,6 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from zhurnal.core.atomic import writing
-from zhurnal.core.filenames import safe_name
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed, missed
 from zhurnal.publish.metrics import PUPIL_HEADERS
@@ -24,6 +23,7 @@ from zhurnal.school.lookup import class_sort_key
 from zhurnal.school.snapshot import School, load_school
 from zhurnal.store import queries as q
 from zhurnal.year import movement as mv
+from zhurnal.year.lock import is_closed
 
 YEAR = "Год"
 
@@ -136,10 +136,24 @@ def write_year_report(conn: Connection, school_id: int, path: Path, settings: Se
     return path
 
 
+YEAR_REPORT = "Отчёт за год.xlsx"
+
+
+def year_folder(outbox: Path, year_label: str) -> Path:
+    """``outbox/year/2026-2027``: the year's own folder, for the running year report and, once
+    the year is closed, its archive (zhurnal.closing)."""
+    return outbox / "year" / year_label.replace("/", "-").replace(" ", "")
+
+
 def publish_year_report(ctx: RunContext, *, on: dt.date | None = None) -> Path:
     """``zhurnal publish --year-report``: :func:`write_year_report` into
-    ``outbox/год/Отчёт_за_год_<year>.xlsx`` (the year as the setup labels it); returns the path."""
+    ``outbox/year/<year>/Отчёт за год.xlsx``, the file the year's close writes last (so the
+    director finds the year's report in one place, running or final); returns the path. Once the
+    year is closed the archived report is final and is returned as it is, not rewritten (its
+    hash is in the archive's manifest)."""
     with ctx.engine.connect() as conn:
-        label = q.school_row(conn, ctx.school_id)["year_label"] or ""
-        path = ctx.settings.outbox / "год" / f"Отчёт_за_год{'_' + safe_name(label) if label else ''}.xlsx"
+        label = q.school_row(conn, ctx.school_id)["year_label"] or "год"
+        path = year_folder(ctx.settings.outbox, label) / YEAR_REPORT
+        if path.exists() and ctx.school_id is not None and is_closed(conn, ctx.school_id, label):
+            return path
         return write_year_report(conn, ctx.school_id, path, ctx.settings, on=on)

@@ -19,6 +19,8 @@ def backup_text(result) -> str:
         line = _("{destination}: {state}; new archive files {new}, already there {reused}, written {mb} MB").format(
             destination=copy.destination, state=_("verified") if copy.ok else _("ERROR"), new=copy.new_objects,
             reused=copy.reused_objects, mb=_mb(copy.bytes_written))
+        if copy.repaired_objects:
+            line += _(", rotten archive files written again {n}").format(n=copy.repaired_objects)
         if copy.removed:
             line += _(", old copies removed: {ids}").format(ids=", ".join(copy.removed))
         out.append("  " + line)
@@ -35,9 +37,21 @@ def check_text(report) -> str:
 
 
 def restore_text(result) -> str:
-    return _("Restored the copy {snapshot} of {created} into {folder}: files {files}, rows in the store {rows}").format(
+    """``restore`` (``RestoreResult``): the copy restored, what each destination gave, what no
+    destination had whole."""
+    out = [_("Restored the copy {snapshot} of {created} into {folder}: files {files}, rows in the store {rows}").format(
         snapshot=result.snapshot, created=result.created, folder=result.workspace, files=result.files,
-        rows=sum(result.counts.values()))
+        rows=sum(result.counts.values()))]
+    for source in result.sources:
+        out.append("  " + (_("{destination}: not there").format(destination=source["destination"]) if source["absent"]
+                           else _("{destination}: files taken {n}").format(destination=source["destination"],
+                                                                           n=source["files"])))
+    if result.passed_over:
+        out.append(_("Newer copies whose store was damaged everywhere: {ids}").format(ids=", ".join(result.passed_over)))
+    if result.missing:
+        out.append(_("Damaged at every destination, not restored ({n}):").format(n=len(result.missing)))
+        out += [f"  {name}" for name in result.missing]
+    return "\n".join(out)
 
 
 def upgrade_text(done) -> str:

@@ -66,3 +66,34 @@ def keys_restored_text(restored: list[str]) -> str:
 def backup_key_text(file: str, recipient: str) -> str:
     return (_("The private key is written to {file}: keep it off this computer.").format(file=file) + "\n"
             + _("Add to zhurnal.toml, section [backup]:") + f' recipients = ["{recipient}"]')
+
+
+def delivery_text(report) -> str:
+    """``templates week`` (period, plan, year): the files written, then where they went."""
+    written = sum(len(names) for names in report.written.values())
+    out = [str(p) for p in report.paths]
+    out.append(_("Teachers' folders: {written} workbooks written, {same} already there; "
+                 "{mailed} teachers mailed").format(written=written, same=report.unchanged,
+                                                    mailed=len(report.mailed)))
+    out += [_("No teacher in the setup for «{name}»: the workbook stays in templates_xlsx/ only").format(name=name)
+            for name in report.no_teacher]
+    out += [_("{name} has no e-mail address in the setup: the workbooks are only in their folder").format(name=name)
+            for name in report.no_address]
+    return "\n".join(out)
+
+
+def remind_text(report) -> str:
+    """``remind``: before the deadline one line; after it, who is late, reminded now or before."""
+    if not report.due:
+        return _("The hand-in deadline of {week} has not come yet ({deadline} UTC): nobody reminded").format(
+            week=report.week, deadline=f"{report.deadline:%d.%m.%Y %H:%M}")
+    if not report.late:
+        return _("{week}: every timetabled teacher's journal is accepted").format(week=report.week)
+    out = [_("{week}: journals not accepted: {count}").format(week=report.week, count=len(report.late))]
+    if report.mail_off:
+        out.append(_("[smtp] has no host: nobody was reminded"))
+    out += [_("reminded now: {name}").format(name=name) for name in report.reminded]
+    out += [_("reminded before: {name}").format(name=name) for name in report.before]
+    out += [_("no e-mail address in the setup, not reminded: {name}").format(name=name)
+            for name in report.no_address]
+    return "\n".join(out)

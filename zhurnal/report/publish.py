@@ -12,12 +12,18 @@ def publish_text(parts: dict) -> str:
     """Per week or period (``PublishOutcome.as_dict()``): counts, where, and what failed."""
     out = []
     week = parts.get("week")
-    if week:
+    if week and week.get("nothing_in"):
+        out.append(_("Week {week}: no journal of the week is in yet; nothing was published.").format(week=week["week"]))
+    elif week and not week["diaries"] and week.get("held"):
+        out.append(_("Week {week}: nothing was published.").format(week=week["week"]))
+    elif week:
         out.append(_("Week {week}: diaries {diaries}, mails to parents {mails} (unchanged, not sent: {unchanged}), "
                      "print bundles {bundles}, mails to teachers about errors {feedback}.").format(
             week=week["week"], diaries=week["diaries"], mails=week["mails"], unchanged=week["unchanged"],
             bundles=len(week["print_bundles"]), feedback=week["feedback_mails"]))
         out.append(_("Everything is in {folder}").format(folder=week["outbox"]))
+    if week:
+        out += held_lines(week)
     period = parts.get("period")
     if period:
         out.append(_("Period {period}: report cards {cards}, mails to parents {mails}, print bundles {bundles}. "
@@ -33,6 +39,30 @@ def publish_text(parts: dict) -> str:
         out += [_("Summary: {path}").format(path=path) for path in part["summaries"]]
         out += [_("NOT MADE: {item}").format(item=item) for item in part["failed"]]
     return "\n".join(out)
+
+
+def _journal(m: dict) -> str:
+    group = f" ({m['subgroup']})" if m["subgroup"] else ""
+    return _("{teacher}: {subject}{group}, {klass}, lessons missing {lessons}").format(
+        teacher=m["teacher"] or _("no teacher in the load"), subject=m["subject"], group=group,
+        klass=m["class_code"], lessons=m["lessons"])
+
+
+def held_lines(week: dict) -> list[str]:
+    """The classes a week's publish held, with the journals missing; those published anyway."""
+    out = []
+    for held in week.get("held", []):
+        if held.get("in"):
+            out.append(_("Class {klass} is held: its journals of the week are not all in "
+                         "(publish --allow-incomplete publishes it anyway):").format(klass=held["class"]))
+        else:
+            out.append(_("Class {klass} is held: none of its journals of the week is in:").format(klass=held["class"]))
+        out += ["  " + _journal(m) for m in held["missing"]]
+    if week.get("incomplete"):
+        out.append(_("Published with «не все отметки за неделю внесены»: {classes}").format(
+            classes=", ".join(f"{i['class']} ({', '.join(sorted({m['subject'] for m in i['missing']}))})"
+                              for i in week["incomplete"])))
+    return out
 
 
 def fetch_text(report) -> str:

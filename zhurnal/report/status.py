@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from zhurnal.backup.health import warning_lines
+from zhurnal.batch.due import STEP_NAMES
 from zhurnal.batch.status import Status
+from zhurnal.core.errors import StoreDamaged
 from zhurnal.report.table import kind_title, status_label, table
 from zhurnal.text.i18n import N_, _, ngettext
 from zhurnal.text.labels import HeldReason
@@ -21,6 +25,13 @@ STORE_COUNTS = (
 def status_text(status: Status) -> str:
     """What the school's journal holds, in people's terms."""
     out = [_("School: {name}").format(name=status.school), _("Store: {url}").format(url=status.store_url)]
+    if not status.ok:
+        out.append(_("WARNING: {text}").format(text=StoreDamaged(
+            status.store_url, status.store_health["problems"], status.store_health["not_a_database"]).said()))
+        out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]
+        return "\n".join(out + health_lines(status.backup))
+    if status.store_health.get("checked"):
+        out.append(_("Store check: whole ({ms} ms)").format(ms=round(status.store_health["ms"])))
     if status.year:
         out.append((_("School year {year}: closed") if status.year_closed else _("School year {year}: open"))
                    .format(year=status.year))
@@ -54,8 +65,26 @@ def status_text(status: Status) -> str:
         out += ["", _("Mail held for the sysadmin (in the held folder of the mailbox):")]
         out += [f"  {m['received_at']} {m['sender']}: {HeldReason.label_of(m['reason'])}"
                 for m in status.held_mail]
+    out += roster_lines(status)
     out += health_lines(status.backup)
+    out += next_lines(status.schedule)
     return "\n".join(out)
+
+
+def roster_lines(status: Status) -> list[str]:
+    """The classes whose roster was not confirmed in time, with their class teachers."""
+    if not status.stale_rosters:
+        return []
+    out = ["", ngettext("Class rosters not confirmed for more than {n} day (the class teacher hands the "
+                        "roster in, changed or not):",
+                        "Class rosters not confirmed for more than {n} days (the class teacher hands the "
+                        "roster in, changed or not):", status.confirm_every_days).format(n=status.confirm_every_days)]
+    for row in status.stale_rosters:
+        when = (_("never confirmed") if row["confirmed_at"] is None else
+                ngettext("confirmed {at}, {n} day ago", "confirmed {at}, {n} days ago", row["age_days"])
+                .format(at=f"{dt.date.fromisoformat(row['confirmed_at'][:10]):%d.%m.%Y}", n=row["age_days"]))
+        out.append(f"  {row['class_code']} ({row['class_teacher'] or '—'}): {when}")
+    return out
 
 
 def health_lines(figures: dict) -> list[str]:
@@ -67,3 +96,16 @@ def health_lines(figures: dict) -> list[str]:
                    + " " + ngettext("at {n} place", "at {n} places", places).format(n=places))
     out += [_("WARNING: {text}").format(text=line) for line in warning_lines(figures)]
     return out if len(out) > 1 else []
+
+
+def next_lines(schedule: list[dict]) -> list[str]:
+    """Status: what the schedule does next and when (the school's clock)."""
+    if not schedule:
+        return []
+    out = ["", _("Next scheduled steps (zhurnal run, the school's clock):")]
+    for item in schedule:
+        week = f" {item['week']}" if item["week"] else ""
+        state = _("done") if item["done"] else _("now") if item["at"] == "now" else item["at"]
+        out.append(f"  {_(STEP_NAMES.get(item['step'], item['step']))}{week}: {state}")
+    return out
+

@@ -78,6 +78,10 @@ deletions_warning_above = 10
 # grades taught without homework: no «нет домашнего задания» warning for their lessons
 # (grade 1: СанПиН 1.2.3685-21, СП 2.4.3648-20 п. 3.4.16)
 no_homework_grades = [1]
+# the hand-in deadline of a week's journals: weekday (1 Monday … 7 Sunday) and time, school time;
+# after it a teacher whose journal is not accepted gets one reminder (`zhurnal remind`)
+hand_in_weekday = 6
+hand_in_time = "12:00"
 
 [mail]
 sender_name = "Электронный журнал"
@@ -86,6 +90,9 @@ sender_address = "journal@school.example"
 deputy_address = ""
 # send a parent the diary again even when nothing in it changed since the last one sent
 resend_unchanged = false
+# the sysadmin: a scheduled `zhurnal run` mails here, once per problem, what it could not do
+# (a rejection nobody can be told of, mail held, a failed backup, a server that is down)
+admin_address = ""
 
 [smtp]
 # the school's mail server; empty: `zhurnal run` does not send
@@ -130,6 +137,14 @@ trusted_authserv_ids = []
 # how teachers reach inbox/ over the network, printed on their slips, e.g. "\\\\server\\zhurnal\\inbox"
 share = ""
 
+[roster]
+# a class's roster not confirmed (handed in, changed or not) for more than this many days is
+# listed by `zhurnal status` and on the deputy's control sheet
+confirm_every_days = 7
+# pupils' addresses, phones and notes (private: never in a diary, a letter or a summary) on the
+# year archive's pupils' list
+contacts_in_archive = false
+
 [metrics]
 # who is in N of успеваемость/качество/СОУ: "marked" (Сетевой Город's formulas) leaves out pupils
 # with no mark at all in the subject; "enrolled" keeps every enrolled pupil but the exempt (no
@@ -157,6 +172,34 @@ keep_daily = 7
 keep_weekly = 8
 # the environment variable holding the private key (or its file's path) for --check and restore
 identity_env = "ZHURNAL_BACKUP_IDENTITY"
+
+[docs]
+# names the regulation prints for its roles (`zhurnal docs regulation`); empty: a blank line to sign
+director = ""
+deputy = ""
+sysadmin = ""
+# whom parents ask about the journal, as the school's site says it: an office, hours, a role's mailbox
+contact = ""
+# years the journal's archive and the summary ledger of final marks are kept (letter АП-147/07)
+journal_keep_years = 5
+ledger_keep_years = 25
+
+[publish]
+# a class's diaries are published for a week once this share of its timetabled lessons is in an
+# accepted journal (1.0: all); the others are held and named («zhurnal publish --allow-incomplete»)
+complete_share = 1.0
+
+[schedule]
+# `zhurnal run` without --week (a timer starts it every 15 minutes: `zhurnal schedule`), by the
+# school's clock; weekdays 1 = Monday … 7 = Sunday
+# next week's workbooks are issued from Friday 12:00 of the week before
+issue_weekday = 5
+issue_time = "12:00"
+# a week's diaries are published from Saturday 12:00, each class once its journals are in
+publish_weekday = 6
+publish_time = "12:00"
+# this many hours later, with what is in («не все отметки за неделю внесены»); 0: never by itself
+incomplete_after_hours = 44
 """
 
 
@@ -216,13 +259,34 @@ def share_author_folder(folder: Path, group: str) -> None:
     os.chmod(folder, 0o2770)
 
 
+def share_outgoing(folder: Path, path: Path, group: str) -> None:
+    """Let ``group`` read what is handed out to a teacher: ``folder`` is the teacher's
+    ``outbox/teachers/<login>/``, ``path`` a file or folder under it (made by then). The
+    folders on the way from ``outbox/`` are passed through; the teacher's folders and files are
+    the group's, readable, not writable."""
+    gid = _group_id(group)
+    outbox = folder.parent.parent
+    for passed in (outbox, folder.parent):
+        os.chmod(passed, (passed.stat().st_mode & 0o700) | 0o010)
+    current = path
+    chain = [current]
+    while current != folder:
+        current = current.parent
+        chain.append(current)
+    for item in chain:
+        os.chown(item, -1, gid)
+        os.chmod(item, 0o2750 if item.is_dir() else 0o640)
+
+
 def _allowed(workspace: Path, path: Path, is_dir: bool, shared: bool) -> int:
     """The group bits ``path`` may have (others may never have any)."""
     if not shared:
         return 0
-    inbox = workspace / "inbox"
-    if path in (workspace, inbox):
+    inbox, outgoing = workspace / "inbox", workspace / "outbox" / "teachers"
+    if path in (workspace, inbox) or (path in (outgoing.parent, outgoing) and outgoing.is_dir()):
         return 0o010                                   # passing through to the teachers' folders
+    if outgoing in path.parents:
+        return 0o050 if is_dir else 0o040              # handed out to a teacher: read only
     if path.parent == inbox and is_dir:
         return 0o070                                   # a teacher's folder
     if path.parent.parent == inbox and not is_dir:
@@ -266,4 +330,10 @@ def fix_modes(workspace: Path, teacher_group: str = "") -> list[Path]:
             os.chmod(folder, 0o710)
         for folder in sorted(p for p in (workspace / "inbox").iterdir() if p.is_dir() and not p.is_symlink()):
             share_author_folder(folder, teacher_group)
+        outgoing = workspace / "outbox" / "teachers"
+        for folder in sorted(p for p in outgoing.iterdir() if p.is_dir() and not p.is_symlink()) \
+                if outgoing.is_dir() else []:
+            for path in [folder, *folder.rglob("*")]:
+                if not path.is_symlink():
+                    share_outgoing(folder, path, teacher_group)
     return changed

@@ -1,4 +1,4 @@
-"""Keys per school on PostgreSQL (migration 0012): every primary key and every foreign key of a
+"""Keys per school on PostgreSQL (migration 0013): every primary key and every foreign key of a
 table with ``school_id`` begins with ``school_id``.
 
 Why: on a district store a school's role writes rows beside other schools' rows. With keys on

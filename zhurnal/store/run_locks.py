@@ -5,7 +5,7 @@ role able to take it. A run holds ``SELECT … FOR UPDATE`` on the row ``school_
 transaction of its own connection, open for the whole run; the row is released when the run
 ends, and by the server when the holder's connection drops (kill -9 included).
 
-Why a row and not an advisory lock (what zhurnal used before migration 0012): advisory locks
+Why a row and not an advisory lock (what zhurnal used before migration 0013): advisory locks
 have no owner and no rights — any role may take any key — and ``pg_locks`` shows every role the
 keys held at the moment, so even a secret key is learnt by watching. A row lock is taken only on
 a row the role can see: row-level security (:mod:`zhurnal.store.roles`) hides other schools'

@@ -43,6 +43,7 @@ class Kind(_Labelled):
     PERIOD = "period"
     YEAR = "year"
     PRIOR = "prior"
+    EXTRACURRICULAR = "extracurricular"
 
 
 class SubmissionStatus(_Labelled):
@@ -89,6 +90,7 @@ _LABELS: dict[type, dict[str, str]] = {
         Kind.PERIOD: "Отметки за период",
         Kind.YEAR: "Годовые отметки",
         Kind.PRIOR: "Отметки прошлых лет",
+        Kind.EXTRACURRICULAR: "Журнал внеурочной деятельности",
     },
     SubmissionStatus: {
         SubmissionStatus.ACCEPTED: "принят",

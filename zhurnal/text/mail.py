@@ -73,15 +73,66 @@ FEEDBACK_BODY = Template("""\
 FEEDBACK_FOUND = ("найдена", "найдены", "найдено")          # by the number of errors: 1, 3, 5
 FEEDBACK_ERRORS = ("ошибка", "ошибки", "ошибок")
 
+# the workbooks of a week (or period) handed out, and the reminder after the hand-in deadline
+WORKBOOKS_SUBJECT = Template("Книги на $title")
+WORKBOOKS_BODY = Template("""\
+Здравствуйте, $teacher!
+
+Во вложении ваши книги на $title: $files.
+$how
+""")
+# the one line on how to hand them back: the teacher's own folder, and mail when the school takes it
+PERIOD_TITLE = Template("период $period")                   # «Книги на период Q2»
+PLANS_TITLE = "учебный год: календарно-тематические планы"
+YEAR_TITLE = "конец учебного года: годовые отметки"
+HAND_BACK = Template("Заполненные книги сдавайте в свою папку $folder$by_mail; "
+                     "книга из чужой папки или с чужого адреса не принимается.")
+HAND_BACK_MAIL = Template(" или письмом на $address со своего адреса $own")
+REMINDER_SUBJECT = Template("Напоминание: не сдан журнал за $title")
+REMINDER_BODY = Template("""\
+Здравствуйте, $teacher!
+
+Срок сдачи книг за $title прошёл ($deadline), а журнал ещё не принят: $missing.
+$how
+""")
+
 # --- to the deputy head ---------------------------------------------------------------------
 DEPUTY = "Заместитель директора"
 SUMMARY_BODY = Template("Во вложении: $subject.\n")         # the subject, lower-cased
 WEEK_SUMMARY_SUBJECT = Template("Сводка за неделю $week")
 PERIOD_SUMMARY_SUBJECT = Template("Отчёт за $title")
 
+# --- to the sysadmin: what a scheduled run could not do, once per problem ----------------------
+ADMIN = "Системный администратор"
+ADMIN_SUBJECT = Template("Электронный журнал: $what")
+ADMIN_BODY = Template("""\
+Здравствуйте!
+
+Плановый запуск zhurnal ($when по времени школы) не справился сам:
+
+$detail
+
+Это письмо приходит один раз о каждой неполадке.
+""")
+ADMIN_UNANSWERED = Template("книга «$file» не принята, и сообщить автору некому")
+ADMIN_UNANSWERED_DETAIL = Template("Книга «$file» (автор: $author) не принята ($codes), а письмо с ошибками "
+                                   "отправить некому: у автора нет адреса в книге настройки школы. Отзыв "
+                                   "с отмеченными ошибками: $feedback")
+ADMIN_HELD = Template("письмо от $sender задержано")
+ADMIN_HELD_DETAIL = Template("Письмо от $sender, полученное $received, не взято в журнал: $reason. "
+                             "Оно лежит в папке почтового ящика для задержанных писем.")
+ADMIN_BACKUP = "резервная копия не сделана"
+ADMIN_BACKUP_DETAIL = Template("Резервная копия не сделана или не прошла проверку: $problem")
+ADMIN_STOPPED = Template("шаг «$step» не выполнен")
+ADMIN_STOPPED_DETAIL = Template("Шаг «$step» не выполнен: $problem")
+NOBODY = "не указан"
+
 # --- what publish reports it could not do ---------------------------------------------------
 ADDRESS_UNUSABLE = Template("$parent: адрес «$email» нельзя использовать (русские буквы до «@»); "
                             "исправьте его в списке класса")
+ADDRESS_REFUSED = Template("$parent: почтовый сервер отказался доставлять на адрес «$email», письма туда не "
+                           "отправляются; исправьте адрес в списке класса $classes")
+WRONG_ADDRESS_LINE = Template("$parent — «$email»")
 
 
 def fill(template: Template, **values: object) -> str:

@@ -1,6 +1,7 @@
 """The class roster: the class teacher's students, subgroups, parents and exemptions.
 
-Authoritative for its class. Pupil movement is in its rows: a pupil who leaves keeps their row
+Authoritative for its class; every accepted roster, changed or not, confirms its class's
+roster (:mod:`zhurnal.school.roster_freshness`), and so does the newest one handed in again. Pupil movement is in its rows: a pupil who leaves keeps their row
 with the leaving date and order; a row deleted all the same is a pupil who left on the roster's
 date (kept, never deleted; see :mod:`.plan`). :mod:`.spec` declares it, :mod:`.issue` writes
 it, :mod:`.records` holds its rules (given what the store knows, gathered here), :mod:`.plan`
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from zhurnal.core.findings import Finding, finding
-from zhurnal.kinds.base import Records, StepContext, WorkbookKind
+from zhurnal.kinds.base import Plan, Records, StepContext, WorkbookKind
 from zhurnal.kinds.roster.plan import RosterPlan
 from zhurnal.kinds.roster.records import RosterContext, check_roster
 from zhurnal.kinds.roster.spec import spec_of
+from zhurnal.merge.sync import Changes
+from zhurnal.school.context import RunContext
+from zhurnal.school.roster_freshness import confirm, confirm_again
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 from zhurnal.text.labels import Kind
@@ -58,6 +62,18 @@ class RosterKind(WorkbookKind):
         checked = check_roster(tables, roster, yo_as_ye=ctx.yo)
         found = checked.findings + _entries_after_leaving(ctx.conn, ctx.school_id, tables["Ученики"])
         return RosterPlan(checked, roster, ctx.yo, findings=found)
+
+    def apply(self, plan: Plan, conn: Connection, ctx: RunContext, submission_id: int) -> Changes:
+        """The roster written, and its class's roster confirmed now (changed or not)."""
+        assert isinstance(plan, RosterPlan) and ctx.school_id is not None
+        changes = plan.apply(conn, ctx.school_id, submission_id)
+        confirm(conn, ctx.school_id, plan.context.class_code, ctx.now, submission_id)
+        return changes
+
+    def again(self, conn: Connection, ctx: RunContext, submission_id: int) -> bool:
+        """The class's newest roster handed in again unchanged confirms it again (a day on)."""
+        assert ctx.school_id is not None
+        return confirm_again(conn, ctx.school_id, submission_id, ctx.now) is not None
 
 
 def _entries_after_leaving(conn, school_id: int, table) -> list[Finding]:

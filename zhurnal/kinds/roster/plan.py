@@ -29,7 +29,8 @@ def _insert(conn: Connection, table, values: dict, *, school_id: int, submission
     return new_id
 
 
-PERSON = ("full_name", "birth_date", "sex", "arrived_on", "arrival_order", "left_on", "leaving_order")
+PERSON = ("full_name", "birth_date", "sex", "arrived_on", "arrival_order", "left_on", "leaving_order",
+          "address", "phone", "note")
 
 
 def _student_row(cls: str, values: dict) -> dict:

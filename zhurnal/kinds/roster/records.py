@@ -90,6 +90,7 @@ def _identify_student(row: Row, ctx: RosterContext, yo: bool, found: list[Findin
 
 
 MOVEMENT = ("arrived_on", "arrival_order", "left_on", "leaving_order")
+CONTACTS = ("address", "phone", "note")     # the pupil's card: private
 
 
 def _shown(day: object) -> str:
@@ -150,8 +151,8 @@ def _check_students(table: Table, ctx: RosterContext, yo: bool, out: RosterCheck
                                      cls=ctx.class_code, subject=subject))
             membership[subject] = canonical
         _check_movement(row, ident, ctx, found)
-        # a roster issued before the movement columns keeps the stored movement as it is
-        values = {k: row.get(k) for k in ("full_name", "birth_date", "sex", *MOVEMENT) if k in row.refs}
+        # a roster issued before the movement (or contact) columns keeps the stored ones as they are
+        values = {k: row.get(k) for k in ("full_name", "birth_date", "sex", *MOVEMENT, *CONTACTS) if k in row.refs}
         values["subgroups"] = membership
         out.students.append(RosterStudent(row=row, id=ident, values=values))
 

@@ -22,9 +22,19 @@ MOVEMENT_FIELDS = (
           note="С этого дня ученик не числится в классе. Строку не удаляйте"),
     Field("leaving_order", "Приказ о выбытии", T.TEXT, width=18),
 )
-def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True) -> WorkbookSpec:
+# the pupil's card: private contacts (never in a diary, a letter or a summary)
+CONTACT_FIELDS = (
+    Field("address", "Адрес проживания", T.TEXT, width=40,
+          note="Личная карточка ученика: видят только классный руководитель и администрация"),
+    Field("phone", "Телефон ученика", T.PHONE, width=18),
+    Field("note", "Примечание", T.TEXT, width=30, note="Например, кому звонить в экстренном случае"),
+)
+
+
+def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True, contacts: bool = True) -> WorkbookSpec:
     """The class roster; one dropdown column per subject that this class splits into subgroups,
-    then the movement columns (a roster issued before they existed has none: ``movement`` false)."""
+    then the movement columns (a roster issued before they existed has none: ``movement`` false),
+    then the pupil's card (``contacts`` false: a roster issued before it)."""
     subgroup_fields = tuple(
         Field(f"subgroup:{subject}", f"Подгруппа: {subject}", T.CHOICE, width=18,
               choices=Choices(named=f"subgroups:{subject}"))
@@ -37,6 +47,7 @@ def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True) -> Work
         Field("sex", "Пол", T.CHOICE, choices=SEX, width=6),
         *subgroup_fields,
         *(MOVEMENT_FIELDS if movement else ()),
+        *(CONTACT_FIELDS if contacts else ()),
     ))
     parents_sheet = SheetSpec("Родители", rows=150, fields=(
         Field("id", "id", T.ID, hidden=True),
@@ -64,6 +75,7 @@ def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True) -> Work
 
 
 def spec_of(meta: dict[str, str]) -> WorkbookSpec:
-    """The roster declaration a submitted roster was issued with (its subgroup and movement columns)."""
+    """The roster declaration a submitted roster was issued with (its subgroup, movement and
+    contact columns)."""
     issued = sections(meta)
-    return spec(tuple(issued.get("subgroup_subjects", [])), bool(issued.get("movement")))
+    return spec(tuple(issued.get("subgroup_subjects", [])), bool(issued.get("movement")), bool(issued.get("contacts")))

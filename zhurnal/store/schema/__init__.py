@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from zhurnal.store.schema.base import metadata
 from zhurnal.store.schema.delivery import fetched_mail, issued_templates, mail_ledger, parent_access, submission_states
+from zhurnal.store.schema.extracurricular import extra_absences, extra_groups, extra_members, extra_sessions
 from zhurnal.store.schema.journal import (
     absences,
     exemptions,
@@ -33,6 +34,7 @@ from zhurnal.store.schema.school import (
     holidays,
     parents,
     periods,
+    roster_confirmations,
     schools,
     students,
     subgroup_members,
@@ -51,5 +53,6 @@ __all__ = [
     "subgroup_members", "parents", "guardianships", "submissions", "revisions", "lessons",
     "journal_entries", "absences", "period_marks", "plan_items", "exemptions", "period_locks",
     "period_events", "mail_ledger", "issued_templates", "submission_states", "parent_access",
-    "fetched_mail", "exam_marks", "prior_marks", "year_locks", "year_events",
+    "fetched_mail", "exam_marks", "prior_marks", "year_locks", "year_events", "roster_confirmations",
+    "extra_groups", "extra_members", "extra_sessions", "extra_absences",
 ]

@@ -3,7 +3,7 @@ subjects, load, timetable, bells, work types, absence reasons, students, parents
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, String, Table, Text
 
 from zhurnal.store.schema.base import _dates_and_grades, _school, metadata
 
@@ -116,6 +116,12 @@ students = Table(
     Column("arrival_order", Text, info={"since": "0009"}),
     Column("left_on", Date, info={"since": "0009"}),
     Column("leaving_order", Text, info={"since": "0009"}),
+    # the pupil's card (migration 0012): private contacts the class teacher keeps in the roster;
+    # never in a diary, a letter or a summary, printed only on the year archive's pupils' list
+    # when [roster] contacts_in_archive says so
+    Column("address", Text, info={"since": "0012"}),
+    Column("phone", Text, info={"since": "0012"}),
+    Column("note", Text, info={"since": "0012"}),
 )
 
 subgroup_members = Table(
@@ -139,4 +145,17 @@ guardianships = Table(
     Column("student_id", Integer, ForeignKey("students.id"), primary_key=True),
     Column("relation", Text),
     Column("receives_diary", Boolean, nullable=False, default=True),
+)
+
+# ---- roster freshness (migration 0012) -------------------------------------------------------
+
+# every confirmation of a class's roster: a roster accepted (changed or not), or the class's newest
+# accepted roster handed in again a day or more after the last confirmation; the newest row
+# up to a moment says how fresh the roster was then (zhurnal.school.roster_freshness)
+roster_confirmations = Table(
+    "roster_confirmations", metadata, _school(),
+    Column("class_code", String(16), primary_key=True),
+    Column("received_at", DateTime, primary_key=True),
+    Column("submission_id", Integer, ForeignKey("submissions.id"), nullable=False),
+    info={"since": "0012"},
 )

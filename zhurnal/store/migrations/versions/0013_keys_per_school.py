@@ -4,7 +4,7 @@ On PostgreSQL every primary and foreign key of a table with ``school_id`` gets `
 front (:mod:`zhurnal.store.keys`), and ``zhurnal_run_locks`` holds one row per school for the run
 lock (:mod:`zhurnal.store.run_locks`). SQLite stores hold one school: nothing changes there.
 
-Revision ID: 0012
+Revision ID: 0013
 """
 
 from alembic import op
@@ -13,7 +13,7 @@ from zhurnal.store import run_locks
 from zhurnal.store.keys import make_keys_per_school
 from zhurnal.store.migrations import introduce
 
-revision, down_revision, branch_labels, depends_on = "0012", "0011", None, None
+revision, down_revision, branch_labels, depends_on = "0013", "0012", None, None
 
 
 def upgrade() -> None:
