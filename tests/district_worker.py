@@ -49,9 +49,9 @@ def one(self, read):
 original_bundles = run.print_bundles
 
 
-def print_bundles(school, rendering, paper, post, out, workspace):
+def print_bundles(school, rendering, paper, post, out, workspace, *args, **kwargs):
     _die_once("publish", Path(workspace))
-    return original_bundles(school, rendering, paper, post, out, workspace)
+    return original_bundles(school, rendering, paper, post, out, workspace, *args, **kwargs)
 
 
 pipeline._Run.one = one
