@@ -14,7 +14,7 @@ RANK = {
     "core": 0, "text": 0,
     "store": 1, "school": 2, "year": 3,
     "templates": 4, "validate": 5, "merge": 6, "kinds": 7, "ingest": 8, "publish": 8, "backup": 8,
-    "fetch": 9, "batch": 10, "report": 11, "closing": 11, "docs": 11, "demo": 12, "cli": 13,
+    "fetch": 9, "batch": 10, "report": 11, "closing": 11, "docs": 11, "district": 11, "demo": 12, "cli": 13,
 }
 BASE = 0   # plumbing (core) and people's text (text) may use each other; everything else ranks
 

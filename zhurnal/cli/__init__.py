@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from zhurnal.batch.workspace import init as init_workspace
-from zhurnal.cli import docs, pipeline, school, store, teachers
+from zhurnal.cli import district, docs, pipeline, school, store, teachers
 from zhurnal.cli.base import Main, say
 from zhurnal.cli.templates import templates
 from zhurnal.core.settings import resolve_workspace
@@ -72,7 +72,7 @@ def demo(ctx: click.Context, directory: str, students: int, seed: int, whole_yea
 
 
 for command in (*pipeline.COMMANDS, *teachers.COMMANDS, templates, *school.COMMANDS, *store.COMMANDS,
-                *docs.COMMANDS):
+                *docs.COMMANDS, *district.COMMANDS):
     main.add_command(command)
 
 

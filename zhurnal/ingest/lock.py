@@ -1,4 +1,5 @@
-"""One run at a time per workspace: a lock file, and on PostgreSQL an advisory lock per school.
+"""One run at a time per workspace: a lock file, and on PostgreSQL the school's row lock
+(:mod:`zhurnal.store.run_locks`: a lock no other school's role can take).
 
 Two ``zhurnal ingest`` started together would both insert the same submission (one dies on the
 store's unique hash); with the lock the second one waits, or with ``wait=False`` gives up at once.
@@ -12,13 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from filelock import FileLock, Timeout
-from sqlalchemy import text
 
 from zhurnal.school.context import RunContext
+from zhurnal.store import run_locks
 
 log = logging.getLogger("zhurnal.ingest")
 LOCK_NAME = ".zhurnal.lock"
-_ADVISORY_SPACE = 0x7A68   # "zh": the first key of pg_advisory_lock(int, int); the school id is the second
 # the workspaces this process holds: a scheduled run holds its workspace around all its steps, and
 # the ingest among them takes the lock again (a second FileLock on the same file would wait forever)
 _HELD: dict[tuple[str, int], int] = {}     # (lock file, thread) → depth
@@ -32,27 +32,23 @@ class WorkspaceBusy(Exception):
 
 
 @contextmanager
-def _advisory(ctx: RunContext, wait: bool) -> Iterator[None]:
-    """PostgreSQL: a session advisory lock on (zhurnal, school id), held by one connection
-    for the whole run, so that two machines sharing one district store also take turns."""
+def _school_row(ctx: RunContext, wait: bool) -> Iterator[None]:
+    """PostgreSQL: the school's row lock, held by one connection for the whole run, so that two
+    machines sharing one district store also take turns."""
     if ctx.engine.dialect.name != "postgresql" or ctx.school_id is None:
         yield
         return
-    with ctx.engine.connect() as conn:
-        keys = {"space": _ADVISORY_SPACE, "school": ctx.school_id}
-        got = conn.execute(text("select pg_try_advisory_lock(:space, :school)"), keys).scalar()
-        if not got:
-            if not wait:
-                raise WorkspaceBusy(f"школой {ctx.settings.school.code} в общей базе")
-            log.warning("Другой запуск zhurnal работает со школой %s в общей базе; жду его окончания.",
-                        ctx.settings.school.code)
-            conn.execute(text("select pg_advisory_lock(:space, :school)"), keys)
-        conn.commit()
-        try:
+    where = f"школой {ctx.settings.school.code} в общей базе"
+    with run_locks.held(ctx.engine, ctx.school_id, wait=False) as got:
+        if got:
             yield
-        finally:
-            conn.execute(text("select pg_advisory_unlock(:space, :school)"), keys)
-            conn.commit()
+            return
+    if not wait:
+        raise WorkspaceBusy(where)
+    log.warning("Другой запуск zhurnal работает со школой %s в общей базе; жду его окончания.",
+                ctx.settings.school.code)
+    with run_locks.held(ctx.engine, ctx.school_id, wait=True):
+        yield
 
 
 @contextmanager
@@ -80,7 +76,7 @@ def run_lock(ctx: RunContext, *, wait: bool = True) -> Iterator[None]:
         lock.acquire()
     _HELD[held] = 1
     try:
-        with _advisory(ctx, wait):
+        with _school_row(ctx, wait):
             yield
     finally:
         _HELD.pop(held, None)

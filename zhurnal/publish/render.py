@@ -14,6 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from filelock import FileLock
+
 from zhurnal.core.atomic import write_bytes
 from zhurnal.core.filenames import safe_name
 from zhurnal.publish.diary import DiaryRenderer, RenderError
@@ -22,6 +24,7 @@ from zhurnal.school.snapshot import School
 
 Progress = Callable[[int, int], None]     # (documents done, documents in all)
 MANIFEST = ".rendered.json"
+MANIFEST_LOCK = ".rendered.lock"
 
 
 def file_name(text: str) -> str:
@@ -121,6 +124,12 @@ class Rendering:
                                                       students[sid]["class_code"], students[sid]["full_name"])):
             self._wait(sid)
         self._pool.shutdown()
-        write_bytes(self.folder / MANIFEST,
-                    json.dumps({str(sid): self._keys[sid] for sid in self._ready}, indent=0).encode())
+        # merged into what the file holds now, under a lock: a region renders one class per job,
+        # several at once into one school's folder (zhurnal.district), each adding its pupils
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.folder / MANIFEST_LOCK)):
+            manifest = self.folder / MANIFEST
+            kept = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+            kept.update({str(sid): self._keys[sid] for sid in self._ready})
+            write_bytes(manifest, json.dumps(kept, indent=0, sort_keys=True).encode())
         return self._ready

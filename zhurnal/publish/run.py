@@ -167,6 +167,25 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
     return report
 
 
+def render_class(ctx: RunContext, week: Week, class_code: str) -> list[str]:
+    """Render the diaries of ``week`` of one class into the outbox (reused when unchanged), and
+    nothing else: a region renders its classes in parallel on many machines, and the school's
+    :func:`publish_week` then finds them rendered. The documents that could not be rendered."""
+    settings, school_id = ctx.settings, ctx.school_id
+    assert school_id is not None, "a run context that writes always has its school"
+    with ctx.engine.connect() as conn:                      # reads only
+        school = load_school(conn, school_id)
+        school.require_school_week(week)
+        averages = week_averages(conn, school, settings, week)
+        data = load_week(conn, school_id, week, settings, school=school, averages=averages)
+    folder = settings.outbox / week.label / "diaries"
+    with Rendering(DiaryRenderer(template_path(settings.workspace)), school, folder) as rendering:
+        for st in school.class_students(class_code, week.monday, week.sunday):
+            rendering.add(st["id"], data.diary(st["id"]))
+        rendering.all()
+        return rendering.failed
+
+
 def publish_period(ctx: RunContext, code: str, *, force: bool = False,
                    progress: Progress | None = None) -> PublishReport:
     """At period end: report cards (PDF, mailed to parents, print bundles for every class) and

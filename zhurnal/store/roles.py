@@ -11,6 +11,11 @@ insert, update, delete; no DDL). Which school a role is lives in ``zhurnal_schoo
   — a role cannot change ``current_user`` to another school's role, so no hand-written SQL
   (``SET``, a ``WHERE`` of its own) reaches another school's rows; an unmapped role sees none.
 
+Keys are per school on PostgreSQL (:mod:`zhurnal.store.keys`), so a row a role may insert can
+neither name nor collide with another school's; its run lock is a row of ``zhurnal_run_locks``
+under the same policy (:mod:`zhurnal.store.run_locks`). A school role may not add or remove
+``schools`` rows (the district makes them: ``db copy``, ``zhurnal init`` as the district).
+
 A session setting (``SET zhurnal.school_id``) was rejected: any role can set it to anything.
 :func:`secure` is idempotent; ``db upgrade`` calls it again so tables a migration adds get
 their policies too.
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, inspect, select, text
 
+from zhurnal.store import run_locks
 from zhurnal.store import schema as s
 from zhurnal.store.errors import StoreError
 
@@ -52,8 +58,9 @@ def secure(conn: Connection) -> None:
     conn.execute(text(f'CREATE TABLE IF NOT EXISTS "{ROLES_TABLE}" (role text PRIMARY KEY, '
                       'school_id integer NOT NULL REFERENCES schools(id))'))
     mine = f"(SELECT school_id FROM \"{ROLES_TABLE}\" WHERE role = current_user)"
+    run_locks.create(conn)
     present = set(inspect(conn).get_table_names())
-    targets = [(ROLES_TABLE, "role = current_user")] + \
+    targets = [(ROLES_TABLE, "role = current_user"), (run_locks.TABLE, f"school_id = {mine}")] + \
         [(t.name, f"id = {mine}" if t is s.schools else f"school_id = {mine}")
          for t in s.metadata.sorted_tables if t.name in present]
     for table, rule in targets:
@@ -91,8 +98,16 @@ def grant_school(engine: Engine, code: str, role: str, password: str | None = No
         conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {who}"))
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {who}"))
         conn.execute(text(f"REVOKE CREATE ON SCHEMA public FROM {who}"))
-        tables = ", ".join(f'"{t.name}"' for t in s.metadata.sorted_tables)
+        tables = ", ".join(f'"{t.name}"' for t in s.metadata.sorted_tables if t is not s.schools)
         conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}"))
+        # its own school's row: read and update (the setup), never add or remove one — an insert
+        # would answer whether another school's code exists
+        # and the update right by column: a table-wide UPDATE would also let it LOCK TABLE schools,
+        # the row every school's foreign keys check, in a mode that stalls every school
+        conn.execute(text(f"REVOKE INSERT, UPDATE, DELETE ON schools FROM {who}"))
+        columns = ", ".join(c.name for c in s.schools.columns if c.name not in ("id", "code"))
+        conn.execute(text(f"GRANT SELECT, UPDATE ({columns}) ON schools TO {who}"))
+        run_locks.grant(conn, who)
         conn.execute(text(f'GRANT SELECT ON alembic_version, "{ROLES_TABLE}" TO {who}'))
         conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {who}"))
         conn.execute(text(f'INSERT INTO "{ROLES_TABLE}" (role, school_id) VALUES (:r, :s) '

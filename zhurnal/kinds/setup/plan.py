@@ -32,7 +32,8 @@ class SetupPlan:
         old = dict(conn.execute(s.schools.select().where(s.schools.c.id == school_id)).mappings().one())
         new = {**old, **self.school}
         if new != old:
-            conn.execute(s.schools.update().where(s.schools.c.id == school_id).values(**new))
+            # only the setup's own fields: a school's role may update those columns, not id or code
+            conn.execute(s.schools.update().where(s.schools.c.id == school_id).values(**self.school))
             record_revision(conn, school_id=school_id, submission_id=submission_id,
                             entity="schools", key=old["code"], old=old, new=new)
             changes.updated += 1

@@ -77,6 +77,9 @@ def add_introduced_indexes(op, revision: str) -> None:
         op.create_index(index.name, table.name, [c.name for c in index.columns])
 
 
+KEYS_PER_SCHOOL = "0014"     # the revision that puts school_id in front of every key (zhurnal.store.keys)
+
+
 def introduce(revision: str) -> None:
     """A migration's whole upgrade: the tables, columns and indexes that ``revision`` introduces."""
     from alembic import op
@@ -84,3 +87,8 @@ def introduce(revision: str) -> None:
     create_introduced(op.get_bind(), revision)
     add_introduced_columns(op, revision)
     add_introduced_indexes(op, revision)
+    if op.get_bind().dialect.name == "postgresql" and revision > KEYS_PER_SCHOOL:
+        # a table introduced after the district keys (0014) takes them at once, as 0014 gave
+        # every table before it (idempotent: the tables already keyed are left as they are)
+        from zhurnal.store.keys import make_keys_per_school
+        make_keys_per_school(op.get_bind())
