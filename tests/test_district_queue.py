@@ -118,7 +118,7 @@ def _classes(path: Path) -> int:
     return count
 
 
-def _workers_until_done(district_toml: Path, markers: Path, logs: Path, kills: list[str], timeout: float = 420):
+def _workers_until_done(district_toml: Path, markers: Path, logs: Path, kills: list[str], timeout: float = 900):
     """Two workers; a killed one is replaced (as a service manager would) until the week's 12
     jobs have succeeded. The exit codes of the workers that ended."""
     district = load_district(district_toml)
