@@ -88,7 +88,11 @@ def test_each_bad_file_gets_its_own_code_and_the_batch_goes_on(loaded, school, t
     assert codes["notes.docx"] == {"file-unsupported-type"}
     assert codes["password.xlsx"] == {"file-encrypted"}
     assert codes["~$good.xlsx"] == codes[".~lock.good.xlsx#"] == {"stale-lock-file"}
-    assert _store_counts(loaded) == before          # the good roster changed nothing either
+    # the good roster changed nothing either, but it confirms its class's roster (a roster handed
+    # in unchanged counts as the class teacher's confirmation)
+    after = _store_counts(loaded)
+    assert after.pop("roster_confirmations") == before.pop("roster_confirmations") + 1
+    assert after == before
     assert "Изменённый Ученик Иванович" not in {r["full_name"] for r in loaded.rows(s.students)}
     assert sorted(p.name for p in inbox.iterdir() if not p.is_dir()) == [".hidden.xlsx", ".~lock.good.xlsx#", "~$good.xlsx"]
     # every rejected file got a feedback workbook and an archived original
