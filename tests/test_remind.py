@@ -83,3 +83,12 @@ def test_a_late_teacher_gets_one_reminder_and_the_summary_says_so(week_ws, smtp,
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     marked = {r[0]: r[9] for r in rows[:next((i for i, r in enumerate(rows) if not r[0]), len(rows))]}
     assert marked[late] == "отправлено" and {v for k, v in marked.items() if k != late} == {"—"}
+
+
+def test_remind_without_a_mail_server_is_a_usage_error_and_writes_nothing(week_ws):
+    """GIVEN no [smtp] host WHEN ``zhurnal remind`` THEN exit 2 naming the setting (as ``send``
+    does), and no reminder is queued: nothing could be kept for a later send."""
+    result = CliRunner().invoke(main, ["--workspace", str(week_ws.path), "remind", "--week", WEEK.label])
+    assert result.exit_code == 2 and "[smtp]" in result.output and "host" in result.output
+    with week_ws.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM mail_ledger WHERE kind = 'reminder'")).scalar() == 0

@@ -66,8 +66,12 @@ def load_identity(path: str | Path | None, env_name: str) -> list[x25519.Identit
         path = value
     try:
         return parse_identity(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BackupError(f"{path}: закрытый ключ не найден (нет такого файла)") from exc
+    except PermissionError as exc:
+        raise BackupError(f"{path}: закрытый ключ не читается (нет права чтения)") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise BackupError(f"{path}: закрытый ключ не читается ({exc.__class__.__name__})") from exc
+        raise BackupError(f"{path}: закрытый ключ не читается (файл повреждён или это не ключ)") from exc
 
 
 def new_identity(target: Path, workspace: Path) -> str:

@@ -87,7 +87,7 @@ def ingest(ctx: click.Context, dry_run: bool, as_json: bool, no_wait: bool) -> N
 
 
 @click.command(cls=Command)
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="ФАЙЛ")
 @JSON
 @click.pass_context
 def validate(ctx: click.Context, file: str, as_json: bool) -> None:

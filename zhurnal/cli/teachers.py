@@ -7,6 +7,7 @@ import click
 from zhurnal.batch.remind import remind_late
 from zhurnal.batch.workspace import open_workspace
 from zhurnal.cli.base import JSON, WEEK, Command, finish, folder
+from zhurnal.core.errors import NotConfigured
 from zhurnal.report.commands import remind_text
 from zhurnal.school.calendar import Week
 from zhurnal.text.i18n import N_
@@ -19,7 +20,10 @@ from zhurnal.text.i18n import N_
 def remind(ctx: click.Context, week: Week, as_json: bool) -> None:
     """After the week's hand-in deadline ([journal] hand_in_weekday, hand_in_time): one reminder
     to each teacher whose journal is not accepted (mail waits in outbox/ for send)."""
-    finish(remind_late(open_workspace(folder(ctx)), week), as_json, remind_text)
+    run = open_workspace(folder(ctx))
+    if not run.settings.smtp.host:      # a reminder is mail: without a server nothing could be kept for later
+        raise NotConfigured("smtp", "host")
+    finish(remind_late(run, week), as_json, remind_text)
 
 
 COMMANDS = (remind,)

@@ -8,6 +8,7 @@ from zhurnal.batch.due import STEP_NAMES
 from zhurnal.batch.scheduled import DueReport
 from zhurnal.batch.timer import Units
 from zhurnal.report.backup import backup_text
+from zhurnal.report.commands import delivery_text, remind_text
 from zhurnal.report.ingest import ingest_table
 from zhurnal.report.publish import fetch_text, publish_text, send_line
 from zhurnal.text.i18n import N_, _
@@ -16,7 +17,9 @@ from zhurnal.text.i18n import N_, _
 def _step_text(done: dict, report: Any) -> str:
     step = done["step"]
     if step == "issue":
-        return _("Workbooks of {week} issued: {n}").format(week=done["week"], n=len(done["report"]))
+        return delivery_text(report)
+    if step == "remind":
+        return remind_text(report)
     if step == "publish":
         return publish_text(done["report"])
     if step == "ingest":
