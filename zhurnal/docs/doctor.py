@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.metadata
 import json
+import os
 import platform
 import shutil
 import time
@@ -143,12 +144,17 @@ def _folders(health: Health, settings: Settings) -> None:
     loose = loose_modes(settings.workspace, settings.ingest.teacher_group)
     free = shutil.disk_usage(settings.workspace).free
     free_mb = free // 2**20
+    # a folder zhurnal cannot write (a read-only mount, a wrong owner) stops publish and ingest
+    # with exit 3; os.access also answers EROFS for a read-only file system
+    unwritable = [name for name in ("inbox", "outbox", "archive", "templates_xlsx")
+                  if name not in missing and not os.access(settings.workspace / name, os.W_OK | os.X_OK)]
     notes = [f"нет папок: {', '.join(missing)}"] if missing else []
+    notes += [f"нет права записи: {', '.join(unwritable)}"] if unwritable else []
     notes += [f"доступно другим пользователям: {len(loose)} (zhurnal init --fix-modes)"] if loose else []
     notes += [f"на диске свободно {free_mb} МБ"] if free_mb < 1024 else []
-    level = PROBLEM if missing or free_mb < 100 else WARNING if notes else OK
+    level = PROBLEM if missing or unwritable or free_mb < 100 else WARNING if notes else OK
     health.add("folders", level, "Папки: " + ("; ".join(notes) if notes else f"в порядке, свободно {free_mb} МБ"),
-               missing=missing, loose_modes=len(loose), free_mb=free_mb)
+               missing=missing, unwritable=unwritable, loose_modes=len(loose), free_mb=free_mb)
 
 
 def _backup(health: Health, settings: Settings, now: dt.datetime) -> None:
@@ -180,7 +186,9 @@ def _store(health: Health, ctx: RunContext, recent: int) -> None:
     level = PROBLEM if checked != "ok" or health.revision != head else OK
     health.add("store", level, f"База данных: {engine.dialect.name}, схема {health.revision}"
                + ("" if health.revision == head else f" (программе нужна {head}: zhurnal db upgrade)")
-               + ("" if checked == "ok" else f", проверка целостности: {checked}"),
+               # SQLite's own words (English, several lines) stay in --json and the bundle
+               + ("" if checked == "ok" else ", повреждена: восстановите её из последней проверенной резервной "
+                  "копии (zhurnal restore --to НОВАЯ_ПАПКА)"),
                dialect=engine.dialect.name, revision=health.revision, head=head, integrity=checked,
                submissions=len(rows))
     last = rows[0].received_at if rows else None
