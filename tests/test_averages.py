@@ -168,6 +168,12 @@ def test_diary_summary_and_report_card_show_the_hand_computed_average(loaded, al
         period = period_summary(conn, school, loaded.settings, "Q2")
         card = report_cards(conn, period, school.calendar.period_row("Q2"))[student]
     [row] = [a for a in diary["averages"] if a["subject"] == "Алгебра"]
+    # the period's marks as typed (the КР counts twice: 5·2 + 5 + 5 + 4 = 24 over 5), and the
+    # average at each week's end of Q2: no mark before 23.11, then 4.8
+    assert row.pop("marks") == [{"date": "23.11", "mark": "5", "type": "КР"}, {"date": "24.11", "mark": "5", "type": "ОНУ"},
+                                {"date": "25.11", "mark": "5/4", "type": "ОНУ"}]
+    assert row.pop("trend") == [{"week": "02.11", "average": None}, {"week": "09.11", "average": None},
+                                {"week": "16.11", "average": None}, {"week": "23.11", "average": 4.8}]
     assert row == {"subject": "Алгебра", "average": 4.8, "count": 4, "class_average": 4.41,
                    "average_text": "4,80", "class_average_text": "4,41"}
     [result] = [r for r in summary.results if r.student_id == student and r.subject == "Алгебра"]
