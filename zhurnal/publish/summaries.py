@@ -14,7 +14,7 @@ from zhurnal.core.atomic import writing
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed
 from zhurnal.publish.front_page import Front, front_sheet
-from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, metrics
+from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, SOU_MARKS, SOU_PUPILS, metrics
 from zhurnal.publish.pupil_results import period_results
 from zhurnal.publish.risk import at_risk
 from zhurnal.publish.summary_book import DASH, Book
@@ -39,8 +39,13 @@ LEGEND = [
     ("Метрики", "По классам (по ученикам)", "каждый ученик считается один раз по всем предметам (и зачётным): отличники — "
                                             "только «5»; хорошисты — «4» и «5»; с одной «3»; с «3» — две и больше; "
                                             "неуспевающие — есть «2» или «незач»; н/а — не аттестован по предмету"),
-    ("Метрики", "Успеваемость по ученикам", "(N − неуспевающие − н/а) × 100 / N; качество — (отличники + хорошисты) × 100 / N; "
-                                            "СОУ — (отличники·100 + хорошисты·64 + с «3»·36 + неуспевающие·16 + н/а·7) / N"),
+    ("Метрики", "Успеваемость по ученикам", "(N − неуспевающие − н/а) × 100 / N; качество — (отличники + хорошисты) × 100 / N"),
+    ("Метрики", SOU_PUPILS, "по классам, каждый ученик по своей группе: (отличники·100 + хорошисты·64 + с «3»·36 + "
+                            "неуспевающие·16 + н/а·7) / N, N — ученики"),
+    ("Метрики", SOU_MARKS, "по классам, обычная степень обученности (В. П. Симонов) по всем результатам «ученик × предмет» "
+                           "класса: («5»·100 + «4»·64 + «3»·36 + «2»·16 + н/а·7) / N, N — результаты; зачётные "
+                           "предметы не входят. Число другое, чем «по ученикам»: ученик с одной «3» весит там 36 "
+                           "при любых остальных отметках"),
     ("Метрики", "Без отметок (вне N)", "учеников без единой отметки (по предмету; по классу — ни по одному предмету)"),
     ("Метрики", "Мало отметок (вне N)", "идёт период: отметок меньше, чем положено к этой неделе — минимум для отметки "
                                         "за период, умноженный на долю прошедших недель периода (неделя 2 из 9 при "
@@ -50,7 +55,8 @@ LEGEND = [
     ("Метрики", "С отметками за неделю (N)", "результатов «ученик × предмет» только с отметками этой недели"),
     ("Метрики", "Успеваемость, %", "(«5» + «4» + «3») × 100 / N"),
     ("Метрики", "Качество, %", "(«5» + «4») × 100 / N"),
-    ("Метрики", "СОУ, %", "степень обученности: («5»·100 + «4»·64 + «3»·36 + «2»·16 + н/а·7) / N"),
+    ("Метрики", "СОУ, %", "по предмету (учителю): степень обученности (В. П. Симонов) — («5»·100 + «4»·64 + «3»·36 + "
+                          "«2»·16 + н/а·7) / N"),
     ("Пропуски", "Уроков: причина", "уроков пропущено (за неделю; в отчёте за период — за период) по причине, "
                                     "указанной классным руководителем в листе посещаемости"),
     ("Пропуски", "Дней: причина", "дней, пропущенных целиком: пропущены все уроки ученика в этот день по расписанию"),
@@ -150,9 +156,9 @@ def pupil_rows(data: SummaryData, field: str) -> list[list]:
 
 def _metrics_sheet(out: Book, data: SummaryData, with_week: bool) -> None:
     sheet = out.sheet("Метрики", f"Успеваемость, качество, СОУ — {data.title}")
-    out.columns(sheet, [36] + [11] * 13)
+    out.columns(sheet, [36] + [11] * 14)
     pct = {9: out.percent, 10: out.percent, 11: out.percent}
-    pupil_pct = {11: out.percent, 12: out.percent, 13: out.percent}
+    pupil_pct = {11: out.percent, 12: out.percent, 13: out.percent, 14: out.percent}
     period_caption = ("За период по текущим отметкам (идёт период: «мало отметок» вместо н/а)" if data.running
                       else "За период (отметка за период, а где её нет — по отметкам)")
     blocks = [(period_caption, "result")]
@@ -177,7 +183,7 @@ def _metrics_sheet(out: Book, data: SummaryData, with_week: bool) -> None:
     if class_rows and class_rows[1]:
         top, rows = class_rows
         chart = out.book.add_chart({"type": "column"})
-        for col, name in ((11, "Успеваемость, %"), (12, "Качество, %"), (13, "СОУ, %")):
+        for col, name in ((11, "Успеваемость, %"), (12, "Качество, %"), (13, SOU_PUPILS), (14, SOU_MARKS)):
             chart.add_series({"name": name, "categories": ["Метрики", top + 1, 0, top + len(rows), 0],
                               "values": ["Метрики", top + 1, col, top + len(rows), col]})
         chart.set_title({"name": "Успеваемость, качество и СОУ по классам (по ученикам)"})

@@ -61,7 +61,7 @@ def _periods(school: School) -> list[dict]:
 def _results_sheet(out: Book, school: School, found: YearFigures) -> None:
     sheet = out.sheet("Итоги по ученикам", "Итоги успеваемости по ученикам: по классам за периоды и за год")
     out.columns(sheet, [12] + [11] * len(PUPIL_HEADERS))
-    pct = {11: out.percent, 12: out.percent, 13: out.percent}
+    pct = {11: out.percent, 12: out.percent, 13: out.percent, 14: out.percent}
     row = 2
     for period in found.terms:
         results = {code: terms[period["code"]] for code, terms in found.classes.items() if period["code"] in terms}
