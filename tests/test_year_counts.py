@@ -244,6 +244,8 @@ def test_the_year_report_counts_movement_and_class_sizes(loaded):
     assert moves == [("5А", "Новиков Пётр Ильич", "прибыл", "01.12.2026", "№ 7-з от 30.11.2026"),
                      ("5А", leaver["full_name"], "выбыл", "15.02.2027", "№ 12-у от 15.02.2027")]
     assert next(r for r in _rows(path, "Численность") if r[0] == "5А")[1] == before
+    legend = {r[1]: r[2] for r in _rows(path, "Пояснения") if r[0] == "Итоги по ученикам"}
+    assert "отличники·100" in legend["СОУ по ученикам, %"] and "«5»·100" in legend["СОУ по отметкам, %"]
     titles = {r[0] for r in _rows(path, "Итоги по ученикам")}
     assert {"2 четверть (05.11.2026 – 28.12.2026), на 28.12.2026", "За год (по годовым отметкам)"} <= titles
     result = CliRunner().invoke(main, ["--workspace", str(loaded.path), "publish", "--year-report"])
