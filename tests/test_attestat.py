@@ -172,3 +172,10 @@ def test_grade_5_8_marks_through_the_workbook_onto_the_attestat(loaded):
         ("9А", "prior-year-mark-missing", names[sid]) for sid in names if sid != a}
     assert len(found) == 2 * (len(names) - 1) and all(not f.is_error for f in found)
     assert any("«Музыка» за 8 класс" in f.message for f in found if f.value == names[b])
+    # `year close` prints each warning
+    from pathlib import Path
+
+    from zhurnal.closing.close import CloseReport
+    from zhurnal.report.commands import year_closed_text
+    printed = year_closed_text(CloseReport("2026/2027", Path("archive"), snapshot="0" * 64, findings=found))
+    assert all(f.message in printed for f in found)

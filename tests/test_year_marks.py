@@ -236,6 +236,10 @@ def test_year_commands(loaded):
     assert [p.name for p in (loaded.settings.templates / "год").iterdir()] == [made.rsplit("/", 1)[1]]
     result = runner.invoke(main, [*where, "templates", "prior-marks"])
     assert result.exit_code == 0 and (loaded.settings.templates / "отметки_10_класса.xlsx").is_file()
+    result = runner.invoke(main, [*where, "templates", "prior-marks", "--grade", "5-8"])
+    assert result.exit_code == 0 and (loaded.settings.templates / "отметки_5-8_классов.xlsx").is_file()
+    result = runner.invoke(main, [*where, "templates", "prior-marks", "--grade", "5-9"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
     result = runner.invoke(main, [*where, "templates", "period", "Y"])
     assert result.exit_code == 2 and "templates year" in result.output and "Traceback" not in result.output
 
