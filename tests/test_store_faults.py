@@ -1,5 +1,5 @@
-"""A broken store stops the run (issue 24.3): every command that writes checks the store first
-(``PRAGMA quick_check``) and stops with exit 3 and one Russian line naming ``zhurnal restore``,
+"""A broken store stops the run (issue 24.3): every command that writes or reads checks the store
+first (``PRAGMA quick_check``) and stops with exit 3 and one Russian line naming ``zhurnal restore``,
 before it touches the inbox; ``status`` shows the store's health."""
 
 from __future__ import annotations
@@ -73,6 +73,12 @@ def test_a_corrupted_page_stops_ingest_before_the_inbox(week_ws):
         result = _run("-w", str(ws.path), *command)
         assert result.exit_code == 3 and "zhurnal restore" in result.output, (command, result.output)
     assert _inbox_state(ws.settings.inbox) == before
+    # the commands that only read stop the same way: what the whole pages hold is not all there is
+    for command in (["history"], ["history", "--class", "5А", "--json"], ["access", "slips", "--teachers"],
+                    ["validate", str(GOLDEN / "journal_clean.xlsx")]):
+        result = _run("-w", str(ws.path), *command)
+        assert result.exit_code == 3, (command, result.output)
+        assert result.output.count("\n") == 1 and "повреждено" in result.output and "zhurnal restore" in result.output
 
     status = _run("-w", str(ws.path), "status")
     assert status.exit_code == 3 and "ВНИМАНИЕ: хранилище" in status.output and "zhurnal restore" in status.output

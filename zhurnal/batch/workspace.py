@@ -44,10 +44,13 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
+def open_engine(settings: Settings, *, read_only: bool = False, check_whole: bool = True) -> Engine:
     """The store of ``settings``; its schema made if it is empty, unless ``read_only``:
     then a missing or empty store is :class:`NotInitialised` and nothing is written.
-    Store problems come out named (:func:`zhurnal.batch.faults.named`)."""
+    A store that fails its check is :class:`StoreDamaged` (exit 3) whether the command writes
+    or only reads: a reader would otherwise show what the undamaged pages hold as if it were
+    all (``history`` did); ``check_whole`` False for the views that show the damage themselves
+    (``status``, ``doctor``). Store problems come out named (:func:`zhurnal.batch.faults.named`)."""
     url = settings.store_url
     with store_named(url):
         if not read_only:
@@ -59,6 +62,8 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
         if database is not None and not database.is_file():
             raise NotInitialised(settings.workspace)   # connecting would create the file
         engine = open_store(url, migrate=False)
+        if check_whole:
+            require_whole(engine, url)
         with engine.connect() as conn:
             empty = current_revision(conn) is None
         if empty:
@@ -78,12 +83,13 @@ def require_whole(engine: Engine, url: str) -> StoreHealth:
 
 
 def open_workspace(folder: Path, *, read_only: bool = False, need_key: bool = True,
-                   now: dt.datetime | None = None) -> RunContext:
+                   now: dt.datetime | None = None, check_whole: bool = True) -> RunContext:
     """Settings, store and school of the workspace ``folder``; ``need_key``: False for commands
-    that never sign or verify a workbook. A read-only context of a school the store lacks is
-    :class:`SchoolNotInStore`."""
+    that never sign or verify a workbook; ``check_whole``: see :func:`open_engine`. A read-only
+    context of a school the store lacks is :class:`SchoolNotInStore`."""
     settings = load_settings(folder, need_key=need_key)
-    ctx = open_context(settings, open_engine(settings, read_only=read_only), read_only=read_only, now=now)
+    ctx = open_context(settings, open_engine(settings, read_only=read_only, check_whole=check_whole),
+                       read_only=read_only, now=now)
     if read_only and ctx.school_id is None:
         raise SchoolNotInStore(settings.school.code, masked(settings.store_url))
     return ctx

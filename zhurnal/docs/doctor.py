@@ -102,7 +102,7 @@ def examine(workspace: Path, *, now: dt.datetime | None = None, recent: int = 20
     _folders(health, settings)
     _backup(health, settings, now)
     try:
-        ctx = open_workspace(workspace, read_only=True, need_key=False, now=now)
+        ctx = open_workspace(workspace, read_only=True, need_key=False, now=now, check_whole=False)   # says it itself
     except Exception as exc:
         health.add("store", PROBLEM, f"База данных не открывается: {_said(exc)}")
         return health
