@@ -108,11 +108,13 @@ class InitReport:
                 "fixed": [str(p) for p in self.fixed]}
 
 
-def init(folder: Path, *, code: str, name: str, fix_modes: bool = False) -> InitReport:
+def init(folder: Path, *, code: str | None = None, name: str | None = None, fix_modes: bool = False) -> InitReport:
     """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, the school's
     row in it (so that commands that only read find it) and the setup workbook to fill, prefilled
     with the federal defaults of the current school year (when ``templates_xlsx/`` has none); with ``fix_modes`` also take from group
-    and others every file and folder they may reach (:func:`zhurnal.school.workspace.fix_modes`)."""
+    and others every file and folder they may reach (:func:`zhurnal.school.workspace.fix_modes`).
+    An existing workspace of another ``code`` or ``name`` is refused, unchanged
+    (:class:`~zhurnal.school.workspace.OtherSchool`, exit 2)."""
     made = init_workspace(folder, code=code, name=name)
     ctx = open_workspace(folder)
     if not (ctx.settings.templates / SETUP_BOOK).exists():     # a new school: the federal defaults
