@@ -66,6 +66,7 @@ class PublishReport:
     held: list[dict] = field(default_factory=list)
     incomplete: list[dict] = field(default_factory=list)  # published anyway (allow_incomplete), the same shape
     nothing_in: bool = False                              # no lesson of the week is in: nothing was written
+    never_issued: bool = False                            # nothing in, and no workbook of the week was ever issued
     # a period's report cards not made because no period mark of theirs is stored yet, per class:
     # {class, held (pupils), of (pupils with a card due)}; held == of: the class has none at all
     waiting_for_marks: list[dict] = field(default_factory=list)
@@ -136,6 +137,8 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
         report.incomplete = [_missing(readiness, code) for code in shown if not readiness.classes[code].complete]
         report.nothing_in = readiness.empty
         if not shown:
+            # a week never issued is not a week of journals missing: said once, not per journal
+            report.never_issued = not q.week_issued(conn, school.school_id, week.label)
             return report                                   # nothing empty is mailed
         averages = week_averages(conn, school, settings, week)     # once: the diaries' and the summary's
         data = load_week(conn, school_id, week, settings, school=school, averages=averages)

@@ -87,6 +87,8 @@ def remind_text(report) -> str:
     if not report.due:
         return _("The hand-in deadline of {week} has not come yet ({deadline} UTC): nobody reminded").format(
             week=report.week, deadline=f"{report.deadline:%d.%m.%Y %H:%M}")
+    if report.never_issued:
+        return _("{week}: the week's workbooks were never issued: nobody reminded").format(week=report.week)
     if not report.late:
         return _("{week}: every timetabled teacher's journal is accepted").format(week=report.week)
     out = [_("{week}: journals not accepted: {count}").format(week=report.week, count=len(report.late))]

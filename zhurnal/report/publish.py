@@ -12,7 +12,10 @@ def publish_text(parts: dict) -> str:
     """Per week or period (``PublishOutcome.as_dict()``): counts, where, and what failed."""
     out = []
     week = parts.get("week")
-    if week and week.get("nothing_in"):
+    if week and week.get("never_issued"):
+        out.append(_("Week {week}: the week's workbooks were never issued; nothing was published.").format(
+            week=week["week"]))
+    elif week and week.get("nothing_in"):
         out.append(_("Week {week}: no journal of the week is in yet; nothing was published.").format(week=week["week"]))
     elif week and not week["diaries"] and week.get("held"):
         out.append(_("Week {week}: nothing was published.").format(week=week["week"]))
@@ -22,7 +25,7 @@ def publish_text(parts: dict) -> str:
             week=week["week"], diaries=week["diaries"], mails=week["mails"], unchanged=week["unchanged"],
             bundles=len(week["print_bundles"]), feedback=week["feedback_mails"]))
         out.append(_("Everything is in {folder}").format(folder=week["outbox"]))
-    if week:
+    if week and not week.get("never_issued"):
         out += held_lines(week)
     period = parts.get("period")
     if period:
