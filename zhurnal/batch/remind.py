@@ -44,6 +44,7 @@ class ReminderReport:
     no_address: list[str] = field(default_factory=list)
     mail_off: bool = False      # [smtp] has no host: nobody could be mailed
     never_issued: bool = False  # no journal of the week was ever issued: nobody is late with one
+    deadline_text: str = ""     # the deadline as people read it: «сб 28.11.2026 12:00», the school's clock
 
     ok: bool = True             # a late journal is the teacher's to hand in, not a failure here
     exit_code: int = 0
@@ -51,7 +52,7 @@ class ReminderReport:
     def as_dict(self) -> dict:
         return {"ok": self.ok, "week": self.week, "deadline": self.deadline.isoformat(), "due": self.due,
                 "late": self.late, "reminded": self.reminded, "before": self.before, "no_address": self.no_address, "mail_off": self.mail_off,
-                "never_issued": self.never_issued}
+                "never_issued": self.never_issued, "deadline_text": self.deadline_text}
 
 
 def accepted_authors(ctx: RunContext, week: Week) -> set[str]:
@@ -98,7 +99,8 @@ def remind_late(ctx: RunContext, week: Week, now: dt.datetime | None = None) -> 
     is done (``due`` False), nor for a week whose journals were never issued (``never_issued``).
     Mail is queued only when ``[smtp]`` has a host."""
     now = now or ctx.now
-    report = ReminderReport(week.label, hand_in_deadline(ctx.settings, week))
+    report = ReminderReport(week.label, hand_in_deadline(ctx.settings, week),
+                            deadline_text=deadline_text(ctx.settings, week))
     report.due = now >= report.deadline
     if not report.due:
         return report

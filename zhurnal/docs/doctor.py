@@ -193,7 +193,7 @@ def _store(health: Health, ctx: RunContext, recent: int) -> None:
                submissions=len(rows))
     last = rows[0].received_at if rows else None
     health.add("last run", OK if last else WARNING,
-               f"Последняя книга поступила {last:%d.%m.%Y %H:%M} (UTC)" if last else
+               f"Последняя книга поступила {ctx.settings.school.local(last):%d.%m.%Y %H:%M} (время школы)" if last else
                "Книг ещё не поступало", last_submission=last.isoformat(sep=" ") if last else None)
 
 
