@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, make_url
 
+from zhurnal.backup.health import has_backup
 from zhurnal.batch.faults import store_named
 from zhurnal.batch.issue import issue_setup
 from zhurnal.core.errors import NotInitialised, StoreDamaged, UsageError
@@ -55,7 +56,7 @@ def open_engine(settings: Settings, *, read_only: bool = False, check_whole: boo
     with store_named(url):
         if not read_only:
             engine = open_store(url, migrate=False)
-            require_whole(engine, url)                  # before the schema lock, the inbox, anything
+            require_whole(engine, url, settings)        # before the schema lock, the inbox, anything
             ensure_schema(engine)
             return engine
         database = _sqlite_file(url)
@@ -63,7 +64,7 @@ def open_engine(settings: Settings, *, read_only: bool = False, check_whole: boo
             raise NotInitialised(settings.workspace)   # connecting would create the file
         engine = open_store(url, migrate=False)
         if check_whole:
-            require_whole(engine, url)
+            require_whole(engine, url, settings)
         with engine.connect() as conn:
             empty = current_revision(conn) is None
         if empty:
@@ -72,13 +73,15 @@ def open_engine(settings: Settings, *, read_only: bool = False, check_whole: boo
         return engine
 
 
-def require_whole(engine: Engine, url: str) -> StoreHealth:
+def require_whole(engine: Engine, url: str, settings: Settings | None = None) -> StoreHealth:
     """The store's health (:func:`zhurnal.store.health.check_store`); :class:`StoreDamaged`
-    (exit 3, a restore named) when it fails."""
+    (exit 3) when it fails, naming a restore, or saying there is no backup when ``settings``'
+    workspace has no verified one in its ledger (:func:`zhurnal.backup.health.has_backup`)."""
     health = check_store(engine)
     if not health.ok:
         log.info("store %s failed its check: %s", masked(url), "; ".join(health.problems[:5]))
-        raise StoreDamaged(masked(url), health.problems, health.not_a_database)
+        backup = settings is None or has_backup(settings.workspace)
+        raise StoreDamaged(masked(url), health.problems, health.not_a_database, backup=backup)
     return health
 
 

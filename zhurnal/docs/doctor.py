@@ -188,7 +188,9 @@ def _store(health: Health, ctx: RunContext, recent: int) -> None:
                + ("" if health.revision == head else f" (программе нужна {head}: zhurnal db upgrade)")
                # SQLite's own words (English, several lines) stay in --json and the bundle
                + ("" if checked == "ok" else ", повреждена: восстановите её из последней проверенной резервной "
-                  "копии (zhurnal restore --to НОВАЯ_ПАПКА)"),
+                  "копии (zhurnal restore --to НОВАЯ_ПАПКА)" if backup_health(ctx.settings, ctx.now).newest else
+                  ", повреждена, а резервной копии, из которой её восстановить, нет: сохраните рабочую папку "
+                  "как есть (копией) для того, кто будет чинить базу"),
                dialect=engine.dialect.name, revision=health.revision, head=head, integrity=checked,
                submissions=len(rows))
     last = rows[0].received_at if rows else None
