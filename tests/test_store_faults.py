@@ -85,11 +85,16 @@ def test_a_corrupted_page_stops_ingest_before_the_inbox(week_ws):
         assert result.exit_code == 3 and "zhurnal restore" in result.output, (command, result.output)
     assert _inbox_state(ws.settings.inbox) == before
     # the commands that only read stop the same way: what the whole pages hold is not all there is
-    for command in (["history"], ["history", "--class", "5А", "--json"], ["access", "slips", "--teachers"],
+    for command in (["history"], ["history", "--class", "5А"], ["access", "slips", "--teachers"],
                     ["validate", str(GOLDEN / "journal_clean.xlsx")]):
         result = _run("-w", str(ws.path), *command)
         assert result.exit_code == 3, (command, result.output)
         assert result.output.count("\n") == 1 and "повреждено" in result.output and "zhurnal restore" in result.output
+    # --json: the same line on stderr, and one JSON object saying the stop on stdout
+    result = _run("-w", str(ws.path), "history", "--class", "5А", "--json")
+    [line] = result.stderr.splitlines()
+    assert result.exit_code == 3 and json.loads(result.stdout) == {
+        "ok": False, "error": line.removeprefix("zhurnal: "), "exit_code": 3}
 
     status = _run("-w", str(ws.path), "status")
     assert status.exit_code == 3 and "ВНИМАНИЕ: хранилище" in status.output and "zhurnal restore" in status.output
