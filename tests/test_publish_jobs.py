@@ -65,6 +65,15 @@ def _check_cover(bundle: Path, folder: Path, class_code: str, inside: dict[int, 
     assert pages_of(bundle) == start - 1 and f"Всего страниц в пакете: {start - 1}" in cover
     squeezed = re.sub(r"\s+", " ", cover)
     assert all(name in squeezed for name in outside), (class_code, [n for n in outside if n not in squeezed])
+    # each heading says what the pupils listed after it are
+    documents = heading.split()[0].lower()                  # «дневники», «табели»
+    assert f"В пакете {documents} этих учеников ({len(inside)}):" in squeezed
+    if outside:
+        first = min(outside)
+        assert f"{documents.capitalize()} этих учеников получат родители по почте ({len(outside)}): {first}" \
+            in squeezed, squeezed
+    else:
+        assert "по почте" not in squeezed
     assert re.search(r"Без (дневника на этой неделе|табеля за период): нет", squeezed)
 
 
