@@ -69,6 +69,8 @@ def test_a_corrupted_page_stops_ingest_before_the_inbox(week_ws):
     assert "повреждено" in lines[0] and "резервной копии, из которой его восстановить, нет" in lines[0]
     assert "zhurnal restore" not in lines[0]
     assert "резервной копии, из которой его восстановить, нет" in _run("-w", str(ws.path), "status").output
+    doctor = _run("-w", str(ws.path), "doctor")         # a damaged page met mid-command: the same advice
+    assert "zhurnal restore" not in doctor.output and "восстановить, нет" in doctor.output, doctor.output
     # a verified backup in the ledger: the line names the restore
     record(ws.path, [{"id": "20261128T140000Z", "destination": "/mnt/usb", "created": "2026-11-28T14:00:00",
                       "verified_at": "2026-11-28T14:01:00"}])

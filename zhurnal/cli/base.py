@@ -16,7 +16,9 @@ from collections.abc import Callable
 
 import click
 
+from zhurnal.backup.health import has_backup
 from zhurnal.batch.faults import named
+from zhurnal.core.errors import StoreDamaged
 from zhurnal.core.settings import resolve_workspace
 from zhurnal.report.commands import progress_label
 from zhurnal.school.calendar import BadWeek, parse_week
@@ -90,6 +92,8 @@ class Main(Group):
             problem = named(exc)
             if problem is None:
                 raise                      # not an expected problem: a bug, with its traceback
+            if isinstance(problem, StoreDamaged) and not has_backup((ctx.obj or {}).get("workspace")):
+                problem = problem.without_backup()     # no restore to name: say there is no backup
             if (ctx.obj or {}).get("verbose"):
                 click.echo(traceback.format_exc().rstrip(), err=True)
             click.echo(f"zhurnal: {problem.said()}", err=True)

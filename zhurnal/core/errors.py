@@ -231,6 +231,12 @@ class StoreDamaged(InfrastructureError):
                          url=url, what="; ".join(problems[:3]) or "a damaged page was read")
         self.url, self.problems, self.not_a_database = url, len(problems), not_a_database
 
+    def without_backup(self) -> StoreDamaged:
+        """The same damage, said for a workspace found to have no backup after it was named
+        (a damaged page met in the middle of a command, where only the store's URL was known)."""
+        self.template = self.NO_BACKUP
+        return self
+
     def said(self) -> str:
         if self.not_a_database:
             what = _("the file is not a database")
