@@ -184,6 +184,28 @@ def test_diary_summary_and_report_card_show_the_hand_computed_average(loaded, al
     assert (line["average"], line["count"]) == (4.8, 4)
 
 
+def test_a_pass_fail_subject_is_in_the_diary_period_table_with_its_marks_and_no_average(loaded, tmp_path):
+    """GIVEN a 5А pupil whose only marks in ОДНКНР (pass/fail) this period are «зач», «незач»,
+    «зач» on 10, 17 and 24.11 WHEN week 48's diary is built and rendered THEN its period table
+    lists ОДНКНР with those three marks and their dates, and no average (none for the class)."""
+    from test_year_counts import _journal, _pdf_text
+
+    from zhurnal.publish.diary import DiaryRenderer, template_path
+    pupil = next(r["id"] for r in loaded.rows(s.students) if r["class_code"] == "5А")
+    with loaded.engine.begin() as conn:
+        _journal(conn, "5А", "ОДНКНР", {pupil: ["зач", "незач", "зач"]})
+    with loaded.engine.connect() as conn:
+        diary = load_week(conn, 1, WEEK, loaded.settings).diary(pupil)
+    [row] = [a for a in diary["averages"] if a["subject"] == "ОДНКНР"]
+    assert [(m["date"], m["mark"]) for m in row["marks"]] == [("10.11", "зач"), ("17.11", "незач"), ("24.11", "зач")]
+    assert (row["average"], row["average_text"], row["class_average"], row["class_average_text"], row["trend"]) == \
+        (None, "", None, "", [])
+    pdf = tmp_path / "diary.pdf"
+    pdf.write_bytes(DiaryRenderer(template_path(loaded.settings.workspace)).render_one(diary))
+    text = _pdf_text(pdf)
+    assert "ОДНКНР зач 10.11 незач 17.11 зач 24.11" in text, text[text.find("Средние баллы"):]
+
+
 def test_diary_and_summary_speak_of_the_same_period(loaded):
     """GIVEN 2026-W43, the last week of Q1 (grades 1–9, ends Saturday 24.10) while H1 (grades 10–11)
     goes on WHEN the week's diary data and summary are built THEN both use Q1 for 5А and H1 for 10А

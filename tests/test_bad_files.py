@@ -189,6 +189,9 @@ def test_a_file_still_being_written_waits(ws, school, monkeypatch):
     report = ws.ingest()
     assert status_of(report) == {"setup.xlsx": "deferred"} and report.ok
     assert path.exists()
+    [said] = report.files[0].findings           # why: modified moments ago, waiting for settle_seconds
+    wait = f"{ws.settings.ingest.settle_seconds:g}"
+    assert said.code == "file-still-being-written" and f"не будет меняться {wait} с подряд" in said.message
 
 
 def test_formulas_where_values_belong_are_findings(loaded):

@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import os
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -60,6 +61,27 @@ def test_init_makes_a_workspace_with_a_private_secret(tmp_path, monkeypatch):
     assert "secret" not in (root / "zhurnal.toml").read_text(encoding="utf-8").split("[school]")[1]
     settings = load_settings(root)
     assert settings.store_url == f"sqlite:///{root}/master.sqlite"
+
+
+def test_init_refuses_another_school_for_a_workspace_that_exists(tmp_path):
+    """GIVEN a workspace made for school s1 «Школа 1» WHEN init runs on it again with another
+    --code or --name THEN exit 2, one Russian line naming the school it is, zhurnal.toml and the
+    store's schools unchanged; with the same ones (or none) it is done again, changing nothing."""
+    runner, root = CliRunner(), tmp_path / "w"
+    assert runner.invoke(main, ["init", str(root), "--code", "s1", "--name", "Школа 1"]).exit_code == 0
+    toml = (root / "zhurnal.toml").read_bytes()
+    for other in (["--code", "s2"], ["--name", "Школа 2"], ["--code", "s2", "--name", "Школа 1"]):
+        result = runner.invoke(main, ["init", str(root), *other])
+        assert result.exit_code == 2, (other, result.output)
+        assert result.output.count("\n") == 1 and "уже рабочая папка школы s1 «Школа 1»" in result.output
+        assert " ".join(other[:2]) in result.output
+        assert (root / "zhurnal.toml").read_bytes() == toml
+    with sqlite3.connect(root / "master.sqlite") as conn:
+        assert conn.execute("SELECT code, name FROM schools").fetchall() == [("s1", "Школа 1")]
+    for same in (["--code", "s1", "--name", "Школа 1"], [], ["--fix-modes"]):
+        result = runner.invoke(main, ["init", str(root), *same])
+        assert result.exit_code == 0 and "уже рабочее пространство" in result.output, (same, result.output)
+    assert (root / "zhurnal.toml").read_bytes() == toml
 
 
 def test_a_wrong_key_in_the_toml_names_the_key_and_file(tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -111,6 +112,19 @@ def test_an_unreachable_mail_server_is_3(tmp_path, monkeypatch):
 
 READ_ONLY = (["status"], ["status", "--json"], ["history"], ["history", "--class", "5А"], ["keys", "list"],
              ["backup", "--check"])
+
+
+def test_a_command_that_stops_still_answers_json(tmp_path):
+    """GIVEN no workspace, and a week that is no week WHEN a command runs with --json THEN its exit
+    code (2), the Russian line on stderr, and on stdout one JSON object: ok false, that line, the code."""
+    _run("init", str(tmp_path / "w"))
+    for args, code in ((["-w", str(tmp_path / "none"), "status", "--json"], 2),
+                       (["-w", str(tmp_path / "w"), "publish", "--week", "2026-W84", "--json"], 2)):
+        result = _run(*args)
+        answer = json.loads(result.stdout)
+        assert result.exit_code == code and answer["ok"] is False and answer["exit_code"] == code, result.output
+        assert answer["error"] and answer["error"] in result.stderr.replace("\n", " ")
+        assert re.search(r"[а-яё]{4,} [а-яё]{4,}", answer["error"]), answer["error"]        # the Russian line
 
 
 def _uninitialised_repository_root(into: Path) -> Path:

@@ -282,6 +282,8 @@ def test_the_period_and_year_reports_open_on_the_same_front_page_and_charts(two_
     from zhurnal.publish.year_report import write_year_report
     ws = two_weeks
     period = publish_period(ws.ctx(), "Q2")
+    # no period mark is stored: the families' report cards wait, the director's report does not
+    assert period.diaries == period.mails == 0 and all(w["held"] == w["of"] for w in period.waiting_for_marks)
     path = period.summaries[0]
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[:3] == ["Главное", "Динамика", "Данные динамики"]

@@ -1,10 +1,11 @@
 """The page for the school's site (issue 29, point 2): ``zhurnal docs site DIR`` writes plain HTML
 and CSS with no script, in Russian, whose every link resolves to a file of the site, and which
-names no pupil, parent or member of staff. (Screenshots in headless Chromium at 390 and 1280
-pixels were looked at by hand: see the issue's note.)"""
+names no pupil, parent or member of staff; its files are 0644, public by purpose. (Screenshots
+in headless Chromium at 390 and 1280 pixels were looked at by hand: see the issue's note.)"""
 
 from __future__ import annotations
 
+import stat
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -76,6 +77,10 @@ def test_every_link_resolves_and_no_person_is_named(loaded, tmp_path):
                 broken.append((name, link))
     assert broken == []
     assert {"style.css", "polozhenie.pdf", "dnevnik-primer.png"} <= {p.name for p in site.iterdir()}
+    # public by purpose, to be copied to the web server as they are: readable by all, under the
+    # owner-only umask the command line runs with
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in site.iterdir()} == \
+        {p.name: oct(0o644) for p in site.iterdir()}
 
     with loaded.engine.connect() as conn:
         bells = conn.execute(text("SELECT lesson_no, start, \"end\" FROM bells ORDER BY lesson_no")).all()

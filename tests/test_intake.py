@@ -101,6 +101,11 @@ def test_a_short_copy_is_deferred_not_rejected(ws, school, monkeypatch):
     path.write_bytes(whole[: len(whole) // 2])
     report = ws.ingest()
     assert status_of(report) == {"setup.xlsx": "deferred"} and path.exists() and report.ok
+    # saying why: just modified, and taken once unchanged for the 5 s floor of a short read
+    [said] = report.files[0].findings
+    assert (said.code, said.severity, said.value) == ("file-still-being-written", "warning", "0")
+    assert said.message == "Файл ещё пишется: он изменён 0 с назад. Его возьмут при следующем запуске, " \
+                           "когда он не будет меняться 5 с подряд."
 
     real_read = read_module._read_all
 
@@ -111,7 +116,9 @@ def test_a_short_copy_is_deferred_not_rejected(ws, school, monkeypatch):
         return data
 
     monkeypatch.setattr(read_module, "_read_all", still_copying)
-    assert status_of(ws.ingest()) == {"setup.xlsx": "deferred"} and path.read_bytes() == whole
+    changed = ws.ingest()
+    assert status_of(changed) == {"setup.xlsx": "deferred"} and path.read_bytes() == whole
+    assert [f.code for f in changed.files[0].findings] == ["file-still-being-written"]
     monkeypatch.undo()
     assert status_of(ws.ingest()) == {"setup.xlsx": "accepted"}
 

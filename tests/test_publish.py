@@ -281,6 +281,7 @@ def test_summary_workbook_sheets_and_period_report(week_ws):
     _check_absence_sheet(week_ws, book["Пропуски"])
     _check_metrics_chart(book["Метрики"])
     period = publish_period(week_ws.ctx(), "Q2")
+    assert period.diaries == 0 and period.waiting_for_marks        # no period mark yet: no report card
     assert openpyxl.load_workbook(period.summaries[0]).sheetnames == [
         "Главное", "Динамика", "Данные динамики", "Ведомость", "Метрики", "Пропуски", "Группа риска", "Пояснения"]
 

@@ -7,6 +7,7 @@ the diaries' words with pdftotext."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import json
 import random
@@ -18,9 +19,15 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import WEEK
+from sqlalchemy import insert
 
+from zhurnal.batch.remind import remind_late
 from zhurnal.cli import main
 from zhurnal.demo.week import fill_week
+from zhurnal.report.commands import remind_text
+from zhurnal.school.calendar import parse_week
+from zhurnal.store import schema as s
+from zhurnal.text.i18n import speaking
 
 
 def _run(ws, *args: str):
@@ -50,10 +57,33 @@ def _written(ws, week: str) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
+def _issue_one_journal(ws, week: str) -> None:
+    """The store records one journal of ``week`` issued (as ``templates week`` leaves it)."""
+    with ws.engine.begin() as conn:
+        conn.execute(insert(s.issued_templates).values(school_id=1, template_id=f"t-{week}", kind="journal",
+                                                       author="", label=week, issued_at=dt.datetime(2026, 11, 20),
+                                                       state="{}"))
+
+
+def test_a_week_never_issued_is_said_once(loaded):
+    """GIVEN a school whose 2026-W48 workbooks were never issued WHEN ``publish --week 2026-W48``
+    and ``remind`` after its deadline THEN each says so in one line (no journal named as not
+    handed in), publishes nothing and reminds nobody; --json says ``never_issued``."""
+    result = _run(loaded, "publish", "--week", "2026-W48")
+    assert result.exit_code == 1 and result.output == \
+        "Неделя 2026-W48: книги недели не выдавались; ничего не опубликовано.\n", result.output
+    assert json.loads(_run(loaded, "publish", "--week", "2026-W48", "--json").output)["week"]["never_issued"] is True
+    assert _written(loaded, "2026-W48") == []
+    with speaking("ru"):
+        said = remind_text(remind_late(loaded.ctx(), parse_week("2026-W48"), dt.datetime(2026, 12, 1)))
+    assert said == "2026-W48: книги недели не выдавались — напоминать некому"
+
+
 def test_a_week_with_no_journals_publishes_nothing_and_names_them_all(loaded):
-    """GIVEN a school with its setup and rosters and no journal of 2026-W48 WHEN ``publish --week
-    2026-W48`` (and again with --allow-incomplete) THEN exit 1, no diary, no letter, no summary,
-    and every journal the timetable needs is named (teacher, subject, class)."""
+    """GIVEN a school with its setup and rosters, 2026-W48 issued and no journal of it handed in
+    WHEN ``publish --week 2026-W48`` (and again with --allow-incomplete) THEN exit 1, no diary, no
+    letter, no summary, and every journal the timetable needs is named (teacher, subject, class)."""
+    _issue_one_journal(loaded, "2026-W48")
     result = _run(loaded, "publish", "--week", "2026-W48")
     assert result.exit_code == 1, result.output
     assert _written(loaded, "2026-W48") == []

@@ -1,22 +1,31 @@
 """Publish by job: the print bundles' cover, class averages computed once, no store
-transaction waiting for Typst, and the mail ledger re-read when a send overtook the plan."""
+transaction waiting for Typst, the mail ledger re-read when a send overtook the plan, and
+report cards that wait for their period marks."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
+import json
 import re
 import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pikepdf
+from click.testing import CliRunner
 from conftest import WEEK, mailed_children
-from sqlalchemy import event
+from sqlalchemy import event, insert
 
+from zhurnal.cli import main
 from zhurnal.publish import ledger
 from zhurnal.publish.diary import DiaryRenderer
 from zhurnal.publish.render import Rendering
 from zhurnal.publish.run import publish_period, publish_week
+from zhurnal.report.publish import publish_text
+from zhurnal.store import schema as s
+from zhurnal.text.i18n import speaking
 
 
 def page_text(path: Path, page: int, *, layout: bool = False) -> str:
@@ -56,6 +65,15 @@ def _check_cover(bundle: Path, folder: Path, class_code: str, inside: dict[int, 
     assert pages_of(bundle) == start - 1 and f"Всего страниц в пакете: {start - 1}" in cover
     squeezed = re.sub(r"\s+", " ", cover)
     assert all(name in squeezed for name in outside), (class_code, [n for n in outside if n not in squeezed])
+    # each heading says what the pupils listed after it are
+    documents = heading.split()[0].lower()                  # «дневники», «табели»
+    assert f"В пакете {documents} этих учеников ({len(inside)}):" in squeezed
+    if outside:
+        first = min(outside)
+        assert f"{documents.capitalize()} этих учеников получат родители по почте ({len(outside)}): {first}" \
+            in squeezed, squeezed
+    else:
+        assert "по почте" not in squeezed
     assert re.search(r"Без (дневника на этой неделе|табеля за период): нет", squeezed)
 
 
@@ -76,10 +94,83 @@ def test_a_print_bundle_opens_on_a_cover_listing_its_pupils_with_their_pages(wee
                      "Дневники за неделю 23.11–29.11.2026", "{name} · {class_code} класс · неделя 23.11–29.11.2026 стр. 1 из")
 
 
+def _store_period_marks(ws, marks: dict[int, str], period: str = "Q2") -> None:
+    """``marks`` (pupil id → mark) stored as the pupils' period marks of their class's first
+    5-point subject, with plain SQL (as an accepted period sheet leaves them)."""
+    school = ws.school()
+    with ws.engine.begin() as conn:
+        for sid, mark in marks.items():
+            code = school.students[sid]["class_code"]
+            subject = min(sec.subject for sec in school.load
+                          if sec.class_code == code and school.subjects[sec.subject]["scale"] == "5")
+            conn.execute(insert(s.period_marks).values(school_id=1, student_id=sid, subject=subject, period=period,
+                                                       mark=mark))
+
+
+def _q2_classes(school) -> dict[str, list[int]]:
+    """Class → its pupils on Q2's last day, for the classes Q2's report cards are made for."""
+    period = school.calendar.period_row("Q2")
+    return {code: [st["id"] for st in school.class_students(code, period["end"])]
+            for code, cls in school.classes.items()
+            if cls["has_marks"] and period["grade_from"] <= cls["grade"] <= period["grade_to"]}
+
+
+def _report_letters(outbox: Path) -> dict[str, set[str]]:
+    """Parent address → the report cards attached to their letter (file names), read with the
+    email parser from the period's outbox."""
+    found = {}
+    for path in (outbox / "mail").glob("report.*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        found[message["To"].addresses[0].addr_spec] = {part.get_filename() for part in message.iter_attachments()}
+    return found
+
+
+def test_report_cards_wait_for_their_period_marks(week_ws):
+    """GIVEN Q2 under way with no period mark stored WHEN Q2 is published THEN no report card
+    is made or mailed, each class is named once with its pupils held (exit 0, the same in
+    --json), and the director's report is written; GIVEN then marks for all of one class and for
+    all but one pupil of another WHEN published again THEN exactly those pupils' cards are made,
+    no letter goes to a family of an unmarked pupil, and only the classes still waiting are named."""
+    school = week_ws.school()
+    classes = _q2_classes(school)
+    done = CliRunner().invoke(main, ["--workspace", str(week_ws.path), "publish", "--period", "Q2"])
+    assert done.exit_code == 0, done.output
+    for code, pupils in classes.items():
+        n = len(pupils)
+        line = f"Класс {code}: табели задержаны ({n} из {n}) — итоговые отметки за Q2 у класса ещё не выставлены."
+        assert done.output.count(f"Класс {code}:") == 1 and line in done.output, (code, done.output)
+    outbox = week_ws.settings.outbox / "Q2"
+    assert not list(outbox.rglob("*.pdf")) and not list((outbox / "mail").glob("report.*.eml"))
+    assert (outbox / "summaries" / "Отчёт_Q2.xlsx").is_file()
+    as_json = CliRunner().invoke(main, ["--workspace", str(week_ws.path), "publish", "--period", "Q2", "--json"])
+    waiting = json.loads(as_json.stdout)["period"]["waiting_for_marks"]
+    assert {w["class"]: (w["held"], w["of"]) for w in waiting} == {c: (len(p), len(p)) for c, p in classes.items()}
+
+    whole, partial = sorted(classes)[:2]
+    unmarked = classes[partial][0]
+    _store_period_marks(week_ws, {sid: "4" for sid in classes[whole] + classes[partial][1:]})
+    report = publish_period(week_ws.ctx(), "Q2")
+    made = {int(p.stem.rsplit("_", 1)[1]) for p in outbox.joinpath("report_cards").rglob("*.pdf")}
+    assert made == set(classes[whole]) | set(classes[partial][1:])
+    assert {w["class"]: (w["held"], w["of"]) for w in report.waiting_for_marks} == {
+        partial: (1, len(classes[partial])), **{c: (len(p), len(p)) for c, p in classes.items() if c not in (whole, partial)}}
+    with speaking("ru"):
+        said = publish_text({"period": report.as_dict()})
+    assert f"Класс {partial}: табели задержаны (1 из {len(classes[partial])}) — у этих учеников ещё нет " \
+           "итоговых отметок за Q2." in said and f"Класс {whole}:" not in said
+    letters = _report_letters(outbox)
+    parents = {addr for addr, children in mailed_children(week_ws).items()
+               if school.students[unmarked]["full_name"] in children}
+    assert letters and not parents & set(letters)
+    names = {school.students[sid]["full_name"].replace(" ", "_") for sid in made}
+    assert all(any(name in f for name in names) for files in letters.values() for f in files)
+
+
 def test_a_period_bundle_lists_every_pupil_of_the_class(week_ws):
     """Report cards go on paper for every pupil: the cover lists the whole class with pages."""
-    report = publish_period(week_ws.ctx(), "Q2")
     school = week_ws.school()
+    _store_period_marks(week_ws, {sid: "5" for pupils in _q2_classes(school).values() for sid in pupils})
+    report = publish_period(week_ws.ctx(), "Q2")
     period = school.calendar.period_row("Q2")
     assert report.print_bundles
     for bundle in map(Path, report.print_bundles):

@@ -1,5 +1,5 @@
-"""A broken store stops the run (issue 24.3): every command that writes checks the store first
-(``PRAGMA quick_check``) and stops with exit 3 and one Russian line naming ``zhurnal restore``,
+"""A broken store stops the run (issue 24.3): every command that writes or reads checks the store
+first (``PRAGMA quick_check``) and stops with exit 3 and one Russian line naming ``zhurnal restore``,
 before it touches the inbox; ``status`` shows the store's health."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from zhurnal.backup.ledger import record
 from zhurnal.cli import main
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -60,11 +61,23 @@ def test_a_corrupted_page_stops_ingest_before_the_inbox(week_ws):
     before = _inbox_state(ws.settings.inbox)
     corrupt_middle_page(ws.path / "master.sqlite")
 
+    # no backup yet: the line says there is none to restore from, and names no restore
     result = _run("-w", str(ws.path), "ingest")
     assert result.exit_code == 3, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("zhurnal: хранилище "), result.output
-    assert "повреждено" in lines[0] and "zhurnal restore --to" in lines[0]
+    assert "повреждено" in lines[0] and "резервной копии, из которой его восстановить, нет" in lines[0]
+    assert "zhurnal restore" not in lines[0]
+    assert "резервной копии, из которой его восстановить, нет" in _run("-w", str(ws.path), "status").output
+    doctor = _run("-w", str(ws.path), "doctor")         # a damaged page met mid-command: the same advice
+    assert "zhurnal restore" not in doctor.output and "восстановить, нет" in doctor.output, doctor.output
+    # a verified backup in the ledger: the line names the restore
+    record(ws.path, [{"id": "20261128T140000Z", "destination": "/mnt/usb", "created": "2026-11-28T14:00:00",
+                      "verified_at": "2026-11-28T14:01:00"}])
+    result = _run("-w", str(ws.path), "ingest")
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 3 and len(lines) == 1 and "zhurnal restore --to" in lines[0], result.output
+    assert "zhurnal restore --to" in _run("-w", str(ws.path), "status").output
     assert "Traceback" not in result.output and "btree" not in result.output
     assert _inbox_state(ws.settings.inbox) == before
     assert sorted(p.name for p in ws.settings.archive.rglob("*")) == archived
@@ -73,6 +86,17 @@ def test_a_corrupted_page_stops_ingest_before_the_inbox(week_ws):
         result = _run("-w", str(ws.path), *command)
         assert result.exit_code == 3 and "zhurnal restore" in result.output, (command, result.output)
     assert _inbox_state(ws.settings.inbox) == before
+    # the commands that only read stop the same way: what the whole pages hold is not all there is
+    for command in (["history"], ["history", "--class", "5А"], ["access", "slips", "--teachers"],
+                    ["validate", str(GOLDEN / "journal_clean.xlsx")]):
+        result = _run("-w", str(ws.path), *command)
+        assert result.exit_code == 3, (command, result.output)
+        assert result.output.count("\n") == 1 and "повреждено" in result.output and "zhurnal restore" in result.output
+    # --json: the same line on stderr, and one JSON object saying the stop on stdout
+    result = _run("-w", str(ws.path), "history", "--class", "5А", "--json")
+    [line] = result.stderr.splitlines()
+    assert result.exit_code == 3 and json.loads(result.stdout) == {
+        "ok": False, "error": line.removeprefix("zhurnal: "), "exit_code": 3}
 
     status = _run("-w", str(ws.path), "status")
     assert status.exit_code == 3 and "ВНИМАНИЕ: хранилище" in status.output and "zhurnal restore" in status.output
@@ -94,7 +118,7 @@ def test_a_whole_store_shows_its_check(week_ws):
 
 def test_a_file_that_is_no_database_is_said_in_russian(tmp_path):
     """GIVEN master.sqlite overwritten with text WHEN ingest or status THEN exit 3 and the line is
-    Russian (SQLite's «file is not a database» is not the message) and names ``zhurnal restore``."""
+    Russian (SQLite's «file is not a database» is not the message) and says there is no backup."""
     from conftest import make_workspace
     make_workspace(tmp_path / "w")
     (tmp_path / "w" / "master.sqlite").write_bytes(b"this is not a database" * 300)
@@ -102,4 +126,6 @@ def test_a_file_that_is_no_database_is_said_in_russian(tmp_path):
         result = _run("-w", str(tmp_path / "w"), *command)
         assert result.exit_code == 3, (command, result.output)
         assert "not a database" not in result.output and "файл не является базой данных" in result.output
-        assert "zhurnal restore" in result.output and "Traceback" not in result.output
+        # a new workspace has no backup: the line says so rather than naming a restore
+        assert "резервной копии, из которой его восстановить, нет" in result.output, (command, result.output)
+        assert "zhurnal restore" not in result.output and "Traceback" not in result.output

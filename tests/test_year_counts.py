@@ -135,6 +135,10 @@ def test_a_class_of_known_pupils_in_the_q2_report(loaded):
     assert math[1:13] == (11, 7, 3, 1, 0, 0, 0, 4.55, 100, 90.9, 84.4, 1 + extra)
     cards = {int(p.stem.rsplit("_", 1)[1]): p for p in (loaded.settings.outbox / "Q2" / "report_cards" / "5А").glob("*.pdf")}
     assert ids[9] not in cards and ids[10] in cards          # left before the count: no card; left in Q3: one
+    # p8 and the extra pupils have no period mark stored: their cards wait for them
+    assert ids[8] not in cards and len(cards) == 11
+    assert next(w for w in report.waiting_for_marks if w["class"] == "5А") == {"class": "5А", "held": 1 + extra,
+                                                                              "of": 12 + extra}
     text = _pdf_text(cards[ids[12]])
     assert "ОДНКНР зач — 3" in text and "ОДНКНР — — 0" not in text
     assert "ОДНКНР незач" in _pdf_text(cards[ids[6]])

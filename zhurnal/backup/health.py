@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from zhurnal.backup.ledger import read_ledger
 from zhurnal.core.keyring import keyring_state
@@ -42,6 +43,15 @@ class BackupHealth:
 def warning_lines(figures: dict) -> list[str]:
     """The Russian lines for the warnings in ``BackupHealth.as_dict()``."""
     return [MESSAGES[code].format(**figures) for code in figures.get("warnings", [])]
+
+
+def has_backup(workspace: Path | None) -> bool:
+    """Whether a restore has something to start from: False only for a workspace (its
+    ``zhurnal.toml`` there) whose ledger holds no verified backup; True when unknown (no
+    folder, or a folder that is not a workspace: the store lives elsewhere)."""
+    if workspace is None or not (workspace / "zhurnal.toml").is_file():
+        return True
+    return any(r.get("verified_at") and not r.get("problem") for r in read_ledger(workspace))
 
 
 def _utcnow() -> dt.datetime:

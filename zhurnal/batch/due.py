@@ -41,6 +41,7 @@ from zhurnal.school.context import RunContext
 from zhurnal.school.deadline import hand_in_deadline
 from zhurnal.school.snapshot import School, load_school
 from zhurnal.store import schema as s
+from zhurnal.store.queries import week_issued
 from zhurnal.text.i18n import N_
 
 RECORD = "schedule.json"     # in the workspace: what the scheduled publish did, per week
@@ -99,10 +100,10 @@ def _issue_weeks(ctx: RunContext, local: dt.datetime) -> list[Week]:
 
 
 def _issued(ctx: RunContext, label: str) -> bool:
+    if ctx.school_id is None:
+        return False
     with ctx.engine.connect() as conn:
-        return (conn.execute(select(func.count()).select_from(s.issued_templates).where(
-            s.issued_templates.c.school_id == ctx.school_id, s.issued_templates.c.kind == "journal",
-            s.issued_templates.c.label == label)).scalar() or 0) > 0
+        return week_issued(conn, ctx.school_id, label)
 
 
 def _issue_week(ctx: RunContext, week: Week) -> DeliveryReport:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, InterfaceError, Operati
 from xlsxwriter.exceptions import FileCreateError
 
 from zhurnal.backup import BackupError
+from zhurnal.backup.health import has_backup
 from zhurnal.core.errors import (
     DiskFailure,
     DiskFull,
@@ -124,7 +125,8 @@ def _database_problem(exc: BaseException, url: str, store_url: str | None) -> Zh
     code = getattr(orig, "sqlite_errorcode", 0) & 0xFF
     # a damaged file or no database at all: SQLite's English words are not the message, a restore is
     if is_damage(exc):
-        return StoreDamaged(url, [str(orig)], not_a_database=code == SQLITE_NOTADB)
+        return StoreDamaged(url, [str(orig)], not_a_database=code == SQLITE_NOTADB,
+                            backup=has_backup(_folder_of(store_url)))
     # SQLite on a full or read-only disk: the disk's problem, said as the disk's
     if code in _SQLITE_DISK:
         return _SQLITE_DISK[code](url)

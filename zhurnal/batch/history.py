@@ -193,5 +193,7 @@ class Trail:
 
 
 def trail(ctx: RunContext, wanted: HistoryFilter) -> Trail:
-    """:func:`history` as a command's report."""
-    return Trail(history(ctx, wanted))
+    """:func:`history` as a command's report, each ``received_at`` on the school's clock (as
+    people read it; the store keeps UTC)."""
+    return Trail([{**row, "received_at": ctx.settings.school.local(row["received_at"])}
+                  for row in history(ctx, wanted)])

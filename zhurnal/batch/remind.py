@@ -23,6 +23,7 @@ from zhurnal.school.context import RunContext
 from zhurnal.school.deadline import deadline_text, hand_in_deadline
 from zhurnal.school.snapshot import load_school
 from zhurnal.store import schema as s
+from zhurnal.store.queries import week_issued
 from zhurnal.text import mail as words
 from zhurnal.text.mail import fill
 
@@ -42,13 +43,16 @@ class ReminderReport:
     before: list[str] = field(default_factory=list)
     no_address: list[str] = field(default_factory=list)
     mail_off: bool = False      # [smtp] has no host: nobody could be mailed
+    never_issued: bool = False  # no journal of the week was ever issued: nobody is late with one
+    deadline_text: str = ""     # the deadline as people read it: «сб 28.11.2026 12:00», the school's clock
 
     ok: bool = True             # a late journal is the teacher's to hand in, not a failure here
     exit_code: int = 0
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "week": self.week, "deadline": self.deadline.isoformat(), "due": self.due,
-                "late": self.late, "reminded": self.reminded, "before": self.before, "no_address": self.no_address, "mail_off": self.mail_off}
+                "late": self.late, "reminded": self.reminded, "before": self.before, "no_address": self.no_address, "mail_off": self.mail_off,
+                "never_issued": self.never_issued, "deadline_text": self.deadline_text}
 
 
 def accepted_authors(ctx: RunContext, week: Week) -> set[str]:
@@ -92,11 +96,17 @@ def to_remind(ctx: RunContext, week: Week) -> list[str]:
 def remind_late(ctx: RunContext, week: Week, now: dt.datetime | None = None) -> ReminderReport:
     """Remind, once, each teacher whose journal of ``week`` is not accepted at ``now`` (UTC,
     naive; default ``ctx.now``) when the week's hand-in deadline has passed; before it, nothing
-    is done (``due`` False). Mail is queued only when ``[smtp]`` has a host."""
+    is done (``due`` False), nor for a week whose journals were never issued (``never_issued``).
+    Mail is queued only when ``[smtp]`` has a host."""
     now = now or ctx.now
-    report = ReminderReport(week.label, hand_in_deadline(ctx.settings, week))
+    report = ReminderReport(week.label, hand_in_deadline(ctx.settings, week),
+                            deadline_text=deadline_text(ctx.settings, week))
     report.due = now >= report.deadline
     if not report.due:
+        return report
+    with ctx.engine.connect() as conn:
+        report.never_issued = ctx.school_id is None or not week_issued(conn, ctx.school_id, week.label)
+    if report.never_issued:
         return report
     report.late = late_journals(ctx, week)
     report.mail_off = not ctx.settings.smtp.host

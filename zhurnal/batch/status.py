@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -59,11 +60,16 @@ class Status:
         return {**asdict(self), "ok": self.ok}
 
 
-def _submission(row) -> dict:
+def _at(settings, moment: dt.datetime) -> str:
+    """A stored moment as status shows it: the school's clock, to the minute."""
+    return settings.school.local(moment).isoformat(sep=" ", timespec="minutes")
+
+
+def _submission(row, settings) -> dict:
     findings = json.loads(row["findings"] or "[]")
     return {"id": row["id"], "file": row["original_name"], "kind": row["kind"],
             "author": row["author"], "status": row["status"],
-            "received_at": row["received_at"].isoformat(sep=" "),
+            "received_at": _at(settings, row["received_at"]),
             "errors": sorted({f["code"] for f in findings if f["severity"] == "error"})}
 
 
@@ -96,14 +102,14 @@ def workspace_status(ctx: RunContext, *, recent: int = 10) -> Status:
                                                        fetched_mail.c.status == "held")
                             .order_by(fetched_mail.c.id.desc()).limit(recent)).mappings().all()
     return Status(school=settings.school.name, store_url=url, counts=counts, inbox=_inbox(settings),
-                  recent=[_submission(r) for r in rows],
-                  rejected=[_submission(r) for r, fix in rejections if fix is None][:recent],
-                  corrected=[{**_submission(r), "corrected_by": fix["original_name"],
-                              "corrected_at": fix["received_at"].isoformat(sep=" ")}
+                  recent=[_submission(r, settings) for r in rows],
+                  rejected=[_submission(r, settings) for r, fix in rejections if fix is None][:recent],
+                  corrected=[{**_submission(r, settings), "corrected_by": fix["original_name"],
+                              "corrected_at": _at(settings, fix["received_at"])}
                              for r, fix in rejections if fix is not None][:recent],
                   backup=backup_health(settings, ctx.now).as_dict(),
                   held_mail=[{"sender": r["sender"], "reason": r["reason"],
-                              "received_at": r["received_at"].isoformat(sep=" ")} for r in held],
+                              "received_at": _at(settings, r["received_at"])} for r in held],
                   year=year, year_closed=year_closed, closed_periods=closed_periods,
                   loose_modes=[str(p.relative_to(settings.workspace)) for p in
                                loose_modes(settings.workspace, settings.ingest.teacher_group)],

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, make_url
 
+from zhurnal.backup.health import has_backup
 from zhurnal.batch.faults import store_named
 from zhurnal.batch.issue import issue_setup
 from zhurnal.core.errors import NotInitialised, StoreDamaged, UsageError
@@ -44,21 +45,26 @@ def _sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
+def open_engine(settings: Settings, *, read_only: bool = False, check_whole: bool = True) -> Engine:
     """The store of ``settings``; its schema made if it is empty, unless ``read_only``:
     then a missing or empty store is :class:`NotInitialised` and nothing is written.
-    Store problems come out named (:func:`zhurnal.batch.faults.named`)."""
+    A store that fails its check is :class:`StoreDamaged` (exit 3) whether the command writes
+    or only reads: a reader would otherwise show what the undamaged pages hold as if it were
+    all (``history`` did); ``check_whole`` False for the views that show the damage themselves
+    (``status``, ``doctor``). Store problems come out named (:func:`zhurnal.batch.faults.named`)."""
     url = settings.store_url
     with store_named(url):
         if not read_only:
             engine = open_store(url, migrate=False)
-            require_whole(engine, url)                  # before the schema lock, the inbox, anything
+            require_whole(engine, url, settings)        # before the schema lock, the inbox, anything
             ensure_schema(engine)
             return engine
         database = _sqlite_file(url)
         if database is not None and not database.is_file():
             raise NotInitialised(settings.workspace)   # connecting would create the file
         engine = open_store(url, migrate=False)
+        if check_whole:
+            require_whole(engine, url, settings)
         with engine.connect() as conn:
             empty = current_revision(conn) is None
         if empty:
@@ -67,23 +73,26 @@ def open_engine(settings: Settings, *, read_only: bool = False) -> Engine:
         return engine
 
 
-def require_whole(engine: Engine, url: str) -> StoreHealth:
+def require_whole(engine: Engine, url: str, settings: Settings | None = None) -> StoreHealth:
     """The store's health (:func:`zhurnal.store.health.check_store`); :class:`StoreDamaged`
-    (exit 3, a restore named) when it fails."""
+    (exit 3) when it fails, naming a restore, or saying there is no backup when ``settings``'
+    workspace has no verified one in its ledger (:func:`zhurnal.backup.health.has_backup`)."""
     health = check_store(engine)
     if not health.ok:
         log.info("store %s failed its check: %s", masked(url), "; ".join(health.problems[:5]))
-        raise StoreDamaged(masked(url), health.problems, health.not_a_database)
+        backup = settings is None or has_backup(settings.workspace)
+        raise StoreDamaged(masked(url), health.problems, health.not_a_database, backup=backup)
     return health
 
 
 def open_workspace(folder: Path, *, read_only: bool = False, need_key: bool = True,
-                   now: dt.datetime | None = None) -> RunContext:
+                   now: dt.datetime | None = None, check_whole: bool = True) -> RunContext:
     """Settings, store and school of the workspace ``folder``; ``need_key``: False for commands
-    that never sign or verify a workbook. A read-only context of a school the store lacks is
-    :class:`SchoolNotInStore`."""
+    that never sign or verify a workbook; ``check_whole``: see :func:`open_engine`. A read-only
+    context of a school the store lacks is :class:`SchoolNotInStore`."""
     settings = load_settings(folder, need_key=need_key)
-    ctx = open_context(settings, open_engine(settings, read_only=read_only), read_only=read_only, now=now)
+    ctx = open_context(settings, open_engine(settings, read_only=read_only, check_whole=check_whole),
+                       read_only=read_only, now=now)
     if read_only and ctx.school_id is None:
         raise SchoolNotInStore(settings.school.code, masked(settings.store_url))
     return ctx
@@ -102,11 +111,13 @@ class InitReport:
                 "fixed": [str(p) for p in self.fixed]}
 
 
-def init(folder: Path, *, code: str, name: str, fix_modes: bool = False) -> InitReport:
+def init(folder: Path, *, code: str | None = None, name: str | None = None, fix_modes: bool = False) -> InitReport:
     """Make the folders, ``zhurnal.toml`` and keyring ``folder`` lacks, the store, the school's
     row in it (so that commands that only read find it) and the setup workbook to fill, prefilled
     with the federal defaults of the current school year (when ``templates_xlsx/`` has none); with ``fix_modes`` also take from group
-    and others every file and folder they may reach (:func:`zhurnal.school.workspace.fix_modes`)."""
+    and others every file and folder they may reach (:func:`zhurnal.school.workspace.fix_modes`).
+    An existing workspace of another ``code`` or ``name`` is refused, unchanged
+    (:class:`~zhurnal.school.workspace.OtherSchool`, exit 2)."""
     made = init_workspace(folder, code=code, name=name)
     ctx = open_workspace(folder)
     if not (ctx.settings.templates / SETUP_BOOK).exists():     # a new school: the federal defaults

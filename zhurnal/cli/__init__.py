@@ -51,7 +51,10 @@ def main(ctx: click.Context, workspace: str | None, verbose: bool) -> None:
 @click.option("--fix-modes", is_flag=True, help=N_("Make every file and folder of the workspace owner-only."))
 def init(directory: str, code: str, name: str, fix_modes: bool) -> None:
     """Make a workspace: folders, zhurnal.toml and the signing keyring."""
-    say(init_text(init_workspace(Path(directory).resolve(), code=code, name=name, fix_modes=fix_modes)))
+    # a default is only a new workspace's: one that exists keeps its own, and refuses another one typed
+    typed = lambda key: click.get_current_context().get_parameter_source(key) != click.core.ParameterSource.DEFAULT
+    say(init_text(init_workspace(Path(directory).resolve(), code=code if typed("code") else None,
+                                 name=name if typed("name") else None, fix_modes=fix_modes)))
 
 
 @main.command()

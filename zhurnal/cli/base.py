@@ -4,7 +4,7 @@ problem becomes its exit code, the workspace option, ``--json``, weeks and dates
 Exit codes (the contract, README «Exit codes» and docs/DESIGN.md): 0 done; 1 done, but something
 was rejected or failed (or ``--no-wait`` found another run); 2 usage or configuration; 3 the
 store, the disk or a mail server cannot be used. A named problem prints one line on stderr; its
-traceback only with ``-v``.
+traceback only with ``-v``; with ``--json`` also ``{"ok": false, "error", "exit_code"}`` on stdout.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from collections.abc import Callable
 
 import click
 
+from zhurnal.backup.health import has_backup
 from zhurnal.batch.faults import named
+from zhurnal.core.errors import StoreDamaged
 from zhurnal.core.settings import resolve_workspace
 from zhurnal.report.commands import progress_label
 from zhurnal.school.calendar import BadWeek, parse_week
@@ -63,24 +65,39 @@ class Main(Group):
     """The top group: chooses the language first, and is the one place that turns a named
     problem into its line on stderr and its exit code."""
 
+    as_json = False                        # ``--json`` among this call's arguments
+
     def main(self, args=None, **kwargs):
         """Choose the language before click parses anything (its usage errors speak it too)."""
         argv = list(sys.argv[1:] if args is None else args)
+        self.as_json = "--json" in argv[:argv.index("--")] if "--" in argv else "--json" in argv
         with speaking(choose_locale(resolve_workspace(workspace_option(argv)))):
             return super().main(args=argv, **kwargs)
+
+    def _stopped(self, said: str, exit_code: int) -> None:
+        """With ``--json``, a command that stops still prints one JSON object on stdout (the line
+        stays on stderr): ``{"ok": false, "error": said, "exit_code": N}``."""
+        if self.as_json:
+            click.echo(json.dumps({"ok": False, "error": said, "exit_code": exit_code}, ensure_ascii=False))
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.exceptions.UsageError as exc:       # a mistyped flag or value: click says it (exit 2)
+            self._stopped(exc.format_message(), exc.exit_code)
+            raise
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:
             problem = named(exc)
             if problem is None:
                 raise                      # not an expected problem: a bug, with its traceback
+            if isinstance(problem, StoreDamaged) and not has_backup((ctx.obj or {}).get("workspace")):
+                problem = problem.without_backup()     # no restore to name: say there is no backup
             if (ctx.obj or {}).get("verbose"):
                 click.echo(traceback.format_exc().rstrip(), err=True)
             click.echo(f"zhurnal: {problem.said()}", err=True)
+            self._stopped(problem.said(), problem.exit_code)
             ctx.exit(problem.exit_code)
 
 

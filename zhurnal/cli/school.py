@@ -23,7 +23,8 @@ from zhurnal.text.i18n import N_
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """What the store holds, recent submissions, what waits in inbox/."""
-    finish(workspace_status(open_workspace(folder(ctx), read_only=True, need_key=False)), as_json, status_text)
+    finish(workspace_status(open_workspace(folder(ctx), read_only=True, need_key=False, check_whole=False)),
+           as_json, status_text)
 
 
 @click.command("history", cls=Command)

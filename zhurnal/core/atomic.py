@@ -22,6 +22,7 @@ from pathlib import Path
 PARTIAL = ".partial"     # the temporary suffix: no reader globs for it
 PRIVATE_FILE = 0o600     # owner reads and writes; group and others nothing
 PRIVATE_DIR = 0o700
+PUBLIC_FILE = 0o644      # the one exception: the school's web site pages (``docs site``), public by purpose
 
 
 def private_file(path: Path) -> Path:
@@ -40,14 +41,14 @@ def partial_of(target: Path) -> Path:
 
 
 @contextmanager
-def writing(target: Path) -> Iterator[Path]:
+def writing(target: Path, mode: int = PRIVATE_FILE) -> Iterator[Path]:
     """Yield a temporary path to write ``target`` to (by any library); on success it is renamed
-    over ``target``, on an exception removed. Creates the parent folder."""
+    over ``target`` with ``mode``, on an exception removed. Creates the parent folder."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_of(target)
     try:
         yield partial
-        os.chmod(partial, PRIVATE_FILE)
+        os.chmod(partial, mode)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -57,8 +58,8 @@ def writing(target: Path) -> Iterator[Path]:
         stale.unlink(missing_ok=True)
 
 
-def write_bytes(target: Path, data: bytes) -> Path:
-    """``target.write_bytes(data)``, atomically."""
-    with writing(target) as partial:
+def write_bytes(target: Path, data: bytes, mode: int = PRIVATE_FILE) -> Path:
+    """``target.write_bytes(data)``, atomically, with ``mode`` (owner-only unless said)."""
+    with writing(target, mode) as partial:
         partial.write_bytes(data)
     return target

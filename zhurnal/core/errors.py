@@ -216,12 +216,26 @@ class StoreDamaged(InfrastructureError):
     """The store's file is damaged or is no database (SQLite's check failed, or a query met a
     damaged page): the command stops before it writes, and the way out is a restore."""
 
-    def __init__(self, url: str, problems: list[str] | tuple[str, ...] = (), not_a_database: bool = False) -> None:
+    RESTORE = N_("the store {url} is damaged ({what}); the command stopped: restore it from the newest "
+                 "verified backup with «zhurnal restore --to NEW_FOLDER» and work in that folder")
+    NO_BACKUP = N_("the store {url} is damaged ({what}); the command stopped, and there is no backup to restore "
+                   "it from (zhurnal backup has never made one): keep the workspace folder as it is, copied "
+                   "aside, for whoever repairs the store")
+
+    def __init__(self, url: str, problems: list[str] | tuple[str, ...] = (), not_a_database: bool = False,
+                 backup: bool = True) -> None:
+        """``backup``: False when the workspace's backup ledger holds no backup (nothing to
+        restore from: the advice says so instead of naming ``zhurnal restore``)."""
         # str() (the traceback's last line, with -v) keeps SQLite's own words; said() is Russian
-        super().__init__(N_("the store {url} is damaged ({what}); the command stopped: restore it from the newest "
-                            "verified backup with «zhurnal restore --to NEW_FOLDER» and work in that folder"),
+        super().__init__(self.RESTORE if backup else self.NO_BACKUP,
                          url=url, what="; ".join(problems[:3]) or "a damaged page was read")
         self.url, self.problems, self.not_a_database = url, len(problems), not_a_database
+
+    def without_backup(self) -> StoreDamaged:
+        """The same damage, said for a workspace found to have no backup after it was named
+        (a damaged page met in the middle of a command, where only the store's URL was known)."""
+        self.template = self.NO_BACKUP
+        return self
 
     def said(self) -> str:
         if self.not_a_database:

@@ -3,6 +3,7 @@ for each default; :class:`zhurnal.core.settings.Settings` joins them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,11 @@ class SchoolSettings(_Section):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A stored moment (UTC, naive, as the store keeps them) on the school's clock, naive: what
+        people read (status, remind, history, doctor)."""
+        return moment.replace(tzinfo=dt.timezone.utc).astimezone(self.zone).replace(tzinfo=None)
 
 
 class StoreSettings(_Section):

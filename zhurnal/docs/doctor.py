@@ -102,7 +102,7 @@ def examine(workspace: Path, *, now: dt.datetime | None = None, recent: int = 20
     _folders(health, settings)
     _backup(health, settings, now)
     try:
-        ctx = open_workspace(workspace, read_only=True, need_key=False, now=now)
+        ctx = open_workspace(workspace, read_only=True, need_key=False, now=now, check_whole=False)   # says it itself
     except Exception as exc:
         health.add("store", PROBLEM, f"База данных не открывается: {_said(exc)}")
         return health
@@ -188,12 +188,14 @@ def _store(health: Health, ctx: RunContext, recent: int) -> None:
                + ("" if health.revision == head else f" (программе нужна {head}: zhurnal db upgrade)")
                # SQLite's own words (English, several lines) stay in --json and the bundle
                + ("" if checked == "ok" else ", повреждена: восстановите её из последней проверенной резервной "
-                  "копии (zhurnal restore --to НОВАЯ_ПАПКА)"),
+                  "копии (zhurnal restore --to НОВАЯ_ПАПКА)" if backup_health(ctx.settings, ctx.now).newest else
+                  ", повреждена, а резервной копии, из которой её восстановить, нет: сохраните рабочую папку "
+                  "как есть (копией) для того, кто будет чинить базу"),
                dialect=engine.dialect.name, revision=health.revision, head=head, integrity=checked,
                submissions=len(rows))
     last = rows[0].received_at if rows else None
     health.add("last run", OK if last else WARNING,
-               f"Последняя книга поступила {last:%d.%m.%Y %H:%M} (UTC)" if last else
+               f"Последняя книга поступила {ctx.settings.school.local(last):%d.%m.%Y %H:%M} (время школы)" if last else
                "Книг ещё не поступало", last_submission=last.isoformat(sep=" ") if last else None)
 
 

@@ -13,11 +13,12 @@ files of the site (``tests/test_docs_site.py`` checks each ``href`` and ``src``)
 
 from __future__ import annotations
 
+import os
 from html import escape
 from importlib import resources
 from pathlib import Path
 
-from zhurnal.core.atomic import write_bytes
+from zhurnal.core.atomic import PUBLIC_FILE, write_bytes
 from zhurnal.docs.facts import Facts, Period
 from zhurnal.docs.model import Document, Made, Table, numbered
 from zhurnal.docs.regulation_text import date, regulation
@@ -159,10 +160,13 @@ def _bells(facts: Facts) -> str:
 def write_site(facts: Facts, folder: Path) -> Made:
     """The site's pages, ``style.css``, the regulation's public PDF and the sample diary picture
     into ``folder`` (made if missing; the site's own files are overwritten, nothing else is touched).
-    Owner-only, as everything zhurnal writes: the sysadmin copies the folder to the web server."""
+    The files are readable by all (0644, unlike everything else zhurnal writes): they are public
+    by purpose and copied as they are to the web server. Nothing private goes in: the
+    regulation's public copy names roles, the diary picture an invented pupil."""
     made = Made()
     public = regulation(facts, public=True)
     picture = diary_png(facts, folder / DIARY_PNG)
+    os.chmod(picture, PUBLIC_FILE)
     made.files.append(str(picture))
     bodies = {"index.html": _index(facts), "polozhenie.html": _document(public),
               "roditelyam.html": _parents(facts, png_size(picture.read_bytes())),
@@ -170,8 +174,10 @@ def write_site(facts: Facts, folder: Path) -> Made:
     titles = dict(PAGES) | {"index.html": "Электронный журнал", "polozhenie.html": public.title,
                             "roditelyam.html": "Электронный дневник: родителям"}
     for name, body in bodies.items():
-        made.files.append(str(write_bytes(folder / name, _page(facts, name, titles[name], body).encode("utf-8"))))
+        made.files.append(str(write_bytes(folder / name, _page(facts, name, titles[name], body).encode("utf-8"),
+                                          PUBLIC_FILE)))
     css = (resources.files("zhurnal.docs") / "templates" / "site.css").read_bytes()
-    made.files.append(str(write_bytes(folder / "style.css", css)))
-    made.files.append(str(write_bytes(folder / REGULATION_PDF, pdf_bytes(public, facts.settings.workspace))))
+    made.files.append(str(write_bytes(folder / "style.css", css, PUBLIC_FILE)))
+    made.files.append(str(write_bytes(folder / REGULATION_PDF, pdf_bytes(public, facts.settings.workspace),
+                                      PUBLIC_FILE)))
     return made

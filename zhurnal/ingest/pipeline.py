@@ -24,11 +24,18 @@ from zhurnal.ingest.archive import archive_copy
 from zhurnal.ingest.authors import channel_findings, channel_owner, make_author_folders, scan_author_folders
 from zhurnal.ingest.feedback import write_feedback
 from zhurnal.ingest.identify import identify
-from zhurnal.ingest.inbox import is_fresh, scan_inbox
+from zhurnal.ingest.inbox import SETTLE_FLOOR_SECONDS, is_fresh, scan_inbox
 from zhurnal.ingest.lock import run_lock
 from zhurnal.ingest.read import load_submission
 from zhurnal.ingest.readers import FileRead, read_files
-from zhurnal.ingest.results import ENTRY_RU, SHORT_READ_CODES, FileResult, IngestReport, lock_results
+from zhurnal.ingest.results import (
+    ENTRY_RU,
+    SHORT_READ_CODES,
+    FileResult,
+    IngestReport,
+    lock_results,
+    still_being_written,
+)
 from zhurnal.ingest.submission_steps import (
     leave_inbox,
     read_findings,
@@ -191,7 +198,9 @@ class _Run:
         # sends the same file again after the cause was mended must not get the old verdict
         kind, findings = identified or identify(sub, self.settings)
         if kind is None and {f.code for f in findings} <= SHORT_READ_CODES and self.settle and is_fresh(sub.mtime_ns):
-            return FileResult(sub.name, "deferred", sub.sha256)  # most likely a copy still arriving
+            deferred = still_being_written(sub.path, SETTLE_FLOOR_SECONDS, sub.mtime_ns)   # most likely a copy arriving
+            deferred.sha256 = sub.sha256
+            return deferred
         if kind is None:
             return self.reject(sub, with_file(findings, sub.name), file_level=True)
         if wrong_channel := channel_findings(self.ctx, sub):    # another author's folder or mail
@@ -216,8 +225,8 @@ class _Run:
         """The result of one inbox file as read; whatever goes wrong with its bytes, name or
         permissions is a finding on its result. Only a broken store or a full disk raises."""
         name, sub = read.path.name, read.sub
-        if read.outcome == "changed":
-            return FileResult(name, "deferred")
+        if read.outcome == "changed":           # it changed while it was read
+            return still_being_written(read.path, self.settings.ingest.settle_seconds)
         if read.outcome == "gone":
             return None
         if read.outcome == "os-error":
@@ -265,7 +274,7 @@ def ingest(ctx: RunContext, *, dry_run: bool = False, wait: bool = True) -> Inge
             report.files.append(FileResult(path.name, "left", findings=[finding(
                 "inbox-entry-not-a-file", severity=Severity.WARNING, file=path.name, value=ENTRY_RU[what])]))
         for path in [*scan.growing, *own.growing]:
-            report.files.append(FileResult(path.name, "deferred"))
+            report.files.append(still_being_written(path, ctx.settings.ingest.settle_seconds))
         report.files += lock_results(scan, own)
         for read in read_files([*scan.ready, *own.ready], ctx, run.current_school,
                                archive=None if dry_run else ctx.settings.archive):

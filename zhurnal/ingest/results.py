@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from zhurnal.core.findings import Finding, finding
 from zhurnal.text.labels import Severity
@@ -43,6 +45,20 @@ class IngestReport:
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "dry_run": self.dry_run, "files": [f.as_dict() for f in self.files]}
+
+
+def still_being_written(path: Path, wait: float, mtime_ns: int | None = None) -> FileResult:
+    """A file left for the next run because it is still being written, saying why: modified N
+    seconds ago (``mtime_ns``, or the file's own now), taken once unchanged for ``wait``
+    seconds (``[ingest] settle_seconds``, or the floor a young unreadable file waits)."""
+    if mtime_ns is None:
+        try:
+            mtime_ns = path.lstat().st_mtime_ns
+        except OSError:
+            mtime_ns = time.time_ns()
+    age = max(0, round(time.time() - mtime_ns / 1e9))
+    return FileResult(path.name, "deferred", findings=[finding(
+        "file-still-being-written", severity=Severity.WARNING, file=path.name, value=age, wait=f"{wait:g}")])
 
 
 def lock_results(*scans) -> list[FileResult]:

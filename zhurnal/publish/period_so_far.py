@@ -1,6 +1,7 @@
 """The period so far in a pupil's diary (issue 28, point 5): every mark of the current period
 in each 5-point subject, dated and with its work type, and the pupil's weighted average at the
-end of each week of the period (the diary draws it as a small line beside the class average).
+end of each week of the period (the diary draws it as a small line beside the class average);
+a pass/fail subject's «зач»/«незач» marks too, with no average.
 
 The averages follow :mod:`zhurnal.school.averages` (Σ(w·m)/Σw over the class's lessons from the
 period's start; :func:`~zhurnal.school.marks.weighted_average`), so the last point of the line
@@ -28,9 +29,9 @@ def short_type(work_type: str) -> str:
 
 
 def read_period_marks(conn: Connection, school: School, week: Week) -> dict[tuple[str, int], list[dict]]:
-    """(subject, pupil) → the pupil's marked cells of the lessons of their class from the start
-    of the class's period of ``week`` to its Sunday: ``{date, marks, work_type, weight}`` by date
-    (weight None: the work type is not in the setup)."""
+    """(subject, pupil) → the pupil's marked cells of the lessons of their class, in 5-point and
+    pass/fail subjects, from the start of the class's period of ``week`` to its Sunday:
+    ``{date, marks, work_type, weight}`` by date (weight None: the work type is not in the setup)."""
     starts = {code: period["start"] for code in school.classes
               if (period := school.week_period(code, week)) and school.classes[code]["has_marks"]}
     if not starts:
@@ -45,7 +46,7 @@ def read_period_marks(conn: Connection, school: School, week: Week) -> dict[tupl
     found: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for row in conn.execute(query):
         if row.class_code in starts and row.date >= starts[row.class_code] \
-                and school.subjects.get(row.subject, {}).get("scale") == "5":
+                and school.subjects.get(row.subject, {}).get("scale") in ("5", "pass"):
             found[(row.subject, row.student_id)].append({"date": row.date, "marks": row.marks,
                                                          "work_type": row.work_type or "", "weight": row.weight})
     return dict(found)

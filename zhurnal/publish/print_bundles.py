@@ -29,9 +29,14 @@ from zhurnal.text import mail as words
 from zhurnal.text.mail import fill
 
 COVER = "bundle_cover.typ"
-HEADINGS = {   # kind → (what is inside, what went by mail, who has none)
-    "diary": ("Дневники в пакете", "Дневники получат родители по почте", "Без дневника на этой неделе"),
-    "report": ("Табели в пакете", "Табели получат родители по почте", "Без табеля за период"),
+# kind → (what is inside, what went by mail, who has none): each heading is followed on the cover
+# by a list of pupils, so each says what those pupils are (not «Дневники получат родители по
+# почте: <pupils>», which reads as if the pupils were the parents)
+HEADINGS = {
+    "diary": ("В пакете дневники этих учеников", "Дневники этих учеников получат родители по почте",
+              "Без дневника на этой неделе"),
+    "report": ("В пакете табели этих учеников", "Табели этих учеников получат родители по почте",
+               "Без табеля за период"),
 }
 TITLES = {"diary": "Дневники", "report": "Табели"}
 

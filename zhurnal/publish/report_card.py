@@ -2,7 +2,11 @@
 
 Pupils enrolled on the period's last day get one. A pass/fail subject without a period mark
 shows the result its «зач»/«незач» marks give (:func:`zhurnal.school.marks.suggested_pass`) and their
-number; a 5-point subject shows its period mark (or «—») beside the average."""
+number; a 5-point subject shows its period mark (or «—») beside the average.
+
+Families get a report card only once it holds period marks: before the marks are stored (the
+middle of the period, or a class whose teachers have not handed in the period sheet) every
+card would read «—» (:func:`waiting_for_marks` names the pupils whose cards wait)."""
 
 from __future__ import annotations
 
@@ -55,3 +59,16 @@ def report_cards(conn: Connection, data: SummaryData, period: dict) -> dict[int,
                 "absent_lessons": data.period_absences.get(student["id"], 0),
                 "excused_lessons": excused.get(student["id"], 0)}
     return cards
+
+
+def waiting_for_marks(conn: Connection, school_id: int, period_code: str, cards: dict[int, dict]) -> dict[str, dict]:
+    """Class → ``{"class", "pupils": [ids], "of": cards of the class}``: the pupils of ``cards``
+    with no period mark of ``period_code`` stored (their cards wait); classes with none omitted."""
+    marked = {r["student_id"] for r in q.table_rows(conn, s.period_marks, school_id, period=period_code) if r["mark"]}
+    waiting: dict[str, dict] = {}
+    for sid, card in cards.items():
+        held = waiting.setdefault(card["class"], {"class": card["class"], "pupils": [], "of": 0})
+        held["of"] += 1
+        if sid not in marked:
+            held["pupils"].append(sid)
+    return {code: held for code, held in waiting.items() if held["pupils"]}

@@ -32,7 +32,7 @@ from zhurnal.publish.front_page import Front, week_front
 from zhurnal.publish.period_front import period_front
 from zhurnal.publish.print_bundles import print_bundles
 from zhurnal.publish.render import Progress, Rendering
-from zhurnal.publish.report_card import report_cards
+from zhurnal.publish.report_card import report_cards, waiting_for_marks
 from zhurnal.publish.staff_mail import mail_class_summaries, mail_feedback, mail_summary, main_lines
 from zhurnal.publish.summaries import write_summary
 from zhurnal.publish.summary_data import SummaryData, period_summary, week_summary
@@ -66,6 +66,10 @@ class PublishReport:
     held: list[dict] = field(default_factory=list)
     incomplete: list[dict] = field(default_factory=list)  # published anyway (allow_incomplete), the same shape
     nothing_in: bool = False                              # no lesson of the week is in: nothing was written
+    never_issued: bool = False                            # nothing in, and no workbook of the week was ever issued
+    # a period's report cards not made because no period mark of theirs is stored yet, per class:
+    # {class, held (pupils), of (pupils with a card due)}; held == of: the class has none at all
+    waiting_for_marks: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -133,6 +137,8 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
         report.incomplete = [_missing(readiness, code) for code in shown if not readiness.classes[code].complete]
         report.nothing_in = readiness.empty
         if not shown:
+            # a week never issued is not a week of journals missing: said once, not per journal
+            report.never_issued = not q.week_issued(conn, school.school_id, week.label)
             return report                                   # nothing empty is mailed
         averages = week_averages(conn, school, settings, week)     # once: the diaries' and the summary's
         data = load_week(conn, school_id, week, settings, school=school, averages=averages)
@@ -189,7 +195,10 @@ def render_class(ctx: RunContext, week: Week, class_code: str) -> list[str]:
 def publish_period(ctx: RunContext, code: str, *, force: bool = False,
                    progress: Progress | None = None) -> PublishReport:
     """At period end: report cards (PDF, mailed to parents, print bundles for every class) and
-    the director's period report; :class:`UnknownPeriod` when the setup has no such period."""
+    the director's period report; :class:`UnknownPeriod` when the setup has no such period.
+    A pupil with no period mark stored yet gets no card (it would read «—» throughout), and a
+    family waits while a child of theirs does (one letter per period and parent); those held
+    are counted per class in ``waiting_for_marks``. The director's report is made regardless."""
     settings, school_id = ctx.settings, ctx.school_id
     with ctx.engine.connect() as conn:                      # reads only
         school = load_school(conn, school_id)
@@ -200,16 +209,23 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
         data = period_summary(conn, school, settings, code)
         front = period_front(conn, school, settings, code, data)     # the term before, from the store
         cards = report_cards(conn, data, period)
+        unmarked = waiting_for_marks(conn, school.school_id, code, cards)
         families = read_families(conn, school_id)
         school_name = q.school_row(conn, school_id)["name"]
     out = settings.outbox / code
     report = PublishReport(week=code, outbox=str(out))
+    report.waiting_for_marks = [{"class": c, "held": len(unmarked[c]["pupils"]), "of": unmarked[c]["of"]}
+                                for c in sorted(unmarked, key=class_sort_key)]
+    held = {sid for c in unmarked.values() for sid in c["pupils"]}
+    waiting = {pid: parent for pid, parent in families.items() if held & set(parent["children"])}
+    families = {pid: parent for pid, parent in families.items() if pid not in waiting}
     with Rendering(DiaryRenderer(template_path(settings.workspace, REPORT_CARD)), school, out / "report_cards",
                    progress) as rendering:
         for sid, card in cards.items():
-            rendering.add(sid, card)
+            if sid not in held:
+                rendering.add(sid, card)
         _post_to_families(ctx, report, families, rendering, Post("report", code, period["name"], school_name),
-                          force, bundle_all=True)
+                          force, bundle_all=True, waiting=waiting)
     path = write_summary(out / "summaries" / f"Отчёт_{code}.xlsx", data, settings, with_week=False, front=front)
     report.summaries.append(str(path))
     mail_summary(ctx, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title),

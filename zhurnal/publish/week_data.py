@@ -45,12 +45,22 @@ class WeekData:
     period_marks: dict[tuple[str, int], list[dict]] = field(default_factory=dict)   # (subject, pupil) → cells
 
     def _averages(self, student: dict) -> list[dict]:
-        """The student's period averages so far, with the class's, per 5-point subject."""
+        """The student's period averages so far, with the class's, per 5-point subject; and each
+        pass/fail subject the pupil has marks in this period («зач», «незач»): its marks, no
+        average (``average`` None, the texts empty, no trend)."""
         per_subject = self.averages.get(student["class_code"], ClassAverages())
+        passed = {subject for subject, sid in self.period_marks if sid == student["id"]
+                  and self.school.subjects.get(subject, {}).get("scale") == "pass"}
         subjects = sorted({subject for subject, found in per_subject.items() if student["id"] in found.students}
-                          | {l["subject"] for l in self.lessons.get(student["class_code"], [])})
+                          | {l["subject"] for l in self.lessons.get(student["class_code"], [])} | passed)
         found = []
         for subject in subjects:
+            if subject in passed:
+                marks = subject_so_far(self.period_marks[(subject, student["id"])], self.week.monday, self.week,
+                                       self.settings.marks)["marks"]
+                found.append({"subject": subject, "average": None, "count": len(marks), "class_average": None,
+                              "average_text": "", "class_average_text": "", "marks": marks, "trend": []})
+                continue
             if self.school.subjects[subject]["scale"] != "5":
                 continue
             mine, group = per_subject[subject].of(student["id"]), per_subject[subject]

@@ -86,8 +86,10 @@ def delivery_text(report) -> str:
 def remind_text(report) -> str:
     """``remind``: before the deadline one line; after it, who is late, reminded now or before."""
     if not report.due:
-        return _("The hand-in deadline of {week} has not come yet ({deadline} UTC): nobody reminded").format(
-            week=report.week, deadline=f"{report.deadline:%d.%m.%Y %H:%M}")
+        return _("The hand-in deadline of {week} has not come yet ({deadline}, the school's clock): "
+                 "nobody reminded").format(week=report.week, deadline=report.deadline_text)
+    if report.never_issued:
+        return _("{week}: the week's workbooks were never issued: nobody reminded").format(week=report.week)
     if not report.late:
         return _("{week}: every timetabled teacher's journal is accepted").format(week=report.week)
     out = [_("{week}: journals not accepted: {count}").format(week=report.week, count=len(report.late))]

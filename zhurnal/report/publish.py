@@ -12,7 +12,10 @@ def publish_text(parts: dict) -> str:
     """Per week or period (``PublishOutcome.as_dict()``): counts, where, and what failed."""
     out = []
     week = parts.get("week")
-    if week and week.get("nothing_in"):
+    if week and week.get("never_issued"):
+        out.append(_("Week {week}: the week's workbooks were never issued; nothing was published.").format(
+            week=week["week"]))
+    elif week and week.get("nothing_in"):
         out.append(_("Week {week}: no journal of the week is in yet; nothing was published.").format(week=week["week"]))
     elif week and not week["diaries"] and week.get("held"):
         out.append(_("Week {week}: nothing was published.").format(week=week["week"]))
@@ -22,7 +25,7 @@ def publish_text(parts: dict) -> str:
             week=week["week"], diaries=week["diaries"], mails=week["mails"], unchanged=week["unchanged"],
             bundles=len(week["print_bundles"]), feedback=week["feedback_mails"]))
         out.append(_("Everything is in {folder}").format(folder=week["outbox"]))
-    if week:
+    if week and not week.get("never_issued"):
         out += held_lines(week)
     period = parts.get("period")
     if period:
@@ -30,6 +33,7 @@ def publish_text(parts: dict) -> str:
                      "Everything is in {folder}").format(period=period["week"], cards=period["diaries"],
                                                          mails=period["mails"], bundles=len(period["print_bundles"]),
                                                          folder=period["outbox"]))
+        out += waiting_lines(period)
     if parts.get("year_report"):
         out.append(_("The school year's report (movement, class sizes, results by pupil, attendance):"))
     for part in parts.values():
@@ -62,6 +66,20 @@ def held_lines(week: dict) -> list[str]:
         out.append(_("Published with «не все отметки за неделю внесены»: {classes}").format(
             classes=", ".join(f"{i['class']} ({', '.join(sorted({m['subject'] for m in i['missing']}))})"
                               for i in week["incomplete"])))
+    return out
+
+
+def waiting_lines(period: dict) -> list[str]:
+    """One line per class whose report cards wait for their period marks: how many, and why."""
+    out = []
+    for w in period.get("waiting_for_marks", []):
+        if w["held"] == w["of"]:
+            line = _("Class {klass}: report cards held back ({held} of {of}): no period mark for {period} "
+                     "is stored for the class yet.")
+        else:
+            line = _("Class {klass}: report cards held back ({held} of {of}): these pupils have no period "
+                     "mark for {period} stored yet.")
+        out.append(line.format(klass=w["class"], held=w["held"], of=w["of"], period=period["week"]))
     return out
 
 

@@ -27,7 +27,8 @@ def status_text(status: Status) -> str:
     out = [_("School: {name}").format(name=status.school), _("Store: {url}").format(url=status.store_url)]
     if not status.ok:
         out.append(_("WARNING: {text}").format(text=StoreDamaged(
-            status.store_url, status.store_health["problems"], status.store_health["not_a_database"]).said()))
+            status.store_url, status.store_health["problems"], status.store_health["not_a_database"],
+            backup=status.backup.get("newest") is not None).said()))
         out += ["", _("Waiting in inbox/: {n}").format(n=len(status.inbox))] + [f"  {n}" for n in status.inbox]
         return "\n".join(out + health_lines(status.backup))
     if status.store_health.get("checked"):

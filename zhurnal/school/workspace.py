@@ -13,6 +13,7 @@ into the teachers' folders ``inbox/<login>/`` (:func:`share_author_folder`), not
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 from zhurnal.core.atomic import PRIVATE_DIR, PRIVATE_FILE
@@ -23,6 +24,7 @@ from zhurnal.school.credentials import create_access_key
 from zhurnal.text.i18n import N_
 
 FOLDERS = ("templates_xlsx", "inbox", "outbox", "archive")
+DEFAULT_CODE, DEFAULT_NAME = "school", "Моя школа"
 
 DEFAULT_TOML = """\
 # zhurnal workspace settings. Secrets never go here: the signing keyring is in
@@ -228,13 +230,41 @@ def _in_use(directory: Path) -> bool:
                if (directory / folder).is_dir() for p in (directory / folder).iterdir())
 
 
-def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя школа") -> list[Path]:
-    """Make the folders, ``zhurnal.toml`` and the keyring that are missing; return what was made.
+class OtherSchool(UsageError):
+    def __init__(self, folder: Path, have: dict[str, str], asked: dict[str, str]) -> None:
+        super().__init__(N_("{folder} is already the workspace of school {code} «{name}»; init does not change a "
+                            "school's code or name (asked: {asked}): give the same ones, or another folder"),
+                         folder=folder, code=have["code"], name=have["name"],
+                         asked=", ".join(f"--{key} {value}" for key, value in asked.items()))
 
-    Raises KeyringLost, before making anything, when ``directory`` is a workspace already in
-    use (a store, archived or issued workbooks) whose keyring is gone.
+
+def _same_school(directory: Path, code: str | None, name: str | None) -> None:
+    """:class:`OtherSchool` when ``directory``'s ``zhurnal.toml`` names another school than the
+    ``code``/``name`` asked for (None: not asked); a broken file is left to the settings' check."""
+    toml = directory / SETTINGS_FILE
+    try:
+        have = tomllib.loads(toml.read_text(encoding="utf-8")).get("school", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return
+    asked = {key: value for key, value in (("code", code), ("name", name)) if value is not None}
+    differ = {key: value for key, value in asked.items()
+              if value.replace('"', "'") != str(have.get(key, "")).replace('"', "'")}
+    if differ:
+        raise OtherSchool(directory, {key: str(have.get(key, "")) for key in ("code", "name")}, differ)
+
+
+def init_workspace(directory: Path, *, code: str | None = None, name: str | None = None) -> list[Path]:
+    """Make the folders, ``zhurnal.toml`` and the keyring that are missing; return what was made.
+    ``code``/``name`` of a new workspace (None: «school», «Моя школа»); for one that exists they
+    must be its own or None.
+
+    Raises :class:`OtherSchool` (exit 2) when ``directory`` is a workspace of another school
+    code or name, and KeyringLost when it is a workspace already in use (a store, archived or
+    issued workbooks) whose keyring is gone; both before making anything.
     """
     made: list[Path] = []
+    if (directory / SETTINGS_FILE).exists():
+        _same_school(directory, code, name)
     if _in_use(directory) and not os.environ.get(SECRET_ENV) and not keyring_path(directory).exists():
         read_keyring(directory)  # raises KeyringLost naming the way back
     if not directory.exists():
@@ -248,7 +278,7 @@ def init_workspace(directory: Path, *, code: str = "school", name: str = "Моя
     if not toml.exists():
         fd = os.open(toml, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(DEFAULT_TOML.format(code=code, name=name.replace('"', "'")))
+            handle.write(DEFAULT_TOML.format(code=code or DEFAULT_CODE, name=(name or DEFAULT_NAME).replace('"', "'")))
         made.append(toml)
     if not keyring_path(directory).exists() and not os.environ.get(SECRET_ENV):
         made.append(create_keyring(directory))

@@ -65,6 +65,14 @@ def submission_by_hash(conn: Connection, school_id: int, sha256: str) -> dict | 
     return dict(row) if row else None
 
 
+def week_issued(conn: Connection, school_id: int, label: str) -> bool:
+    """Whether any journal of the week ``label`` (2026-W48) was ever issued: a week never issued
+    has no journal to wait for or to remind anybody of."""
+    t = s.issued_templates
+    return (conn.execute(select(func.count()).select_from(t).where(
+        t.c.school_id == school_id, t.c.kind == "journal", t.c.label == label)).scalar() or 0) > 0
+
+
 def counts(conn: Connection, school_id: int) -> dict[str, int]:
     """How many rows each school table holds for this school."""
     found = {}
