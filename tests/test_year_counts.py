@@ -179,6 +179,7 @@ def test_running_figures_say_few_marks_where_the_period_report_says_not_assessed
     assert few > 0
     rows = _rows(path, "Метрики")
     header = next(r for r in rows if r[0] == "Группа")
+    header = header[:header.index(None)] if None in header else header   # the classes' wider table pads it
     assert header[-1] == "Мало отметок (вне N)" and header[6] == "н/а"
     math = next(r for r in rows if r[0] == "5А · Математика")
     assert (math[1], math[6], math[12], math[13]) == (len(pupils) - few - none, 0, none, few)
