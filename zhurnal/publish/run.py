@@ -137,7 +137,7 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
             return report                                   # nothing empty is mailed
         averages = week_averages(conn, school, settings, week)     # once: the diaries' and the summary's
         data = load_week(conn, school_id, week, settings, school=school, averages=averages)
-        summary = week_summary(conn, school, settings, week, averages=averages)
+        summary = week_summary(conn, school, settings, week, averages=averages, homework=data.homework)
         front = week_front(conn, school, settings, week, summary)     # the week before, from the store
         families = read_families(conn, school_id)
         pupils = read_pupils(conn, school, school_id, settings.diary.pupils_from_grade)
