@@ -38,7 +38,7 @@ def parent_pdf_lock(conn: Connection, settings: Settings, school_id: int) -> Cal
     return lambda parent, pdf: encrypt_pdf(pdf, passwords(parent))
 
 
-def pupil_pdf_lock(conn: Connection, settings: Settings, school_id: int) -> Callable[[int, bytes], bytes]:
+def pupil_pdf_lock(conn: Connection, settings: Settings, school_id: int | None) -> Callable[[int, bytes], bytes]:
     """``lock(student_id, pdf)``: the pupil's own copy locked with the pupil's own password
     (:class:`~zhurnal.school.credentials.PupilPasswords`), unchanged when encryption is off."""
     if not settings.diary.encrypt:

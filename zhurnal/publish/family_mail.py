@@ -82,7 +82,7 @@ def read_families(conn, school_id: int) -> dict[int, dict]:
     return found
 
 
-def read_pupils(conn, school: School, school_id: int, from_grade: int) -> dict[int, dict]:
+def read_pupils(conn, school: School, school_id: int | None, from_grade: int) -> dict[int, dict]:
     """Pupil id → ``{id, full_name, email, children: [the pupil]}``: every pupil with an address
     of their own in a class of grade ``from_grade`` or above (``[diary] pupils_from_grade``; 0:
     nobody), each a recipient of their own diary only."""

@@ -73,7 +73,8 @@ def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
     changed since their last printed slip (a new name or address in the roster, a reset) is
     marked on the slip and listed first, for the class teacher. :class:`UnknownClass`."""
     with ctx.engine.connect() as conn:
-        classes = [r["code"] for r in q.table_rows(conn, s.classes, ctx.school_id)]
+        grades = {r["code"]: r["grade"] for r in q.table_rows(conn, s.classes, ctx.school_id)}
+        classes = list(grades)
         if not classes:
             raise UnknownClass(class_text, [])
         code = find_class(class_text, classes)
@@ -81,10 +82,9 @@ def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
         links = q.guardians_of(conn, ctx.school_id, list(students))
         passwords = Passwords(conn, ctx.settings.workspace, ctx.settings.school.code, ctx.school_id)
         printed = _printed(conn, ctx.school_id)
-        grade = next(r["grade"] for r in q.table_rows(conn, s.classes, ctx.school_id) if r["code"] == code)
         from_grade = ctx.settings.diary.pupils_from_grade
         pupil_passwords = (PupilPasswords(conn, ctx.settings.workspace, ctx.settings.school.code, ctx.school_id)
-                           if from_grade and grade >= from_grade else None)
+                           if from_grade and grades[code] >= from_grade else None)
     families: dict[int, dict] = {}
     for link in links:
         if not link["receives_diary"]:

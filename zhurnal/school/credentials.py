@@ -149,7 +149,7 @@ class Passwords:
 class PupilPasswords:
     """Every pupil's own password of one school, derived on demand (:func:`derive_pupil_password`)."""
 
-    def __init__(self, conn: Connection, workspace: Path, school: str, school_id: int) -> None:
+    def __init__(self, conn: Connection, workspace: Path, school: str, school_id: int | None) -> None:
         self.key = read_access_key(workspace)
         self.school = school
         self.people = {r.id: person_of(r.full_name, r.email) for r in conn.execute(
