@@ -224,6 +224,12 @@ class _Bases:
             kept = os.environ.get("ZHURNAL_TEST_BASES")
             if kept and backend == "sqlite":
                 self.built[backend] = _kept_base(Path(kept) / self.name, self.build)
+            elif backend == "sqlite":     # one build for every worker of the session, not one each
+                from filelock import FileLock
+                shared = _demo_root(self.request.config) / "bases"
+                shared.mkdir(exist_ok=True)
+                with FileLock(shared / f"{self.name}.lock"):
+                    self.built[backend] = _kept_base(shared / self.name, self.build)
             elif backend == "postgresql":
                 server = self.request.getfixturevalue("postgres")
                 database = server.create()

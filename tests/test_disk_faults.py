@@ -174,6 +174,7 @@ def test_a_read_only_store_or_folder_is_3_and_a_rerun_finishes_once(ws, school, 
     _same_as(ws.path, clean)
 
 
+@pytest.mark.slow
 def test_a_stopped_postgresql_is_3_and_a_rerun_finishes_once(school, tmp_path):
     """GIVEN a school on its own PostgreSQL server with rosters waiting WHEN the server is
     stopped and ingest runs THEN exit 3, one line, the inbox untouched; started again, the rerun

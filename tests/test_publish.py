@@ -340,7 +340,7 @@ def _check_absence_sheet(ws, sheet) -> None:
 
 def _check_metrics_chart(sheet) -> None:
     """The columns chart shows the «по классам» table of the period block: its class labels as
-    categories and its success, quality and СОУ columns as the three series."""
+    categories and its success, quality and both СОУ columns (by pupils, by marks) as the series."""
     rows = list(sheet.iter_rows(values_only=True))
     caption = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("За период") and
                    str(r[0]).endswith("по классам (по ученикам)"))
@@ -351,8 +351,9 @@ def _check_metrics_chart(sheet) -> None:
             break
         classes.append(r)
     [chart] = sheet._charts
-    assert [s.tx.v if s.tx.v else s.tx.strRef.f for s in chart.series] == ["Успеваемость, %", "Качество, %", "СОУ, %"]
-    for series, column in zip(chart.series, ("Успеваемость, %", "Качество, %", "СОУ, %")):
+    named = ("Успеваемость, %", "Качество, %", "СОУ по ученикам, %", "СОУ по отметкам, %")
+    assert [s.tx.v if s.tx.v else s.tx.strRef.f for s in chart.series] == list(named)
+    for series, column in zip(chart.series, named, strict=True):
         col = header.index(column)
         assert _cells(sheet, series.cat.strRef.f if series.cat.strRef else series.cat.numRef.f) == [r[0] for r in classes]
         assert _cells(sheet, series.val.numRef.f) == [r[col] for r in classes]

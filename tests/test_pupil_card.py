@@ -60,6 +60,7 @@ def _pdf_text(path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow
 def test_the_card_never_reaches_a_diary_a_letter_or_a_summary(week_ws, tmp_path):
     """GIVEN every 5А pupil's card filled with a planted address, phone and note WHEN the week is
     published THEN no diary or print bundle (pdftotext), no letter (every text part and file name,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
 from click.testing import CliRunner
 from conftest import WEEK, mailed_children
 from sqlalchemy import text, update
@@ -77,6 +78,7 @@ def _to(ws, msg_id: str) -> str:
         return conn.execute(text("SELECT recipient FROM mail_ledger WHERE message_id = :m"), {"m": msg_id}).scalar()
 
 
+@pytest.mark.slow
 def test_a_reply_later_than_the_command_timeout_is_waited_for(week_ws, smtp):
     """GIVEN a server that answers the dot 5 s late, and a 2 s command timeout, WHEN send runs
     THEN each parent has one copy and the ledger says sent (the reply to the dot has its own,

@@ -217,6 +217,12 @@ def test_deputy_summary_in_natural_class_order_with_legend_and_first_submission(
     control = {r[0]: r for r in rows[:next((i for i, r in enumerate(rows) if not r[0]), len(rows))]}  # teachers
     assert control[corrected["author"]][5] == "в срок" and control[late["author"]][5] == "с опозданием"
     assert all(r[7] == r[8] == "—" for r in control.values())     # the small school has no КТП
+    # issue 27: the class-level СОУ twice, each labelled, and «Пояснения» says which is which
+    headers = next(book["Метрики"].iter_rows(min_row=4, max_row=4, values_only=True))
+    assert {"СОУ по ученикам, %", "СОУ по отметкам, %"} <= set(headers) and "СОУ, %" not in headers
+    legend = {r[1]: r[2] for r in book["Пояснения"].iter_rows(min_row=3, values_only=True) if r[0] == "Метрики"}
+    assert "отличники·100" in legend["СОУ по ученикам, %"] and "«5»·100" in legend["СОУ по отметкам, %"]
+    assert "Симонов" in legend["СОУ по отметкам, %"] and "по предмету" in legend["СОУ, %"]
     metrics = [r[0] for r in book["Метрики"].iter_rows(min_row=5, values_only=True)]   # caption, headers
     classes = metrics[:metrics.index(None)]
     assert classes == sorted(classes, key=class_sort_key) != sorted(classes)

@@ -89,10 +89,13 @@ def test_pupil_groups_and_the_n_rule_by_hand():
               ["5", "незач"], ["4", "н/а"], [None, None], ["5", "осв", None]]
     m = pupil_metrics(pupils)
     # N = 10 − 1 (no marks) = 9; success (9 − 2 − 1)/9; quality 4/9; SOU (200 + 128 + 72 + 32 + 7)/9
-    assert m.row() == [10, 9, 2, 2, 1, 1, 2, 1, 1, 0, 66.7, 44.4, 48.8]
+    # SOU over marks (each pupil × subject result once; зач/незач, осв and no mark left out):
+    # «5» ×7, «4» ×5, «3» ×3, «2» ×1, н/а ×1 → N 17, (700 + 320 + 108 + 16 + 7)/17 = 1151/17 = 67.7
+    assert m.row() == [10, 9, 2, 2, 1, 1, 2, 1, 1, 0, 66.7, 44.4, 48.8, 67.7]
     # «enrolled»: no mark is н/а and stays in N (p8, and p9's empty subject): N 10, н/а 3
     # success (10 − 2 − 3)/10; quality 3/10; SOU (100 + 128 + 72 + 32 + 21)/10
-    assert pupil_metrics(pupils, rule="enrolled").row() == [10, 10, 1, 2, 1, 1, 2, 3, 0, 0, 50.0, 30.0, 35.3]
+    # over marks, the three results without a mark are н/а too: N 20, (700 + 320 + 108 + 16 + 28)/20 = 58.6
+    assert pupil_metrics(pupils, rule="enrolled").row() == [10, 10, 1, 2, 1, 1, 2, 3, 0, 0, 50.0, 30.0, 35.3, 58.6]
     # by subject results: 5, 4, 3, н/а, no marks, мало — N = 4 («marked»), 5 («enrolled»)
     results = ["5", "4", "3", "н/а", None, "мало"]
     assert metrics(results).row(few=True)[:7] + metrics(results).row(few=True)[8:] == \
@@ -241,6 +244,8 @@ def test_the_year_report_counts_movement_and_class_sizes(loaded):
     assert moves == [("5А", "Новиков Пётр Ильич", "прибыл", "01.12.2026", "№ 7-з от 30.11.2026"),
                      ("5А", leaver["full_name"], "выбыл", "15.02.2027", "№ 12-у от 15.02.2027")]
     assert next(r for r in _rows(path, "Численность") if r[0] == "5А")[1] == before
+    legend = {r[1]: r[2] for r in _rows(path, "Пояснения") if r[0] == "Итоги по ученикам"}
+    assert "отличники·100" in legend["СОУ по ученикам, %"] and "«5»·100" in legend["СОУ по отметкам, %"]
     titles = {r[0] for r in _rows(path, "Итоги по ученикам")}
     assert {"2 четверть (05.11.2026 – 28.12.2026), на 28.12.2026", "За год (по годовым отметкам)"} <= titles
     result = CliRunner().invoke(main, ["--workspace", str(loaded.path), "publish", "--year-report"])

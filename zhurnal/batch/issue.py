@@ -82,10 +82,14 @@ def issue_year(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | N
     return year.issue(ctx, teacher=_teacher(ctx, teacher), out_dir=out_dir)
 
 
-def issue_prior_marks(ctx: RunContext, *, grade: int = 10, out_dir: Path | None = None) -> list[Path]:
+def issue_prior_marks(ctx: RunContext, *, grade: int | str = 10, out_dir: Path | None = None) -> list[Path]:
     """Workbooks for the marks pupils got in ``grade`` in an earlier year, before the school
-    kept its journal in zhurnal (one per class now a grade above); :class:`NoClasses`."""
-    return prior.issue(ctx, grade=grade, out_dir=out_dir)
+    kept its journal in zhurnal (one per class now a grade above); ``grade`` «5-8»: the grade-9
+    pupils' year marks of the subjects finished in grades 5–8 (for the attestat);
+    :class:`NoClasses`."""
+    if grade == prior.BASIC:
+        return prior.issue_basic(ctx, out_dir=out_dir)
+    return prior.issue(ctx, grade=int(grade), out_dir=out_dir)
 
 
 def issue_extracurricular(ctx: RunContext, *, teacher: str | None = None, out_dir: Path | None = None) -> list[Path]:

@@ -63,12 +63,14 @@ def templates_year(ctx: click.Context, teacher: str | None) -> None:
 
 
 @templates.command("prior-marks")
-@click.option("--grade", default=10, show_default=True, type=click.IntRange(1, 11),
-              help=N_("The grade the marks were set in."))
+@click.option("--grade", default="10", show_default=True,
+              type=click.Choice(["5-8", *(str(g) for g in range(1, 12))]),
+              help=N_("The grade the marks were set in; 5-8: the year marks of subjects finished there, "
+                      "for the grade-9 attestat."))
 @click.pass_context
-def templates_prior_marks(ctx: click.Context, grade: int) -> None:
+def templates_prior_marks(ctx: click.Context, grade: str) -> None:
     """Workbooks for marks of an earlier year kept outside zhurnal (grade 10's for grade 11's finals)."""
-    say(paths_text(issue.issue_prior_marks(open_workspace(folder(ctx)), grade=grade)))
+    say(paths_text(issue.issue_prior_marks(open_workspace(folder(ctx)), grade=grade if grade == "5-8" else int(grade))))
 
 
 @templates.command("plan")

@@ -53,7 +53,8 @@ def write_class_archives(conn: Connection, ctx: RunContext, folder: Path, snapsh
             "journal": {"columns": d.DATES_PER_PAGE,
                         "sections": d.journal_sections(conn, ctx.school_id, code, pupils),
                         "register": d.attendance_register(conn, ctx.school_id, code, pupils)},
-            "ledger": d.ledger(conn, ctx.school_id, code, cls["grade"], ctx.settings.marks.year_rule),
+            "ledger": d.ledger(conn, ctx.school_id, code, cls["grade"], ctx.settings.marks.year_rule,
+                               ctx.settings.attestat),
             "corrections": d.corrections(conn, ctx.school_id, code),
         }
         base = {"school": school["name"], "year": school["year_label"] or "", "class": code,

@@ -7,7 +7,9 @@ Three documents a class, as a school keeps them (the paper class journal's layou
   and homework of the same dates; then the attendance register, a page per month: pupils ×
   the class's school days with the lessons missed and the reason code (``2б``) and a total;
 - the summary ledger: every pupil × subject row of :func:`zhurnal.year.ledger.summary_ledger`
-  with the period, year, exam and final marks;
+  with the period, year, exam and final marks; for grades 9 and 11 then every pupil's attestat
+  (:func:`zhurnal.year.ledger.class_attestat`: each subject, how its final mark was formed) and
+  the аттестат с отличием conditions checked;
 - the corrections appendix: every revision of the class's journal data that changed or removed
   a value entered before (old → new, who handed in the file, when, which file), oldest first.
 
@@ -22,10 +24,12 @@ from collections import defaultdict
 from sqlalchemy import Connection, select
 
 from zhurnal.batch.history import HistoryFilter, revisions_of
+from zhurnal.core.sections import AttestatSettings
 from zhurnal.school.calendar import period_kind
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
-from zhurnal.year.ledger import summary_ledger
+from zhurnal.year.attestat import honours_eligible
+from zhurnal.year.ledger import class_attestat, summary_ledger
 
 DATES_PER_PAGE = 20      # lesson columns on a landscape A4 journal page
 MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
@@ -109,19 +113,31 @@ def attendance_register(conn: Connection, school_id: int, class_code: str, pupil
     return pages
 
 
-def ledger(conn: Connection, school_id: int, class_code: str, grade: int, year_rule: str = "mean") -> dict:
-    """{periods: [{code, name}], rows: [{no, name, subject, periods: [..], year, exam, final}]}
-    from :func:`summary_ledger` (year marks not confirmed computed by ``year_rule``); the
-    periods are the grade's terms (the year period is the «year» column); a mark not set is «»."""
+def ledger(conn: Connection, school_id: int, class_code: str, grade: int, year_rule: str = "mean",
+           attestat_settings: AttestatSettings | None = None) -> dict:
+    """{periods: [{code, name}], rows: [{no, name, subject, periods: [..], year, exam, final}],
+    attestat: [{no, name, honours: «да» | «нет», rows: [{subject, source, year, exam, final}],
+    conditions: [{text, met: «да» | «нет» | «проверить», detail}]}]} from :func:`summary_ledger`
+    and :func:`class_attestat` (year marks not confirmed computed by ``year_rule``; the school's
+    ``[attestat]``); the periods are the grade's terms (the year period is the «year» column);
+    a mark not set is «». ``attestat`` is empty but for grades 9 and 11."""
     periods = [p for p in q.table_rows(conn, s.periods, school_id, "start", "code")
                if p["grade_from"] <= grade <= p["grade_to"] and period_kind(p["code"]) != "year"]
     rows, numbers = [], {}
-    for row in summary_ledger(conn, school_id, class_code, year_rule=year_rule):
+    for row in summary_ledger(conn, school_id, class_code, year_rule=year_rule, attestat_settings=attestat_settings):
         numbers.setdefault(row.student_id, len(numbers) + 1)
         rows.append({"no": numbers[row.student_id], "name": row.student_name, "subject": row.subject,
                      "periods": [row.periods.get(p["code"], "") for p in periods],
                      "year": row.year or "", "exam": row.exam or "", "final": row.final or ""})
-    return {"periods": [{"code": p["code"], "name": p["name"]} for p in periods], "rows": rows}
+    met = {True: "да", False: "нет", None: "проверить"}
+    attestat = [{"no": numbers.get(pupil.student_id, 0), "name": pupil.student_name,
+                 "honours": "да" if honours_eligible(pupil.honours) else "нет",
+                 "rows": [{"subject": r.subject, "source": r.source, "year": r.year or "", "exam": r.exam or "",
+                           "final": r.final or ""} for r in pupil.rows],
+                 "conditions": [{"text": c.text, "met": met[c.met], "detail": c.detail} for c in pupil.honours]}
+                for pupil in class_attestat(conn, school_id, class_code, year_rule=year_rule,
+                                            attestat_settings=attestat_settings)]
+    return {"periods": [{"code": p["code"], "name": p["name"]} for p in periods], "rows": rows, "attestat": attestat}
 
 
 def _value(value) -> str:

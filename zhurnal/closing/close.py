@@ -4,7 +4,9 @@ The close, under the workspace's run lock (no ingest in between):
 
 1. the year is found (:func:`zhurnal.year.lock.find_year`); a closed year is left as it is;
 2. what next year needs is kept: the grade-10 pupils' term and year marks, for their
-   grade-11 finals (:func:`zhurnal.year.carry.carry_forward`), in the snapshot too;
+   grade-11 finals (:func:`zhurnal.year.carry.carry_forward`), in the snapshot too; a grade-9
+   pupil without the year mark of a subject finished in grades 5–8 is a warning finding
+   (``prior-year-mark-missing``): their attestat lacks that subject;
 3. the store snapshot's digest is taken (:mod:`zhurnal.year.snapshot`);
 4. every writer of ``ARCHIVE_WRITERS`` writes its files into ``outbox/year/<year>/``
    (``2026/2027`` → ``2026-2027``), reading the same snapshot;
@@ -31,13 +33,18 @@ from zhurnal.closing.extracurricular import write_extracurricular_archive
 from zhurnal.closing.pupils import write_pupil_lists
 from zhurnal.core.atomic import write_bytes
 from zhurnal.core.errors import YearHasOpenPeriods
+from zhurnal.core.findings import Finding, finding
 from zhurnal.ingest.lock import run_lock
 from zhurnal.publish.year_report import YEAR_REPORT, write_year_report, year_folder
 from zhurnal.school.calendar import period_kind
 from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.text.labels import Severity
+from zhurnal.year.attestat import missing_early
+from zhurnal.year.attestat_rules import attestat_rules
 from zhurnal.year.carry import carry_forward
+from zhurnal.year.ledger import class_attestat
 from zhurnal.year.lock import find_year, is_closed, set_year_closed
 from zhurnal.year.snapshot import snapshot_digest
 
@@ -69,6 +76,8 @@ class CloseReport:
     already_closed: bool = False
     # grade-11 class → its pupils without grade-10 marks (their finals are of grade 11 alone)
     without_grade_10: dict[str, int] = field(default_factory=dict)
+    # warnings: grade-9 pupils without the year mark of a subject finished in grades 5–8
+    findings: list[Finding] = field(default_factory=list)
 
 
 def archive_folder(ctx: RunContext, year_label: str) -> Path:
@@ -119,6 +128,27 @@ def pupils_without_grade_10(conn: Connection, school_id: int) -> dict[str, int]:
     return dict(sorted(missing.items()))
 
 
+def early_marks_missing(conn: Connection, ctx: RunContext) -> list[Finding]:
+    """A warning per enrolled grade-9 pupil × subject finished in grades 5–8 (by the attestat
+    rules) whose year mark of its last grade is missing: the attestat would lack it. Sheet: the
+    class; value: the pupil's full name."""
+    assert ctx.school_id is not None
+    rules = attestat_rules(9, ctx.settings.attestat)
+    active = {st["id"] for st in q.table_rows(conn, s.students, ctx.school_id) if st["active"]}
+    found = []
+    for cls in q.table_rows(conn, s.classes, ctx.school_id, "code"):
+        if cls["grade"] != 9:
+            continue
+        for pupil in class_attestat(conn, ctx.school_id, cls["code"], year_rule=ctx.settings.marks.year_rule,
+                                    attestat_settings=ctx.settings.attestat):
+            if pupil.student_id not in active:
+                continue
+            for subject, grade in missing_early(rules, pupil.rows):
+                found.append(finding("prior-year-mark-missing", sheet=cls["code"], value=pupil.student_name,
+                                     severity=Severity.WARNING, subject=subject, grade=grade))
+    return found
+
+
 def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> CloseReport:
     """Close the school year ``year_text`` («2026/2027» or «2026») and write its archive;
     :class:`~zhurnal.core.errors.UnknownYear` when it is not the setup's year,
@@ -139,6 +169,7 @@ def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> Close
         report = CloseReport(label, folder)
         with ctx.engine.connect() as conn:
             report.without_grade_10 = pupils_without_grade_10(conn, ctx.school_id)
+            report.findings = early_marks_missing(conn, ctx)
         with ctx.engine.connect() as conn:
             report.snapshot = snapshot_digest(conn, ctx.school_id)
             for writer in ARCHIVE_WRITERS:

@@ -108,6 +108,34 @@ class MarkSettings(_Section):
         return base + int(Decimal(str(self.min_marks_per_extra_hour * (hours - 1))).quantize(0, ROUND_HALF_UP))
 
 
+class AttestatSettings(_Section):
+    """The school's own attestat rules over the federal defaults (zhurnal.year.attestat_rules;
+    docs/DESIGN.md «The attestat»)."""
+
+    # an attestat subject → the course subjects whose marks form it, for grade 9's and grade 11's
+    # attestat; replaces the default entry of that subject ([] removes it: each course stands for
+    # itself), e.g. {"Математика" = ["Алгебра", "Геометрия"]}
+    courses_9: dict[str, list[str]] = {}
+    courses_11: dict[str, list[str]] = {}
+    # a subject → the last grade it is taught in at the basic level, replacing the default; below
+    # 9 the grade-9 attestat takes its year mark of that grade (prior marks), 9 takes this year's
+    last_grade_9: dict[str, int] = {}
+    # grade 9, a subject of several courses with an exam: "year_then_exam" — the courses' year
+    # marks averaged into one year mark (rounded half up), then averaged with the exam mark;
+    # "one_mean" — one mean of the courses' year marks and the exam mark
+    combine_9: Literal["year_then_exam", "one_mean"] = "year_then_exam"
+    # аттестат с отличием, grade 9: the lowest ОГЭ/ГВЭ mark that counts as the ГИА passed
+    honours_exam_min_9: int = Field(default=3, ge=3, le=5)
+
+    @field_validator("last_grade_9")
+    @classmethod
+    def _basic_grades(cls, value: dict[str, int]) -> dict[str, int]:
+        wrong = {k: v for k, v in value.items() if not 5 <= v <= 9}
+        if wrong:
+            raise ValueError(f"a grade of the basic level (5–9) is expected: {wrong}")
+        return value
+
+
 class JournalSettings(_Section):
     # changes to lessons older than this many days are flagged with edit_window_severity
     edit_window_days: int = Field(default=14, ge=0)

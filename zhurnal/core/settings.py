@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from zhurnal.core.keyring import KEYRING_FILE, SECRET_ENV, KeyringError, read_keyring  # noqa: F401 (SECRET_ENV: re-exported)
 from zhurnal.core.sections import (  # noqa: F401 (re-exported: every section is read from here)
     AccessSettings,
+    AttestatSettings,
     BackupSettings,
     DiarySettings,
     DocsSettings,
@@ -62,6 +63,7 @@ class SettingsFile(_Section):
     ingest: IngestSettings = IngestSettings()
     normalise: NormaliseSettings = NormaliseSettings()
     marks: MarkSettings = MarkSettings()
+    attestat: AttestatSettings = AttestatSettings()
     journal: JournalSettings = JournalSettings()
     mail: MailSettings = MailSettings()
     smtp: SmtpSettings = SmtpSettings()

@@ -47,8 +47,12 @@ from zhurnal.templates.metadata import sections
 # (code, grade, pupils): a grade of quarters, the exam grade 9, and grade 11 on semesters
 YEAR_CLASSES = [("5А", 5, 12), ("9А", 9, 12), ("11А", 11, 10)]
 # the subjects a year-demo class learns, with at most this many lessons a week
-YEAR_HOURS = {"Русский язык": 2, "Математика": 2, "Алгебра": 2, "Английский язык": 1, "История": 1,
-              "ОДНКНР": 1}
+YEAR_HOURS = {"Русский язык": 2, "Математика": 2, "Алгебра": 2, "Геометрия": 1, "Английский язык": 1,
+              "История": 1, "ОДНКНР": 1}
+# the demo's curriculum (zhurnal.demo.curriculum) ends Музыка in grade 7 and Труд in grade 8, where
+# the federal one has 8 and 9: the school says so in its [attestat] settings
+ATTESTAT_SETTINGS = 'last_grade_9 = { "Музыка" = 7, "Изобразительное искусство" = 7, "Труд (технология)" = 8 }'
+
 SETUP_NOW = dt.datetime(2026, 8, 28, 10, 0)
 # with one or two lessons a week a teacher marks more pupils a lesson, or a quarter's three
 # marks would not come together (and the period mark would be н/а)
@@ -118,6 +122,9 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
              publish: bool = True, echo: Callable[[str], None] = print) -> YearSummary:
     """Build the small school in ``directory``, run its year week by week and close it."""
     _fresh_workspace(directory)
+    toml = directory / "zhurnal.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'combine_9 = "year_then_exam"', f'combine_9 = "year_then_exam"\n{ATTESTAT_SETTINGS}'), encoding="utf-8")
     settings = load_settings(directory)
     ctx = open_context(settings, open_store(settings.store_url), now=SETUP_NOW)
     school = build_school(seed=seed, classes=classes or YEAR_CLASSES, curriculum=small_curriculum, whole_year=True)
@@ -168,6 +175,13 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
                 sheet: {(i, key): rng.choice("3445") for i, key in cells if isinstance(i, int) and "|" in str(key)}
                 for sheet, cells in grid_values(path).items()})
         run("Отметки 10 класса (первый год с журналом)", at.now)
+    if any(grade == 9 for _, grade, _ in classes or YEAR_CLASSES):
+        # the grade-9 attestat lists the subjects finished in grades 5–8 with their last year mark
+        for path in issue_prior_marks(at, grade="5-8"):
+            fill_grid(path, settings.inbox / path.name, {
+                sheet: {(i, key): rng.choice("3455") for i, key in cells if isinstance(i, int) and "|" in str(key)}
+                for sheet, cells in grid_values(path).items()})
+        run("Годовые отметки за 5–8 классы (предметы, законченные до 9 класса)", at.now)
     for path in issue_year(at):
         fill_grid(path, settings.inbox / path.name, _year_marks(path, rng))
     run("Годовые отметки и экзамены", at.now)

@@ -8,7 +8,9 @@ different schools run on every worker at once. With ``render_per_class`` ingest 
 their own PDFs); the school's ``publish`` waits for them (retried every second while any is
 pending, the worker free meanwhile), then finds them rendered and writes the mail, the summary
 and the print bundles. Each deferral carries a ``queueing_lock`` (step, school, week[, class]),
-so a retried job that defers its successors again adds no second job while the first still waits.
+so a retried job that defers its successors again adds no second job while the first still waits;
+and a successor is deferred once per run (the run's ``now``) whatever its state, so a job killed
+between deferring its successor and being marked done adds none when its retry finishes.
 
 Exactly once under crashes (a worker killed mid-job; DESIGN.md «A region»): a job whose worker's
 heartbeat lapsed is retried by :func:`retry_stalled` (every worker runs it periodically), and
@@ -68,10 +70,27 @@ def job_args(school: str, workspace: Path, week: str, now: dt.datetime) -> dict:
     return {"school": school, "workspace": str(workspace), "week": week, "now": now.isoformat(timespec="seconds")}
 
 
-def defer_step(app: procrastinate.App, step: str, args: dict) -> int | None:
+def _deferred_in_run(app: procrastinate.App, step: str, args: dict) -> bool:
+    """Whether this run (the same ``now``) already deferred ``step`` for the school, week (and
+    class), in any state but failed: a job killed after deferring its successor but before it
+    was marked done is retried and reaches its deferral again; the successor that already ran
+    (or runs) saw the finished step, so a second one would only repeat it."""
+    row = app.connector.get_sync_connector().execute_query_one(
+        query="SELECT count(*) AS n FROM procrastinate_jobs WHERE task_name = %(task)s "   # type: ignore[arg-type]
+              "AND args->>'school' = %(school)s AND args->>'week' = %(week)s AND args->>'now' = %(now)s "
+              "AND coalesce(args->>'class', '') = %(class)s AND status <> 'failed'",
+        task=task_name(step), school=args["school"], week=args["week"], now=args["now"],
+        **{"class": args.get("class", "")})
+    return bool(row["n"])
+
+
+def defer_step(app: procrastinate.App, step: str, args: dict, *, successor: bool = False) -> int | None:
     """Defer ``step`` of the school in ``args`` (a ``render`` needs ``args["class"]``); its job
-    id, or None when the same step of the same school and week (and class) already waits."""
+    id, or None when the same step of the same school and week (and class) already waits — or,
+    for a ``successor`` deferred by a finished step, when this run already deferred it."""
     unit = f"{step}:{args['school']}:{args['week']}" + (f":{args['class']}" if step == RENDER else "")
+    if successor and _deferred_in_run(app, step, args):
+        return None
     try:
         return app.configure_task(task_name(step), lock=None if step == RENDER else args["school"],
                                   queueing_lock=unit).defer(**args)
@@ -143,12 +162,12 @@ def register(app: procrastinate.App, district: District) -> None:
                 run_step(_step, args)
                 if _step == "ingest" and district.render_per_class:   # the classes render in parallel
                     for code in _classes(args):
-                        defer_step(context.app, RENDER, {**args, "class": code})
+                        defer_step(context.app, RENDER, {**args, "class": code}, successor=True)
             except Exception as exc:
                 _record_failure(context.app, job_id, _step, args["school"], exc)
                 raise
             if _next and _step != RENDER:
-                defer_step(context.app, _next, args)
+                defer_step(context.app, _next, args, successor=True)
 
         app.task(name=task_name(step), pass_context=True,
                  retry=PublishRetry() if step == "publish" else RETRY)(body)

@@ -18,6 +18,7 @@ worker that dies leaves an end of file instead of an answer.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -62,6 +63,9 @@ def _serve(call: Callable[[Any], Any], pipe: Connection) -> None:
     pipe may live on in a sibling worker forked after this one, so no end of file comes either:
     the worker looks for its parent between items and ends when it is gone."""
     parent = os.getppid()
+    # a reader that aborts (SIGABRT from native code) is reported by the run as a lost file; a
+    # fault handler inherited from the parent (pytest, PYTHONFAULTHANDLER) would add a stack dump
+    faulthandler.disable()
     while True:
         while not pipe.poll(PARENT_CHECK_SECONDS):
             if os.getppid() != parent:

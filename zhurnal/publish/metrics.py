@@ -14,8 +14,15 @@ Per class, counted by pupils (each pupil once, by all their subject results, pas
   results);
 * успеваемость % = (N − неуспевающие − н/а) × 100 / N
 * качество %     = (отличники + хорошисты) × 100 / N
-* СОУ %          = (отличники·100 + хорошисты·64 + с «3»·36 + неуспевающие·16 + н/а·7) / N,
-  the same weights as above given to each pupil by their group («с одной «3»» weighs 36).
+* СОУ по ученикам % = (отличники·100 + хорошисты·64 + с «3»·36 + неуспевающие·16 + н/а·7) / N,
+  the same weights as above given to each pupil by their group («с одной «3»» weighs 36);
+* СОУ по отметкам % = the subject rows' СОУ over every pupil × subject result of the class (each
+  result once, pass/fail results left out, N as for a subject group): the usual «степень
+  обученности учащихся» of В. П. Симонов (100/64/36/16/7 for «5»/«4»/«3»/«2»/н/а, the shares of
+  mastery 1, 0.64, 0.36, 0.16, 0.07 as «Сетевой Город» publishes the formula:
+  http://lyc.zelenogorsk.ru:8083/Help/formulas.htm, «Формулы показателей успеваемости»). The
+  by-pupil figure is a different number (a pupil with one «3» weighs 36 whatever their other
+  marks), so both are shown, each labelled.
 
 N, by ``[metrics] n_rule`` (default ``marked``, the way Сетевой Город's published formulas
 count, as issue 13 reports them: pupils without any mark and pupils who left before the count
@@ -133,15 +140,17 @@ class PupilMetrics:
     few: int               # with «мало отметок» in some subject (running figures)
     success: float | None
     quality: float | None
-    sou: float | None
+    sou: float | None      # СОУ by pupils' groups, %
+    sou_marks: float | None = None   # СОУ over the class's pupil × subject results, %
 
     def row(self) -> list:
         return [self.enrolled, self.students, self.excellent, self.good, self.one_three, self.threes, self.failing,
-                self.not_assessed, self.unmarked, self.few, self.success, self.quality, self.sou]
+                self.not_assessed, self.unmarked, self.few, self.success, self.quality, self.sou, self.sou_marks]
 
 
+SOU_PUPILS, SOU_MARKS = "СОУ по ученикам, %", "СОУ по отметкам, %"
 PUPIL_HEADERS = ["Учеников", "N", "Отличники", "Хорошисты", "С одной «3»", "С «3»", "Неуспевающие", "н/а",
-                 "Без отметок (вне N)", "С «мало отметок»", "Успеваемость, %", "Качество, %", "СОУ, %"]
+                 "Без отметок (вне N)", "С «мало отметок»", "Успеваемость, %", "Качество, %", SOU_PUPILS, SOU_MARKS]
 
 
 def pupil_metrics(pupils: Iterable[Iterable[str | None]], *, rule: str = "marked") -> PupilMetrics:
@@ -153,9 +162,10 @@ def pupil_metrics(pupils: Iterable[Iterable[str | None]], *, rule: str = "marked
     failing, not_assessed = groups[FAILING], groups[NOT_ASSESSED]
     students = len(pupils) - groups[UNMARKED]
     base = (len(pupils), students, excellent, good, one_three, threes, failing, not_assessed, groups[UNMARKED], few)
+    by_marks = metrics((r for results in pupils for r in results), rule=rule).sou
     if not students:
-        return PupilMetrics(*base, None, None, None)
+        return PupilMetrics(*base, None, None, None, by_marks)
     return PupilMetrics(*base, _percent((students - failing - not_assessed) * 100 / students),
                         _percent((excellent + good) * 100 / students),
                         _percent((excellent * 100 + good * 64 + (one_three + threes) * 36 + failing * 16
-                                  + not_assessed * 7) / students))
+                                  + not_assessed * 7) / students), by_marks)

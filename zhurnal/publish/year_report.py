@@ -18,6 +18,7 @@ from zhurnal.publish.attendance import NO_REASON, Missed, missed
 from zhurnal.publish.metrics import PUPIL_HEADERS
 from zhurnal.publish.period_front import period_figures
 from zhurnal.publish.pupil_results import class_year_results, last_day, period_results
+from zhurnal.publish.summaries import legend_sheet
 from zhurnal.publish.summary_book import Book
 from zhurnal.publish.summary_data import period_summary
 from zhurnal.publish.year_front import YEAR as YEAR_KEY
@@ -61,7 +62,7 @@ def _periods(school: School) -> list[dict]:
 def _results_sheet(out: Book, school: School, found: YearFigures) -> None:
     sheet = out.sheet("Итоги по ученикам", "Итоги успеваемости по ученикам: по классам за периоды и за год")
     out.columns(sheet, [12] + [11] * len(PUPIL_HEADERS))
-    pct = {11: out.percent, 12: out.percent, 13: out.percent}
+    pct = {11: out.percent, 12: out.percent, 13: out.percent, 14: out.percent}
     row = 2
     for period in found.terms:
         results = {code: terms[period["code"]] for code, terms in found.classes.items() if period["code"] in terms}
@@ -138,8 +139,8 @@ def write_year_report(conn: Connection, school_id: int, path: Path, settings: Se
     leaving with its date and order), «Численность» (class sizes on ``on``), «Итоги по ученикам»
     (per class, each period as at its end and the year: отличники, хорошисты, с одной «3»,
     неуспевающие, н/а, успеваемость/качество/СОУ by pupils), «Посещаемость» (per class and
-    period and the year: whole days and lessons missed by reason, lates) and «Посещаемость
-    учеников» (the same per pupil for the year). Reads only.
+    period and the year: whole days and lessons missed by reason, lates), «Посещаемость
+    учеников» (the same per pupil for the year) and «Пояснения» (the two СОУ). Reads only.
     """
     school = load_school(conn, school_id)
     start = mv.year_start(conn, school_id) or dt.date.today()
@@ -154,6 +155,7 @@ def write_year_report(conn: Connection, school_id: int, path: Path, settings: Se
         _sizes_sheet(out, conn, school_id, on)
         _results_sheet(out, school, found)
         _attendance_sheet(out, conn, school)
+        legend_sheet(out)         # «Пояснения»: which СОУ is which
         out.book.close()
     return path
 

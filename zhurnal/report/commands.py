@@ -34,6 +34,7 @@ def year_closed_text(report) -> str:
     out += [_("Warning: {count} pupils of {cls} have no grade-10 marks, so their final marks come from "
               "grade 11 alone (type them into zhurnal templates prior-marks)").format(count=count, cls=code)
             for code, count in report.without_grade_10.items()]
+    out += [_("Warning: {message}").format(message=f.message) for f in report.findings]
     return "\n".join(out)
 
 

@@ -69,6 +69,15 @@ min_marks_per_extra_hour = 0
 # the year mark: "mean" of the period marks rounded half up (3.5 → 4), or "mean_last_decides" (at .5 the last period decides)
 year_rule = "mean"
 
+[attestat]
+# the federal rules are the default (docs/DESIGN.md «The attestat»); change only what the school's
+# curriculum does differently. An attestat subject → its course subjects, e.g. for grade 9:
+# courses_9 = {{ "Математика" = ["Алгебра", "Геометрия", "Вероятность и статистика"] }}
+# a subject finished before grade 9 → its last grade (its year mark then goes on the attestat):
+# last_grade_9 = {{ "Музыка" = 8, "Изобразительное искусство" = 7 }}
+# grade 9, courses + exam: "year_then_exam" (their year mark, then with the exam) or "one_mean"
+combine_9 = "year_then_exam"
+
 [journal]
 # a change to a lesson older than this many days is flagged: "warning" or "error"
 edit_window_days = 14

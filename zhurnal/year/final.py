@@ -30,6 +30,7 @@ from fractions import Fraction
 from zhurnal.year.marks import round_half_up
 
 PASSED, NOT_PASSED = "зачтено", "незачтено"
+EXEMPT = "осв"
 GIA_9 = ("ОГЭ", "ГВЭ")          # grade 9's exam forms whose marks (2–5) enter the final mark
 EXAM_FORMS = {9: GIA_9, 11: ("ЕГЭ", "ГВЭ")}
 

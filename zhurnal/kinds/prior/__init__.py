@@ -1,7 +1,9 @@
 """Marks of an earlier year kept outside zhurnal: for a school's first year with zhurnal, the
 semester and year marks pupils got in grade 10, which grade 11's final marks need
 (:func:`zhurnal.year.final.final_mark_11`). Later years take them from the closed year instead
-(:func:`zhurnal.year.carry.carry_forward`).
+(:func:`zhurnal.year.carry.carry_forward`). Likewise, for the grade-9 attestat, the year marks of
+the subjects finished in grades 5–8 (Музыка, ИЗО: the attestat lists them with their last year
+mark, :mod:`zhurnal.year.attestat`), a column a subject at its last grade («5-8» workbook).
 
 One workbook for the administration, one sheet per class now a grade above: pupils × (subject,
 period) columns, prefilled with what ``prior_marks`` holds. Authoritative for the pupils and

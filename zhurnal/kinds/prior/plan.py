@@ -1,5 +1,5 @@
 """Writing earlier years' marks: each cell of the workbook against what ``prior_marks`` holds
-for the grade, a revision per change (an emptied cell removes the mark)."""
+for its grade, a revision per change (an emptied cell removes the mark)."""
 
 from __future__ import annotations
 
@@ -17,23 +17,25 @@ SOURCE = "import"
 
 @dataclass
 class PriorPlan:
-    grade: int
-    cells: dict[tuple[int, str, str], str | None] = field(default_factory=dict)   # (student, subject, period) → mark
+    grade: int                      # the workbook's grade (10), 0 for the basic level's (a grade a column)
+    # (student, subject, grade, period) → mark
+    cells: dict[tuple[int, str, int, str], str | None] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
     def apply(self, conn: Connection, school_id: int, submission_id: int) -> Changes:
         changes = Changes()
         P = s.prior_marks
-        stored = {(r["student_id"], r["subject"], r["period"]): r["mark"]
-                  for r in q.table_rows(conn, P, school_id, grade=self.grade)}
-        for (sid, subject, period), mark in sorted(self.cells.items()):
-            old = stored.get((sid, subject, period))
+        grades = {grade for _, _, grade, _ in self.cells}
+        stored = {(r["student_id"], r["subject"], r["grade"], r["period"]): r["mark"]
+                  for r in q.table_rows(conn, P, school_id) if r["grade"] in grades}
+        for (sid, subject, grade, period), mark in sorted(self.cells.items()):
+            old = stored.get((sid, subject, grade, period))
             if old == mark:
                 continue
             where = and_(P.c.school_id == school_id, P.c.student_id == sid, P.c.subject == subject,
-                         P.c.grade == self.grade, P.c.period == period)
+                         P.c.grade == grade, P.c.period == period)
             if old is None:
-                conn.execute(insert(P).values(school_id=school_id, student_id=sid, subject=subject, grade=self.grade,
+                conn.execute(insert(P).values(school_id=school_id, student_id=sid, subject=subject, grade=grade,
                                               period=period, mark=mark, source=SOURCE))
                 changes.inserted += 1
             elif mark is None:
@@ -43,6 +45,6 @@ class PriorPlan:
                 conn.execute(update(P).where(where).values(mark=mark, source=SOURCE))
                 changes.updated += 1
             record_revision(conn, school_id=school_id, submission_id=submission_id, entity="prior_marks",
-                            key=f"{sid}/{subject}/{self.grade}/{period}",
+                            key=f"{sid}/{subject}/{grade}/{period}",
                             old={"mark": old} if old else None, new={"mark": mark} if mark else None)
         return changes

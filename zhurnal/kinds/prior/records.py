@@ -12,14 +12,18 @@ from zhurnal.validate.normalize import is_blank
 
 
 def read_prior(sub, school: School) -> PriorPlan:
-    """The marks of every sheet, checked against the subjects' scales."""
-    grade = int(sub.meta.get("period") or 10)
+    """The marks of every sheet, checked against the subjects' scales. A column's key is
+    ``subject|period`` (the workbook's grade, its metadata's ``period``: «10») or
+    ``subject|period|grade`` (the basic level's workbook, «5-8», a grade a column)."""
+    meta = str(sub.meta.get("period") or "10")
+    grade = int(meta) if meta.isdigit() else 0
     plan = PriorPlan(grade)
     found = plan.findings
     for ref in grid_sheets(sub, school, found):
         grid = ref.grid
         for key in grid.columns:
-            subject, _, period = key.partition("|")
+            subject, period, column = ([*key.split("|"), "", ""])[:3]
+            column_grade = int(column) if column.isdigit() else grade
             if subject not in school.subjects:
                 found.append(finding("unknown-subject", sheet=grid.sheet, cell=grid.ref(min(grid.students.values(),
                                      default=2), key), value=subject))
@@ -34,7 +38,7 @@ def read_prior(sub, school: School) -> PriorPlan:
                         found.append(finding(problem, **where, value=sid))
                     continue
                 if is_blank(raw):
-                    plan.cells[(sid, subject, period)] = None
+                    plan.cells[(sid, subject, column_grade, period)] = None
                 elif (mark := allowed_mark(raw, allowed, where, found)) is not None:
-                    plan.cells[(sid, subject, period)] = mark
+                    plan.cells[(sid, subject, column_grade, period)] = mark
     return plan
