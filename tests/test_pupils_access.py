@@ -145,3 +145,20 @@ def test_the_pupils_own_address_is_read_from_the_roster_and_checked(loaded):
     stored = {st["full_name"]: st["email"] for st in loaded.rows(s.students) if st["class_code"] == "7А"}
     assert stored[data["Ученики"][0]["full_name"]] == "petrov.ivan@xn--80a1acny.xn--p1ai"   # as a parent's: lower case, ASCII domain
     assert sum(1 for address in stored.values() if address) == 1
+
+
+def test_a_pupils_message_id_follows_the_pupil_when_a_store_is_copied():
+    """GIVEN a pupil's own letter in the ledger (``pupil.<week>.u<pupil>.…``) WHEN ``db copy``
+    shifts the students' ids THEN its Message-ID names the pupil's new id (so a rerun of publish
+    after the copy does not mail the pupil again), a parent's keeps the parents' shift; the
+    comparison names the pupil by class and name."""
+    from zhurnal.store.compare import Keys
+    from zhurnal.store.copy import _Ids, _message_id
+    ids = _Ids()
+    ids.shift = {"students": 100, "parents": 7}
+    assert _message_id(ids, "<pupil.2026-W48.u12.0123456789abcdef@school17.zhurnal>") == \
+        "<pupil.2026-W48.u112.0123456789abcdef@school17.zhurnal>"
+    assert _message_id(ids, "<diary.2026-W48.p12.0123456789abcdef@school17.zhurnal>") == \
+        "<diary.2026-W48.p19.0123456789abcdef@school17.zhurnal>"
+    keys = Keys({"students": [{"id": 12, "class_code": "7А", "full_name": "Иванов Иван"}]})
+    assert keys.message_id("<pupil.2026-W48.u12.0123@s.zhurnal>") == "<pupil.2026-W48.u[7А/Иванов Иван].0123@s.zhurnal>"
