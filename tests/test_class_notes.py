@@ -3,13 +3,17 @@ whole class and one to each pupil's family; both are at the top of the diary and
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from conftest import SATURDAY, WEEK, findings_of, s, status_of
 from test_remarks import diary_text
 
+from zhurnal.batch.history import HistoryFilter, history
 from zhurnal.publish.letter_summary import letter_summary
 from zhurnal.publish.week_data import load_week
+from zhurnal.report.history import _where, changes, history_text
+from zhurnal.text.i18n import speaking
 
 
 def _register(ws, code: str = "7А"):
@@ -51,6 +55,24 @@ def test_notes_typed_in_the_register_reach_the_top_of_the_diary_and_the_letter(l
     ws.drop_grid(path, {"7А": {(pupils[0], "note"): None}}, name="again.xlsx")
     assert status_of(ws.ingest(now=SATURDAY)) == {"again.xlsx": "accepted"}
     assert [(n["student_id"], n["text"][:12]) for n in ws.rows(s.class_notes)] == [(None, "Родительское")]
+
+
+    # each change is in history like a remark's: who, the week, whom (the class or the pupil), was → became
+    trail = [(r["student_id"], (r["old"] or {}).get("note", "")[:12], (r["new"] or {}).get("note", "")[:12])
+             for r in history(ws.ctx(), HistoryFilter(class_code="7А")) if r["entity"] == "class_notes"]
+    assert sorted(trail[:2]) == [(0, "", "Родительское"), (pupils[0], "", "Принесите, п")]
+    assert trail[2:] == [(pupils[0], "Принесите, п", "")]
+    assert [r["student_id"] for r in history(ws.ctx(), HistoryFilter(student_id=pupils[1]))
+            if r["entity"] == "class_notes"] == []
+    assert [r["student_id"] for r in history(ws.ctx(), HistoryFilter(start=WEEK.sunday + dt.timedelta(days=1)))
+            if r["entity"] == "class_notes"] == []
+    with speaking("ru"):
+        rows = [r for r in history(ws.ctx(), HistoryFilter(class_code="7А")) if r["entity"] == "class_notes"]
+        assert changes(rows[-1]) == [("Заметка классного руководителя", "Принесите, пожалуйста, справку после болезни",
+                                      "—")]
+        assert _where(rows[-1]) == f"7А, неделя {WEEK.title()}"
+        whole = history_text([r for r in rows if r["student_id"] == 0])
+        assert "весь класс" in whole and "Родительское" in whole
 
 
 def test_a_note_longer_than_the_limit_is_a_finding_at_its_cell(loaded):

@@ -57,5 +57,7 @@ def _key_of(item: dict) -> list[str]:
         return parts + ([str(item["student_id"])] if item["entity"] != "lessons" else [])
     if item["entity"] == "absences":
         return [str(item["student_id"]), item["date"].isoformat()]
+    if item["entity"] == "class_notes":                                  # the class teacher's notes of a week
+        return [item["class_code"], item["week"], str(item["student_id"])]
     return [str(item["student_id"]), item["subject"], item["period"]]
 

@@ -141,10 +141,10 @@ def test_pending_is_what_send_still_delivers_for_that_kind_and_week(conn):
     put(conn, "<no-parent>", "queued", parent=None)
     found = ledger.pending(conn, 1, "diary", "2026-W48")
     assert sorted(found, key=lambda r: r["message_id"]) == [
-        {"message_id": "<failed>", "parent_id": 7, "recipient": "p@x.ru"},
-        {"message_id": "<no-parent>", "parent_id": None, "recipient": "p@x.ru"},
-        {"message_id": "<queued>", "parent_id": 7, "recipient": "p@x.ru"},
-        {"message_id": "<refused>", "parent_id": 7, "recipient": "p@x.ru"}]
+        {"message_id": "<failed>", "parent_id": 7, "student_id": None, "recipient": "p@x.ru"},
+        {"message_id": "<no-parent>", "parent_id": None, "student_id": None, "recipient": "p@x.ru"},
+        {"message_id": "<queued>", "parent_id": 7, "student_id": None, "recipient": "p@x.ru"},
+        {"message_id": "<refused>", "parent_id": 7, "student_id": None, "recipient": "p@x.ru"}]
 
 
 def test_by_file_name_names_the_outbox_file_of_each_school_message(conn):

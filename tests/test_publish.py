@@ -272,7 +272,7 @@ def test_summary_workbook_sheets_and_period_report(week_ws):
     report = publish_week(week_ws.ctx(), WEEK)
     book = openpyxl.load_workbook(report.summaries[0])
     assert book.sheetnames == ["Главное", "Динамика", "Данные динамики", "Ведомость", "Метрики", "Пропуски",
-                               "Ведение журнала", "Группа риска", "Пояснения"]
+                               "Ведение журнала", "Домашние задания", "Группа риска", "Пояснения"]
     assert book["Метрики"]._charts and book["Пропуски"]._charts
     assert book["Ведомость"].conditional_formatting
     rows = list(book["Ведение журнала"].iter_rows(min_row=4, values_only=True))

@@ -1,4 +1,5 @@
-"""The trail of changes to marks, absences, lessons and period marks, filtered for a person."""
+"""The trail of changes to marks, absences, lessons, period marks, remarks and the class
+teachers' notes, filtered for a person."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, func, or_, select
 
 from zhurnal.core.errors import AmbiguousStudent, EmptyStudentName, NoClasses, NoSuchStudent, ReversedDates, UnknownStudent
+from zhurnal.school.calendar import parse_week
 from zhurnal.school.context import RunContext
 from zhurnal.school.lookup import find_class, find_subject
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
 
-JOURNAL_ENTITIES = ("journal_entries", "remarks", "lessons", "absences", "period_marks", "exam_marks")
+JOURNAL_ENTITIES = ("journal_entries", "remarks", "lessons", "absences", "period_marks", "exam_marks", "class_notes")
 PER_LESSON_AND_PUPIL = ("journal_entries", "remarks")        # keys <class>/<subject>/<subgroup>/<date>/<no>/<pupil>
 
 
@@ -50,6 +52,8 @@ def find_student(conn, school_id: int, text_: str) -> int:
 
 def _parse_key(entity: str, key: str, students: dict[int, dict]) -> dict:
     parts = key.split("/")
+    if entity == "class_notes":      # <class>/<week>/<pupil id, or 0: the note to the whole class>
+        return {"class_code": parts[0], "week": parts[1], "student_id": int(parts[2])}
     if entity in (*PER_LESSON_AND_PUPIL, "lessons"):
         found = {"class_code": parts[0], "subject": parts[1], "subgroup": parts[2],
                  "date": dt.date.fromisoformat(parts[3]), "lesson_no": int(parts[4])}
@@ -79,6 +83,10 @@ def _keep(item: dict, wanted: HistoryFilter) -> bool:
     day = item.get("date")
     if day and ((wanted.start and day < wanted.start) or (wanted.end and day > wanted.end)):
         return False
+    if item.get("week"):             # a class teacher's note is the week's: kept if the week meets the dates
+        week = parse_week(item["week"])
+        if (wanted.start and week.sunday < wanted.start) or (wanted.end and week.monday > wanted.end):
+            return False
     return True
 
 
@@ -92,6 +100,13 @@ def _key_filters(wanted: HistoryFilter, class_students: list[int] | None):
     found = {}
     for entity in JOURNAL_ENTITIES:
         where = [r.c.entity == entity]
+        if entity == "class_notes":   # keyed <class>/<week>/<pupil or 0>: the dates are kept in Python (_keep)
+            if wanted.student_id is not None:
+                where.append(part(3) == str(wanted.student_id))
+            if wanted.class_code:
+                where.append(r.c.key.like(_escape(wanted.class_code) + "/%", escape="\\"))
+            found[entity] = and_(*where)
+            continue
         if entity in (*PER_LESSON_AND_PUPIL, "lessons"):
             if wanted.student_id is not None:
                 if entity == "lessons":

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator, model_validator
 
 
 class _Section(BaseModel):
@@ -157,6 +157,9 @@ class JournalSettings(_Section):
     # reminded once (`zhurnal remind`)
     hand_in_weekday: int = Field(default=6, ge=1, le=7)
     hand_in_time: str = Field(default="12:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # subject → the minutes its homework takes when the teacher wrote none («(20 мин)» in the
+    # homework's text): the deputy's homework load against СанПиН 1.2.3685-21 (zhurnal.school.homework_load)
+    homework_minutes: dict[str, PositiveInt] = {}
 
 
 class MailSettings(_Section):
@@ -177,6 +180,9 @@ class MailSettings(_Section):
 class DiarySettings(_Section):
     # every diary and report card mailed to a parent opens only with that parent's password
     encrypt: bool = False
+    # pupils of this grade and above get their own copy of their diary at their own address (the
+    # roster's «Электронная почта ученика»), locked with their own password when encrypt is on; 0: none
+    pupils_from_grade: int = Field(default=0, ge=0, le=11)
 
 
 class _Server(_Section):

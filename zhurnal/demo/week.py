@@ -166,7 +166,8 @@ def fill_week(school: School, templates: list[Path], out: Path, week: Week, rng:
                                        mark_share)
                 for key in keys:
                     if "|" in key and ("topic", key) in typed:
-                        typed.update(lesson_words(info["sheet"], key, students, typed, typed.get(("homework", key))))
+                        typed.update(lesson_words(info["sheet"], key, students, typed, typed.get(("homework", key)),
+                                                  school.grade(info["class_code"])))
                 values[info["sheet"]] = typed
             else:
                 sheet = {}

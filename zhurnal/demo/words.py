@@ -1,5 +1,7 @@
 """What the demo's teachers write besides marks, as real ones would (issue 28): a few remarks
-to pupils, a due date on longer homework, and the class teachers' notes of the week.
+to pupils, a due date on longer homework, minutes on the homework of one grade (whose teachers
+try the deputy's homework control, so its summary has days over the СанПиН limit), and the class
+teachers' notes of the week.
 
 Each choice draws from its own generator seeded by the place it is made (sheet, lesson, pupil),
 never from the week's stream, so the demo's marks and absences stay what they were.
@@ -24,15 +26,19 @@ PUPIL_NOTES = {
 }
 REMARK_SHARE = 0.015         # of pupils' lessons: a remark to a pupil every two weeks or so
 LONG_HOMEWORK = "Подготовить сообщение"     # given a week to do: its due date is typed
+MINUTES_GRADE = 7                            # its teachers end each homework with its minutes
+MINUTES = (15, 20, 25, 30)                   # 6–8 a day: some days over grade 7's 150 (zhurnal.publish.homework_load)
 
 
 def _rng(*place: object) -> random.Random:
     return random.Random("|".join(map(str, place)))      # seeded by text: the same in every run
 
 
-def lesson_words(sheet: str, key: str, students: list[int], typed: dict, homework: str | None) -> dict:
+def lesson_words(sheet: str, key: str, students: list[int], typed: dict, homework: str | None,
+                 grade: int = 0) -> dict:
     """Remarks and a due date a teacher adds to the lesson in column ``key`` of ``sheet``:
-    praise after a «5», a warning now and then; a due date a week on for a long assignment.
+    praise after a «5», a warning now and then; a due date a week on for a long assignment; in
+    :data:`MINUTES_GRADE` (``grade``), the homework's minutes at the end of its text.
     ``typed``: the sheet's cells typed so far (a pupil marked «н» gets no remark)."""
     found: dict = {}
     for student_id in students:
@@ -44,6 +50,8 @@ def lesson_words(sheet: str, key: str, students: list[int], typed: dict, homewor
     if homework == LONG_HOMEWORK:
         day = dt.date.fromisoformat(key.partition("|")[0])
         found[("homework_due", key)] = day + dt.timedelta(days=7)
+    if homework and grade == MINUTES_GRADE:
+        found[("homework", key)] = f"{homework} ({_rng('minutes', sheet, key).choice(MINUTES)} мин)"
     return found
 
 

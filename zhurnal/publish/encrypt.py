@@ -16,7 +16,7 @@ import pikepdf
 from sqlalchemy import Connection
 
 from zhurnal.core.settings import Settings
-from zhurnal.school.credentials import Passwords
+from zhurnal.school.credentials import Passwords, PupilPasswords
 
 
 def encrypt_pdf(pdf: bytes, password: str) -> bytes:
@@ -36,3 +36,12 @@ def parent_pdf_lock(conn: Connection, settings: Settings, school_id: int) -> Cal
         return lambda _parent, pdf: pdf
     passwords = Passwords(conn, settings.workspace, settings.school.code, school_id)
     return lambda parent, pdf: encrypt_pdf(pdf, passwords(parent))
+
+
+def pupil_pdf_lock(conn: Connection, settings: Settings, school_id: int | None) -> Callable[[int, bytes], bytes]:
+    """``lock(student_id, pdf)``: the pupil's own copy locked with the pupil's own password
+    (:class:`~zhurnal.school.credentials.PupilPasswords`), unchanged when encryption is off."""
+    if not settings.diary.encrypt:
+        return lambda _pupil, pdf: pdf
+    passwords = PupilPasswords(conn, settings.workspace, settings.school.code, school_id)
+    return lambda pupil, pdf: encrypt_pdf(pdf, passwords(pupil))

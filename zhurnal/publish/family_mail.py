@@ -23,9 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from zhurnal.publish import ledger
 from zhurnal.publish.changes import mark_changes, own_digest
-from zhurnal.publish.encrypt import parent_pdf_lock
+from zhurnal.publish.encrypt import parent_pdf_lock, pupil_pdf_lock
 from zhurnal.publish.family_message import Post, family_message
 from zhurnal.publish.letter_summary import letter_summary
 from zhurnal.publish.mail import check_address, eml_name, message_id, write_eml
@@ -42,6 +44,25 @@ from zhurnal.text.mail import fill
 
 QUEUE_CHUNK = 100     # messages noted per statement: each row's content is its diaries as JSON, not all at once
 ATTEMPTS = 3          # plans made before giving up on a ledger that keeps changing under publish
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Whom a post's messages go to, as the ledger keys them: parents (the post's own kind,
+    ``parent_id``, Message-IDs ``….p<parent>.…``) or pupils' own copies of their diaries (kind
+    ``pupil``, ``student_id``, ``….u<pupil>.…``): a pupil is a recipient of their own, so a
+    pupil's copy never supersedes nor is taken for a parent's."""
+
+    ledger_kind: str | None     # None: the post's own kind (diary | report)
+    by: str                     # the ledger column naming the recipient
+    mark: str                   # the recipient's letter in the Message-ID's key
+
+    def kind(self, post: Post) -> str:
+        return self.ledger_kind or post.kind
+
+
+PARENTS = Audience(None, "parent_id", "p")
+PUPILS = Audience("pupil", "student_id", "u")
 
 
 class LedgerMoved(RuntimeError):
@@ -61,6 +82,18 @@ def read_families(conn, school_id: int) -> dict[int, dict]:
     return found
 
 
+def read_pupils(conn, school: School, school_id: int | None, from_grade: int) -> dict[int, dict]:
+    """Pupil id → ``{id, full_name, email, children: [the pupil]}``: every pupil with an address
+    of their own in a class of grade ``from_grade`` or above (``[diary] pupils_from_grade``; 0:
+    nobody), each a recipient of their own diary only."""
+    if from_grade <= 0:
+        return {}
+    rows = conn.execute(select(s.students.c.id, s.students.c.full_name, s.students.c.email, s.students.c.class_code)
+                        .where(s.students.c.school_id == school_id, s.students.c.email.is_not(None)))
+    return {r.id: {"id": r.id, "full_name": r.full_name, "email": r.email, "children": [r.id]} for r in rows
+            if r.email and r.class_code in school.classes and school.grade(r.class_code) >= from_grade}
+
+
 @dataclass(frozen=True)
 class Seen:
     """What the ledger said of one post when the plan was made."""
@@ -69,9 +102,10 @@ class Seen:
     sent: frozenset[str]            # every delivered message id of the post (the fence)
 
     @classmethod
-    def read(cls, conn, school_id: int, post: Post) -> Seen:
-        return cls(ledger.delivered_by_parent(conn, school_id, post.label, post.kind),
-                   frozenset(ledger.sent_ids(conn, school_id, post.kind, post.label)))
+    def read(cls, conn, school_id: int, post: Post, audience: Audience = PARENTS) -> Seen:
+        kind = audience.kind(post)
+        return cls(ledger.delivered_by_parent(conn, school_id, post.label, kind, by=audience.by),
+                   frozenset(ledger.sent_ids(conn, school_id, kind, post.label)))
 
 
 @dataclass
@@ -90,7 +124,7 @@ class MailPlan:
 
 def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rendering, post: Post, out: Path,
           force: bool, seen: Seen, teachers: dict[str, str], lock: Callable[[int, bytes], bytes],
-          wrong: dict[int, dict]) -> MailPlan:
+          wrong: dict[int, dict], audience: Audience = PARENTS) -> MailPlan:
     """Every family's message built and written (waiting for each family's own PDFs only)."""
     settings = ctx.settings
     plan = MailPlan(wrong=wrong)
@@ -125,10 +159,10 @@ def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rend
         if delivered and not correction and not (force or settings.mail.resend_unchanged):
             plan.unchanged += 1
             continue
-        key = f"{post.label}.p{parent['id']}"
-        msg_id = message_id(post.kind, key, fingerprint, settings.school.code)
+        key, kind = f"{post.label}.{audience.mark}{parent['id']}", audience.kind(post)
+        msg_id = message_id(kind, key, fingerprint, settings.school.code)
         if msg_id in seen.sent:   # a forced resend is a message of its own
-            msg_id = message_id(post.kind, f"{key}.r{ctx.now:%Y%m%d%H%M%S}", fingerprint, settings.school.code)
+            msg_id = message_id(kind, f"{key}.r{ctx.now:%Y%m%d%H%M%S}", fingerprint, settings.school.code)
         changes = mark_changes(delivered["content"], content) if correction and delivered["content"] else None
         message = family_message(settings, school, post, parent, children,
                                  [lock(parent["id"], pdfs[c]) for c in children], msg_id=msg_id,
@@ -136,23 +170,24 @@ def _plan(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rend
                                  summary=letter_summary(content, locked=settings.diary.encrypt)
                                  if post.kind == "diary" else "")
         plan.files.append(write_eml(message, out / "mail"))
-        plan.rows.append({"message_id": msg_id, "kind": post.kind, "recipient": parent["email"], "week": post.label,
-                          "parent_id": parent["id"], "digest": fingerprint, "content": content})
+        plan.rows.append({"message_id": msg_id, "kind": kind, "recipient": parent["email"], "week": post.label,
+                          audience.by: parent["id"], "digest": fingerprint, "content": content})
         plan.corrections += correction
     return plan
 
 
-def _commit(ctx: RunContext, plan: MailPlan, post: Post, seen: Seen) -> int | None:
+def _commit(ctx: RunContext, plan: MailPlan, post: Post, seen: Seen, audience: Audience = PARENTS) -> int | None:
     """The plan's rows noted and what they replace superseded, in one short transaction; how
     many were superseded, or None (nothing written) when a message of the post was delivered
     since ``seen`` was read."""
     with ctx.engine.begin() as conn:
-        if frozenset(ledger.sent_ids(conn, ctx.school_id, post.kind, post.label)) != seen.sent:
+        if frozenset(ledger.sent_ids(conn, ctx.school_id, audience.kind(post), post.label)) != seen.sent:
             return None
         for start in range(0, len(plan.rows), QUEUE_CHUNK):
             ledger.queue_many(conn, ctx.school_id, plan.rows[start:start + QUEUE_CHUNK])
-        return supersede_all_but(conn, ctx.settings.outbox, ctx.school_id, post.kind, post.label,
-                                 {row["message_id"] for row in plan.rows}, keep_parents=plan.keep_waiting)
+        return supersede_all_but(conn, ctx.settings.outbox, ctx.school_id, audience.kind(post), post.label,
+                                 {row["message_id"] for row in plan.rows}, keep_parents=plan.keep_waiting,
+                                 by=audience.by)
 
 
 def _discard(ctx: RunContext, plan: MailPlan) -> None:
@@ -166,24 +201,28 @@ def _discard(ctx: RunContext, plan: MailPlan) -> None:
 
 
 def mail_families(ctx: RunContext, families: dict[int, dict], school: School, pdfs: Rendering, post: Post,
-                  out: Path, force: bool, keep: set[int] | None = None) -> tuple[MailPlan, int]:
+                  out: Path, force: bool, keep: set[int] | None = None,
+                  audience: Audience = PARENTS) -> tuple[MailPlan, int]:
     """Mail every family of ``families`` (:func:`read_families`) the documents in ``pdfs`` of
     their children (see the module's docstring); the committed plan (its ``mailed`` pupils go to
     no print bundle, its ``failed`` are for the report) and how many waiting messages it
     superseded; the parents in ``keep`` keep what waits for them. :class:`LedgerMoved` after
-    :data:`ATTEMPTS` plans overtaken by deliveries."""
+    :data:`ATTEMPTS` plans overtaken by deliveries. ``audience`` :data:`PUPILS`: ``families``
+    are pupils (:func:`read_pupils`), each mailed their own diary locked with their own password."""
+    pupils = audience is PUPILS
     with ctx.engine.connect() as conn:        # reads only: nothing held while the PDFs render
         teachers = {t["full_name"]: t["email"] or "" for t in q.table_rows(conn, s.teachers, ctx.school_id)}
-        lock = parent_pdf_lock(conn, ctx.settings, ctx.school_id)   # [diary] encrypt: the parent's own password
-        seen = Seen.read(conn, ctx.school_id, post)
-        wrong = wrong_addresses(conn, ctx.school_id)
+        # [diary] encrypt: the parent's (or the pupil's) own password
+        lock = (pupil_pdf_lock if pupils else parent_pdf_lock)(conn, ctx.settings, ctx.school_id)
+        seen = Seen.read(conn, ctx.school_id, post, audience)
+        wrong = {} if pupils else wrong_addresses(conn, ctx.school_id)
     for _ in range(ATTEMPTS):
-        plan = _plan(ctx, families, school, pdfs, post, out, force, seen, teachers, lock, wrong)
+        plan = _plan(ctx, families, school, pdfs, post, out, force, seen, teachers, lock, wrong, audience)
         plan.keep_waiting |= keep or set()
-        superseded = _commit(ctx, plan, post, seen)
+        superseded = _commit(ctx, plan, post, seen, audience)
         if superseded is not None:
             return plan, superseded
         _discard(ctx, plan)
         with ctx.engine.connect() as conn:
-            seen = Seen.read(conn, ctx.school_id, post)
+            seen = Seen.read(conn, ctx.school_id, post, audience)
     raise LedgerMoved(post.label)

@@ -41,8 +41,8 @@ def queue(conn: Connection, school_id: int, message_id: str, *, kind: str, recip
 
 def queue_many(conn: Connection, school_id: int, messages: list[dict]) -> None:
     """:func:`queue` for many messages in a few statements: each a dict of queue's arguments
-    (``message_id``, ``kind``, ``recipient``; ``week``, ``parent_id``, ``digest``, ``content``
-    may be left out). A message id given twice is queued once, as first given."""
+    (``message_id``, ``kind``, ``recipient``; ``week``, ``parent_id``, ``student_id`` (a pupil's
+    own copy), ``digest``, ``content`` may be left out). A message id given twice is queued once, as first given."""
     known = statuses(conn, [m["message_id"] for m in messages])
     now = _now()
     again = [{"again": m["message_id"]} for m in messages if known.get(m["message_id"]) == "superseded"]
@@ -55,7 +55,8 @@ def queue_many(conn: Connection, school_id: int, messages: list[dict]) -> None:
             content = m.get("content")
             new[m["message_id"]] = dict(
                 school_id=school_id, message_id=m["message_id"], kind=m["kind"], recipient=m["recipient"],
-                week=m.get("week"), parent_id=m.get("parent_id"), digest=m.get("digest"), status="queued",
+                week=m.get("week"), parent_id=m.get("parent_id"), student_id=m.get("student_id"),
+                digest=m.get("digest"), status="queued",
                 attempts=0, updated_at=now,
                 content=None if content is None else json.dumps(content, ensure_ascii=False, sort_keys=True))
     if new:
@@ -126,9 +127,9 @@ def by_file_name(conn: Connection, school_id: int) -> dict[str, dict]:
 
 def pending(conn: Connection, school_id: int, kind: str, week: str) -> list[dict]:
     """The ``kind`` messages of ``week`` (or period) not delivered yet: ``{message_id, parent_id,
-    recipient}`` rows."""
+    student_id, recipient}`` rows."""
     return [dict(r) for r in conn.execute(select(
-        mail_ledger.c.message_id, mail_ledger.c.parent_id, mail_ledger.c.recipient).where(
+        mail_ledger.c.message_id, mail_ledger.c.parent_id, mail_ledger.c.student_id, mail_ledger.c.recipient).where(
         mail_ledger.c.school_id == school_id, mail_ledger.c.kind == kind, mail_ledger.c.week == week,
         mail_ledger.c.status.in_(PENDING))).mappings()]
 
@@ -148,18 +149,20 @@ def last_delivered(conn: Connection, school_id: int, parent_id: int, week: str,
 
 
 def delivered_by_parent(conn: Connection, school_id: int, week: str, kind: str = "diary", *,
-                        parent_id: int | None = None) -> dict[int, dict]:
+                        parent_id: int | None = None, by: str = "parent_id") -> dict[int, dict]:
     """:func:`last_delivered` for every parent of the school at once (or only ``parent_id``):
-    parent id → ``{message_id, digest, content}``."""
-    query = select(mail_ledger.c.parent_id, mail_ledger.c.message_id, mail_ledger.c.digest,
+    parent id → ``{message_id, digest, content}``; ``by="student_id"``: the same per pupil, of
+    the pupils' own copies (kind ``pupil``)."""
+    column = mail_ledger.c[by]
+    query = select(column.label("recipient_id"), mail_ledger.c.message_id, mail_ledger.c.digest,
                    mail_ledger.c.content).where(
         mail_ledger.c.school_id == school_id, mail_ledger.c.week == week, mail_ledger.c.kind == kind,
-        mail_ledger.c.status == "sent")
+        mail_ledger.c.status == "sent", column.is_not(None))
     if parent_id is not None:
-        query = query.where(mail_ledger.c.parent_id == parent_id)
+        query = query.where(column == parent_id)
     newest: dict[int, dict] = {}
     for row in conn.execute(query.order_by(mail_ledger.c.updated_at)).mappings():   # the newest last
-        newest[row["parent_id"]] = row
+        newest[row["recipient_id"]] = row
     return {parent: {"message_id": row["message_id"], "digest": row["digest"],
                      "content": json.loads(row["content"]) if row["content"] else None}
             for parent, row in newest.items()}

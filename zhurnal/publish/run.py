@@ -26,7 +26,7 @@ from zhurnal.core.errors import UnknownPeriod
 from zhurnal.publish.class_summary import class_data, write_class_summary
 from zhurnal.publish.completeness import WeekReadiness, week_readiness
 from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
-from zhurnal.publish.family_mail import mail_families, read_families
+from zhurnal.publish.family_mail import PUPILS, mail_families, read_families, read_pupils
 from zhurnal.publish.family_message import Post
 from zhurnal.publish.front_page import Front, week_front
 from zhurnal.publish.period_front import period_front
@@ -53,6 +53,7 @@ class PublishReport:
     mails: int = 0
     unchanged: int = 0
     corrections: int = 0                                  # mails that correct a diary already delivered
+    pupil_mails: int = 0                                  # pupils' own copies ([diary] pupils_from_grade)
     superseded: int = 0                                   # queued mails a newer one replaced (never sent)
     print_bundles: list[str] = field(default_factory=list)
     feedback_mails: int = 0
@@ -142,9 +143,10 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
             return report                                   # nothing empty is mailed
         averages = week_averages(conn, school, settings, week)     # once: the diaries' and the summary's
         data = load_week(conn, school_id, week, settings, school=school, averages=averages)
-        summary = week_summary(conn, school, settings, week, averages=averages)
+        summary = week_summary(conn, school, settings, week, averages=averages, homework=data.homework)
         front = week_front(conn, school, settings, week, summary)     # the week before, from the store
         families = read_families(conn, school_id)
+        pupils = read_pupils(conn, school, school_id, settings.diary.pupils_from_grade)
     held_pupils = {st["id"] for code in readiness.classes if code not in shown
                    for st in school.class_students(code, week.monday, week.sunday)}
     waiting = {pid: parent for pid, parent in families.items() if held_pupils & set(parent["children"])}
@@ -170,6 +172,11 @@ def publish_week(ctx: RunContext, week: Week, *, force: bool = False, progress: 
         _class_summaries(ctx, report, summary, front, week, out)
         post = Post("diary", week.label, fill(words.WEEK_TITLE, week=week.title()), data.school_row["name"])
         _post_to_families(ctx, report, families, rendering, post, force, bundle_all=False, waiting=waiting)
+        if pupils:    # each pupil their own diary, after the families (whose mail decides the print bundles)
+            mine, superseded = mail_families(ctx, pupils, school, rendering, post, out, force,
+                                             keep=held_pupils & set(pupils), audience=PUPILS)
+            report.pupil_mails, report.superseded = len(mine.rows), report.superseded + superseded
+            report.failed += mine.failed
     return report
 
 

@@ -16,7 +16,7 @@ from zhurnal.core.errors import UnknownClass
 from zhurnal.core.filenames import safe_name
 from zhurnal.publish.diary import template_path
 from zhurnal.school.context import RunContext
-from zhurnal.school.credentials import Passwords, shown
+from zhurnal.school.credentials import Passwords, PupilPasswords, shown
 from zhurnal.school.lookup import find_class
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
@@ -28,6 +28,11 @@ HOW_TO_OPEN = ("Дневник приходит письмом в формате
                "чтения). Пароль действует для всех писем с дневниками и табелями ваших детей; если вы его "
                "потеряли или в классном списке изменились ваше ФИО или адрес, попросите классного руководителя "
                "выдать новый листок.")
+HOW_TO_OPEN_PUPIL = ("Твой дневник приходит письмом на твой адрес в формате PDF. Открой вложение; когда программа "
+                     "спросит пароль, введи его маленькими латинскими буквами и цифрами, без пробелов. Пароль "
+                     "только твой: он не подходит к дневнику другого ученика, и родители получают свой. "
+                     "Не сообщай его одноклассникам. Если листок потерян или в списке класса изменился твой "
+                     "адрес, попроси классного руководителя выдать новый.")
 
 
 def _render(ctx: RunContext, title: str, slips: list[dict], target: Path, changed: Sequence[str] = ()) -> Path:
@@ -63,11 +68,13 @@ def _note_printed(ctx: RunContext, digests: dict[int, str]) -> None:
 
 def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
     """``outbox/access/Пароли_<class>.pdf``: a slip per parent with an address and a child in the
-    class who receives the diary; the PDF's path and the number of slips. A parent whose password
+    class who receives the diary, then (``[diary] pupils_from_grade`` reached) a slip per pupil
+    with an address of their own; the PDF's path and the number of slips. A parent whose password
     changed since their last printed slip (a new name or address in the roster, a reset) is
     marked on the slip and listed first, for the class teacher. :class:`UnknownClass`."""
     with ctx.engine.connect() as conn:
-        classes = [r["code"] for r in q.table_rows(conn, s.classes, ctx.school_id)]
+        grades = {r["code"]: r["grade"] for r in q.table_rows(conn, s.classes, ctx.school_id)}
+        classes = list(grades)
         if not classes:
             raise UnknownClass(class_text, [])
         code = find_class(class_text, classes)
@@ -75,6 +82,9 @@ def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
         links = q.guardians_of(conn, ctx.school_id, list(students))
         passwords = Passwords(conn, ctx.settings.workspace, ctx.settings.school.code, ctx.school_id)
         printed = _printed(conn, ctx.school_id)
+        from_grade = ctx.settings.diary.pupils_from_grade
+        pupil_passwords = (PupilPasswords(conn, ctx.settings.workspace, ctx.settings.school.code, ctx.school_id)
+                           if from_grade and grades[code] >= from_grade else None)
     families: dict[int, dict] = {}
     for link in links:
         if not link["receives_diary"]:
@@ -94,10 +104,20 @@ def parent_slips(ctx: RunContext, class_text: str) -> tuple[Path, int]:
             changed.append(family["name"])
         slips.append({"heading": family["name"], "secret": shown(passwords(parent_id)), "note": HOW_TO_OPEN,
                       "fresh": fresh, "lines": [["Дети", children], ["Письма приходят на", family["email"]]]})
+    if pupil_passwords is not None:      # the pupils' own slips after the parents' ([diary] pupils_from_grade)
+        slips += pupil_slips(students, code, pupil_passwords)
     target = ctx.settings.outbox / "access" / f"Пароли_{safe_name(code)}.pdf"
     path = _render(ctx, f"Пароль к электронному дневнику, {code} класс", slips, target, changed)
     _note_printed(ctx, digests)
     return path, len(slips)
+
+
+def pupil_slips(students: dict[int, dict], code: str, passwords: PupilPasswords) -> list[dict]:
+    """A slip per pupil of class ``code`` with an address of their own: their own password."""
+    return [{"heading": st["full_name"], "secret": shown(passwords(sid)), "note": HOW_TO_OPEN_PUPIL, "fresh": False,
+             "lines": [["Ученик", f"{st['full_name']} ({code})"], ["Письма приходят на", st["email"]]]}
+            for sid, st in sorted(students.items(), key=lambda item: item[1]["full_name"])
+            if st["class_code"] == code and st.get("email")]
 
 
 def teacher_slips(ctx: RunContext) -> tuple[Path, int]:

@@ -14,6 +14,8 @@ from zhurnal.core.atomic import writing
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import NO_REASON, Missed
 from zhurnal.publish.front_page import Front, front_sheet
+from zhurnal.publish.homework_sheet import LEGEND as HOMEWORK_LEGEND
+from zhurnal.publish.homework_sheet import homework_sheet
 from zhurnal.publish.metrics import FEW_HEADER, HEADERS, PUPIL_HEADERS, SOU_MARKS, SOU_PUPILS, metrics
 from zhurnal.publish.pupil_results import period_results
 from zhurnal.publish.risk import at_risk
@@ -97,6 +99,7 @@ LEGEND = [
                                      "сначала те, кто пропустил больше"),
     ("Мало отметок", "Ученики", "ученики, у которых по предмету отметок меньше, чем положено к этой неделе (как "
                                 "«Мало отметок» в листе «Метрики»), включая учеников без отметок"),
+    *HOMEWORK_LEGEND,
     ("все листы", DASH, "не применимо (нет данных для расчёта), в отличие от 0"),
 ]
 
@@ -348,6 +351,8 @@ def write_summary(path: Path, data: SummaryData, settings: Settings, *, with_wee
         absence_sheet(out, data)
         if with_week:
             _control_sheet(out, data)
+            if data.homework_load:
+                homework_sheet(out, data.homework_load, data.title)
         risk_sheet(out, data, settings)
         if data.wrong_addresses:
             _wrong_address_sheet(out, data)

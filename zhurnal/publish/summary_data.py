@@ -17,6 +17,8 @@ from sqlalchemy import Connection, select
 from zhurnal.core.errors import UnknownPeriod
 from zhurnal.core.settings import Settings
 from zhurnal.publish.attendance import Attendance, attendance
+from zhurnal.publish.homework import DueDates
+from zhurnal.publish.homework_load import DayLoad, homework_load
 from zhurnal.publish.metrics import FEW
 from zhurnal.publish.teacher_mail import reminded_logins, teacher_rows
 from zhurnal.publish.trends import period_weeks, week_number
@@ -85,6 +87,8 @@ class SummaryData:
     # parents' addresses a mail server refused for good, unchanged in the roster since: class,
     # parent, address, the server's answer, the week it was refused (wrong_addresses)
     wrong_addresses: list[list[str]] = field(default_factory=list)
+    # a week's homework due per class and school day, estimated against the СанПиН limit
+    homework_load: list[DayLoad] = field(default_factory=list)
 
 
 def _week_periods(school: School, week: Week) -> dict[str, dict]:
@@ -192,9 +196,11 @@ def _absences(conn, school: School, data: SummaryData, periods: dict[str, dict],
 
 
 def week_summary(conn: Connection, school: School, settings: Settings, week: Week, *,
-                 averages: dict[str, ClassAverages] | None = None) -> SummaryData:
+                 averages: dict[str, ClassAverages] | None = None, homework: DueDates | None = None) -> SummaryData:
     """The week's summaries; results are for each class's period of the week, as its diaries give
-    it (``averages``: the diaries' own, :func:`~zhurnal.publish.week_data.week_averages`)."""
+    it (``averages``: the diaries' own, :func:`~zhurnal.publish.week_data.week_averages`;
+    ``homework``: the diaries' due dates, :attr:`~zhurnal.publish.week_data.WeekData.homework`,
+    for the homework load; without them, none)."""
     data = gather(conn, school, settings, until=week.sunday, week=week, periods=_week_periods(school, week),
                   title=f"Неделя {week.title()}", running=True, averages=averages)
     data.control = _control(conn, school, settings, week, data)
@@ -204,6 +210,8 @@ def week_summary(conn: Connection, school: School, settings: Settings, week: Wee
                                           dt.datetime.combine(week.sunday, dt.time(23, 59, 59)))
     data.extracurricular = hours_against_plan(conn, school.school_id, until=week.sunday)
     data.wrong_addresses = _wrong_rows(conn, school)
+    if homework is not None:     # the week before (the front page's comparison) needs none
+        data.homework_load = homework_load(school, homework, week, settings.journal.homework_minutes)
     return data
 
 

@@ -34,12 +34,14 @@ def set_aside(conn: Connection, outbox: Path, week: str, msg_id: str) -> None:
 
 
 def supersede_all_but(conn: Connection, outbox: Path, school_id: int, kind: str, week: str,
-                      current: Collection[str], keep_parents: Collection[int] = frozenset()) -> int:
+                      current: Collection[str], keep_parents: Collection[int] = frozenset(),
+                      by: str = "parent_id") -> int:
     """Set aside every waiting ``kind`` message of ``week`` whose id is not in ``current``,
     except those of the parents in ``keep_parents`` (a family that got no new message this time,
-    say because a child's diary failed to render, keeps what was waiting for it); how many."""
+    say because a child's diary failed to render, keeps what was waiting for it); how many.
+    ``by="student_id"``: ``keep_parents`` are pupils (their own copies, kind ``pupil``)."""
     stale = [row["message_id"] for row in ledger.pending(conn, school_id, kind, week)
-             if row["message_id"] not in current and row["parent_id"] not in keep_parents]
+             if row["message_id"] not in current and row[by] not in keep_parents]
     for msg_id in stale:
         set_aside(conn, outbox, week, msg_id)
     return len(stale)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from zhurnal.report.table import fitted_table
+from zhurnal.school.calendar import parse_week
 from zhurnal.text.i18n import N_, _
 
 FIELDS = {"marks": N_("Marks"), "presence": N_("Presence"), "topic": N_("Topic"), "homework": N_("Homework"),
           "homework_due": N_("Homework due"), "remark": N_("Remark"),
           "work_type": N_("Work type"), "ict": N_("ICT"), "teacher": N_("Teacher"), "lessons": N_("Lessons missed"),
-          "reason": N_("Reason"), "mark": N_("Period mark")}
+          "reason": N_("Reason"), "mark": N_("Period mark"), "note": N_("Class teacher's note")}
 PRESENCE = {"н": N_("absent"), "оп": N_("late")}
 
 
@@ -40,7 +41,8 @@ def changes(row: dict) -> list[tuple[str, str, str]]:
 def _where(row: dict) -> str:
     day = row.get("date")
     parts = [row.get("class_code") or "", row.get("subject") or "", f"{day:%d.%m.%Y}" if day else "",
-             _("lesson {n}").format(n=row["lesson_no"]) if row.get("lesson_no") else ""]
+             _("lesson {n}").format(n=row["lesson_no"]) if row.get("lesson_no") else "",
+             _("week {title}").format(title=parse_week(row["week"]).title()) if row.get("week") else ""]
     return ", ".join(p for p in parts if p)
 
 
@@ -52,6 +54,7 @@ def history_text(rows: list[dict]) -> str:
     table = []
     for r in rows:
         who = ", ".join(p for p in (r["author"] or "", f"«{r['file']}»" if r["file"] else "") if p)
-        head = [f"{r['received_at']:%d.%m.%Y %H:%M}", who, _where(r), r.get("student") or ""]
+        whom = r.get("student") or (_("whole class") if r["entity"] == "class_notes" else "")
+        head = [f"{r['received_at']:%d.%m.%Y %H:%M}", who, _where(r), whom]
         table += [head + [what, f"{was} → {became}"] for what, was, became in changes(r)]
     return fitted_table([_("when"), _("who"), _("where"), _("pupil"), _("what"), _("was → became")], table)

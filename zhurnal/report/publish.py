@@ -24,6 +24,8 @@ def publish_text(parts: dict) -> str:
                      "print bundles {bundles}, mails to teachers about errors {feedback}.").format(
             week=week["week"], diaries=week["diaries"], mails=week["mails"], unchanged=week["unchanged"],
             bundles=len(week["print_bundles"]), feedback=week["feedback_mails"]))
+        if week.get("pupil_mails"):
+            out.append(_("Pupils' own diaries mailed to them: {mails}.").format(mails=week["pupil_mails"]))
         out.append(_("Everything is in {folder}").format(folder=week["outbox"]))
     if week and not week.get("never_issued"):
         out += held_lines(week)

@@ -12,6 +12,12 @@ The access key is the file ``.zhurnal-access-key`` (mode 0600) beside the signin
 made by ``zhurnal init`` and untouched by ``keys rotate``, so a new signing key never changes a
 password; backups carry it, so a restore does not either. The version lives in the store
 (``parent_access``; no row = 0); resetting a password bumps it.
+
+Pupils' own passwords (``[diary] pupils_from_grade``, issue 28 point 6) are made the same way
+from ``"pupil:<school>:<student id>:0:<person>"`` (the pupil's name and own address): the
+derivation input names its kind, so a pupil's password never equals a parent's, even where a
+pupil's id equals a parent's. A pupil's password has no version of its own: it changes with the
+pupil's name or address in the roster.
 """
 
 from __future__ import annotations
@@ -81,8 +87,18 @@ def person_of(full_name: str, email: str | None) -> str:
 def derive_password(key: bytes, school: str, parent_id: int, version: int, person: str = "") -> str:
     """The parent's password at ``version`` for ``person`` (:func:`person_of`): 15 characters of
     :data:`ALPHABET`, the same every time."""
-    message = f"parent:{school}:{parent_id}:{version}:{person}".encode()
-    number = int.from_bytes(hmac.new(key, message, hashlib.sha256).digest(), "big")
+    return _password(key, f"parent:{school}:{parent_id}:{version}:{person}")
+
+
+def derive_pupil_password(key: bytes, school: str, student_id: int, person: str = "") -> str:
+    """The pupil's own password for ``person`` (:func:`person_of` of the pupil's name and own
+    address): as :func:`derive_password`, from a message of its own kind (``pupil:``)."""
+    return _password(key, f"pupil:{school}:{student_id}:0:{person}")
+
+
+def _password(key: bytes, message: str) -> str:
+    """HMAC-SHA256 of ``message`` under ``key`` as :data:`LENGTH` characters of :data:`ALPHABET`."""
+    number = int.from_bytes(hmac.new(key, message.encode(), hashlib.sha256).digest(), "big")
     chars = []
     for _i in range(LENGTH):
         number, digit = divmod(number, len(ALPHABET))
@@ -128,3 +144,17 @@ class Passwords:
     def __call__(self, parent_id: int) -> str:
         return derive_password(self.key, self.school, parent_id, self.versions.get(parent_id, 0),
                                self.people.get(parent_id, ""))
+
+
+class PupilPasswords:
+    """Every pupil's own password of one school, derived on demand (:func:`derive_pupil_password`)."""
+
+    def __init__(self, conn: Connection, workspace: Path, school: str, school_id: int | None) -> None:
+        self.key = read_access_key(workspace)
+        self.school = school
+        self.people = {r.id: person_of(r.full_name, r.email) for r in conn.execute(
+            select(s.students.c.id, s.students.c.full_name, s.students.c.email)
+            .where(s.students.c.school_id == school_id))}
+
+    def __call__(self, student_id: int) -> str:
+        return derive_pupil_password(self.key, self.school, student_id, self.people.get(student_id, ""))

@@ -93,6 +93,10 @@ no_homework_grades = [1]
 # after it a teacher whose journal is not accepted gets one reminder (`zhurnal remind`)
 hand_in_weekday = 6
 hand_in_time = "12:00"
+# the minutes a subject's homework takes when its teacher wrote none (a homework may say «(20 мин)»):
+# the summary's homework load per class and day against СанПиН 1.2.3685-21, e.g.
+# homework_minutes = {{ "Математика" = 30, "Русский язык" = 25 }}; empty: only what teachers wrote
+homework_minutes = {{}}
 
 [mail]
 sender_name = "Электронный журнал"
@@ -125,6 +129,9 @@ timeout_seconds = 30
 # true: every diary and report card mailed to a parent opens only with that parent's password
 # (`zhurnal access slips --class 5А` prints the slips; .zhurnal-access-key derives them)
 encrypt = false
+# pupils from this grade on get their own copy of their diary at their own address (the roster's
+# «E-mail ученика»), with their own password and slip; 0: pupils get nothing
+pupils_from_grade = 0
 
 [imap]
 # the school's mailbox teachers send workbooks to (`zhurnal fetch`); empty host: not used

@@ -98,6 +98,7 @@ class Keys:
 
     def message_id(self, text: str) -> str:
         text = re.sub(r"\.p(\d+)\.", lambda m: f".p[{self.of('parent_id', m[1])}].", text)
+        text = re.sub(r"^<pupil\.([^.]+)\.u(\d+)\.", lambda m: f"<pupil.{m[1]}.u[{self.of('student_id', m[2])}].", text)
         return re.sub(r"^<feedback\.s(\d+)\.", lambda m: f"<feedback.s[{self.of('submission_id', m[1])}].", text)
 
     def state(self, kind: str | None, text: str) -> dict:

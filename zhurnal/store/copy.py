@@ -14,7 +14,7 @@ order kept, so history stays in order). The references are remapped with it: eve
 ``school_id``, ``student_id``, ``parent_id``, ``lesson_id``, ``submission_id`` column (the
 ledger's ``parent_id`` too), the ids inside revision keys and old/new JSON (students, parents,
 guardianships, journal entries, absences, period marks), the ledger's Message-IDs
-(``diary.<week>.p<parent>``, ``feedback.s<submission>``: so a rerun of publish does not mail
+(``diary.<week>.p<parent>``, ``pupil.<week>.u<pupil>``, ``feedback.s<submission>``: so a rerun of publish does not mail
 again), and the student ids in journal and register states (the bases of three-way merges).
 Workbooks already handed out carry student ids in hidden cells: when students were remapped,
 the school issues its current workbooks again (:class:`CopyResult` says so).
@@ -145,6 +145,7 @@ def _state(ids: _Ids, kind: str | None, value: str) -> str:
 
 def _message_id(ids: _Ids, value: str) -> str:
     value = re.sub(r"\.p(\d+)\.", lambda m: f".p{ids.text('parents', m[1])}.", value)
+    value = re.sub(r"^<pupil\.([^.]+)\.u(\d+)\.", lambda m: f"<pupil.{m[1]}.u{ids.text('students', m[2])}.", value)
     return re.sub(r"^<feedback\.s(\d+)\.", lambda m: f"<feedback.s{ids.text('submissions', m[1])}.", value)
 
 

@@ -57,7 +57,7 @@ def issue(ctx: RunContext, class_code: str, out_dir: Path | None = None) -> Path
     lists["subjects"] = subjects
     meta = signed_meta(ctx, "roster", declared.version, cls["class_teacher"] or "", class_code=class_code,
                        roster_digest=digest, sections={"subgroup_subjects": list(subgroups), "movement": True,
-                                                               "contacts": True})
+                                                               "contacts": True, "pupil_email": True})
     path = (out_dir or ctx.settings.templates) / f"список_класса_{class_code}.xlsx"
     guide = [f"Класс {class_code}. Классный руководитель: {cls['class_teacher'] or '—'}."] + GUIDE
     return write_workbook(path, declared, meta, prefill=prefill, lists=lists, guide=guide)

@@ -30,7 +30,7 @@ def _insert(conn: Connection, table, values: dict, *, school_id: int, submission
 
 
 PERSON = ("full_name", "birth_date", "sex", "arrived_on", "arrival_order", "left_on", "leaving_order",
-          "address", "phone", "note")
+          "address", "phone", "note", "email")
 
 
 def _student_row(cls: str, values: dict) -> dict:

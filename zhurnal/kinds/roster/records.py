@@ -90,7 +90,7 @@ def _identify_student(row: Row, ctx: RosterContext, yo: bool, found: list[Findin
 
 
 MOVEMENT = ("arrived_on", "arrival_order", "left_on", "leaving_order")
-CONTACTS = ("address", "phone", "note")     # the pupil's card: private
+CONTACTS = ("address", "phone", "note", "email")     # the pupil's card (private) and own address
 
 
 def _shown(day: object) -> str:

@@ -30,11 +30,18 @@ CONTACT_FIELDS = (
     Field("note", "Примечание", T.TEXT, width=30, note="Например, кому звонить в экстренном случае"),
 )
 
+# the pupil's own address: their own copy of the diary ([diary] pupils_from_grade; issue 28.6)
+PUPIL_EMAIL = Field("email", "Электронная почта ученика", T.EMAIL, width=30,
+                    note="Личный адрес ученика: с класса, указанного в настройке школы, ученик получает "
+                         "свой дневник сам. Не указывайте адрес родителя")
 
-def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True, contacts: bool = True) -> WorkbookSpec:
+
+def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True, contacts: bool = True,
+         pupil_email: bool = True) -> WorkbookSpec:
     """The class roster; one dropdown column per subject that this class splits into subgroups,
     then the movement columns (a roster issued before they existed has none: ``movement`` false),
-    then the pupil's card (``contacts`` false: a roster issued before it)."""
+    then the pupil's card (``contacts`` false: a roster issued before it), then the pupil's own
+    address (``pupil_email`` false: a roster issued before it)."""
     subgroup_fields = tuple(
         Field(f"subgroup:{subject}", f"Подгруппа: {subject}", T.CHOICE, width=18,
               choices=Choices(named=f"subgroups:{subject}"))
@@ -48,6 +55,7 @@ def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True, contact
         *subgroup_fields,
         *(MOVEMENT_FIELDS if movement else ()),
         *(CONTACT_FIELDS if contacts else ()),
+        *((PUPIL_EMAIL,) if pupil_email else ()),
     ))
     parents_sheet = SheetSpec("Родители", rows=150, fields=(
         Field("id", "id", T.ID, hidden=True),
@@ -76,6 +84,7 @@ def spec(subgroup_subjects: tuple[str, ...] = (), movement: bool = True, contact
 
 def spec_of(meta: dict[str, str]) -> WorkbookSpec:
     """The roster declaration a submitted roster was issued with (its subgroup, movement and
-    contact columns)."""
+    contact columns, the pupil's address)."""
     issued = sections(meta)
-    return spec(tuple(issued.get("subgroup_subjects", [])), bool(issued.get("movement")), bool(issued.get("contacts")))
+    return spec(tuple(issued.get("subgroup_subjects", [])), bool(issued.get("movement")), bool(issued.get("contacts")),
+                bool(issued.get("pupil_email")))

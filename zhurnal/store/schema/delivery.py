@@ -26,6 +26,9 @@ mail_ledger = Table(
     Column("content", Text, info={"since": "0006"}),
     # the addresses a refused message went to: it is tried again only at another (migration 0011)
     Column("refused_to", Text, info={"since": "0011"}),
+    # the pupil a pupil's own copy of their diary went to (kind ``pupil``; migration 0015): a
+    # pupil is a recipient of their own, keyed apart from the parents
+    Column("student_id", Integer, info={"since": "0015"}),
     info=_P,
 )
 

@@ -122,6 +122,9 @@ students = Table(
     Column("address", Text, info={"since": "0012"}),
     Column("phone", Text, info={"since": "0012"}),
     Column("note", Text, info={"since": "0012"}),
+    # the pupil's own address (migration 0015): their own copy of the diary, from the grade
+    # [diary] pupils_from_grade names (issue 28, point 6)
+    Column("email", Text, info={"since": "0015"}),
 )
 
 subgroup_members = Table(
