@@ -9,8 +9,8 @@ import subprocess
 import psycopg
 import pytest
 from click.testing import CliRunner
-from conftest import SATURDAY, WEEK, Workspace, point_store, s
-from sqlalchemy import create_engine, func, insert, select
+from conftest import SATURDAY, WEEK, Workspace, journal_sheets, point_store, s
+from sqlalchemy import create_engine, func, insert, select, text
 
 from zhurnal.batch.history import HistoryFilter, history
 from zhurnal.cli import main
@@ -120,6 +120,47 @@ def test_school_roles_cannot_read_each_others_rows(week_ws, postgres, tmp_path):
                             "WHERE c.code = 'a'").fetchone() == (0,)
     status = _cli(week_ws.path, "status", env={"ZHURNAL_STORE_URL": postgres.url(database, user=f"school17_{suffix}")})
     assert status.exit_code == 0, status.output
+    # the week goes on as school17's role, which may not DELETE (nor lock a table): a corrected
+    # journal that clears a mark deletes its row through zhurnal_delete
+    point_store(week_ws.path, postgres.url(database, user=f"school17_{suffix}"))
+    as17 = Workspace(week_ws.path)
+    path = sorted((k[1], p) for k, p in as17.week_templates().items() if k[0] == "journal")[0][1]
+    sheet, student, key = _a_mark(path)
+    owner = create_engine(district)
+
+    def marks() -> int:
+        with owner.connect() as conn:
+            return conn.execute(select(func.count()).select_from(s.journal_entries).where(
+                s.journal_entries.c.student_id == student)).scalar()
+
+    with as17.engine.connect() as conn:
+        assert not conn.execute(text("SELECT has_table_privilege('journal_entries', 'DELETE')")).scalar()
+    before = marks()
+    as17.drop_grid(path, {sheet: {(student, key): None}}, name="поправка.xlsx")
+    report = as17.ingest(now=SATURDAY)
+    assert [(f.name, f.status) for f in report.files] == [("поправка.xlsx", "accepted")]
+    assert marks() == before - 1
+    with owner.connect() as conn:
+        cleared = conn.execute(select(s.revisions.c.key, s.revisions.c.new_value).where(
+            s.revisions.c.entity == "journal_entries").order_by(s.revisions.c.id.desc())).first()
+    assert cleared.key.endswith(f"/{student}") and cleared.new_value is None
+    as17.engine.dispose()
+    owner.dispose()
+
+
+def _a_mark(path) -> tuple[str, int, str]:
+    """(sheet, pupil id, column key) of the first mark typed in an issued journal."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for sheet, info in journal_sheets(path).items():
+        columns = {cell.value: cell.column for cell in book[sheet][2]}
+        rows = {cell.value: cell.row for cell in book[sheet]["A"] if isinstance(cell.value, int)}
+        for student in info["students"]:
+            for key in info["keys"]:
+                if str(book[sheet].cell(rows[student], columns[key]).value or "").isdigit():
+                    return sheet, student, key
+    raise AssertionError("no mark in the journal")
 
 
 @pytest.mark.slow
@@ -156,8 +197,6 @@ def test_a_copied_store_ingests_and_publishes_as_the_original(week_ws, postgres,
     corrected journal is ingested and the week published in the original and in the copy
     THEN the stores are equal table by table and the diaries are the same files with the same text."""
     import shutil
-
-    from conftest import journal_sheets
 
     from zhurnal.publish.run import publish_week
 

@@ -1,6 +1,7 @@
-"""Schools isolated by construction in a district store (migration 0014): keys per school, so
-one school's role can neither probe, collide with nor block another's rows, and a run lock no
-other school's role can take. Built at revision 0011 with rows, then upgraded, so the migration
+"""Schools isolated by construction in a district store (migrations 0014, 0016): keys per school,
+so one school's role can neither probe, collide with nor block another's rows, a run lock no
+other school's role can take, and no table-wide UPDATE or DELETE (deletes go through a function
+that keeps to the caller's school), so no school can lock a table every school writes. Built at revision 0011 with rows, then upgraded, so the migration
 of an existing district store is what is tested."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from conftest import s
 from sqlalchemy import create_engine, insert, inspect, select, text
 
+from zhurnal.store.delete import delete_rows, school_tables
 from zhurnal.store.engine import head_revision, upgrade_store
 from zhurnal.store.migrations import upgrade
 from zhurnal.store.roles import grant_school
@@ -162,6 +164,125 @@ def test_school_99_cannot_take_or_block_school_17s_run_lock(district, postgres):
                 assert not again
         conn.rollback()
     seventeen.dispose()
+
+
+def _refused(conn, statements) -> dict[str, str]:
+    """Each statement (in a transaction) → the SQLSTATE it failed with, or "ran"."""
+    found = {}
+    for statement in statements:
+        conn.execute("SAVEPOINT p")
+        try:
+            conn.execute(statement)
+            found[statement] = "ran"
+        except psycopg.Error as exc:
+            found[statement] = exc.diag.sqlstate
+        conn.execute("ROLLBACK TO SAVEPOINT p")
+    return found
+
+
+def test_school_99_can_lock_no_table_every_school_writes(district, postgres):
+    """GIVEN school 99's role WHEN it tries ``LOCK TABLE`` on every school table in ACCESS
+    EXCLUSIVE and SHARE mode (PostgreSQL grants those to table-wide UPDATE, DELETE or TRUNCATE),
+    or a table-wide DELETE, TRUNCATE or an update of a key THEN each is refused for lack of the
+    right (42501), while updating a value of its own row still works."""
+    database, pupils, roles, _ = district
+    tables = school_tables()
+    assert {"absences", "journal_entries", "period_marks", "students", "lessons"} <= set(tables)
+    with _as(postgres, database, roles[99]) as conn:
+        conn.autocommit = False
+        locks = [f'LOCK TABLE "{t}" IN {mode} MODE' for t in tables for mode in ("ACCESS EXCLUSIVE", "SHARE")]
+        writes = ["DELETE FROM absences", "TRUNCATE absences", "DELETE FROM journal_entries",
+                  "UPDATE absences SET student_id = student_id", "UPDATE absences SET school_id = 17",
+                  "UPDATE journal_entries SET lesson_id = lesson_id"]
+        found = _refused(conn, locks + writes)
+        assert found == dict.fromkeys(locks + writes, "42501"), {k: v for k, v in found.items() if v != "42501"}
+        assert conn.execute("UPDATE absences SET lessons = lessons WHERE student_id = %s",
+                            (pupils[99],)).rowcount >= 1
+        conn.rollback()
+
+
+def test_a_delete_through_the_function_keeps_to_the_callers_school(district, postgres):
+    """GIVEN an absence of school 17's pupil and one of school 99's on a day WHEN school 99's role
+    deletes by key through ``zhurnal_delete`` THEN 17's row stays and the answer is the one a key
+    that exists nowhere gets (0 rows, no error); its own row goes (1); the store's helper does
+    the same through SQLAlchemy; a table outside a school's (the role map, the run locks,
+    ``schools``) is refused, and a role that is no school's may not call it at all."""
+    database, pupils, roles, engine = district
+    day = "2026-11-26"
+    with engine.begin() as conn:
+        for school_id, pupil in pupils.items():
+            conn.execute(insert(s.absences).values(school_id=school_id, student_id=pupil, date=dt.date(2026, 11, 26),
+                                                   lessons=2))
+    call = "SELECT zhurnal_delete('absences', %s::jsonb)"
+    with _as(postgres, database, roles[99]) as conn:
+        theirs = conn.execute(call, (f'[{{"student_id": {pupils[17]}, "date": "{day}"}}]',)).fetchone()
+        nowhere = conn.execute(call, (f'[{{"student_id": 10000000, "date": "{day}"}}]',)).fetchone()
+        assert theirs == nowhere == (0,)
+        # naming school 17 in the key changes nothing: the school is the caller's, not the key's
+        assert conn.execute(call, (f'[{{"school_id": 17, "student_id": {pupils[17]}, "date": "{day}"}}]',)
+                            ).fetchone() == (0,)
+        assert conn.execute(call, (f'[{{"student_id": {pupils[99]}, "date": "{day}"}}]',)).fetchone() == (1,)
+        conn.autocommit = False
+        found = _refused(conn, [f"SELECT zhurnal_delete('{t}', '[{{\"role\": \"x\", \"school_id\": 17, "
+                                f"\"id\": 17}}]')" for t in ("zhurnal_school_roles", "zhurnal_run_locks", "schools")])
+        assert set(found.values()) == {"42501"}, found
+        conn.rollback()
+    as_99 = create_engine(postgres.url(database, user=roles[99]))
+    A = s.absences
+    with as_99.begin() as conn:      # the helper: keys picked under row-level security, one call
+        conn.execute(insert(A).values(school_id=99, student_id=pupils[99], date=dt.date(2026, 11, 26), lessons=3))
+        assert delete_rows(conn, A, A.c.date == dt.date(2026, 11, 26)) == 1
+        assert delete_rows(conn, A, A.c.school_id == 17) == 0          # row-level security: none seen
+    as_99.dispose()
+    with engine.connect() as conn:
+        assert conn.execute(select(A.c.school_id).where(A.c.date == dt.date(2026, 11, 26))).scalars().all() == [17]
+    postgres.admin("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nobody_here') THEN "
+                   "CREATE ROLE nobody_here LOGIN; END IF; END $$")
+    postgres.admin("GRANT SELECT ON absences TO nobody_here", database=database)
+    with _as(postgres, database, "nobody_here") as conn:
+        assert _error(conn, call, f'[{{"student_id": {pupils[17]}, "date": "{day}"}}]').startswith("42501")
+
+
+def test_the_migration_takes_table_wide_rights_from_roles_granted_before_it(postgres):
+    """GIVEN a district store at 0014 with rows and a school role holding table-wide UPDATE and
+    DELETE (as ``db grant`` gave before 0016) WHEN upgraded THEN the role may no longer lock
+    ``absences``, deletes its own rows through the function, and every row is still there."""
+    database = postgres.create()
+    postgres.admin("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'district') THEN "
+                   "CREATE ROLE district LOGIN CREATEROLE; END IF; END $$")
+    postgres.admin(f'ALTER DATABASE "{database}" OWNER TO district')
+    postgres.admin("ALTER SCHEMA public OWNER TO district", database=database)
+    engine = create_engine(postgres.url(database, user="district"))
+    upgrade(engine, "0014")
+    pupils = _fill(engine, {17: "school17", 99: "school99"})
+    role = f"old99_{database[-6:]}"
+    grant_school(engine, "school99", role)
+    with engine.begin() as conn:        # the rights of a role granted before 0016
+        conn.execute(text("DROP FUNCTION zhurnal_delete(regclass, jsonb)"))
+        names = ", ".join(f'"{t}"' for t in school_tables())
+        conn.execute(text(f'GRANT SELECT, INSERT, UPDATE, DELETE ON {names} TO "{role}"'))
+    with _as(postgres, database, role) as conn:
+        conn.autocommit = False
+        assert _refused(conn, ["LOCK TABLE absences IN ACCESS EXCLUSIVE MODE"]) == {
+            "LOCK TABLE absences IN ACCESS EXCLUSIVE MODE": "ran"}      # the hole this closes
+        conn.rollback()
+    assert upgrade_store(engine) == ("0014", head_revision())
+    with _as(postgres, database, role) as conn:
+        conn.autocommit = False
+        assert set(_refused(conn, ["LOCK TABLE absences IN ACCESS EXCLUSIVE MODE", "DELETE FROM absences",
+                                   "LOCK TABLE journal_entries IN SHARE MODE"]).values()) == {"42501"}
+        conn.rollback()
+    with engine.connect() as conn:
+        assert sorted(conn.execute(select(s.absences.c.school_id, s.absences.c.student_id)).all()) == \
+            sorted(pupils.items())
+        assert conn.execute(text("SELECT count(*) FROM journal_entries")).scalar() == 2
+    with _as(postgres, database, role) as conn:
+        assert conn.execute("SELECT zhurnal_delete('journal_entries', "
+                            "(SELECT jsonb_agg(jsonb_build_object('lesson_id', lesson_id, 'student_id', student_id)) "
+                            "FROM journal_entries))").fetchone() == (1,)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT school_id FROM journal_entries")).scalars().all() == [17]
+    engine.dispose()
 
 
 def test_a_sqlite_store_with_rows_upgrades_through_0014_unchanged(tmp_path):

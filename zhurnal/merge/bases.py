@@ -22,11 +22,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, and_, insert, select
 
 from zhurnal.core.findings import Finding, finding
 from zhurnal.merge.sync import Changes
 from zhurnal.store import schema as s
+from zhurnal.store.delete import delete_rows
 
 State = dict[str, object]
 DESCENT_SHARE = 0.5
@@ -47,8 +48,8 @@ def record_issue(conn: Connection, school_id: int, meta: dict[str, str], state: 
 def forget_issue(conn: Connection, school_id: int, template_id: str) -> None:
     """Drop the base of a template that was issued and never handed out (a delivery found the
     teacher already holds the same workbook, whose own base stays)."""
-    conn.execute(delete(s.issued_templates).where(s.issued_templates.c.school_id == school_id,
-                                                  s.issued_templates.c.template_id == template_id))
+    delete_rows(conn, s.issued_templates, and_(s.issued_templates.c.school_id == school_id,
+                                               s.issued_templates.c.template_id == template_id))
 
 
 def record_state(conn: Connection, school_id: int, submission_id: int, template_id: str, state: State) -> None:

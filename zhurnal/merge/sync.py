@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, and_, insert
 
+from zhurnal.store.delete import delete_rows
 from zhurnal.store.schema import revisions
 
 
@@ -35,7 +36,7 @@ class Changes:
             conn.execute(insert(table).values(**keys, **(values or {})))
             self.inserted += 1
         elif values is None:
-            conn.execute(table.delete().where(_where(table, keys)))
+            delete_rows(conn, table, _where(table, keys))
             self.removed += 1
         else:
             conn.execute(table.update().where(_where(table, keys)).values(**values))
@@ -119,8 +120,10 @@ def sync_rows(conn: Connection, table: Table, *, school_id: int, submission_id: 
             conn.execute(insert(table).values(**new))
             changes.inserted += 1
         elif any(old.get(k) != v for k, v in new.items()):
+            # only what changed: a district's school role may update no key column nor school_id
+            changed = {k: v for k, v in new.items() if old.get(k) != v}
             conn.execute(table.update().where(_where(table, {**scope, **dict(zip(key, ident))}))
-                         .values(**new))
+                         .values(**changed))
             changes.updated += 1
             new = {**old, **new}
         else:
@@ -137,7 +140,7 @@ def sync_rows(conn: Connection, table: Table, *, school_id: int, submission_id: 
             conn.execute(table.update().where(where).values(active=False))
             new = {**old, "active": False}
         else:
-            conn.execute(table.delete().where(where))
+            delete_rows(conn, table, where)
             new = None
         changes.removed += 1
         record_revision(conn, school_id=school_id, submission_id=submission_id,

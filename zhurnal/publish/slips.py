@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import typst
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, insert, select
 
 from zhurnal.core.atomic import write_bytes
 from zhurnal.core.errors import UnknownClass
@@ -20,6 +20,7 @@ from zhurnal.school.credentials import Passwords, PupilPasswords, shown
 from zhurnal.school.lookup import find_class
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.store.delete import delete_rows
 
 SLIPS = "slips.typ"
 HOW_TO_OPEN = ("Дневник приходит письмом в формате PDF. Откройте вложение (в браузере, Adobe Acrobat Reader "
@@ -60,8 +61,8 @@ def _note_printed(ctx: RunContext, digests: dict[int, str]) -> None:
     """Keep the digests of the slips just printed (the next slips compare with them)."""
     with ctx.engine.begin() as conn:
         if digests:
-            conn.execute(delete(s.access_slips).where(s.access_slips.c.school_id == ctx.school_id,
-                                                      s.access_slips.c.parent_id.in_(list(digests))))
+            delete_rows(conn, s.access_slips, and_(s.access_slips.c.school_id == ctx.school_id,
+                                                   s.access_slips.c.parent_id.in_(list(digests))))
             conn.execute(insert(s.access_slips), [{"school_id": ctx.school_id, "parent_id": pid, "digest": d,
                                                    "printed_at": ctx.now} for pid, d in digests.items()])
 

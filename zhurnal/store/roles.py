@@ -2,7 +2,9 @@
 
 The district role owns the schema (it runs ``db upgrade``, ``db copy``, ``db grant``); each
 school's workspace connects as a role of its own, which has rights on rows only (select,
-insert, update, delete; no DDL). Which school a role is lives in ``zhurnal_school_roles``
+insert, update by column, delete through a function; no DDL, and no table-wide ``UPDATE`` or
+``DELETE``, which would let it ``LOCK TABLE`` any table in a mode that stalls every school —
+:mod:`zhurnal.store.delete`). Which school a role is lives in ``zhurnal_school_roles``
 (role name → school id), a table only the district writes. Every table with ``school_id``
 (and ``schools`` by its ``id``) has ``FORCE ROW LEVEL SECURITY`` and two policies:
 
@@ -25,9 +27,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine, inspect, select, text
 
-from zhurnal.store import run_locks
+from zhurnal.store import delete, run_locks
 from zhurnal.store import schema as s
 from zhurnal.store.errors import StoreError
+from zhurnal.store.keys import school_keys
 
 ROLES_TABLE = "zhurnal_school_roles"
 
@@ -70,6 +73,7 @@ def secure(conn: Connection) -> None:
                 f'CREATE POLICY zhurnal_district ON "{table}" TO {owner} USING (true) WITH CHECK (true)')
         _policy(conn, table, "zhurnal_school",
                 f'CREATE POLICY zhurnal_school ON "{table}" USING ({rule}) WITH CHECK ({rule})')
+    delete.create_function(conn)           # knowing the tables a migration added
 
 
 def is_secured(conn: Connection) -> bool:
@@ -98,8 +102,7 @@ def grant_school(engine: Engine, code: str, role: str, password: str | None = No
         conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {who}"))
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {who}"))
         conn.execute(text(f"REVOKE CREATE ON SCHEMA public FROM {who}"))
-        tables = ", ".join(f'"{t.name}"' for t in s.metadata.sorted_tables if t is not s.schools)
-        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}"))
+        grant_rows(conn, who)
         # its own school's row: read and update (the setup), never add or remove one — an insert
         # would answer whether another school's code exists
         # and the update right by column: a table-wide UPDATE would also let it LOCK TABLE schools,
@@ -114,3 +117,23 @@ def grant_school(engine: Engine, code: str, role: str, password: str | None = No
                           "ON CONFLICT (role) DO UPDATE SET school_id = EXCLUDED.school_id"),
                      {"r": role, "s": school_id})
         return school_id
+
+
+def grant_rows(conn: Connection, who: str) -> None:
+    """The quoted school role ``who``'s rights on the school tables (not ``schools``): select and
+    insert; update by column — every column but the key and ``school_id`` (a row never moves to
+    another key or school); delete only through :data:`zhurnal.store.delete.FUNCTION`. Whatever
+    it held before is taken first (a role granted before migration 0015 held table-wide
+    ``UPDATE, DELETE``: with either it could ``LOCK TABLE`` in any mode). Idempotent."""
+    present = set(inspect(conn).get_table_names())
+    tables = [t for t in s.metadata.sorted_tables if t is not s.schools and t.name in present]
+    names = ", ".join(f'"{t.name}"' for t in tables)
+    conn.execute(text(f"REVOKE ALL ON {names} FROM {who}"))       # column rights go with the table's
+    conn.execute(text(f"GRANT SELECT, INSERT ON {names} TO {who}"))
+    for table in tables:
+        keys = school_keys(table)
+        fixed = set(keys.primary) if keys else {c.name for c in table.primary_key.columns}
+        columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name not in fixed | {"school_id"})
+        if columns:
+            conn.execute(text(f'GRANT UPDATE ({columns}) ON "{table.name}" TO {who}'))
+    delete.grant(conn, who)

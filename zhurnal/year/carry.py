@@ -8,11 +8,12 @@ id, which stays the pupil's across years; the year close calls :func:`carry_forw
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, delete, insert
+from sqlalchemy import Connection, and_, insert
 
 from zhurnal.school.snapshot import load_school
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.store.delete import delete_rows
 from zhurnal.year.marks import computed_year_marks
 
 
@@ -42,8 +43,8 @@ def carry_forward(conn: Connection, school_id: int, grades: tuple[int, ...] = (1
                 if mark is not None:
                     rows.setdefault((sid, subject, grade, year["code"]), mark)
     for (sid, subject, grade, period), mark in sorted(rows.items()):
-        conn.execute(delete(P).where(and_(P.c.school_id == school_id, P.c.student_id == sid, P.c.subject == subject,
-                                          P.c.grade == grade, P.c.period == period)))
+        delete_rows(conn, P, and_(P.c.school_id == school_id, P.c.student_id == sid, P.c.subject == subject,
+                                  P.c.grade == grade, P.c.period == period))
         conn.execute(insert(P).values(school_id=school_id, student_id=sid, subject=subject, grade=grade,
                                       period=period, mark=mark, source=f"year {label}".strip()[:32]))
     return len(rows)

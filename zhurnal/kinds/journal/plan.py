@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, update
+from sqlalchemy import Connection, and_, bindparam, insert, update
 
 from zhurnal.core.findings import Finding, Severity, finding
 from zhurnal.kinds.attendance.plan import register_days
@@ -32,6 +32,7 @@ from zhurnal.school.marks import Cell
 from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.store.delete import delete_keys, delete_rows
 
 
 @dataclass
@@ -267,7 +268,7 @@ def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submis
                 inserts.append({"school_id": school_id, "lesson_id": lesson_id, "student_id": student_id, **value})
                 changes.inserted += 1
             elif before is not None and cell.empty:
-                deletes.append({"at_lesson": lesson_id, "at_student": student_id})
+                deletes.append({"lesson_id": lesson_id, "student_id": student_id})
                 changes.removed += 1
             elif before is not None and (before["marks"], before["presence"]) != (cell.marks, cell.presence):
                 updates.append({"at_lesson": lesson_id, "at_student": student_id, "new_marks": cell.marks,
@@ -278,8 +279,7 @@ def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submis
             old_value = {"marks": before["marks"], "presence": before["presence"]} if before else None
             log.add("journal_entries", f"{label}/{student_id}", old_value, None if cell.empty else value)
     at_cell = and_(E.c.lesson_id == bindparam("at_lesson"), E.c.student_id == bindparam("at_student"))
-    if deletes:
-        conn.execute(delete(E).where(at_cell), deletes)
+    delete_keys(conn, E, deletes)
     if updates:
         conn.execute(update(E).where(at_cell).values(marks=bindparam("new_marks"),
                                                      presence=bindparam("new_presence")), updates)
@@ -292,9 +292,9 @@ def apply_journal(conn: Connection, plan: JournalPlan, *, school_id: int, submis
                     {"marks": before["marks"], "presence": before["presence"]}, None)
         for student_id, before in plan.remarks.get(old["id"], {}).items():
             log.add("remarks", f"{label}/{student_id}", {"remark": before["text"]}, None)
-        conn.execute(delete(E).where(E.c.lesson_id == old["id"]))
-        conn.execute(delete(s.remarks).where(s.remarks.c.lesson_id == old["id"]))
-        conn.execute(delete(s.lessons).where(s.lessons.c.id == old["id"]))
+        delete_rows(conn, E, E.c.lesson_id == old["id"])
+        delete_rows(conn, s.remarks, s.remarks.c.lesson_id == old["id"])
+        delete_rows(conn, s.lessons, s.lessons.c.id == old["id"])
         log.add("lessons", label, {k: old[k] for k in plan.fields}, None)
         changes.removed += 1
     log.flush(conn)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, update
+from sqlalchemy import Connection, and_, bindparam, insert, update
 
 from zhurnal.kinds.journal.records import LessonRead
 from zhurnal.merge.bases import Merger
 from zhurnal.merge.sync import Changes, RevisionLog
 from zhurnal.store import schema as s
+from zhurnal.store.delete import delete_rows
 
 
 def resolved_remarks(mine: LessonRead, stored: dict[int, dict], merge: Merger) -> LessonRead:
@@ -45,7 +46,7 @@ def write_remarks(conn: Connection, lesson: LessonRead, stored: dict[int, dict],
                                           text=text, author=author))
             changes.inserted += 1
         elif text is None:
-            conn.execute(delete(R).where(at), {"at_student": student_id})
+            delete_rows(conn, R, at, {"at_student": student_id})
             changes.removed += 1
         else:
             conn.execute(update(R).where(at).values(text=text, author=author), {"at_student": student_id})

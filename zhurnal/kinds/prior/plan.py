@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, update
+from sqlalchemy import Connection, and_, insert, update
 
 from zhurnal.core.findings import Finding
 from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.store.delete import delete_rows
 
 SOURCE = "import"
 
@@ -39,7 +40,7 @@ class PriorPlan:
                                               period=period, mark=mark, source=SOURCE))
                 changes.inserted += 1
             elif mark is None:
-                conn.execute(delete(P).where(where))
+                delete_rows(conn, P, where)
                 changes.removed += 1
             else:
                 conn.execute(update(P).where(where).values(mark=mark, source=SOURCE))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, delete, insert, update
+from sqlalchemy import Connection, and_, insert, update
 
 from zhurnal.core.findings import finding
 from zhurnal.kinds.period.plan import PeriodPlan, mark_key, plan_period
@@ -18,6 +18,7 @@ from zhurnal.merge.sync import Changes, record_revision
 from zhurnal.school.snapshot import School
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.store.delete import delete_rows
 
 # The issued base of a year workbook holds each year-mark cell as prefilled (the computed mark
 # where none is stored), so that copies of one issue are told apart by what their teachers
@@ -85,7 +86,7 @@ class YearPlan(RecordedPlan):
                                               teacher=self.teacher))
                 changes.inserted += 1
             elif item.form is None:
-                conn.execute(delete(E).where(where))
+                delete_rows(conn, E, where)
                 changes.removed += 1
             else:
                 conn.execute(update(E).where(where).values(form=item.form, result=item.result, teacher=self.teacher))
