@@ -130,10 +130,14 @@ def grant_rows(conn: Connection, who: str) -> None:
     names = ", ".join(f'"{t.name}"' for t in tables)
     conn.execute(text(f"REVOKE ALL ON {names} FROM {who}"))       # column rights go with the table's
     conn.execute(text(f"GRANT SELECT, INSERT ON {names} TO {who}"))
+    found = inspect(conn)
     for table in tables:
         keys = school_keys(table)
         fixed = set(keys.primary) if keys else {c.name for c in table.primary_key.columns}
-        columns = ", ".join(f'"{c.name}"' for c in table.columns if c.name not in fixed | {"school_id"})
+        # the store's own columns, not the code's: a migration grants at its own revision
+        stored = {c["name"] for c in found.get_columns(table.name)}
+        columns = ", ".join(f'"{c.name}"' for c in table.columns
+                            if c.name in stored and c.name not in fixed | {"school_id"})
         if columns:
             conn.execute(text(f'GRANT UPDATE ({columns}) ON "{table.name}" TO {who}'))
     delete.grant(conn, who)
