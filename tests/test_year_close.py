@@ -29,6 +29,8 @@ CLASSES = [("5А", 5, 6), ("9А", 9, 6)]
 YEAR = "2026-2027"
 JUNE = dt.datetime(2027, 6, 1, 12, 0)
 MARK = re.compile(r"^[1-5][+-]?(/[1-5][+-]?)?$")
+DATE = re.compile(r"^\d\d\.\d\d$")
+FINAL = ("н/а", "осв", "зач", "незач")      # term and year marks beside 1–5
 
 
 @pytest.fixture(scope="session")
@@ -177,26 +179,65 @@ def test_grade_9_attestat_has_mathematics_and_the_subjects_finished_before_grade
 def test_journal_pages_show_the_stored_marks_of_a_sampled_pupil(closed_year):
     """GIVEN the closed year WHEN 5А's journal is read page by page THEN the mathematics pages
     carry the store's lesson dates in order, and the sampled pupil's row holds exactly the marks
-    the store has for them in mathematics, in lesson order (plain SQL)."""
-    [(pupil,)] = _sql(closed_year, "select full_name from students where class_code = '5А' order by full_name limit 1 offset 2")
+    the store has for them in mathematics, in lesson order, with each quarter's mark right after
+    the quarter's last lesson and the year mark after the last quarter (plain SQL)."""
+    [(pupil, sid)] = _sql(closed_year, "select full_name, id from students where class_code = '5А' "
+                                       "order by full_name limit 1 offset 2")
     lessons = _sql(closed_year, "select l.date, l.lesson_no, coalesce(j.marks, '') from lessons l "
-                                "left join journal_entries j on j.lesson_id = l.id and j.student_id = "
-                                "(select id from students where full_name = :p) "
+                                "left join journal_entries j on j.lesson_id = l.id and j.student_id = :sid "
                                 "where l.class_code = '5А' and l.subject = 'Математика' order by l.date, l.lesson_no",
-                   p=pupil)
+                   sid=sid)
+    terms = _sql(closed_year, 'select code, name, "end" from periods where grade_from <= 5 and grade_to >= 5 '
+                              "and code <> 'Y' order by \"end\"")
+    stored = dict(_sql(closed_year, "select period, mark from period_marks where student_id = :sid "
+                                    "and subject = 'Математика'", sid=sid))
+    assert [code for code, _, _ in terms] == ["Q1", "Q2", "Q3", "Q4"] and all(c in stored for c, _, _ in terms)
+    assert "Y" in stored             # the demo confirms its year marks
+    expected, pending = [], list(terms)
+    for day, _, marks in lessons:
+        while pending and day > pending[0][2]:
+            expected.append(stored[pending.pop(0)[0]])
+        if marks:
+            expected.append(marks)
+    expected += [stored[code] for code, _, _ in pending] + [stored["Y"]]
     stored_marks = [m for _, _, m in lessons if m]
     assert len(lessons) > 60 and len(stored_marks) > 10
-    dates, printed = [], []
+    dates, printed, heads = [], [], ""
     for page in _pages(closed_year / "outbox" / "year" / YEAR / "5А" / "Журнал 5А.pdf"):
         head = page.lstrip().splitlines()[0]
         if not head.startswith("Математика") or "Учитель:" not in head or "Фамилия, имя" not in page:
             continue
-        header = next(line for line in page.splitlines() if "Фамилия, имя" in line)
-        dates += header.split("Фамилия, имя", 1)[1].split()
-        row = next(line for line in page.splitlines() if pupil in line)
-        printed += [token for token in row.split(pupil, 1)[1].split() if MARK.match(token)]
+        lines = page.splitlines()
+        at = next(i for i, line in enumerate(lines) if "Фамилия, имя" in line)
+        heads += " ".join(lines[at:at + 2])
+        dates += [token for token in lines[at].split("Фамилия, имя", 1)[1].split() if DATE.match(token)]
+        row = next(line for line in lines if pupil in line)
+        printed += [token for token in row.split(pupil, 1)[1].split() if MARK.match(token) or token in FINAL]
     assert dates == [f"{day[8:10]}.{day[5:7]}" for day, _, _ in lessons]
-    assert printed == stored_marks
+    assert printed == expected
+    assert heads.count("четверть") >= 4 and "Год" in heads
+
+
+@pytest.mark.slow
+def test_journal_has_the_pupils_list_and_its_storage_period(closed_year):
+    """GIVEN the closed year WHEN 9А's journal is read THEN its title page states the storage
+    periods (5 years, the marks' summary 25) with the order they follow, and its second page lists
+    every pupil of the class (plain SQL) in name order with the birth date, arrival and leaving."""
+    pages = _pages(closed_year / "outbox" / "year" / YEAR / "9А" / "Журнал 9А.pdf")
+    title = " ".join(pages[0].split())
+    assert "Срок хранения: 5 лет" in title and "хранится 25 лет" in title
+    assert "приказом Росархива от 20.12.2019 № 236" in title
+    assert "Список учащихся" in pages[0] and pages[1].lstrip().startswith("Список учащихся")
+    pupils = _sql(closed_year, "select full_name, birth_date, arrived_on, left_on from students "
+                               "where class_code = '9А' order by full_name")
+    assert len(pupils) >= 6
+    rows = [line for line in pages[1].splitlines() if re.match(r"^\s*\d+\s", line)]
+    assert len(rows) == len(pupils)
+    for no, (line, (name, born, arrived, left)) in enumerate(zip(rows, pupils), 1):
+        assert line.split()[0] == str(no) and name in line
+        for day in (born, arrived, left):
+            if day:
+                assert f"{day[8:10]}.{day[5:7]}.{day[:4]}" in line, (name, day)
 
 
 @pytest.mark.slow
