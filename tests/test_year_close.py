@@ -5,6 +5,8 @@ ingest change, and the reopen kept as an event."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import hashlib
 import json
 import re
@@ -399,3 +401,85 @@ def test_a_year_with_an_open_period_is_closed_only_with_force_and_a_closed_year_
     assert forced.exit_code == 0, forced.output
     assert [a for a, in _sql(path, "select action from year_events order by id")] == ["close", "reopen", "close"]
     ws.engine.dispose()
+
+
+def _year_letters(path: Path) -> list:
+    """Every year report card letter in the outbox, parsed with the standard library."""
+    return [email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+            for eml in sorted((path / "outbox" / YEAR / "mail").glob("*.eml"))]
+
+
+@pytest.mark.slow
+def test_every_family_gets_one_year_report_card_with_the_year_marks(closed_year, tmp_path):
+    """GIVEN the closed year WHEN the outbox's year letters are parsed THEN every parent with an
+    address and a child enrolled at the year's end (plain SQL) has exactly one letter, with one
+    one-page card per such child; the sampled pupil's card shows their four quarter marks of
+    mathematics as stored and the year mark worked out here (their mean, half up); every card
+    is in its class's print bundle; the ledger holds one queued ``year`` row per letter."""
+    [(q4_end,)] = _sql(closed_year, "select \"end\" from periods where code = 'Q4'")
+    rows = _sql(closed_year, "select p.email, s.full_name from parents p join guardianships g on g.parent_id = p.id "
+                             "join students s on s.id = g.student_id where g.receives_diary and p.email <> '' "
+                             "and (s.left_on is null or s.left_on > :end)", end=q4_end)
+    wanted: dict[str, set[str]] = {}
+    for address, pupil in rows:
+        wanted.setdefault(address.lower(), set()).add(pupil)
+    letters = _year_letters(closed_year)
+    got: dict[str, list] = {}
+    for letter in letters:
+        got.setdefault(letter["To"].addresses[0].addr_spec.lower(), []).append(letter)
+    assert wanted and set(got) == set(wanted)
+    assert all(len(mine) == 1 for mine in got.values())
+    pdfs: dict[str, bytes] = {}
+    for address, [letter] in got.items():
+        assert str(letter["Subject"]).startswith(("Годовой табель за 2026/2027", "Годовые табели за 2026/2027"))
+        cards = [part for part in letter.iter_attachments() if part.get_content_type() == "application/pdf"]
+        assert len(cards) == len(wanted[address])
+        for pupil, part in zip(sorted(wanted[address], key=lambda n: n.replace(" ", "_")), sorted(
+                cards, key=lambda p: p.get_filename())):
+            assert pupil.replace(" ", "_") in part.get_filename()
+            pdfs[pupil] = part.get_content()
+    assert len(_sql(closed_year, "select message_id from mail_ledger where kind = 'year' and week = :y",
+                    y=YEAR)) == len(letters)
+    marks: dict[str, dict[str, str]] = {}
+    for name, period, mark in _sql(closed_year, "select s.full_name, m.period, m.mark from period_marks m join "
+                                                "students s on s.id = m.student_id where s.class_code = '9А' "
+                                                "and m.subject = 'Алгебра' and m.period like 'Q%'"):
+        marks.setdefault(name, {})[period] = mark
+    pupil = next(name for name in sorted(marks) if name in pdfs and len(marks[name]) == 4
+                 and all(m in ("2", "3", "4", "5") for m in marks[name].values()))
+    quarters = [marks[pupil][code] for code in ("Q1", "Q2", "Q3", "Q4")]
+    total = sum(int(m) for m in quarters)
+    year = (2 * total + 4) // 8              # the mean of four marks, half up: 4,5 → 5, 3,25 → 3
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(pdfs[pupil])
+    [page] = _pages(pdf)
+    assert pupil in page and "Табель успеваемости за 2026/2027 учебный год" in page
+    line = next(x for x in page.splitlines() if x.split()[:1] == ["Алгебра"])
+    assert line.split()[1:6] == [*quarters, str(year)]
+    assert "Итоговые отметки для аттестата" in page and "Математика" in page
+    for code in ("5А", "9А"):
+        bundle = closed_year / "outbox" / YEAR / "print" / f"Печать_{code}.pdf"
+        text = " ".join(" ".join(_pages(bundle)).split())
+        names = [n for (n,) in _sql(closed_year, "select full_name from students where class_code = :c", c=code)]
+        assert all(name in text for name in names)
+    for card in (closed_year / "outbox" / YEAR / "year_cards").rglob("*.pdf"):
+        assert len(_pages(card)) == 1, card
+
+
+@pytest.mark.slow
+def test_a_second_close_mails_no_new_year_report_card(closed_year, tmp_path):
+    """GIVEN the closed year WHEN it is reopened and closed again, nothing changed THEN the year
+    letters in the outbox and the ledger's ``year`` rows are the same as after the first close."""
+    path = tmp_path / "ws"
+    shutil.copytree(closed_year, path)
+    before = sorted(p.name for p in (path / "outbox" / YEAR / "mail").glob("*.eml"))
+    ledger = "select message_id, recipient, status from mail_ledger where kind = 'year' order by message_id"
+    rows = _sql(path, ledger)
+    assert before and len(rows) == len(before)
+    runner = CliRunner()
+    where = ["--workspace", str(path)]
+    assert runner.invoke(main, [*where, "year", "reopen", "2026", "--reason", "проверка"]).exit_code == 0
+    result = runner.invoke(main, [*where, "year", "close", "2026"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (path / "outbox" / YEAR / "mail").glob("*.eml")) == before
+    assert _sql(path, ledger) == rows
