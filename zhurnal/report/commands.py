@@ -31,7 +31,7 @@ def year_closed_text(report) -> str:
            _("Archive: {folder} ({count} files, listed in manifest.json)").format(folder=report.folder,
                                                                                   count=len(report.files)),
            _("Store snapshot sha256: {digest}").format(digest=report.snapshot)]
-    cards = getattr(report, "year_cards", None)
+    cards = report.year_cards
     if cards is not None:
         out.append(_("Year report cards: {cards}; letters to families queued: {mails} (unchanged, not sent again: "
                      "{unchanged}); print bundles: {bundles} in {folder}").format(
