@@ -5,6 +5,8 @@ ingest change, and the reopen kept as an event."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import hashlib
 import json
 import re
@@ -29,6 +31,8 @@ CLASSES = [("5А", 5, 6), ("9А", 9, 6)]
 YEAR = "2026-2027"
 JUNE = dt.datetime(2027, 6, 1, 12, 0)
 MARK = re.compile(r"^[1-5][+-]?(/[1-5][+-]?)?$")
+DATE = re.compile(r"^\d\d\.\d\d$")
+FINAL = ("н/а", "осв", "зач", "незач")      # term and year marks beside 1–5
 
 
 @pytest.fixture(scope="session")
@@ -177,26 +181,65 @@ def test_grade_9_attestat_has_mathematics_and_the_subjects_finished_before_grade
 def test_journal_pages_show_the_stored_marks_of_a_sampled_pupil(closed_year):
     """GIVEN the closed year WHEN 5А's journal is read page by page THEN the mathematics pages
     carry the store's lesson dates in order, and the sampled pupil's row holds exactly the marks
-    the store has for them in mathematics, in lesson order (plain SQL)."""
-    [(pupil,)] = _sql(closed_year, "select full_name from students where class_code = '5А' order by full_name limit 1 offset 2")
+    the store has for them in mathematics, in lesson order, with each quarter's mark right after
+    the quarter's last lesson and the year mark after the last quarter (plain SQL)."""
+    [(pupil, sid)] = _sql(closed_year, "select full_name, id from students where class_code = '5А' "
+                                       "order by full_name limit 1 offset 2")
     lessons = _sql(closed_year, "select l.date, l.lesson_no, coalesce(j.marks, '') from lessons l "
-                                "left join journal_entries j on j.lesson_id = l.id and j.student_id = "
-                                "(select id from students where full_name = :p) "
+                                "left join journal_entries j on j.lesson_id = l.id and j.student_id = :sid "
                                 "where l.class_code = '5А' and l.subject = 'Математика' order by l.date, l.lesson_no",
-                   p=pupil)
+                   sid=sid)
+    terms = _sql(closed_year, 'select code, name, "end" from periods where grade_from <= 5 and grade_to >= 5 '
+                              "and code <> 'Y' order by \"end\"")
+    stored = dict(_sql(closed_year, "select period, mark from period_marks where student_id = :sid "
+                                    "and subject = 'Математика'", sid=sid))
+    assert [code for code, _, _ in terms] == ["Q1", "Q2", "Q3", "Q4"] and all(c in stored for c, _, _ in terms)
+    assert "Y" in stored             # the demo confirms its year marks
+    expected, pending = [], list(terms)
+    for day, _, marks in lessons:
+        while pending and day > pending[0][2]:
+            expected.append(stored[pending.pop(0)[0]])
+        if marks:
+            expected.append(marks)
+    expected += [stored[code] for code, _, _ in pending] + [stored["Y"]]
     stored_marks = [m for _, _, m in lessons if m]
     assert len(lessons) > 60 and len(stored_marks) > 10
-    dates, printed = [], []
+    dates, printed, heads = [], [], ""
     for page in _pages(closed_year / "outbox" / "year" / YEAR / "5А" / "Журнал 5А.pdf"):
         head = page.lstrip().splitlines()[0]
         if not head.startswith("Математика") or "Учитель:" not in head or "Фамилия, имя" not in page:
             continue
-        header = next(line for line in page.splitlines() if "Фамилия, имя" in line)
-        dates += header.split("Фамилия, имя", 1)[1].split()
-        row = next(line for line in page.splitlines() if pupil in line)
-        printed += [token for token in row.split(pupil, 1)[1].split() if MARK.match(token)]
+        lines = page.splitlines()
+        at = next(i for i, line in enumerate(lines) if "Фамилия, имя" in line)
+        heads += " ".join(lines[at:at + 2])
+        dates += [token for token in lines[at].split("Фамилия, имя", 1)[1].split() if DATE.match(token)]
+        row = next(line for line in lines if pupil in line)
+        printed += [token for token in row.split(pupil, 1)[1].split() if MARK.match(token) or token in FINAL]
     assert dates == [f"{day[8:10]}.{day[5:7]}" for day, _, _ in lessons]
-    assert printed == stored_marks
+    assert printed == expected
+    assert heads.count("четверть") >= 4 and "Год" in heads
+
+
+@pytest.mark.slow
+def test_journal_has_the_pupils_list_and_its_storage_period(closed_year):
+    """GIVEN the closed year WHEN 9А's journal is read THEN its title page states the storage
+    periods (5 years, the marks' summary 25) with the order they follow, and its second page lists
+    every pupil of the class (plain SQL) in name order with the birth date, arrival and leaving."""
+    pages = _pages(closed_year / "outbox" / "year" / YEAR / "9А" / "Журнал 9А.pdf")
+    title = " ".join(pages[0].split())
+    assert "Срок хранения: 5 лет" in title and "хранится 25 лет" in title
+    assert "приказом Росархива от 20.12.2019 № 236" in title
+    assert "Список учащихся" in pages[0] and pages[1].lstrip().startswith("Список учащихся")
+    pupils = _sql(closed_year, "select full_name, birth_date, arrived_on, left_on from students "
+                               "where class_code = '9А' order by full_name")
+    assert len(pupils) >= 6
+    rows = [line for line in pages[1].splitlines() if re.match(r"^\s*\d+\s", line)]
+    assert len(rows) == len(pupils)
+    for no, (line, (name, born, arrived, left)) in enumerate(zip(rows, pupils), 1):
+        assert line.split()[0] == str(no) and name in line
+        for day in (born, arrived, left):
+            if day:
+                assert f"{day[8:10]}.{day[5:7]}.{day[:4]}" in line, (name, day)
 
 
 @pytest.mark.slow
@@ -358,3 +401,85 @@ def test_a_year_with_an_open_period_is_closed_only_with_force_and_a_closed_year_
     assert forced.exit_code == 0, forced.output
     assert [a for a, in _sql(path, "select action from year_events order by id")] == ["close", "reopen", "close"]
     ws.engine.dispose()
+
+
+def _year_letters(path: Path) -> list:
+    """Every year report card letter in the outbox, parsed with the standard library."""
+    return [email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+            for eml in sorted((path / "outbox" / YEAR / "mail").glob("*.eml"))]
+
+
+@pytest.mark.slow
+def test_every_family_gets_one_year_report_card_with_the_year_marks(closed_year, tmp_path):
+    """GIVEN the closed year WHEN the outbox's year letters are parsed THEN every parent with an
+    address and a child enrolled at the year's end (plain SQL) has exactly one letter, with one
+    one-page card per such child; the sampled pupil's card shows their four quarter marks of
+    mathematics as stored and the year mark worked out here (their mean, half up); every card
+    is in its class's print bundle; the ledger holds one queued ``year`` row per letter."""
+    [(q4_end,)] = _sql(closed_year, "select \"end\" from periods where code = 'Q4'")
+    rows = _sql(closed_year, "select p.email, s.full_name from parents p join guardianships g on g.parent_id = p.id "
+                             "join students s on s.id = g.student_id where g.receives_diary and p.email <> '' "
+                             "and (s.left_on is null or s.left_on > :end)", end=q4_end)
+    wanted: dict[str, set[str]] = {}
+    for address, pupil in rows:
+        wanted.setdefault(address.lower(), set()).add(pupil)
+    letters = _year_letters(closed_year)
+    got: dict[str, list] = {}
+    for letter in letters:
+        got.setdefault(letter["To"].addresses[0].addr_spec.lower(), []).append(letter)
+    assert wanted and set(got) == set(wanted)
+    assert all(len(mine) == 1 for mine in got.values())
+    pdfs: dict[str, bytes] = {}
+    for address, [letter] in got.items():
+        assert str(letter["Subject"]).startswith(("Годовой табель за 2026/2027", "Годовые табели за 2026/2027"))
+        cards = [part for part in letter.iter_attachments() if part.get_content_type() == "application/pdf"]
+        assert len(cards) == len(wanted[address])
+        for pupil, part in zip(sorted(wanted[address], key=lambda n: n.replace(" ", "_")), sorted(
+                cards, key=lambda p: p.get_filename())):
+            assert pupil.replace(" ", "_") in part.get_filename()
+            pdfs[pupil] = part.get_content()
+    assert len(_sql(closed_year, "select message_id from mail_ledger where kind = 'year' and week = :y",
+                    y=YEAR)) == len(letters)
+    marks: dict[str, dict[str, str]] = {}
+    for name, period, mark in _sql(closed_year, "select s.full_name, m.period, m.mark from period_marks m join "
+                                                "students s on s.id = m.student_id where s.class_code = '9А' "
+                                                "and m.subject = 'Алгебра' and m.period like 'Q%'"):
+        marks.setdefault(name, {})[period] = mark
+    pupil = next(name for name in sorted(marks) if name in pdfs and len(marks[name]) == 4
+                 and all(m in ("2", "3", "4", "5") for m in marks[name].values()))
+    quarters = [marks[pupil][code] for code in ("Q1", "Q2", "Q3", "Q4")]
+    total = sum(int(m) for m in quarters)
+    year = (2 * total + 4) // 8              # the mean of four marks, half up: 4,5 → 5, 3,25 → 3
+    pdf = tmp_path / "card.pdf"
+    pdf.write_bytes(pdfs[pupil])
+    [page] = _pages(pdf)
+    assert pupil in page and "Табель успеваемости за 2026/2027 учебный год" in page
+    line = next(x for x in page.splitlines() if x.split()[:1] == ["Алгебра"])
+    assert line.split()[1:6] == [*quarters, str(year)]
+    assert "Итоговые отметки для аттестата" in page and "Математика" in page
+    for code in ("5А", "9А"):
+        bundle = closed_year / "outbox" / YEAR / "print" / f"Печать_{code}.pdf"
+        text = " ".join(" ".join(_pages(bundle)).split())
+        names = [n for (n,) in _sql(closed_year, "select full_name from students where class_code = :c", c=code)]
+        assert all(name in text for name in names)
+    for card in (closed_year / "outbox" / YEAR / "year_cards").rglob("*.pdf"):
+        assert len(_pages(card)) == 1, card
+
+
+@pytest.mark.slow
+def test_a_second_close_mails_no_new_year_report_card(closed_year, tmp_path):
+    """GIVEN the closed year WHEN it is reopened and closed again, nothing changed THEN the year
+    letters in the outbox and the ledger's ``year`` rows are the same as after the first close."""
+    path = tmp_path / "ws"
+    shutil.copytree(closed_year, path)
+    before = sorted(p.name for p in (path / "outbox" / YEAR / "mail").glob("*.eml"))
+    ledger = "select message_id, recipient, status from mail_ledger where kind = 'year' order by message_id"
+    rows = _sql(path, ledger)
+    assert before and len(rows) == len(before)
+    runner = CliRunner()
+    where = ["--workspace", str(path)]
+    assert runner.invoke(main, [*where, "year", "reopen", "2026", "--reason", "проверка"]).exit_code == 0
+    result = runner.invoke(main, [*where, "year", "close", "2026"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (path / "outbox" / YEAR / "mail").glob("*.eml")) == before
+    assert _sql(path, ledger) == rows

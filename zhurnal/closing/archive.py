@@ -23,6 +23,7 @@ from zhurnal.publish.diary import RenderError, poppler_safe, template_path
 from zhurnal.school.context import RunContext
 from zhurnal.store import queries as q
 from zhurnal.store import schema as s
+from zhurnal.year.ledger import summary_ledger
 
 TEMPLATE = "year_archive.typ"
 PDF_STANDARD = "a-2b"        # PDF/A-2b; typst-py ≥ 0.13 takes pdf_standards
@@ -43,15 +44,18 @@ def render_pdfa(template: Path, data: dict, ctx: RunContext) -> bytes:
 
 def write_class_archives(conn: Connection, ctx: RunContext, folder: Path, snapshot: str) -> list[Path]:
     """Every class's three PDFs under ``folder``; the paths written, class by class."""
+    assert ctx.school_id is not None
     school = q.school_row(conn, ctx.school_id)
     template = template_path(ctx.settings.workspace, TEMPLATE)
     written = []
     for cls in q.table_rows(conn, s.classes, ctx.school_id, "grade", "code"):
         code = cls["code"]
         pupils = d.class_pupils(conn, ctx.school_id, code)
+        final = {(r.student_id, r.subject): (r.periods, r.year) for r in summary_ledger(
+            conn, ctx.school_id, code, year_rule=ctx.settings.marks.year_rule, attestat_settings=ctx.settings.attestat)}
         content = {
-            "journal": {"columns": d.DATES_PER_PAGE,
-                        "sections": d.journal_sections(conn, ctx.school_id, code, pupils),
+            "journal": {"columns": d.DATES_PER_PAGE, "storage": d.STORAGE, "pupils": d.pupil_rows(pupils),
+                        "sections": d.journal_sections(conn, ctx.school_id, code, pupils, final),
                         "register": d.attendance_register(conn, ctx.school_id, code, pupils)},
             "ledger": d.ledger(conn, ctx.school_id, code, cls["grade"], ctx.settings.marks.year_rule,
                                ctx.settings.attestat),

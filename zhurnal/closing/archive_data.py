@@ -2,10 +2,13 @@
 
 Three documents a class, as a school keeps them (the paper class journal's layout):
 
-- the journal: per subject (and subgroup), pages of pupils × lesson dates with the marks
-  (``н``/``оп`` where a pupil was absent or late and got no mark), each followed by the topics
-  and homework of the same dates; then the attendance register, a page per month: pupils ×
-  the class's school days with the lessons missed and the reason code (``2б``) and a total;
+- the journal: a title page with the storage period (:data:`STORAGE`), the pupils' list (birth
+  date, arrival, leaving), then per subject (and subgroup) pages of pupils × lesson dates with
+  the marks (``н``/``оп`` where a pupil was absent or late and got no mark) and, as a paper
+  journal has them, each term's marks in a column right after the term's last lesson and the
+  year mark after the last term, each page followed by the topics and homework of the same
+  dates; then the attendance register, a page per month: pupils × the class's school days with
+  the lessons missed and the reason code (``2б``) and a total;
 - the summary ledger: every pupil × subject row of :func:`zhurnal.year.ledger.summary_ledger`
   with the period, year, exam and final marks; for grades 9 and 11 then every pupil's attestat
   (:func:`zhurnal.year.ledger.class_attestat`: each subject, how its final mark was formed) and
@@ -31,7 +34,13 @@ from zhurnal.store import schema as s
 from zhurnal.year.attestat import honours_eligible
 from zhurnal.year.ledger import class_attestat, summary_ledger
 
-DATES_PER_PAGE = 20      # lesson columns on a landscape A4 journal page
+DATES_PER_PAGE = 20      # columns (lessons, term and year marks) on a landscape A4 journal page
+# The storage periods printed on the journal's title page (docs/DESIGN.md «Closing the year» cites
+# their source: the Перечень типовых управленческих архивных документов, приказ Росархива от
+# 20.12.2019 № 236): the class journal 5 years, its summary of the pupils' marks 25 years.
+STORAGE = ("Срок хранения: 5 лет. Сводная ведомость учёта успеваемости (выписка итоговых отметок "
+           "учащихся) хранится 25 лет. Основание: Перечень типовых управленческих архивных документов, "
+           "утверждённый приказом Росархива от 20.12.2019 № 236.")
 MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь", "Октябрь",
           "Ноябрь", "Декабрь")
 FIELDS = {"marks": "отметка", "presence": "посещение", "topic": "тема", "homework": "домашнее задание",
@@ -56,9 +65,60 @@ def _cell(marks: str, presence: str) -> str:
     return marks or presence
 
 
-def journal_sections(conn: Connection, school_id: int, class_code: str, pupils: list[dict]) -> list[dict]:
-    """Per subject and subgroup: {subject, subgroup, teachers, pages: [{dates, rows: [{name,
-    cells}], topics: [{date, no, topic, homework}]}]} with ``DATES_PER_PAGE`` lessons a page."""
+def _moved(day: dt.date | None, order: str | None) -> str:
+    if day is None:
+        return ""
+    return f"{day:%d.%m.%Y}" + (f", приказ {order}" if order else "")
+
+
+def pupil_rows(pupils: list[dict], contacts: bool = False) -> list[dict]:
+    """{name, born, arrived, left} per pupil (dates «01.09.2026», with the order «…, приказ 12»);
+    with ``contacts`` also {address, phone, note} (the pupil's card: the archive's own list only)."""
+    rows = []
+    for st in pupils:
+        row = {"name": st["full_name"], "born": f"{st['birth_date']:%d.%m.%Y}" if st["birth_date"] else "",
+               "arrived": _moved(st["arrived_on"], st["arrival_order"]), "left": _moved(st["left_on"], st["leaving_order"])}
+        if contacts:
+            row.update(address=st["address"] or "", phone=st["phone"] or "", note=st["note"] or "")
+        rows.append(row)
+    return rows
+
+
+def _columns(items: list[dict], terms: list[dict], year: dict | None) -> list[dict]:
+    """The section's columns in order: a lesson each ({lesson}), each term's mark right after
+    the term's last lesson ({period}; a term without lessons after the lessons before its end),
+    the year mark after the last term."""
+    columns: list[dict] = []
+    pending = list(terms)
+    for lesson in items:
+        while pending and lesson["date"] > pending[0]["end"]:
+            columns.append({"period": pending.pop(0)})
+        columns.append({"lesson": lesson})
+    columns += [{"period": term} for term in pending]
+    if year is not None and terms:
+        columns.append({"period": year})
+    return columns
+
+
+def _cell_of(column: dict, sid: int, subject: str, entries: dict, final: dict | None) -> str:
+    """What a pupil's row shows in ``column``: the lesson's marks and presence, or the term's or
+    the year's mark."""
+    if "lesson" in column:
+        return entries.get((column["lesson"]["id"], sid), "")
+    stored, year_mark = (final or {}).get((sid, subject), ({}, None))
+    code = column["period"]["code"]
+    return (year_mark if period_kind(code) == "year" else stored.get(code)) or ""
+
+
+def journal_sections(conn: Connection, school_id: int, class_code: str, pupils: list[dict],
+                     final: dict[tuple[int, str], tuple[dict[str, str], str | None]] | None = None) -> list[dict]:
+    """Per subject and subgroup: {subject, subgroup, teachers, pages: [{dates, marks, rows: [{name,
+    cells}], topics: [{date, no, topic, homework}]}]} with ``DATES_PER_PAGE`` columns a page.
+    ``dates`` heads the columns («02.09» for a lesson, the period's name for a term or the year),
+    ``marks`` says which columns are term or year marks. ``final``: (pupil id, subject) →
+    (term code → mark, year mark), as :func:`zhurnal.year.ledger.summary_ledger` gives them (the
+    year mark confirmed, else computed); without it no term or year columns are printed. A subject
+    without marks («без отметок») has none either."""
     L, J = s.lessons, s.journal_entries
     lessons = conn.execute(select(L).where(L.c.school_id == school_id, L.c.class_code == class_code)
                            .order_by(L.c.subject, L.c.subgroup, L.c.date, L.c.lesson_no)).mappings().all()
@@ -68,21 +128,32 @@ def journal_sections(conn: Connection, school_id: int, class_code: str, pupils: 
     members = defaultdict(dict)
     for row in q.table_rows(conn, s.subgroup_members, school_id):
         members[row["student_id"]][row["subject"]] = row["subgroup"]
+    grade = next((c["grade"] for c in q.table_rows(conn, s.classes, school_id, code=class_code)), 0)
+    periods = [p for p in q.table_rows(conn, s.periods, school_id, "start", "code")
+               if p["grade_from"] <= grade <= p["grade_to"]]
+    terms = sorted((p for p in periods if period_kind(p["code"]) != "year"), key=lambda p: p["end"])
+    year = next((p for p in periods if period_kind(p["code"]) == "year"), None)
+    scales = {r["name"]: r["scale"] for r in q.table_rows(conn, s.subjects, school_id)}
     by_section: dict[tuple[str, str], list] = defaultdict(list)
     for lesson in lessons:
         by_section[(lesson["subject"], lesson["subgroup"])].append(lesson)
     found = []
     for (subject, subgroup), items in by_section.items():
         group = [p for p in pupils if not subgroup or members[p["id"]].get(subject) == subgroup]
+        marked = final is not None and scales.get(subject, "five") != "none"
+        columns = _columns(items, terms, year) if marked else [{"lesson": x} for x in items]
+
         pages = []
-        for start in range(0, len(items), DATES_PER_PAGE):
-            chunk = items[start:start + DATES_PER_PAGE]
+        for start in range(0, len(columns), DATES_PER_PAGE):
+            chunk = columns[start:start + DATES_PER_PAGE]
+            shown = [c["lesson"] for c in chunk if "lesson" in c]
             pages.append({
-                "dates": [_day(x["date"]) for x in chunk],
-                "rows": [{"name": p["full_name"], "cells": [entries.get((x["id"], p["id"]), "") for x in chunk]}
+                "dates": [_day(c["lesson"]["date"]) if "lesson" in c else c["period"]["name"] for c in chunk],
+                "marks": ["lesson" not in c for c in chunk],
+                "rows": [{"name": p["full_name"], "cells": [_cell_of(c, p["id"], subject, entries, final) for c in chunk]}
                          for p in group],
                 "topics": [{"date": f"{x['date']:%d.%m.%Y}", "no": x["lesson_no"], "topic": x["topic"] or "",
-                            "homework": x["homework"] or ""} for x in chunk],
+                            "homework": x["homework"] or ""} for x in shown],
             })
         teachers = sorted({x["teacher"] for x in items if x["teacher"]})
         found.append({"subject": subject, "subgroup": subgroup, "teachers": teachers, "pages": pages})

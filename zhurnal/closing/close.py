@@ -7,12 +7,16 @@ The close, under the workspace's run lock (no ingest in between):
    grade-11 finals (:func:`zhurnal.year.carry.carry_forward`), in the snapshot too; a grade-9
    pupil without the year mark of a subject finished in grades 5–8 is a warning finding
    (``prior-year-mark-missing``): their attestat lacks that subject;
-3. the store snapshot's digest is taken (:mod:`zhurnal.year.snapshot`);
-4. every writer of ``ARCHIVE_WRITERS`` writes its files into ``outbox/year/<year>/``
+3. every family is mailed its children's year report cards, and every class's print bundle
+   of them is made (:func:`zhurnal.publish.run.publish_year_cards`, ``outbox/2026-2027/``):
+   through the mail ledger, whose rows the snapshot then covers; a second close of an unchanged
+   year mails nothing new (the Message-ID follows the cards' content);
+4. the store snapshot's digest is taken (:mod:`zhurnal.year.snapshot`);
+5. every writer of ``ARCHIVE_WRITERS`` writes its files into ``outbox/year/<year>/``
    (``2026/2027`` → ``2026-2027``), reading the same snapshot;
-5. ``manifest.json`` lists each file with its sha256 and size, the snapshot digest, the year
+6. ``manifest.json`` lists each file with its sha256 and size, the snapshot digest, the year
    and the moment of the close;
-6. the year is locked and the close kept as an event with the snapshot digest.
+7. the year is locked and the close kept as an event with the snapshot digest.
 
 A reopen (``--reason`` required) unlocks the year and keeps the event; closing again rewrites
 the archive from the store as it is then (the events keep every digest).
@@ -35,6 +39,7 @@ from zhurnal.core.atomic import write_bytes
 from zhurnal.core.errors import YearHasOpenPeriods
 from zhurnal.core.findings import Finding, finding
 from zhurnal.ingest.lock import run_lock
+from zhurnal.publish.run import PublishReport, publish_year_cards
 from zhurnal.publish.year_report import YEAR_REPORT, write_year_report, year_folder
 from zhurnal.school.calendar import period_kind
 from zhurnal.school.context import RunContext
@@ -78,6 +83,7 @@ class CloseReport:
     without_grade_10: dict[str, int] = field(default_factory=dict)
     # warnings: grade-9 pupils without the year mark of a subject finished in grades 5–8
     findings: list[Finding] = field(default_factory=list)
+    year_cards: PublishReport | None = None     # the families' year report cards: letters, print bundles
 
 
 def archive_folder(ctx: RunContext, year_label: str) -> Path:
@@ -170,6 +176,7 @@ def close_year(ctx: RunContext, year_text: str, *, force: bool = False) -> Close
         with ctx.engine.connect() as conn:
             report.without_grade_10 = pupils_without_grade_10(conn, ctx.school_id)
             report.findings = early_marks_missing(conn, ctx)
+        report.year_cards = publish_year_cards(ctx, label)    # before the snapshot: it covers the mail ledger
         with ctx.engine.connect() as conn:
             report.snapshot = snapshot_digest(conn, ctx.school_id)
             for writer in ARCHIVE_WRITERS:

@@ -5,13 +5,12 @@ when ``[roster] contacts_in_archive`` is on, and nowhere else (no diary, letter 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import Connection
 
 from zhurnal.closing.archive import render_pdfa
-from zhurnal.closing.archive_data import class_pupils
+from zhurnal.closing.archive_data import class_pupils, pupil_rows
 from zhurnal.core.atomic import write_bytes
 from zhurnal.core.filenames import safe_name
 from zhurnal.publish.diary import template_path
@@ -21,24 +20,6 @@ from zhurnal.store import schema as s
 
 TEMPLATE = "pupils_list.typ"
 TITLE = "Список учащихся"
-
-
-def _moved(day: dt.date | None, order: str | None) -> str:
-    if day is None:
-        return ""
-    return f"{day:%d.%m.%Y}" + (f", приказ {order}" if order else "")
-
-
-def pupil_rows(pupils: list[dict], contacts: bool) -> list[dict]:
-    """The rows the template prints; the contacts only with ``contacts``."""
-    rows = []
-    for st in pupils:
-        row = {"name": st["full_name"], "born": f"{st['birth_date']:%d.%m.%Y}" if st["birth_date"] else "",
-               "arrived": _moved(st["arrived_on"], st["arrival_order"]), "left": _moved(st["left_on"], st["leaving_order"])}
-        if contacts:
-            row.update(address=st["address"] or "", phone=st["phone"] or "", note=st["note"] or "")
-        rows.append(row)
-    return rows
 
 
 def write_pupil_lists(conn: Connection, ctx: RunContext, folder: Path, snapshot: str) -> list[Path]:

@@ -194,6 +194,9 @@ def run_year(directory: Path, *, classes: list[tuple[str, int, int]] | None = No
     echo(f"Опись архива:         {summary.close.folder / 'manifest.json'}")
     echo(f"Снимок базы, sha256:  {summary.close.snapshot}")
     echo(f"Табели и отчёты:      {', '.join(str(settings.outbox / c) for c in summary.closed_periods)}")
+    if summary.close.year_cards is not None:
+        cards = summary.close.year_cards
+        echo(f"Годовые табели:       {cards.outbox} (табелей {cards.diaries}, писем семьям {cards.mails})")
     echo(f"Дальше: zhurnal --workspace {directory} year reopen {row['year_label']} --reason «…»")
     return summary
 

@@ -11,6 +11,7 @@ import typst
 
 TEMPLATE = "diary.typ"
 REPORT_CARD = "report_card.typ"
+YEAR_CARD = "year_card.typ"
 
 
 # Typst's tagged PDFs say ``/MarkInfo <</Marked true /Suspects false>>``. That is valid PDF, but

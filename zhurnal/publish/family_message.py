@@ -23,9 +23,9 @@ PDF = ("application", "pdf")
 class Post:
     """What kind of document goes to parents, and how the message about it reads."""
 
-    kind: str            # diary | report
-    label: str           # the week or period code: the ledger's ``week``
-    title: str           # "неделю 23.11–29.11.2026" or "2 четверть"
+    kind: str            # diary | report | year
+    label: str           # the week or period code, or the year («2026-2027»): the ledger's ``week``
+    title: str           # "неделю 23.11–29.11.2026", "2 четверть" or "2026/2027 учебный год"
     school_name: str
 
 

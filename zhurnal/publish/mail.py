@@ -168,7 +168,7 @@ def diary_body(parent: str, children: list[str], title: str, school: str, kind: 
     with the parent's password (a line says where it is). ``summary``: what happened, ready
     text (:mod:`zhurnal.publish.letter_summary`). Texts: :mod:`zhurnal.text.mail`."""
     many = len(children) > 1
-    key = ("diary" if kind == "diary" else "report", many)
+    key = (kind if kind in ("diary", "year") else "report", many)
     names = fill(words.NAMES_AND, first=", ".join(children[:-1]), last=children[-1]) if many else children[0]
     paragraph = ""
     if correction:

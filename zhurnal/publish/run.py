@@ -25,7 +25,7 @@ from pathlib import Path
 from zhurnal.core.errors import UnknownPeriod
 from zhurnal.publish.class_summary import class_data, write_class_summary
 from zhurnal.publish.completeness import WeekReadiness, week_readiness
-from zhurnal.publish.diary import REPORT_CARD, DiaryRenderer, template_path
+from zhurnal.publish.diary import REPORT_CARD, YEAR_CARD, DiaryRenderer, template_path
 from zhurnal.publish.family_mail import PUPILS, mail_families, read_families, read_pupils
 from zhurnal.publish.family_message import Post
 from zhurnal.publish.front_page import Front, week_front
@@ -37,6 +37,7 @@ from zhurnal.publish.staff_mail import mail_class_summaries, mail_feedback, mail
 from zhurnal.publish.summaries import write_summary
 from zhurnal.publish.summary_data import SummaryData, period_summary, week_summary
 from zhurnal.publish.week_data import load_week, week_averages
+from zhurnal.publish.year_card import year_cards
 from zhurnal.school.calendar import Week
 from zhurnal.school.context import RunContext
 from zhurnal.school.lookup import class_sort_key
@@ -237,4 +238,32 @@ def publish_period(ctx: RunContext, code: str, *, force: bool = False,
     report.summaries.append(str(path))
     mail_summary(ctx, code, [path], out, fill(words.PERIOD_SUMMARY_SUBJECT, title=data.title),
                  main_lines(front.headlines.title, front.headlines.top()))
+    return report
+
+
+def publish_year_cards(ctx: RunContext, year_label: str, *, force: bool = False,
+                       progress: Progress | None = None) -> PublishReport:
+    """At the year close: every pupil's year report card (:mod:`zhurnal.publish.year_card`),
+    mailed to the family through the mail ledger (one letter per parent with all their children;
+    the Message-ID follows the cards' content, so a second close of an unchanged year mails
+    nothing new) and printed in every class's bundle. ``year_label``: «2026/2027»; everything
+    lands in ``outbox/2026-2027/`` (``year_cards/``, ``mail/``, ``print/``), the ledger's
+    ``week`` is «2026-2027»."""
+    settings, school_id = ctx.settings, ctx.school_id
+    assert school_id is not None, "a run context that writes always has its school"
+    label = year_label.replace("/", "-")
+    title = fill(words.YEAR_CARD_TITLE, year=year_label)
+    with ctx.engine.connect() as conn:                      # reads only
+        school = load_school(conn, school_id)
+        cards = year_cards(conn, school, settings, title)
+        families = read_families(conn, school_id)
+        school_name = q.school_row(conn, school_id)["name"]
+    out = settings.outbox / label
+    report = PublishReport(week=label, outbox=str(out))
+    with Rendering(DiaryRenderer(template_path(settings.workspace, YEAR_CARD)), school, out / "year_cards",
+                   progress) as rendering:
+        for sid, card in cards.items():
+            rendering.add(sid, card)
+        _post_to_families(ctx, report, families, rendering, Post("year", label, title, school_name), force,
+                          bundle_all=True)
     return report

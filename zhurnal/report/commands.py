@@ -31,6 +31,13 @@ def year_closed_text(report) -> str:
            _("Archive: {folder} ({count} files, listed in manifest.json)").format(folder=report.folder,
                                                                                   count=len(report.files)),
            _("Store snapshot sha256: {digest}").format(digest=report.snapshot)]
+    cards = report.year_cards
+    if cards is not None:
+        out.append(_("Year report cards: {cards}; letters to families queued: {mails} (unchanged, not sent again: "
+                     "{unchanged}); print bundles: {bundles} in {folder}").format(
+            cards=cards.diaries, mails=cards.mails, unchanged=cards.unchanged, bundles=len(cards.print_bundles),
+            folder=cards.outbox))
+        out += [_("Warning: {message}").format(message=line) for line in cards.failed]
     out += [_("Warning: {count} pupils of {cls} have no grade-10 marks, so their final marks come from "
               "grade 11 alone (type them into zhurnal templates prior-marks)").format(count=count, cls=code)
             for code, count in report.without_grade_10.items()]

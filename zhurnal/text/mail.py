@@ -1,7 +1,8 @@
 """Every sentence of the school's mail: subjects, bodies and attachment names, as
 :class:`string.Template` texts filled by ``zhurnal.publish``.
 
-Families get diaries (``diary``, a week) and report cards (``report``, a period), one letter per
+Families get diaries (``diary``, a week), report cards (``report``, a period) and the year report card
+(``year``, at the year close), one letter per
 parent with all their children; the number of children picks the singular or plural text
 (``False``/``True`` in the keys below). Teachers get their rejected workbook back; the deputy
 head gets the summaries. ``$name`` placeholders are filled with :meth:`Template.substitute`, so a
@@ -47,6 +48,12 @@ FAMILY_WHAT = {
                                 "В нём отметки за период, средние баллы и пропуски."),
     ("report", True): Template("табели успеваемости за $title: $names.\n"
                                "В них отметки за период, средние баллы и пропуски."),
+    ("year", False): Template("табель успеваемости за $title: $names.\n"
+                              "В нём отметки за каждую четверть (полугодие), годовые отметки, а где они есть — "
+                              "экзамены и итоговые отметки для аттестата."),
+    ("year", True): Template("табели успеваемости за $title: $names.\n"
+                             "В них отметки за каждую четверть (полугодие), годовые отметки, а где они есть — "
+                             "экзамены и итоговые отметки для аттестата."),
 }
 # a correction of what the family received before
 FAMILY_REPLACES = {
@@ -54,6 +61,8 @@ FAMILY_REPLACES = {
     ("diary", True): Template("Это исправленные дневники: они заменяют дневники за $title, отправленные вам ранее."),
     ("report", False): Template("Это исправленный табель: он заменяет табель за $title, отправленный вам ранее."),
     ("report", True): Template("Это исправленные табели: они заменяют табели за $title, отправленные вам ранее."),
+    ("year", False): Template("Это исправленный годовой табель: он заменяет табель за $title, отправленный вам ранее."),
+    ("year", True): Template("Это исправленные годовые табели: они заменяют табели за $title, отправленные вам ранее."),
 }
 FAMILY_CHANGED = " Что изменилось:\n"
 FAMILY_MARKS_SAME = "отметки за неделю прежние; изменились другие записи (средние баллы, темы, задания или пропуски)"
@@ -85,9 +94,13 @@ FAMILY_SUBJECT_NOUN = {
     ("diary", False, True): "Исправленный дневник", ("diary", True, True): "Исправленные дневники",
     ("report", False, False): "Табель", ("report", True, False): "Табели",
     ("report", False, True): "Исправленный табель", ("report", True, True): "Исправленные табели",
+    ("year", False, False): "Годовой табель", ("year", True, False): "Годовые табели",
+    ("year", False, True): "Исправленный годовой табель", ("year", True, True): "Исправленные годовые табели",
 }
 FAMILY_SUBJECT = Template("$noun за $title: $names")
-ATTACHMENT = {"diary": Template("Дневник_${pupil}_${label}.pdf"), "report": Template("Табель_${pupil}_${label}.pdf")}
+ATTACHMENT = {"diary": Template("Дневник_${pupil}_${label}.pdf"), "report": Template("Табель_${pupil}_${label}.pdf"),
+              "year": Template("Табель_за_год_${pupil}_${label}.pdf")}
+YEAR_CARD_TITLE = Template("$year учебный год")                 # «… за 2026/2027 учебный год»
 WEEK_TITLE = Template("неделю $week")                      # «… за неделю 23.11–29.11.2026»
 
 # --- to teachers ----------------------------------------------------------------------------
