@@ -138,12 +138,16 @@ def test_a_copy_saved_at_the_same_second_may_continue_but_not_one_saved_earlier(
     assert choose_base(conn, 1, T, B) == A                              # the copy's saved time unknown
 
 
-def test_the_saved_time_compared_is_that_copys_own(conn):
-    """X (saved 12:00) is accepted, then a copy of another template saved at 9:00: a copy saved
-    at 10:00 still cannot continue X."""
+@pytest.mark.parametrize("other_first", [False, True])
+def test_the_saved_time_compared_is_that_copys_own(conn, other_first):
+    """X (saved 12:00) is accepted, and before or after it a copy of another template saved at
+    9:00: a copy saved at 10:00 still cannot continue X."""
     issue(conn)
+    if other_first:
+        accept(conn, {"z": "1"}, DAY.replace(hour=9), template="other")
     accept(conn, A, SAVED["C"])
-    accept(conn, {"z": "1"}, DAY.replace(hour=9), template="other")
+    if not other_first:
+        accept(conn, {"z": "1"}, DAY.replace(hour=9), template="other")
     assert choose_base(conn, 1, T, B, saved_at=SAVED["A"]) == ISSUED
 
 
@@ -163,6 +167,14 @@ def test_only_the_same_template_and_school_are_candidates(conn):
     assert issued_state(conn, 2, T) is None and choose_base(conn, 2, T, B) is None
 
 
+def test_accepted_states_are_those_of_one_school_newest_first(conn):
+    accept(conn, A, SAVED["A"], school=1)
+    accept(conn, B, SAVED["B"], school=2)
+    accept(conn, C, SAVED["C"], school=1)
+    assert bases._accepted(conn, 1, T) == [(C, SAVED["C"]), (A, SAVED["A"])]
+    assert bases._accepted(conn, 2, T) == [(B, SAVED["B"])]
+
+
 def test_a_template_issued_before_bases_has_none_and_a_forgotten_issue_is_gone(conn):
     assert choose_base(conn, 1, T, A) is None
     issue(conn)
@@ -171,7 +183,8 @@ def test_a_template_issued_before_bases_has_none_and_a_forgotten_issue_is_gone(c
     issue(conn, template="theirs", school=2)
     assert issued_state(conn, 1, T) == ISSUED and issued_state(conn, 1, "theirs") is None
     forget_issue(conn, 2, T)                                            # another school's: nothing
-    assert issued_state(conn, 1, T) == ISSUED
+    forget_issue(conn, 1, "theirs")
+    assert issued_state(conn, 1, T) == issued_state(conn, 2, "theirs") == ISSUED
     forget_issue(conn, 1, T)
     assert issued_state(conn, 1, T) is None
     assert issued_state(conn, 1, "kept") == issued_state(conn, 1, "zz-kept") == issued_state(conn, 2, "theirs") == ISSUED
