@@ -213,12 +213,12 @@ def test_last_change_names_the_newest_revision_of_that_school_entity_and_key_onl
 
 
 def test_a_revision_whose_submission_is_unknown_is_never_put_on_another_file(conn):
-    first = accept(conn, A, None, name="first.xlsx")
-    accept(conn, A, None, name="second.xlsx")
-    for sid in (first, 0):                                   # the newest names submission 0: none
+    accept(conn, A, None, name="first.xlsx")
+    second = accept(conn, A, None, name="second.xlsx")
+    for sid in (second, 0):                                  # the newest names submission 0: none
         conn.execute(text("INSERT INTO revisions (school_id, submission_id, entity, key) VALUES (1, :sid, 'mark', 'k')"),
                      {"sid": sid})
-    assert last_change(conn, 1, "mark", "k")["original_name"] == "first.xlsx"
+    assert last_change(conn, 1, "mark", "k")["original_name"] == "second.xlsx"
 
 
 @pytest.mark.parametrize(("base", "mine", "theirs", "kept", "conflict"), [

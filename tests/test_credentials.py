@@ -109,7 +109,13 @@ def test_a_key_others_could_read_or_write_is_refused(tmp_path, mode):
     assert raised.value.exit_code == 2 and f"{mode:04o}" in str(raised.value)
 
 
-@pytest.mark.parametrize("body", ["0123456789abcde\n", "# only a comment\n", "", "\n\n"])
+def test_only_the_first_line_is_the_key(tmp_path):
+    write_key(tmp_path, "0123456789abcdef\nx\n")
+    assert c.read_access_key(tmp_path) == b"0123456789abcdef"
+
+
+@pytest.mark.parametrize("body", ["0123456789abcde\n", "0123456789abcde\n0123456789abcdef0123\n",
+                                  "# only a comment\n", "", "\n\n"])
 def test_a_short_or_empty_key_is_damaged(tmp_path, body):
     write_key(tmp_path, body)
     with pytest.raises(c.AccessKeyError, match="damaged"):
@@ -174,9 +180,10 @@ def test_a_reset_bumps_that_parents_version_in_that_school_only(conn):
     assert c.reset_password(conn, 2, 9, NOON + dt.timedelta(minutes=2)) == 1
     assert c.reset_password(conn, 1, 8, NOON + dt.timedelta(minutes=3)) == 1
     assert c.reset_password(conn, 1, 7, NOON + dt.timedelta(minutes=4)) == 3
-    assert versions(conn) == [(1, 7, 3, "2026-11-27 12:04:00.000000"), (1, 8, 1, "2026-11-27 12:03:00.000000"),
+    assert c.reset_password(conn, 1, 8, NOON + dt.timedelta(minutes=5)) == 2            # 7 left as it is
+    assert versions(conn) == [(1, 7, 3, "2026-11-27 12:04:00.000000"), (1, 8, 2, "2026-11-27 12:05:00.000000"),
                               (2, 9, 1, "2026-11-27 12:02:00.000000")]
-    assert c.password_versions(conn, 1) == {7: 3, 8: 1}
+    assert c.password_versions(conn, 1) == {7: 3, 8: 2}
     assert c.password_versions(conn, 2) == {9: 1}
 
 

@@ -119,6 +119,14 @@ CASES += [
     (["mx.school17.ru; dkim=pass header.i=@evil.example header.d=school17.ru"], OURS, "ok"),   # header.d first
     (["mx.school17.ru; dkim=pass"], OURS, NOT_AUTHENTICATED),                       # no signing domain
     (["mx.school17.ru; spf=pass"], OURS, NOT_AUTHENTICATED),
+    # one pass among failures is enough (no dmarc=fail): a forwarded message fails SPF, its DKIM holds
+    (["mx.school17.ru; spf=fail smtp.mailfrom=forwarder.example; dkim=pass header.d=school17.ru"], OURS, "ok"),
+    (["mx.school17.ru; iprev=fail policy.iprev=192.0.2.7; dkim=pass header.d=school17.ru"], OURS, "ok"),
+    # RFC 8601's auth method (SMTP AUTH) carries smtp.mailfrom too; it is not SPF
+    (["mx.school17.ru; auth=pass smtp.auth=n.alekseeva smtp.mailfrom=n.alekseeva@school17.ru"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; arc=pass smtp.mailfrom=school17.ru header.d=school17.ru"], OURS, NOT_AUTHENTICATED),
+    # a value between two other equal characters is not a quoted string
+    (["mx.school17.ru; dkim=pass header.d=!school17.ru!"], OURS, NOT_AUTHENTICATED),
     # one pass among failures is enough (no dmarc=fail)
     (["mx.school17.ru; dkim=fail header.d=school17.ru; dkim=pass header.d=school17.ru"], OURS, "ok"),
     # authserv-ids that only look like ours
