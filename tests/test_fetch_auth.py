@@ -150,6 +150,8 @@ CASES += [
     (['mx.school17.ru; spf=pass reason="said \\"pass\\"; ok" smtp.mailfrom=school17.ru'], OURS, "ok"),
     (['mx.school17.ru; dkim=pass header.d="evil.example; header.d=school17.ru"'], OURS, NOT_AUTHENTICATED),
     (["(a comment first) mx.school17.ru; dkim=pass header.d=school17.ru"], OURS, "ok"),
+    (["mx.school17.ru; dkim=pass(good)header.d=school17.ru"], OURS, "ok"),          # a comment is a space
+    (["mx.school17.ru; dkim=pass(a (nested)one)header.d=school17.ru"], OURS, "ok"),
     (["mx.school17.ru; dkim=pass header.d=school17.ru (a comment never closed"], OURS, "ok"),
 ]
 
