@@ -102,7 +102,7 @@ entry period-lock zhurnal/merge/period_lock.py 300 tests/test_period_and_plan.py
 entry kinds-base zhurnal/kinds/base.py 400 $J
 entry kinds-limits zhurnal/kinds/limits.py 300 tests/test_bad_files.py tests/test_journal.py
 entry kinds-signing zhurnal/kinds/signing.py 300 tests/test_signing.py tests/test_keys.py
-entry journal-issue zhurnal/kinds/journal/issue.py 400 $J
+entry journal-issue zhurnal/kinds/journal/issue.py 400 tests/test_journal_prefill.py $J
 entry journal-records zhurnal/kinds/journal/records.py 400 $J
 entry journal-remarks zhurnal/kinds/journal/remarks.py 300 tests/test_remarks.py tests/test_class_notes.py
 entry journal-spec zhurnal/kinds/journal/spec.py 400 $J
