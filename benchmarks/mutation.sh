@@ -88,7 +88,7 @@ entry() {   # name module timeout tests...
 J="tests/test_journal.py tests/test_merge_copies.py tests/test_journal_roundtrip.py"
 YEAR="tests/test_year_marks.py tests/test_year_counts.py"
 # ledger-adjacent first (what a parent is told changed, who sent a file)
-entry changes zhurnal/publish/changes.py 300 tests/test_numbers.py tests/test_family_letters.py
+entry changes zhurnal/publish/changes.py 60 tests/test_changes.py tests/test_numbers.py
 entry completeness zhurnal/publish/completeness.py 400 tests/test_publish_complete.py
 entry identify zhurnal/ingest/identify.py 300 tests/test_intake.py::test_metadata_must_belong_to_its_workbook tests/test_keys.py tests/test_merge_copies.py
 entry authors zhurnal/ingest/authors.py 300 tests/test_access.py::test_a_journal_in_another_teachers_folder_is_rejected_and_changes_nothing tests/test_access.py::test_a_new_workspace_takes_teachers_workbooks_only_from_their_folders tests/test_intake.py
