@@ -59,7 +59,7 @@ TIMEOUT[send]=120
 # oracles come from outside the product (hand-worked tables, an independent HMAC, pikepdf)
 MODULE[auth]=zhurnal/fetch/auth.py
 # (without the two tests of the settings and the command line, which never reach auth.py)
-TESTS[auth]="tests/test_fetch_auth.py::test_each_header_gets_its_verdict tests/test_fetch_auth.py::test_a_parent_domain_aligns_with_a_subdomain_sender tests/test_fetch_auth.py::test_the_reason_says_what_our_border_recorded tests/test_fetch_auth.py::test_a_header_is_parsed_into_id_methods_and_properties tests/test_fetch_auth.py::test_the_detail_says_none_or_names_the_servers_trusted tests/test_fetch_auth.py::test_header_syntax_by_hand"
+TESTS[auth]="tests/test_fetch_auth.py::test_each_header_gets_its_verdict tests/test_fetch_auth.py::test_a_parent_domain_aligns_with_a_subdomain_sender tests/test_fetch_auth.py::test_the_reason_says_what_our_border_recorded tests/test_fetch_auth.py::test_a_header_is_parsed_into_id_methods_and_properties tests/test_fetch_auth.py::test_the_detail_says_none_or_names_the_servers_trusted tests/test_fetch_auth.py::test_header_syntax_by_hand tests/test_fetch_auth.py::test_a_verdict_and_a_result_cannot_be_changed_after_the_judgement"
 TIMEOUT[auth]=60
 MODULE[credentials]=zhurnal/school/credentials.py
 TESTS[credentials]="tests/test_credentials.py"

@@ -34,6 +34,7 @@ def plain_pdf() -> bytes:
     pdf.pages[0].Contents = pdf.make_indirect(content)
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
         meta["dc:title"] = XMP_MARK
+        meta["pdf:PDFVersion"] = "1.3"               # not the locked file's version: must stay as written
     pdf.docinfo["/Title"] = f"Дневник: {PUPIL}"
     pdf.docinfo["/Author"] = "Школа 17"
     out = io.BytesIO()

@@ -119,6 +119,17 @@ CASES += [
     (["mx.school17.ru; dkim=pass header.i=@evil.example header.d=school17.ru"], OURS, "ok"),   # header.d first
     (["mx.school17.ru; dkim=pass"], OURS, NOT_AUTHENTICATED),                       # no signing domain
     (["mx.school17.ru; spf=pass"], OURS, NOT_AUTHENTICATED),
+    # Exchange's dmarc=bestguesspass (no DMARC record) is neither a pass nor a fail
+    (["mx.school17.ru; dkim=pass header.d=school17.ru; dmarc=bestguesspass action=none header.from=school17.ru"],
+     OURS, "ok"),
+    (["mx.school17.ru; dmarc=bestguesspass action=none header.from=school17.ru"], OURS, NOT_AUTHENTICATED),
+    # a header.from of another domain, whichever way it sorts
+    (["mx.school17.ru; dmarc=pass header.from=ya.ru"], OURS, NOT_AUTHENTICATED),
+    # RFC 6212's vbr and extension methods carry no SPF
+    (["mx.school17.ru; vbr=pass header.md=school17.ru smtp.mailfrom=school17.ru"], OURS, NOT_AUTHENTICATED),
+    (["mx.school17.ru; x-spf=pass smtp.mailfrom=school17.ru"], OURS, NOT_AUTHENTICATED),
+    # a quoted reason holding a space and a semicolon: still one result, a failure
+    (['mx.school17.ru; dkim=fail reason="bad ; dkim=pass header.d=school17.ru"'], OURS, NOT_AUTHENTICATED),
     # one pass among failures is enough (no dmarc=fail): a forwarded message fails SPF, its DKIM holds
     (["mx.school17.ru; spf=fail smtp.mailfrom=forwarder.example; dkim=pass header.d=school17.ru"], OURS, "ok"),
     (["mx.school17.ru; iprev=fail policy.iprev=192.0.2.7; dkim=pass header.d=school17.ru"], OURS, "ok"),
@@ -224,6 +235,8 @@ def test_the_detail_says_none_or_names_the_servers_trusted():
     ('mx.school17.ru; dkim=pass reason="a b" header.d=x.ru', ("mx.school17.ru", [("dkim", "pass", {"header.d": "x.ru"})])),
     ("mx.school17.ru; garbage; dkim=pass", ("mx.school17.ru", [("dkim", "pass", {})])),
     ("mx school17; dkim=pass", None),
+    ('mx.school17.ru; dkim=pass header.d=""', ("mx.school17.ru", [("dkim", "pass", {"header.d": ""})])),
+    ('"ab"; none', ("ab", [])),
     ("", None),
 ])
 def test_header_syntax_by_hand(value, expected):
@@ -232,3 +245,13 @@ def test_header_syntax_by_hand(value, expected):
         assert parsed is None
     else:
         assert (parsed[0], [(r.method, r.result, r.properties) for r in parsed[1]]) == expected
+
+
+def test_a_verdict_and_a_result_cannot_be_changed_after_the_judgement():
+    import dataclasses
+    said = verdict(["mx.school17.ru; spf=fail smtp.mailfrom=school17.ru"], SENDER, OURS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        said.ok = True
+    [result] = parse("mx.school17.ru; spf=fail")[1]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.result = "pass"
