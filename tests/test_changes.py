@@ -108,3 +108,15 @@ def test_the_own_digest_leaves_out_only_the_class_averages():
     assert own_digest([doc("4,50", "4,10", "4,12")]) != own_digest([doc("4,55", "4,10", "4,12")])
     assert own_digest([{"student_id": 7}]) != own_digest([{"student_id": 8}])
     assert own_digest([{"student_id": 7}]) == own_digest([{"student_id": 7}])
+
+
+def test_days_come_before_subjects_and_lesson_numbers_before_subjects():
+    before = diary(7, IVANOV, ("25.11.2026", [(1, "Алгебра", [], "")]),
+                   ("24.11.2026", [(10, "Алгебра", [], ""), (9, "Химия", [], "")]))
+    after = diary(7, IVANOV, ("25.11.2026", [(1, "Алгебра", ["5"], "")]),
+                  ("24.11.2026", [(10, "Алгебра", ["4"], ""), (9, "Химия", ["3"], "")]))
+    assert mark_changes([before], [after]) == [
+        "Иванов Иван, Химия, 24.11: добавлена отметка 3",            # lesson 9, whatever its subject
+        "Иванов Иван, Алгебра, 24.11: добавлена отметка 4",
+        "Иванов Иван, Алгебра, 25.11: добавлена отметка 5",          # the 25th after the 24th
+    ]
