@@ -96,7 +96,7 @@ entry read zhurnal/ingest/read.py 300 tests/test_reader_faults.py tests/test_rea
 entry keyring zhurnal/core/keyring.py 300 tests/test_keys.py tests/test_signing.py
 # merge/
 entry sync zhurnal/merge/sync.py 400 tests/test_bases.py $J
-entry guards zhurnal/merge/guards.py 400 tests/test_merge_copies.py tests/test_journal.py
+entry guards zhurnal/merge/guards.py 60 tests/test_guards.py
 entry period-lock zhurnal/merge/period_lock.py 300 tests/test_period_and_plan.py tests/test_year_marks.py
 # kinds/
 entry kinds-base zhurnal/kinds/base.py 400 $J
