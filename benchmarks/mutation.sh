@@ -97,7 +97,7 @@ entry keyring zhurnal/core/keyring.py 300 tests/test_keys.py tests/test_signing.
 # merge/
 entry sync zhurnal/merge/sync.py 400 tests/test_bases.py $J
 entry guards zhurnal/merge/guards.py 60 tests/test_guards.py
-entry period-lock zhurnal/merge/period_lock.py 300 tests/test_period_and_plan.py tests/test_year_marks.py
+entry period-lock zhurnal/merge/period_lock.py 60 tests/test_period_lock.py
 # kinds/
 entry kinds-base zhurnal/kinds/base.py 400 $J
 entry kinds-limits zhurnal/kinds/limits.py 300 tests/test_bad_files.py tests/test_journal.py
