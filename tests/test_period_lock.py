@@ -66,6 +66,17 @@ def test_each_school_and_period_has_its_own_lock(engine):
     assert state(engine)[0] == [(1, "Q1", 0), (1, "Q2", 1), (2, "Q1", 1)]
 
 
+def test_the_first_school_and_period_closed_do_not_stand_for_later_ones(engine):
+    """Closed in the order the keys sort (school 1 before 2, Q1 before Q2), then reopened the
+    other way: each answer and each row is that school's and that period's own."""
+    assert set_period_closed(engine, 1, "Q1", closed=True, reason=None, now=NOW) is True
+    assert set_period_closed(engine, 1, "Q2", closed=True, reason=None, now=NOW) is True
+    assert set_period_closed(engine, 2, "Q1", closed=True, reason=None, now=NOW) is True
+    assert set_period_closed(engine, 2, "Q1", closed=False, reason="r", now=NOW) is True
+    assert set_period_closed(engine, 1, "Q2", closed=False, reason="r", now=NOW) is True
+    assert state(engine)[0] == [(1, "Q1", 1), (1, "Q2", 0), (2, "Q1", 0)]
+
+
 @pytest.mark.parametrize("typed", [" q1 ", "Q1", "q1"])
 def test_the_period_is_found_whatever_its_case_and_spaces(engine, typed):
     assert set_period_closed(engine, 1, typed, closed=True, reason=None, now=NOW) is True
