@@ -139,7 +139,7 @@ entry year-issue zhurnal/kinds/year/issue.py 400 tests/test_year_marks.py
 entry year-plan zhurnal/kinds/year/plan.py 400 tests/test_year_marks.py
 entry year-records zhurnal/kinds/year/records.py 400 tests/test_year_marks.py
 # validate/
-entry addresses zhurnal/validate/addresses.py 300 tests/test_names.py tests/test_setup_rules.py tests/test_wrong_addresses.py
+entry addresses zhurnal/validate/addresses.py 60 tests/test_names.py::test_an_address_read_otherwise_by_a_mail_program_is_refused tests/test_names.py::test_good_addresses_are_kept_as_sent tests/test_names.py::test_an_address_of_254_characters_is_the_longest tests/test_setup_rules.py::test_a_cyrillic_domain_is_kept_in_its_ascii_form_and_cyrillic_before_the_at_is_a_finding
 entry checks zhurnal/validate/checks.py 300 tests/test_setup_rules.py tests/test_roster.py
 entry grid-common zhurnal/validate/grid_common.py 300 tests/test_intake.py::test_values_outside_the_grid_are_findings_not_dropped tests/test_intake.py::test_merged_mark_cells_are_a_finding tests/test_period_and_plan.py
 entry normalize zhurnal/validate/normalize.py 300 tests/test_names.py tests/test_setup_rules.py tests/test_roster.py
