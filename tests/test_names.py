@@ -42,6 +42,7 @@ def test_a_long_name_is_cut_in_bytes_with_a_stable_hash():
     ("Мама <mama@mail.ru>", "invalid-email"),
     ("a..b@mail.ru", "email-invalid"),
     ("мама@mail.ru", "email-not-ascii"),
+    ("director@[192.0.2.1]", "email-invalid"),       # a domain literal: no school's parent has one
 ])
 def test_an_address_read_otherwise_by_a_mail_program_is_refused(typed, code):
     with pytest.raises(BadValue) as caught:
