@@ -101,13 +101,20 @@ def test_password_is_derived_reset_by_version_and_untouched_by_key_rotation(load
                for p in ws.rows(s.parents) if p["id"] != parent["id"] and p["full_name"] in after)
 
 
-def test_teacher_slips_give_each_teacher_their_folder(loaded):
+def test_teacher_slips_give_each_teacher_their_login_and_folder(loaded):
+    """Each teacher's slip names them, then their login and their own inbox folder
+    (``<inbox>/<login>``), before the next teacher's slip begins."""
     path, count = teacher_slips(loaded.ctx())
-    text = _text(path)
-    teachers = loaded.rows(s.teachers)
-    assert count == len(teachers)
-    for teacher in teachers:
-        assert teacher["full_name"] in text
+    text = " ".join(_text(path).split())
+    teachers = sorted(loaded.rows(s.teachers), key=lambda t: text.find(t["full_name"]))
+    assert count == len(teachers) and all(t["login"] for t in teachers)
+    starts = [text.find(t["full_name"]) for t in teachers] + [len(text)]
+    assert -1 not in starts
+    inbox = str(loaded.settings.inbox)
+    for teacher, start, end in zip(teachers, starts, starts[1:]):
+        slip = text[start:end].replace(" ", "")
+        assert f"Логин{teacher['login']}" in slip
+        assert f"Вашапапка{inbox}/{teacher['login']}".replace(" ", "") in slip
 
 
 # ---- per-author folders ------------------------------------------------------------------------

@@ -42,11 +42,21 @@ def test_a_long_name_is_cut_in_bytes_with_a_stable_hash():
     ("Мама <mama@mail.ru>", "invalid-email"),
     ("a..b@mail.ru", "email-invalid"),
     ("мама@mail.ru", "email-not-ascii"),
+    ("director@[192.0.2.1]", "email-invalid"),       # a domain literal: no school's parent has one
 ])
 def test_an_address_read_otherwise_by_a_mail_program_is_refused(typed, code):
     with pytest.raises(BadValue) as caught:
         to_email(typed)
     assert caught.value.code == code
+
+
+def test_an_address_of_254_characters_is_the_longest():
+    """RFC 5321 §4.5.3.1.3: a path is at most 256 characters with its angle brackets."""
+    domain = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 48]) + ".ru"     # 243 characters
+    assert len(to_email("x" * 10 + "@" + domain)) == 254
+    with pytest.raises(BadValue) as caught:
+        to_email("x" * 11 + "@" + domain)
+    assert caught.value.code == "email-invalid"
 
 
 def test_good_addresses_are_kept_as_sent():

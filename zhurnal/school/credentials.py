@@ -71,8 +71,8 @@ def read_access_key(workspace: Path) -> bytes:
     if mode & 0o077:
         raise AccessKeyError(N_("{path}: the secret file must be readable by its owner only "
                                 "(chmod 600; found {mode})"), path=path, mode=f"{mode:04o}")
-    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]   # an indented comment too
     if not lines or len(lines[0]) < 16:
         raise AccessKeyError(N_("{path}: the access key is damaged"), path=path)
     return lines[0].encode()
