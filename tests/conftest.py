@@ -198,9 +198,12 @@ def postgres():
 
 
 def pytest_generate_tests(metafunc):
-    """Tests marked ``both_stores`` run once on SQLite and once on PostgreSQL."""
+    """Tests marked ``both_stores`` run once on SQLite and once on PostgreSQL; the PostgreSQL half
+    is among the long scenarios (``-m slow``: each builds its school on a server of its own), while
+    the district's own PostgreSQL tests (roles, isolation, the queue) run by default."""
     if metafunc.definition.get_closest_marker("both_stores") and "store_backend" in metafunc.fixturenames:
-        metafunc.parametrize("store_backend", ["sqlite", "postgresql"], indirect=True)
+        metafunc.parametrize("store_backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)],
+                             indirect=True)
 
 
 @pytest.fixture
@@ -311,6 +314,34 @@ def week_ws(tmp_path, _school_with_week, store_backend) -> Workspace:
     """A workspace whose week 2026-W48 is filled and ingested (``.filled`` says what was typed)."""
     ws = Workspace(_school_with_week.copy(store_backend, tmp_path / "week"))
     ws.filled = _school_with_week.get(store_backend)[2]
+    yield ws
+    ws.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _school_published(request, tmp_path_factory, _school_with_week) -> _Bases:
+    """The week base with its week published once (``publish_week`` with the default settings:
+    diaries, letters, the mail ledger, summaries), SQLite only: the tests of sending start from
+    it instead of publishing the same week each."""
+    from zhurnal.publish.run import publish_week
+
+    def build(path: Path, url: str | None):
+        week, _, filled = _school_with_week.get("sqlite")
+        shutil.copytree(week, path)
+        ws = Workspace(path)
+        report = publish_week(ws.ctx(), WEEK)
+        assert report.mails > 0, report
+        ws.engine.dispose()
+        return filled
+
+    return _Bases(request, tmp_path_factory, build, "published")
+
+
+@pytest.fixture
+def published_ws(tmp_path, _school_published) -> Workspace:
+    """``week_ws`` whose week 2026-W48 is already published, nothing sent (a private copy)."""
+    ws = Workspace(_school_published.copy("sqlite", tmp_path / "published"))
+    ws.filled = _school_published.get("sqlite")[2]
     yield ws
     ws.engine.dispose()
 

@@ -48,3 +48,22 @@ def test_every_timetabled_lesson_of_the_demo_weeks_is_stored_once(demo_ws):
             if in_period and not on_holiday and entry_parity in ("", parity):
                 expected.add((code, subject, subgroup, day, lesson_no))
         assert {(c, sub, g, as_date(d), n) for c, sub, g, d, n in stored} == expected
+
+
+def test_the_demos_week_summary_shows_a_grade_7_day_over_the_sanpin_limit(demo_ws):
+    """GIVEN the demo, whose grade-7 teachers write minutes after their homework («(25 мин)»)
+    WHEN its W48 summary is read THEN «Домашние задания» names one day over the limit, first and
+    red: a 7th-grade class whose minutes exceed 150 (СанПиН 1.2.3685-21 table 6.6, grades 6–8)
+    by exactly the «сверх нормы» figure; no other class is over."""
+    import openpyxl
+    book = openpyxl.load_workbook(demo_ws / "outbox" / "2026-W48" / "summaries" / "Сводка_2026-W48.xlsx")
+    sheet = book["Домашние задания"]
+    assert sheet.cell(2, 1).value == "Дней сверх нормы СанПиН: 1"
+    header = [c.value for c in sheet[3]][:7]
+    assert header == ["Класс", "День (к уроку)", "Заданий к этому дню", "Из них с оценкой времени", "Минут (оценка)",
+                      "Норма, минут", "Сверх нормы, минут"]
+    first = [c.value for c in sheet[4]][:7]
+    assert first[0].startswith("7") and first[5] == 150 and first[4] > 150 and first[6] == first[4] - 150, first
+    assert sheet.cell(4, 1).fill.fgColor.rgb.endswith("FFC7CE")
+    others = [[c.value for c in row][:7] for row in sheet.iter_rows(min_row=5) if row[0].value]
+    assert others and all(row[6] in (None, "—") for row in others), others

@@ -70,7 +70,9 @@ def test_period_report_metrics_from_the_store(loaded):
         assert school.students[sid]["full_name"] in text and f"Алгебра {mark}" in text
 
 
-@pytest.mark.parametrize("name", ["=SUM(1,2) Хакеров", "+Сидоров Сидор", "-Петров Пётр", "@Иванов Иван"])
+# the formula and the at-sign run by default; the other two leading characters are long scenarios
+@pytest.mark.parametrize("name", ["=SUM(1,2) Хакеров", pytest.param("+Сидоров Сидор", marks=pytest.mark.slow),
+                                  pytest.param("-Петров Пётр", marks=pytest.mark.slow), "@Иванов Иван"])
 def test_text_from_submissions_stays_text_in_summaries(week_ws, name):
     loaded = week_ws        # a week whose journals are in: a week with nothing in is not published
     roster = loaded.prefilled_roster("8А")

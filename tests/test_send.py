@@ -89,16 +89,15 @@ def _check_one_each(mailbox: Mailbox, expected: dict[str, set[str]]) -> None:
             assert any(child.replace(" ", "_") in n for n in names)
 
 
-def test_every_parent_gets_exactly_one_message(week_ws, smtp):
+def test_every_parent_gets_exactly_one_message(published_ws, smtp):
     mailbox = Mailbox()
-    _use(week_ws, smtp(mailbox))
-    publish_week(week_ws.ctx(), WEEK)
-    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    _use(published_ws, smtp(mailbox))
+    report = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert report.ok and report.sent
-    _check_one_each(mailbox, mailed_children(week_ws))
-    again = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    _check_one_each(mailbox, mailed_children(published_ws))
+    again = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert again.sent == [] and again.skipped == len(report.sent)
-    _check_one_each(mailbox, mailed_children(week_ws))
+    _check_one_each(mailbox, mailed_children(published_ws))
 
 
 SENDER = """
@@ -151,25 +150,23 @@ def test_refusals_a_killed_sender_and_a_rerun(week_ws, smtp, tmp_path):
     assert not set(healthy.by_recipient()) & refused_before
 
 
-def test_refused_messages_are_reported_and_not_retried_at_the_same_address(week_ws, smtp):
-    expected = mailed_children(week_ws)
+def test_refused_messages_are_reported_and_not_retried_at_the_same_address(published_ws, smtp):
+    expected = mailed_children(published_ws)
     refused = set(sorted(expected)[:2])
-    _use(week_ws, smtp(Mailbox(refuse=refused)))
-    publish_week(week_ws.ctx(), WEEK)
-    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    _use(published_ws, smtp(Mailbox(refuse=refused)))
+    report = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert not report.ok and len(report.refused) == 2
     assert all("550" in answer for answer in report.refused.values())
     second = Mailbox()
-    _use(week_ws, smtp(second))
-    retry = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    _use(published_ws, smtp(second))
+    retry = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert retry.ok and second.messages == [] and set(retry.held) == set(report.refused)
 
 
-def test_no_server_is_a_clear_error(week_ws):
-    _use(week_ws, 9)   # nothing listens on the discard port here
-    publish_week(week_ws.ctx(), WEEK)
+def test_no_server_is_a_clear_error(published_ws):
+    _use(published_ws, 9)   # nothing listens on the discard port here
     with pytest.raises(SmtpUnavailable):
-        send_outbox(week_ws.ctx(), sleep=lambda _: None)
+        send_outbox(published_ws.ctx(), sleep=lambda _: None)
 
 
 def _correct_one_mark(ws, now, avoid: set[int] = frozenset()) -> tuple[int, str, str, str, str]:

@@ -92,82 +92,79 @@ def test_a_reply_later_than_the_command_timeout_is_waited_for(week_ws, smtp):
     assert set(_statuses(week_ws).values()) == {"sent"}
 
 
-def test_a_reply_later_than_the_dot_timeout_is_uncertain(week_ws, smtp):
+def test_a_reply_later_than_the_dot_timeout_is_uncertain(published_ws, smtp):
     mailbox = Late(delay=3, late=1)
-    _use(week_ws, smtp(mailbox), timeout_seconds=1, data_timeout_seconds=1)
-    publish_week(week_ws.ctx(), WEEK)
-    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    _use(published_ws, smtp(mailbox), timeout_seconds=1, data_timeout_seconds=1)
+    report = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert len(report.uncertain) == 1 and not report.ok
-    _check_one_each(mailbox, mailed_children(week_ws))      # one copy: not sent again at once
+    _check_one_each(mailbox, mailed_children(published_ws))      # one copy: not sent again at once
 
 
-def test_a_connection_lost_after_the_dot_is_uncertain_and_resent_only_when_asked(week_ws, smtp):
+def test_a_connection_lost_after_the_dot_is_uncertain_and_resent_only_when_asked(published_ws, smtp):
     """GIVEN a server that keeps one parent's message and drops the connection before its reply
     WHEN send runs THEN that parent has one copy and the ledger says uncertain; WHEN send runs
     again THEN it is held back (reported, not sent, exit 0); WHEN send --resend-uncertain runs
     THEN it is sent again and the ledger says sent."""
-    expected = mailed_children(week_ws)
+    expected = mailed_children(published_ws)
     address = sorted(expected)[0]
     mailbox = Dropper({address})
     port = smtp(mailbox)
-    _use(week_ws, port)
-    _toml(week_ws, port)
-    publish_week(week_ws.ctx(), WEEK)
-    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    _use(published_ws, port)
+    _toml(published_ws, port)
+    report = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     [(msg_id, answer)] = report.uncertain.items()
-    assert not report.ok and report.failed == {} and _to(week_ws, msg_id) == address
+    assert not report.ok and report.failed == {} and _to(published_ws, msg_id) == address
     _check_one_each(mailbox, expected)
-    statuses = _statuses(week_ws)
+    statuses = _statuses(published_ws)
     assert statuses.pop(msg_id) == "uncertain" and set(statuses.values()) == {"sent"}
 
-    again = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    again = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert again.ok and again.sent == [] and again.held == {msg_id: HELD_UNCERTAIN}
     _check_one_each(mailbox, expected)
-    cli = CliRunner().invoke(main, ["--workspace", str(week_ws.path), "send", "--json"])
+    cli = CliRunner().invoke(main, ["--workspace", str(published_ws.path), "send", "--json"])
     assert cli.exit_code == 0 and json.loads(cli.output)["held"] == {msg_id: HELD_UNCERTAIN}
     # one diary message per parent; the class teachers' summaries (issue 30) go besides
     assert len([m for _, m in mailbox.messages if b"Message-ID: <diary." in m]) == len(expected)
 
-    week_ws.engine.dispose()
-    cli = CliRunner().invoke(main, ["--workspace", str(week_ws.path), "send", "--json", "--resend-uncertain"])
+    published_ws.engine.dispose()
+    cli = CliRunner().invoke(main, ["--workspace", str(published_ws.path), "send", "--json", "--resend-uncertain"])
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.output)["sent"] == 1
     assert len(mailbox.by_recipient()[address]) == 2            # the sysadmin chose to send it again
-    assert _statuses(week_ws)[msg_id] == "sent"
+    assert _statuses(published_ws)[msg_id] == "sent"
 
 
-def test_a_refused_address_is_not_tried_again_until_the_roster_changes_it(week_ws, smtp):
+def test_a_refused_address_is_not_tried_again_until_the_roster_changes_it(published_ws, smtp):
     """GIVEN a server that answers 550 for one parent WHEN send runs THEN the message is refused
     and the address kept; WHEN send runs again THEN it is not tried (held, exit ok) and
     refused_addresses names it; WHEN the parent's address changes and the week is published
     again THEN send delivers it to the new address."""
-    expected = mailed_children(week_ws)
+    expected = mailed_children(published_ws)
     address = sorted(expected)[0]
     mailbox = Mailbox(refuse={address})
-    _use(week_ws, smtp(mailbox))
-    publish_week(week_ws.ctx(), WEEK)
-    report = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    _use(published_ws, smtp(mailbox))
+    report = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     [(msg_id, answer)] = report.refused.items()
     assert "550" in answer and not report.ok
     rcpts = mailbox.rcpts
 
-    again = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    again = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert again.ok and again.sent == [] and again.refused == {}
     assert again.held == {msg_id: HELD_REFUSED.format(address=address)}
     assert mailbox.rcpts == rcpts                                # the server was not asked again
-    with week_ws.engine.connect() as conn:
+    with published_ws.engine.connect() as conn:
         [row] = ledger.refused_addresses(conn, 1)
         parent = conn.execute(text("SELECT parent_id FROM mail_ledger WHERE message_id = :m"), {"m": msg_id}).scalar()
     assert (row["message_id"], row["address"], row["kind"], row["week"], row["parent_id"]) == (
         msg_id, address, "diary", WEEK.label, parent)
     assert "550" in row["response"]
 
-    with week_ws.engine.begin() as conn:      # the class teacher mends the address in the roster
+    with published_ws.engine.begin() as conn:      # the class teacher mends the address in the roster
         conn.execute(update(parents).where(parents.c.id == parent).values(email="new.address@example.ru"))
-    publish_week(week_ws.ctx(), WEEK)
-    third = send_outbox(week_ws.ctx(), sleep=lambda _: None)
+    publish_week(published_ws.ctx(), WEEK)
+    third = send_outbox(published_ws.ctx(), sleep=lambda _: None)
     assert third.ok and third.sent == [msg_id]
     assert [m["Message-ID"] for m in mailbox.by_recipient()["new.address@example.ru"]] == [msg_id]
-    assert _statuses(week_ws)[msg_id] == "sent"
-    with week_ws.engine.connect() as conn:
+    assert _statuses(published_ws)[msg_id] == "sent"
+    with published_ws.engine.connect() as conn:
         assert ledger.refused_addresses(conn, 1) == []
