@@ -21,6 +21,7 @@ import psycopg
 from procrastinate.schema import SchemaManager
 from sqlalchemy import make_url
 
+from zhurnal.core.errors import StoreUnavailable
 from zhurnal.district.jobs import register
 from zhurnal.district.names import FAILURES, SCHEMA
 from zhurnal.district.settings import District
@@ -35,9 +36,15 @@ def conninfo(url: str) -> str:
 
 @contextmanager
 def connect(district: District) -> Iterator[psycopg.Connection]:
-    """A plain connection to the district store, the queue's schema first on the search path."""
-    with psycopg.connect(conninfo(district.queue_url), autocommit=True,
-                         options=f"-c search_path={SCHEMA},public") as conn:
+    """A plain connection to the district store, the queue's schema first on the search path;
+    :class:`StoreUnavailable` (exit 3) when the server cannot be reached."""
+    try:
+        conn = psycopg.connect(conninfo(district.queue_url), autocommit=True, connect_timeout=10,
+                               options=f"-c search_path={SCHEMA},public")
+    except psycopg.OperationalError as exc:
+        where = make_url(district.queue_url).render_as_string(hide_password=True)
+        raise StoreUnavailable(where, str(exc).strip().splitlines()[0] if str(exc).strip() else "—") from exc
+    with conn:
         yield conn
 
 

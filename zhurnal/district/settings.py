@@ -38,6 +38,23 @@ class DistrictUnset(UsageError):
         super().__init__(N_("the district file does not say {what}"), what=what)
 
 
+class DistrictFileBroken(UsageError):
+    def __init__(self, path: Path, error: str) -> None:
+        super().__init__(N_("the district file {path} cannot be read: {error}"), path=str(path), error=error)
+
+
+class DistrictNotPostgres(UsageError):
+    def __init__(self, url: str) -> None:
+        super().__init__(N_("the district's queue_url must be a PostgreSQL store (postgresql+psycopg://…), "
+                            "not {url}: a region's queue lives in PostgreSQL"), url=url)
+
+
+class QueueNotInstalled(UsageError):
+    def __init__(self) -> None:
+        super().__init__(N_("the district's queue needs zhurnal's PostgreSQL part: "
+                            "pip install 'zhurnal[postgresql]'"))
+
+
 class DistrictFileMissing(UsageError):
     def __init__(self, path: Path) -> None:
         super().__init__(N_("no district file at {path}"), path=str(path))
@@ -61,14 +78,27 @@ def district_file(given: str | None) -> Path:
 
 
 def load_district(path: Path) -> District:
-    """The district's settings; :class:`DistrictFileMissing`, :class:`DistrictUnset` (exit 2)."""
+    """The district's settings; :class:`DistrictFileMissing`, :class:`DistrictFileBroken`,
+    :class:`DistrictUnset`, :class:`DistrictNotPostgres` (exit 2)."""
     if not path.is_file():
         raise DistrictFileMissing(path)
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DistrictFileBroken(path, str(exc)) from exc
     url = os.environ.get(ENV_URL) or data.get("queue_url")
     if not url:
         raise DistrictUnset("queue_url")
+    if not isinstance(url, str) or not url.startswith(("postgresql:", "postgresql+")):
+        raise DistrictNotPostgres(str(url).split("@")[-1])        # never a password on the screen
     schools = {code: (path.parent / folder).resolve() for code, folder in data.get("schools", {}).items()}
+    try:
+        return _district(url, schools, data)
+    except (TypeError, ValueError) as exc:
+        raise DistrictFileBroken(path, str(exc)) from exc
+
+
+def _district(url: str, schools: dict[str, Path], data: dict) -> District:
     return District(queue_url=url, schools=schools,
                     purge_hours=float(data.get("purge_hours", 168)),
                     heartbeat_seconds=float(data.get("heartbeat_seconds", 10)),
