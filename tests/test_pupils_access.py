@@ -147,6 +147,27 @@ def test_the_pupils_own_address_is_read_from_the_roster_and_checked(loaded):
     assert sum(1 for address in stored.values() if address) == 1
 
 
+def test_a_pupils_address_shared_with_another_pupil_or_a_parent_is_refused(loaded):
+    """GIVEN the 7А roster WHEN a pupil's own address is another pupil's (in other letter case)
+    or a parent's of the roster THEN the roster is rejected with ``pupil-email-shared`` /
+    ``pupil-email-is-parents`` at that pupil's cell (their diary would reach someone else) and
+    nothing of it is stored."""
+    spec = loaded.roster_spec("7А").sheet("Ученики")
+    column = chr(ord("A") + [f.key for f in spec.fields].index("email"))
+    data = loaded.prefilled_roster("7А")
+    parent = next(p["email"] for p in data["Родители"] if p.get("email"))
+    data["Ученики"][0]["email"] = "pupil1@example.ru"
+    data["Ученики"][1]["email"] = "PUPIL1@example.ru"
+    data["Ученики"][2]["email"] = parent
+    loaded.drop_roster("7А", data)
+    report = loaded.ingest()
+    assert status_of(report) == {"roster_7А.xlsx": "rejected"}
+    found = findings_of(report)
+    assert ("Ученики", f"{column}3", "pupil-email-shared") in found
+    assert ("Ученики", f"{column}4", "pupil-email-is-parents") in found
+    assert not any(st["email"] for st in loaded.rows(s.students))
+
+
 def test_a_pupils_message_id_follows_the_pupil_when_a_store_is_copied():
     """GIVEN a pupil's own letter in the ledger (``pupil.<week>.u<pupil>.…``) WHEN ``db copy``
     shifts the students' ids THEN its Message-ID names the pupil's new id (so a rerun of publish

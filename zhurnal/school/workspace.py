@@ -130,7 +130,7 @@ timeout_seconds = 30
 # (`zhurnal access slips --class 5А` prints the slips; .zhurnal-access-key derives them)
 encrypt = false
 # pupils from this grade on get their own copy of their diary at their own address (the roster's
-# «E-mail ученика»), with their own password and slip; 0: pupils get nothing
+# «Электронная почта ученика»), with their own password and slip; 0: pupils get nothing
 pupils_from_grade = 0
 
 [imap]

@@ -201,6 +201,26 @@ def _check_parents(table: Table, yo: bool, ctx: RosterContext, out: RosterCheck)
                                         values=values, student_index=index))
 
 
+def _check_pupil_addresses(out: RosterCheck) -> None:
+    """A pupil's own address (their own diary goes there, issue 28) must be theirs alone: not
+    another pupil's of the roster and not a parent's (of any family of the roster, their own
+    included: the parent would get the pupil's diary twice, another family's parent a child's
+    not theirs). Addresses compare without case, as mail servers treat them."""
+    parents = {str(p.values.get("email") or "").strip().lower() for p in out.parents} - {""}
+    first: dict[str, int] = {}
+    for st in out.students:
+        email = str(st.values.get("email") or "").strip().lower()
+        if not email:
+            continue
+        if email in first:
+            out.findings.append(finding("pupil-email-shared", sheet=st.row.sheet, cell=st.row.refs["email"],
+                                        value=st.values["email"], first_row=first[email]))
+        elif email in parents:
+            out.findings.append(finding("pupil-email-is-parents", sheet=st.row.sheet, cell=st.row.refs["email"],
+                                        value=st.values["email"]))
+        first.setdefault(email, st.row.number)
+
+
 def check_roster(tables: dict[str, Table], ctx: RosterContext, *, yo_as_ye: bool = False) -> RosterCheck:
     """Every roster rule; the result carries the typed students and parents to merge."""
     out = RosterCheck()
@@ -210,5 +230,6 @@ def check_roster(tables: dict[str, Table], ctx: RosterContext, *, yo_as_ye: bool
     _check_students(tables["Ученики"], ctx, yo_as_ye, out)
     _check_removed(ctx, out)
     _check_parents(tables["Родители"], yo_as_ye, ctx, out)
+    _check_pupil_addresses(out)
     _check_exemptions(tables["Освобождения"], yo_as_ye, ctx, out)
     return out
