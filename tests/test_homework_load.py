@@ -78,3 +78,10 @@ def test_a_day_over_the_grades_limit_is_marked_in_the_week_summary(week_ws, tmp_
     assert sheet["A2"].value == "Дней сверх нормы СанПиН: 1"
     others = [[c.value for c in row] for row in sheet.iter_rows(min_row=5) if row[0].value == code]
     assert others and all(row[4] == "—" and row[6] == "—" for row in others)    # «§ 1»: not estimated
+
+
+def test_only_ascii_digits_are_minutes():
+    """«(٣٠ мин)» (Arabic-Indic digits) is no estimate: a teacher's «30» is typed with 0–9, and a
+    look-alike digit should not slip into the deputy's figures unseen."""
+    assert written_minutes("упр. 5 (٣٠ мин)") is None
+    assert written_minutes("упр. 5 (30 мин)") == 30

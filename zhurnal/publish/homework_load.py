@@ -31,7 +31,7 @@ from zhurnal.school.snapshot import School
 # grade → the most minutes of homework a day (СанПиН 1.2.3685-21, table 6.6)
 LIMIT_MINUTES = {1: 60, 2: 90, 3: 90, 4: 120, 5: 120, 6: 150, 7: 150, 8: 150, 9: 210, 10: 210, 11: 210}
 # «(25 мин)», «(~25 мин.)», «(около 25 минут)» — in brackets, so «прочитать 10 минут» is not taken
-_MINUTES = re.compile(r"\(\s*(?:~|≈|около\s+)?(\d{1,3})\s*мин(?:ут[аы]?|\.)?\s*\)", re.IGNORECASE)
+_MINUTES = re.compile(r"\(\s*(?:~|≈|около\s+)?([0-9]{1,3})\s*мин(?:ут[аы]?|\.)?\s*\)", re.IGNORECASE)
 
 
 def written_minutes(text: str | None) -> int | None:
